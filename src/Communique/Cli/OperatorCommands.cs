@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Communique.Accounts;
+using Communique.Auth;
+using Communique.Credentials;
+using Communique.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Communique.Cli;
+
+// Operator commands of the same program: `communique admin create-account`, `communique keys rotate`, `communique db migrate`.
+public static class OperatorCommands
+{
+    private static readonly string[] Verbs = ["admin", "keys", "db"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        var root = new RootCommand("Communique operator commands.") { Admin(app), Keys(app), Db(app) };
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static Command Admin(WebApplication app)
+    {
+        var name = new Option<string>("--name") { Description = "Company name, e.g. \"Acme Corp\".", Required = true };
+        var email = new Option<string>("--admin-email") { Description = "E-mail of the account's first administrator.", Required = true };
+        var password = new Option<string?>("--admin-password") { Description = "Initial password (generated and printed when omitted)." };
+        var region = new Option<string>("--region") { Description = "Region of the first team.", DefaultValueFactory = _ => "us-east-1" };
+        var format = new Option<string>("--format") { Description = "text, or env for shell exports.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "env");
+
+        var create = new Command("create-account", "Create an account with its General team, an administrator and a first client credential.")
+        {
+            name, email, password, region, format,
+        };
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            var created = await CreateAccountAsync(app.Services, result.GetValue(name)!, result.GetValue(email)!,
+                result.GetValue(password), result.GetValue(region)!, cancellationToken);
+            if (created.Error is not null)
+            {
+                await Console.Error.WriteLineAsync(created.Error);
+                return 1;
+            }
+
+            var lines = new List<(string Key, string Value)>
+            {
+                ("customer_id", created.CustomerId!),
+                ("team_id", created.TeamId.ToString()),
+                ("admin_email", created.AdminEmail!),
+                ("client_id", created.ClientId!),
+                ("client_secret", created.Secret!),
+            };
+            if (created.GeneratedPassword is not null)
+            {
+                lines.Add(("admin_password", created.GeneratedPassword));
+            }
+
+            foreach (var (key, value) in lines)
+            {
+                Console.WriteLine(result.GetValue(format) == "env"
+                    ? $"export COMMUNIQUE_{key.ToUpperInvariant()}='{value}'"
+                    : $"{key}: {value}");
+            }
+
+            if (result.GetValue(format) == "text")
+            {
+                Console.WriteLine("The secret and any generated password are shown only now.");
+            }
+
+            return 0;
+        });
+        return new Command("admin", "Accounts and their administrators.") { create };
+    }
+
+    private static Command Keys(WebApplication app)
+    {
+        var rotate = new Command("rotate", "Start signing tokens with a new key; tokens signed with older keys stay valid until they expire.");
+        rotate.SetAction(async (_, cancellationToken) =>
+        {
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            var key = await KeyRing.RotateAsync(scope.ServiceProvider.GetRequiredService<AppDb>(),
+                app.Services.GetRequiredService<MasterKey>(), app.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+            Console.WriteLine($"signing key: {key.Id} (running servers switch to it within a minute)");
+            return 0;
+        });
+        return new Command("keys", "Token signing keys.") { rotate };
+    }
+
+    private static Command Db(WebApplication app)
+    {
+        var migrate = new Command("migrate", "Apply database migrations and exit.");
+        migrate.SetAction(async (_, cancellationToken) =>
+        {
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            Console.WriteLine("database is up to date");
+            return 0;
+        });
+        return new Command("db", "The database.") { migrate };
+    }
+
+    public sealed record CreatedAccount(
+        string? CustomerId, Guid TeamId, string? AdminEmail, string? ClientId, string? Secret, string? GeneratedPassword, string? Error);
+
+    public static async Task<CreatedAccount> CreateAccountAsync(
+        IServiceProvider services, string name, string adminEmail, string? password, string region, CancellationToken cancellationToken)
+    {
+        name = name.Trim();
+        if (name.Length is 0 or > 200)
+        {
+            return Failed("The account name must be 1 to 200 characters.");
+        }
+
+        if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
+        {
+            return Failed("The administrator e-mail is not a valid address.");
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<User>>();
+        var master = scope.ServiceProvider.GetRequiredService<MasterKey>();
+        var customerId = Account.CustomerIdFor(name);
+        if (await db.Accounts.AnyAsync(a => a.CustomerId == customerId, cancellationToken))
+        {
+            return Failed($"An account with customer id {customerId} already exists.");
+        }
+
+        var now = db.Now;
+        var account = new Account { Name = name, CustomerId = customerId, CreatedAt = now };
+        var team = new Team { AccountId = account.Id, Name = Team.FirstTeamName, Region = region, CreatedAt = now };
+        var generated = password is null ? Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18)) : null;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == adminEmail, cancellationToken);
+        if (user is null)
+        {
+            user = new User { Email = adminEmail, DisplayName = adminEmail, PasswordHash = "", DefaultTeamId = team.Id, CreatedAt = now };
+            user.PasswordHash = hasher.HashPassword(user, password ?? generated!);
+            db.Users.Add(user);
+        }
+        else
+        {
+            // An existing user keeps the password they have.
+            generated = null;
+        }
+
+        var (credential, secret) = CredentialsApi.Issue("bootstrap", Role.Administrator, "operator", master, now);
+        credential.TeamId = team.Id;
+        db.Accounts.Add(account);
+        db.Teams.Add(team);
+        db.Memberships.Add(new Membership { TeamId = team.Id, UserId = user.Id, Role = Role.Administrator, CreatedAt = now });
+        db.Credentials.Add(credential);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedAccount(customerId, team.Id, adminEmail, credential.ClientId, secret, generated, null);
+
+        static CreatedAccount Failed(string error) => new(null, Guid.Empty, null, null, null, null, error);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Linq.Expressions;
+using Communique.Accounts;
+using Communique.Auth;
+using Communique.Credentials;
+using Communique.Jobs;
+using Communique.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Data;
+
+public abstract class AppDb(DbContextOptions options, TenantContext tenant, TimeProvider clock) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<ClientCredential> Credentials => Set<ClientCredential>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<Job> Jobs => Set<Job>();
+
+    private bool _crossingTeams;
+
+    public TenantContext Tenant => tenant;
+
+    // Read by the query filters at execution time; Guid.Empty (no team) matches nothing team-owned.
+    private Guid CurrentTeamId => tenant.TeamId;
+
+    private static readonly System.Reflection.PropertyInfo CurrentTeamIdProperty =
+        typeof(AppDb).GetProperty(nameof(CurrentTeamId), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var model = modelBuilder;
+        model.Entity<Account>(e =>
+        {
+            e.HasIndex(a => a.CustomerId).IsUnique();
+            e.Property(a => a.Name).HasMaxLength(200);
+            e.Property(a => a.CustomerId).HasMaxLength(210);
+        });
+        model.Entity<Team>(e =>
+        {
+            e.HasIndex(t => new { t.AccountId, t.Name }).IsUnique();
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.Region).HasMaxLength(64);
+            e.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId);
+        });
+        model.Entity<User>(e =>
+        {
+            e.HasIndex(u => u.Email).IsUnique();
+            e.Property(u => u.Email).HasMaxLength(320);
+            e.Property(u => u.DisplayName).HasMaxLength(200);
+            e.Property(u => u.SecurityStamp).HasMaxLength(64);
+        });
+        model.Entity<Membership>(e =>
+        {
+            e.HasIndex(m => new { m.TeamId, m.UserId }).IsUnique();
+            e.HasIndex(m => m.UserId);
+            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(32);
+            e.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId);
+            e.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId);
+        });
+        model.Entity<ClientCredential>(e =>
+        {
+            e.HasIndex(c => c.ClientId).IsUnique();
+            e.HasIndex(c => c.TeamId);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.ClientId).HasMaxLength(64);
+            e.Property(c => c.Role).HasConversion<string>().HasMaxLength(32);
+            e.Property(c => c.CreatedBy).HasMaxLength(64);
+            e.Property(c => c.Stamp).HasMaxLength(64);
+            e.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId);
+        });
+        model.Entity<SigningKey>(e =>
+        {
+            e.Property(k => k.Id).HasMaxLength(64);
+            e.Property(k => k.Algorithm).HasMaxLength(16);
+        });
+        model.Entity<Job>(e =>
+        {
+            e.Property(j => j.Kind).HasMaxLength(100);
+            e.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(j => j.LeaseToken).HasMaxLength(100);
+            e.HasIndex(j => new { j.State, j.RunAfter });
+            e.HasIndex(j => new { j.TeamId, j.CreatedAt });
+        });
+
+        foreach (var type in model.Model.GetEntityTypes().Where(t => typeof(ITeamOwned).IsAssignableFrom(t.ClrType)))
+        {
+            model.Entity(type.ClrType).HasQueryFilter(TeamFilter(type.ClrType));
+        }
+    }
+
+    private LambdaExpression TeamFilter(Type entity)
+    {
+        var e = Expression.Parameter(entity, "e");
+        var owner = Expression.Property(e, nameof(ITeamOwned.TeamId));
+        var current = Expression.Property(Expression.Constant(this, typeof(AppDb)), CurrentTeamIdProperty);
+        return Expression.Lambda(Expression.Equal(owner, current), e);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTeams();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTeams();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    // For the rare write that deliberately touches another team (creating a team with its first members).
+    public async Task<int> SaveChangesAcrossTeamsAsync(CancellationToken cancellationToken)
+    {
+        _crossingTeams = true;
+        try
+        {
+            return await SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            _crossingTeams = false;
+        }
+    }
+
+    private void StampTeams()
+    {
+        foreach (var entry in ChangeTracker.Entries<ITeamOwned>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.TeamId == Guid.Empty && tenant.HasTeam)
+            {
+                entry.Entity.TeamId = tenant.TeamId;
+            }
+            else if (entry.State is EntityState.Added or EntityState.Modified
+                     && tenant.HasTeam && !_crossingTeams && entry.Entity.TeamId != tenant.TeamId)
+            {
+                throw new InvalidOperationException($"A {entry.Metadata.ClrType.Name} of another team cannot be written from this scope.");
+            }
+        }
+
+    }
+
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Options;
+
+namespace Communique.Data;
+
+public static class DataSetup
+{
+    public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required when Database:Provider is Postgres.")
+            .ValidateOnStart();
+
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            var connection = database.ConnectionString!;
+            services.AddDbContext<PostgresAppDb>(o => o.UseNpgsql(connection));
+            services.AddScoped<AppDb>(sp => sp.GetRequiredService<PostgresAppDb>());
+        }
+        else
+        {
+            var connection = database.ConnectionString ?? SqliteConnectionFor(storage.DataDirectory);
+            services.AddDbContext<SqliteAppDb>(o => o.UseSqlite(connection));
+            services.AddScoped<AppDb>(sp => sp.GetRequiredService<SqliteAppDb>());
+        }
+
+        return services;
+    }
+
+    public static string SqliteConnectionFor(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, "communique.db"),
+            Pooling = true,
+        }.ToString();
+    }
+
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        if (db is SqliteAppDb)
+        {
+            // WAL lets readers run beside the one writer; the setting is stored in the file.
+            var connection = db.Database.GetDbConnection().ConnectionString;
+            var builder = new SqliteConnectionStringBuilder(connection);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db is SqliteAppDb)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    public static bool MigrateOnStart(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart;
+}
+
+// Used only by `dotnet ef` to build each provider's migrations.
+public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAppDb>
+{
+    public SqliteAppDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite("Data Source=design.db").Options,
+            new Tenancy.TenantContext(), TimeProvider.System);
+}
+
+public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresAppDb>
+{
+    public PostgresAppDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresAppDb>().UseNpgsql("Host=localhost").Options,
+            new Tenancy.TenantContext(), TimeProvider.System);
+}

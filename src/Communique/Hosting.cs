@@ -1,0 +1,57 @@
+using Communique.Data;
+using Communique.Jobs;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Communique;
+
+public enum ProcessRole
+{
+    Both,
+    Api,
+    Worker,
+}
+
+public sealed class HostingOptions
+{
+    public const string Section = "Communique";
+
+    // api serves HTTP, worker runs jobs, both (the default) does each.
+    public ProcessRole Role { get; set; } = ProcessRole.Both;
+}
+
+public static class Hosting
+{
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<JobRunner>();
+        var role = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Role ?? ProcessRole.Both;
+        if (role != ProcessRole.Api)
+        {
+            services.AddHostedService<JobWorker>();
+        }
+
+        return services;
+    }
+
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddDbContextCheck<AppDb>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new()
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = 503, [HealthStatus.Degraded] = 200 },
+        }).AllowAnonymous();
+        return app;
+    }
+
+    public static bool ServesApi(this WebApplication app) =>
+        (app.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Role ?? ProcessRole.Both) != ProcessRole.Worker;
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Communique.Http;
+
+// The catalogue of problem types: one stable URI per kind of error (RFC 9457).
+public static class ProblemTypes
+{
+    private const string Prefix = "urn:communique:problem:";
+
+    public const string Validation = Prefix + "validation";
+    public const string MalformedRequest = Prefix + "malformed-request";
+    public const string NotFound = Prefix + "not-found";
+    public const string Conflict = Prefix + "conflict";
+    public const string Unauthenticated = Prefix + "unauthenticated";
+    public const string InvalidCredentials = Prefix + "invalid-credentials";
+    public const string Forbidden = Prefix + "forbidden";
+    public const string MissingCustomerId = Prefix + "missing-customer-id";
+    public const string CustomerIdMismatch = Prefix + "customer-id-mismatch";
+    public const string RateLimited = Prefix + "rate-limited";
+    public const string AccountLocked = Prefix + "account-locked";
+    public const string PreconditionFailed = Prefix + "precondition-failed";
+    public const string PayloadTooLarge = Prefix + "payload-too-large";
+    public const string Unexpected = Prefix + "unexpected";
+
+    public static string ForStatus(int status) => status switch
+    {
+        400 => MalformedRequest,
+        401 => Unauthenticated,
+        403 => Forbidden,
+        404 => NotFound,
+        409 => Conflict,
+        412 => PreconditionFailed,
+        413 => PayloadTooLarge,
+        429 => RateLimited,
+        _ => Prefix + "http-" + status,
+    };
+}
+
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem($"The {what} does not exist.", statusCode: 404, title: "Not found", type: ProblemTypes.NotFound);
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: 409, title: "Conflict", type: ProblemTypes.Conflict);
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: 403, title: "Forbidden", type: ProblemTypes.Forbidden);
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [field] = [message] },
+            detail: $"{field}: {message}", title: "The request is not valid.", type: ProblemTypes.Validation);
+
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(
+            errors, detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+            title: "The request is not valid.", type: ProblemTypes.Validation);
+}

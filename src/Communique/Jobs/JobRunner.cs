@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Communique.Data;
+using Communique.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace Communique.Jobs;
+
+public static class JobScheduling
+{
+    // Adds the job to the unit of work, so it is committed with the data it concerns, or not at all.
+    public static Job EnqueueJob(this AppDb db, string kind, object? payload = null, int maxAttempts = Job.DefaultMaxAttempts, DateTime? runAfter = null)
+    {
+        var now = db.Now;
+        var job = new Job
+        {
+            Kind = kind,
+            Payload = payload is null ? null : JsonSerializer.Serialize(payload),
+            State = JobState.Queued,
+            MaxAttempts = maxAttempts,
+            RunAfter = runAfter ?? now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Jobs.Add(job);
+        return job;
+    }
+}
+
+// Claims one job and runs it to an outcome, heartbeating its lease meanwhile.
+public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOptions<JobOptions> options, ILogger<JobRunner> log)
+{
+    public async Task<bool> RunOneAsync(CancellationToken stopping)
+    {
+        var lease = await store.ClaimAsync(stopping);
+        if (lease is null)
+        {
+            return false;
+        }
+
+        var job = lease.Job;
+        if (job.Attempts > job.MaxAttempts)
+        {
+            await lease.FailAsync(job.Error ?? "The job was abandoned by its workers too many times.", permanent: true, CancellationToken.None);
+            return true;
+        }
+
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var status = LeaseStatus.Held;
+        var heartbeat = Task.Run(async () =>
+        {
+            var every = TimeSpan.FromSeconds(options.Value.LeaseSeconds / 3);
+            while (!running.IsCancellationRequested)
+            {
+                await Task.Delay(every, running.Token);
+                status = await lease.HeartbeatAsync(running.Token);
+                if (status != LeaseStatus.Held)
+                {
+                    await running.CancelAsync();
+                }
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (job.TeamId != Guid.Empty)
+            {
+                scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(job.TeamId);
+            }
+
+            var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind)
+                ?? throw new JobFailedException($"No handler is registered for jobs of kind '{job.Kind}'.");
+            var context = new JobContext(job, lease);
+            await handler.RunAsync(context, running.Token);
+            await StopAsync(running, heartbeat);
+            await lease.SucceedAsync(context.Result, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        {
+            await StopAsync(running, heartbeat);
+            if (status == LeaseStatus.CancelRequested)
+            {
+                await lease.CancelledAsync(CancellationToken.None);
+            }
+
+            // Lost lease: another worker owns the job now. Shutdown: the lease expires and the job is claimed again.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await StopAsync(running, heartbeat);
+            log.LogWarning(e, "Job {JobId} ({Kind}) failed on attempt {Attempt}", job.Id, job.Kind, job.Attempts);
+            await lease.FailAsync(e.Message, permanent: e is JobFailedException, CancellationToken.None);
+        }
+
+        return true;
+    }
+
+    private static async Task StopAsync(CancellationTokenSource running, Task heartbeat)
+    {
+        await running.CancelAsync();
+        try
+        {
+            await heartbeat;
+        }
+        catch (OperationCanceledException)
+        {
+            // The heartbeat ends by cancellation.
+        }
+    }
+}
+
+// The worker role: a few concurrent claim loops over the durable jobs table.
+public sealed class JobWorker(JobRunner runner, IOptions<JobOptions> options, ILogger<JobWorker> log) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => LoopAsync(stoppingToken)));
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await runner.RunOneAsync(stoppingToken))
+                {
+                    await Task.Delay(idle, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "The job loop failed; retrying");
+                await Task.Delay(idle, stoppingToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Communique;
+using Communique.Accounts;
+using Communique.Auth;
+using Communique.Cli;
+using Communique.Credentials;
+using Communique.Data;
+using Communique.Http;
+using Communique.Jobs;
+using Communique.Tenancy;
+
+var isCommand = OperatorCommands.IsCommand(args);
+var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScoped<TenantContext>();
+builder.Services.AddErrorHandling();
+builder.Services.AddValidation();
+builder.Services.AddData(builder.Configuration);
+builder.Services.AddAuth(builder.Configuration);
+builder.Services.AddJobs(builder.Configuration);
+builder.Services.AddHealth();
+builder.Services.AddApiDocs();
+if (isCommand)
+{
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
+
+var app = builder.Build();
+
+if (isCommand)
+{
+    return await OperatorCommands.RunAsync(app, args);
+}
+
+if (DataSetup.MigrateOnStart(app.Services))
+{
+    await DataSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+}
+
+app.UseRequestIds();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+if (app.ServesApi())
+{
+    app.MapApiDocs();
+    app.MapAuth();
+    app.MapTeams();
+    app.MapUsers();
+    app.MapCredentials();
+    app.MapJobs();
+}
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;
