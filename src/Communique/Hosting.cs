@@ -1,6 +1,7 @@
 using Communique.Data;
 using Communique.Jobs;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Communique;
 
@@ -26,11 +27,8 @@ public static class Hosting
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobRunner>();
-        var role = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Role ?? ProcessRole.Both;
-        if (role != ProcessRole.Api)
-        {
-            services.AddHostedService<JobWorker>();
-        }
+        services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section));
+        services.AddHostedService<JobWorker>();
 
         return services;
     }
@@ -53,5 +51,5 @@ public static class Hosting
     }
 
     public static bool ServesApi(this WebApplication app) =>
-        (app.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.Role ?? ProcessRole.Both) != ProcessRole.Worker;
+        app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.Role != ProcessRole.Worker;
 }

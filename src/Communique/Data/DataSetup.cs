@@ -15,21 +15,15 @@ public static class DataSetup
                 "Database:ConnectionString is required when Database:Provider is Postgres.")
             .ValidateOnStart();
 
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        if (database.Provider == DatabaseProvider.Postgres)
-        {
-            var connection = database.ConnectionString!;
-            services.AddDbContext<PostgresAppDb>(o => o.UseNpgsql(connection));
-            services.AddScoped<AppDb>(sp => sp.GetRequiredService<PostgresAppDb>());
-        }
-        else
-        {
-            var connection = database.ConnectionString ?? SqliteConnectionFor(storage.DataDirectory);
-            services.AddDbContext<SqliteAppDb>(o => o.UseSqlite(connection));
-            services.AddScoped<AppDb>(sp => sp.GetRequiredService<SqliteAppDb>());
-        }
-
+        // Resolved when first used, so that configuration added late (tests, command line) still decides.
+        services.AddDbContext<SqliteAppDb>((sp, o) => o.UseSqlite(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString
+            ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
+        services.AddDbContext<PostgresAppDb>((sp, o) => o.UseNpgsql(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        services.AddScoped<AppDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresAppDb>()
+            : sp.GetRequiredService<SqliteAppDb>());
         return services;
     }
 

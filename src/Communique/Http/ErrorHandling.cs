@@ -10,7 +10,14 @@ public static class ErrorHandling
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
-            c.ProblemDetails.Type ??= ProblemTypes.ForStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode);
+            // Framework-made problems (validation, 404 of an unknown route) get our catalogue's types too.
+            if (c.ProblemDetails.Type is null || c.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+            {
+                c.ProblemDetails.Type = c.ProblemDetails is HttpValidationProblemDetails
+                    ? ProblemTypes.Validation
+                    : ProblemTypes.ForStatus(c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode);
+            }
+
             c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<UnhandledExceptionHandler>();

@@ -110,10 +110,12 @@ public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOpti
 }
 
 // The worker role: a few concurrent claim loops over the durable jobs table.
-public sealed class JobWorker(JobRunner runner, IOptions<JobOptions> options, ILogger<JobWorker> log) : BackgroundService
+public sealed class JobWorker(
+    JobRunner runner, IOptions<JobOptions> options, IOptions<HostingOptions> hosting, ILogger<JobWorker> log) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => LoopAsync(stoppingToken)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => hosting.Value.Role == ProcessRole.Api
+        ? Task.CompletedTask
+        : Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => LoopAsync(stoppingToken)));
 
     private async Task LoopAsync(CancellationToken stoppingToken)
     {

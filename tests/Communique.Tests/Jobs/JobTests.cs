@@ -1,0 +1,233 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Communique.Jobs;
+using Communique.Tenancy;
+using Communique.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Communique.Tests.Jobs;
+
+// A job kind for tests: records every run, and succeeds, fails or waits as its payload says.
+public sealed class ProbeHandler(ProbeLog log, TenantContext tenant) : IJobHandler
+{
+    public const string Kind = "test-probe";
+
+    public sealed record Instructions(string Mode, int Milliseconds = 0);
+
+    public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        var instructions = JsonSerializer.Deserialize<Instructions>(job.Payload!, JsonSerializerOptions.Web)!;
+        var running = log.Running.AddOrUpdate(job.Id, 1, (_, n) => n + 1);
+        log.MaxConcurrent.AddOrUpdate(job.Id, running, (_, n) => Math.Max(n, running));
+        log.Runs.AddOrUpdate(job.Id, 1, (_, n) => n + 1);
+        log.Teams[job.Id] = tenant.TeamId;
+        try
+        {
+            switch (instructions.Mode)
+            {
+                case "succeed":
+                    await Task.Delay(instructions.Milliseconds, cancellationToken);
+                    await job.ReportAsync(50, "half-way", cancellationToken);
+                    job.Result = $"done by attempt {job.Attempt}, resumed from {job.Cursor}";
+                    break;
+                case "fail":
+                    throw new InvalidOperationException("the probe failed on purpose");
+                case "wait":
+                    log.Started.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    break;
+            }
+        }
+        finally
+        {
+            log.Running.AddOrUpdate(job.Id, 0, (_, n) => n - 1);
+        }
+    }
+}
+
+public sealed class ProbeLog
+{
+    public ConcurrentDictionary<Guid, int> Running { get; } = new();
+    public ConcurrentDictionary<Guid, int> MaxConcurrent { get; } = new();
+    public ConcurrentDictionary<Guid, int> Runs { get; } = new();
+    public ConcurrentDictionary<Guid, Guid> Teams { get; } = new();
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+public abstract class JobTests(Provider provider) : IAsyncLifetime
+{
+    private TestHost _host = null!;
+    private TestAccount _acme = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await TestHost.StartAsync(provider,
+            new Dictionary<string, string?> { ["Jobs:LeaseSeconds"] = "1", ["Jobs:RetryBaseSeconds"] = "5" },
+            services => services.AddSingleton<ProbeLog>().AddJobHandler<ProbeHandler>(ProbeHandler.Kind));
+        _acme = await _host.CreateAccountAsync("Acme Corp");
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private ProbeLog Log => _host.Service<ProbeLog>();
+    private JobRunner Runner => _host.Service<JobRunner>();
+
+    private async Task<Guid> EnqueueAsync(Guid teamId, ProbeHandler.Instructions instructions, int maxAttempts = 3)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(teamId);
+        var db = scope.ServiceProvider.GetRequiredService<Communique.Data.AppDb>();
+        var job = db.EnqueueJob(ProbeHandler.Kind, instructions, maxAttempts);
+        await db.SaveChangesAsync();
+        return job.Id;
+    }
+
+    [Fact]
+    public async Task A_job_runs_and_its_progress_and_result_are_visible_through_the_api()
+    {
+        var id = await EnqueueAsync(_acme.TeamId, new("succeed"));
+        using var client = await _acme.AdminAsync();
+        var queued = await (await client.GetAsync($"/jobs/{id}")).JsonAsync();
+        Assert.Equal("queued", queued.Str("state"));
+
+        Assert.True(await Runner.RunOneAsync(CancellationToken.None));
+
+        var done = await (await client.GetAsync($"/jobs/{id}")).JsonAsync();
+        Assert.Equal("succeeded", done.Str("state"));
+        Assert.Equal(100, done.GetProperty("progress").GetInt32());
+        Assert.Equal("done by attempt 1, resumed from half-way", done.Str("result"));
+        var listed = await (await client.GetAsync("/jobs?state=succeeded")).JsonAsync();
+        Assert.Equal(id.ToString(), listed.GetProperty("items")[0].Str("id"));
+        Assert.False(await Runner.RunOneAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failing_job_retries_with_backoff_then_is_dead_lettered_with_its_error()
+    {
+        var id = await EnqueueAsync(_acme.TeamId, new("fail"), maxAttempts: 3);
+        using var client = await _acme.AdminAsync();
+
+        Assert.True(await Runner.RunOneAsync(CancellationToken.None));
+        var retrying = await (await client.GetAsync($"/jobs/{id}")).JsonAsync();
+        Assert.Equal("queued", retrying.Str("state"));
+        Assert.Equal("the probe failed on purpose", retrying.Str("error"));
+        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), retrying.GetProperty("runAfter").GetDateTime().ToUniversalTime());
+
+        // Not before its backoff has passed: 5 s, then 10 s.
+        Assert.False(await Runner.RunOneAsync(CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await Runner.RunOneAsync(CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(await Runner.RunOneAsync(CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await Runner.RunOneAsync(CancellationToken.None));
+
+        var dead = await (await client.GetAsync($"/jobs/{id}")).JsonAsync();
+        Assert.Equal("dead", dead.Str("state"));
+        Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
+        Assert.Equal("the probe failed on purpose", dead.Str("error"));
+        Assert.Equal(3, Log.Runs[id]);
+        _host.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.False(await Runner.RunOneAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Two_workers_never_run_one_job_at_the_same_time()
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.Add(await EnqueueAsync(_acme.TeamId, new("succeed", 5)));
+        }
+
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (await Runner.RunOneAsync(CancellationToken.None))
+            {
+            }
+        }));
+        await Task.WhenAll(workers);
+
+        Assert.All(ids, id =>
+        {
+            Assert.Equal(1, Log.Runs[id]);
+            Assert.Equal(1, Log.MaxConcurrent[id]);
+        });
+        using var client = await _acme.AdminAsync();
+        var page = await (await client.GetAsync("/jobs?state=succeeded&limit=200")).JsonAsync();
+        Assert.Equal(30, page.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_job_whose_worker_died_is_claimed_again_when_its_lease_expires()
+    {
+        var id = await EnqueueAsync(_acme.TeamId, new("succeed"));
+        var store = _host.Service<JobStore>();
+
+        // The first worker claims the job and then dies: no heartbeat, no outcome.
+        var crashed = await store.ClaimAsync(CancellationToken.None);
+        Assert.Equal(id, crashed!.Job.Id);
+        Assert.Null(await store.ClaimAsync(CancellationToken.None));
+
+        _host.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(await Runner.RunOneAsync(CancellationToken.None));
+
+        using var client = await _acme.AdminAsync();
+        var job = await (await client.GetAsync($"/jobs/{id}")).JsonAsync();
+        Assert.Equal("succeeded", job.Str("state"));
+        Assert.Equal(2, job.GetProperty("attempts").GetInt32());
+
+        // The dead worker's lease no longer lets it write.
+        Assert.Equal(0, await crashed.SucceedAsync("late", CancellationToken.None));
+        Assert.Equal("done by attempt 2, resumed from half-way", (await (await client.GetAsync($"/jobs/{id}")).JsonAsync()).Str("result"));
+    }
+
+    [Fact]
+    public async Task A_queued_job_is_cancelled_and_a_running_one_stops_when_asked()
+    {
+        using var client = await _acme.AdminAsync();
+        var queued = await EnqueueAsync(_acme.TeamId, new("succeed"));
+        var cancelled = await (await client.PostAsync($"/jobs/{queued}/cancel", null)).JsonAsync();
+        Assert.Equal("cancelled", cancelled.Str("state"));
+
+        var waiting = await EnqueueAsync(_acme.TeamId, new("wait"));
+        var run = Runner.RunOneAsync(CancellationToken.None);
+        await Log.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var asked = await (await client.PostAsync($"/jobs/{waiting}/cancel", null)).JsonAsync();
+        Assert.True(asked.GetProperty("cancelRequested").GetBoolean());
+
+        Assert.True(await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("cancelled", (await (await client.GetAsync($"/jobs/{waiting}")).JsonAsync()).Str("state"));
+        Assert.False(Log.Runs.ContainsKey(queued));
+    }
+
+    [Fact]
+    public async Task Another_teams_job_does_not_exist()
+    {
+        var globex = await _host.CreateAccountAsync("Globex");
+        var theirs = await EnqueueAsync(globex.TeamId, new("succeed"));
+        using var client = await _acme.AdminAsync();
+
+        await (await client.GetAsync($"/jobs/{theirs}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await client.PostAsync($"/jobs/{theirs}/cancel", null)).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_job_runs_as_its_team()
+    {
+        var globex = await _host.CreateAccountAsync("Globex");
+        var ours = await EnqueueAsync(_acme.TeamId, new("succeed"));
+        var theirs = await EnqueueAsync(globex.TeamId, new("succeed"));
+        await Runner.RunOneAsync(CancellationToken.None);
+        await Runner.RunOneAsync(CancellationToken.None);
+
+        Assert.Equal(_acme.TeamId, Log.Teams[ours]);
+        Assert.Equal(globex.TeamId, Log.Teams[theirs]);
+    }
+}
+
+public sealed class JobsOnSqlite() : JobTests(Provider.Sqlite);
+
+public sealed class JobsOnPostgres() : JobTests(Provider.Postgres);
