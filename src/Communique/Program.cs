@@ -22,7 +22,12 @@ builder.Services.AddHealth();
 builder.Services.AddApiDocs();
 if (isCommand)
 {
+    // Operator commands print results on stdout for scripts; diagnostics go to stderr.
+    builder.Logging.ClearProviders();
+    builder.Logging.AddSimpleConsole();
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
 }
 
 var app = builder.Build();

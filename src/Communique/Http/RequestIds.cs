@@ -5,17 +5,28 @@ public static class RequestIds
 {
     public const string Header = "X-Request-Id";
 
-    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UseRequestIds(this IApplicationBuilder app)
     {
-        var incoming = context.Request.Headers[Header].ToString();
-        if (IsAcceptable(incoming))
+        var log = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Communique.Http.Requests");
+        return app.Use(async (context, next) =>
         {
-            context.TraceIdentifier = incoming;
-        }
+            var incoming = context.Request.Headers[Header].ToString();
+            if (!IsAcceptable(incoming))
+            {
+                context.Response.Headers[Header] = context.TraceIdentifier;
+                await next(context);
+                return;
+            }
 
-        context.Response.Headers[Header] = context.TraceIdentifier;
-        return next(context);
-    });
+            // The host's own log scope already carries the generated id; a caller's id needs a scope of its own.
+            context.TraceIdentifier = incoming;
+            context.Response.Headers[Header] = incoming;
+            using (log.BeginScope(new Dictionary<string, object> { ["CallerRequestId"] = incoming }))
+            {
+                await next(context);
+            }
+        });
+    }
 
     private static bool IsAcceptable(string id) =>
         id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':');

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
+# As root on Debian it installs and starts PostgreSQL itself; otherwise point COMMUNIQUE_TEST_POSTGRES at a server
+# (an Npgsql connection string for a role that may create databases), or the PostgreSQL tests are skipped.
+# The last line is always "tests: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '%s\n' "$*" >&2; }
+
+setup_postgres() {
+  if [ -n "${COMMUNIQUE_TEST_POSTGRES:-}" ] || [ "$(id -u)" != 0 ]; then
+    return 0
+  fi
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    log "installing PostgreSQL"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+  fi
+  command -v pg_ctlcluster >/dev/null 2>&1 || return 0
+  local version name
+  read -r version name _ < <(pg_lsclusters -h | head -n 1)
+  if [ -z "${version:-}" ]; then
+    version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+    name=main
+    pg_createcluster "$version" "$name" >/dev/null
+  fi
+  pg_ctlcluster "$version" "$name" start 2>/dev/null || true
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 && break
+    sleep 1
+  done
+  runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = 'communique'" | grep -q 1 ||
+    runuser -u postgres -- psql -qc "CREATE ROLE communique LOGIN SUPERUSER PASSWORD 'communique'" >/dev/null
+}
+
+setup_postgres
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet test --project tests/Communique.Tests --report-trx --results-directory "$results" "$@"
+status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
