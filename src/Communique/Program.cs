@@ -2,10 +2,13 @@ using Communique;
 using Communique.Accounts;
 using Communique.Auth;
 using Communique.Cli;
+using Communique.Communications;
 using Communique.Credentials;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
+using Communique.Projects;
+using Communique.Templates;
 using Communique.Tenancy;
 
 var isCommand = OperatorCommands.IsCommand(args);
@@ -19,6 +22,7 @@ builder.Services.AddData(builder.Configuration);
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddJobs(builder.Configuration);
 builder.Services.AddHealth();
+builder.Services.AddSingleton<TemplateSyntax>();
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -57,6 +61,9 @@ if (app.ServesApi())
     app.MapUsers();
     app.MapCredentials();
     app.MapJobs();
+    app.MapProjects();
+    app.MapCommunications();
+    app.MapTemplates();
 }
 
 await app.RunAsync();

@@ -1,8 +1,11 @@
 using System.Linq.Expressions;
 using Communique.Accounts;
 using Communique.Auth;
+using Communique.Communications;
 using Communique.Credentials;
 using Communique.Jobs;
+using Communique.Projects;
+using Communique.Templates;
 using Communique.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,6 +20,10 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
     public DbSet<ClientCredential> Credentials => Set<ClientCredential>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Project> Projects => Set<Project>();
+    public DbSet<Communication> Communications => Set<Communication>();
+    public DbSet<CommunicationVersion> CommunicationVersions => Set<CommunicationVersion>();
+    public DbSet<Template> Templates => Set<Template>();
 
     private bool _crossingTeams;
 
@@ -82,6 +89,37 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
             e.Property(j => j.LeaseToken).HasMaxLength(100);
             e.HasIndex(j => new { j.State, j.RunAfter });
             e.HasIndex(j => new { j.TeamId, j.CreatedAt });
+        });
+
+        model.Entity<Project>(e =>
+        {
+            e.HasIndex(p => new { p.TeamId, p.Name }).IsUnique();
+            e.Property(p => p.Name).HasMaxLength(200);
+            e.Property(p => p.Description).HasMaxLength(2000);
+        });
+        model.Entity<Communication>(e =>
+        {
+            e.HasIndex(c => new { c.ProjectId, c.Name }).IsUnique();
+            e.HasIndex(c => c.TeamId);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<CommunicationVersion>(e =>
+        {
+            e.HasIndex(v => new { v.CommunicationId, v.Number }).IsUnique();
+            e.Property(v => v.Name).HasMaxLength(200);
+            e.Property(v => v.Author).HasMaxLength(100);
+            e.Property(v => v.Change).HasMaxLength(32);
+            e.HasOne<Communication>().WithMany().HasForeignKey(v => v.CommunicationId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Template>(e =>
+        {
+            e.HasIndex(t => new { t.TeamId, t.Channel, t.Name }).IsUnique();
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(t => t.Version).IsConcurrencyToken();
         });
 
         foreach (var type in model.Model.GetEntityTypes().Where(t => typeof(ITeamOwned).IsAssignableFrom(t.ClrType)))

@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace Communique.Communications;
+
+// Where a Liquid template in content does not parse: line and column within that template.
+public sealed record TemplateProblem(int Line, int Column, string Message);
+
+// Checks and normalises the content of a communication or template for its channel.
+// Channels without a content model of their own yet (document, chat, video, push) keep any JSON object as given.
+public static class ChannelContents
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string Empty(Channel channel) => channel == Channel.Email
+        ? JsonSerializer.Serialize(new EmailContent("", "", null, null, null, null), Json)
+        : "{}";
+
+    public static bool TryNormalize(
+        Channel channel, JsonElement content, Func<string, TemplateProblem?> checkTemplate,
+        out string normalized, out Dictionary<string, string[]> errors)
+    {
+        normalized = "";
+        errors = [];
+        if (content.ValueKind != JsonValueKind.Object)
+        {
+            errors["content"] = ["Content must be a JSON object."];
+            return false;
+        }
+
+        if (channel != Channel.Email)
+        {
+            normalized = content.GetRawText();
+            return true;
+        }
+
+        EmailContent? email;
+        try
+        {
+            email = content.Deserialize<EmailContent>(Json);
+        }
+        catch (JsonException e)
+        {
+            errors["content" + (e.Path is null or "$" ? "" : e.Path.TrimStart('$'))] = [e.Message];
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(email?.Subject))
+        {
+            errors["content.subject"] = ["An email needs a subject."];
+        }
+        else if (email.Subject.Length > 998)
+        {
+            errors["content.subject"] = ["The subject is longer than 998 characters."];
+        }
+
+        if (string.IsNullOrWhiteSpace(email?.Html))
+        {
+            errors["content.html"] = ["An email needs an HTML body."];
+        }
+
+        if (email?.Preheader is { Length: > 500 })
+        {
+            errors["content.preheader"] = ["The preheader is longer than 500 characters."];
+        }
+
+        foreach (var (field, source) in new[]
+                 {
+                     ("content.subject", email?.Subject), ("content.html", email?.Html),
+                     ("content.text", email?.Text), ("content.preheader", email?.Preheader),
+                 })
+        {
+            if (!string.IsNullOrEmpty(source) && !errors.ContainsKey(field) && checkTemplate(source) is { } problem)
+            {
+                errors[field] = [$"Line {problem.Line}, column {problem.Column}: {problem.Message}"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return false;
+        }
+
+        normalized = JsonSerializer.Serialize(email, Json);
+        return true;
+    }
+
+    public static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
+}

@@ -1,0 +1,17 @@
+using Communique.Communications;
+using Communique.Tenancy;
+
+namespace Communique.Templates;
+
+// A team-wide starting point for communications of one channel.
+public sealed class Template : ITeamOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TeamId { get; set; }
+    public required string Name { get; set; }
+    public Channel Channel { get; set; }
+    public required string Content { get; set; }
+    public int Version { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
