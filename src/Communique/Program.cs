@@ -1,5 +1,6 @@
 using Communique;
 using Communique.Accounts;
+using Communique.Assets;
 using Communique.Auth;
 using Communique.Cli;
 using Communique.Communications;
@@ -23,6 +24,7 @@ builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddJobs(builder.Configuration);
 builder.Services.AddHealth();
 builder.Services.AddSingleton<TemplateSyntax>();
+builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -64,6 +66,7 @@ if (app.ServesApi())
     app.MapProjects();
     app.MapCommunications();
     app.MapTemplates();
+    app.MapAssets();
 }
 
 await app.RunAsync();

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Communique.Accounts;
+using Communique.Assets;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Credentials;
@@ -24,6 +25,8 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
     public DbSet<Communication> Communications => Set<Communication>();
     public DbSet<CommunicationVersion> CommunicationVersions => Set<CommunicationVersion>();
     public DbSet<Template> Templates => Set<Template>();
+    public DbSet<AssetFolder> AssetFolders => Set<AssetFolder>();
+    public DbSet<Asset> Assets => Set<Asset>();
 
     private bool _crossingTeams;
 
@@ -120,6 +123,21 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
             e.Property(t => t.Name).HasMaxLength(200);
             e.Property(t => t.Channel).HasConversion<string>().HasMaxLength(16);
             e.Property(t => t.Version).IsConcurrencyToken();
+        });
+
+        model.Entity<AssetFolder>(e =>
+        {
+            e.HasIndex(f => new { f.TeamId, f.ParentId, f.Name }).IsUnique();
+            e.Property(f => f.Name).HasMaxLength(200);
+        });
+        model.Entity<Asset>(e =>
+        {
+            e.HasIndex(a => new { a.TeamId, a.FolderId, a.Name }).IsUnique();
+            e.HasIndex(a => a.Hash);
+            e.Property(a => a.Name).HasMaxLength(200);
+            e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.ContentType).HasMaxLength(100);
+            e.Property(a => a.Hash).HasMaxLength(64);
         });
 
         foreach (var type in model.Model.GetEntityTypes().Where(t => typeof(ITeamOwned).IsAssignableFrom(t.ClrType)))

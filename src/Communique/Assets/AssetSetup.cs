@@ -1,0 +1,17 @@
+using Communique.Assets.Storage;
+using Communique.Data;
+using Microsoft.Extensions.Options;
+
+namespace Communique.Assets;
+
+public static class AssetSetup
+{
+    public static IServiceCollection AddAssets(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AssetOptions>().Bind(configuration.GetSection(AssetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BlobStoreOptions>().Bind(configuration.GetSection(BlobStoreOptions.Section));
+        services.AddSingleton<IBlobStore>(sp => new FileSystemBlobStore(
+            sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.RootUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
+        return services;
+    }
+}

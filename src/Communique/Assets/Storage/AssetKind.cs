@@ -1,0 +1,9 @@
+namespace Communique.Assets.Storage;
+
+public enum AssetKind
+{
+    Image,
+    Attachment,
+    Font,
+    DesignScheme,
+}

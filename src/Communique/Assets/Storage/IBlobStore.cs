@@ -1,0 +1,32 @@
+namespace Communique.Assets.Storage;
+
+// Content-addressed bytes: the filesystem today, an S3-compatible bucket later. Callers keep
+// the hash; the store never knows which assets reference a blob, so the caller decides when to delete.
+public interface IBlobStore
+{
+    // Streams content into the store while hashing it; never holds the whole content in memory.
+    // Identical bytes are stored once, however many puts of them run at the same time.
+    Task<BlobPutResult> PutAsync(Stream content, long maxBytes, CancellationToken cancellationToken);
+
+    // A seekable stream (so HTTP Range works), or null when no blob has this hash.
+    Task<Stream?> OpenReadAsync(string hash, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken);
+
+    // Deleting a missing blob is not an error: two callers may both find it unreferenced.
+    Task DeleteAsync(string hash, CancellationToken cancellationToken);
+}
+
+public abstract record BlobPutResult
+{
+    private BlobPutResult()
+    {
+    }
+
+    // Whether this put created the blob is not reported: on some filesystems two simultaneous puts
+    // of new content cannot tell which of them did.
+    public sealed record Stored(string Hash, long Length) : BlobPutResult;
+
+    // Nothing was written: the content went past MaxBytes while streaming.
+    public sealed record TooLarge(long MaxBytes) : BlobPutResult;
+}
