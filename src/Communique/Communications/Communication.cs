@@ -25,6 +25,9 @@ public sealed class Communication : ITeamOwned
     // Also the concurrency token behind ETag/If-Match: every saved change increments it.
     public int Version { get; set; }
     public Guid? TemplateId { get; set; }
+
+    // The communication's own folder in the asset library; copied from its template's.
+    public Guid? AssetFolderId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

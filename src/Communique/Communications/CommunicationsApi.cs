@@ -11,12 +11,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Communications;
 
 public sealed record CommunicationResponse(
-    Guid Id, Guid ProjectId, string Name, string Channel, int Version, JsonElement Content, Guid? TemplateId,
+    Guid Id, Guid ProjectId, string Name, string Channel, int Version, JsonElement Content, Guid? TemplateId, Guid? AssetFolderId,
     DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static CommunicationResponse From(Communication c) => new(
         c.Id, c.ProjectId, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Version, ChannelContents.Parse(c.Content), c.TemplateId,
-        c.CreatedAt, c.UpdatedAt);
+        c.AssetFolderId, c.CreatedAt, c.UpdatedAt);
 }
 
 public sealed record CommunicationSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
@@ -108,6 +108,7 @@ public static class CommunicationsApi
         }
 
         string content;
+        Guid? assetFolder = null;
         if (request.TemplateId is { } templateId)
         {
             if (request.Content is not null)
@@ -126,8 +127,12 @@ public static class CommunicationsApi
                 return Problems.Invalid("templateId", $"The template is for the {template.Channel.ToString().ToLowerInvariant()} channel.");
             }
 
-            // A copy: later edits of the template leave this communication alone.
+            // A copy, assets included: later edits of the template leave this communication alone.
             content = template.Content;
+            if (template.AssetFolderId is { } folder && await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
+            {
+                assetFolder = (await Assets.AssetFolders.CopyAsync(db, folder, $"{request.Name!.Trim()} assets", cancellationToken)).Id;
+            }
         }
         else if (request.Content is { } given)
         {
@@ -150,6 +155,7 @@ public static class CommunicationsApi
             Content = content,
             Version = 1,
             TemplateId = request.TemplateId,
+            AssetFolderId = assetFolder,
             CreatedAt = now,
             UpdatedAt = now,
         };

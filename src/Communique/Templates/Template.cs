@@ -12,6 +12,9 @@ public sealed class Template : ITeamOwned
     public Channel Channel { get; set; }
     public required string Content { get; set; }
     public int Version { get; set; }
+
+    // Assets that travel with the template: a communication made from it gets a copy of this folder.
+    public Guid? AssetFolderId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

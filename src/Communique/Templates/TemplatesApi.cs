@@ -10,17 +10,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Templates;
 
-public sealed record TemplateResponse(Guid Id, string Name, string Channel, int Version, JsonElement Content, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record TemplateResponse(
+    Guid Id, string Name, string Channel, int Version, JsonElement Content, Guid? AssetFolderId, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static TemplateResponse From(Template t) => new(
-        t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, ChannelContents.Parse(t.Content), t.CreatedAt, t.UpdatedAt);
+        t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, ChannelContents.Parse(t.Content), t.AssetFolderId,
+        t.CreatedAt, t.UpdatedAt);
 }
 
 public sealed record TemplateSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
 
-public sealed record CreateTemplateRequest([Required, MinLength(1), MaxLength(200)] string? Name, [Required] string? Channel, JsonElement? Content);
+public sealed record CreateTemplateRequest(
+    [Required, MinLength(1), MaxLength(200)] string? Name, [Required] string? Channel, JsonElement? Content, Guid? AssetFolderId);
 
-public sealed record UpdateTemplateRequest([MinLength(1), MaxLength(200)] string? Name, JsonElement? Content);
+public sealed record UpdateTemplateRequest([MinLength(1), MaxLength(200)] string? Name, JsonElement? Content, Guid? AssetFolderId);
 
 public static class TemplatesApi
 {
@@ -90,11 +93,17 @@ public static class TemplatesApi
             return Problems.Invalid(errors);
         }
 
+        if (request.AssetFolderId is { } folder && !await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
+        {
+            return Problems.Invalid("assetFolderId", "No folder of this team has this id.");
+        }
+
         var template = new Template
         {
             Name = request.Name!.Trim(),
             Channel = channel,
             Content = content,
+            AssetFolderId = request.AssetFolderId,
             Version = 1,
             CreatedAt = db.Now,
             UpdatedAt = db.Now,
@@ -128,6 +137,16 @@ public static class TemplatesApi
         if (request.Content is { } given && !ChannelContents.TryNormalize(template.Channel, given, syntax.Check, out content, out var errors))
         {
             return Problems.Invalid(errors);
+        }
+
+        if (request.AssetFolderId is { } folder)
+        {
+            if (!await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
+            {
+                return Problems.Invalid("assetFolderId", "No folder of this team has this id.");
+            }
+
+            template.AssetFolderId = folder;
         }
 
         template.Name = request.Name?.Trim() ?? template.Name;

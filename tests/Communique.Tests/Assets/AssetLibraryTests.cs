@@ -152,6 +152,34 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_communication_made_from_a_template_gets_its_own_copy_of_the_template_assets()
+    {
+        var folder = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Newsletter kit" })).JsonAsync(HttpStatusCode.Created);
+        var icons = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Icons", parentId = folder.Str("id") })).JsonAsync(HttpStatusCode.Created);
+        var logo = await (await UploadAsync(_admin, Png, "image/png", folderId: icons.Str("id"))).JsonAsync(HttpStatusCode.Created);
+        var template = await (await _admin.PostJsonAsync("/templates",
+            new { name = "Newsletter", channel = "email", content = new { subject = "News", html = "<p>News</p>" }, assetFolderId = folder.Str("id") }))
+            .JsonAsync(HttpStatusCode.Created);
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+        var communication = await (await _admin.PostJsonAsync($"/projects/{project}/communications",
+            new { name = "December", channel = "email", templateId = template.Str("id") })).JsonAsync(HttpStatusCode.Created);
+
+        var copyRoot = communication.Str("assetFolderId");
+        Assert.NotEqual(folder.Str("id"), copyRoot);
+        var folders = (await (await _admin.GetAsync("/assets/folders")).JsonAsync()).EnumerateArray().ToList();
+        var copiedIcons = folders.Single(f => f.Str("name") == "Icons" && f.GetProperty("parentId").GetString() == copyRoot);
+        var copied = (await (await _admin.GetAsync($"/assets?folderId={copiedIcons.Str("id")}")).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal(logo.Str("sha256"), copied.Str("sha256"));
+        Assert.NotEqual(logo.Str("id"), copied.Str("id"));
+
+        // Changing the template's file leaves the communication's copy alone.
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/assets/{logo.Str("id")}")).StatusCode);
+        Assert.Equal(Png, await (await _admin.GetAsync($"/assets/{copied.Str("id")}/content")).Content.ReadAsByteArrayAsync());
+        Assert.Single(BlobFiles());
+    }
+
+    [Fact]
     public async Task Folders_nest_move_and_refuse_cycles_and_deleting_what_is_not_empty()
     {
         var brand = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Brand" })).JsonAsync(HttpStatusCode.Created);
