@@ -5,6 +5,7 @@ using Communique.Auth;
 using Communique.Cli;
 using Communique.Communications;
 using Communique.Credentials;
+using Communique.DataSources;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
@@ -25,6 +26,7 @@ builder.Services.AddJobs(builder.Configuration);
 builder.Services.AddHealth();
 builder.Services.AddSingleton<TemplateSyntax>();
 builder.Services.AddAssets(builder.Configuration);
+builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -67,6 +69,7 @@ if (app.ServesApi())
     app.MapCommunications();
     app.MapTemplates();
     app.MapAssets();
+    app.MapDataSources();
 }
 
 await app.RunAsync();

@@ -37,8 +37,6 @@ public sealed record UpdateAssetRequest([MinLength(1), MaxLength(200)] string? N
 // The asset library: folders and files (images, attachments, fonts, design schemes), checked by their bytes.
 public static class AssetsApi
 {
-    private const long MultipartOverhead = 64 * 1024;
-
     public static RouteGroupBuilder MapAssets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/assets").WithTags("Assets").WithGroupName("private").RequireTeamCaller();
@@ -172,54 +170,18 @@ public static class AssetsApi
     private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> Upload(
         HttpRequest request, AppDb db, IBlobStore blobs, IOptions<AssetOptions> options, CancellationToken cancellationToken)
     {
-        var max = options.Value.MaxBytes;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
-            || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(media.Boundary).Value is not { Length: > 0 } boundary)
+        var (part, failure) = await MultipartUpload.FirstFileAsync(request, options.Value.MaxBytes, cancellationToken);
+        return failure switch
         {
-            return Problems.Invalid("file", "Send multipart/form-data: fields kind, folderId and name, then one file part.");
-        }
-
-        if (request.ContentLength > max + MultipartOverhead)
-        {
-            return TooLarge(max);
-        }
-
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max + MultipartOverhead;
-        }
-
-        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
-        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
-        {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
-            {
-                continue;
-            }
-
-            if (disposition.IsFormDisposition())
-            {
-                using var text = new StreamReader(section.Body);
-                var value = new char[1024];
-                var read = await text.ReadBlockAsync(value, cancellationToken);
-                fields[disposition.Name.Value ?? ""] = new string(value, 0, read);
-                continue;
-            }
-
-            if (disposition.IsFileDisposition())
-            {
-                var fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value ?? "file";
-                return await StoreAsync(section, Path.GetFileName(fileName.Trim('"')), fields, db, blobs, options.Value, cancellationToken);
-            }
-        }
-
-        return Problems.Invalid("file", "The upload has no file part.");
+            UploadFailure.TooLarge => TooLarge(options.Value.MaxBytes),
+            UploadFailure.NotMultipart => Problems.Invalid("file", "Send multipart/form-data: fields kind, folderId and name, then one file part."),
+            UploadFailure.NoFile => Problems.Invalid("file", "The upload has no file part."),
+            _ => await StoreAsync(part!.File, part.FileName, part.Fields, db, blobs, options.Value, cancellationToken),
+        };
     }
 
     private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> StoreAsync(
-        MultipartSection section, string fileName, Dictionary<string, string> fields, AppDb db, IBlobStore blobs, AssetOptions options,
+        MultipartSection section, string fileName, IReadOnlyDictionary<string, string> fields, AppDb db, IBlobStore blobs, AssetOptions options,
         CancellationToken cancellationToken)
     {
         if (!TryKind(fields.GetValueOrDefault("kind"), out var kind))

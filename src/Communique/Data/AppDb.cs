@@ -4,6 +4,7 @@ using Communique.Assets;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Credentials;
+using Communique.DataSources;
 using Communique.Jobs;
 using Communique.Projects;
 using Communique.Templates;
@@ -27,6 +28,8 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
     public DbSet<Template> Templates => Set<Template>();
     public DbSet<AssetFolder> AssetFolders => Set<AssetFolder>();
     public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<DataSource> DataSources => Set<DataSource>();
+    public DbSet<DataRecord> DataRecords => Set<DataRecord>();
 
     private bool _crossingTeams;
 
@@ -138,6 +141,23 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
             e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
             e.Property(a => a.ContentType).HasMaxLength(100);
             e.Property(a => a.Hash).HasMaxLength(64);
+        });
+
+        model.Entity<DataSource>(e =>
+        {
+            e.HasIndex(d => new { d.TeamId, d.Name }).IsUnique();
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.Format).HasConversion<string>().HasMaxLength(8);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(d => d.Locale).HasMaxLength(32);
+            e.Property(d => d.UniqueField).HasMaxLength(256);
+            e.Ignore(d => d.ImportAlive);
+        });
+        model.Entity<DataRecord>(e =>
+        {
+            e.HasIndex(r => new { r.DataSourceId, r.Generation, r.Position });
+            e.HasIndex(r => new { r.DataSourceId, r.Uuid });
+            e.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var type in model.Model.GetEntityTypes().Where(t => typeof(ITeamOwned).IsAssignableFrom(t.ClrType)))

@@ -20,6 +20,7 @@ public static class ProblemTypes
     public const string AccountLocked = Prefix + "account-locked";
     public const string PreconditionFailed = Prefix + "precondition-failed";
     public const string PayloadTooLarge = Prefix + "payload-too-large";
+    public const string UnreadableData = Prefix + "unreadable-data";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch

@@ -1,0 +1,90 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Communique.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class DataSources : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "DataSources",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Locale = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UniqueField = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Schema = table.Column<string>(type: "TEXT", nullable: false),
+                    Generation = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastImport = table.Column<string>(type: "TEXT", nullable: true),
+                    ImportJobId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataSources", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataRecords",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DataSourceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Generation = table.Column<int>(type: "INTEGER", nullable: false),
+                    Position = table.Column<long>(type: "INTEGER", nullable: false),
+                    Uuid = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", nullable: true),
+                    Values = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataRecords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DataRecords_DataSources_DataSourceId",
+                        column: x => x.DataSourceId,
+                        principalTable: "DataSources",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataRecords_DataSourceId_Generation_Position",
+                table: "DataRecords",
+                columns: new[] { "DataSourceId", "Generation", "Position" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataRecords_DataSourceId_Uuid",
+                table: "DataRecords",
+                columns: new[] { "DataSourceId", "Uuid" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DataSources_TeamId_Name",
+                table: "DataSources",
+                columns: new[] { "TeamId", "Name" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DataRecords");
+
+            migrationBuilder.DropTable(
+                name: "DataSources");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Communique.Jobs;
+
+namespace Communique.DataSources;
+
+public static class DataSourceSetup
+{
+    public static IServiceCollection AddDataSources(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DataSourceOptions>().Bind(configuration.GetSection(DataSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<DataImporter>();
+        services.AddScoped<UploadedFiles>();
+        services.AddJobHandler<DataImportJob>(DataImportJob.Kind);
+        return services;
+    }
+}

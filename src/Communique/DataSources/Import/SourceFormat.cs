@@ -1,0 +1,9 @@
+namespace Communique.DataSources.Import;
+
+public enum SourceFormat
+{
+    Csv,
+    Json,
+    Xlsx,
+    Xml,
+}
