@@ -24,6 +24,7 @@ builder.Services.AddData(builder.Configuration);
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddJobs(builder.Configuration);
 builder.Services.AddHealth();
+builder.Services.AddSingleton<Communique.Rendering.LiquidTemplates>();
 builder.Services.AddSingleton<TemplateSyntax>();
 builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);

@@ -50,6 +50,8 @@ public static class CommunicationsApi
             .WithSummary("Change name and/or content (If-Match: the ETag read); every change is a new version.");
         group.MapDelete("/communications/{id:guid}", Delete).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Delete a communication and its versions.");
+        group.MapPost("/communications/{id:guid}/preview", Preview).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("Render an email communication for one record: a data source record by uuid, or a record given inline.");
         group.MapGet("/communications/{id:guid}/versions", Versions).RequireAccess(Area.Communications, Access.View)
             .WithSummary("Every version, newest first.");
         group.MapGet("/communications/{id:guid}/versions/{number:int}", Version).RequireAccess(Area.Communications, Access.View)
@@ -253,6 +255,72 @@ public static class CommunicationsApi
         // Its versions go with it, by the foreign key's cascade, in the same statement.
         await db.Communications.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<EmailPreviewResponse>, ValidationProblem, ProblemHttpResult>> Preview(
+        Guid id, PreviewRequest request, AppDb db, Rendering.LiquidTemplates liquid, CancellationToken cancellationToken)
+    {
+        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (communication is null)
+        {
+            return Problems.NotFound("communication");
+        }
+
+        if (communication.Channel != Channel.Email)
+        {
+            return Problems.Invalid("communication", "Preview renders email communications.");
+        }
+
+        IReadOnlyDictionary<string, object?> record;
+        IReadOnlyDictionary<string, Rendering.FieldFormat> formats = new Dictionary<string, Rendering.FieldFormat>();
+        var locale = request.Locale;
+        if (request.Record is { ValueKind: JsonValueKind.Object } inline)
+        {
+            record = EmailPreview.FromJson(inline);
+        }
+        else if (request.DataSourceId is { } sourceId && request.Uuid is { } uuid)
+        {
+            var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == sourceId, cancellationToken);
+            var row = source is null ? null : await db.DataRecords.AsNoTracking().FirstOrDefaultAsync(
+                r => r.DataSourceId == sourceId && r.Uuid == uuid && r.Generation == source.Generation && r.Position < source.RecordCount, cancellationToken);
+            if (source is null || row is null)
+            {
+                return Problems.Invalid("uuid", "No record of this team's data source has this uuid.");
+            }
+
+            var schema = JsonSerializer.Deserialize<List<DataSources.FieldSchema>>(source.Schema, DataSources.DataImporter.Json)!;
+            using var values = JsonDocument.Parse(row.Values);
+            locale ??= source.Locale;
+            record = DataSources.RecordValues.Typed(schema, values.RootElement, DataSources.Import.DataStandard.For(locale));
+            formats = EmailPreview.FormatsOf(schema);
+        }
+        else
+        {
+            return Problems.Invalid("record", "Give a record inline, or dataSourceId and uuid.");
+        }
+
+        System.Globalization.CultureInfo culture;
+        try
+        {
+            culture = System.Globalization.CultureInfo.GetCultureInfo(locale ?? "en-US", predefinedOnly: true);
+        }
+        catch (System.Globalization.CultureNotFoundException)
+        {
+            return Problems.Invalid("locale", $"'{locale}' is not a known locale.");
+        }
+
+        var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        var (preview, failure, part) = await EmailPreview.RenderAsync(
+            liquid, email, record, culture, formats, request.IgnoreMissingFields, cancellationToken);
+        if (failure is not null)
+        {
+            return failure.Kind == Rendering.RenderFailureKind.MissingField
+                ? Problems.Invalid($"record.{failure.Field}", $"The {part} uses the field '{failure.Field}', which the record does not have.")
+                : TypedResults.Problem($"The {part} could not be rendered: {failure.Message}", statusCode: 422,
+                    title: "Rendering failed", type: ProblemTypes.RenderFailed);
+        }
+
+        return TypedResults.Ok(preview!);
     }
 
     private static async Task<Results<Ok<List<VersionSummary>>, ProblemHttpResult>> Versions(Guid id, AppDb db, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public static class ProblemTypes
     public const string PreconditionFailed = Prefix + "precondition-failed";
     public const string PayloadTooLarge = Prefix + "payload-too-large";
     public const string UnreadableData = Prefix + "unreadable-data";
+    public const string RenderFailed = Prefix + "render-failed";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch

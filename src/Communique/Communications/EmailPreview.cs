@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Communique.DataSources;
+using Communique.Rendering;
+
+namespace Communique.Communications;
+
+public sealed record PreviewRequest(Guid? DataSourceId, Guid? Uuid, JsonElement? Record, string? Locale, bool IgnoreMissingFields = false);
+
+public sealed record EmailPreviewResponse(string Subject, string Html, string Text, string? Preheader);
+
+// Renders an email communication for one record: subject and text as plain text, HTML with values encoded.
+public static partial class EmailPreview
+{
+    public static async Task<(EmailPreviewResponse? Email, RenderFailure? Failure, string? Part)> RenderAsync(
+        LiquidTemplates liquid, EmailContent email, IReadOnlyDictionary<string, object?> record, CultureInfo culture,
+        IReadOnlyDictionary<string, FieldFormat> formats, bool ignoreMissing, CancellationToken cancellationToken)
+    {
+        var plain = new RenderOptions { Culture = culture, FieldFormats = formats, IgnoreMissingFields = ignoreMissing };
+        var html = plain with { HtmlEncode = true };
+        var parts = new List<(string Part, string? Source, RenderOptions Options)>
+        {
+            ("subject", email.Subject, plain), ("html", email.Html, html), ("text", email.Text, plain), ("preheader", email.Preheader, plain),
+        };
+        var rendered = new Dictionary<string, string?>();
+        foreach (var (part, source, options) in parts)
+        {
+            if (string.IsNullOrEmpty(source))
+            {
+                rendered[part] = null;
+                continue;
+            }
+
+            if (!liquid.TryCompile(source, out var template, out var error))
+            {
+                return (null, new RenderFailure(RenderFailureKind.TemplateError, $"Line {error.Line}, column {error.Column}: {error.Message}"), part);
+            }
+
+            var outcome = await liquid.RenderAsync(template, record, options, cancellationToken);
+            if (!outcome.Succeeded)
+            {
+                return (null, outcome.Failure, part);
+            }
+
+            rendered[part] = outcome.Text;
+        }
+
+        var body = rendered["html"] ?? "";
+        return (new EmailPreviewResponse(rendered["subject"] ?? "", body, rendered["text"] ?? TextOf(body), rendered["preheader"]), null, null);
+    }
+
+    public static Dictionary<string, FieldFormat> FormatsOf(IReadOnlyList<FieldSchema> schema, string prefix = "")
+    {
+        var formats = new Dictionary<string, FieldFormat>(StringComparer.Ordinal);
+        foreach (var field in schema)
+        {
+            if (field.Items is { } items)
+            {
+                foreach (var (key, value) in FormatsOf(items, prefix + field.Name + "."))
+                {
+                    formats[key] = value;
+                }
+            }
+            else if (field.DecimalPlaces is not null || field.DecimalSeparator is not null || field.ThousandsSeparator is not null || field.DateFormat is not null)
+            {
+                formats[prefix + field.Name] = new FieldFormat(field.DecimalPlaces, field.DecimalSeparator, field.ThousandsSeparator, field.DateFormat);
+            }
+        }
+
+        return formats;
+    }
+
+    // A record given inline: strings, numbers, booleans, and arrays of objects as repeaters.
+    public static Dictionary<string, object?> FromJson(JsonElement record)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in record.EnumerateObject())
+        {
+            values[property.Name] = Value(property.Value);
+        }
+
+        return values;
+    }
+
+    private static object? Value(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.TryGetDecimal(out var d) ? d : value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Array => value.EnumerateArray()
+            .Select(item => (IReadOnlyDictionary<string, object?>)(item.ValueKind == JsonValueKind.Object
+                ? FromJson(item)
+                : new Dictionary<string, object?> { ["value"] = Value(item) }))
+            .ToList(),
+        JsonValueKind.Object => FromJson(value),
+        _ => null,
+    };
+
+    // The text part when none is written: the HTML's words, with each link's address after its text.
+    public static string TextOf(string html)
+    {
+        var text = Hidden().Replace(html, "");
+        text = Link().Replace(text, m => $"{m.Groups[2].Value} ({m.Groups[1].Value})");
+        text = Break().Replace(text, "\n");
+        text = Tag().Replace(text, "");
+        text = WebUtility.HtmlDecode(text);
+        var lines = text.Split('\n').Select(l => Spaces().Replace(l, " ").Trim());
+        var result = new StringBuilder();
+        var blank = 0;
+        foreach (var line in lines)
+        {
+            blank = line.Length == 0 ? blank + 1 : 0;
+            if (blank <= 1)
+            {
+                result.Append(line).Append('\n');
+            }
+        }
+
+        return result.ToString().Trim();
+    }
+
+    [GeneratedRegex("<(head|style|script)[^>]*>.*?</\\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Hidden();
+
+    [GeneratedRegex("<a\\s[^>]*href\\s*=\\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Link();
+
+    [GeneratedRegex("<(br|/p|/div|/h[1-6]|/li|/tr)\\s*/?>", RegexOptions.IgnoreCase)]
+    private static partial Regex Break();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tag();
+
+    [GeneratedRegex("[ \\t\\r\\f]+")]
+    private static partial Regex Spaces();
+}
