@@ -155,7 +155,8 @@ public abstract class AppDb(DbContextOptions options, TenantContext tenant, Time
         });
         model.Entity<DataRecord>(e =>
         {
-            e.HasIndex(r => new { r.DataSourceId, r.Generation, r.Position });
+            // The position key is the table's own order: no surrogate id and no second index for paging.
+            e.HasKey(r => new { r.DataSourceId, r.Generation, r.Position });
             e.HasIndex(r => new { r.DataSourceId, r.Uuid });
             e.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         });

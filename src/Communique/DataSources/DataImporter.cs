@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Communique.Assets.Storage;
 using Communique.Data;
 using Communique.DataSources.Import;
@@ -76,55 +77,90 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
             ? await KnownUuidsAsync(source, cancellationToken)
             : null;
         var inference = new SchemaInference(reader.Fields, standard);
-        var duplicates = source.UniqueField is null ? null : new DuplicateFinder();
-        var batch = new List<DataRecord>(options.Value.BatchSize);
+        // Sized up front from the file (about 100 bytes a record), so the hash set does not grow by doubling.
+        var duplicates = source.UniqueField is null ? null
+            : new DuplicateFinder(expectedRecords: content.CanSeek ? (int)Math.Min(content.Length / 100, 50_000_000) : 0);
         var buffer = new ArrayBufferWriter<byte>(1024);
+        using var json = new Utf8JsonWriter(buffer);
         var position = start;
         var lastPercent = -1;
         int[]? order = null;
         var keyIndex = -2;
 
-        foreach (var record in reader.ReadRecords(cancellationToken))
+        // Parsing and storing overlap: this thread reads and encodes the next batch while the writer stores the last.
+        var batches = Channel.CreateBounded<List<DataRecord>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = Task.Run(async () =>
         {
-            if (keyIndex == -2)
+            await foreach (var full in batches.Reader.ReadAllAsync(stop.Token))
             {
-                keyIndex = source.UniqueField is null ? -1 : reader.Fields.IndexOf(source.UniqueField);
-                if (source.UniqueField is not null && keyIndex < 0 && source.Format is SourceFormat.Csv or SourceFormat.Xlsx)
+                await RecordStore.WriteAsync(db, full, stop.Token);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            var batch = new List<DataRecord>(options.Value.BatchSize);
+            foreach (var record in reader.ReadRecords(cancellationToken))
+            {
+                if (keyIndex == -2)
                 {
-                    throw new SourceDataException(SourceProblem.Malformed, $"The unique identifier '{source.UniqueField}' is not a field of the file.");
+                    keyIndex = source.UniqueField is null ? -1 : reader.Fields.IndexOf(source.UniqueField);
+                    if (source.UniqueField is not null && keyIndex < 0 && source.Format is SourceFormat.Csv or SourceFormat.Xlsx)
+                    {
+                        throw new SourceDataException(SourceProblem.Malformed, $"The unique identifier '{source.UniqueField}' is not a field of the file.");
+                    }
+
+                    order = existing is null ? null : AppendOrder(existing, reader.Fields);
                 }
 
-                order = existing is null ? null : AppendOrder(existing, reader.Fields);
-            }
-
-            inference.Observe(record);
-            var key = keyIndex >= 0 ? record.GetValue(keyIndex) : null;
-            duplicates?.Observe(key, record.Line);
-            batch.Add(new DataRecord
-            {
-                TeamId = source.TeamId,
-                DataSourceId = source.Id,
-                Generation = generation,
-                Position = position++,
-                Uuid = key is not null && keep?.Remove(key, out var known) == true ? known : Guid.CreateVersion7(),
-                Key = key,
-                Values = Encode(record, reader.Fields, order, buffer),
-            });
-
-            if (batch.Count == batch.Capacity)
-            {
-                await RecordStore.WriteAsync(db, batch, cancellationToken);
-                batch.Clear();
-                var percent = content.CanSeek && content.Length > 0 ? (int)(content.Position * 100 / content.Length) : 0;
-                if (progress is not null && percent != lastPercent)
+                inference.Observe(record);
+                var key = keyIndex >= 0 ? record.GetValue(keyIndex) : null;
+                duplicates?.Observe(key, record.Line);
+                batch.Add(new DataRecord
                 {
-                    lastPercent = percent;
-                    await progress(percent);
+                    TeamId = source.TeamId,
+                    DataSourceId = source.Id,
+                    Generation = generation,
+                    Position = position++,
+                    Uuid = key is not null && keep?.Remove(key, out var known) == true ? known : Guid.CreateVersion7(),
+                    Key = key,
+                    Values = Encode(record, reader.Fields, order, buffer, json),
+                });
+
+                if (batch.Count == options.Value.BatchSize)
+                {
+                    await SendAsync(batches, batch, writer, cancellationToken);
+                    batch = new List<DataRecord>(options.Value.BatchSize);
+                    var percent = content.CanSeek && content.Length > 0 ? (int)(content.Position * 100 / content.Length) : 0;
+                    if (progress is not null && percent != lastPercent)
+                    {
+                        lastPercent = percent;
+                        await progress(percent);
+                    }
                 }
             }
+
+            await SendAsync(batches, batch, writer, cancellationToken);
+            batches.Writer.Complete();
+            await writer;
+        }
+        catch
+        {
+            batches.Writer.TryComplete();
+            await stop.CancelAsync();
+            try
+            {
+                await writer;
+            }
+            catch (OperationCanceledException)
+            {
+                // The writer stops with the import.
+            }
+
+            throw;
         }
 
-        await RecordStore.WriteAsync(db, batch, cancellationToken);
         var schema = existing ?? Merge(inference.Fields, source.Generation == 0 ? null : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json));
         var report = new ImportReport(
             request.Mode.ToString().ToLowerInvariant(), position - start, duplicates?.Duplicates, duplicates?.DuplicateCount ?? 0,
@@ -139,6 +175,24 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
         source.UpdatedAt = report.At;
         await db.SaveChangesAsync(CancellationToken.None);
         return report;
+    }
+
+    // A writer that failed has nothing more to take: surface its exception instead of waiting on a full channel.
+    private static async Task SendAsync(Channel<List<DataRecord>> batches, List<DataRecord> batch, Task writer, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var sent = batches.Writer.WriteAsync(batch, cancellationToken).AsTask();
+        if (await Task.WhenAny(sent, writer) == writer)
+        {
+            await writer;
+            throw new InvalidOperationException("The record writer stopped before the import finished.");
+        }
+
+        await sent;
     }
 
     private Task<int> DiscardAsync(Guid source, int generation, long from, CancellationToken cancellationToken) =>
@@ -180,14 +234,12 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
         return order;
     }
 
-    private static string Encode(SourceRecord record, SourceFieldSet fields, int[]? order, ArrayBufferWriter<byte> buffer)
+    private static string Encode(SourceRecord record, SourceFieldSet fields, int[]? order, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, record, fields, order);
-        }
-
+        writer.Reset(buffer);
+        Write(writer, record, fields, order);
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

@@ -43,7 +43,6 @@ public sealed class DataSource : ITeamOwned
 // so renaming or retyping a field changes the schema only, never a million rows.
 public sealed class DataRecord : ITeamOwned
 {
-    public long Id { get; set; }
     public Guid TeamId { get; set; }
     public Guid DataSourceId { get; set; }
     public int Generation { get; set; }

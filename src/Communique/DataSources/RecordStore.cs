@@ -94,7 +94,9 @@ public static class RecordStore
             uuid.Value = r.Uuid.ToString().ToUpperInvariant();
             key.Value = (object?)r.Key ?? DBNull.Value;
             values.Value = r.Values;
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            // Synchronous on purpose: Microsoft.Data.Sqlite has no real async I/O, and an await per row costs more than the insert.
+            cancellationToken.ThrowIfCancellationRequested();
+            insert.ExecuteNonQuery();
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -416,23 +416,17 @@ namespace Communique.Data.Migrations.Postgres
 
             modelBuilder.Entity("Communique.DataSources.DataRecord", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<Guid>("DataSourceId")
                         .HasColumnType("uuid");
 
                     b.Property<int>("Generation")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Key")
-                        .HasColumnType("text");
-
                     b.Property<long>("Position")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
 
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
@@ -444,11 +438,9 @@ namespace Communique.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.HasKey("Id");
+                    b.HasKey("DataSourceId", "Generation", "Position");
 
                     b.HasIndex("DataSourceId", "Uuid");
-
-                    b.HasIndex("DataSourceId", "Generation", "Position");
 
                     b.ToTable("DataRecords");
                 });

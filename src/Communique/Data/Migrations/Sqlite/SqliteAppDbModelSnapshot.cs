@@ -411,21 +411,17 @@ namespace Communique.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Communique.DataSources.DataRecord", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("DataSourceId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Generation")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Key")
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("Position")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
@@ -437,11 +433,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.HasKey("DataSourceId", "Generation", "Position");
 
                     b.HasIndex("DataSourceId", "Uuid");
-
-                    b.HasIndex("DataSourceId", "Generation", "Position");
 
                     b.ToTable("DataRecords");
                 });

@@ -1,6 +1,5 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -40,19 +39,17 @@ namespace Communique.Data.Migrations.Postgres
                 name: "DataRecords",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
                     DataSourceId = table.Column<Guid>(type: "uuid", nullable: false),
                     Generation = table.Column<int>(type: "integer", nullable: false),
                     Position = table.Column<long>(type: "bigint", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
                     Uuid = table.Column<Guid>(type: "uuid", nullable: false),
                     Key = table.Column<string>(type: "text", nullable: true),
                     Values = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DataRecords", x => x.Id);
+                    table.PrimaryKey("PK_DataRecords", x => new { x.DataSourceId, x.Generation, x.Position });
                     table.ForeignKey(
                         name: "FK_DataRecords_DataSources_DataSourceId",
                         column: x => x.DataSourceId,
@@ -60,11 +57,6 @@ namespace Communique.Data.Migrations.Postgres
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_DataRecords_DataSourceId_Generation_Position",
-                table: "DataRecords",
-                columns: new[] { "DataSourceId", "Generation", "Position" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DataRecords_DataSourceId_Uuid",

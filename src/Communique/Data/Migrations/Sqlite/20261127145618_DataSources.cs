@@ -39,19 +39,17 @@ namespace Communique.Data.Migrations.Sqlite
                 name: "DataRecords",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
                     DataSourceId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Generation = table.Column<int>(type: "INTEGER", nullable: false),
                     Position = table.Column<long>(type: "INTEGER", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Uuid = table.Column<Guid>(type: "TEXT", nullable: false),
                     Key = table.Column<string>(type: "TEXT", nullable: true),
                     Values = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_DataRecords", x => x.Id);
+                    table.PrimaryKey("PK_DataRecords", x => new { x.DataSourceId, x.Generation, x.Position });
                     table.ForeignKey(
                         name: "FK_DataRecords_DataSources_DataSourceId",
                         column: x => x.DataSourceId,
@@ -59,11 +57,6 @@ namespace Communique.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_DataRecords_DataSourceId_Generation_Position",
-                table: "DataRecords",
-                columns: new[] { "DataSourceId", "Generation", "Position" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_DataRecords_DataSourceId_Uuid",
