@@ -5,11 +5,12 @@
 #   bench/auth/run.sh
 #
 # Tunables (environment): THREADS=1 CONNECTIONS=32 DURATION=15 WARMUP=10 (seconds), PORT (default: a free
-# one from 5391), SKIP_BUILD=1, KEEP_WORKDIR=1, MAX_OTHER_CORES=0.25, QUIET_WAIT=300, ATTEMPTS=3.
+# one from 5391), SKIP_BUILD=1, KEEP_WORKDIR=1, MAX_OTHER_CORES=0.25, QUIET_WAIT=300, ATTEMPTS=3, NICE=0.
 #
 # The cores may be shared with other work (a build, a test run). Before each case the script waits up to
 # QUIET_WAIT seconds for other processes to use less than MAX_OTHER_CORES, and a measured run they disturbed
-# anyway is repeated, up to ATTEMPTS times per case.
+# anyway is repeated, up to ATTEMPTS times per case. On a machine that is never quiet, NICE=-10 (root) runs
+# the server and wrk ahead of the other work; the summary still reports what the others used.
 #
 # Exit status: 0 measured; 1 setup failed; 2 a wrk run saw non-2xx responses or socket errors (its
 # throughput would count failures); 3 other processes used more than MAX_OTHER_CORES of the machine during
@@ -26,9 +27,11 @@ WARMUP=${WARMUP:-10}
 MAX_OTHER_CORES=${MAX_OTHER_CORES:-0.25}
 QUIET_WAIT=${QUIET_WAIT:-300}
 ATTEMPTS=${ATTEMPTS:-3}
+NICE=${NICE:-0}
 # The default per-team budget (6000 per 60 s) would turn most of a run into 429s.
 TEAM_LIMIT=100000000
 
+if ((NICE < 0 && EUID != 0)); then echo "run.sh: NICE=$NICE needs root" >&2; exit 1; fi
 for tool in wrk curl dotnet awk getconf; do
   command -v "$tool" > /dev/null || { echo "run.sh: $tool is required (wrk: apt-get install -y wrk)" >&2; exit 1; }
 done
@@ -122,7 +125,7 @@ source "$WORK/account.env"
 export COMMUNIQUE_CUSTOMER_ID COMMUNIQUE_CLIENT_ID COMMUNIQUE_CLIENT_SECRET
 
 echo "Starting the server on $BASE ..."
-(cd "$WORK" && exec env Auth__TeamRequestsPerWindow=$TEAM_LIMIT Logging__LogLevel__Default=Warning \
+(cd "$WORK" && exec nice -n "$NICE" env Auth__TeamRequestsPerWindow=$TEAM_LIMIT Logging__LogLevel__Default=Warning \
   ASPNETCORE_ENVIRONMENT=Production "$BIN" --urls "$BASE") > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do
@@ -164,11 +167,11 @@ run_case() {
   for ((attempt = 1; attempt <= ATTEMPTS; attempt++)); do
     echo "$label: ${WARMUP}s warm-up, ${DURATION}s measured (attempt $attempt) ..."
     wait_quiet
-    timeout $((WARMUP + 30)) wrk "${args[@]}" -d "${WARMUP}s" "$BASE$path" > "$WORK/$slug.warmup.txt"
+    timeout $((WARMUP + 30)) nice -n "$NICE" wrk "${args[@]}" -d "${WARMUP}s" "$BASE$path" > "$WORK/$slug.warmup.txt"
     cat "$WORK/$slug.warmup.txt" >> "$WORK/$slug.all.txt"
 
     m0=$(machine_ticks); s0=$(process_ticks "$SERVER_PID"); children_ticks; c0=$CHILD_TICKS; t0=$EPOCHREALTIME
-    timeout $((DURATION + 30)) wrk "${args[@]}" -d "${DURATION}s" --latency "$BASE$path" > "$WORK/$slug.txt"
+    timeout $((DURATION + 30)) nice -n "$NICE" wrk "${args[@]}" -d "${DURATION}s" --latency "$BASE$path" > "$WORK/$slug.txt"
     m1=$(machine_ticks); s1=$(process_ticks "$SERVER_PID"); children_ticks; c1=$CHILD_TICKS; t1=$EPOCHREALTIME
     cat "$WORK/$slug.txt" >> "$WORK/$slug.all.txt"
 
@@ -222,8 +225,9 @@ echo "- Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }'
   "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 echo "- .NET SDK $(cd "$ROOT" && dotnet --version), ASP.NET Core runtime $runtime; $({ wrk -v 2>&1 || true; } | head -n 1 | cut -d' ' -f1-2)"
 echo "- Load: wrk -t$THREADS -c$CONNECTIONS (keep-alive, loopback, sharing the cores with the server)," \
-  "${WARMUP}s warm-up then ${DURATION}s measured per case"
-overrides=$(env | grep -E '^(DOTNET_|COMPlus_|ASPNETCORE_|Kestrel__|Auth__|Database__)' | sort | paste -sd ' ' -)
+  "${WARMUP}s warm-up then ${DURATION}s measured per case; server and wrk at nice $NICE"
+overrides=$(env | grep -E '^(DOTNET_|COMPlus_|ASPNETCORE_|Kestrel__|Auth__|Database__)' \
+  | grep -vE '^DOTNET_(CLI_|NOLOGO|GENERATE_ASPNET_CERTIFICATE|SKIP_FIRST_TIME_EXPERIENCE|ROOT)' | sort | paste -sd ' ' -)
 echo "- Server: SQLite in a fresh temporary directory, Auth__TeamRequestsPerWindow=$TEAM_LIMIT," \
   "Logging__LogLevel__Default=Warning; other settings from the environment: ${overrides:-none}"
 echo
