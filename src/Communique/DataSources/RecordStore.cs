@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Communique.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -65,40 +64,67 @@ public static class RecordStore
         await copy.CompleteAsync(cancellationToken);
     }
 
+    // Rows per INSERT statement: one statement per row would spend more on the statement than on the row.
+    private const int RowsPerStatement = 64;
+    private const int Columns = 7;
+
     private static async Task InsertAsync(SqliteConnection connection, IReadOnlyList<DataRecord> batch, CancellationToken cancellationToken)
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO "DataRecords" ("TeamId", "DataSourceId", "Generation", "Position", "Uuid", "Key", "Values")
-            VALUES ($team, $source, $generation, $position, $uuid, $key, $values)
-            """;
-        DbParameter Add(string name) => insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-        var team = Add("$team");
-        var source = Add("$source");
-        var generation = Add("$generation");
-        var position = Add("$position");
-        var uuid = Add("$uuid");
-        var key = Add("$key");
-        var values = Add("$values");
-        insert.Prepare();
+        await using var many = Insert(connection, transaction, RowsPerStatement);
+        await using var one = Insert(connection, transaction, 1);
 
         // EF Core's SQLite provider stores GUIDs as upper-case text; raw writes must match.
-        team.Value = batch[0].TeamId.ToString().ToUpperInvariant();
-        source.Value = batch[0].DataSourceId.ToString().ToUpperInvariant();
-        foreach (var r in batch)
+        var team = batch[0].TeamId.ToString().ToUpperInvariant();
+        var source = batch[0].DataSourceId.ToString().ToUpperInvariant();
+        var i = 0;
+        for (; i + RowsPerStatement <= batch.Count; i += RowsPerStatement)
         {
-            generation.Value = r.Generation;
-            position.Value = r.Position;
-            uuid.Value = r.Uuid.ToString().ToUpperInvariant();
-            key.Value = (object?)r.Key ?? DBNull.Value;
-            values.Value = r.Values;
-            // Synchronous on purpose: Microsoft.Data.Sqlite has no real async I/O, and an await per row costs more than the insert.
             cancellationToken.ThrowIfCancellationRequested();
-            insert.ExecuteNonQuery();
+            for (var row = 0; row < RowsPerStatement; row++)
+            {
+                Bind(many, row, batch[i + row], team, source);
+            }
+
+            // Synchronous on purpose: Microsoft.Data.Sqlite has no real async I/O.
+            many.ExecuteNonQuery();
+        }
+
+        for (; i < batch.Count; i++)
+        {
+            Bind(one, 0, batch[i], team, source);
+            one.ExecuteNonQuery();
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var values = string.Join(",", Enumerable.Range(0, rows).Select(r =>
+            "(" + string.Join(",", Enumerable.Range(0, Columns).Select(c => $"$p{(r * Columns) + c}")) + ")"));
+        command.CommandText = $"""INSERT INTO "DataRecords" ("TeamId", "DataSourceId", "Generation", "Position", "Uuid", "Key", "Values") VALUES {values}""";
+        for (var p = 0; p < rows * Columns; p++)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = $"$p{p}" });
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, int row, DataRecord r, string team, string source)
+    {
+        var p = command.Parameters;
+        var at = row * Columns;
+        p[at].Value = team;
+        p[at + 1].Value = source;
+        p[at + 2].Value = r.Generation;
+        p[at + 3].Value = r.Position;
+        p[at + 4].Value = r.Uuid.ToString().ToUpperInvariant();
+        p[at + 5].Value = (object?)r.Key ?? DBNull.Value;
+        p[at + 6].Value = r.Values;
     }
 }

@@ -108,7 +108,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     public async Task Large_sources_are_paged_with_limit_and_cursor()
     {
         var csv = new StringBuilder("id,name\n");
-        for (var i = 0; i < 25; i++)
+        // Enough rows for whole multi-row insert statements and a remainder.
+        for (var i = 0; i < 150; i++)
         {
             csv.Append(i).Append(",person ").Append(i).Append('\n');
         }
@@ -118,13 +119,13 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         string? cursor = null;
         do
         {
-            var page = await (await _admin.GetAsync($"/data/{id}?limit=10{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            var page = await (await _admin.GetAsync($"/data/{id}?limit=40{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
             names.AddRange(page.GetProperty("data").EnumerateArray().Select(r => r.Str("name")));
             cursor = page.TryGetProperty("next", out var next) ? next.GetString() : null;
         }
         while (cursor is not null);
 
-        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"person {i}"), names);
+        Assert.Equal(Enumerable.Range(0, 150).Select(i => $"person {i}"), names);
         var ours = await (await _admin.GetAsync($"/data/{id}/records?limit=5")).JsonAsync();
         Assert.Equal(5, ours.GetProperty("items").GetArrayLength());
         var uuid = ours.GetProperty("items")[2].Str("uuid");
