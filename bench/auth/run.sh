@@ -227,7 +227,7 @@ echo "- .NET SDK $(cd "$ROOT" && dotnet --version), ASP.NET Core runtime $runtim
 echo "- Load: wrk -t$THREADS -c$CONNECTIONS (keep-alive, loopback, sharing the cores with the server)," \
   "${WARMUP}s warm-up then ${DURATION}s measured per case; server and wrk at nice $NICE"
 overrides=$(env | grep -E '^(DOTNET_|COMPlus_|ASPNETCORE_|Kestrel__|Auth__|Database__)' \
-  | grep -vE '^DOTNET_(CLI_|NOLOGO|GENERATE_ASPNET_CERTIFICATE|SKIP_FIRST_TIME_EXPERIENCE|ROOT)' | sort | paste -sd ' ' -)
+  | grep -vE '^DOTNET_(CLI_|NOLOGO|GENERATE_ASPNET_CERTIFICATE|SKIP_FIRST_TIME_EXPERIENCE|ROOT)' | sort | paste -sd ' ' - || true)
 echo "- Server: SQLite in a fresh temporary directory, Auth__TeamRequestsPerWindow=$TEAM_LIMIT," \
   "Logging__LogLevel__Default=Warning; other settings from the environment: ${overrides:-none}"
 echo

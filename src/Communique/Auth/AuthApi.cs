@@ -53,11 +53,7 @@ public static class AuthApi
             return SignInThrottle.TooMany(http, wait);
         }
 
-        var found = await db.Credentials.IgnoreQueryFilters().AsNoTracking()
-            .Where(c => c.ClientId == clientId)
-            .Join(db.Teams, c => c.TeamId, t => t.Id, (c, t) => new { Credential = c, t.AccountId })
-            .Join(db.Accounts, x => x.AccountId, a => a.Id, (x, a) => new { x.Credential, x.AccountId, a.CustomerId })
-            .FirstOrDefaultAsync(cancellationToken);
+        var found = await FindCredential(db, clientId, cancellationToken);
 
         // The same answer whichever of the three was wrong, and a hash computed either way.
         var matches = master.SecretMatches(request.Secret!, found?.Credential.SecretHash ?? new byte[32]);
@@ -154,12 +150,8 @@ public static class AuthApi
     {
         var caller = tenant.Caller!;
         var subject = caller.Kind == SubjectKind.User
-            ? await db.Memberships.AsNoTracking().Where(m => m.UserId == caller.SubjectId)
-                .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new Subject(m.User!.DisplayName, m.User.Email, t.Name))
-                .FirstOrDefaultAsync(cancellationToken)
-            : await db.Credentials.AsNoTracking().Where(c => c.Id == caller.SubjectId)
-                .Join(db.Teams, c => c.TeamId, t => t.Id, (c, t) => new Subject(c.Name, null, t.Name))
-                .FirstOrDefaultAsync(cancellationToken);
+            ? await UserSubject(db, caller.SubjectId, cancellationToken)
+            : await CredentialSubject(db, caller.SubjectId, cancellationToken);
         if (subject is null)
         {
             return Problems.NotFound("subject");
@@ -176,6 +168,30 @@ public static class AuthApi
     }
 
     private sealed record Subject(string Name, string? Email, string TeamName);
+
+    private sealed record FoundCredential(Credentials.ClientCredential Credential, Guid AccountId, string CustomerId);
+
+    // Compiled once per provider (a compiled query belongs to one model): the hot queries of authentication skip
+    // EF's per-call expression-tree work.
+    private static Task<FoundCredential?> FindCredential(AppDb db, string clientId, CancellationToken cancellationToken) =>
+        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, string clientId, CancellationToken _) => db.Credentials
+            .IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.ClientId == clientId)
+            .Join(db.Teams, c => c.TeamId, t => t.Id, (c, t) => new { Credential = c, t.AccountId })
+            .Join(db.Accounts, x => x.AccountId, a => a.Id, (x, a) => new FoundCredential(x.Credential, x.AccountId, a.CustomerId))
+            .FirstOrDefault()))(db, clientId, cancellationToken);
+
+    private static Task<Subject?> UserSubject(AppDb db, Guid id, CancellationToken cancellationToken) =>
+        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, Guid id, CancellationToken _) => db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == id)
+            .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new Subject(m.User!.DisplayName, m.User.Email, t.Name))
+            .FirstOrDefault()))(db, id, cancellationToken);
+
+    private static Task<Subject?> CredentialSubject(AppDb db, Guid id, CancellationToken cancellationToken) =>
+        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, Guid id, CancellationToken _) => db.Credentials.AsNoTracking()
+            .Where(c => c.Id == id)
+            .Join(db.Teams, c => c.TeamId, t => t.Id, (c, t) => new Subject(c.Name, null, t.Name))
+            .FirstOrDefault()))(db, id, cancellationToken);
 
     private static ProblemHttpResult Unauthorized() =>
         TypedResults.Problem(GenericFailure, statusCode: 401, title: "Unauthorized", type: ProblemTypes.InvalidCredentials);

@@ -13,8 +13,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Data;
 
-public abstract class AppDb(DbContextOptions options, TenantContext tenant, TimeProvider clock) : DbContext(options)
+public abstract class AppDb(DbContextOptions options) : DbContext(options)
 {
+    // Pooled: a context outlives the request that rents it, so the request's tenant and clock are attached on rent.
+    private TenantContext tenant = new();
+    private TimeProvider clock = TimeProvider.System;
+
+    internal AppDb Attach(TenantContext requestTenant, TimeProvider requestClock)
+    {
+        tenant = requestTenant;
+        clock = requestClock;
+        _crossingTeams = false;
+        return this;
+    }
+
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<User> Users => Set<User>();

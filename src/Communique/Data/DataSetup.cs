@@ -15,15 +15,17 @@ public static class DataSetup
                 "Database:ConnectionString is required when Database:Provider is Postgres.")
             .ValidateOnStart();
 
-        // Resolved when first used, so that configuration added late (tests, command line) still decides.
-        services.AddDbContext<SqliteAppDb>((sp, o) => o.UseSqlite(
+        // Pooled contexts, configured when first used so that configuration added late (tests, command line) still decides:
+        // a request rents one and returns it on dispose instead of building a DbContext.
+        services.AddPooledDbContextFactory<SqliteAppDb>((sp, o) => o.UseSqlite(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString
             ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
-        services.AddDbContext<PostgresAppDb>((sp, o) => o.UseNpgsql(
+        services.AddPooledDbContextFactory<PostgresAppDb>((sp, o) => o.UseNpgsql(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        services.AddScoped<AppDb>(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
-            ? sp.GetRequiredService<PostgresAppDb>()
-            : sp.GetRequiredService<SqliteAppDb>());
+        services.AddScoped<AppDb>(sp => (sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+                ? (AppDb)sp.GetRequiredService<IDbContextFactory<PostgresAppDb>>().CreateDbContext()
+                : sp.GetRequiredService<IDbContextFactory<SqliteAppDb>>().CreateDbContext())
+            .Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
@@ -68,13 +70,11 @@ public static class DataSetup
 public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAppDb>
 {
     public SqliteAppDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite("Data Source=design.db").Options,
-            new Tenancy.TenantContext(), TimeProvider.System);
+        new(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite("Data Source=design.db").Options);
 }
 
 public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresAppDb>
 {
     public PostgresAppDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAppDb>().UseNpgsql("Host=localhost").Options,
-            new Tenancy.TenantContext(), TimeProvider.System);
+        new(new DbContextOptionsBuilder<PostgresAppDb>().UseNpgsql("Host=localhost").Options);
 }

@@ -1,7 +1,6 @@
-using Communique.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Data;
 
-public sealed class PostgresAppDb(DbContextOptions<PostgresAppDb> options, TenantContext tenant, TimeProvider clock)
-    : AppDb(options, tenant, clock);
+public sealed class PostgresAppDb(DbContextOptions<PostgresAppDb> options)
+    : AppDb(options);

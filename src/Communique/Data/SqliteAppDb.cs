@@ -1,11 +1,10 @@
-using Communique.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Communique.Data;
 
-public sealed class SqliteAppDb(DbContextOptions<SqliteAppDb> options, TenantContext tenant, TimeProvider clock)
-    : AppDb(options, tenant, clock)
+public sealed class SqliteAppDb(DbContextOptions<SqliteAppDb> options)
+    : AppDb(options)
 {
     // SQLite keeps no kind with a timestamp; everything we store is UTC.
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

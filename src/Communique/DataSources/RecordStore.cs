@@ -65,7 +65,8 @@ public static class RecordStore
     }
 
     // Rows per INSERT statement: one statement per row would spend more on the statement than on the row.
-    private const int RowsPerStatement = 64;
+    // Kept small: Microsoft.Data.Sqlite binds each parameter by name, a lookup that grows with the statement.
+    private const int RowsPerStatement = 16;
     private const int Columns = 7;
 
     private static async Task InsertAsync(SqliteConnection connection, IReadOnlyList<DataRecord> batch, CancellationToken cancellationToken)
