@@ -17,6 +17,7 @@ var isCommand = OperatorCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddErrorHandling();
 builder.Services.AddValidation();

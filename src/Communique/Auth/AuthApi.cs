@@ -157,14 +157,9 @@ public static class AuthApi
             return Problems.NotFound("subject");
         }
 
-        var permissions = Enum.GetValues<Area>()
-            .Select(a => (Area: a, Access: RoleMatrix.AccessOf(caller.Role, a)))
-            .Where(p => p.Access != Access.None)
-            .Select(p => $"{RoleMatrix.Kebab(p.Area.ToString())}:{RoleMatrix.Kebab(p.Access.ToString())}")
-            .ToList();
         return TypedResults.Ok(new MeResponse(
             caller.Kind == SubjectKind.User ? "user" : "credential", caller.SubjectId, subject.Name, subject.Email,
-            caller.CustomerId, caller.AccountId, caller.TeamId, subject.TeamName, caller.Role.Name(), permissions));
+            caller.CustomerId, caller.AccountId, caller.TeamId, subject.TeamName, caller.Role.Name(), RoleMatrix.Permissions(caller.Role)));
     }
 
     private sealed record Subject(string Name, string? Email, string TeamName);

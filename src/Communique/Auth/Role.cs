@@ -58,6 +58,16 @@ public static class RoleMatrix
 
     public static Access AccessOf(Role role, Area area) => Rows[area][(int)role];
 
+    // "area:access" for every area the role may see, e.g. "data-sources:view".
+    public static IReadOnlyList<string> Permissions(Role role) => PermissionsByRole[role];
+
+    private static readonly FrozenDictionary<Role, string[]> PermissionsByRole = Enum.GetValues<Role>().ToFrozenDictionary(
+        role => role,
+        role => Enum.GetValues<Area>()
+            .Where(area => AccessOf(role, area) != Access.None)
+            .Select(area => $"{Kebab(area.ToString())}:{Kebab(AccessOf(role, area).ToString())}")
+            .ToArray());
+
     public static bool Allows(Role role, Area area, Access needed) => AccessOf(role, area) >= needed;
 
     public static string PolicyName(Area area, Access access) => $"{area}:{access}";

@@ -18,15 +18,16 @@ public static class ApiDocs
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.UseSwaggerUI(o =>
+        // Its own branch, so that no other request passes through the UI's middleware.
+        app.Map("/docs", docs => docs.UseSwaggerUI(o =>
         {
-            o.RoutePrefix = "docs";
+            o.RoutePrefix = "";
             o.DocumentTitle = "Communique API";
             foreach (var group in Groups)
             {
                 o.SwaggerEndpoint($"/openapi/{group}.json", group);
             }
-        });
+        }));
         return app;
     }
 }
