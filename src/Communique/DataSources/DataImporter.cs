@@ -88,13 +88,21 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
         var keyIndex = -2;
 
         // Parsing and storing overlap: this thread reads and encodes the next batch while the writer stores the last.
-        var batches = Channel.CreateBounded<List<DataRecord>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        // Progress is reported by the writer between its transactions: from the reading thread it would wait for the
+        // database's write lock while the writer holds it, and the two would take turns instead of overlapping.
+        var batches = Channel.CreateBounded<(List<DataRecord> Records, int Percent)>(
+            new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = Task.Run(async () =>
         {
-            await foreach (var full in batches.Reader.ReadAllAsync(stop.Token))
+            await foreach (var (full, percent) in batches.Reader.ReadAllAsync(stop.Token))
             {
                 await RecordStore.WriteAsync(db, full, stop.Token);
+                if (progress is not null && percent != lastPercent)
+                {
+                    lastPercent = percent;
+                    await progress(percent);
+                }
             }
         }, CancellationToken.None);
 
@@ -130,18 +138,13 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
 
                 if (batch.Count == options.Value.BatchSize)
                 {
-                    await SendAsync(batches, batch, writer, cancellationToken);
-                    batch = new List<DataRecord>(options.Value.BatchSize);
                     var percent = content.CanSeek && content.Length > 0 ? (int)(content.Position * 100 / content.Length) : 0;
-                    if (progress is not null && percent != lastPercent)
-                    {
-                        lastPercent = percent;
-                        await progress(percent);
-                    }
+                    await SendAsync(batches, (batch, percent), writer, cancellationToken);
+                    batch = new List<DataRecord>(options.Value.BatchSize);
                 }
             }
 
-            await SendAsync(batches, batch, writer, cancellationToken);
+            await SendAsync(batches, (batch, 100), writer, cancellationToken);
             batches.Writer.Complete();
             await writer;
         }
@@ -178,9 +181,11 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
     }
 
     // A writer that failed has nothing more to take: surface its exception instead of waiting on a full channel.
-    private static async Task SendAsync(Channel<List<DataRecord>> batches, List<DataRecord> batch, Task writer, CancellationToken cancellationToken)
+    private static async Task SendAsync(
+        Channel<(List<DataRecord> Records, int Percent)> batches, (List<DataRecord> Records, int Percent) batch, Task writer,
+        CancellationToken cancellationToken)
     {
-        if (batch.Count == 0)
+        if (batch.Records.Count == 0)
         {
             return;
         }
