@@ -392,20 +392,7 @@ public static class AssetsApi
     private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(
         $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large", type: ProblemTypes.PayloadTooLarge);
 
-    internal static bool TryKind(string? name, out AssetKind kind)
-    {
-        foreach (var candidate in Enum.GetValues<AssetKind>())
-        {
-            if (string.Equals(RoleMatrix.Kebab(candidate.ToString()), name, StringComparison.Ordinal))
-            {
-                kind = candidate;
-                return true;
-            }
-        }
-
-        kind = default;
-        return false;
-    }
+    internal static bool TryKind(string? name, out AssetKind kind) => WireNames.TryParse(name, out kind);
 
     private sealed record DesignScheme(List<PaletteColour>? Palette, List<string>? Fonts);
 

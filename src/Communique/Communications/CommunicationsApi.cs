@@ -373,21 +373,7 @@ public static class CommunicationsApi
         CreatedAt = now,
     };
 
-    // Channel names on the wire are lower case: email, document, chat, video, push.
-    internal static bool TryChannel(string? name, out Channel channel)
-    {
-        foreach (var candidate in Enum.GetValues<Channel>())
-        {
-            if (string.Equals(candidate.ToString().ToLowerInvariant(), name, StringComparison.Ordinal))
-            {
-                channel = candidate;
-                return true;
-            }
-        }
-
-        channel = default;
-        return false;
-    }
+    internal static bool TryChannel(string? name, out Channel channel) => WireNames.TryParse(name, out channel);
 }
 
 // A feature that may forbid deleting a communication while it uses it (a running or scheduled campaign).
