@@ -303,6 +303,46 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_import_cancelled_while_it_runs_takes_its_rows_back_out()
+    {
+        await using var host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["DataSources:MaxBytes"] = "100000000",
+            ["DataSources:BatchSize"] = "500",
+            ["Jobs:LeaseSeconds"] = "1",
+        });
+        var account = await host.CreateAccountAsync("Big Data Co");
+        using var admin = await account.AdminAsync();
+        var id = (await (await UploadAsync(admin, "id,name\n1,first\n", uniqueField: "id")).JsonAsync(HttpStatusCode.Created)).Str("Id");
+        var big = new StringBuilder("id,name\n");
+        for (var i = 0; i < 400_000; i++)
+        {
+            big.Append(i).Append(",someone number ").Append(i).Append('\n');
+        }
+
+        var pending = await (await UploadAsync(admin, big.ToString(), path: $"/data/{id}/import?mode=replace", uniqueField: "id", async: true))
+            .JsonAsync(HttpStatusCode.Accepted);
+        var job = pending.Str("importJobId");
+        var run = host.Service<JobRunner>().RunOneAsync(CancellationToken.None);
+        for (var i = 0; i < 200 && (await (await admin.GetAsync($"/jobs/{job}")).JsonAsync()).GetProperty("progress").GetInt32() == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await (await admin.PostAsync($"/jobs/{job}/cancel", null)).JsonAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("cancelled", (await (await admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
+        var source = await (await admin.GetAsync($"/data/{id}/schema")).JsonAsync();
+        Assert.Equal("ready", source.Str("status"));
+        Assert.Equal(1, source.GetProperty("recordCount").GetInt64());
+        Assert.Contains("cancelled", source.GetProperty("lastImport").Str("error"), StringComparison.Ordinal);
+        var rows = await host.WithDbAsync(db => Task.FromResult(
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.DataRecords).Count()));
+        Assert.Equal(1, rows);
+    }
+
+    [Fact]
     public async Task Another_teams_data_does_not_exist_and_a_reporter_only_reads()
     {
         var id = (await (await UploadAsync(_admin, People)).JsonAsync(HttpStatusCode.Created)).Str("Id");
