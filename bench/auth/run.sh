@@ -264,9 +264,9 @@ for case in "${CASES[@]}"; do
       printf "%.0f %.0f %.0f %.2f %.2f\n", median(r, n), lo, hi, median(a, n), median(b, n) }' "$WORK/results")
   case $case in
     me) target="≥ 10,000 req/s and p99 ≤ 10 ms"
-      verdict=$(awk -v r="$rps" -v p="$p99" 'BEGIN { print (r >= 10000 && p <= 10) ? "met" : "not met" }') ;;
+      verdict=$(awk -v r="$rps" -v p="$p99" 'BEGIN { print (r >= 10000 && p <= 10 ? "met" : "not met") }') ;;
     authenticate) target="≥ 3,000 tokens/s"
-      verdict=$(awk -v r="$rps" 'BEGIN { print r >= 3000 ? "met" : "not met" }') ;;
+      verdict=$(awk -v r="$rps" 'BEGIN { print (r >= 3000 ? "met" : "not met") }') ;;
     *) target="none (ceiling)"; verdict="-" ;;
   esac
   echo "| ${LABEL[$case]} | $rps | $lo–$hi | $p50 | $p99 | $target | $verdict |"
