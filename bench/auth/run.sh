@@ -223,11 +223,13 @@ done
 
 # Every wrk run counts here, warm-ups and disturbed attempts included.
 ERRORS=0
+declare -A FAILED
 for case in "${CASES[@]}"; do
   read -r non2xx socket < <(awk '/Non-2xx or 3xx responses:/ { n += $NF }
     /Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 } END { print n + 0, s + 0 }' "$WORK/$case.ledger")
   if ((non2xx > 0 || socket > 0)); then
     ERRORS=1
+    FAILED[$case]="$non2xx non-2xx, $socket socket errors"
     echo "ERROR: ${LABEL[$case]}: $non2xx non-2xx responses and $socket socket errors" >&2
   fi
 done
@@ -254,21 +256,30 @@ echo
 echo "| Case | req/s (median) | req/s (range) | p50 ms | p99 ms | target | verdict |"
 echo "|---|---:|---:|---:|---:|---|---|"
 for case in "${CASES[@]}"; do
-  # Medians over the rounds; p50 and p99 are wrk's per-run percentiles.
-  read -r rps lo hi p50 p99 < <(awk -v c="$case" '$1 == c { n++; r[n] = $3; a[n] = $4; b[n] = $5 }
+  # The issue's targets: a minimum rate and, for /me, a maximum p99.
+  case $case in
+    me) target="≥ 10,000 req/s and p99 ≤ 10 ms"; min_rps=10000; max_p99=10 ;;
+    authenticate) target="≥ 3,000 tokens/s"; min_rps=3000; max_p99="" ;;
+    *) target="none (ceiling)"; min_rps=""; max_p99="" ;;
+  esac
+  # Medians over the rounds (p50 and p99 are wrk's per-round percentiles), and how many rounds met the target:
+  # a target met by the median but missed in a round is reported as such.
+  read -r rps lo hi p50 p99 ok n < <(awk -v c="$case" -v min="$min_rps" -v max="$max_p99" '$1 == c {
+      n++; r[n] = $3; a[n] = $4; b[n] = $5; if ($3 >= min && (max == "" || $5 <= max)) ok++ }
     function median(x, n,   i, j, t) {
       for (i = 2; i <= n; i++) for (j = i; j > 1 && x[j - 1] > x[j]; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
       return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
     }
     END { lo = hi = r[1]; for (i = 2; i <= n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-      printf "%.0f %.0f %.0f %.2f %.2f\n", median(r, n), lo, hi, median(a, n), median(b, n) }' "$WORK/results")
-  case $case in
-    me) target="≥ 10,000 req/s and p99 ≤ 10 ms"
-      verdict=$(awk -v r="$rps" -v p="$p99" 'BEGIN { print (r >= 10000 && p <= 10 ? "met" : "not met") }') ;;
-    authenticate) target="≥ 3,000 tokens/s"
-      verdict=$(awk -v r="$rps" 'BEGIN { print (r >= 3000 ? "met" : "not met") }') ;;
-    *) target="none (ceiling)"; verdict="-" ;;
-  esac
+      printf "%.0f %.0f %.0f %.2f %.2f %d %d\n", median(r, n), lo, hi, median(a, n), median(b, n), ok, n }' "$WORK/results")
+  if [[ -z $min_rps ]]; then
+    verdict="-"
+  elif ((ok == n)); then
+    verdict="met in all $n rounds"
+  else
+    verdict="not met: $ok of $n rounds met it"
+  fi
+  [[ -z ${FAILED[$case]:-} ]] || verdict="INVALID (${FAILED[$case]})"
   echo "| ${LABEL[$case]} | $rps | $lo–$hi | $p50 | $p99 | $target | $verdict |"
 done
 echo
