@@ -17,17 +17,32 @@ public static class DataSetup
 
         // Pooled contexts, configured when first used so that configuration added late (tests, command line) still decides:
         // a request rents one and returns it on dispose instead of building a DbContext.
-        services.AddPooledDbContextFactory<SqliteAppDb>((sp, o) => o.UseSqlite(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString
-            ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
+        services.AddPooledDbContextFactory<SqliteAppDb>((sp, o) => o.UseSqlite(SqliteConnectionString(sp)), PoolSize);
         services.AddPooledDbContextFactory<PostgresAppDb>((sp, o) => o.UseNpgsql(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        services.AddScoped<AppDb>(sp => (sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
-                ? (AppDb)sp.GetRequiredService<IDbContextFactory<PostgresAppDb>>().CreateDbContext()
-                : sp.GetRequiredService<IDbContextFactory<SqliteAppDb>>().CreateDbContext())
-            .Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), PoolSize);
+        services.AddSingleton<SqliteConnections>();
+        services.AddScoped<AppDb>(sp => Rent(sp).Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
+
+    // Contexts kept between requests; more requests at once than this still work, with contexts built and dropped.
+    private const int PoolSize = 256;
+
+    private static AppDb Rent(IServiceProvider sp)
+    {
+        if (sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres)
+        {
+            return sp.GetRequiredService<IDbContextFactory<PostgresAppDb>>().CreateDbContext();
+        }
+
+        var db = sp.GetRequiredService<IDbContextFactory<SqliteAppDb>>().CreateDbContext();
+        db.Borrow(sp.GetRequiredService<SqliteConnections>());
+        return db;
+    }
+
+    public static string SqliteConnectionString(IServiceProvider sp) =>
+        sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString
+        ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
 
     public static string SqliteConnectionFor(string dataDirectory)
     {
