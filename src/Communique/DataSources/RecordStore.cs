@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using SQLitePCL;
 
 namespace Communique.DataSources;
 
@@ -64,68 +65,72 @@ public static class RecordStore
         await copy.CompleteAsync(cancellationToken);
     }
 
-    // Rows per INSERT statement: one statement per row would spend more on the statement than on the row.
-    // Kept small: Microsoft.Data.Sqlite binds each parameter by name, a lookup that grows with the statement.
-    private const int RowsPerStatement = 16;
-    private const int Columns = 7;
+    // Straight to SQLite's C API, one prepared statement stepped per row: Microsoft.Data.Sqlite binds every parameter
+    // by looking its name up in the statement, which cost more than the rows themselves. Text is bound from spans
+    // (SQLite copies it), so a row allocates nothing here.
+    private const string InsertSql =
+        """INSERT INTO "DataRecords" ("TeamId", "DataSourceId", "Generation", "Position", "Uuid", "Key", "Values") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)""";
 
     private static async Task InsertAsync(SqliteConnection connection, IReadOnlyList<DataRecord> batch, CancellationToken cancellationToken)
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var many = Insert(connection, transaction, RowsPerStatement);
-        await using var one = Insert(connection, transaction, 1);
-
-        // EF Core's SQLite provider stores GUIDs as upper-case text; raw writes must match.
-        var team = batch[0].TeamId.ToString().ToUpperInvariant();
-        var source = batch[0].DataSourceId.ToString().ToUpperInvariant();
-        var i = 0;
-        for (; i + RowsPerStatement <= batch.Count; i += RowsPerStatement)
+        var handle = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(handle, InsertSql, out var statement), handle);
+        using (statement)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var row = 0; row < RowsPerStatement; row++)
+            // EF Core's SQLite provider stores GUIDs as upper-case text; raw writes must match.
+            Span<char> team = stackalloc char[36];
+            Span<char> source = stackalloc char[36];
+            Span<char> uuid = stackalloc char[36];
+            UpperText(batch[0].TeamId, team);
+            UpperText(batch[0].DataSourceId, source);
+            for (var i = 0; i < batch.Count; i++)
             {
-                Bind(many, row, batch[i + row], team, source);
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var r = batch[i];
+                UpperText(r.Uuid, uuid);
+                raw.sqlite3_bind_text16(statement, 1, team);
+                raw.sqlite3_bind_text16(statement, 2, source);
+                raw.sqlite3_bind_int(statement, 3, r.Generation);
+                raw.sqlite3_bind_int64(statement, 4, r.Position);
+                raw.sqlite3_bind_text16(statement, 5, uuid);
+                if (r.Key is null)
+                {
+                    raw.sqlite3_bind_null(statement, 6);
+                }
+                else
+                {
+                    raw.sqlite3_bind_text16(statement, 6, r.Key);
+                }
+
+                raw.sqlite3_bind_text16(statement, 7, r.Values);
+                var stepped = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (stepped != raw.SQLITE_DONE)
+                {
+                    Check(stepped, handle);
+                }
             }
-
-            // Synchronous on purpose: Microsoft.Data.Sqlite has no real async I/O.
-            many.ExecuteNonQuery();
-        }
-
-        for (; i < batch.Count; i++)
-        {
-            Bind(one, 0, batch[i], team, source);
-            one.ExecuteNonQuery();
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    private static void UpperText(Guid value, Span<char> into)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var values = string.Join(",", Enumerable.Range(0, rows).Select(r =>
-            "(" + string.Join(",", Enumerable.Range(0, Columns).Select(c => $"$p{(r * Columns) + c}")) + ")"));
-        command.CommandText = $"""INSERT INTO "DataRecords" ("TeamId", "DataSourceId", "Generation", "Position", "Uuid", "Key", "Values") VALUES {values}""";
-        for (var p = 0; p < rows * Columns; p++)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = $"$p{p}" });
-        }
-
-        command.Prepare();
-        return command;
+        value.TryFormat(into, out _);
+        System.Text.Ascii.ToUpperInPlace(into, out _);
     }
 
-    private static void Bind(SqliteCommand command, int row, DataRecord r, string team, string source)
+    private static void Check(int result, sqlite3 handle)
     {
-        var p = command.Parameters;
-        var at = row * Columns;
-        p[at].Value = team;
-        p[at + 1].Value = source;
-        p[at + 2].Value = r.Generation;
-        p[at + 3].Value = r.Position;
-        p[at + 4].Value = r.Uuid.ToString().ToUpperInvariant();
-        p[at + 5].Value = (object?)r.Key ?? DBNull.Value;
-        p[at + 6].Value = r.Values;
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, handle);
+        }
     }
 }
