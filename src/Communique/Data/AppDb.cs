@@ -169,7 +169,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             // The position key is the table's own order: no surrogate id and no second index for paging.
             e.HasKey(r => new { r.DataSourceId, r.Generation, r.Position });
-            e.HasIndex(r => new { r.DataSourceId, r.Uuid });
+            // Uuids are unique across sources (a replacement keeps a record's uuid in the next generation of the same
+            // source), so the uuid alone finds a record; a narrower index is a cheaper write for every imported row.
+            e.HasIndex(r => r.Uuid);
             e.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
         });
 

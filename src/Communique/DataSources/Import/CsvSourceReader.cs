@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using nietras.SeparatedValues;
 
@@ -70,6 +71,7 @@ internal sealed class CsvSourceReader : SourceReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per value or row: see Import/SourceReader.cs
     private SourceRecord? ToRecord(SepReader.Row row)
     {
         _guard.Checked(row.LineNumberToExcl);
@@ -80,6 +82,7 @@ internal sealed class CsvSourceReader : SourceReader
         return new SourceRecord(row.LineNumberFrom, Values(row, row.LineNumberFrom, checkCount: true));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per value or row: see Import/SourceReader.cs
     private string[] Values(SepReader.Row row, long line, bool checkCount)
     {
         var quoted = row.Span.Contains('"');
@@ -106,6 +109,7 @@ internal sealed class CsvSourceReader : SourceReader
     }
 
     // RFC 4180: a value with a quote is quoted whole, and quotes inside it are doubled.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per value or row: see Import/SourceReader.cs
     private static void CheckQuotes(SepReader.Row row, long line)
     {
         var rowSpan = row.Span;

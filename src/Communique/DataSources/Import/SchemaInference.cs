@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Communique.DataSources.Import;
 
 public sealed record InferredField(string Name, FieldType Type, long ValueCount, IReadOnlyList<InferredField>? Items);
@@ -14,6 +15,7 @@ public sealed class FieldTypeTracker(DataStandard standard)
 
     public long ValueCount { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per value or row: see Import/SourceReader.cs
     public void Observe(ReadOnlySpan<char> raw)
     {
         var s = raw.Trim();
@@ -77,6 +79,7 @@ public sealed class SchemaInference
         _standard = standard;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per value or row: see Import/SourceReader.cs
     public void Observe(SourceRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -3,6 +3,11 @@ namespace Communique.DataSources.Import;
 // Reads a data source one record at a time: memory holds one record (and, for XLSX, the
 // workbook's shared strings), never the file. Throws SourceDataException, naming the line or
 // offset, on anything it cannot import. The caller owns the stream and disposes it.
+//
+// The methods run once per value or per row of an import are marked AggressiveOptimization: compiled optimised on
+// their first call, without the instrumented tier dynamic PGO passes hot code through. An import runs long but
+// usually in a process that has not run one before, and on two cores the rounds of recompiling cost more than PGO
+// gains here (docs/benchmarks.md has the measurements).
 public abstract class SourceReader : IDisposable
 {
     private bool _reading;

@@ -440,7 +440,7 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasKey("DataSourceId", "Generation", "Position");
 
-                    b.HasIndex("DataSourceId", "Uuid");
+                    b.HasIndex("Uuid");
 
                     b.ToTable("DataRecords");
                 });

@@ -435,7 +435,7 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasKey("DataSourceId", "Generation", "Position");
 
-                    b.HasIndex("DataSourceId", "Uuid");
+                    b.HasIndex("Uuid");
 
                     b.ToTable("DataRecords");
                 });
