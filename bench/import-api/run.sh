@@ -64,8 +64,9 @@ for run in $(seq 1 "$IMPORTS"); do
   count=$(curl -sf "${auth[@]}" "http://127.0.0.1:$PORT/data" | grep -o '"recordCount":[0-9]*' | cut -d: -f2 | paste -sd+ | bc)
   [ "$count" = "$((ROWS * run))" ] || { echo "expected $((ROWS * run)) records in all, found $count" >&2; exit 1; }
   seconds=$(echo "$end - $start" | bc -l)
-  printf 'import %d: upload %.1f s; total to job success %.1f s; rows/s end to end: %.0f\n' \
-    "$run" "$(echo "$uploaded - $start" | bc -l)" "$seconds" "$(echo "$ROWS / $seconds" | bc -l)"
+  printf 'import %d: upload %.1f s; total to job success %.1f s; rows/s end to end: %.0f; server resident after it %d MB, peak so far %d MB\n' \
+    "$run" "$(echo "$uploaded - $start" | bc -l)" "$seconds" "$(echo "$ROWS / $seconds" | bc -l)" \
+    "$(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 ))" "$(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 ))"
 done
 peak=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
 echo "server memory: $((base_rss / 1024)) MB at rest before the upload, peak (VmHWM) $((peak / 1024)) MB"

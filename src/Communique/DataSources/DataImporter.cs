@@ -166,6 +166,13 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
             throw;
         }
 
+        // A large import leaves its duplicate index and batches behind in the oldest generation, where the server
+        // collector would keep them until much later: hand the memory back now, so the next import starts from rest.
+        if (position - start >= LargeImport)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+
         var schema = existing ?? Merge(inference.Fields, source.Generation == 0 ? null : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json));
         var report = new ImportReport(
             request.Mode.ToString().ToLowerInvariant(), position - start, duplicates?.Duplicates, duplicates?.DuplicateCount ?? 0,
@@ -201,6 +208,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
 
         await sent;
     }
+
+    private const long LargeImport = 250_000;
 
     private Task<int> DiscardAsync(Guid source, int generation, long from, CancellationToken cancellationToken) =>
         db.DataRecords.Where(r => r.DataSourceId == source && r.Generation == generation && r.Position >= from)
