@@ -9,6 +9,7 @@ public static class DataSourceSetup
         services.AddOptions<DataSourceOptions>().Bind(configuration.GetSection(DataSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DataImporter>();
         services.AddScoped<UploadedFiles>();
+        services.AddScoped<IDataSourceUsage, RunningImport>();
         services.AddJobHandler<DataImportJob>(DataImportJob.Kind);
         return services;
     }

@@ -303,6 +303,21 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_data_source_with_an_import_queued_is_not_deleted_until_the_job_is_cancelled()
+    {
+        var pending = await (await UploadAsync(_admin, People, async: true)).JsonAsync(HttpStatusCode.Accepted);
+        var id = pending.Str("Id");
+
+        var refused = await (await _admin.DeleteAsync($"/data/{id}")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains(pending.Str("importJobId"), refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/data/{id}/schema")).StatusCode);
+
+        await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null)).JsonAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/data/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"/data/{id}/schema")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_import_cancelled_while_it_runs_takes_its_rows_back_out()
     {
         await using var host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
