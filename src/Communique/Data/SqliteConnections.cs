@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
 
 namespace Communique.Data;
@@ -8,8 +8,8 @@ namespace Communique.Data;
 // Open SQLite connections lent to pooled contexts for the length of one rent. Opening a connection is cheap in SQLite
 // itself, but Microsoft.Data.Sqlite re-applies every registered function on each open and EF opens and closes around
 // every query; keeping a few connections open removes a tenth of the cost of a small authenticated read.
-// EF's SQLite helper functions (decimal arithmetic, regexp) are registered only on connections EF creates itself, so
-// queries must not rely on them; the model stores no decimals and no query uses Regex.
+// A new connection is introduced to EF once, so that it carries the SQL functions EF's SQLite provider registers on
+// connections it is given (regexp, decimal arithmetic and comparison) like one EF opened itself.
 public sealed class SqliteConnections(IServiceProvider services) : IDisposable
 {
     private const int Retained = 64;
@@ -30,6 +30,11 @@ public sealed class SqliteConnections(IServiceProvider services) : IDisposable
 
         connection = new SqliteConnection(ConnectionString);
         connection.Open();
+        using (var introduction = new SqliteAppDb(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite(connection).Options))
+        {
+            _ = introduction.Database.GetDbConnection();
+        }
+
         return connection;
     }
 

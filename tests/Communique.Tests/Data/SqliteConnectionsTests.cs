@@ -27,6 +27,15 @@ public sealed class SqliteConnectionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lent_connection_has_the_sql_functions_ef_registers()
+    {
+        var matches = await _host.WithDbAsync(db =>
+            db.Database.SqlQueryRaw<long>("""SELECT ('communique' REGEXP 'mm.n') AS "Value" """).SingleAsync());
+
+        Assert.Equal(1, matches);
+    }
+
+    [Fact]
     public async Task A_transaction_left_open_through_the_context_is_rolled_back_before_the_connection_is_lent_again()
     {
         var id = Guid.NewGuid();
