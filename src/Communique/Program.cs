@@ -6,6 +6,7 @@ using Communique.Cli;
 using Communique.Communications;
 using Communique.Credentials;
 using Communique.DataSources;
+using Communique.Email;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
@@ -29,6 +30,7 @@ builder.Services.AddSingleton<Communique.Rendering.LiquidTemplates>();
 builder.Services.AddSingleton<TemplateSyntax>();
 builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
+builder.Services.AddMail(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Communique.Email;
+
+// Where email goes. With no relay configured, messages are written as .eml files to the pickup folder.
+public sealed class MailOptions
+{
+    public const string Section = "Mail";
+
+    // Relative paths are under Storage:DataDirectory.
+    [Required]
+    public string PickupDirectory { get; set; } = "mail-pickup";
+
+    // Tried in order; a relay that cannot be reached is skipped for the message.
+    public List<SmtpRelayOptions> Relays { get; set; } = [];
+
+    public string PickupDirectoryUnder(string dataDirectory) => Path.Combine(dataDirectory, PickupDirectory);
+}
+
+public enum SmtpSecurity
+{
+    // STARTTLS when the server offers it.
+    Auto,
+    None,
+    StartTls,
+    SslOnConnect,
+}
+
+public sealed class SmtpRelayOptions
+{
+    [Required]
+    public string Host { get; set; } = "";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 587;
+
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
+
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    // Connections kept open to this relay and used one message at a time each.
+    [Range(1, 256)]
+    public int MaxConnections { get; set; } = 8;
+
+    // For one SMTP command or the transfer of one message.
+    [Range(1, 600)]
+    public int TimeoutSeconds { get; set; } = 60;
+}

@@ -1,0 +1,23 @@
+using Communique.Data;
+using Microsoft.Extensions.Options;
+
+namespace Communique.Email;
+
+public static class MailSetup
+{
+    public static IServiceCollection AddMail(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.Relays.All(r => !string.IsNullOrWhiteSpace(r.Host) && r.Port is > 0 and <= 65535 && r.MaxConnections > 0 && r.TimeoutSeconds > 0),
+                "Every Mail:Relays entry needs a Host, a Port (1-65535), MaxConnections ≥ 1 and TimeoutSeconds ≥ 1.")
+            .ValidateOnStart();
+        services.AddSingleton<IMailTransport>(sp =>
+        {
+            var mail = sp.GetRequiredService<IOptions<MailOptions>>().Value;
+            return mail.Relays.Count > 0
+                ? new SmtpTransport(mail.Relays, sp.GetRequiredService<ILogger<SmtpTransport>>())
+                : new PickupFolderTransport(mail.PickupDirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+        });
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+using MimeKit;
+
+namespace Communique.Email;
+
+public enum DeliveryOutcome
+{
+    // The relay (or the pickup folder) took the message.
+    Accepted,
+
+    // A 4xx reply, a lost connection or a timeout: worth trying again later.
+    TemporaryFailure,
+
+    // A 5xx reply: the message will never be taken as it is (a hard bounce).
+    PermanentFailure,
+}
+
+// What happened to one message, with the server's reply as it was given.
+public sealed record DeliveryResult(DeliveryOutcome Outcome, string? Reply)
+{
+    public static DeliveryResult Accepted(string? reply) => new(DeliveryOutcome.Accepted, reply);
+}
+
+// Hands finished messages to whatever delivers them. Implementations are safe to call from many threads at once.
+public interface IMailTransport
+{
+    Task<DeliveryResult> SendAsync(MimeMessage message, CancellationToken cancellationToken);
+}

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Communique.Email;
+
+// Delivery through SMTP relays with MailKit. Each relay keeps up to MaxConnections open connections, used one
+// message at a time each and kept for the next; relays are tried in order, the next one only when a relay cannot be
+// reached at all. Sockets are opened by us so that Nagle's algorithm can be turned off: with it, each small SMTP
+// command waits for the previous segment's acknowledgement and a connection manages about ten messages a second.
+public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogger<SmtpTransport> logger) : IMailTransport, IAsyncDisposable
+{
+    private readonly Relay[] _relays = [.. relays.Select(r => new Relay(r, logger))];
+
+    public async Task<DeliveryResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        (DeliveryResult Result, bool Unreachable) last = default;
+        foreach (var relay in _relays)
+        {
+            last = await relay.SendAsync(message, cancellationToken);
+            if (!last.Unreachable)
+            {
+                return last.Result;
+            }
+        }
+
+        return last.Result ?? throw new InvalidOperationException("No SMTP relay is configured.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var relay in _relays)
+        {
+            await relay.DisposeAsync();
+        }
+    }
+
+    private sealed class Relay(SmtpRelayOptions options, ILogger logger) : IAsyncDisposable
+    {
+        private readonly SemaphoreSlim _connections = new(options.MaxConnections, options.MaxConnections);
+        private readonly ConcurrentBag<SmtpClient> _idle = [];
+
+        public async Task<(DeliveryResult Result, bool Unreachable)> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            await _connections.WaitAsync(cancellationToken);
+            SmtpClient? client = null;
+            try
+            {
+                if (!_idle.TryTake(out client) || !client.IsConnected)
+                {
+                    client?.Dispose();
+                    client = null;
+                    try
+                    {
+                        client = await ConnectAsync(cancellationToken);
+                    }
+                    catch (Exception e) when (e is SocketException or IOException or SslHandshakeException or TimeoutException
+                                                  or SmtpProtocolException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                    {
+                        logger.LogWarning("SMTP relay {Host}:{Port} could not be reached: {Reason}", options.Host, options.Port, e.Message);
+                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} unreachable: {e.Message}"), true);
+                    }
+                    catch (AuthenticationException e)
+                    {
+                        logger.LogError("SMTP relay {Host}:{Port} refused our credentials: {Reason}", options.Host, options.Port, e.Message);
+                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} refused authentication: {e.Message}"), true);
+                    }
+                }
+
+                var reply = await client.SendAsync(message, cancellationToken);
+                _idle.Add(client);
+                client = null;
+                return (DeliveryResult.Accepted(reply), false);
+            }
+            catch (SmtpCommandException e)
+            {
+                var code = (int)e.StatusCode;
+                var reply = $"{code} {e.Message}";
+                if (code == 421 && client is not null)
+                {
+                    // The server is closing the connection.
+                    client.Dispose();
+                    client = null;
+                }
+                else if (client is not null)
+                {
+                    _idle.Add(client);
+                    client = null;
+                }
+
+                return (new DeliveryResult(code >= 500 ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TemporaryFailure, reply), false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or TimeoutException or ServiceNotConnectedException
+                                          or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"connection to {options.Host}:{options.Port} lost: {e.Message}"), false);
+            }
+            finally
+            {
+                client?.Dispose();
+                _connections.Release();
+            }
+        }
+
+        private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+        {
+            var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
+
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                connectTimeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
+                await socket.ConnectAsync(options.Host, options.Port, connectTimeout.Token);
+                await client.ConnectAsync(socket, options.Host, options.Port, Security(options.Security), cancellationToken);
+                if (!string.IsNullOrEmpty(options.UserName))
+                {
+                    await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
+                }
+
+                return client;
+            }
+            catch
+            {
+                client.Dispose();
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        private static SecureSocketOptions Security(SmtpSecurity security) => security switch
+        {
+            SmtpSecurity.None => SecureSocketOptions.None,
+            SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+            SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTlsWhenAvailable,
+        };
+
+        public async ValueTask DisposeAsync()
+        {
+            while (_idle.TryTake(out var client))
+            {
+                try
+                {
+                    if (client.IsConnected)
+                    {
+                        await client.DisconnectAsync(quit: true);
+                    }
+                }
+                catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or TimeoutException)
+                {
+                    // Closing anyway.
+                }
+
+                client.Dispose();
+            }
+
+            _connections.Dispose();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Communique.Email;
+using Communique.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
+using SmtpServer.Protocol;
+
+namespace Communique.Tests.Email;
+
+public sealed class TransportTests : IAsyncLifetime
+{
+    private SmtpSink _sink = null!;
+
+    public async ValueTask InitializeAsync() => _sink = await SmtpSink.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _sink.DisposeAsync();
+
+    private static SmtpTransport Smtp(params int[] ports) => new(
+        [.. ports.Select(p => new SmtpRelayOptions { Host = "127.0.0.1", Port = p, Security = SmtpSecurity.None, MaxConnections = 2, TimeoutSeconds = 5 })],
+        NullLogger<SmtpTransport>.Instance);
+
+    private static MimeMessage Message(int n)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Acme", "news@acme.example"));
+        message.To.Add(new MailboxAddress($"Reader {n}", $"reader{n}@example.org"));
+        message.Subject = $"Issue {n} — déjà vu";
+        message.Body = new TextPart("plain") { Text = $"Hello reader {n}" };
+        return message;
+    }
+
+    [Fact]
+    public async Task Messages_reach_the_smtp_server_intact_over_reused_connections()
+    {
+        await using var smtp = Smtp(_sink.Port);
+        var before = _sink.Sessions;
+
+        for (var i = 0; i < 5; i++)
+        {
+            var result = await smtp.SendAsync(Message(i), CancellationToken.None);
+            Assert.Equal(DeliveryOutcome.Accepted, result.Outcome);
+        }
+
+        await _sink.WaitForAsync(5);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Issue {i} — déjà vu"), _sink.Received.Select(m => m.Subject));
+        Assert.Equal("reader3@example.org", _sink.Received.ElementAt(3).To.Mailboxes.Single().Address);
+        Assert.Equal("Hello reader 4", _sink.Received.Last().TextBody?.Trim());
+        Assert.Equal(1, _sink.Sessions - before);
+    }
+
+    [Fact]
+    public async Task A_5xx_reply_is_a_permanent_failure_a_4xx_a_temporary_one_and_the_connection_serves_the_next_message()
+    {
+        await using var smtp = Smtp(_sink.Port);
+        _sink.AnswerNext(1, SmtpReplyCode.MailboxUnavailable, "5.1.1 no such user");
+        _sink.AnswerNext(1, SmtpReplyCode.ServiceUnavailable, "4.3.2 try again later");
+
+        var bounced = await smtp.SendAsync(Message(1), CancellationToken.None);
+        var deferred = await smtp.SendAsync(Message(2), CancellationToken.None);
+        var sent = await smtp.SendAsync(Message(3), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.PermanentFailure, bounced.Outcome);
+        Assert.StartsWith("550 ", bounced.Reply, StringComparison.Ordinal);
+        Assert.Contains("no such user", bounced.Reply, StringComparison.Ordinal);
+        Assert.Equal(DeliveryOutcome.TemporaryFailure, deferred.Outcome);
+        Assert.StartsWith("421 ", deferred.Reply, StringComparison.Ordinal);
+        Assert.Equal(DeliveryOutcome.Accepted, sent.Outcome);
+        Assert.Equal("Issue 3 — déjà vu", (await _sink.WaitForAsync(1)).Subject);
+    }
+
+    [Fact]
+    public async Task An_unreachable_relay_is_a_temporary_failure_and_the_next_relay_takes_the_message()
+    {
+        var closed = SmtpSink.FreePort();
+        await using (var alone = Smtp(closed))
+        {
+            var result = await alone.SendAsync(Message(1), CancellationToken.None);
+            Assert.Equal(DeliveryOutcome.TemporaryFailure, result.Outcome);
+            Assert.Contains("unreachable", result.Reply, StringComparison.Ordinal);
+        }
+
+        await using var withFallback = Smtp(closed, _sink.Port);
+        Assert.Equal(DeliveryOutcome.Accepted, (await withFallback.SendAsync(Message(2), CancellationToken.None)).Outcome);
+        Assert.Equal("reader2@example.org", (await _sink.WaitForAsync(1)).To.Mailboxes.Single().Address);
+    }
+
+    [Fact]
+    public async Task The_pickup_folder_gets_one_complete_eml_file_per_message()
+    {
+        var folder = Directory.CreateTempSubdirectory("communique-pickup-").FullName;
+        try
+        {
+            var pickup = new PickupFolderTransport(folder);
+
+            Assert.Equal(DeliveryOutcome.Accepted, (await pickup.SendAsync(Message(1), CancellationToken.None)).Outcome);
+            Assert.Equal(DeliveryOutcome.Accepted, (await pickup.SendAsync(Message(2), CancellationToken.None)).Outcome);
+
+            var files = Directory.GetFiles(folder).Order().ToList();
+            Assert.Equal(2, files.Count);
+            Assert.All(files, f => Assert.EndsWith(".eml", f, StringComparison.Ordinal));
+            var first = await MimeMessage.LoadAsync(files[0]);
+            Assert.Equal("Issue 1 — déjà vu", first.Subject);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Communique.Tests.Infrastructure;
+
+// A real SMTP server (the SmtpServer library) on a free loopback port. It keeps what it receives, parsed with
+// MimeKit, and can be told how to answer the next messages (421, 451, 550 ...).
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly Task _running;
+    private readonly Store _store = new();
+    private int _sessions;
+
+    private SmtpSink(int port)
+    {
+        Port = port;
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("sink.test")
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            .MaxMessageSize(64 * 1024 * 1024)
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(_store);
+        _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
+        _running = _server.StartAsync(CancellationToken.None);
+    }
+
+    public int Port { get; }
+
+    public IReadOnlyCollection<MimeMessage> Received => _store.Received;
+
+    public int Sessions => Volatile.Read(ref _sessions);
+
+    public static async Task<SmtpSink> StartAsync()
+    {
+        var sink = new SmtpSink(FreePort());
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, sink.Port);
+                return sink;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    // The next `count` messages get this reply instead of 250.
+    public void AnswerNext(int count, SmtpReplyCode code, string text)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _store.Scripted.Enqueue(new SmtpResponse(code, text));
+        }
+    }
+
+    public async Task<MimeMessage> WaitForAsync(int count, TimeSpan? within = null)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_store.Received.Count < count && waited.Elapsed < (within ?? TimeSpan.FromSeconds(10)))
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(_store.Received.Count >= count, $"expected {count} messages, the sink has {_store.Received.Count}");
+        return _store.Received.Last();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _server.Shutdown();
+        await Task.WhenAny(_running, Task.Delay(TimeSpan.FromSeconds(5)));
+    }
+
+    private sealed class Store : MessageStore
+    {
+        public ConcurrentQueue<MimeMessage> Received { get; } = new();
+
+        public ConcurrentQueue<SmtpResponse> Scripted { get; } = new();
+
+        public override async Task<SmtpResponse> SaveAsync(
+            ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (Scripted.TryDequeue(out var scripted))
+            {
+                return scripted;
+            }
+
+            using var stream = new MemoryStream(buffer.ToArray());
+            Received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            return SmtpResponse.Ok;
+        }
+    }
+}
