@@ -11,6 +11,7 @@ using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Projects;
+using Communique.Senders;
 using Communique.Templates;
 using Communique.Tenancy;
 
@@ -74,6 +75,8 @@ if (app.ServesApi())
     app.MapTemplates();
     app.MapAssets();
     app.MapDataSources();
+    app.MapSenders();
+    app.MapSenderVerification();
 }
 
 await app.RunAsync();

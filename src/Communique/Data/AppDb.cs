@@ -42,6 +42,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Asset> Assets => Set<Asset>();
     public DbSet<DataSource> DataSources => Set<DataSource>();
     public DbSet<DataRecord> DataRecords => Set<DataRecord>();
+    public DbSet<Senders.Sender> Senders => Set<Senders.Sender>();
 
     private bool _crossingTeams;
 
@@ -164,6 +165,13 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(d => d.Locale).HasMaxLength(32);
             e.Property(d => d.UniqueField).HasMaxLength(256);
             e.Ignore(d => d.ImportAlive);
+        });
+        model.Entity<Senders.Sender>(e =>
+        {
+            e.HasIndex(x => new { x.TeamId, x.Address }).IsUnique();
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.Property(x => x.Address).HasMaxLength(320);
+            e.Property(x => x.TokenHash).HasMaxLength(32);
         });
         model.Entity<DataRecord>(e =>
         {

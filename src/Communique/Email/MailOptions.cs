@@ -11,10 +11,20 @@ public sealed class MailOptions
     [Required]
     public string PickupDirectory { get; set; } = "mail-pickup";
 
+    // How people reach this installation: the start of every link in an email (verification, tracking, unsubscribe).
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+
+    // The From of the emails the product sends itself (sender verification).
+    [Required]
+    public string SystemFrom { get; set; } = "Communique <no-reply@localhost>";
+
     // Tried in order; a relay that cannot be reached is skipped for the message.
     public List<SmtpRelayOptions> Relays { get; set; } = [];
 
     public string PickupDirectoryUnder(string dataDirectory) => Path.Combine(dataDirectory, PickupDirectory);
+
+    public string Link(string pathAndQuery) => PublicBaseUrl.TrimEnd('/') + pathAndQuery;
 }
 
 public enum SmtpSecurity

@@ -1,4 +1,5 @@
 using Communique.Data;
+using Communique.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Email;
@@ -18,6 +19,7 @@ public static class MailSetup
                 ? new SmtpTransport(mail.Relays, sp.GetRequiredService<ILogger<SmtpTransport>>())
                 : new PickupFolderTransport(mail.PickupDirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
         });
+        services.AddJobHandler<Senders.SenderVerificationJob>(Senders.SenderVerificationJob.Kind);
         return services;
     }
 }
