@@ -32,7 +32,6 @@ public sealed class TransportTests : IAsyncLifetime
     public async Task Messages_reach_the_smtp_server_intact_over_reused_connections()
     {
         await using var smtp = Smtp(_sink.Port);
-        var before = _sink.Sessions;
 
         for (var i = 0; i < 5; i++)
         {
@@ -44,7 +43,7 @@ public sealed class TransportTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Issue {i} — déjà vu"), _sink.Received.Select(m => m.Subject));
         Assert.Equal("reader3@example.org", _sink.Received.ElementAt(3).To.Mailboxes.Single().Address);
         Assert.Equal("Hello reader 4", _sink.Received.Last().TextBody?.Trim());
-        Assert.Equal(1, _sink.Sessions - before);
+        Assert.Equal(1, _sink.Sessions);
     }
 
     [Fact]

@@ -16,7 +16,6 @@ public sealed class SmtpSink : IAsyncDisposable
     private readonly SmtpServer.SmtpServer _server;
     private readonly Task _running;
     private readonly Store _store = new();
-    private int _sessions;
 
     private SmtpSink(int port)
     {
@@ -29,7 +28,6 @@ public sealed class SmtpSink : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(_store);
         _server = new SmtpServer.SmtpServer(options, services);
-        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
         _running = _server.StartAsync(CancellationToken.None);
     }
 
@@ -37,7 +35,8 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public IReadOnlyCollection<MimeMessage> Received => _store.Received;
 
-    public int Sessions => Volatile.Read(ref _sessions);
+    // Connections that delivered at least one message.
+    public int Sessions => _store.Sessions.Count;
 
     public static async Task<SmtpSink> StartAsync()
     {
@@ -97,6 +96,8 @@ public sealed class SmtpSink : IAsyncDisposable
 
         public ConcurrentQueue<SmtpResponse> Scripted { get; } = new();
 
+        public ConcurrentDictionary<ISessionContext, bool> Sessions { get; } = new(ReferenceEqualityComparer.Instance);
+
         public override async Task<SmtpResponse> SaveAsync(
             ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
@@ -105,6 +106,7 @@ public sealed class SmtpSink : IAsyncDisposable
                 return scripted;
             }
 
+            Sessions.TryAdd(context, true);
             using var stream = new MemoryStream(buffer.ToArray());
             Received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;
