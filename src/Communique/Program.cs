@@ -7,6 +7,7 @@ using Communique.Communications;
 using Communique.Credentials;
 using Communique.DataSources;
 using Communique.Email;
+using Communique.Email.Dkim;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
@@ -77,6 +78,7 @@ if (app.ServesApi())
     app.MapDataSources();
     app.MapSenders();
     app.MapSenderVerification();
+    app.MapDkimKeys();
 }
 
 await app.RunAsync();

@@ -43,6 +43,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<DataSource> DataSources => Set<DataSource>();
     public DbSet<DataRecord> DataRecords => Set<DataRecord>();
     public DbSet<Senders.Sender> Senders => Set<Senders.Sender>();
+    public DbSet<Email.Dkim.DkimKey> DkimKeys => Set<Email.Dkim.DkimKey>();
 
     private bool _crossingTeams;
 
@@ -172,6 +173,14 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.TokenHash).IsUnique();
             e.Property(x => x.Address).HasMaxLength(320);
             e.Property(x => x.TokenHash).HasMaxLength(32);
+        });
+        model.Entity<Email.Dkim.DkimKey>(e =>
+        {
+            e.HasIndex(k => new { k.TeamId, k.Domain, k.Selector }).IsUnique();
+            e.Property(k => k.Domain).HasMaxLength(253);
+            e.Property(k => k.Selector).HasMaxLength(63);
+            e.Property(k => k.Algorithm).HasConversion<string>().HasMaxLength(16);
+            e.Property(k => k.PublicKey).HasMaxLength(1024);
         });
         model.Entity<DataRecord>(e =>
         {

@@ -1,0 +1,33 @@
+using Communique.Tenancy;
+
+namespace Communique.Email.Dkim;
+
+public enum DkimAlgorithm
+{
+    Rsa,
+    Ed25519,
+}
+
+// A team's signing key for one domain: every message from an address at the domain is signed with it. The private key
+// is sealed with the installation's master key; the public key is what the DNS record publishes.
+public sealed class DkimKey : ITeamOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TeamId { get; set; }
+
+    // Lower case, ASCII (an international domain in its xn-- form).
+    public required string Domain { get; set; }
+    public required string Selector { get; set; }
+    public DkimAlgorithm Algorithm { get; set; }
+
+    // PKCS #8 for RSA, the 32-byte seed for Ed25519; sealed.
+    public required byte[] SealedPrivateKey { get; set; }
+
+    // The p= value of the DNS record: SubjectPublicKeyInfo for RSA, the raw 32-byte key for Ed25519 (RFC 8463); base64.
+    public required string PublicKey { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public string RecordName => $"{Selector}._domainkey.{Domain}";
+
+    public string RecordValue => $"v=DKIM1; k={(Algorithm == DkimAlgorithm.Rsa ? "rsa" : "ed25519")}; p={PublicKey}";
+}
