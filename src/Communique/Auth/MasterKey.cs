@@ -9,15 +9,21 @@ namespace Communique.Auth;
 // so a copy of the database alone reveals neither.
 public sealed class MasterKey
 {
+    private readonly byte[] _root;
     private readonly byte[] _secretHashKey;
     private readonly byte[] _sealKey;
 
     public MasterKey(IOptions<AuthOptions> auth, IOptions<StorageOptions> storage)
     {
         var root = Load(auth.Value.MasterKey, storage.Value.DataDirectory);
+        _root = root;
         _secretHashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, root, 32, info: "communique client secret"u8.ToArray());
         _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, root, 32, info: "communique signing key seal"u8.ToArray());
     }
+
+    // A key of its own for one purpose (e.g. "communique tracking tokens"), the same on every node of an installation.
+    public byte[] Derive(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _root, 32, info: Encoding.UTF8.GetBytes(purpose));
 
     public byte[] HashSecret(string secret) => HMACSHA256.HashData(_secretHashKey, Encoding.UTF8.GetBytes(secret));
 

@@ -20,6 +20,8 @@ public static class MailSetup
                 : new PickupFolderTransport(mail.PickupDirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
         });
         services.AddSingleton<Dkim.DkimSigning>();
+        services.AddSingleton<Compose.MailTokens>();
+        services.AddSingleton<Compose.MessageComposer>();
         services.AddJobHandler<Senders.SenderVerificationJob>(Senders.SenderVerificationJob.Kind);
         return services;
     }
