@@ -82,6 +82,24 @@ public sealed class TransportTests : IAsyncLifetime
         Assert.Equal("reader2@example.org", (await _sink.WaitForAsync(1)).To.Mailboxes.Single().Address);
     }
 
+    [Theory]
+    [InlineData(Unruliness.DropMidData, "lost")]
+    [InlineData(Unruliness.StallAfterGreeting, "unreachable")]
+    public async Task A_connection_dropped_mid_data_or_a_stalled_server_is_a_temporary_failure_within_the_timeout(Unruliness how, string reply)
+    {
+        await using var unruly = new UnrulySmtpServer(how);
+        await using var smtp = new SmtpTransport(
+            [new SmtpRelayOptions { Host = "127.0.0.1", Port = unruly.Port, Security = SmtpSecurity.None, TimeoutSeconds = 1 }],
+            NullLogger<SmtpTransport>.Instance);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await smtp.SendAsync(Message(1), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.TemporaryFailure, result.Outcome);
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"took {waited.Elapsed}");
+        Assert.Contains(reply, result.Reply, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_pickup_folder_gets_one_complete_eml_file_per_message()
     {
