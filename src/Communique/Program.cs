@@ -2,6 +2,7 @@ using Communique;
 using Communique.Accounts;
 using Communique.Assets;
 using Communique.Auth;
+using Communique.Campaigns;
 using Communique.Cli;
 using Communique.Communications;
 using Communique.Credentials;
@@ -33,6 +34,7 @@ builder.Services.AddSingleton<TemplateSyntax>();
 builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
+builder.Services.AddCampaigns();
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -79,6 +81,7 @@ if (app.ServesApi())
     app.MapSenders();
     app.MapSenderVerification();
     app.MapDkimKeys();
+    app.MapCampaigns();
 }
 
 await app.RunAsync();

@@ -44,6 +44,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<DataRecord> DataRecords => Set<DataRecord>();
     public DbSet<Senders.Sender> Senders => Set<Senders.Sender>();
     public DbSet<Email.Dkim.DkimKey> DkimKeys => Set<Email.Dkim.DkimKey>();
+    public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
+    public DbSet<Campaigns.CampaignSend> CampaignSends => Set<Campaigns.CampaignSend>();
+    public DbSet<Campaigns.OutboundMessage> OutboundMessages => Set<Campaigns.OutboundMessage>();
 
     private bool _crossingTeams;
 
@@ -181,6 +184,37 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(k => k.Selector).HasMaxLength(63);
             e.Property(k => k.Algorithm).HasConversion<string>().HasMaxLength(16);
             e.Property(k => k.PublicKey).HasMaxLength(1024);
+        });
+        model.Entity<Campaigns.Campaign>(e =>
+        {
+            e.HasIndex(c => new { c.ProjectId, c.Name }).IsUnique();
+            e.HasIndex(c => c.TeamId);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.HasOne<Project>().WithMany().HasForeignKey(c => c.ProjectId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<Campaigns.CampaignSend>(e =>
+        {
+            e.HasIndex(s => s.CampaignId);
+            e.HasIndex(s => new { s.CommunicationId, s.State });
+            e.HasIndex(s => new { s.DataSourceId, s.State });
+            e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.AddressField).HasMaxLength(200);
+            e.Property(s => s.SenderAddress).HasMaxLength(320);
+            e.Property(s => s.SenderName).HasMaxLength(200);
+            e.Property(s => s.ReplyTo).HasMaxLength(320);
+            e.Property(s => s.SubjectOverride).HasMaxLength(1000);
+            e.HasOne<Campaigns.Campaign>().WithMany().HasForeignKey(s => s.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Campaigns.OutboundMessage>(e =>
+        {
+            e.HasIndex(m => new { m.SendId, m.State, m.NextAttemptAt });
+            e.HasIndex(m => new { m.SendId, m.Position });
+            e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Address).HasMaxLength(320);
+            e.Property(m => m.SuppressionReason).HasMaxLength(64);
+            e.Property(m => m.MessageIdHeader).HasMaxLength(200);
+            e.Property(m => m.LastReply).HasMaxLength(1000);
+            e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(m => m.SendId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<DataRecord>(e =>
         {

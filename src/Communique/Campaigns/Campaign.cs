@@ -1,0 +1,84 @@
+using Communique.Tenancy;
+
+namespace Communique.Campaigns;
+
+// A named campaign in a project; each send under it (bulk or transactional) adds to its history and its numbers.
+public sealed class Campaign : ITeamOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TeamId { get; set; }
+    public Guid ProjectId { get; set; }
+    public required string Name { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public enum SendState
+{
+    Scheduled,
+    Sending,
+    Paused,
+    Completed,
+    Cancelled,
+    Failed,
+}
+
+// One send of a campaign: a communication (its content copied when the send was made, so later edits do not change
+// it) to the records of one generation of a data source.
+public sealed class CampaignSend : ITeamOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TeamId { get; set; }
+    public Guid CampaignId { get; set; }
+    public Guid CommunicationId { get; set; }
+    public int CommunicationVersion { get; set; }
+    public required string Content { get; set; }
+    public Guid? DataSourceId { get; set; }
+    public int DataSourceGeneration { get; set; }
+    public required string AddressField { get; set; }
+    public required string SenderAddress { get; set; }
+    public string? SenderName { get; set; }
+    public string? ReplyTo { get; set; }
+    public string? SubjectOverride { get; set; }
+    public bool Tracking { get; set; } = true;
+    public SendState State { get; set; }
+    public DateTime? ScheduledAt { get; set; }
+
+    // Records turned into messages so far (the expansion's cursor), and how many there are in all.
+    public long Expanded { get; set; }
+    public long RecordCount { get; set; }
+    public string? Error { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? EndedAt { get; set; }
+
+    public bool IsLive => State is SendState.Scheduled or SendState.Sending or SendState.Paused;
+}
+
+public enum MessageState
+{
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Suppressed,
+}
+
+// One email to one recipient: written before it is handed to a mail server, so that a crash loses nothing and resumes
+// without sending again what the server already took (except the messages in flight at the moment of the crash).
+public sealed class OutboundMessage : ITeamOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TeamId { get; set; }
+    public Guid SendId { get; set; }
+    public long Position { get; set; }
+    public Guid? RecordUuid { get; set; }
+    public required string Address { get; set; }
+    public MessageState State { get; set; }
+    public int Attempts { get; set; }
+    public string? LastReply { get; set; }
+    public string? SuppressionReason { get; set; }
+    public string? MessageIdHeader { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+}

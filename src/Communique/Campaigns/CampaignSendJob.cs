@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Text.Json;
+using Communique.Communications;
+using Communique.Data;
+using Communique.DataSources;
+using Communique.DataSources.Import;
+using Communique.Email;
+using Communique.Email.Compose;
+using Communique.Email.Dkim;
+using Communique.Jobs;
+using Communique.Rendering;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Communique.Campaigns;
+
+// Runs one send: turns the data source's records into message rows (resumable: the count of records done is saved
+// with each batch of rows), then delivers queued messages in small batches. A batch is marked `sending` before it is
+// handed to the mail server, so a crash leaves at most one batch to be sent again. Pausing or cancelling takes effect
+// between batches. Messages the server deferred wait for their next attempt; the job then ends and a follow-up job is
+// scheduled for the earliest of them.
+public sealed class CampaignSendJob(
+    AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport,
+    IEnumerable<ISuppressionList> suppressionLists) : IJobHandler
+{
+    public const string Kind = "campaign-send";
+    public const int ExpandBatch = 1000;
+    public const int DeliverBatch = 50;
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
+
+    public sealed record Payload(Guid SendId);
+
+    public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var send = await db.CampaignSends.FirstOrDefaultAsync(s => s.Id == payload.SendId, cancellationToken);
+        if (send is null || send.State is not (SendState.Scheduled or SendState.Sending))
+        {
+            return;
+        }
+
+        if (send.State == SendState.Scheduled)
+        {
+            send.State = SendState.Sending;
+            send.StartedAt = db.Now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        // Messages marked sending by a run that crashed: the server may or may not have them; send them again.
+        await db.OutboundMessages.Where(m => m.SendId == send.Id && m.State == MessageState.Sending)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MessageState.Queued), cancellationToken);
+
+        var source = send.DataSourceId is { } sourceId
+            ? await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == sourceId, cancellationToken)
+            : null;
+        var schema = source is null ? [] : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
+        if (source is not null)
+        {
+            await ExpandAsync(send, schema, cancellationToken);
+        }
+
+        await DeliverAsync(send, source, schema, job, cancellationToken);
+    }
+
+    private async Task ExpandAsync(CampaignSend send, List<FieldSchema> schema, CancellationToken cancellationToken)
+    {
+        var addressIndex = schema.FindIndex(f => f.Name == send.AddressField);
+        while (send.Expanded < send.RecordCount)
+        {
+            var records = await db.DataRecords.AsNoTracking()
+                .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && r.Position >= send.Expanded)
+                .OrderBy(r => r.Position).Take(ExpandBatch).ToListAsync(cancellationToken);
+            if (records.Count == 0)
+            {
+                send.RecordCount = send.Expanded;
+                break;
+            }
+
+            foreach (var record in records)
+            {
+                using var values = JsonDocument.Parse(record.Values);
+                var raw = addressIndex >= 0 && addressIndex < values.RootElement.GetArrayLength()
+                    && values.RootElement[addressIndex].ValueKind == JsonValueKind.String ? values.RootElement[addressIndex].GetString()!.Trim() : "";
+                var invalid = raw.Length == 0 ? "no-address" : Senders.SendersApi.IsMailbox(raw) ? null : "invalid-address";
+                db.OutboundMessages.Add(new OutboundMessage
+                {
+                    SendId = send.Id,
+                    Position = record.Position,
+                    RecordUuid = record.Uuid,
+                    Address = raw,
+                    State = invalid is null ? MessageState.Queued : MessageState.Suppressed,
+                    SuppressionReason = invalid,
+                    NextAttemptAt = db.Now,
+                    CreatedAt = db.Now,
+                });
+            }
+
+            send.Expanded = records[^1].Position + 1;
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            db.Attach(send);
+        }
+    }
+
+    private async Task DeliverAsync(CampaignSend send, DataSource? source, List<FieldSchema> schema, JobContext job, CancellationToken cancellationToken)
+    {
+        var email = JsonSerializer.Deserialize<EmailContent>(send.Content, JsonSerializerOptions.Web)!;
+        if (send.SubjectOverride is not null)
+        {
+            email = email with { Subject = send.SubjectOverride };
+        }
+
+        var locale = source?.Locale ?? "en-US";
+        var culture = CultureInfo.GetCultureInfo(locale);
+        var standard = DataStandard.For(locale);
+        var formats = EmailPreview.FormatsOf(schema);
+        var from = new MailboxAddress(send.SenderName ?? "", send.SenderAddress);
+        var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
+        var key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == DkimKeysApi.NormalizeDomain(from.Domain))
+            .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+
+        while (true)
+        {
+            var state = await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken);
+            if (state != SendState.Sending)
+            {
+                return;
+            }
+
+            var now = db.Now;
+            var batch = await db.OutboundMessages
+                .Where(m => m.SendId == send.Id && m.State == MessageState.Queued && m.NextAttemptAt <= now)
+                .OrderBy(m => m.Position).Take(DeliverBatch).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                await FinishOrWaitAsync(send, cancellationToken);
+                return;
+            }
+
+            foreach (var message in batch)
+            {
+                message.State = MessageState.Sending;
+                message.Attempts++;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+
+            var positions = batch.Select(m => m.Position).ToList();
+            var records = send.DataSourceId is null ? [] : await db.DataRecords.AsNoTracking()
+                .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && positions.Contains(r.Position))
+                .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
+            foreach (var message in batch)
+            {
+                await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position), schema, standard, culture, formats,
+                    new Envelope(from, new MailboxAddress("", message.Address), replyTo), send.Tracking, key, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            var done = await db.OutboundMessages.CountAsync(m => m.SendId == send.Id && m.State != MessageState.Queued, cancellationToken);
+            var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
+            await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
+        }
+    }
+
+    private async Task DeliverOneAsync(
+        OutboundMessage message, EmailContent email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
+        Dictionary<string, FieldFormat> formats, Envelope envelope, bool tracking, DkimKey? key, CancellationToken cancellationToken)
+    {
+        foreach (var list in suppressionLists)
+        {
+            if (await list.ReasonAsync(db, message.Address, cancellationToken) is { } reason)
+            {
+                message.State = MessageState.Suppressed;
+                message.SuppressionReason = reason;
+                return;
+            }
+        }
+
+        var links = composer.LinksFor(message.Id);
+        Dictionary<string, object?> record;
+        if (values is null)
+        {
+            record = new Dictionary<string, object?>(StringComparer.Ordinal);
+        }
+        else
+        {
+            using var parsed = JsonDocument.Parse(values);
+            record = RecordValues.Typed(schema, parsed.RootElement, standard);
+        }
+
+        record[MessageLinks.UnsubscribeField] = links.UnsubscribeUrl;
+        var (rendered, failure, part) = await EmailPreview.RenderAsync(liquid, email, record, culture, formats, ignoreMissing: false, cancellationToken);
+        if (rendered is null)
+        {
+            message.State = MessageState.Failed;
+            message.LastReply = $"not rendered: the {part} failed: {failure!.Message}";
+            return;
+        }
+
+        var mime = composer.Compose(envelope, rendered, links, tracking);
+        if (key is not null)
+        {
+            dkim.Sign(mime, key);
+        }
+
+        var result = await transport.SendAsync(mime, cancellationToken);
+        message.LastReply = result.Reply is { Length: > 1000 } reply ? reply[..1000] : result.Reply;
+        message.MessageIdHeader = mime.MessageId;
+        switch (result.Outcome)
+        {
+            case DeliveryOutcome.Accepted:
+                message.State = MessageState.Sent;
+                message.SentAt = db.Now;
+                break;
+            case DeliveryOutcome.PermanentFailure:
+                message.State = MessageState.Failed;
+                break;
+            default:
+                var retryAt = db.Now + Backoff(message.Attempts);
+                message.State = retryAt - message.CreatedAt > GiveUpAfter ? MessageState.Failed : MessageState.Queued;
+                message.NextAttemptAt = retryAt;
+                break;
+        }
+    }
+
+    // 1, 2, 4 ... minutes, at most an hour between attempts.
+    public static TimeSpan Backoff(int attempts) => TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, attempts - 1))));
+
+    private async Task FinishOrWaitAsync(CampaignSend send, CancellationToken cancellationToken)
+    {
+        var next = await db.OutboundMessages.Where(m => m.SendId == send.Id && m.State == MessageState.Queued)
+            .OrderBy(m => m.NextAttemptAt).Select(m => (DateTime?)m.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        if (next is not null)
+        {
+            db.EnqueueJob(Kind, new Payload(send.Id), runAfter: next);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SendState.Completed).SetProperty(s => s.EndedAt, db.Now), cancellationToken);
+    }
+}
+
+// Addresses that must not be sent to, asked for every recipient before rendering (hard bounces, unsubscribes and
+// blacklisted domains arrive with deliverability). The reason is recorded on the message.
+public interface ISuppressionList
+{
+    Task<string?> ReasonAsync(AppDb db, string address, CancellationToken cancellationToken);
+}

@@ -1,0 +1,17 @@
+using Communique.Communications;
+using Communique.DataSources;
+using Communique.Jobs;
+
+namespace Communique.Campaigns;
+
+public static class CampaignSetup
+{
+    public static IServiceCollection AddCampaigns(this IServiceCollection services)
+    {
+        services.AddScoped<LiveSendUsage>();
+        services.AddScoped<ICommunicationUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
+        services.AddScoped<IDataSourceUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
+        services.AddJobHandler<CampaignSendJob>(CampaignSendJob.Kind);
+        return services;
+    }
+}

@@ -1,0 +1,326 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Communique.Auth;
+using Communique.Communications;
+using Communique.Data;
+using Communique.DataSources;
+using Communique.Http;
+using Communique.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Communique.Campaigns;
+
+public sealed record CampaignRequest(Guid? ProjectId, [Required, MinLength(1), MaxLength(200)] string? Name);
+
+public sealed record CampaignResponse(Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
+
+public sealed record SendRequest(
+    Guid? CommunicationId, Guid? DataSourceId, string? AddressField, string? Sender, string? SenderName, string? ReplyTo,
+    string? Subject, DateTime? ScheduleAt, bool? Tracking);
+
+public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
+
+public sealed record SendResponse(
+    Guid Id, Guid CampaignId, Guid CommunicationId, int CommunicationVersion, string DataSource, Guid? DataSourceId, string AddressField,
+    string Sender, string? SenderName, string? ReplyTo, string State, DateTime? ScheduledAt, SendCounts Counts, DateTime CreatedAt,
+    DateTime? StartedAt, DateTime? EndedAt);
+
+public sealed record MessageResponse(
+    Guid Id, long Position, Guid? RecordUuid, string Address, string State, int Attempts, string? LastReply, string? SuppressionReason,
+    string? MessageId, DateTime CreatedAt, DateTime? SentAt, DateTime NextAttemptAt);
+
+public static class CampaignsApi
+{
+    public const string SenderNotVerified = "urn:communique:problem:sender-not-verified";
+
+    public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/campaigns").WithTags("Campaigns").WithGroupName("private").RequireTeamCaller();
+        group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View).WithSummary("The team's campaigns.");
+        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit).WithSummary("Create a campaign in a project.");
+        group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View).WithSummary("A campaign with its sends and their progress.");
+        group.MapPost("/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Send an email communication to the records of a data source, now or at a scheduled time.");
+        group.MapGet("/sends/{sendId:guid}", GetSend).RequireAccess(Area.Campaigns, Access.View).WithSummary("One send and its live progress.");
+        group.MapPost("/sends/{sendId:guid}/pause", Pause).RequireAccess(Area.Campaigns, Access.Edit).WithSummary("Pause a scheduled or running send.");
+        group.MapPost("/sends/{sendId:guid}/resume", Resume).RequireAccess(Area.Campaigns, Access.Edit).WithSummary("Resume a paused send.");
+        group.MapPost("/sends/{sendId:guid}/cancel", Cancel).RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Cancel a send: messages not yet handed to the mail server are not sent.");
+        group.MapGet("/sends/{sendId:guid}/messages", Messages).RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("The send's messages: state, attempts, the mail server's last reply, Message-ID.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<Page<CampaignResponse>>, ValidationProblem>> List(
+        AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
+        {
+            return Problems.Invalid("cursor", error!);
+        }
+
+        var rows = await db.Campaigns.AsNoTracking().Where(c => after == null || c.Id.CompareTo(after.Value) > 0)
+            .OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Build(rows.Select(c => new CampaignResponse(c.Id, c.ProjectId, c.Name, c.CreatedAt)).ToList(), take, c => c.Id));
+    }
+
+    private static async Task<Results<Created<CampaignResponse>, ValidationProblem, ProblemHttpResult>> Create(
+        CampaignRequest request, AppDb db, CancellationToken cancellationToken)
+    {
+        if (request.ProjectId is not { } projectId)
+        {
+            return Problems.Invalid("projectId", "The project the campaign belongs to.");
+        }
+
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
+        {
+            return Problems.NotFound("project");
+        }
+
+        var campaign = new Campaign { ProjectId = projectId, Name = request.Name!.Trim(), CreatedAt = db.Now };
+        db.Campaigns.Add(campaign);
+        if (!await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        {
+            return Problems.Conflict($"The project already has a campaign named '{campaign.Name}'; add a send to it instead.");
+        }
+
+        return TypedResults.Created($"/campaigns/{campaign.Id}", new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, []));
+    }
+
+    private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return Problems.NotFound("campaign");
+        }
+
+        var sends = await db.CampaignSends.AsNoTracking().Where(s => s.CampaignId == id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var responses = new List<SendResponse>();
+        foreach (var send in sends)
+        {
+            responses.Add(await ResponseAsync(db, send, cancellationToken));
+        }
+
+        return TypedResults.Ok(new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, responses));
+    }
+
+    private static async Task<IResult> StartSend(Guid id, SendRequest request, AppDb db, CancellationToken cancellationToken)
+    {
+        if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return Problems.NotFound("campaign");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (request.CommunicationId is null)
+        {
+            errors["communicationId"] = ["The email communication to send."];
+        }
+
+        if (request.DataSourceId is null)
+        {
+            errors["dataSourceId"] = ["The data source whose records receive it."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.AddressField))
+        {
+            errors["addressField"] = ["The data source field that holds each recipient's email address."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Sender))
+        {
+            errors["sender"] = ["A verified sender address of the team."];
+        }
+
+        MailboxAddress? replyTo = null;
+        if (request.ReplyTo is not null && !MailboxAddress.TryParse(request.ReplyTo, out replyTo))
+        {
+            errors["replyTo"] = ["One email address."];
+        }
+
+        if (request.ScheduleAt is { } at && at.ToUniversalTime() <= db.Now)
+        {
+            errors["scheduleAt"] = ["A time in the future (UTC), or none to send now."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CommunicationId, cancellationToken);
+        if (communication is null)
+        {
+            return Problems.NotFound("communication");
+        }
+
+        if (communication.Channel != Channel.Email)
+        {
+            return Problems.Invalid("communicationId", "Campaign sends take email communications.");
+        }
+
+        var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DataSourceId, cancellationToken);
+        if (source is null)
+        {
+            return Problems.NotFound("data source");
+        }
+
+        if (source.Generation == 0)
+        {
+            return Problems.Conflict("The data source has no records yet: its first import has not finished.");
+        }
+
+        var schema = JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
+        if (!schema.Any(f => f.Name == request.AddressField && f.Items is null))
+        {
+            return Problems.Invalid("addressField",
+                $"The data source has no field '{request.AddressField}'. Its fields: {string.Join(", ", schema.Where(f => f.Items is null).Select(f => f.Name))}.");
+        }
+
+        if (!await db.Senders.AnyAsync(s => s.Address == request.Sender && s.VerifiedAt != null, cancellationToken))
+        {
+            return TypedResults.Problem(
+                $"'{request.Sender}' is not a verified sender address of the team (the match is exact, case included). Add it under /senders and confirm it first.",
+                statusCode: 403, title: "Sender not verified", type: SenderNotVerified);
+        }
+
+        var scheduled = request.ScheduleAt?.ToUniversalTime();
+        var send = new CampaignSend
+        {
+            CampaignId = id,
+            CommunicationId = communication.Id,
+            CommunicationVersion = communication.Version,
+            Content = communication.Content,
+            DataSourceId = source.Id,
+            DataSourceGeneration = source.Generation,
+            RecordCount = source.RecordCount,
+            AddressField = request.AddressField!,
+            SenderAddress = request.Sender!,
+            SenderName = request.SenderName,
+            ReplyTo = replyTo?.ToString(),
+            SubjectOverride = request.Subject,
+            Tracking = request.Tracking ?? true,
+            State = scheduled is null ? SendState.Sending : SendState.Scheduled,
+            ScheduledAt = scheduled,
+            StartedAt = scheduled is null ? db.Now : null,
+            CreatedAt = db.Now,
+        };
+        db.CampaignSends.Add(send);
+        db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: scheduled);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<SendResponse>, ProblemHttpResult>> GetSend(Guid sendId, AppDb db, CancellationToken cancellationToken)
+    {
+        var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId, cancellationToken);
+        return send is null ? Problems.NotFound("send") : TypedResults.Ok(await ResponseAsync(db, send, cancellationToken));
+    }
+
+    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Pause(Guid sendId, AppDb db, CancellationToken cancellationToken) =>
+        MoveAsync(db, sendId, [SendState.Scheduled, SendState.Sending], SendState.Paused, "Only a scheduled or running send can be paused.", cancellationToken);
+
+    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Resume(Guid sendId, AppDb db, CancellationToken cancellationToken) =>
+        MoveAsync(db, sendId, [SendState.Paused], SendState.Sending, "Only a paused send can be resumed.", cancellationToken);
+
+    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Cancel(Guid sendId, AppDb db, CancellationToken cancellationToken) =>
+        MoveAsync(db, sendId, [SendState.Scheduled, SendState.Sending, SendState.Paused], SendState.Cancelled,
+            "Only a scheduled, running or paused send can be cancelled.", cancellationToken);
+
+    private static async Task<Results<Ok<SendResponse>, ProblemHttpResult>> MoveAsync(
+        AppDb db, Guid sendId, SendState[] from, SendState to, string refusal, CancellationToken cancellationToken)
+    {
+        var send = await db.CampaignSends.FirstOrDefaultAsync(s => s.Id == sendId, cancellationToken);
+        if (send is null)
+        {
+            return Problems.NotFound("send");
+        }
+
+        if (!from.Contains(send.State))
+        {
+            return Problems.Conflict($"{refusal} This one is {WireNames.Of(send.State)}.");
+        }
+
+        var wasScheduled = send.ScheduledAt is { } at && at > db.Now;
+        send.State = to is SendState.Sending && wasScheduled ? SendState.Scheduled : to;
+        if (to is SendState.Cancelled)
+        {
+            send.EndedAt = db.Now;
+        }
+        else if (to is SendState.Sending)
+        {
+            db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: wasScheduled ? send.ScheduledAt : null);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(await ResponseAsync(db, send, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<Page<MessageResponse>>, ValidationProblem, ProblemHttpResult>> Messages(
+        Guid sendId, AppDb db, string? state, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (!await db.CampaignSends.AnyAsync(s => s.Id == sendId, cancellationToken))
+        {
+            return Problems.NotFound("send");
+        }
+
+        if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
+        {
+            return Problems.Invalid("cursor", error!);
+        }
+
+        MessageState? wanted = null;
+        if (state is not null)
+        {
+            if (!WireNames.TryParse<MessageState>(state, out var parsed))
+            {
+                return Problems.Invalid("state", "One of queued, sending, sent, failed, suppressed.");
+            }
+
+            wanted = parsed;
+        }
+
+        var rows = await db.OutboundMessages.AsNoTracking()
+            .Where(m => m.SendId == sendId && (wanted == null || m.State == wanted) && (after == null || m.Id.CompareTo(after.Value) > 0))
+            .OrderBy(m => m.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Build(rows.Select(m => new MessageResponse(
+            m.Id, m.Position, m.RecordUuid, m.Address, WireNames.Of(m.State), m.Attempts, m.LastReply, m.SuppressionReason, m.MessageIdHeader,
+            m.CreatedAt, m.SentAt, m.NextAttemptAt)).ToList(), take, m => m.Id));
+    }
+
+    private static async Task<SendResponse> ResponseAsync(AppDb db, CampaignSend s, CancellationToken cancellationToken)
+    {
+        var counts = await db.OutboundMessages.AsNoTracking().Where(m => m.SendId == s.Id).GroupBy(m => m.State)
+            .Select(g => new { State = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.State, g => g.Count, cancellationToken);
+        var sourceName = s.DataSourceId is { } sourceId
+            ? await db.DataSources.AsNoTracking().Where(d => d.Id == sourceId).Select(d => d.Name).FirstOrDefaultAsync(cancellationToken) ?? "(deleted)"
+            : "Transactional Call";
+        return new SendResponse(
+            s.Id, s.CampaignId, s.CommunicationId, s.CommunicationVersion, sourceName, s.DataSourceId, s.AddressField, s.SenderAddress, s.SenderName,
+            s.ReplyTo, WireNames.Of(s.State), s.ScheduledAt,
+            new SendCounts(s.RecordCount, counts.GetValueOrDefault(MessageState.Queued), counts.GetValueOrDefault(MessageState.Sending),
+                counts.GetValueOrDefault(MessageState.Sent), counts.GetValueOrDefault(MessageState.Failed), counts.GetValueOrDefault(MessageState.Suppressed)),
+            s.CreatedAt, s.StartedAt, s.EndedAt);
+    }
+}
+
+// A communication or data source that a scheduled, running or paused send still reads cannot be deleted.
+public sealed class LiveSendUsage : ICommunicationUsage, IDataSourceUsage
+{
+    Task<string?> ICommunicationUsage.BlockingUseAsync(AppDb db, Guid communicationId, CancellationToken cancellationToken) =>
+        ReasonAsync(db.CampaignSends.Where(s => s.CommunicationId == communicationId), "communication", cancellationToken);
+
+    Task<string?> IDataSourceUsage.BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken) =>
+        ReasonAsync(db.CampaignSends.Where(s => s.DataSourceId == dataSourceId), "data source", cancellationToken);
+
+    private static async Task<string?> ReasonAsync(IQueryable<CampaignSend> sends, string what, CancellationToken cancellationToken)
+    {
+        var live = await sends.Where(s => s.State == SendState.Scheduled || s.State == SendState.Sending || s.State == SendState.Paused)
+            .Select(s => new { s.Id, s.State }).FirstOrDefaultAsync(cancellationToken);
+        return live is null ? null
+            : $"A campaign send that is {WireNames.Of(live.State)} uses this {what} (send {live.Id}); cancel it or let it complete first.";
+    }
+}

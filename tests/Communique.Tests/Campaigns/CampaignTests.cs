@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Communique.Jobs;
+using Communique.Tests.Infrastructure;
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Crypto;
+using SmtpServer.Protocol;
+
+namespace Communique.Tests.Campaigns;
+
+public abstract class CampaignTests(Provider provider) : IAsyncLifetime
+{
+    private const string People = "email,first_name\nann@example.org,Ann\nbob@example.org,Bob\nnot-an-address,Cy\n,Dee\n";
+
+    private SmtpSink _smtp = null!;
+    private TestHost _host = null!;
+    private TestAccount _acme = null!;
+    private HttpClient _admin = null!;
+    private string _campaign = null!;
+    private string _communication = null!;
+    private string _source = null!;
+    private readonly Dictionary<string, string> _dns = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        _smtp = await SmtpSink.StartAsync();
+        _host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Mail:PublicBaseUrl"] = "https://mail.acme.example",
+            ["Mail:Relays:0:Host"] = "127.0.0.1",
+            ["Mail:Relays:0:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Relays:0:Security"] = "None",
+        });
+        _acme = await _host.CreateAccountAsync("Acme Corp");
+        _admin = await _acme.AdminAsync();
+
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _communication = (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Offer",
+            channel = "email",
+            content = new
+            {
+                subject = "Hello {{ first_name }}",
+                html = "<style>p { color: #333 }</style><p>Hi {{ first_name }}, <a href=\"https://shop.acme.example/offer\">see the offer</a>.</p>"
+                    + "<p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>",
+            },
+        })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+        using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(People));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "people.csv");
+        _source = (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
+
+        await VerifySenderAsync("news@acme.example");
+        var key = await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example", selector = "s1" })).JsonAsync(HttpStatusCode.Created);
+        _dns[key.GetProperty("dnsRecord").Str("name")] = key.GetProperty("dnsRecord").Str("value");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    private async Task VerifySenderAsync(string address)
+    {
+        await (await _admin.PostJsonAsync("/senders", new { address })).JsonAsync(HttpStatusCode.Created);
+        Assert.True(await RunJobAsync());
+        var email = await _smtp.WaitForAsync(_smtp.Received.Count);
+        var token = System.Text.RegularExpressions.Regex.Match(email.TextBody!, "token=([A-Za-z0-9_-]+)").Groups[1].Value;
+        using var anonymous = _host.CreateClient();
+        var confirmed = await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token", token)]));
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+    }
+
+    private Task<bool> RunJobAsync() => _host.Service<JobRunner>().RunOneAsync(CancellationToken.None);
+
+    private async Task RunAllJobsAsync()
+    {
+        for (var i = 0; i < 20 && await RunJobAsync(); i++)
+        {
+        }
+    }
+
+    private Task<HttpResponseMessage> StartAsync(object? overrides = null)
+    {
+        var body = new Dictionary<string, object?>
+        {
+            ["communicationId"] = _communication, ["dataSourceId"] = _source, ["addressField"] = "email",
+            ["sender"] = "news@acme.example", ["senderName"] = "Acme News", ["replyTo"] = "help@acme.example",
+        };
+        foreach (var property in JsonSerializer.SerializeToElement(overrides ?? new { }).EnumerateObject())
+        {
+            body[property.Name] = property.Value;
+        }
+
+        return _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", body);
+    }
+
+    private sealed class PublishedRecords(Dictionary<string, string> records) : DkimPublicKeyLocatorBase
+    {
+        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            GetPublicKey(records[$"{selector}._domainkey.{domain}"]);
+
+        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(
+            string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
+    }
+
+    [Fact]
+    public async Task A_bulk_send_delivers_personalised_signed_messages_and_suppresses_bad_addresses()
+    {
+        var before = _smtp.Received.Count;
+        var send = await (await StartAsync()).JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal("sending", send.Str("state"));
+
+        await RunAllJobsAsync();
+
+        await _smtp.WaitForAsync(before + 2);
+        var received = _smtp.Received.Skip(before).OrderBy(m => m.Subject, StringComparer.Ordinal).ToList();
+        Assert.Equal(["Hello Ann", "Hello Bob"], received.Select(m => m.Subject));
+        var ann = received[0];
+        Assert.Equal("ann@example.org", ann.To.Mailboxes.Single().Address);
+        Assert.Equal("Acme News", ann.From.Mailboxes.Single().Name);
+        Assert.Equal("help@acme.example", ann.ReplyTo.Mailboxes.Single().Address);
+        Assert.Contains("style=\"color: #333\"", ann.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("https://mail.acme.example/public/t/c/", ann.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("https://mail.acme.example/public/unsubscribe/", ann.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal("List-Unsubscribe=One-Click", ann.Headers[HeaderId.ListUnsubscribePost]);
+        var verifier = new DkimVerifier(new PublishedRecords(_dns));
+        Assert.True(await verifier.VerifyAsync(ann, ann.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
+
+        var done = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}")).JsonAsync();
+        Assert.Equal("completed", done.Str("state"));
+        Assert.Equal("People", done.Str("dataSource"));
+        var counts = done.GetProperty("counts");
+        Assert.Equal(4, counts.GetProperty("recipients").GetInt64());
+        Assert.Equal(2, counts.GetProperty("sent").GetInt32());
+        Assert.Equal(2, counts.GetProperty("suppressed").GetInt32());
+
+        var suppressed = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}/messages?state=suppressed")).JsonAsync();
+        Assert.Equal(["invalid-address", "no-address"], suppressed.GetProperty("items").EnumerateArray().Select(m => m.Str("suppressionReason")).Order());
+        var sent = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}/messages?state=sent")).JsonAsync();
+        Assert.Contains(sent.GetProperty("items").EnumerateArray(), m => m.Str("messageId") == ann.MessageId);
+
+        var campaign = await (await _admin.GetAsync($"/campaigns/{_campaign}")).JsonAsync();
+        Assert.Single(campaign.GetProperty("sends").EnumerateArray());
+        await (await _admin.PostAsync($"/campaigns/sends/{send.Str("id")}/resume", null)).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_deferred_message_is_retried_later_and_a_refused_one_is_a_hard_bounce()
+    {
+        var before = _smtp.Received.Count;
+        _smtp.AnswerNext(1, SmtpReplyCode.Aborted, "4.7.1 greylisted, try again");
+        _smtp.AnswerNext(1, SmtpReplyCode.MailboxUnavailable, "5.1.1 user unknown");
+        var send = (await (await StartAsync()).JsonAsync(HttpStatusCode.Accepted)).Str("id");
+
+        await RunAllJobsAsync();
+        var waiting = await (await _admin.GetAsync($"/campaigns/sends/{send}")).JsonAsync();
+        Assert.Equal("sending", waiting.Str("state"));
+        Assert.Equal(1, waiting.GetProperty("counts").GetProperty("queued").GetInt32());
+        Assert.Equal(1, waiting.GetProperty("counts").GetProperty("failed").GetInt32());
+        var failed = (await (await _admin.GetAsync($"/campaigns/sends/{send}/messages?state=failed")).JsonAsync()).GetProperty("items")[0];
+        Assert.StartsWith("550", failed.Str("lastReply"), StringComparison.Ordinal);
+        Assert.Contains("user unknown", failed.Str("lastReply"), StringComparison.Ordinal);
+
+        _host.Clock.Advance(TimeSpan.FromMinutes(2));
+        _admin.Dispose();
+        _admin = await _acme.AdminAsync();
+        await RunAllJobsAsync();
+
+        var done = await (await _admin.GetAsync($"/campaigns/sends/{send}")).JsonAsync();
+        Assert.Equal("completed", done.Str("state"));
+        Assert.Equal(1, done.GetProperty("counts").GetProperty("sent").GetInt32());
+        var retried = (await (await _admin.GetAsync($"/campaigns/sends/{send}/messages?state=sent")).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal(2, retried.GetProperty("attempts").GetInt32());
+        Assert.Equal(before + 1, (await _smtp.WaitForAsync(before + 1)) is not null ? _smtp.Received.Count : 0);
+    }
+
+    [Fact]
+    public async Task A_scheduled_send_can_be_paused_resumed_and_cancelled_and_holds_its_communication_until_then()
+    {
+        var send = await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddHours(1) })).JsonAsync(HttpStatusCode.Accepted);
+        var id = send.Str("id");
+        Assert.Equal("scheduled", send.Str("state"));
+        Assert.False(await RunJobAsync());
+
+        Assert.Equal("paused", (await (await _admin.PostAsync($"/campaigns/sends/{id}/pause", null)).JsonAsync()).Str("state"));
+        Assert.Equal("scheduled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/resume", null)).JsonAsync()).Str("state"));
+        await (await _admin.DeleteAsync($"/communications/{_communication}")).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.DeleteAsync($"/data/{_source}")).ProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync()).Str("state"));
+        await (await _admin.PostAsync($"/campaigns/sends/{id}/resume", null)).ProblemAsync(HttpStatusCode.Conflict);
+        _host.Clock.Advance(TimeSpan.FromHours(2));
+        _admin.Dispose();
+        _admin = await _acme.AdminAsync();
+        await RunAllJobsAsync();
+        Assert.Equal(0, (await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync()).GetProperty("counts").GetProperty("sent").GetInt32());
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/communications/{_communication}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_sends_are_refused_with_a_clear_problem()
+    {
+        var unverified = await (await StartAsync(new { sender = "News@acme.example" })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("urn:communique:problem:sender-not-verified", unverified.Str("type"));
+        await (await StartAsync(new { sender = "other@acme.example" })).ProblemAsync(HttpStatusCode.Forbidden);
+
+        var field = await (await StartAsync(new { addressField = "e_mail" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("first_name", field.Str("detail"), StringComparison.Ordinal);
+        var past = await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(past.GetProperty("errors").TryGetProperty("scheduleAt", out _));
+        await (await StartAsync(new { communicationId = Guid.NewGuid() })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await StartAsync(new { dataSourceId = Guid.NewGuid() })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _admin.PostJsonAsync($"/campaigns/{Guid.NewGuid()}/sends", new { })).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.False(await RunJobAsync());
+    }
+
+    [Fact]
+    public async Task Another_teams_campaigns_and_sends_do_not_exist()
+    {
+        var send = (await (await StartAsync()).JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        using var other = await (await _host.CreateAccountAsync("Globex")).AdminAsync();
+
+        await (await other.GetAsync($"/campaigns/{_campaign}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.GetAsync($"/campaigns/sends/{send}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.PostAsync($"/campaigns/sends/{send}/cancel", null)).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.GetAsync($"/campaigns/sends/{send}/messages")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await (await other.GetAsync("/campaigns")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+}
+
+public sealed class CampaignsOnSqlite() : CampaignTests(Provider.Sqlite);
+
+public sealed class CampaignsOnPostgres() : CampaignTests(Provider.Postgres);
