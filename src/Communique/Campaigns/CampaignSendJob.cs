@@ -10,6 +10,7 @@ using Communique.Email.Dkim;
 using Communique.Jobs;
 using Communique.Rendering;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Communique.Campaigns;
@@ -21,7 +22,7 @@ namespace Communique.Campaigns;
 // scheduled for the earliest of them.
 public sealed class CampaignSendJob(
     AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport,
-    IEnumerable<ISuppressionList> suppressionLists) : IJobHandler
+    IEnumerable<ISuppressionList> suppressionLists, IOptions<MailOptions> mail) : IJobHandler
 {
     public const string Kind = "campaign-send";
     public const int ExpandBatch = 1000;
@@ -151,9 +152,22 @@ public sealed class CampaignSendJob(
                 .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
             foreach (var message in batch)
             {
-                await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position), schema, standard, culture, formats,
-                    new Envelope(from, new MailboxAddress("", message.Address), replyTo), send.Tracking, key, cancellationToken);
+                foreach (var list in suppressionLists)
+                {
+                    if (message.State == MessageState.Sending && await list.ReasonAsync(db, message.Address, cancellationToken) is { } reason)
+                    {
+                        message.State = MessageState.Suppressed;
+                        message.SuppressionReason = reason;
+                    }
+                }
             }
+
+            // Rendering, signing and the SMTP round trips of a batch overlap; the database is only touched before and after.
+            await Parallel.ForEachAsync(
+                batch.Where(m => m.State == MessageState.Sending),
+                new ParallelOptions { MaxDegreeOfParallelism = mail.Value.SendParallelism, CancellationToken = cancellationToken },
+                async (message, token) => await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position), schema, standard,
+                    culture, formats, new Envelope(from, new MailboxAddress("", message.Address), replyTo), send.Tracking, key, token));
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -167,16 +181,6 @@ public sealed class CampaignSendJob(
         OutboundMessage message, EmailContent email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
         Dictionary<string, FieldFormat> formats, Envelope envelope, bool tracking, DkimKey? key, CancellationToken cancellationToken)
     {
-        foreach (var list in suppressionLists)
-        {
-            if (await list.ReasonAsync(db, message.Address, cancellationToken) is { } reason)
-            {
-                message.State = MessageState.Suppressed;
-                message.SuppressionReason = reason;
-                return;
-            }
-        }
-
         var links = composer.LinksFor(message.Id);
         Dictionary<string, object?> record;
         if (values is null)

@@ -19,6 +19,10 @@ public sealed class MailOptions
     [Required]
     public string SystemFrom { get; set; } = "Communique <no-reply@localhost>";
 
+    // Messages of one send rendered, signed and handed over at the same time (each on its own relay connection).
+    [Range(1, 256)]
+    public int SendParallelism { get; set; } = 8;
+
     // Tried in order; a relay that cannot be reached is skipped for the message.
     public List<SmtpRelayOptions> Relays { get; set; } = [];
 

@@ -22,8 +22,6 @@ public sealed record MessageLinks(Guid MessageId, string UnsubscribeUrl, string 
 // RFC 2369 and RFC 8058 (one-click).
 public sealed class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock)
 {
-    private static readonly HtmlParser Parser = new();
-
     public MessageLinks LinksFor(Guid messageId)
     {
         var unsubscribe = tokens.Create(new MailToken(MailTokenKind.Unsubscribe, messageId));
@@ -60,7 +58,7 @@ public sealed class MessageComposer(MailTokens tokens, IOptions<MailOptions> mai
 
     private string Html(EmailPreviewResponse rendered, MessageLinks links, bool tracking)
     {
-        var document = Parser.ParseDocument(rendered.Html);
+        var document = new HtmlParser().ParseDocument(rendered.Html);
         var body = document.Body!;
         if (!string.IsNullOrEmpty(rendered.Preheader))
         {
