@@ -34,7 +34,7 @@ builder.Services.AddSingleton<TemplateSyntax>();
 builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
-builder.Services.AddCampaigns();
+builder.Services.AddCampaigns(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -82,6 +82,7 @@ if (app.ServesApi())
     app.MapSenderVerification();
     app.MapDkimKeys();
     app.MapCampaigns();
+    app.MapTransactional();
 }
 
 await app.RunAsync();

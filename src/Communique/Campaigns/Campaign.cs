@@ -40,6 +40,7 @@ public sealed class CampaignSend : ITeamOwned
     public string? ReplyTo { get; set; }
     public string? SubjectOverride { get; set; }
     public bool Tracking { get; set; } = true;
+    public bool IgnoreMissingFields { get; set; }
     public SendState State { get; set; }
     public DateTime? ScheduledAt { get; set; }
 
@@ -72,6 +73,9 @@ public sealed class OutboundMessage : ITeamOwned
     public Guid SendId { get; set; }
     public long Position { get; set; }
     public Guid? RecordUuid { get; set; }
+
+    // A transactional call's record, as it came (a JSON object); bulk sends read theirs from the data source.
+    public string? RecordJson { get; set; }
     public required string Address { get; set; }
     public MessageState State { get; set; }
     public int Attempts { get; set; }
@@ -81,4 +85,19 @@ public sealed class OutboundMessage : ITeamOwned
     public DateTime NextAttemptAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
+}
+
+// The first answer to a request sent with an Idempotency-Key: the same key and body within 24 hours get it again and
+// send nothing; the same key with another body is refused.
+public sealed class IdempotentRequest : ITeamOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TeamId { get; set; }
+    public required string Key { get; set; }
+    public required byte[] RequestHash { get; set; }
+    public int Status { get; set; }
+    public required string Response { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 }

@@ -167,7 +167,7 @@ public sealed class CampaignSendJob(
                 batch.Where(m => m.State == MessageState.Sending),
                 new ParallelOptions { MaxDegreeOfParallelism = mail.Value.SendParallelism, CancellationToken = cancellationToken },
                 async (message, token) => await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position), schema, standard,
-                    culture, formats, new Envelope(from, new MailboxAddress("", message.Address), replyTo), send.Tracking, key, token));
+                    culture, formats, new Envelope(from, new MailboxAddress("", message.Address), replyTo), send, key, token));
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -179,11 +179,16 @@ public sealed class CampaignSendJob(
 
     private async Task DeliverOneAsync(
         OutboundMessage message, EmailContent email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
-        Dictionary<string, FieldFormat> formats, Envelope envelope, bool tracking, DkimKey? key, CancellationToken cancellationToken)
+        Dictionary<string, FieldFormat> formats, Envelope envelope, CampaignSend send, DkimKey? key, CancellationToken cancellationToken)
     {
         var links = composer.LinksFor(message.Id);
         Dictionary<string, object?> record;
-        if (values is null)
+        if (message.RecordJson is not null)
+        {
+            using var inline = JsonDocument.Parse(message.RecordJson);
+            record = EmailPreview.FromJson(inline.RootElement);
+        }
+        else if (values is null)
         {
             record = new Dictionary<string, object?>(StringComparer.Ordinal);
         }
@@ -194,7 +199,7 @@ public sealed class CampaignSendJob(
         }
 
         record[MessageLinks.UnsubscribeField] = links.UnsubscribeUrl;
-        var (rendered, failure, part) = await EmailPreview.RenderAsync(liquid, email, record, culture, formats, ignoreMissing: false, cancellationToken);
+        var (rendered, failure, part) = await EmailPreview.RenderAsync(liquid, email, record, culture, formats, send.IgnoreMissingFields, cancellationToken);
         if (rendered is null)
         {
             message.State = MessageState.Failed;
@@ -202,7 +207,7 @@ public sealed class CampaignSendJob(
             return;
         }
 
-        var mime = composer.Compose(envelope, rendered, links, tracking);
+        var mime = composer.Compose(envelope, rendered, links, send.Tracking);
         if (key is not null)
         {
             dkim.Sign(mime, key);

@@ -6,8 +6,9 @@ namespace Communique.Campaigns;
 
 public static class CampaignSetup
 {
-    public static IServiceCollection AddCampaigns(this IServiceCollection services)
+    public static IServiceCollection AddCampaigns(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<TransactionalOptions>().Bind(configuration.GetSection(TransactionalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<LiveSendUsage>();
         services.AddScoped<ICommunicationUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
         services.AddScoped<IDataSourceUsage>(sp => sp.GetRequiredService<LiveSendUsage>());

@@ -47,6 +47,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Campaigns.Campaign> Campaigns => Set<Campaigns.Campaign>();
     public DbSet<Campaigns.CampaignSend> CampaignSends => Set<Campaigns.CampaignSend>();
     public DbSet<Campaigns.OutboundMessage> OutboundMessages => Set<Campaigns.OutboundMessage>();
+    public DbSet<Campaigns.IdempotentRequest> IdempotentRequests => Set<Campaigns.IdempotentRequest>();
 
     private bool _crossingTeams;
 
@@ -215,6 +216,12 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(m => m.MessageIdHeader).HasMaxLength(200);
             e.Property(m => m.LastReply).HasMaxLength(1000);
             e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(m => m.SendId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Campaigns.IdempotentRequest>(e =>
+        {
+            e.HasIndex(r => new { r.TeamId, r.Key }).IsUnique();
+            e.Property(r => r.Key).HasMaxLength(255);
+            e.Property(r => r.RequestHash).HasMaxLength(32);
         });
         model.Entity<DataRecord>(e =>
         {

@@ -335,6 +335,9 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<long>("Expanded")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("IgnoreMissingFields")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("RecordCount")
                         .HasColumnType("bigint");
 
@@ -383,6 +386,43 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("CampaignSends");
                 });
 
+            modelBuilder.Entity("Communique.Campaigns.IdempotentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotentRequests");
+                });
+
             modelBuilder.Entity("Communique.Campaigns.OutboundMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -413,6 +453,9 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.Property<long>("Position")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("RecordJson")
+                        .HasColumnType("text");
 
                     b.Property<Guid?>("RecordUuid")
                         .HasColumnType("uuid");

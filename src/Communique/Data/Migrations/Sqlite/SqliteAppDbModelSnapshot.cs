@@ -330,6 +330,9 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<long>("Expanded")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IgnoreMissingFields")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("RecordCount")
                         .HasColumnType("INTEGER");
 
@@ -378,6 +381,43 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("CampaignSends");
                 });
 
+            modelBuilder.Entity("Communique.Campaigns.IdempotentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Response")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotentRequests");
+                });
+
             modelBuilder.Entity("Communique.Campaigns.OutboundMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -408,6 +448,9 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.Property<long>("Position")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordJson")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("RecordUuid")
                         .HasColumnType("TEXT");

@@ -1,0 +1,327 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Communique.Auth;
+using Communique.Communications;
+using Communique.Data;
+using Communique.Http;
+using Communique.Jobs;
+using Communique.Rendering;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Newtonsoft.Json.Linq;
+
+namespace Communique.Campaigns;
+
+// The EngageOne-compatible transactional sends (ENGAGEONE-COMPAT.md): field names and shapes are a contract.
+public sealed record TransactionalRequest(
+    [property: JsonPropertyName("communication")] string? Communication,
+    [property: JsonPropertyName("project")] string? Project,
+    [property: JsonPropertyName("dataset")] JsonElement? Dataset,
+    [property: JsonPropertyName("email_json_path")] string? EmailJsonPath,
+    [property: JsonPropertyName("sender")] string? Sender,
+    [property: JsonPropertyName("sender_name")] string? SenderName,
+    [property: JsonPropertyName("reply_to")] string? ReplyTo,
+    [property: JsonPropertyName("subject")] string? Subject,
+    [property: JsonPropertyName("ignore_missing_fields")] bool? IgnoreMissingFields);
+
+public sealed record TransactionalAccepted([property: JsonPropertyName("send_id")] Guid SendId);
+
+public sealed record TransactionalRecipient(
+    [property: JsonPropertyName("email")] string Email,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("message_id")] string? MessageId);
+
+public sealed record TransactionalStatus(
+    [property: JsonPropertyName("send_id")] Guid SendId,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("sent")] int Sent,
+    [property: JsonPropertyName("suppressed")] int Suppressed,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("recipients")] IReadOnlyList<TransactionalRecipient> Recipients);
+
+public static class TransactionalApi
+{
+    public static void MapTransactional(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private").RequireTeamCaller();
+        group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
+                LiquidTemplates liquid, IOptions<TransactionalOptions> options, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, cancellationToken))
+            .RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Send a communication to the records given inline; email_json_path names the field that holds each address.");
+        group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
+                LiquidTemplates liquid, IOptions<TransactionalOptions> options, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, cancellationToken))
+            .RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. $[*].contact.email.");
+        group.MapGet("/v2/transactional/{sendId:guid}", Status).RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("A transactional send's status and its recipients.");
+    }
+
+    private static async Task<IResult> SendAsync(
+        string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db, LiquidTemplates liquid,
+        TransactionalOptions options, CancellationToken cancellationToken)
+    {
+        var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
+        var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
+        if (idempotencyKey.Length > 0)
+        {
+            if (idempotencyKey.Length > 255)
+            {
+                return Problems.Invalid("Idempotency-Key", "At most 255 characters.");
+            }
+
+            var since = db.Now - IdempotentRequest.Lifetime;
+            var earlier = await db.IdempotentRequests.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.Key == idempotencyKey && r.CreatedAt > since, cancellationToken);
+            if (earlier is not null)
+            {
+                return earlier.RequestHash.AsSpan().SequenceEqual(requestHash)
+                    ? Results.Text(earlier.Response, "application/json", statusCode: earlier.Status)
+                    : Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request.");
+            }
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Communication))
+        {
+            errors["communication"] = ["The name of the communication to send."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Project))
+        {
+            errors["project"] = ["The name of the project that holds it."];
+        }
+
+        if (request.Dataset is not { ValueKind: JsonValueKind.Array } dataset || dataset.GetArrayLength() == 0
+            || dataset.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Object))
+        {
+            errors["dataset"] = ["An array of one or more records (JSON objects)."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.EmailJsonPath))
+        {
+            errors["email_json_path"] = [jsonPath ? "A JSONPath selecting each record's address, e.g. $[*].email." : "The name of the field that holds each record's address."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Sender))
+        {
+            errors["sender"] = ["A verified sender address of the team."];
+        }
+
+        MailboxAddress? replyTo = null;
+        if (request.ReplyTo is not null && !MailboxAddress.TryParse(request.ReplyTo, out replyTo))
+        {
+            errors["reply_to"] = ["One email address."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var records = request.Dataset!.Value.EnumerateArray().ToList();
+        if (records.Count > options.MaxRecords)
+        {
+            return TypedResults.Problem(
+                $"A transactional call takes at most {options.MaxRecords} records; this one has {records.Count}. Send them in several calls, or import them as a data source for a bulk send.",
+                statusCode: 413, title: "Too many records", type: ProblemTypes.PayloadTooLarge);
+        }
+
+        var addresses = jsonPath ? SelectByPath(request.Dataset.Value, request.EmailJsonPath!, records.Count) : SelectByField(records, request.EmailJsonPath!);
+        if (addresses is null)
+        {
+            return Problems.Invalid("email_json_path", jsonPath
+                ? $"'{request.EmailJsonPath}' is not a JSONPath this service reads, or selects nothing in the dataset."
+                : $"No record has a field '{request.EmailJsonPath}'.");
+        }
+
+        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Name == request.Project, cancellationToken);
+        var communication = project is null ? null : await db.Communications.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
+        if (project is null)
+        {
+            return Problems.NotFound("project");
+        }
+
+        if (communication is null)
+        {
+            return Problems.NotFound("communication");
+        }
+
+        if (communication.Channel != Channel.Email)
+        {
+            return Problems.Invalid("communication", "Transactional sends take email communications.");
+        }
+
+        if (!await db.Senders.AnyAsync(s => s.Address == request.Sender && s.VerifiedAt != null, cancellationToken))
+        {
+            return TypedResults.Problem(
+                $"'{request.Sender}' is not a verified sender address of the team (the match is exact, case included).",
+                statusCode: 403, title: "Sender not verified", type: CampaignsApi.SenderNotVerified);
+        }
+
+        // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
+        var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        if (request.Subject is not null)
+        {
+            email = email with { Subject = request.Subject };
+        }
+
+        var ignoreMissing = request.IgnoreMissingFields ?? false;
+        var culture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
+        var noFormats = new Dictionary<string, FieldFormat>();
+        for (var i = 0; i < records.Count; i++)
+        {
+            var values = EmailPreview.FromJson(records[i]);
+            values[Email.Compose.MessageLinks.UnsubscribeField] = "";
+            var (_, failure, part) = await EmailPreview.RenderAsync(liquid, email, values, culture, noFormats, ignoreMissing, cancellationToken);
+            if (failure is not null)
+            {
+                return failure.Kind == RenderFailureKind.MissingField
+                    ? Problems.Invalid($"dataset[{i}].{failure.Field}", $"Record {i} has no field '{failure.Field}', which the {part} uses.")
+                    : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}", statusCode: 422,
+                        title: "Rendering failed", type: ProblemTypes.RenderFailed);
+            }
+        }
+
+        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == campaignName, cancellationToken);
+        if (campaign is null)
+        {
+            campaign = new Campaign { ProjectId = project.Id, Name = campaignName, CreatedAt = db.Now };
+            db.Campaigns.Add(campaign);
+        }
+
+        var send = new CampaignSend
+        {
+            CampaignId = campaign.Id,
+            CommunicationId = communication.Id,
+            CommunicationVersion = communication.Version,
+            Content = communication.Content,
+            RecordCount = records.Count,
+            AddressField = request.EmailJsonPath!,
+            SenderAddress = request.Sender!,
+            SenderName = request.SenderName,
+            ReplyTo = replyTo?.ToString(),
+            SubjectOverride = request.Subject,
+            IgnoreMissingFields = ignoreMissing,
+            State = SendState.Sending,
+            StartedAt = db.Now,
+            CreatedAt = db.Now,
+        };
+        db.CampaignSends.Add(send);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var address = addresses[i]?.Trim() ?? "";
+            var invalid = address.Length == 0 ? "no-address" : Senders.SendersApi.IsMailbox(address) ? null : "invalid-address";
+            db.OutboundMessages.Add(new OutboundMessage
+            {
+                SendId = send.Id,
+                Position = i,
+                RecordJson = records[i].GetRawText(),
+                Address = address,
+                State = invalid is null ? MessageState.Queued : MessageState.Suppressed,
+                SuppressionReason = invalid,
+                NextAttemptAt = db.Now,
+                CreatedAt = db.Now,
+            });
+        }
+
+        db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10);
+        var response = new TransactionalAccepted(send.Id);
+        if (idempotencyKey.Length > 0)
+        {
+            db.IdempotentRequests.Add(new IdempotentRequest
+            {
+                Key = idempotencyKey, RequestHash = requestHash, Status = 200, Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Two calls raced: for the same campaign name (the other created it) or with the same Idempotency-Key.
+            return Problems.Conflict("A concurrent request created the same campaign or used the same Idempotency-Key; send the request again.");
+        }
+
+        return TypedResults.Ok(response);
+    }
+
+    private static List<string?>? SelectByField(List<JsonElement> records, string field)
+    {
+        var addresses = records.Select(r => r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null).ToList();
+        return records.Any(r => r.TryGetProperty(field, out _)) ? addresses : null;
+    }
+
+    // JSONPath (Json.NET's implementation) over the dataset; each match belongs to the record its path starts in.
+    private static List<string?>? SelectByPath(JsonElement dataset, string path, int count)
+    {
+        try
+        {
+            var addresses = new List<string?>(new string?[count]);
+            var found = false;
+            foreach (var token in JArray.Parse(dataset.GetRawText()).SelectTokens(path))
+            {
+                var index = RecordIndex(token);
+                if (index is >= 0 && index < count && token.Type == JTokenType.String)
+                {
+                    addresses[index.Value] ??= token.Value<string>();
+                    found = true;
+                }
+            }
+
+            return found ? addresses : null;
+        }
+        catch (Newtonsoft.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static int? RecordIndex(JToken token)
+    {
+        while (token.Parent is not null && token.Parent is not JArray { Parent: null })
+        {
+            token = token.Parent;
+        }
+
+        return token.Parent is JArray root ? root.IndexOf(token) : null;
+    }
+
+    private static async Task<IResult> Status(Guid sendId, AppDb db, CancellationToken cancellationToken)
+    {
+        var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
+        if (send is null)
+        {
+            return Problems.NotFound("transactional send");
+        }
+
+        var messages = await db.OutboundMessages.AsNoTracking().Where(m => m.SendId == sendId).OrderBy(m => m.Position).ToListAsync(cancellationToken);
+        int Count(MessageState state) => messages.Count(m => m.State == state);
+        var (sent, suppressed, failed) = (Count(MessageState.Sent), Count(MessageState.Suppressed), Count(MessageState.Failed));
+        var pending = messages.Count - sent - suppressed - failed;
+        var status = pending > 0 ? (messages.Any(m => m.Attempts > 0) ? "sending" : "queued")
+            : failed == 0 ? "sent"
+            : sent > 0 ? "partially_sent"
+            : "failed";
+        return TypedResults.Ok(new TransactionalStatus(send.Id, status, messages.Count, sent, suppressed, failed, messages.Select(m => new TransactionalRecipient(
+            m.Address, m.State is MessageState.Sending ? "queued" : WireNames.Of(m.State), m.SuppressionReason ?? (m.State == MessageState.Failed ? m.LastReply : null),
+            m.MessageIdHeader)).ToList()));
+    }
+}
+
+public sealed class TransactionalOptions
+{
+    public const string Section = "Transactional";
+
+    // Records one call may carry; larger sets are refused with 413 (import them as a data source instead).
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
+    public int MaxRecords { get; set; } = 1000;
+}

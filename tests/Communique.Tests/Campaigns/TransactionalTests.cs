@@ -1,0 +1,173 @@
+using System.Net;
+using System.Text.Json;
+using Communique.Jobs;
+using Communique.Tests.Infrastructure;
+
+namespace Communique.Tests.Campaigns;
+
+public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
+{
+    private SmtpSink _smtp = null!;
+    private TestHost _host = null!;
+    private HttpClient _admin = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _smtp = await SmtpSink.StartAsync();
+        _host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Mail:Relays:0:Host"] = "127.0.0.1",
+            ["Mail:Relays:0:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Relays:0:Security"] = "None",
+            ["Transactional:MaxRecords"] = "5",
+        });
+        _admin = await (await _host.CreateAccountAsync("Acme Corp")).AdminAsync();
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Order confirmation",
+            channel = "email",
+            content = new { subject = "Order", html = "<p>Thanks {{ first_name }} for order {{ order_no }}.</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>" },
+        })).JsonAsync(HttpStatusCode.Created);
+
+        await (await _admin.PostJsonAsync("/senders", new { address = "shop@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        Assert.True(await RunJobAsync());
+        var email = await _smtp.WaitForAsync(1);
+        var token = System.Text.RegularExpressions.Regex.Match(email.TextBody!, "token=([A-Za-z0-9_-]+)").Groups[1].Value;
+        using var anonymous = _host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token", token)]))).StatusCode);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    private Task<bool> RunJobAsync() => _host.Service<JobRunner>().RunOneAsync(CancellationToken.None);
+
+    private static object Body(object dataset, string path = "customer_email", bool? ignoreMissing = null) => new Dictionary<string, object?>
+    {
+        ["communication"] = "Order confirmation", ["project"] = "Shop", ["dataset"] = dataset, ["email_json_path"] = path,
+        ["sender"] = "shop@acme.example", ["sender_name"] = "Acme Shop", ["reply_to"] = "help@acme.example",
+        ["subject"] = "Your order {{ order_no }}", ["ignore_missing_fields"] = ignoreMissing,
+    };
+
+    private static readonly object[] Orders =
+    [
+        new { customer_email = "ann@example.com", first_name = "Ann", order_no = "1042" },
+        new { customer_email = "bob@example.com", first_name = "Bob", order_no = "1043" },
+        new { customer_email = "nobody", first_name = "Cy", order_no = "1044" },
+    ];
+
+    [Fact]
+    public async Task A_v2_call_is_stored_before_it_answers_then_delivered_and_its_status_lists_every_recipient()
+    {
+        var sendId = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders))).JsonAsync()).Str("send_id");
+
+        var queued = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+        Assert.Equal("queued", queued.Str("status"));
+        Assert.Equal(3, queued.GetProperty("total").GetInt32());
+        Assert.Equal(1, queued.GetProperty("suppressed").GetInt32());
+
+        while (await RunJobAsync())
+        {
+        }
+
+        var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+        Assert.Equal("sent", status.Str("status"));
+        Assert.Equal(2, status.GetProperty("sent").GetInt32());
+        var recipients = status.GetProperty("recipients").EnumerateArray().ToList();
+        Assert.Equal(["ann@example.com", "bob@example.com", "nobody"], recipients.Select(r => r.Str("email")));
+        Assert.Equal("invalid-address", recipients[2].Str("reason"));
+        Assert.Equal("suppressed", recipients[2].Str("status"));
+        Assert.False(string.IsNullOrEmpty(recipients[0].Str("message_id")));
+
+        await _smtp.WaitForAsync(3);
+        var ann = _smtp.Received.Single(m => m.To.Mailboxes.Single().Address == "ann@example.com");
+        Assert.Equal("Your order 1042", ann.Subject);
+        Assert.Contains("Thanks Ann for order 1042.", ann.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal($"<{recipients[0].Str("message_id")}>", $"<{ann.MessageId}>");
+
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders[..1]))).JsonAsync();
+        var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
+        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
+        Assert.Equal("Orders", campaign.Str("name"));
+        Assert.Equal(2, campaign.GetProperty("sends").GetArrayLength());
+        Assert.All(campaign.GetProperty("sends").EnumerateArray(), s => Assert.Equal("Transactional Call", s.Str("dataSource")));
+    }
+
+    [Fact]
+    public async Task A_v1_call_finds_addresses_with_a_jsonpath()
+    {
+        object[] dataset =
+        [
+            new { contact = new { email = "ann@example.com" }, first_name = "Ann", order_no = "1" },
+            new { contact = new { email = "bob@example.com" }, first_name = "Bob", order_no = "2" },
+        ];
+        var sendId = (await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*].contact.email"))).JsonAsync()).Str("send_id");
+        var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+        Assert.Equal(["ann@example.com", "bob@example.com"], status.GetProperty("recipients").EnumerateArray().Select(r => r.Str("email")));
+
+        var nothing = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*].contact.phone"))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(nothing.GetProperty("errors").TryGetProperty("email_json_path", out _));
+        await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*"))).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_record_missing_a_field_refuses_the_whole_call_unless_missing_fields_are_ignored()
+    {
+        object[] dataset = [Orders[0], new { customer_email = "bob@example.com", first_name = "Bob" }];
+
+        var refused = await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(dataset))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(refused.GetProperty("errors").TryGetProperty("dataset[1].order_no", out _));
+        Assert.False(await RunJobAsync());
+
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(dataset, ignoreMissing: true))).JsonAsync();
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_and_body_give_the_first_answer_and_send_nothing_twice()
+    {
+        using var first = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional") { Content = JsonContent(Body(Orders)) };
+        first.Headers.Add("Idempotency-Key", "order-1042");
+        var a = (await (await _admin.SendAsync(first)).JsonAsync()).Str("send_id");
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional") { Content = JsonContent(Body(Orders)) };
+        again.Headers.Add("Idempotency-Key", "order-1042");
+        var b = (await (await _admin.SendAsync(again)).JsonAsync()).Str("send_id");
+        Assert.Equal(a, b);
+
+        using var other = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional") { Content = JsonContent(Body(Orders[..1])) };
+        other.Headers.Add("Idempotency-Key", "order-1042");
+        await (await _admin.SendAsync(other)).ProblemAsync(HttpStatusCode.Conflict);
+
+        var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
+        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
+        Assert.Equal(1, campaign.GetProperty("sends").GetArrayLength());
+    }
+
+    private static StringContent JsonContent(object body) =>
+        new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Unknown_names_an_unverified_sender_and_too_many_records_are_refused()
+    {
+        var noProject = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders)) { ["project"] = "Nope" };
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", noProject)).ProblemAsync(HttpStatusCode.NotFound);
+        var noCommunication = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders)) { ["communication"] = "Nope" };
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", noCommunication)).ProblemAsync(HttpStatusCode.NotFound);
+        var casing = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders)) { ["sender"] = "Shop@acme.example" };
+        var unverified = await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", casing)).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("urn:communique:problem:sender-not-verified", unverified.Str("type"));
+
+        var many = Enumerable.Range(0, 6).Select(i => (object)new { customer_email = $"r{i}@example.com", first_name = "R", order_no = "1" }).ToArray();
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(many))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        await (await _admin.GetAsync($"/campaigns/v2/transactional/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.False(await RunJobAsync());
+    }
+}
+
+public sealed class TransactionalOnSqlite() : TransactionalTests(Provider.Sqlite);
+
+public sealed class TransactionalOnPostgres() : TransactionalTests(Provider.Postgres);
