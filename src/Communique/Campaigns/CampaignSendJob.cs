@@ -120,6 +120,9 @@ public sealed class CampaignSendJob(
         var key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == DkimKeysApi.NormalizeDomain(from.Domain))
             .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
 
+        // Progress from counts taken once: counting the send's messages after every batch would read them all each time.
+        var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
+        var done = await db.OutboundMessages.CountAsync(m => m.SendId == send.Id && m.State != MessageState.Queued, cancellationToken);
         while (true)
         {
             var state = await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken);
@@ -171,8 +174,7 @@ public sealed class CampaignSendJob(
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            var done = await db.OutboundMessages.CountAsync(m => m.SendId == send.Id && m.State != MessageState.Queued, cancellationToken);
-            var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
+            done += batch.Count(m => m.State != MessageState.Queued);
             await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
         }
     }
