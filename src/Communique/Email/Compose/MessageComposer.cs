@@ -39,12 +39,14 @@ public sealed class MessageComposer(MailTokens tokens, IOptions<MailOptions> mai
         ArgumentNullException.ThrowIfNull(rendered);
         ArgumentNullException.ThrowIfNull(links);
 
+        // Copies: a MimeKit address list subscribes to its addresses' Changed events, so one address object shared by
+        // the messages of a send would keep every one of them alive for as long as the send runs.
         var message = new MimeMessage();
-        message.From.Add(envelope.From);
-        message.To.Add(envelope.To);
+        message.From.Add(Copy(envelope.From));
+        message.To.Add(Copy(envelope.To));
         if (envelope.ReplyTo is not null)
         {
-            message.ReplyTo.Add(envelope.ReplyTo);
+            message.ReplyTo.Add(Copy(envelope.ReplyTo));
         }
 
         message.Subject = rendered.Subject;
@@ -91,6 +93,8 @@ public sealed class MessageComposer(MailTokens tokens, IOptions<MailOptions> mai
         using var premailer = new PreMailer.Net.PreMailer(document);
         return premailer.MoveCssInline(removeStyleElements: true, preserveMediaQueries: true).Html;
     }
+
+    private static MailboxAddress Copy(MailboxAddress address) => new(address.Name, address.Address);
 
     private static bool Tracked(string href, MessageLinks links) =>
         (href.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
