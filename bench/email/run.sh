@@ -52,7 +52,7 @@ field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
 
 project=$(curl -sf "${auth[@]}" "${json[@]}" -d '{"name":"Bench"}' "$api/projects" | field id)
 html=$(python3 - <<'PY'
-rows = "".join(f'<tr><td class="label">Line {i}</td><td class="value">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>' for i in range(12))
+rows = "".join(f'<tr><td class="label">Line {i}</td><td class="value">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>' for i in range(28))
 print(f'''<html><head><style>body {{ font-family: Arial, sans-serif; color: #222 }} .label {{ color: #666; padding: 4px }}
 .value {{ font-weight: bold }} h1 {{ font-size: 22px; color: #0a4 }} @media (max-width: 600px) {{ h1 {{ font-size: 18px }} }}</style></head>
 <body><h1>Hello {{{{ first_name }}}} {{{{ last_name }}}}</h1><p>Your balance is {{{{ balance }}}} and you have {{{{ points }}}} points.</p>
@@ -102,9 +102,9 @@ sleep 0.5
 received=$(( $(cat "$work/sink/count") - before_count ))
 seconds=$(echo "$end - $start" | bc -l)
 cpu_ms=$(echo "($cpu_end - $cpu_start) * 1000 / $ticks" | bc -l)
-echo "campaign of $ROWS recipients, ≈$(( ${#html} / 1024 )) KB HTML template, 10 fields, CSS inlined, tracking on, DKIM RSA-2048"
+echo "campaign of $ROWS recipients, $(printf %s "$html" | wc -c)-byte HTML template, 10 fields, CSS inlined, tracking on, DKIM RSA-2048"
 echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version)"
-echo "sink received: $received"
+echo "sink received: $received; the send's counts: $(curl -sf "${auth[@]}" "$api/campaigns/sends/$send" | grep -o '"counts":{[^}]*}')"
 printf 'wall: %.1f s; emails/s: %.0f; server CPU: %.0f ms in all, %.3f ms per email; server peak memory %d MB\n' \
   "$seconds" "$(echo "$received / $seconds" | bc -l)" "$cpu_ms" "$(echo "$cpu_ms / $received" | bc -l)" \
   "$(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 ))"
