@@ -85,6 +85,23 @@ public sealed class OutboundMessage : ITeamOwned
     public DateTime NextAttemptAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
+
+    // A recipient's message: queued, or suppressed when the address is missing or is not one address.
+    public static OutboundMessage To(Guid sendId, long position, string? address, DateTime now)
+    {
+        var trimmed = address?.Trim() ?? "";
+        var problem = trimmed.Length == 0 ? "no-address" : Senders.SendersApi.IsMailbox(trimmed) ? null : "invalid-address";
+        return new OutboundMessage
+        {
+            SendId = sendId,
+            Position = position,
+            Address = trimmed,
+            State = problem is null ? MessageState.Queued : MessageState.Suppressed,
+            SuppressionReason = problem,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
+    }
 }
 
 // The first answer to a request sent with an Idempotency-Key: the same key and body within 24 hours get it again and

@@ -80,20 +80,11 @@ public sealed class CampaignSendJob(
             foreach (var record in records)
             {
                 using var values = JsonDocument.Parse(record.Values);
-                var raw = addressIndex >= 0 && addressIndex < values.RootElement.GetArrayLength()
-                    && values.RootElement[addressIndex].ValueKind == JsonValueKind.String ? values.RootElement[addressIndex].GetString()!.Trim() : "";
-                var invalid = raw.Length == 0 ? "no-address" : Senders.SendersApi.IsMailbox(raw) ? null : "invalid-address";
-                db.OutboundMessages.Add(new OutboundMessage
-                {
-                    SendId = send.Id,
-                    Position = record.Position,
-                    RecordUuid = record.Uuid,
-                    Address = raw,
-                    State = invalid is null ? MessageState.Queued : MessageState.Suppressed,
-                    SuppressionReason = invalid,
-                    NextAttemptAt = db.Now,
-                    CreatedAt = db.Now,
-                });
+                var address = addressIndex >= 0 && addressIndex < values.RootElement.GetArrayLength()
+                    && values.RootElement[addressIndex].ValueKind == JsonValueKind.String ? values.RootElement[addressIndex].GetString() : null;
+                var message = OutboundMessage.To(send.Id, record.Position, address, db.Now);
+                message.RecordUuid = record.Uuid;
+                db.OutboundMessages.Add(message);
             }
 
             send.Expanded = records[^1].Position + 1;

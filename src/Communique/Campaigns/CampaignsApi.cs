@@ -180,11 +180,9 @@ public static class CampaignsApi
                 $"The data source has no field '{request.AddressField}'. Its fields: {string.Join(", ", schema.Where(f => f.Items is null).Select(f => f.Name))}.");
         }
 
-        if (!await db.Senders.AnyAsync(s => s.Address == request.Sender && s.VerifiedAt != null, cancellationToken))
+        if (await UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
-            return TypedResults.Problem(
-                $"'{request.Sender}' is not a verified sender address of the team (the match is exact, case included). Add it under /senders and confirm it first.",
-                statusCode: 403, title: "Sender not verified", type: SenderNotVerified);
+            return unverified;
         }
 
         var scheduled = request.ScheduleAt?.ToUniversalTime();
@@ -213,6 +211,14 @@ public static class CampaignsApi
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
     }
+
+    // Only a verified sender address of the team may send, matched exactly (case included).
+    internal static async Task<ProblemHttpResult?> UnverifiedSenderAsync(AppDb db, string sender, CancellationToken cancellationToken) =>
+        await db.Senders.AnyAsync(s => s.Address == sender && s.VerifiedAt != null, cancellationToken)
+            ? null
+            : TypedResults.Problem(
+                $"'{sender}' is not a verified sender address of the team (the match is exact, case included). Add it under /senders and confirm it first.",
+                statusCode: 403, title: "Sender not verified", type: SenderNotVerified);
 
     private static async Task<Results<Ok<SendResponse>, ProblemHttpResult>> GetSend(Guid sendId, AppDb db, CancellationToken cancellationToken)
     {

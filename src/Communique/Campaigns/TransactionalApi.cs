@@ -158,11 +158,9 @@ public static class TransactionalApi
             return Problems.Invalid("communication", "Transactional sends take email communications.");
         }
 
-        if (!await db.Senders.AnyAsync(s => s.Address == request.Sender && s.VerifiedAt != null, cancellationToken))
+        if (await CampaignsApi.UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
-            return TypedResults.Problem(
-                $"'{request.Sender}' is not a verified sender address of the team (the match is exact, case included).",
-                statusCode: 403, title: "Sender not verified", type: CampaignsApi.SenderNotVerified);
+            return unverified;
         }
 
         // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
@@ -216,19 +214,9 @@ public static class TransactionalApi
         db.CampaignSends.Add(send);
         for (var i = 0; i < records.Count; i++)
         {
-            var address = addresses[i]?.Trim() ?? "";
-            var invalid = address.Length == 0 ? "no-address" : Senders.SendersApi.IsMailbox(address) ? null : "invalid-address";
-            db.OutboundMessages.Add(new OutboundMessage
-            {
-                SendId = send.Id,
-                Position = i,
-                RecordJson = records[i].GetRawText(),
-                Address = address,
-                State = invalid is null ? MessageState.Queued : MessageState.Suppressed,
-                SuppressionReason = invalid,
-                NextAttemptAt = db.Now,
-                CreatedAt = db.Now,
-            });
+            var message = OutboundMessage.To(send.Id, i, addresses[i], db.Now);
+            message.RecordJson = records[i].GetRawText();
+            db.OutboundMessages.Add(message);
         }
 
         db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10);

@@ -6,7 +6,6 @@ using Communique.Jobs;
 using Communique.Tests.Infrastructure;
 using MimeKit;
 using MimeKit.Cryptography;
-using Org.BouncyCastle.Crypto;
 using SmtpServer.Protocol;
 
 namespace Communique.Tests.Campaigns;
@@ -69,16 +68,7 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
-    private async Task VerifySenderAsync(string address)
-    {
-        await (await _admin.PostJsonAsync("/senders", new { address })).JsonAsync(HttpStatusCode.Created);
-        Assert.True(await RunJobAsync());
-        var email = await _smtp.WaitForAsync(_smtp.Received.Count);
-        var token = System.Text.RegularExpressions.Regex.Match(email.TextBody!, "token=([A-Za-z0-9_-]+)").Groups[1].Value;
-        using var anonymous = _host.CreateClient();
-        var confirmed = await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token", token)]));
-        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-    }
+    private Task VerifySenderAsync(string address) => TestSenders.VerifyAsync(_host, _admin, _smtp, address);
 
     private Task<bool> RunJobAsync() => _host.Service<JobRunner>().RunOneAsync(CancellationToken.None);
 
@@ -104,16 +94,6 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         return _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", body);
     }
 
-    private sealed class PublishedRecords(Dictionary<string, string> records) : DkimPublicKeyLocatorBase
-    {
-        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            GetPublicKey(records[$"{selector}._domainkey.{domain}"]);
-
-        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(
-            string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
-    }
-
     [Fact]
     public async Task A_bulk_send_delivers_personalised_signed_messages_and_suppresses_bad_addresses()
     {
@@ -134,7 +114,7 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         Assert.Contains("https://mail.acme.example/public/t/c/", ann.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("https://mail.acme.example/public/unsubscribe/", ann.HtmlBody, StringComparison.Ordinal);
         Assert.Equal("List-Unsubscribe=One-Click", ann.Headers[HeaderId.ListUnsubscribePost]);
-        var verifier = new DkimVerifier(new PublishedRecords(_dns));
+        var verifier = new DkimVerifier(new PublishedDkimRecords(_dns));
         Assert.True(await verifier.VerifyAsync(ann, ann.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
 
         var done = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}")).JsonAsync();

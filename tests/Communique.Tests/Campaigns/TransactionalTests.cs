@@ -30,12 +30,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
             content = new { subject = "Order", html = "<p>Thanks {{ first_name }} for order {{ order_no }}.</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>" },
         })).JsonAsync(HttpStatusCode.Created);
 
-        await (await _admin.PostJsonAsync("/senders", new { address = "shop@acme.example" })).JsonAsync(HttpStatusCode.Created);
-        Assert.True(await RunJobAsync());
-        var email = await _smtp.WaitForAsync(1);
-        var token = System.Text.RegularExpressions.Regex.Match(email.TextBody!, "token=([A-Za-z0-9_-]+)").Groups[1].Value;
-        using var anonymous = _host.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token", token)]))).StatusCode);
+        await TestSenders.VerifyAsync(_host, _admin, _smtp, "shop@acme.example");
     }
 
     public async ValueTask DisposeAsync()

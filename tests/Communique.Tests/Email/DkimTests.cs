@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MimeKit;
 using MimeKit.Cryptography;
 using MimeKit.Utils;
-using Org.BouncyCastle.Crypto;
 
 namespace Communique.Tests.Email;
 
@@ -29,17 +28,6 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
         _admin.Dispose();
         await _host.DisposeAsync();
         await _smtp.DisposeAsync();
-    }
-
-    // DNS as published: the TXT records the API told us to create, looked up by name.
-    private sealed class PublishedRecords(Dictionary<string, string> records) : DkimPublicKeyLocatorBase
-    {
-        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            GetPublicKey(records[$"{selector}._domainkey.{domain}"]);
-
-        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(
-            string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            Task.FromResult(LocatePublicKey(methods, domain, selector, cancellationToken));
     }
 
     private static MimeMessage Message()
@@ -92,7 +80,7 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
             Assert.Contains(signed, signature.Value.ToLowerInvariant(), StringComparison.Ordinal);
         }
 
-        var verifier = new DkimVerifier(new PublishedRecords(dns));
+        var verifier = new DkimVerifier(new PublishedDkimRecords(dns));
         verifier.Enable(DkimSignatureAlgorithm.Ed25519Sha256);
         Assert.True(await verifier.VerifyAsync(arrived, signature));
 
