@@ -26,13 +26,7 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
-        {
-            ["Mail:PublicBaseUrl"] = "https://mail.acme.example",
-            ["Mail:Relays:0:Host"] = "127.0.0.1",
-            ["Mail:Relays:0:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail:Relays:0:Security"] = "None",
-        });
+        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings());
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
 

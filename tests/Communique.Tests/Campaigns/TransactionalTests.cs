@@ -14,13 +14,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
-        {
-            ["Mail:Relays:0:Host"] = "127.0.0.1",
-            ["Mail:Relays:0:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail:Relays:0:Security"] = "None",
-            ["Transactional:MaxRecords"] = "5",
-        });
+        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Transactional:MaxRecords", "5")));
         _admin = await (await _host.CreateAccountAsync("Acme Corp")).AdminAsync();
         var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
         await (await _admin.PostJsonAsync($"/projects/{project}/communications", new

@@ -35,6 +35,24 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public IReadOnlyCollection<MimeMessage> Received => _store.Received;
 
+    // Settings that make a test host deliver to this sink, links starting with https://mail.acme.example.
+    public Dictionary<string, string?> RelaySettings(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mail:PublicBaseUrl"] = "https://mail.acme.example",
+            ["Mail:Relays:0:Host"] = "127.0.0.1",
+            ["Mail:Relays:0:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Relays:0:Security"] = "None",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     // Connections that delivered at least one message.
     public int Sessions => _store.Sessions.Count;
 
