@@ -22,7 +22,7 @@ namespace Communique.Campaigns;
 // scheduled for the earliest of them.
 public sealed class CampaignSendJob(
     AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport,
-    IEnumerable<ISuppressionList> suppressionLists, IOptions<MailOptions> mail) : IJobHandler
+    IEnumerable<ISuppressionList> suppressionLists, IOptions<MailOptions> mail, SendRateLimits rates) : IJobHandler
 {
     public const string Kind = "campaign-send";
     public const int ExpandBatch = 1000;
@@ -206,6 +206,7 @@ public sealed class CampaignSendJob(
             dkim.Sign(mime, key);
         }
 
+        await rates.WaitAsync(send.TeamId, message.Address, cancellationToken);
         var result = await transport.SendAsync(mime, cancellationToken);
         message.LastReply = result.Reply is { Length: > 1000 } reply ? reply[..1000] : result.Reply;
         message.MessageIdHeader = mime.MessageId;

@@ -23,6 +23,8 @@ public sealed class MailOptions
     [Range(1, 256)]
     public int SendParallelism { get; set; } = 8;
 
+    public SendRateOptions RateLimits { get; set; } = new();
+
     // Tried in order; a relay that cannot be reached is skipped for the message.
     public List<SmtpRelayOptions> Relays { get; set; } = [];
 

@@ -19,6 +19,7 @@ public static class MailSetup
                 ? new SmtpTransport(mail.Relays, sp.GetRequiredService<ILogger<SmtpTransport>>())
                 : new PickupFolderTransport(mail.PickupDirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
         });
+        services.AddSingleton<SendRateLimits>();
         services.AddSingleton<Dkim.DkimSigning>();
         services.AddSingleton<Compose.MailTokens>();
         services.AddSingleton<Compose.MessageComposer>();
