@@ -62,7 +62,10 @@ public static class RecordStore
             await copy.WriteAsync(r.Values, NpgsqlDbType.Text, cancellationToken);
         }
 
-        await copy.CompleteAsync(cancellationToken);
+        // Not cancellable: a cancelled CompleteAsync can leave the server committing the COPY after we have moved on
+        // (on another connection) to discard the import's rows, and the batch would survive the discard. Cancelling
+        // while rows are still being written aborts the COPY instead.
+        await copy.CompleteAsync(CancellationToken.None);
     }
 
     // Straight to SQLite's C API, one prepared statement stepped per row: Microsoft.Data.Sqlite binds every parameter
