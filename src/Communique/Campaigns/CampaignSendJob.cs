@@ -108,7 +108,8 @@ public sealed class CampaignSendJob(
         var formats = EmailPreview.FormatsOf(schema);
         var from = new MailboxAddress(send.SenderName ?? "", send.SenderAddress);
         var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
-        var key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == DkimKeysApi.NormalizeDomain(from.Domain))
+        var domain = DkimKeysApi.NormalizeDomain(from.Domain);
+        var key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == domain)
             .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
 
         // Progress from counts taken once: counting the send's messages after every batch would read them all each time.

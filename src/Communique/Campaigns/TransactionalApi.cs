@@ -141,13 +141,13 @@ public static class TransactionalApi
         }
 
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Name == request.Project, cancellationToken);
-        var communication = project is null ? null : await db.Communications.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
         if (project is null)
         {
             return Problems.NotFound("project");
         }
 
+        var communication = await db.Communications.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
         if (communication is null)
         {
             return Problems.NotFound("communication");

@@ -22,14 +22,16 @@ public sealed record MessageLinks(Guid MessageId, string UnsubscribeUrl, string 
 // RFC 2369 and RFC 8058 (one-click).
 public sealed class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock)
 {
+    // Where the mailto: unsubscribe goes; parsed once, not per message.
+    private readonly string _unsubscribeMailbox = MailboxAddress.Parse(mail.Value.SystemFrom).Address;
+
     public MessageLinks LinksFor(Guid messageId)
     {
         var unsubscribe = tokens.Create(new MailToken(MailTokenKind.Unsubscribe, messageId));
-        var system = MailboxAddress.Parse(mail.Value.SystemFrom).Address;
         return new MessageLinks(
             messageId,
             mail.Value.Link("/public/unsubscribe/" + unsubscribe),
-            $"mailto:{system}?subject=unsubscribe%20{unsubscribe}",
+            $"mailto:{_unsubscribeMailbox}?subject=unsubscribe%20{unsubscribe}",
             mail.Value.Link("/public/t/o/" + tokens.Create(new MailToken(MailTokenKind.Open, messageId)) + ".gif"));
     }
 
