@@ -32,7 +32,9 @@ var running = server.StartAsync(stop.Token);
 var count = Path.Combine(folder, "count");
 while (!stop.IsCancellationRequested)
 {
-    await File.WriteAllTextAsync(count, store.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    // Written aside and renamed: a reader never sees a half-written number.
+    await File.WriteAllTextAsync(count + ".tmp", store.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    File.Move(count + ".tmp", count, overwrite: true);
     try
     {
         await Task.Delay(200, stop.Token);

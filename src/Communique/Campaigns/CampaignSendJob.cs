@@ -29,6 +29,8 @@ public sealed class CampaignSendJob(
     public const int DeliverBatch = 50;
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
 
+    private static readonly SemaphoreSlim Cores = new(Environment.ProcessorCount);
+
     public sealed record Payload(Guid SendId);
 
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
@@ -96,11 +98,13 @@ public sealed class CampaignSendJob(
 
     private async Task DeliverAsync(CampaignSend send, DataSource? source, List<FieldSchema> schema, JobContext job, CancellationToken cancellationToken)
     {
-        var email = JsonSerializer.Deserialize<EmailContent>(send.Content, JsonSerializerOptions.Web)!;
+        var content = JsonSerializer.Deserialize<EmailContent>(send.Content, JsonSerializerOptions.Web)!;
         if (send.SubjectOverride is not null)
         {
-            email = email with { Subject = send.SubjectOverride };
+            content = content with { Subject = send.SubjectOverride };
         }
+
+        var email = MessageComposer.Prepare(content);
 
         var locale = source?.Locale ?? "en-US";
         var culture = CultureInfo.GetCultureInfo(locale);
@@ -124,22 +128,26 @@ public sealed class CampaignSendJob(
             }
 
             var now = db.Now;
-            var batch = await db.OutboundMessages
+            // Due messages in the order of the index: the earliest due first, then the data source's order.
+            var batch = await db.OutboundMessages.AsNoTracking()
                 .Where(m => m.SendId == send.Id && m.State == MessageState.Queued && m.NextAttemptAt <= now)
-                .OrderBy(m => m.Position).Take(DeliverBatch).ToListAsync(cancellationToken);
+                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Position).Take(DeliverBatch).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 await FinishOrWaitAsync(send, cancellationToken);
                 return;
             }
 
+            var ids = batch.Select(m => m.Id).ToList();
+            await db.OutboundMessages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(
+                u => u.SetProperty(m => m.State, MessageState.Sending).SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
             foreach (var message in batch)
             {
                 message.State = MessageState.Sending;
                 message.Attempts++;
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            db.OutboundMessages.AttachRange(batch);
 
             var positions = batch.Select(m => m.Position).ToList();
             var records = send.DataSourceId is null ? [] : await db.DataRecords.AsNoTracking()
@@ -171,8 +179,8 @@ public sealed class CampaignSendJob(
         }
     }
 
-    private async Task DeliverOneAsync(
-        OutboundMessage message, EmailContent email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
+    private async Task<MimeMessage?> MakeAsync(
+        OutboundMessage message, PreparedEmail email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
         Dictionary<string, FieldFormat> formats, Envelope envelope, CampaignSend send, DkimKey? key, CancellationToken cancellationToken)
     {
         var links = composer.LinksFor(message.Id);
@@ -193,18 +201,48 @@ public sealed class CampaignSendJob(
         }
 
         record[MessageLinks.UnsubscribeField] = links.UnsubscribeUrl;
-        var (rendered, failure, part) = await EmailPreview.RenderAsync(liquid, email, record, culture, formats, send.IgnoreMissingFields, cancellationToken);
+        var (rendered, failure, part) = await EmailPreview.RenderAsync(liquid, email.Content, record, culture, formats, send.IgnoreMissingFields, cancellationToken);
         if (rendered is null)
         {
             message.State = MessageState.Failed;
             message.LastReply = $"not rendered: the {part} failed: {failure!.Message}";
-            return;
+            return null;
         }
 
-        var mime = composer.Compose(envelope, rendered, links, send.Tracking);
+        if (email.TidyText)
+        {
+            rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
+        }
+
+        var mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss);
         if (key is not null)
         {
             dkim.Sign(mime, key);
+        }
+
+        return mime;
+    }
+
+    private async Task DeliverOneAsync(
+        OutboundMessage message, PreparedEmail email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
+        Dictionary<string, FieldFormat> formats, Envelope envelope, CampaignSend send, DkimKey? key, CancellationToken cancellationToken)
+    {
+        // Making a message is the CPU-bound part (rendering, MIME, the DKIM signature): one per core at a time across
+        // every send of the process, so that the messages waiting on a mail server's reply do not crowd the cores.
+        MimeMessage? mime;
+        await Cores.WaitAsync(cancellationToken);
+        try
+        {
+            mime = await MakeAsync(message, email, values, schema, standard, culture, formats, envelope, send, key, cancellationToken);
+        }
+        finally
+        {
+            Cores.Release();
+        }
+
+        if (mime is null)
+        {
+            return;
         }
 
         await rates.WaitAsync(send.TeamId, message.Address, cancellationToken);

@@ -107,9 +107,14 @@ public static partial class EmailPreview
         text = Link().Replace(text, m => $"{m.Groups[2].Value} ({m.Groups[1].Value})");
         text = Break().Replace(text, "\n");
         text = Tag().Replace(text, "");
-        text = WebUtility.HtmlDecode(text);
+        return Tidy(WebUtility.HtmlDecode(text));
+    }
+
+    // Text with runs of spaces made one, lines trimmed, at most one blank line in a row, and no blank start or end.
+    public static string Tidy(string text)
+    {
         var lines = text.Split('\n').Select(l => Spaces().Replace(l, " ").Trim());
-        var result = new StringBuilder();
+        var result = new StringBuilder(text.Length);
         var blank = 0;
         foreach (var line in lines)
         {

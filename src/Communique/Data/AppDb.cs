@@ -208,7 +208,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         });
         model.Entity<Campaigns.OutboundMessage>(e =>
         {
-            e.HasIndex(m => new { m.SendId, m.State, m.NextAttemptAt });
+            // The delivery order: a send's queued messages by due time, then position; read a batch at a time.
+            e.HasIndex(m => new { m.SendId, m.State, m.NextAttemptAt, m.Position });
             e.HasIndex(m => new { m.SendId, m.Position });
             e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
             e.Property(m => m.Address).HasMaxLength(320);

@@ -108,6 +108,24 @@ public sealed class ComposerTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Links_in_any_quoting_are_tracked_and_a_fragment_gets_its_preheader_first_and_its_pixel_last()
+    {
+        var composer = _host.Service<MessageComposer>();
+        var tokens = _host.Service<MailTokens>();
+        var links = composer.LinksFor(Guid.CreateVersion7());
+        var rendered = new EmailPreviewResponse("Hi", "<p><a title='x' href='https://a.example/x?y=1&amp;z=2'>A</a> <a href=https://b.example/>B</a></p>", "A B", "Hidden & first");
+
+        var html = composer.Compose(
+            new Envelope(new MailboxAddress("Acme", "news@acme.example"), new MailboxAddress("", "ann@example.org")), rendered, links, tracking: true, inlineCss: false).HtmlBody!;
+
+        Assert.StartsWith("""<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">Hidden &amp; first</div><p>""", html, StringComparison.Ordinal);
+        Assert.EndsWith(""".gif" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">""", html, StringComparison.Ordinal);
+        var hrefs = new HtmlParser().ParseDocument(html).QuerySelectorAll("a").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Equal("https://a.example/x?y=1&z=2", tokens.Read(hrefs[0]["https://mail.acme.example/public/t/c/".Length..])!.Url);
+        Assert.Equal("https://b.example/", tokens.Read(hrefs[1]["https://mail.acme.example/public/t/c/".Length..])!.Url);
+    }
+
+    [Fact]
     public void Message_ids_are_unique_and_a_changed_or_foreign_token_reads_as_nothing()
     {
         var tokens = _host.Service<MailTokens>();

@@ -41,9 +41,16 @@ public sealed class DkimSigning(MasterKey masterKey)
                 return new Signer(new Ed25519PrivateKeyParameters(secret), null, key.Domain, key.Selector, DkimSignatureAlgorithm.Ed25519Sha256);
             }
 
-            var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(secret, out _);
-            return new Signer(PrivateKeyFactory.CreateKey(secret), rsa, key.Domain, key.Selector, DkimSignatureAlgorithm.RsaSha256);
+            // One key object per processor: .NET does not promise that concurrent use of one is safe, and one locked
+            // object would let only one core sign at a time.
+            var keys = new RSA[Environment.ProcessorCount];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = RSA.Create();
+                keys[i].ImportPkcs8PrivateKey(secret, out _);
+            }
+
+            return new Signer(PrivateKeyFactory.CreateKey(secret), new RsaKeys(keys), key.Domain, key.Selector, DkimSignatureAlgorithm.RsaSha256);
         }
         finally
         {
@@ -67,9 +74,9 @@ public sealed class DkimSigning(MasterKey masterKey)
 
     private sealed class Signer : DkimSigner
     {
-        private readonly RSA? _rsa;
+        private readonly RsaKeys? _rsa;
 
-        public Signer(AsymmetricKeyParameter key, RSA? rsa, string domain, string selector, DkimSignatureAlgorithm algorithm)
+        public Signer(AsymmetricKeyParameter key, RsaKeys? rsa, string domain, string selector, DkimSignatureAlgorithm algorithm)
             : base(key, domain, selector, algorithm)
         {
             _rsa = rsa;

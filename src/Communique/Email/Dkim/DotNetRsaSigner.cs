@@ -6,7 +6,7 @@ namespace Communique.Email.Dkim;
 // MimeKit signs through BouncyCastle's ISigner; its RSA is about ten times slower than .NET's, which uses the
 // platform's OpenSSL. This adapter hashes with SHA-256 as MimeKit feeds it and signs the digest with .NET's RSA
 // (PKCS #1 v1.5, what rsa-sha256 DKIM signatures are).
-internal sealed class DotNetRsaSigner(RSA key) : ISigner
+internal sealed class DotNetRsaSigner(RsaKeys keys) : ISigner
 {
     private IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -28,17 +28,9 @@ internal sealed class DotNetRsaSigner(RSA key) : ISigner
 
     public void BlockUpdate(ReadOnlySpan<byte> input) => _hash.AppendData(input);
 
-    public int GetMaxSignatureSize() => key.KeySize / 8;
+    public int GetMaxSignatureSize() => keys.KeySize / 8;
 
-    public byte[] GenerateSignature()
-    {
-        var digest = _hash.GetHashAndReset();
-        // One key object serves every sender thread; .NET does not promise that concurrent use of one is safe.
-        lock (key)
-        {
-            return key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        }
-    }
+    public byte[] GenerateSignature() => keys.SignHash(_hash.GetHashAndReset());
 
     public bool VerifySignature(byte[] signature) => throw new NotSupportedException("This signer only signs.");
 
@@ -46,5 +38,22 @@ internal sealed class DotNetRsaSigner(RSA key) : ISigner
     {
         _hash.Dispose();
         _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    }
+}
+
+// Copies of one RSA key, used in turn, each by one thread at a time.
+internal sealed class RsaKeys(RSA[] copies)
+{
+    private int _next;
+
+    public int KeySize => copies[0].KeySize;
+
+    public byte[] SignHash(byte[] digest)
+    {
+        var key = copies[(int)((uint)Interlocked.Increment(ref _next) % (uint)copies.Length)];
+        lock (key)
+        {
+            return key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
     }
 }

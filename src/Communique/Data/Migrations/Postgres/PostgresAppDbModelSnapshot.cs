@@ -482,7 +482,7 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("SendId", "Position");
 
-                    b.HasIndex("SendId", "State", "NextAttemptAt");
+                    b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
                     b.ToTable("OutboundMessages");
                 });

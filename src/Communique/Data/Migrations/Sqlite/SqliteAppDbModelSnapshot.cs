@@ -477,7 +477,7 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("SendId", "Position");
 
-                    b.HasIndex("SendId", "State", "NextAttemptAt");
+                    b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
                     b.ToTable("OutboundMessages");
                 });
