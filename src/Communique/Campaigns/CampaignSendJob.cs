@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Communique.Assets.Storage;
 using Communique.Communications;
 using Communique.Data;
 using Communique.DataSources;
@@ -21,7 +22,7 @@ namespace Communique.Campaigns;
 // between batches. Messages the server deferred wait for their next attempt; the job then ends and a follow-up job is
 // scheduled for the earliest of them.
 public sealed class CampaignSendJob(
-    AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport,
+    AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport, IBlobStore blobs,
     IEnumerable<ISuppressionList> suppressionLists, IOptions<MailOptions> mail, SendRateLimits rates) : IJobHandler
 {
     public const string Kind = "campaign-send";
@@ -104,7 +105,16 @@ public sealed class CampaignSendJob(
             content = content with { Subject = send.SubjectOverride };
         }
 
-        var email = MessageComposer.Prepare(content);
+        if (await MailAttachments.LoadAsync(db, blobs, content.Attachments, cancellationToken) is not { } attachments)
+        {
+            await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.State, SendState.Failed)
+                .SetProperty(s => s.Error, "An attachment of the email was deleted after the send was asked for.")
+                .SetProperty(s => s.EndedAt, db.Now), cancellationToken);
+            return;
+        }
+
+        var email = MessageComposer.Prepare(content) with { Attachments = attachments };
 
         var locale = source?.Locale ?? "en-US";
         var culture = CultureInfo.GetCultureInfo(locale);
@@ -169,8 +179,8 @@ public sealed class CampaignSendJob(
             await Parallel.ForEachAsync(
                 batch.Where(m => m.State == MessageState.Sending),
                 new ParallelOptions { MaxDegreeOfParallelism = mail.Value.SendParallelism, CancellationToken = cancellationToken },
-                async (message, token) => await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position), schema, standard,
-                    culture, formats, new Envelope(from, new MailboxAddress("", message.Address), replyTo), send, key, token));
+                async (message, token) => await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position),
+                    schema, standard, culture, formats, new Envelope(from, new MailboxAddress("", message.Address), replyTo), send, key, token));
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -214,7 +224,7 @@ public sealed class CampaignSendJob(
             rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
         }
 
-        var mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss);
+        var mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss, email.Attachments);
         if (key is not null)
         {
             dkim.Sign(mime, key);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
+using Communique.Email.Compose;
 using Communique.DataSources;
 using Communique.Http;
 using Communique.Jobs;
@@ -183,6 +184,12 @@ public static class CampaignsApi
         if (await UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
+        }
+
+        var content = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        if (await MailAttachments.ProblemAsync(db, content.Attachments, cancellationToken) is { } attachments)
+        {
+            return Problems.Conflict(attachments);
         }
 
         var scheduled = request.ScheduleAt?.ToUniversalTime();

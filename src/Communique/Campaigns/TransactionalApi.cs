@@ -165,6 +165,11 @@ public static class TransactionalApi
 
         // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
         var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        if (await Email.Compose.MailAttachments.ProblemAsync(db, email.Attachments, cancellationToken) is { } attachments)
+        {
+            return Problems.Conflict(attachments);
+        }
+
         if (request.Subject is not null)
         {
             email = email with { Subject = request.Subject };

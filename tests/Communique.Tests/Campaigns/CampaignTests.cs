@@ -130,6 +130,45 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attachments_go_with_every_message_signed_and_an_unknown_one_refuses_the_send()
+    {
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        using var upload = new MultipartFormDataContent { { new StringContent("attachment"), "kind" } };
+        var file = new ByteArrayContent(pdf);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        upload.Add(file, "file", "terms.pdf");
+        var asset = (await (await _admin.PostAsync("/assets", upload)).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Terms" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        async Task<string> CommunicationAsync(string name, string attachment) =>
+            (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
+            {
+                name,
+                channel = "email",
+                content = new { subject = "New terms", html = "<p>Hi {{ first_name }}, our terms are attached.</p>", attachments = new[] { attachment } },
+            })).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+        var before = _smtp.Received.Count;
+        await (await StartAsync(new { communicationId = await CommunicationAsync("Terms", asset) })).JsonAsync(HttpStatusCode.Accepted);
+        await RunAllJobsAsync();
+        await _smtp.WaitForAsync(before + 2);
+        foreach (var message in _smtp.Received.Skip(before))
+        {
+            var attachment = Assert.Single(message.Attachments.OfType<MimePart>());
+            Assert.Equal("terms.pdf", attachment.FileName);
+            Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+            using var bytes = new MemoryStream();
+            await attachment.Content!.DecodeToAsync(bytes);
+            Assert.Equal(pdf, bytes.ToArray());
+            Assert.StartsWith("Hi ", message.TextBody, StringComparison.Ordinal);
+            Assert.True(await new DkimVerifier(new PublishedDkimRecords(_dns)).VerifyAsync(message, message.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
+        }
+
+        var refused = await (await StartAsync(new { communicationId = await CommunicationAsync("Lost", Guid.NewGuid().ToString()) })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("not an asset of this team", refused.Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deferred_message_is_retried_later_and_a_refused_one_is_a_hard_bounce()
     {
         var before = _smtp.Received.Count;

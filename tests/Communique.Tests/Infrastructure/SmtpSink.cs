@@ -15,11 +15,12 @@ public sealed class SmtpSink : IAsyncDisposable
 {
     private readonly SmtpServer.SmtpServer _server;
     private readonly Task _running;
-    private readonly Store _store = new();
+    private readonly Store _store;
 
-    private SmtpSink(int port)
+    private SmtpSink(int port, int keep)
     {
         Port = port;
+        _store = new Store(keep);
         var options = new SmtpServerOptionsBuilder()
             .ServerName("sink.test")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
@@ -34,6 +35,11 @@ public sealed class SmtpSink : IAsyncDisposable
     public int Port { get; }
 
     public IReadOnlyCollection<MimeMessage> Received => _store.Received;
+
+    // Every message accepted, counted by envelope recipient (kept or not).
+    public IReadOnlyDictionary<string, int> ArrivalsByRecipient => _store.Arrivals;
+
+    public int Accepted => _store.Arrivals.Values.Sum();
 
     // Settings that make a test host deliver to this sink, links starting with https://mail.acme.example.
     public Dictionary<string, string?> RelaySettings(params (string Key, string? Value)[] more)
@@ -56,9 +62,10 @@ public sealed class SmtpSink : IAsyncDisposable
     // Connections that delivered at least one message.
     public int Sessions => _store.Sessions.Count;
 
-    public static async Task<SmtpSink> StartAsync()
+    // Keeps the first `keep` messages parsed; all are counted.
+    public static async Task<SmtpSink> StartAsync(int keep = int.MaxValue)
     {
-        var sink = new SmtpSink(FreePort());
+        var sink = new SmtpSink(FreePort(), keep);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -108,8 +115,10 @@ public sealed class SmtpSink : IAsyncDisposable
         await Task.WhenAny(_running, Task.Delay(TimeSpan.FromSeconds(5)));
     }
 
-    private sealed class Store : MessageStore
+    private sealed class Store(int keep) : MessageStore
     {
+        public ConcurrentDictionary<string, int> Arrivals { get; } = new(StringComparer.Ordinal);
+
         public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
         public ConcurrentQueue<SmtpResponse> Scripted { get; } = new();
@@ -125,6 +134,16 @@ public sealed class SmtpSink : IAsyncDisposable
             }
 
             Sessions.TryAdd(context, true);
+            foreach (var to in transaction.To)
+            {
+                Arrivals.AddOrUpdate($"{to.User}@{to.Host}", 1, (_, n) => n + 1);
+            }
+
+            if (Received.Count >= keep)
+            {
+                return SmtpResponse.Ok;
+            }
+
             using var stream = new MemoryStream(buffer.ToArray());
             Received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;

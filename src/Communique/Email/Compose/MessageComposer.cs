@@ -21,7 +21,10 @@ public sealed record MessageLinks(Guid MessageId, string UnsubscribeUrl, string 
 
 // A send's content, ready for its messages (MessageComposer.Prepare). A text part derived from the HTML template is
 // tidied after rendering (the Liquid tags' lines leave blank lines behind).
-public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool TidyText = false);
+public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool TidyText = false)
+{
+    public IReadOnlyList<MailAttachment> Attachments { get; init; } = [];
+}
 
 // Turns a rendered email into the MIME message that is sent: CSS moved inline (media queries kept in a style
 // element), the preheader as hidden first text, web links rewritten to signed click links (never the unsubscribe
@@ -60,7 +63,9 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
             : new PreparedEmail(email with { Text = text }, InlineCss: true, TidyText: derived is not null);
     }
 
-    public MimeMessage Compose(Envelope envelope, EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss = true)
+    public MimeMessage Compose(
+        Envelope envelope, EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss = true,
+        IReadOnlyList<MailAttachment>? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(rendered);
@@ -81,7 +86,26 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         message.MessageId = $"{links.MessageId:N}@{envelope.From.Domain}";
         message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.UnsubscribeUrl}>, <{links.UnsubscribeMailto}>");
         message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
-        message.Body = new MultipartAlternative { Encoded(TextFormat.Plain, rendered.Text), Encoded(TextFormat.Html, Html(rendered, links, tracking, inlineCss)) };
+        var alternative = new MultipartAlternative { Encoded(TextFormat.Plain, rendered.Text), Encoded(TextFormat.Html, Html(rendered, links, tracking, inlineCss)) };
+        if (attachments is not { Count: > 0 })
+        {
+            message.Body = alternative;
+            return message;
+        }
+
+        var mixed = new Multipart("mixed") { alternative };
+        foreach (var attachment in attachments)
+        {
+            mixed.Add(new MimePart(ContentType.Parse(attachment.ContentType))
+            {
+                Content = new MimeContent(new MemoryStream(attachment.Encoded, writable: false), ContentEncoding.Base64),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                FileName = attachment.FileName,
+            });
+        }
+
+        message.Body = mixed;
         return message;
     }
 
