@@ -30,6 +30,15 @@ public sealed class SqliteConnections(IServiceProvider services) : IDisposable
 
         connection = new SqliteConnection(ConnectionString);
         connection.Open();
+
+        // A writer that finds the database locked waits inside SQLite (retries after 1, 2, 5, 10 ... ms) instead of
+        // getting SQLITE_BUSY at once, which Microsoft.Data.Sqlite answers by sleeping 150 ms per retry: API writes
+        // beside a running send waited 150 ms at a time, a p99 of 0.5–1 s for a transactional call.
+        using (var busy = connection.CreateCommand())
+        {
+            busy.CommandText = "PRAGMA busy_timeout = 30000;";
+            busy.ExecuteNonQuery();
+        }
         using (var introduction = new SqliteAppDb(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite(connection).Options))
         {
             _ = introduction.Database.GetDbConnection();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -42,18 +43,56 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
     private sealed class Relay(SmtpRelayOptions options, ILogger logger) : IAsyncDisposable
     {
         private readonly SemaphoreSlim _connections = new(options.MaxConnections, options.MaxConnections);
-        private readonly ConcurrentBag<SmtpClient> _idle = [];
+        // Kept connections, with when each was last used. Servers close idle connections (the SmtpServer library after
+        // two minutes, Postfix after five); one idle longer than this is closed here before it is found closed there.
+        private static readonly TimeSpan IdleLimit = TimeSpan.FromSeconds(30);
+
+        private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
 
         public async Task<(DeliveryResult Result, bool Unreachable)> SendAsync(MimeMessage message, CancellationToken cancellationToken)
         {
             await _connections.WaitAsync(cancellationToken);
-            SmtpClient? client = null;
             try
             {
-                if (!_idle.TryTake(out client) || !client.IsConnected)
+                // A kept connection that turns out to be closed costs nothing but a new connection: the message is tried
+                // again at once instead of waiting for its next attempt.
+                var (result, unreachable, stale) = await SendOnceAsync(message, cancellationToken);
+                if (!stale)
                 {
-                    client?.Dispose();
-                    client = null;
+                    return (result, unreachable);
+                }
+
+                var again = await SendOnceAsync(message, cancellationToken, keptConnection: false);
+                return (again.Result, again.Unreachable);
+            }
+            finally
+            {
+                _connections.Release();
+            }
+        }
+
+        private async Task<(DeliveryResult Result, bool Unreachable, bool Stale)> SendOnceAsync(
+            MimeMessage message, CancellationToken cancellationToken, bool keptConnection = true)
+        {
+            SmtpClient? client = null;
+            var kept = false;
+            try
+            {
+                while (keptConnection && client is null && _idle.TryTake(out var idle))
+                {
+                    if (idle.Client.IsConnected && Stopwatch.GetElapsedTime(idle.IdleSince) < IdleLimit)
+                    {
+                        client = idle.Client;
+                        kept = true;
+                    }
+                    else
+                    {
+                        await CloseAsync(idle.Client);
+                    }
+                }
+
+                if (client is null)
+                {
                     try
                     {
                         client = await ConnectAsync(cancellationToken);
@@ -62,47 +101,61 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                                                   or SmtpProtocolException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                     {
                         logger.LogWarning("SMTP relay {Host}:{Port} could not be reached: {Reason}", options.Host, options.Port, e.Message);
-                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} unreachable: {e.Message}"), true);
+                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} unreachable: {e.Message}"), true, false);
                     }
                     catch (AuthenticationException e)
                     {
                         logger.LogError("SMTP relay {Host}:{Port} refused our credentials: {Reason}", options.Host, options.Port, e.Message);
-                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} refused authentication: {e.Message}"), true);
+                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} refused authentication: {e.Message}"), true, false);
                     }
                 }
 
                 var reply = await client.SendAsync(message, cancellationToken);
-                _idle.Add(client);
+                _idle.Add((client, Stopwatch.GetTimestamp()));
                 client = null;
-                return (DeliveryResult.Accepted(reply), false);
+                return (DeliveryResult.Accepted(reply), false, false);
             }
             catch (SmtpCommandException e)
             {
                 var code = (int)e.StatusCode;
                 var reply = $"{code} {e.Message}";
-                if (code == 421 && client is not null)
+                if (code != 421 && client is not null)
                 {
-                    // The server is closing the connection.
-                    client.Dispose();
-                    client = null;
-                }
-                else if (client is not null)
-                {
-                    _idle.Add(client);
+                    // 421: the server is closing the connection; any other refusal leaves it usable.
+                    _idle.Add((client, Stopwatch.GetTimestamp()));
                     client = null;
                 }
 
-                return (new DeliveryResult(code >= 500 ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TemporaryFailure, reply), false);
+                return (new DeliveryResult(code >= 500 ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TemporaryFailure, reply), false, false);
             }
             catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or TimeoutException or ServiceNotConnectedException
                                           or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"connection to {options.Host}:{options.Port} lost: {e.Message}"), false);
+                return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"connection to {options.Host}:{options.Port} lost: {e.Message}"), false,
+                    kept && e is not TimeoutException and not OperationCanceledException);
             }
             finally
             {
                 client?.Dispose();
-                _connections.Release();
+            }
+        }
+
+        private static async Task CloseAsync(SmtpClient client)
+        {
+            try
+            {
+                if (client.IsConnected)
+                {
+                    using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    await client.DisconnectAsync(quit: true, quick.Token);
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+            {
+            }
+            finally
+            {
+                client.Dispose();
             }
         }
 
@@ -142,21 +195,9 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
 
         public async ValueTask DisposeAsync()
         {
-            while (_idle.TryTake(out var client))
+            while (_idle.TryTake(out var idle))
             {
-                try
-                {
-                    if (client.IsConnected)
-                    {
-                        await client.DisconnectAsync(quit: true);
-                    }
-                }
-                catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or TimeoutException)
-                {
-                    // Closing anyway.
-                }
-
-                client.Dispose();
+                await CloseAsync(idle.Client);
             }
 
             _connections.Dispose();

@@ -47,6 +47,22 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kept_connection_the_server_has_closed_is_replaced_at_once_and_the_message_goes_through()
+    {
+        await using var smtp = Smtp(_sink.Port);
+        Assert.Equal(DeliveryOutcome.Accepted, (await smtp.SendAsync(Message(1), CancellationToken.None)).Outcome);
+
+        // The server goes away with our kept connection, and another takes its place.
+        var port = _sink.Port;
+        await _sink.DisposeAsync();
+        _sink = await SmtpSink.StartAsync(port: port);
+
+        var result = await smtp.SendAsync(Message(2), CancellationToken.None);
+        Assert.Equal(DeliveryOutcome.Accepted, result.Outcome);
+        Assert.Equal("Issue 2 — déjà vu", (await _sink.WaitForAsync(1)).Subject);
+    }
+
+    [Fact]
     public async Task A_5xx_reply_is_a_permanent_failure_a_4xx_a_temporary_one_and_the_connection_serves_the_next_message()
     {
         await using var smtp = Smtp(_sink.Port);

@@ -62,10 +62,10 @@ public sealed class SmtpSink : IAsyncDisposable
     // Connections that delivered at least one message.
     public int Sessions => _store.Sessions.Count;
 
-    // Keeps the first `keep` messages parsed; all are counted.
-    public static async Task<SmtpSink> StartAsync(int keep = int.MaxValue)
+    // Keeps the first `keep` messages parsed; all are counted. `port` to take over the port of a sink that stopped.
+    public static async Task<SmtpSink> StartAsync(int keep = int.MaxValue, int? port = null)
     {
-        var sink = new SmtpSink(FreePort(), keep);
+        var sink = new SmtpSink(port ?? FreePort(), keep);
         for (var attempt = 0; ; attempt++)
         {
             try
