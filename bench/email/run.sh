@@ -118,4 +118,9 @@ printf 'wall: %.1f s; emails/s: %.0f; server CPU: %.0f ms in all, %.3f ms per em
   "$seconds" "$(echo "$received / $seconds" | bc -l)" "$cpu_ms" "$(echo "$cpu_ms / $received" | bc -l)" \
   "$(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 ))"
 printf 'sink CPU (the other process on the same two cores): %.3f ms per email\n' "$(echo "$sink_cpu_ms / $received" | bc -l)"
-[ "$received" -eq "$ROWS" ] || { echo "the sink received $received messages for $ROWS recipients" >&2; exit 2; }
+if [ "$received" -ne "$ROWS" ]; then
+  echo "the sink received $received messages for $ROWS recipients; the send's failed messages:" >&2
+  curl -sf "${auth[@]}" "$api/campaigns/sends/$send/messages?state=failed" >&2
+  echo >&2
+  exit 2
+fi
