@@ -161,7 +161,7 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
 
         private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
         {
-            var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
+            var client = new UnmeasuredSmtpClient { Timeout = options.TimeoutSeconds * 1000 };
 
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
@@ -203,4 +203,16 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
             _connections.Dispose();
         }
     }
+}
+
+// MailKit measures a message before sending it when the server announces SIZE, by writing the whole message once
+// more (2-3 % of a campaign send's CPU in a profile). The SIZE parameter is optional (RFC 1870): without it a server
+// with a size limit refuses an oversized message after its data instead of before, and ours are bounded (attachments
+// ≤ 10 MB). Messages go as DATA, never BDAT, which would need the size.
+internal sealed class UnmeasuredSmtpClient : SmtpClient
+{
+    protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) => -1;
+
+    protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
+        Task.FromResult(-1L);
 }
