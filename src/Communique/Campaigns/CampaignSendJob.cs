@@ -125,6 +125,7 @@ public sealed class CampaignSendJob(
         var domain = DkimKeysApi.NormalizeDomain(from.Domain);
         var key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == domain)
             .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        var making = new Making(email, schema, standard, culture, formats, send, key);
 
         // Progress from counts taken once: counting the send's messages after every batch would read them all each time.
         var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
@@ -179,8 +180,8 @@ public sealed class CampaignSendJob(
             await Parallel.ForEachAsync(
                 batch.Where(m => m.State == MessageState.Sending),
                 new ParallelOptions { MaxDegreeOfParallelism = mail.Value.SendParallelism, CancellationToken = cancellationToken },
-                async (message, token) => await DeliverOneAsync(message, email, records.GetValueOrDefault(message.Position),
-                    schema, standard, culture, formats, new Envelope(from, new MailboxAddress("", message.Address), replyTo), send, key, token));
+                async (message, token) => await DeliverOneAsync(
+                    message, records.GetValueOrDefault(message.Position), new Envelope(from, new MailboxAddress("", message.Address), replyTo), making, token));
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -189,10 +190,15 @@ public sealed class CampaignSendJob(
         }
     }
 
+    // What every message of a send is made with.
+    private sealed record Making(
+        PreparedEmail Email, List<FieldSchema> Schema, DataStandard Standard, CultureInfo Culture, Dictionary<string, FieldFormat> Formats,
+        CampaignSend Send, DkimKey? Key);
+
     private async Task<MimeMessage?> MakeAsync(
-        OutboundMessage message, PreparedEmail email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
-        Dictionary<string, FieldFormat> formats, Envelope envelope, CampaignSend send, DkimKey? key, CancellationToken cancellationToken)
+        OutboundMessage message, string? values, Envelope envelope, Making making, CancellationToken cancellationToken)
     {
+        var (email, schema, standard, culture, formats, send, key) = making;
         var links = composer.LinksFor(message.Id);
         Dictionary<string, object?> record;
         if (message.RecordJson is not null)
@@ -233,17 +239,16 @@ public sealed class CampaignSendJob(
         return mime;
     }
 
-    private async Task DeliverOneAsync(
-        OutboundMessage message, PreparedEmail email, string? values, List<FieldSchema> schema, DataStandard standard, CultureInfo culture,
-        Dictionary<string, FieldFormat> formats, Envelope envelope, CampaignSend send, DkimKey? key, CancellationToken cancellationToken)
+    private async Task DeliverOneAsync(OutboundMessage message, string? values, Envelope envelope, Making making, CancellationToken cancellationToken)
     {
+        var send = making.Send;
         // Making a message is the CPU-bound part (rendering, MIME, the DKIM signature): one per core at a time across
         // every send of the process, so that the messages waiting on a mail server's reply do not crowd the cores.
         MimeMessage? mime;
         await Cores.WaitAsync(cancellationToken);
         try
         {
-            mime = await MakeAsync(message, email, values, schema, standard, culture, formats, envelope, send, key, cancellationToken);
+            mime = await MakeAsync(message, values, envelope, making, cancellationToken);
         }
         finally
         {

@@ -23,14 +23,13 @@ public static class MailAttachments
         }
 
         var found = await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Length }).ToListAsync(cancellationToken);
-        if (ids.FirstOrDefault(id => found.All(a => a.Id != id)) is var missing && missing != Guid.Empty)
+        if (ids.Where(id => found.All(a => a.Id != id)).Select(id => (Guid?)id).FirstOrDefault() is { } missing)
         {
             return $"The email's attachment {missing} is not an asset of this team (deleted, or never uploaded).";
         }
 
-        return found.Sum(a => a.Length) > MaxBytes
-            ? $"The email's attachments come to {found.Sum(a => a.Length)} bytes; at most {MaxBytes} go with one message."
-            : null;
+        var total = found.Sum(a => a.Length);
+        return total > MaxBytes ? $"The email's attachments come to {total} bytes; at most {MaxBytes} go with one message." : null;
     }
 
     // Null when one of them is gone (deleted after the send was asked for).
