@@ -69,32 +69,48 @@ public sealed class CampaignSendJob(
     private async Task ExpandAsync(CampaignSend send, List<FieldSchema> schema, CancellationToken cancellationToken)
     {
         var addressIndex = schema.FindIndex(f => f.Name == send.AddressField);
+        var messages = new List<OutboundMessage>(ExpandBatch);
         while (send.Expanded < send.RecordCount)
         {
             var records = await db.DataRecords.AsNoTracking()
                 .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && r.Position >= send.Expanded)
-                .OrderBy(r => r.Position).Take(ExpandBatch).ToListAsync(cancellationToken);
+                .OrderBy(r => r.Position).Take(ExpandBatch).Select(r => new { r.Position, r.Uuid, r.Values }).ToListAsync(cancellationToken);
             if (records.Count == 0)
             {
                 send.RecordCount = send.Expanded;
+                await db.SaveChangesAsync(cancellationToken);
                 break;
             }
 
+            messages.Clear();
+            var now = db.Now;
             foreach (var record in records)
             {
-                using var values = JsonDocument.Parse(record.Values);
-                var address = addressIndex >= 0 && addressIndex < values.RootElement.GetArrayLength()
-                    && values.RootElement[addressIndex].ValueKind == JsonValueKind.String ? values.RootElement[addressIndex].GetString() : null;
-                var message = OutboundMessage.To(send.Id, record.Position, address, db.Now);
+                var message = OutboundMessage.To(send.Id, record.Position, AddressIn(record.Values, addressIndex), now);
+                message.TeamId = send.TeamId;
                 message.RecordUuid = record.Uuid;
-                db.OutboundMessages.Add(message);
+                messages.Add(message);
             }
 
+            // The rows and the cursor that counts them commit together: a crash between batches resumes after the last one.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await MessageStore.WriteAsync(db, messages, cancellationToken);
             send.Expanded = records[^1].Position + 1;
             await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-            db.Attach(send);
+            await transaction.CommitAsync(cancellationToken);
         }
+    }
+
+    private static string? AddressIn(string values, int index)
+    {
+        if (index < 0)
+        {
+            return null;
+        }
+
+        using var parsed = JsonDocument.Parse(values);
+        var array = parsed.RootElement;
+        return index < array.GetArrayLength() && array[index].ValueKind == JsonValueKind.String ? array[index].GetString() : null;
     }
 
     private async Task DeliverAsync(CampaignSend send, DataSource? source, List<FieldSchema> schema, JobContext job, CancellationToken cancellationToken)

@@ -78,15 +78,14 @@ public static class RecordStore
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         var handle = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(handle, InsertSql, out var statement), handle);
+        SqliteRaw.Check(raw.sqlite3_prepare_v2(handle, InsertSql, out var statement), handle);
         using (statement)
         {
-            // EF Core's SQLite provider stores GUIDs as upper-case text; raw writes must match.
             Span<char> team = stackalloc char[36];
             Span<char> source = stackalloc char[36];
             Span<char> uuid = stackalloc char[36];
-            UpperText(batch[0].TeamId, team);
-            UpperText(batch[0].DataSourceId, source);
+            SqliteRaw.UpperText(batch[0].TeamId, team);
+            SqliteRaw.UpperText(batch[0].DataSourceId, source);
             for (var i = 0; i < batch.Count; i++)
             {
                 if ((i & 1023) == 0)
@@ -95,7 +94,7 @@ public static class RecordStore
                 }
 
                 var r = batch[i];
-                UpperText(r.Uuid, uuid);
+                SqliteRaw.UpperText(r.Uuid, uuid);
                 raw.sqlite3_bind_text16(statement, 1, team);
                 raw.sqlite3_bind_text16(statement, 2, source);
                 raw.sqlite3_bind_int(statement, 3, r.Generation);
@@ -115,25 +114,11 @@ public static class RecordStore
                 raw.sqlite3_reset(statement);
                 if (stepped != raw.SQLITE_DONE)
                 {
-                    Check(stepped, handle);
+                    SqliteRaw.Check(stepped, handle);
                 }
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static void UpperText(Guid value, Span<char> into)
-    {
-        value.TryFormat(into, out _);
-        System.Text.Ascii.ToUpperInPlace(into, out _);
-    }
-
-    private static void Check(int result, sqlite3 handle)
-    {
-        if (result != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(result, handle);
-        }
     }
 }
