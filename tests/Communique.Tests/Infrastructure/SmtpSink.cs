@@ -23,7 +23,8 @@ public sealed class SmtpSink : IAsyncDisposable
         _store = new Store(keep);
         var options = new SmtpServerOptionsBuilder()
             .ServerName("sink.test")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
+            // The library's default ends a session two minutes after it began, refusing a message in flight with 554.
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)).SessionTimeout(TimeSpan.FromMinutes(30)))
             .MaxMessageSize(64 * 1024 * 1024)
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
