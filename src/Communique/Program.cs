@@ -10,6 +10,7 @@ using Communique.DataSources;
 using Communique.Email;
 using Communique.Email.Dkim;
 using Communique.Data;
+using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Projects;
@@ -35,6 +36,7 @@ builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddCampaigns(builder.Configuration);
+builder.Services.AddDeliverability();
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -83,6 +85,7 @@ if (app.ServesApi())
     app.MapDkimKeys();
     app.MapCampaigns();
     app.MapTransactional();
+    app.MapDeliverability();
 }
 
 await app.RunAsync();

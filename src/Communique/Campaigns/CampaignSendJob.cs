@@ -5,6 +5,7 @@ using Communique.Communications;
 using Communique.Data;
 using Communique.DataSources;
 using Communique.DataSources.Import;
+using Communique.Deliverability;
 using Communique.Email;
 using Communique.Email.Compose;
 using Communique.Email.Dkim;
@@ -23,7 +24,7 @@ namespace Communique.Campaigns;
 // scheduled for the earliest of them.
 public sealed class CampaignSendJob(
     AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport, IBlobStore blobs,
-    IEnumerable<ISuppressionList> suppressionLists, IOptions<MailOptions> mail, SendRateLimits rates) : IJobHandler
+    IOptions<MailOptions> mail, SendRateLimits rates) : IJobHandler
 {
     public const string Kind = "campaign-send";
     public const int ExpandBatch = 1000;
@@ -180,15 +181,14 @@ public sealed class CampaignSendJob(
             var records = send.DataSourceId is null ? [] : await db.DataRecords.AsNoTracking()
                 .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && positions.Contains(r.Position))
                 .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
+            // The suppression rules, for the whole batch at once; the reason is kept on the message.
+            var suppressed = await Suppression.ReasonsAsync(db, send.TeamId, making.Category, batch.Select(m => m.Address).ToList(), cancellationToken);
             foreach (var message in batch)
             {
-                foreach (var list in suppressionLists)
+                if (suppressed.TryGetValue(message.Address, out var reason))
                 {
-                    if (message.State == MessageState.Sending && await list.ReasonAsync(db, message.Address, cancellationToken) is { } reason)
-                    {
-                        message.State = MessageState.Suppressed;
-                        message.SuppressionReason = reason;
-                    }
+                    message.State = MessageState.Suppressed;
+                    message.SuppressionReason = reason;
                 }
             }
 
@@ -199,6 +199,10 @@ public sealed class CampaignSendJob(
                 async (message, token) => await DeliverOneAsync(
                     message, records.GetValueOrDefault(message.Position), new Envelope(from, new MailboxAddress("", message.Address), replyTo), making, token));
 
+            // A permanent refusal is a hard bounce: the address joins the global list with the server's reply.
+            await Suppression.RecordHardBouncesAsync(
+                db, batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
+                    .Select(m => (m.Address, m.LastReply!)).ToList(), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             done += batch.Count(m => m.State != MessageState.Queued);
@@ -206,10 +210,19 @@ public sealed class CampaignSendJob(
         }
     }
 
+    // A reply of the relay that refused the message for good (5xx), as opposed to a message that failed before delivery
+    // (not rendered) or ran out of retries.
+    private static bool IsPermanentReply(string reply) => reply.Length >= 3 && reply[0] == '5' && char.IsAsciiDigit(reply[1]) && char.IsAsciiDigit(reply[2]);
+
     // What every message of a send is made with.
     private sealed record Making(
         PreparedEmail Email, List<FieldSchema> Schema, DataStandard Standard, CultureInfo Culture, Dictionary<string, FieldFormat> Formats,
-        CampaignSend Send, DkimKey? Key);
+        CampaignSend Send, DkimKey? Key)
+    {
+        // The email's unsubscribe category: what an unsubscribe from one of its messages applies to.
+        public string Category => string.IsNullOrWhiteSpace(Email.Content.UnsubscribeCategory)
+            ? UnsubscribePage.DefaultCategory : Email.Content.UnsubscribeCategory.Trim();
+    }
 
     private async Task<MimeMessage?> MakeAsync(
         OutboundMessage message, string? values, Envelope envelope, Making making, CancellationToken cancellationToken)
@@ -314,11 +327,4 @@ public sealed class CampaignSendJob(
         await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SendState.Completed).SetProperty(s => s.EndedAt, db.Now), cancellationToken);
     }
-}
-
-// Addresses that must not be sent to, asked for every recipient before rendering (hard bounces, unsubscribes and
-// blacklisted domains arrive with deliverability). The reason is recorded on the message.
-public interface ISuppressionList
-{
-    Task<string?> ReasonAsync(AppDb db, string address, CancellationToken cancellationToken);
 }

@@ -13,13 +13,13 @@ namespace Communique.Cli;
 // Operator commands of the same program: `communique admin create-account`, `communique keys rotate`, `communique db migrate`.
 public static class OperatorCommands
 {
-    private static readonly string[] Verbs = ["admin", "keys", "db"];
+    private static readonly string[] Verbs = ["admin", "keys", "db", "hard-bounces"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        var root = new RootCommand("Communique operator commands.") { Admin(app), Keys(app), Db(app) };
+        var root = new RootCommand("Communique operator commands.") { Admin(app), Keys(app), Db(app), HardBounces(app) };
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -90,6 +90,25 @@ public static class OperatorCommands
             return 0;
         });
         return new Command("keys", "Token signing keys.") { rotate };
+    }
+
+    // The global hard-bounce list is shared by every account, so only an operator takes an address off it (after the
+    // mailbox was shown to exist again).
+    private static Command HardBounces(WebApplication app)
+    {
+        var address = new Argument<string>("address") { Description = "The address to take off the list." };
+        var remove = new Command("remove", "Take an address off the global hard-bounce list.") { address };
+        remove.SetAction(async (result, cancellationToken) =>
+        {
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            var key = Deliverability.Addresses.Normalize(result.GetValue(address)!);
+            var removed = await db.HardBounces.Where(h => h.Address == key).ExecuteDeleteAsync(cancellationToken);
+            Console.WriteLine(removed == 0 ? $"{key} is not on the hard-bounce list" : $"{key} removed from the hard-bounce list");
+            return removed == 0 ? 1 : 0;
+        });
+        return new Command("hard-bounces", "The global hard-bounce list.") { remove };
     }
 
     private static Command Db(WebApplication app)

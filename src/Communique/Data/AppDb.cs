@@ -48,6 +48,11 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Campaigns.CampaignSend> CampaignSends => Set<Campaigns.CampaignSend>();
     public DbSet<Campaigns.OutboundMessage> OutboundMessages => Set<Campaigns.OutboundMessage>();
     public DbSet<Campaigns.IdempotentRequest> IdempotentRequests => Set<Campaigns.IdempotentRequest>();
+    public DbSet<Deliverability.Unsubscribe> Unsubscribes => Set<Deliverability.Unsubscribe>();
+    public DbSet<Deliverability.BlacklistedDomain> BlacklistedDomains => Set<Deliverability.BlacklistedDomain>();
+    public DbSet<Deliverability.WhitelistedEmail> WhitelistedEmails => Set<Deliverability.WhitelistedEmail>();
+    public DbSet<Deliverability.HardBounce> HardBounces => Set<Deliverability.HardBounce>();
+    public DbSet<Deliverability.MessageEvent> MessageEvents => Set<Deliverability.MessageEvent>();
 
     private bool _crossingTeams;
 
@@ -217,6 +222,43 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(m => m.MessageIdHeader).HasMaxLength(200);
             e.Property(m => m.LastReply).HasMaxLength(1000);
             e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(m => m.SendId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.Unsubscribe>(e =>
+        {
+            // Not unique: NULL (every category) is distinct from itself in a unique index on both providers; the API
+            // keeps one row per (team, address, category).
+            e.HasIndex(u => new { u.TeamId, u.Address, u.Category });
+            e.Property(u => u.Address).HasMaxLength(320);
+            e.Property(u => u.Category).HasMaxLength(200);
+            e.Property(u => u.Reason).HasConversion<string>().HasMaxLength(16);
+            e.HasOne<Team>().WithMany().HasForeignKey(u => u.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.BlacklistedDomain>(e =>
+        {
+            e.HasIndex(b => new { b.TeamId, b.Domain }).IsUnique();
+            e.Property(b => b.Domain).HasMaxLength(253);
+            e.HasOne<Team>().WithMany().HasForeignKey(b => b.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.WhitelistedEmail>(e =>
+        {
+            e.HasIndex(w => new { w.TeamId, w.Address }).IsUnique();
+            e.Property(w => w.Address).HasMaxLength(320);
+            e.HasOne<Team>().WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.HardBounce>(e =>
+        {
+            e.HasKey(h => h.Address);
+            e.Property(h => h.Address).HasMaxLength(320);
+            e.Property(h => h.Detail).HasMaxLength(1000);
+        });
+        model.Entity<Deliverability.MessageEvent>(e =>
+        {
+            e.HasIndex(v => new { v.MessageId, v.Kind });
+            e.HasIndex(v => new { v.SendId, v.Kind, v.At });
+            e.Property(v => v.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(v => v.Device).HasConversion<string>().HasMaxLength(16);
+            e.Property(v => v.Url).HasMaxLength(2048);
+            e.Property(v => v.Detail).HasMaxLength(1000);
         });
         model.Entity<Campaigns.IdempotentRequest>(e =>
         {

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using Communique.Auth;
 using Communique.Data;
+using Communique.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Senders;
@@ -25,7 +26,7 @@ public static class SenderVerificationPage
         }
 
         var address = HtmlEncoder.Default.Encode(sender.Address);
-        return Page(200, "Confirm your sender address", $"""
+        return PublicPages.Page(200, "Confirm your sender address", $"""
             <p>Confirm that <b>{address}</b> may be used as a sender address.</p>
             <form method="post" action="verify"><input type="hidden" name="token" value="{HtmlEncoder.Default.Encode(token!)}">
             <button type="submit">Confirm {address}</button></form>
@@ -46,33 +47,26 @@ public static class SenderVerificationPage
         sender.TokenExpiresAt = null;
         sender.UpdatedAt = db.Now;
         await db.SaveChangesAcrossTeamsAsync(cancellationToken);
-        return Page(200, "Sender address confirmed", $"<p><b>{HtmlEncoder.Default.Encode(sender.Address)}</b> is confirmed: email may now be sent from it.</p>");
+        return PublicPages.Page(200, "Sender address confirmed", $"<p><b>{HtmlEncoder.Default.Encode(sender.Address)}</b> is confirmed: email may now be sent from it.</p>");
     }
 
     private static async Task<(Sender? Sender, IResult? Problem)> FindAsync(string? token, AppDb db, MasterKey keys, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
         {
-            return (null, Page(400, "Link incomplete", "<p>This link is incomplete. Open the whole link from the verification email.</p>"));
+            return (null, PublicPages.Page(400, "Link incomplete", "<p>This link is incomplete. Open the whole link from the verification email.</p>"));
         }
 
         var hash = keys.HashSecret(token);
         var sender = await db.Senders.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TokenHash == hash, cancellationToken);
         if (sender is null)
         {
-            return (null, Page(404, "Link not valid",
+            return (null, PublicPages.Page(404, "Link not valid",
                 "<p>This link is not valid any more: it was used already, or a newer verification email replaced it.</p>"));
         }
 
         return sender.TokenExpiresAt <= db.Now
-            ? (null, Page(410, "Link expired", "<p>This link has expired. Ask for a new verification email from the sender settings.</p>"))
+            ? (null, PublicPages.Page(410, "Link expired", "<p>This link has expired. Ask for a new verification email from the sender settings.</p>"))
             : (sender, null);
     }
-
-    private static IResult Page(int status, string title, string body) => Results.Content($"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{title}</title></head>
-        <body><main><h1>{title}</h1>{body}</main></body></html>
-        """, "text/html; charset=utf-8", statusCode: status);
 }

@@ -1,0 +1,120 @@
+using System.Threading.Channels;
+using Communique.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Deliverability;
+
+// Tracking events are answered at once and written in batches: a request only queues its event, and a background
+// writer stores what is queued every few milliseconds in one transaction (one commit for many opens, instead of one
+// each). The cost is that events queued at a crash — at most the last flush interval's — are lost, which tracking can
+// afford and sending cannot (message rows are never written this way). A full queue drops the newest events and
+// counts them in the log rather than slowing the pixel down.
+public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventRecorder> logger) : BackgroundService
+{
+    public const int Capacity = 100_000;
+    private const int MaxBatch = 2_000;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+
+    private readonly Channel<MessageEvent> _queue = Channel.CreateBounded<MessageEvent>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource> _flushes = new();
+    private long _dropped;
+
+    // Events of messages that do not exist (deleted with their send) are not stored.
+    public void Record(MessageEvent e)
+    {
+        if (!_queue.Writer.TryWrite(e))
+        {
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    // Waits until everything recorded before the call is stored (tests, and a clean shutdown).
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _flushes.Enqueue(done);
+        await done.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<MessageEvent>(MaxBatch);
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await DrainAsync(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await DrainAsync(batch, CancellationToken.None);
+    }
+
+    private async Task DrainAsync(List<MessageEvent> batch, CancellationToken cancellationToken)
+    {
+        var waiting = new List<TaskCompletionSource>();
+        while (_flushes.TryDequeue(out var flush))
+        {
+            waiting.Add(flush);
+        }
+
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var e))
+            {
+                batch.Add(e);
+            }
+
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            try
+            {
+                await StoreAsync(batch, cancellationToken);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                logger.LogError(ex, "{Count} tracking events could not be stored", batch.Count);
+            }
+        }
+
+        if (Interlocked.Exchange(ref _dropped, 0) is var dropped and > 0)
+        {
+            logger.LogWarning("{Count} tracking events were dropped: the queue was full", dropped);
+        }
+
+        foreach (var flush in waiting)
+        {
+            flush.TrySetResult();
+        }
+    }
+
+    private async Task StoreAsync(List<MessageEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        var ids = batch.Select(e => e.MessageId).Distinct().ToList();
+        var owners = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id))
+            .Select(m => new { m.Id, m.TeamId, m.SendId }).ToDictionaryAsync(m => m.Id, cancellationToken);
+        foreach (var e in batch)
+        {
+            if (owners.TryGetValue(e.MessageId, out var owner))
+            {
+                e.TeamId = owner.TeamId;
+                e.SendId = owner.SendId;
+                db.MessageEvents.Add(e);
+            }
+        }
+
+        await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Encodings.Web;
+using Communique.Campaigns;
+using Communique.Communications;
+using Communique.Data;
+using Communique.Email.Compose;
+using Communique.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Deliverability;
+
+public sealed record UnsubscribeRequest(string? Token, string? Scope);
+
+public sealed record UnsubscribeResponse(string Address, string? Category, bool Unsubscribed);
+
+// Unsubscribing from a message's link (Public API, no sign-in; the signed token names the message, so it can only
+// ever unsubscribe that message's recipient from that message's team):
+// - GET shows a page to confirm, choosing the email's category or everything from the team (plain HTML form, no
+//   script), so that link scanners that open every link unsubscribe no one;
+// - POST with the body `List-Unsubscribe=One-Click` is RFC 8058's one-click request from a mailbox provider: it
+//   unsubscribes from the category at once and answers 200 with no page;
+// - POST from the page's form unsubscribes as chosen and shows the result;
+// - POST /public/unsubscribe with JSON {token, scope} does the same for integrations.
+public static class UnsubscribePage
+{
+    public const string DefaultCategory = "General";
+
+    public static void MapUnsubscribe(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/public/unsubscribe").WithTags("Unsubscribe").WithGroupName("public").AllowAnonymous();
+        group.MapGet("/{token}", Show).WithSummary("The page an unsubscribe link opens.");
+        group.MapPost("/{token}", Post).DisableAntiforgery()
+            .WithSummary("RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click), or the page's form.");
+        group.MapPost("", Json).WithSummary("Unsubscribe with a message's token (scope: category, the default, or all).");
+    }
+
+    private sealed record Target(Guid TeamId, Guid SendId, Guid MessageId, Guid CommunicationId, string Address, string Category);
+
+    private static async Task<Target?> FindAsync(string? token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    {
+        if (tokens.Read(token) is not { Kind: MailTokenKind.Unsubscribe } read)
+        {
+            return null;
+        }
+
+        var row = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == read.MessageId)
+            .Join(db.CampaignSends.IgnoreQueryFilters(), m => m.SendId, s => s.Id, (m, s) => new { m.TeamId, m.SendId, m.Address, s.CommunicationId, s.Content })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var content = System.Text.Json.JsonSerializer.Deserialize<EmailContent>(row.Content, System.Text.Json.JsonSerializerOptions.Web);
+        var category = string.IsNullOrWhiteSpace(content?.UnsubscribeCategory) ? DefaultCategory : content.UnsubscribeCategory.Trim();
+        return new Target(row.TeamId, row.SendId, read.MessageId, row.CommunicationId, Addresses.Normalize(row.Address), category);
+    }
+
+    private static async Task<IResult> Show(string token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(token, tokens, db, cancellationToken) is not { } target)
+        {
+            return NotValid();
+        }
+
+        var address = HtmlEncoder.Default.Encode(target.Address);
+        var category = HtmlEncoder.Default.Encode(target.Category);
+        return PublicPages.Page(200, "Unsubscribe", $"""
+            <p>Stop emails to <b>{address}</b>:</p>
+            <form method="post">
+            <fieldset><legend>Which emails?</legend>
+            <p><input type="radio" id="scope-category" name="scope" value="category" checked> <label for="scope-category">{category} emails</label></p>
+            <p><input type="radio" id="scope-all" name="scope" value="all"> <label for="scope-all">All emails from this sender</label></p>
+            </fieldset>
+            <button type="submit">Unsubscribe</button>
+            </form>
+            """);
+    }
+
+    private static async Task<IResult> Post(string token, HttpRequest request, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    {
+        var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
+        var oneClick = form is not null && form["List-Unsubscribe"].ToString() == "One-Click";
+        var target = await FindAsync(token, tokens, db, cancellationToken);
+        if (target is null)
+        {
+            return oneClick ? Results.NotFound() : NotValid();
+        }
+
+        if (oneClick)
+        {
+            await UnsubscribeAsync(db, target, all: false, cancellationToken);
+            return Results.Ok();
+        }
+
+        var all = form is not null && form["scope"].ToString() == "all";
+        await UnsubscribeAsync(db, target, all, cancellationToken);
+        var what = all ? "any more emails from this sender" : $"any more {HtmlEncoder.Default.Encode(target.Category)} emails";
+        return PublicPages.Page(200, "You are unsubscribed", $"<p><b>{HtmlEncoder.Default.Encode(target.Address)}</b> will not receive {what}.</p>");
+    }
+
+    private static async Task<Results<Ok<UnsubscribeResponse>, ProblemHttpResult, ValidationProblem>> Json(
+        UnsubscribeRequest request, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    {
+        if (request.Scope is not (null or "category" or "all"))
+        {
+            return Problems.Invalid("scope", "Use \"category\" (the email's unsubscribe category, the default) or \"all\".");
+        }
+
+        if (await FindAsync(request.Token, tokens, db, cancellationToken) is not { } target)
+        {
+            return Problems.NotFound("unsubscribe token");
+        }
+
+        var all = request.Scope == "all";
+        await UnsubscribeAsync(db, target, all, cancellationToken);
+        return TypedResults.Ok(new UnsubscribeResponse(target.Address, all ? null : target.Category, true));
+    }
+
+    // Idempotent: unsubscribing twice leaves one row; an existing row keeps its reason.
+    private static async Task UnsubscribeAsync(AppDb db, Target target, bool all, CancellationToken cancellationToken)
+    {
+        var category = all ? null : target.Category;
+        var existing = await db.Unsubscribes.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(u => u.TeamId == target.TeamId && u.Address == target.Address && u.Category == category, cancellationToken);
+        if (existing is null)
+        {
+            db.Unsubscribes.Add(new Unsubscribe
+            {
+                TeamId = target.TeamId, Address = target.Address, Category = category, Reason = UnsubscribeReason.Recipient,
+                LastCommunicationId = target.CommunicationId, MessageId = target.MessageId, CreatedAt = db.Now, UpdatedAt = db.Now,
+            });
+        }
+        else
+        {
+            existing.LastCommunicationId = target.CommunicationId;
+            existing.MessageId = target.MessageId;
+            existing.UpdatedAt = db.Now;
+        }
+
+        db.MessageEvents.Add(new MessageEvent
+        {
+            TeamId = target.TeamId, SendId = target.SendId, MessageId = target.MessageId, Kind = EventKind.Unsubscribe, At = db.Now,
+            Detail = all ? "all" : target.Category,
+        });
+        await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+    }
+
+    private static IResult NotValid() =>
+        PublicPages.Page(404, "Link not valid", "<p>This unsubscribe link is not valid. Open the whole link from the email you received.</p>");
+}
