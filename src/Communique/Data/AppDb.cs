@@ -53,6 +53,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Deliverability.WhitelistedEmail> WhitelistedEmails => Set<Deliverability.WhitelistedEmail>();
     public DbSet<Deliverability.HardBounce> HardBounces => Set<Deliverability.HardBounce>();
     public DbSet<Deliverability.MessageEvent> MessageEvents => Set<Deliverability.MessageEvent>();
+    public DbSet<Deliverability.WebhookSecret> WebhookSecrets => Set<Deliverability.WebhookSecret>();
 
     private bool _crossingTeams;
 
@@ -216,6 +217,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // The delivery order: a send's queued messages by due time, then position; read a batch at a time.
             e.HasIndex(m => new { m.SendId, m.State, m.NextAttemptAt, m.Position });
             e.HasIndex(m => new { m.SendId, m.Position });
+            // Provider reports name the message by its Message-ID header.
+            e.HasIndex(m => new { m.TeamId, m.MessageIdHeader });
             e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
             e.Property(m => m.Address).HasMaxLength(320);
             e.Property(m => m.SuppressionReason).HasMaxLength(64);
@@ -243,6 +246,11 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             e.HasIndex(w => new { w.TeamId, w.Address }).IsUnique();
             e.Property(w => w.Address).HasMaxLength(320);
+            e.HasOne<Team>().WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.WebhookSecret>(e =>
+        {
+            e.HasKey(w => w.TeamId);
             e.HasOne<Team>().WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Deliverability.HardBounce>(e =>

@@ -14,5 +14,7 @@ public static class DeliverabilitySetup
         app.MapTracking();
         app.MapUnsubscribe();
         app.MapSuppression();
+        app.MapWebhookSecret();
+        app.MapProviderWebhook();
     }
 }

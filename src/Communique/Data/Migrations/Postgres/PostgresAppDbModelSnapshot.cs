@@ -482,6 +482,8 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("SendId", "Position");
 
+                    b.HasIndex("TeamId", "MessageIdHeader");
+
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
                     b.ToTable("OutboundMessages");
@@ -871,6 +873,23 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("Unsubscribes");
                 });
 
+            modelBuilder.Entity("Communique.Deliverability.WebhookSecret", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("SealedSecret")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("TeamId");
+
+                    b.ToTable("WebhookSecrets");
+                });
+
             modelBuilder.Entity("Communique.Deliverability.WhitelistedEmail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1233,6 +1252,15 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.WebhookSecret", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

@@ -477,6 +477,8 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("SendId", "Position");
 
+                    b.HasIndex("TeamId", "MessageIdHeader");
+
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
                     b.ToTable("OutboundMessages");
@@ -866,6 +868,23 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("Unsubscribes");
                 });
 
+            modelBuilder.Entity("Communique.Deliverability.WebhookSecret", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SealedSecret")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("TeamId");
+
+                    b.ToTable("WebhookSecrets");
+                });
+
             modelBuilder.Entity("Communique.Deliverability.WhitelistedEmail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1228,6 +1247,15 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.WebhookSecret", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

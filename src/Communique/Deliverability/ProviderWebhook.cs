@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Communique.Auth;
+using Communique.Campaigns;
+using Communique.Data;
+using Communique.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Communique.Deliverability;
+
+public sealed record JsonReport(string? Type, string? MessageId, string? Recipient, string? Status, string? Detail);
+
+public sealed record ReportsApplied(int Applied, int Duplicates, int Ignored);
+
+// Where a team's mail provider posts bounces and complaints (Public API, signed instead of signed in):
+// POST /public/webhooks/{team}/reports with the report as it came — a DSN or ARF message (message/rfc822 or
+// multipart/report) — or JSON {type: bounce|soft-bounce|complaint, messageId, recipient, status, detail}.
+// The request carries `Communique-Timestamp` (Unix seconds, within 5 minutes) and `Communique-Signature:
+// sha256=<hex HMAC-SHA256 of "{timestamp}.{body}" under the team's webhook secret>`; anything else is 401 and is not
+// read. A report that cannot be read is 400 and changes nothing. A report about a message the team never sent is
+// ignored (and logged); the same report twice counts once.
+public static class ProviderWebhook
+{
+    public const string SignatureHeader = "Communique-Signature";
+    public const string TimestampHeader = "Communique-Timestamp";
+    public const int MaxBytes = 1024 * 1024;
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+
+    public static void MapProviderWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/public/webhooks/{team:guid}/reports", Receive).WithTags("Provider webhooks").WithGroupName("public").AllowAnonymous()
+            .DisableAntiforgery().WithSummary("A provider's bounce or complaint report (DSN, ARF or JSON), signed with the team's webhook secret.");
+    }
+
+    private static async Task<Results<Ok<ReportsApplied>, ProblemHttpResult, ValidationProblem>> Receive(
+        Guid team, HttpRequest request, AppDb db, MasterKey master, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return TypedResults.Problem($"A report is at most {MaxBytes} bytes.", statusCode: 413, type: ProblemTypes.PayloadTooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > MaxBytes)
+        {
+            return TypedResults.Problem($"A report is at most {MaxBytes} bytes.", statusCode: 413, type: ProblemTypes.PayloadTooLarge);
+        }
+
+        var body = buffer.ToArray();
+        var secret = await db.WebhookSecrets.IgnoreQueryFilters().AsNoTracking().Where(s => s.TeamId == team)
+            .Select(s => s.SealedSecret).FirstOrDefaultAsync(cancellationToken);
+        if (secret is null || !Verify(request, body, master.Unseal(secret), db.Now))
+        {
+            return TypedResults.Problem("The report is not signed with this team's webhook secret (or its timestamp is too old).",
+                statusCode: 401, title: "Unauthenticated", type: ProblemTypes.Unauthenticated);
+        }
+
+        IReadOnlyList<ProviderReport> reports;
+        try
+        {
+            reports = request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
+                ? FromJson(body)
+                : ProviderReports.Read(await MimeMessage.LoadAsync(new MemoryStream(body), cancellationToken));
+        }
+        catch (Exception e) when (e is MalformedReportException or FormatException or JsonException)
+        {
+            return Problems.Invalid("report", e.Message);
+        }
+
+        var logger = loggers.CreateLogger(typeof(ProviderWebhook));
+        var (applied, duplicates, ignored) = (0, 0, 0);
+        foreach (var report in reports)
+        {
+            var key = report.MessageId.Trim().Trim('<', '>');
+            var recipient = report.Recipient is null ? null : Addresses.Normalize(report.Recipient);
+            var message = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking()
+                .Where(m => m.TeamId == team && m.MessageIdHeader == key)
+                .Select(m => new { m.Id, m.SendId, m.Address }).ToListAsync(cancellationToken);
+            var target = message.FirstOrDefault(m => recipient is null || Addresses.Normalize(m.Address) == recipient);
+            if (target is null)
+            {
+                logger.LogInformation("A {Kind} report for message {MessageId} ({Recipient}) matches nothing team {Team} sent; ignored",
+                    report.Kind, key, report.Recipient, team);
+                ignored++;
+                continue;
+            }
+
+            if (await db.MessageEvents.IgnoreQueryFilters().AnyAsync(e => e.MessageId == target.Id && e.Kind == report.Kind, cancellationToken))
+            {
+                duplicates++;
+                continue;
+            }
+
+            db.MessageEvents.Add(new MessageEvent
+            {
+                TeamId = team, SendId = target.SendId, MessageId = target.Id, Kind = report.Kind, At = db.Now,
+                Detail = report.Detail.Length > 1000 ? report.Detail[..1000] : report.Detail,
+            });
+            switch (report.Kind)
+            {
+                case EventKind.HardBounce:
+                    await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)], cancellationToken);
+                    await UnsubscribeAsync(db, team, target.Address, UnsubscribeReason.HardBounce, target.SendId, target.Id, cancellationToken);
+                    break;
+                case EventKind.Complaint:
+                    await UnsubscribeAsync(db, team, target.Address, UnsubscribeReason.Complaint, target.SendId, target.Id, cancellationToken);
+                    break;
+            }
+
+            await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+            applied++;
+        }
+
+        return TypedResults.Ok(new ReportsApplied(applied, duplicates, ignored));
+    }
+
+    // From every category of the team: a complaint (or a dead mailbox) is about the sender, not one kind of email.
+    private static async Task UnsubscribeAsync(
+        AppDb db, Guid team, string address, UnsubscribeReason reason, Guid sendId, Guid messageId, CancellationToken cancellationToken)
+    {
+        var key = Addresses.Normalize(address);
+        var communication = await db.CampaignSends.IgnoreQueryFilters().Where(s => s.Id == sendId).Select(s => s.CommunicationId).FirstAsync(cancellationToken);
+        var existing = await db.Unsubscribes.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(u => u.TeamId == team && u.Address == key && u.Category == null, cancellationToken);
+        if (existing is null)
+        {
+            db.Unsubscribes.Add(new Unsubscribe
+            {
+                TeamId = team, Address = key, Reason = reason, LastCommunicationId = communication, MessageId = messageId,
+                CreatedAt = db.Now, UpdatedAt = db.Now,
+            });
+            return;
+        }
+
+        // A complaint outranks what the row said before; it is the record that matters for the sender's reputation.
+        existing.Reason = reason == UnsubscribeReason.Complaint ? reason : existing.Reason;
+        existing.LastCommunicationId = communication;
+        existing.MessageId = messageId;
+        existing.UpdatedAt = db.Now;
+    }
+
+    private static List<ProviderReport> FromJson(byte[] body)
+    {
+        var report = JsonSerializer.Deserialize<JsonReport>(body, JsonSerializerOptions.Web)
+                     ?? throw new MalformedReportException("The body is not a JSON report.");
+        var kind = report.Type switch
+        {
+            "bounce" or "hard-bounce" => EventKind.HardBounce,
+            "soft-bounce" => EventKind.SoftBounce,
+            "complaint" => EventKind.Complaint,
+            _ => throw new MalformedReportException("type must be bounce, soft-bounce or complaint."),
+        };
+        if (string.IsNullOrWhiteSpace(report.MessageId))
+        {
+            throw new MalformedReportException("messageId (the Message-ID header of the message we sent) is required.");
+        }
+
+        return [new ProviderReport(kind, report.MessageId, report.Recipient, report.Status, report.Detail ?? report.Status ?? report.Type!)];
+    }
+
+    private static bool Verify(HttpRequest request, byte[] body, byte[] secret, DateTime now)
+    {
+        var timestamp = request.Headers[TimestampHeader].ToString();
+        var signature = request.Headers[SignatureHeader].ToString();
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || !signature.StartsWith("sha256=", StringComparison.Ordinal) || signature.Length != 7 + 64)
+        {
+            return false;
+        }
+
+        var at = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799)).UtcDateTime;
+        if ((now - at).Duration() > Tolerance)
+        {
+            return false;
+        }
+
+        var signed = new byte[timestamp.Length + 1 + body.Length];
+        Encoding.ASCII.GetBytes(timestamp, signed);
+        signed[timestamp.Length] = (byte)'.';
+        body.CopyTo(signed, timestamp.Length + 1);
+        var expected = HMACSHA256.HashData(secret, signed);
+        Span<byte> given = stackalloc byte[32];
+        return Convert.FromHexString(signature.AsSpan(7), given, out _, out var written) == System.Buffers.OperationStatus.Done
+               && written == 32 && CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+}

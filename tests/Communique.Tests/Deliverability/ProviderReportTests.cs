@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Communique.Deliverability;
+using Communique.Jobs;
+using Communique.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Communique.Tests.Deliverability;
+
+// Bounces and complaints from a provider: real DSN (RFC 3464) and ARF (RFC 5965) messages built with MimeKit in the
+// formats of the RFCs, posted to the signed webhook.
+public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
+{
+    private SmtpSink _smtp = null!;
+    private TestHost _host = null!;
+    private TestAccount _acme = null!;
+    private HttpClient _admin = null!;
+    private HttpClient _public = null!;
+    private string _campaign = null!;
+    private string _communication = null!;
+    private string _source = null!;
+    private string _secret = null!;
+    private string _url = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _smtp = await SmtpSink.StartAsync();
+        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings());
+        _acme = await _host.CreateAccountAsync("Acme Corp");
+        _admin = await _acme.AdminAsync();
+        _public = _host.CreateClient();
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _communication = (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Offer", channel = "email", content = new { subject = "Hello {{ first_name }}", html = "<p>Hi {{ first_name }}</p>" },
+        })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("email,first_name\nann@example.org,Ann\nbob@example.org,Bob\ncy@example.org,Cy\n"));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "people.csv");
+        _source = (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
+        await TestSenders.VerifyAsync(_host, _admin, _smtp, "news@acme.example");
+
+        var secret = await (await _admin.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created);
+        _secret = secret.Str("secret");
+        _url = new Uri(secret.Str("url")).AbsolutePath;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _public.Dispose();
+        _admin.Dispose();
+        await _host.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    private async Task<(string Send, Dictionary<string, MimeMessage> ByRecipient)> SendAsync(int expected)
+    {
+        var before = _smtp.Received.Count;
+        var send = (await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
+        {
+            communicationId = _communication, dataSourceId = _source, addressField = "email", sender = "news@acme.example",
+        })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        for (var i = 0; i < 20 && await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
+        {
+        }
+
+        await _smtp.WaitForAsync(before + expected);
+        return (send, _smtp.Received.Skip(before).ToDictionary(m => m.To.Mailboxes.Single().Address));
+    }
+
+    private static MimeMessage Dsn(MimeMessage original, bool headersOnly, params (string Recipient, string Action, string Status)[] recipients)
+    {
+        var report = new MultipartReport("delivery-status") { new TextPart("plain") { Text = "This is the mail system at mx.provider.example." } };
+        var status = new MessageDeliveryStatus();
+        status.StatusGroups.Add(new HeaderList { { "Reporting-MTA", "dns; mx.provider.example" }, { "Arrival-Date", "Fri, 27 Nov 2026 09:00:00 +0000" } });
+        foreach (var (recipient, action, code) in recipients)
+        {
+            status.StatusGroups.Add(new HeaderList
+            {
+                { "Final-Recipient", $"rfc822; {recipient}" }, { "Action", action }, { "Status", code },
+                { "Diagnostic-Code", code.StartsWith('5') ? "smtp; 550 5.1.1 user unknown" : "smtp; 451 4.4.7 try later" },
+            });
+        }
+
+        report.Add(status);
+        if (headersOnly)
+        {
+            var headers = new MimeMessage(original.Headers.Where(h => h.Id != HeaderId.DkimSignature));
+            report.Add(new TextRfc822Headers { Message = headers });
+        }
+        else
+        {
+            report.Add(new MessagePart { Message = original });
+        }
+
+        var dsn = new MimeMessage { Subject = "Undelivered Mail Returned to Sender", Body = report };
+        dsn.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@mx.provider.example"));
+        dsn.To.Add(new MailboxAddress("", "bounces@acme.example"));
+        return dsn;
+    }
+
+    private static MimeMessage Arf(MimeMessage original, string recipient)
+    {
+        var feedback = new MessageFeedbackReport();
+        feedback.Fields.Add("Feedback-Type", "abuse");
+        feedback.Fields.Add("User-Agent", "ProviderFBL/1.0");
+        feedback.Fields.Add("Version", "1");
+        feedback.Fields.Add("Original-Rcpt-To", recipient);
+        var report = new MultipartReport("feedback-report")
+        {
+            new TextPart("plain") { Text = "This is an email abuse report." }, feedback, new MessagePart { Message = original },
+        };
+        var arf = new MimeMessage { Subject = "FW: complaint", Body = report };
+        arf.From.Add(new MailboxAddress("", "fbl@provider.example"));
+        arf.To.Add(new MailboxAddress("", "abuse@acme.example"));
+        return arf;
+    }
+
+    private static byte[] Bytes(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        message.WriteTo(FormatOptions.Default, stream);
+        return stream.ToArray();
+    }
+
+    private Task<HttpResponseMessage> PostAsync(byte[] body, string contentType, string? secret = null, long? timestamp = null, bool sign = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (sign)
+        {
+            var at = (timestamp ?? _host.Clock.GetUtcNow().ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var signed = Encoding.ASCII.GetBytes(at + ".").Concat(body).ToArray();
+            request.Headers.Add(ProviderWebhook.TimestampHeader, at);
+            request.Headers.Add(ProviderWebhook.SignatureHeader,
+                "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? _secret), signed)));
+        }
+
+        return _public.SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> PostAsync(MimeMessage report) => PostAsync(Bytes(report), "message/rfc822");
+
+    [Fact]
+    public async Task Bounces_and_complaints_from_reports_change_the_lists_once_and_the_next_send_honours_them()
+    {
+        var secretInfo = await (await _admin.GetAsync("/webhook-secret")).JsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, secretInfo.GetProperty("secret").ValueKind);
+
+        var (send, received) = await SendAsync(3);
+
+        // A DSN for two recipients of ann's message: hers failed for good; the other address is not one we sent to.
+        var dsn = Dsn(received["ann@example.org"], headersOnly: true, ("ann@example.org", "failed", "5.1.1"), ("someone@else.example", "failed", "5.1.1"));
+        var first = await (await PostAsync(dsn)).JsonAsync();
+        Assert.Equal((1, 0, 1), (first.GetProperty("applied").GetInt32(), first.GetProperty("duplicates").GetInt32(), first.GetProperty("ignored").GetInt32()));
+        var again = await (await PostAsync(dsn)).JsonAsync();
+        Assert.Equal((0, 1), (again.GetProperty("applied").GetInt32(), again.GetProperty("duplicates").GetInt32()));
+        var bounce = await (await _admin.GetAsync("/hard-bounces/ann@example.org")).JsonAsync();
+        Assert.Equal(1, bounce.GetProperty("count").GetInt32());
+        Assert.Contains("5.1.1", bounce.Str("detail"), StringComparison.Ordinal);
+
+        // Delayed (4.x.x): a soft bounce, counted, not suppressed.
+        var soft = await (await PostAsync(Dsn(received["bob@example.org"], headersOnly: false, ("bob@example.org", "delayed", "4.4.7")))).JsonAsync();
+        Assert.Equal(1, soft.GetProperty("applied").GetInt32());
+
+        // An abuse report: cy is unsubscribed from the team with reason complaint.
+        var complaint = await (await PostAsync(Arf(received["cy@example.org"], "cy@example.org"))).JsonAsync();
+        Assert.Equal(1, complaint.GetProperty("applied").GetInt32());
+
+        var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .ToDictionary(e => e.Str("address"), e => e.Str("reason"));
+        Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "complaint" }, entries);
+        var kinds = await _host.WithDbAsync(db => db.MessageEvents.IgnoreQueryFilters().Select(e => e.Kind).ToListAsync());
+        Assert.Equal([EventKind.SoftBounce, EventKind.HardBounce, EventKind.Complaint], kinds.Order());
+
+        var (next, arrived) = await SendAsync(1);
+        Assert.Equal(["bob@example.org"], arrived.Keys);
+        var suppressed = (await (await _admin.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed")).JsonAsync()).GetProperty("items")
+            .EnumerateArray().ToDictionary(m => m.Str("address"), m => m.Str("suppressionReason"));
+        Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "unsubscribed" }, suppressed);
+        Assert.NotEqual(send, next);
+    }
+
+    [Fact]
+    public async Task Unsigned_forged_stale_or_unreadable_reports_change_nothing()
+    {
+        var (_, received) = await SendAsync(3);
+        var dsn = Bytes(Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "5.1.1")));
+
+        await (await PostAsync(dsn, "message/rfc822", sign: false)).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostAsync(dsn, "message/rfc822", secret: "not-the-secret")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostAsync(dsn, "message/rfc822", timestamp: _host.Clock.GetUtcNow().AddMinutes(-10).ToUnixTimeSeconds())).ProblemAsync(HttpStatusCode.Unauthorized);
+        // Signed for another team: the other team's URL refuses it.
+        var other = await _host.CreateAccountAsync("Other Corp");
+        using var otherAdmin = await other.AdminAsync();
+        var otherUrl = new Uri((await (await otherAdmin.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created)).Str("url")).AbsolutePath;
+        var stolen = new HttpRequestMessage(HttpMethod.Post, otherUrl) { Content = new ByteArrayContent(dsn) };
+        var at = _host.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        stolen.Headers.Add(ProviderWebhook.TimestampHeader, at);
+        stolen.Headers.Add(ProviderWebhook.SignatureHeader,
+            "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), Encoding.ASCII.GetBytes(at + ".").Concat(dsn).ToArray())));
+        await (await _public.SendAsync(stolen)).ProblemAsync(HttpStatusCode.Unauthorized);
+
+        // Malformed: not a report; a report with a bad status code; JSON of an unknown type.
+        var plain = new MimeMessage { Subject = "hello", Body = new TextPart("plain") { Text = "not a report" } };
+        await (await PostAsync(plain)).ProblemAsync(HttpStatusCode.BadRequest);
+        var broken = Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "five"));
+        var problem = await (await PostAsync(broken)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("'five' is not a status code", problem.Str("detail"), StringComparison.Ordinal);
+        await (await PostAsync(Encoding.UTF8.GetBytes("""{"type":"vanished","messageId":"x@y"}"""), "application/json")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        // A report about a message we never sent is ignored.
+        var unknown = await (await PostAsync(Encoding.UTF8.GetBytes("""{"type":"bounce","messageId":"<never@sent.example>","recipient":"ann@example.org"}"""),
+            "application/json")).JsonAsync();
+        Assert.Equal(1, unknown.GetProperty("ignored").GetInt32());
+
+        await (await _admin.GetAsync("/hard-bounces/ann@example.org")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Empty((await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(0, await _host.WithDbAsync(db => db.MessageEvents.IgnoreQueryFilters().CountAsync()));
+
+        // The JSON form works for a message we did send.
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { type = "complaint", messageId = received["bob@example.org"].MessageId });
+        var json = await (await PostAsync(body, "application/json")).JsonAsync();
+        Assert.Equal(1, json.GetProperty("applied").GetInt32());
+    }
+}
+
+public sealed class ProviderReportsOnSqlite() : ProviderReportTests(Provider.Sqlite);
+
+public sealed class ProviderReportsOnPostgres() : ProviderReportTests(Provider.Postgres);
