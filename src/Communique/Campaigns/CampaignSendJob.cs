@@ -155,6 +155,15 @@ public sealed class CampaignSendJob(
                 return;
             }
 
+            // The bounce-rate guard suspended the team: the send pauses where it is; resuming it waits for the lift.
+            if (await BounceGuard.IsSuspendedAsync(db, send.TeamId, cancellationToken))
+            {
+                await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending).ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.State, SendState.Paused)
+                    .SetProperty(s => s.Error, "Paused: the team's sending is suspended by the bounce-rate guard."), cancellationToken);
+                return;
+            }
+
             var now = db.Now;
             // Due messages in the order of the index: the earliest due first, then the data source's order.
             var batch = await db.OutboundMessages.AsNoTracking()
@@ -205,6 +214,13 @@ public sealed class CampaignSendJob(
                     .Select(m => (m.Address, m.LastReply!)).ToList(), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            var bounced = batch.Count(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply));
+            await BounceGuard.CountAsync(db, send.TeamId, batch.Count(m => m.State == MessageState.Sent), bounced, cancellationToken);
+            if (bounced > 0)
+            {
+                await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);
+            }
+
             done += batch.Count(m => m.State != MessageState.Queued);
             await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
         }

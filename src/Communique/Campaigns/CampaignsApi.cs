@@ -3,6 +3,7 @@ using System.Text.Json;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
+using Communique.Deliverability;
 using Communique.Email.Compose;
 using Communique.DataSources;
 using Communique.Http;
@@ -186,6 +187,11 @@ public static class CampaignsApi
             return unverified;
         }
 
+        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
+        {
+            return BounceGuard.Suspended();
+        }
+
         var content = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
         if (await MailAttachments.ProblemAsync(db, content.Attachments, cancellationToken) is { } attachments)
         {
@@ -255,6 +261,11 @@ public static class CampaignsApi
         if (!from.Contains(send.State))
         {
             return Problems.Conflict($"{refusal} This one is {WireNames.Of(send.State)}.");
+        }
+
+        if (to is SendState.Sending && await BounceGuard.IsSuspendedAsync(db, send.TeamId, cancellationToken))
+        {
+            return BounceGuard.Suspended();
         }
 
         var wasScheduled = send.ScheduledAt is { } at && at > db.Now;

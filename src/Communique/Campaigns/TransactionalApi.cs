@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
+using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Rendering;
@@ -161,6 +162,11 @@ public static class TransactionalApi
         if (await CampaignsApi.UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
+        }
+
+        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
+        {
+            return BounceGuard.Suspended();
         }
 
         // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.

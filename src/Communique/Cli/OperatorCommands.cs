@@ -13,13 +13,13 @@ namespace Communique.Cli;
 // Operator commands of the same program: `communique admin create-account`, `communique keys rotate`, `communique db migrate`.
 public static class OperatorCommands
 {
-    private static readonly string[] Verbs = ["admin", "keys", "db", "hard-bounces"];
+    private static readonly string[] Verbs = ["admin", "keys", "db", "hard-bounces", "sending"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        var root = new RootCommand("Communique operator commands.") { Admin(app), Keys(app), Db(app), HardBounces(app) };
+        var root = new RootCommand("Communique operator commands.") { Admin(app), Keys(app), Db(app), HardBounces(app), Sending(app) };
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -109,6 +109,21 @@ public static class OperatorCommands
             return removed == 0 ? 1 : 0;
         });
         return new Command("hard-bounces", "The global hard-bounce list.") { remove };
+    }
+
+    private static Command Sending(WebApplication app)
+    {
+        var team = new Argument<Guid>("team") { Description = "The id of the suspended team." };
+        var lift = new Command("lift", "Lift the bounce-rate guard's suspension of a team; its window starts afresh.") { team };
+        lift.SetAction(async (result, cancellationToken) =>
+        {
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            var lifted = await Deliverability.BounceGuard.LiftAsync(scope.ServiceProvider.GetRequiredService<AppDb>(), result.GetValue(team), cancellationToken);
+            Console.WriteLine(lifted ? "suspension lifted: the team may send again" : "the team is not suspended");
+            return lifted ? 0 : 1;
+        });
+        return new Command("sending", "The bounce-rate guard.") { lift };
     }
 
     private static Command Db(WebApplication app)

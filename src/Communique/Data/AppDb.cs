@@ -54,6 +54,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Deliverability.HardBounce> HardBounces => Set<Deliverability.HardBounce>();
     public DbSet<Deliverability.MessageEvent> MessageEvents => Set<Deliverability.MessageEvent>();
     public DbSet<Deliverability.WebhookSecret> WebhookSecrets => Set<Deliverability.WebhookSecret>();
+    public DbSet<Deliverability.TeamDailyStats> TeamDailyStats => Set<Deliverability.TeamDailyStats>();
+    public DbSet<Deliverability.TeamSending> TeamSendings => Set<Deliverability.TeamSending>();
 
     private bool _crossingTeams;
 
@@ -252,6 +254,17 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             e.HasKey(w => w.TeamId);
             e.HasOne<Team>().WithMany().HasForeignKey(w => w.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.TeamDailyStats>(e =>
+        {
+            e.HasKey(d => new { d.TeamId, d.Day });
+            e.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.TeamSending>(e =>
+        {
+            e.HasKey(t => t.TeamId);
+            e.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
+            e.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Deliverability.HardBounce>(e =>
         {

@@ -1,3 +1,5 @@
+using Communique.Jobs;
+
 namespace Communique.Deliverability;
 
 public static class DeliverabilitySetup
@@ -6,6 +8,7 @@ public static class DeliverabilitySetup
     {
         services.AddSingleton<EventRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
+        services.AddJobHandler<BounceAlertJob>(BounceAlertJob.Kind);
         return services;
     }
 
@@ -16,5 +19,6 @@ public static class DeliverabilitySetup
         app.MapSuppression();
         app.MapWebhookSecret();
         app.MapProviderWebhook();
+        app.MapSendingStatus();
     }
 }

@@ -114,6 +114,11 @@ public static class ProviderWebhook
 
             await db.SaveChangesAcrossTeamsAsync(cancellationToken);
             applied++;
+            if (report.Kind == EventKind.HardBounce)
+            {
+                await BounceGuard.CountAsync(db, team, 0, 1, cancellationToken);
+                await BounceGuard.JudgeAsync(db, team, cancellationToken);
+            }
         }
 
         return TypedResults.Ok(new ReportsApplied(applied, duplicates, ignored));

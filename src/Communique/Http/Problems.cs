@@ -22,6 +22,7 @@ public static class ProblemTypes
     public const string PayloadTooLarge = Prefix + "payload-too-large";
     public const string UnreadableData = Prefix + "unreadable-data";
     public const string RenderFailed = Prefix + "render-failed";
+    public const string SendingSuspended = Prefix + "sending-suspended";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch

@@ -228,6 +228,69 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var json = await (await PostAsync(body, "application/json")).JsonAsync();
         Assert.Equal(1, json.GetProperty("applied").GetInt32());
     }
+    [Fact]
+    public async Task The_bounce_rate_guard_warns_at_two_percent_and_suspends_sending_at_four_until_an_operator_lifts_it()
+    {
+        // A history of 1,000 delivered messages today, 20 of them bounced hard (2.0 % before this send).
+        async Task SeedAsync(long hardBounces) => await _host.WithDbAsync(async db =>
+        {
+            var day = DateOnly.FromDateTime(db.Now);
+            var row = await db.TeamDailyStats.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TeamId == _acme.TeamId && s.Day == day);
+            if (row is null)
+            {
+                db.TeamDailyStats.Add(new TeamDailyStats { TeamId = _acme.TeamId, Day = day, Sent = 1000, HardBounces = hardBounces });
+            }
+            else
+            {
+                row.HardBounces = hardBounces;
+            }
+
+            return await db.SaveChangesAcrossTeamsAsync(CancellationToken.None);
+        });
+        await SeedAsync(20);
+        Assert.Equal("ok", (await (await _admin.GetAsync("/sending-status")).JsonAsync()).Str("state"));
+
+        // One synchronous 5xx in this send: 21 of 1,002 → warned, and the administrators get an email.
+        var before = _smtp.Received.Count;
+        _smtp.AnswerNext(1, SmtpServer.Protocol.SmtpReplyCode.MailboxUnavailable, "5.1.1 no such user");
+        var (_, received) = await SendAsync(2);
+        var status = await (await _admin.GetAsync("/sending-status")).JsonAsync();
+        Assert.Equal(("warned", 1002L, 21L), (status.Str("state"), status.GetProperty("sent").GetInt64(), status.GetProperty("hardBounces").GetInt64()));
+        Assert.Contains(_smtp.Received.Skip(before), m => m.Subject!.StartsWith("Warning for", StringComparison.Ordinal)
+                                                         && m.To.Mailboxes.Any(a => a.Address == _acme.AdminEmail));
+
+        // A DSN hard bounce later pushes the rate past 4 %: suspended.
+        await SeedAsync(45);
+        var bob = received.Values.First();
+        var dsn = Dsn(bob, headersOnly: false, (bob.To.Mailboxes.Single().Address, "failed", "5.1.1"));
+        Assert.Equal(1, (await (await PostAsync(dsn)).JsonAsync()).GetProperty("applied").GetInt32());
+        Assert.Equal("suspended", (await (await _admin.GetAsync("/sending-status")).JsonAsync()).Str("state"));
+        for (var i = 0; i < 5 && await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
+        {
+        }
+
+        Assert.Contains(_smtp.Received, m => m.Subject!.StartsWith("Sending suspended for", StringComparison.Ordinal));
+
+        var refused = await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
+        {
+            communicationId = _communication, dataSourceId = _source, addressField = "email", sender = "news@acme.example",
+        })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("urn:communique:problem:sending-suspended", refused.Str("type"));
+        var transactional = await (await _admin.PostJsonAsync("/campaigns/v2/Receipts/transactional", new Dictionary<string, object?>
+        {
+            ["communication"] = "Offer", ["project"] = "Shop", ["sender"] = "news@acme.example", ["email_json_path"] = "email",
+            ["dataset"] = new[] { new { email = "ann@example.org", first_name = "Ann" } },
+        })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("urn:communique:problem:sending-suspended", transactional.Str("type"));
+
+        // The operator lifts it; the window starts afresh and the team sends again.
+        Assert.True(await _host.WithDbAsync(db => BounceGuard.LiftAsync(db, _acme.TeamId, CancellationToken.None)));
+        Assert.Equal("ok", (await (await _admin.GetAsync("/sending-status")).JsonAsync()).Str("state"));
+        await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
+        {
+            communicationId = _communication, dataSourceId = _source, addressField = "email", sender = "news@acme.example",
+        })).JsonAsync(HttpStatusCode.Accepted);
+    }
 }
 
 public sealed class ProviderReportsOnSqlite() : ProviderReportTests(Provider.Sqlite);

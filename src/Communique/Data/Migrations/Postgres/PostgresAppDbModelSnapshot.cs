@@ -831,6 +831,55 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("MessageEvents");
                 });
 
+            modelBuilder.Entity("Communique.Deliverability.TeamDailyStats", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TeamId", "Day");
+
+                    b.ToTable("TeamDailyStats");
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Rate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TeamId");
+
+                    b.ToTable("TeamSendings");
+                });
+
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1243,6 +1292,24 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Deliverability.BlacklistedDomain", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.TeamDailyStats", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

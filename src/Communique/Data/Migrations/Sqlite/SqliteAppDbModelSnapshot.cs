@@ -826,6 +826,55 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("MessageEvents");
                 });
 
+            modelBuilder.Entity("Communique.Deliverability.TeamDailyStats", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TeamId", "Day");
+
+                    b.ToTable("TeamDailyStats");
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Rate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId");
+
+                    b.ToTable("TeamSendings");
+                });
+
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1238,6 +1287,24 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Deliverability.BlacklistedDomain", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.TeamDailyStats", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

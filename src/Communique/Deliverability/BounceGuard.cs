@@ -1,0 +1,219 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Communique.Accounts;
+using Communique.Auth;
+using Communique.Data;
+using Communique.Email;
+using Communique.Http;
+using Communique.Jobs;
+using Communique.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Communique.Deliverability;
+
+// A team's delivered messages and hard bounces per UTC day: what the bounce-rate guard (and, later, reports) read
+// instead of counting messages. Incremented with an upsert, so concurrent sends of one team never lose a count.
+public sealed class TeamDailyStats : ITeamOwned
+{
+    public Guid TeamId { get; set; }
+    public DateOnly Day { get; set; }
+    public long Sent { get; set; }
+    public long HardBounces { get; set; }
+}
+
+public enum SendingState
+{
+    Ok,
+    Warned,
+    Suspended,
+}
+
+// Where the team stands, and what happened: one row per team, changed by the guard and by operators.
+public sealed class TeamSending : ITeamOwned
+{
+    public Guid TeamId { get; set; }
+    public SendingState State { get; set; }
+    public double Rate { get; set; }
+    public DateTime? WarnedAt { get; set; }
+    public DateTime? SuspendedAt { get; set; }
+    public DateTime? LiftedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+public sealed record SendingStatusResponse(
+    string State, double HardBounceRate, long Sent, long HardBounces, int WindowDays, double WarnAt, double SuspendAt, long MinimumSent,
+    DateTime? WarnedAt, DateTime? SuspendedAt, DateTime? LiftedAt);
+
+// The bounce-rate guard. Over the team's last WindowDays UTC days (today included), hard bounces — synchronous 5xx
+// and DSN 5.x.x — divided by messages delivered to a relay: at WarnAt the team's administrators get an email and the
+// state turns `warned`; at SuspendAt the state turns `suspended`: new sends are refused with their own problem type,
+// running sends pause at their next batch, until an operator lifts it (`communique sending lift <team>`). No verdict
+// before MinimumSent messages in the window: one bounce in the first ten would otherwise stop a new team. A lifted
+// team is judged again only on what it sends after the lift.
+public static class BounceGuard
+{
+    public const int WindowDays = 7;
+    public const double WarnAt = 0.02;
+    public const double SuspendAt = 0.04;
+    public const long MinimumSent = 200;
+
+    public static async Task CountAsync(AppDb db, Guid team, long sent, long hardBounces, CancellationToken cancellationToken)
+    {
+        if (sent == 0 && hardBounces == 0)
+        {
+            return;
+        }
+
+        var day = DateOnly.FromDateTime(db.Now);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "TeamDailyStats" ("TeamId", "Day", "Sent", "HardBounces") VALUES ({team}, {day}, {sent}, {hardBounces})
+            ON CONFLICT ("TeamId", "Day") DO UPDATE SET "Sent" = "TeamDailyStats"."Sent" + excluded."Sent",
+                "HardBounces" = "TeamDailyStats"."HardBounces" + excluded."HardBounces"
+            """, cancellationToken);
+    }
+
+    // Judges the team on its window; warns or suspends when a threshold is crossed. Returns the state.
+    public static async Task<SendingState> JudgeAsync(AppDb db, Guid team, CancellationToken cancellationToken)
+    {
+        var status = await db.TeamSendings.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TeamId == team, cancellationToken);
+        var (sent, bounced) = await WindowAsync(db, team, status?.LiftedAt, cancellationToken);
+        var rate = sent == 0 ? 0 : (double)bounced / sent;
+        if (status is null)
+        {
+            status = new TeamSending { TeamId = team, State = SendingState.Ok };
+            db.TeamSendings.Add(status);
+        }
+
+        status.Rate = rate;
+        status.UpdatedAt = db.Now;
+        if (status.State != SendingState.Suspended && sent >= MinimumSent)
+        {
+            if (rate >= SuspendAt)
+            {
+                status.State = SendingState.Suspended;
+                status.SuspendedAt = db.Now;
+                db.EnqueueJob(BounceAlertJob.Kind, new BounceAlertJob.Payload(team, SendingState.Suspended, rate)).TeamId = team;
+            }
+            else if (rate >= WarnAt && status.State == SendingState.Ok)
+            {
+                status.State = SendingState.Warned;
+                status.WarnedAt = db.Now;
+                db.EnqueueJob(BounceAlertJob.Kind, new BounceAlertJob.Payload(team, SendingState.Warned, rate)).TeamId = team;
+            }
+            else if (rate < WarnAt && status.State == SendingState.Warned)
+            {
+                status.State = SendingState.Ok;
+            }
+        }
+
+        await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+        return status.State;
+    }
+
+    public static async Task<bool> IsSuspendedAsync(AppDb db, Guid team, CancellationToken cancellationToken) =>
+        await db.TeamSendings.IgnoreQueryFilters().AnyAsync(s => s.TeamId == team && s.State == SendingState.Suspended, cancellationToken);
+
+    public static ProblemHttpResult Suspended() => TypedResults.Problem(
+        $"Sending is suspended for this team: its hard-bounce rate reached {SuspendAt:P0} over the last {WindowDays} days. "
+        + "Clean the recipient lists, then ask an operator to lift the suspension. GET /sending-status shows the figures.",
+        statusCode: 403, title: "Sending suspended", type: ProblemTypes.SendingSuspended);
+
+    private static async Task<(long Sent, long Bounced)> WindowAsync(AppDb db, Guid team, DateTime? liftedAt, CancellationToken cancellationToken)
+    {
+        var from = DateOnly.FromDateTime(db.Now).AddDays(1 - WindowDays);
+        if (liftedAt is { } lifted && DateOnly.FromDateTime(lifted) > from)
+        {
+            from = DateOnly.FromDateTime(lifted);
+        }
+
+        var rows = await db.TeamDailyStats.IgnoreQueryFilters().AsNoTracking().Where(s => s.TeamId == team && s.Day >= from)
+            .Select(s => new { s.Sent, s.HardBounces }).ToListAsync(cancellationToken);
+        return (rows.Sum(r => r.Sent), rows.Sum(r => r.HardBounces));
+    }
+
+    // Operators only: the team may send again; the window starts afresh from today.
+    public static async Task<bool> LiftAsync(AppDb db, Guid team, CancellationToken cancellationToken)
+    {
+        var status = await db.TeamSendings.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TeamId == team, cancellationToken);
+        if (status is not { State: SendingState.Suspended })
+        {
+            return false;
+        }
+
+        status.State = SendingState.Ok;
+        status.LiftedAt = db.Now;
+        status.UpdatedAt = db.Now;
+        await db.TeamDailyStats.IgnoreQueryFilters().Where(s => s.TeamId == team && s.Day == DateOnly.FromDateTime(db.Now))
+            .ExecuteDeleteAsync(cancellationToken);
+        await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+        return true;
+    }
+
+    public static void MapSendingStatus(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/sending-status", Status).WithTags("Sending status").WithGroupName("private").RequireTeamCaller()
+            .RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("The team's hard-bounce rate over the guard's window, and whether it is warned or suspended.");
+    }
+
+    private static async Task<Ok<SendingStatusResponse>> Status(AppDb db, CancellationToken cancellationToken)
+    {
+        var team = db.Tenant.TeamId;
+        var status = await db.TeamSendings.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var (sent, bounced) = await WindowAsync(db, team, status?.LiftedAt, cancellationToken);
+        return TypedResults.Ok(new SendingStatusResponse(
+            WireNames.Of(status?.State ?? SendingState.Ok), sent == 0 ? 0 : Math.Round((double)bounced / sent, 4), sent, bounced, WindowDays,
+            WarnAt, SuspendAt, MinimumSent, status?.WarnedAt, status?.SuspendedAt, status?.LiftedAt));
+    }
+}
+
+// Tells the team's administrators that the guard warned or suspended the team (a job, so a relay that is down delays
+// the email instead of losing it).
+public sealed class BounceAlertJob(AppDb db, IMailTransport transport, IOptions<MailOptions> mail) : IJobHandler
+{
+    public const string Kind = "bounce-alert";
+
+    public sealed record Payload(Guid TeamId, SendingState State, double Rate);
+
+    public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var admins = await db.Memberships.IgnoreQueryFilters().Where(m => m.TeamId == payload.TeamId && m.Role == Role.Administrator)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email).ToListAsync(cancellationToken);
+        var team = await db.Teams.Where(t => t.Id == payload.TeamId).Select(t => t.Name).FirstOrDefaultAsync(cancellationToken) ?? "your team";
+        if (admins.Count == 0)
+        {
+            job.Result = "no administrator to tell";
+            return;
+        }
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(mail.Value.SystemFrom));
+        foreach (var admin in admins)
+        {
+            message.To.Add(MailboxAddress.Parse(admin));
+        }
+
+        var suspended = payload.State == SendingState.Suspended;
+        message.Subject = suspended ? $"Sending suspended for {team}: hard-bounce rate {payload.Rate:P1}"
+            : $"Warning for {team}: hard-bounce rate {payload.Rate:P1}";
+        var what = suspended
+            ? $"Sending is suspended: new sends are refused and running sends pause. Clean your recipient lists, then ask your operator to lift the suspension."
+            : $"At {BounceGuard.SuspendAt:P0} sending will be suspended. Check where your recipient lists come from and remove addresses that bounce.";
+        message.Body = new BodyBuilder
+        {
+            TextBody = $"{payload.Rate:P1} of the messages {team} sent in the last {BounceGuard.WindowDays} days bounced hard.\n\n{what}\n",
+            HtmlBody = $"<p>{payload.Rate:P1} of the messages <b>{HtmlEncoder.Default.Encode(team)}</b> sent in the last {BounceGuard.WindowDays} days bounced hard.</p><p>{HtmlEncoder.Default.Encode(what)}</p>",
+        }.ToMessageBody();
+        var result = await transport.SendAsync(message, cancellationToken);
+        if (result.Outcome == DeliveryOutcome.TemporaryFailure)
+        {
+            throw new IOException($"The bounce alert could not be handed over yet: {result.Reply}");
+        }
+
+        job.Result = JsonSerializer.Serialize(new { admins = admins.Count, result.Reply }, JsonSerializerOptions.Web);
+    }
+}
