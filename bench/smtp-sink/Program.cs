@@ -6,13 +6,14 @@ using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
 // An SMTP server for benchmarks: accepts every message, counts them, and keeps the ones whose subject starts with
-// "Confirm" (sender verification) as .eml files in the given folder. Usage: smtp-sink <port> <folder> [seconds]
+// "Confirm" (sender verification), or with another given prefix, as .eml files in the given folder.
+// Usage: smtp-sink <port> <folder> [seconds] [subject prefix to keep]
 var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 var folder = args[1];
 var lifetime = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1800);
 Directory.CreateDirectory(folder);
 
-var store = new CountingStore(folder);
+var store = new CountingStore(folder, args.Length > 3 ? args[3] : "Confirm");
 var options = new SmtpServerOptionsBuilder()
     .ServerName("sink.bench")
     // The library ends every session two minutes after it began, whatever it is doing: a message being received then
@@ -92,7 +93,7 @@ internal sealed class NoDelayListeners : SmtpServer.Net.IEndpointListenerFactory
     }
 }
 
-internal sealed class CountingStore(string folder) : MessageStore
+internal sealed class CountingStore(string folder, string keep) : MessageStore
 {
     private long _count;
 
@@ -103,7 +104,7 @@ internal sealed class CountingStore(string folder) : MessageStore
     {
         Interlocked.Increment(ref _count);
         var head = Encoding.ASCII.GetString(buffer.Slice(0, Math.Min(buffer.Length, 4096)).ToArray());
-        if (head.Contains("\nSubject: Confirm", StringComparison.Ordinal))
+        if (head.Contains("\nSubject: Confirm", StringComparison.Ordinal) || head.Contains("\nSubject: " + keep, StringComparison.Ordinal))
         {
             await File.WriteAllBytesAsync(Path.Combine(folder, $"{Guid.NewGuid():N}.eml"), buffer.ToArray(), cancellationToken);
         }
