@@ -7,24 +7,36 @@ namespace Communique.Deliverability;
 // Tracking events are answered at once and written in batches: a request only queues its event, and a background
 // writer stores what is queued every few milliseconds in one transaction (one commit for many opens, instead of one
 // each). The cost is that events queued at a crash — at most the last flush interval's — are lost, which tracking can
-// afford and sending cannot (message rows are never written this way). A full queue drops the newest events and
-// counts them in the log rather than slowing the pixel down.
+// afford and sending cannot (message rows are never written this way). The queue is bounded: when requests come faster
+// than the writer stores them, a request waits for room (up to a second), which slows the callers down instead of
+// losing their events; only an event that found no room in that second is dropped, and counted in the log.
 public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventRecorder> logger) : BackgroundService
 {
-    public const int Capacity = 100_000;
+    public const int Capacity = 20_000;
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
     private const int MaxBatch = 2_000;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<MessageEvent> _queue = Channel.CreateBounded<MessageEvent>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<TaskCompletionSource> _flushes = new();
     private long _dropped;
 
     // Events of messages that do not exist (deleted with their send) are not stored.
-    public void Record(MessageEvent e)
+    public async ValueTask RecordAsync(MessageEvent e)
     {
-        if (!_queue.Writer.TryWrite(e))
+        if (_queue.Writer.TryWrite(e))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(MaxWait);
+        try
+        {
+            await _queue.Writer.WriteAsync(e, timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             Interlocked.Increment(ref _dropped);
         }
@@ -105,16 +117,17 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
         var ids = batch.Select(e => e.MessageId).Distinct().ToList();
         var owners = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => ids.Contains(m.Id))
             .Select(m => new { m.Id, m.TeamId, m.SendId }).ToDictionaryAsync(m => m.Id, cancellationToken);
+        var known = new List<MessageEvent>(batch.Count);
         foreach (var e in batch)
         {
             if (owners.TryGetValue(e.MessageId, out var owner))
             {
                 e.TeamId = owner.TeamId;
                 e.SendId = owner.SendId;
-                db.MessageEvents.Add(e);
+                known.Add(e);
             }
         }
 
-        await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+        await EventStore.WriteAsync(db, known, cancellationToken);
     }
 }

@@ -17,20 +17,20 @@ public static class TrackingEndpoints
         group.MapGet("/c/{token}", Click).WithSummary("A tracked link: records the click and redirects (302) to the link's own address.");
     }
 
-    private static IResult Open(string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
+    private static async Task<IResult> Open(string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
     {
         if (tokens.Read(token) is not { Kind: MailTokenKind.Open } open)
         {
             return Results.NotFound();
         }
 
-        Record(events, open, EventKind.Open, context, clock);
+        await RecordAsync(events, open, EventKind.Open, context, clock);
         context.Response.Headers.CacheControl = "no-store, no-cache, must-revalidate, private";
         context.Response.Headers.Pragma = "no-cache";
         return Results.Bytes(Pixel, "image/gif");
     }
 
-    private static IResult Click(string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
+    private static async Task<IResult> Click(string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
     {
         if (tokens.Read(token) is not { Kind: MailTokenKind.Click, Url: { } url } click
             || !Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
@@ -38,16 +38,16 @@ public static class TrackingEndpoints
             return Results.NotFound();
         }
 
-        Record(events, click, EventKind.Click, context, clock);
+        await RecordAsync(events, click, EventKind.Click, context, clock);
         context.Response.Headers.CacheControl = "no-store";
         return Results.Redirect(url);
     }
 
-    private static void Record(EventRecorder events, MailToken token, EventKind kind, HttpContext context, TimeProvider clock)
+    private static ValueTask RecordAsync(EventRecorder events, MailToken token, EventKind kind, HttpContext context, TimeProvider clock)
     {
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var (device, machine) = UserAgents.Classify(userAgent, kind);
-        events.Record(new MessageEvent
+        return events.RecordAsync(new MessageEvent
         {
             MessageId = token.MessageId, Kind = kind, At = clock.GetUtcNow().UtcDateTime, Device = device, Machine = machine,
             Url = token.Url is { Length: > 2048 } longUrl ? longUrl[..2048] : token.Url,
