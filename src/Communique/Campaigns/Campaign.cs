@@ -86,6 +86,15 @@ public sealed class OutboundMessage : ITeamOwned
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
 
+    // What happened after delivery, for reports and the per-message export: the first human open and click, a
+    // bounce a provider reported later (soft or hard, with its detail), a complaint, an unsubscribe from this message.
+    public DateTime? OpenedAt { get; set; }
+    public DateTime? ClickedAt { get; set; }
+    public string? Bounce { get; set; }
+    public string? BounceDetail { get; set; }
+    public DateTime? ComplainedAt { get; set; }
+    public DateTime? UnsubscribedAt { get; set; }
+
     // A recipient's message: queued, or suppressed when the address is missing or is not one address.
     public static OutboundMessage To(Guid sendId, long position, string? address, DateTime now)
     {

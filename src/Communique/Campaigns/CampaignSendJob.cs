@@ -11,6 +11,7 @@ using Communique.Email.Compose;
 using Communique.Email.Dkim;
 using Communique.Jobs;
 using Communique.Rendering;
+using Communique.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -98,6 +99,11 @@ public sealed class CampaignSendJob(
             await MessageStore.WriteAsync(db, messages, cancellationToken);
             send.Expanded = records[^1].Position + 1;
             await db.SaveChangesAsync(cancellationToken);
+            if (messages.Count(m => m.State == MessageState.Suppressed) is var invalid and > 0)
+            {
+                await Stats.AddAsync(db, send.TeamId, send.Id, new StatsDelta { SuppressedInvalid = invalid }, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
     }
@@ -212,9 +218,23 @@ public sealed class CampaignSendJob(
             await Suppression.RecordHardBouncesAsync(
                 db, batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
                     .Select(m => (m.Address, m.LastReply!)).ToList(), cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
             var bounced = batch.Count(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply));
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await Stats.AddAsync(db, send.TeamId, send.Id, new StatsDelta
+                {
+                    Sent = batch.Count(m => m.State == MessageState.Sent),
+                    Failed = batch.Count(m => m.State == MessageState.Failed),
+                    RefusedHard = bounced,
+                    SuppressedHardBounce = batch.Count(m => m.SuppressionReason == Suppression.HardBounced),
+                    SuppressedUnsubscribed = batch.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
+                    SuppressedBlacklisted = batch.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
+                }, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            db.ChangeTracker.Clear();
             await BounceGuard.CountAsync(db, send.TeamId, batch.Count(m => m.State == MessageState.Sent), bounced, cancellationToken);
             if (bounced > 0)
             {

@@ -223,12 +223,16 @@ public static class TransactionalApi
             CreatedAt = db.Now,
         };
         db.CampaignSends.Add(send);
+        var invalid = 0;
         for (var i = 0; i < records.Count; i++)
         {
             var message = OutboundMessage.To(send.Id, i, addresses[i], db.Now);
             message.RecordJson = records[i].GetRawText();
             db.OutboundMessages.Add(message);
+            invalid += message.State == MessageState.Suppressed ? 1 : 0;
         }
+
+        db.SendStats.Add(new Reporting.SendStats { SendId = send.Id, SuppressedInvalid = invalid });
 
         db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10);
         var response = new TransactionalAccepted(send.Id);

@@ -56,6 +56,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Deliverability.WebhookSecret> WebhookSecrets => Set<Deliverability.WebhookSecret>();
     public DbSet<Deliverability.TeamDailyStats> TeamDailyStats => Set<Deliverability.TeamDailyStats>();
     public DbSet<Deliverability.TeamSending> TeamSendings => Set<Deliverability.TeamSending>();
+    public DbSet<Reporting.SendStats> SendStats => Set<Reporting.SendStats>();
+    public DbSet<Reporting.SendHourlyStats> SendHourlyStats => Set<Reporting.SendHourlyStats>();
 
     private bool _crossingTeams;
 
@@ -226,6 +228,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(m => m.SuppressionReason).HasMaxLength(64);
             e.Property(m => m.MessageIdHeader).HasMaxLength(200);
             e.Property(m => m.LastReply).HasMaxLength(1000);
+            e.Property(m => m.Bounce).HasMaxLength(8);
+            e.Property(m => m.BounceDetail).HasMaxLength(1000);
             e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(m => m.SendId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Deliverability.Unsubscribe>(e =>
@@ -265,6 +269,16 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasKey(t => t.TeamId);
             e.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
             e.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Reporting.SendStats>(e =>
+        {
+            e.HasKey(x => x.SendId);
+            e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(x => x.SendId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Reporting.SendHourlyStats>(e =>
+        {
+            e.HasKey(x => new { x.SendId, x.Hour });
+            e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(x => x.SendId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Deliverability.HardBounce>(e =>
         {

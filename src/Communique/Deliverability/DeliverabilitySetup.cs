@@ -20,5 +20,6 @@ public static class DeliverabilitySetup
         app.MapWebhookSecret();
         app.MapProviderWebhook();
         app.MapSendingStatus();
+        Reporting.ReportsApi.MapReports(app);
     }
 }

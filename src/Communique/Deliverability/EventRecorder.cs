@@ -128,6 +128,39 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
             }
         }
 
+        // The events, the messages' first open and click, and the sends' numbers commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await EventStore.WriteAsync(db, known, cancellationToken);
+        foreach (var send in known.GroupBy(e => (e.TeamId, e.SendId)))
+        {
+            var human = send.Where(e => !e.Machine).ToList();
+            var opened = human.Where(e => e.Kind == EventKind.Open).Select(e => e.MessageId).Distinct().ToList();
+            var clicked = human.Where(e => e.Kind == EventKind.Click).Select(e => e.MessageId).Distinct().ToList();
+            var at = send.Min(e => e.At);
+            // A conditional update counts each message's first open (and click) once, whichever process saw it.
+            var uniqueOpens = opened.Count == 0 ? 0 : await db.OutboundMessages.IgnoreQueryFilters()
+                .Where(m => opened.Contains(m.Id) && m.OpenedAt == null).ExecuteUpdateAsync(u => u.SetProperty(m => m.OpenedAt, at), cancellationToken);
+            var uniqueClicks = clicked.Count == 0 ? 0 : await db.OutboundMessages.IgnoreQueryFilters()
+                .Where(m => clicked.Contains(m.Id) && m.ClickedAt == null).ExecuteUpdateAsync(u => u.SetProperty(m => m.ClickedAt, at), cancellationToken);
+            await Reporting.Stats.AddAsync(db, send.Key.TeamId, send.Key.SendId, new Reporting.StatsDelta
+            {
+                Opens = human.Count(e => e.Kind == EventKind.Open),
+                UniqueOpens = uniqueOpens,
+                MachineOpens = send.Count(e => e.Kind == EventKind.Open && e.Machine),
+                Clicks = human.Count(e => e.Kind == EventKind.Click),
+                UniqueClicks = uniqueClicks,
+                Desktop = human.Count(e => e.Device == DeviceClass.Desktop),
+                Mobile = human.Count(e => e.Device == DeviceClass.Mobile),
+                Tablet = human.Count(e => e.Device == DeviceClass.Tablet),
+                OtherDevice = human.Count(e => e.Device is DeviceClass.Other or null),
+            }, cancellationToken);
+            foreach (var hour in human.GroupBy(e => Reporting.Stats.HourOf(e.At)))
+            {
+                await Reporting.Stats.AddHourAsync(db, send.Key.TeamId, send.Key.SendId, hour.Key,
+                    hour.Count(e => e.Kind == EventKind.Open), hour.Count(e => e.Kind == EventKind.Click), cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -14,6 +14,7 @@ public static class EventStore
 {
     private const string Columns = """ "Id", "TeamId", "SendId", "MessageId", "Kind", "At", "Device", "Machine", "Url", "Detail" """;
 
+    // Inside the caller's transaction.
     public static async Task WriteAsync(AppDb db, IReadOnlyList<MessageEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
@@ -21,7 +22,6 @@ public static class EventStore
             return;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         if (connection is NpgsqlConnection postgres)
         {
@@ -47,8 +47,6 @@ public static class EventStore
         {
             Insert((SqliteConnection)connection, events);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task WriteOrNullAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)

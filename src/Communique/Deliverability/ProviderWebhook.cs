@@ -112,7 +112,32 @@ public static class ProviderWebhook
                     break;
             }
 
-            await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+            var detail = report.Detail.Length > 1000 ? report.Detail[..1000] : report.Detail;
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+                var messages = db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == target.Id);
+                if (report.Kind == EventKind.Complaint)
+                {
+                    await messages.ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplainedAt, db.Now), cancellationToken);
+                }
+                else
+                {
+                    // A hard bounce outranks a soft one reported before it; a soft one never replaces a hard one.
+                    var bounce = report.Kind == EventKind.HardBounce ? "hard" : "soft";
+                    await messages.Where(m => m.Bounce == null || bounce == "hard").ExecuteUpdateAsync(u => u
+                        .SetProperty(m => m.Bounce, bounce).SetProperty(m => m.BounceDetail, detail), cancellationToken);
+                }
+
+                await Reporting.Stats.AddAsync(db, team, target.SendId, new Reporting.StatsDelta
+                {
+                    HardBounces = report.Kind == EventKind.HardBounce ? 1 : 0,
+                    SoftBounces = report.Kind == EventKind.SoftBounce ? 1 : 0,
+                    Complaints = report.Kind == EventKind.Complaint ? 1 : 0,
+                }, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             applied++;
             if (report.Kind == EventKind.HardBounce)
             {

@@ -103,16 +103,7 @@ public static class SuppressionApi
         }
     }
 
-    // RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so that spreadsheets do not run it as a formula.
-    private static string Csv(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    private static string Csv(string value) => Reporting.ReportsApi.Csv(value);
 
     private static async Task<Results<Created<UnsubscribeEntry>, ValidationProblem, ProblemHttpResult>> AddUnsubscribe(
         UnsubscribeEntryRequest request, AppDb db, CancellationToken cancellationToken)

@@ -143,7 +143,17 @@ public static class UnsubscribePage
             TeamId = target.TeamId, SendId = target.SendId, MessageId = target.MessageId, Kind = EventKind.Unsubscribe, At = db.Now,
             Detail = all ? "all" : target.Category,
         });
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAcrossTeamsAsync(cancellationToken);
+        // Counted once per message, however often its link is used.
+        var first = await db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == target.MessageId && m.UnsubscribedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.UnsubscribedAt, db.Now), cancellationToken);
+        if (first > 0)
+        {
+            await Reporting.Stats.AddAsync(db, target.TeamId, target.SendId, new Reporting.StatsDelta { Unsubscribes = 1 }, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static IResult NotValid() =>

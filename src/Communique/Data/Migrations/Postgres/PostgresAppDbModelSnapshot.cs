@@ -437,6 +437,20 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Bounce")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("BounceDetail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("ClickedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ComplainedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -449,6 +463,9 @@ namespace Communique.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("Position")
@@ -477,6 +494,9 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("UnsubscribedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
@@ -1114,6 +1134,101 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("Projects");
                 });
 
+            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("SendId", "Hour");
+
+                    b.ToTable("SendHourlyStats");
+                });
+
+            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Desktop")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MachineOpens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Mobile")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OtherDevice")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RefusedHard")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedBlacklisted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedHardBounce")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedInvalid")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedUnsubscribed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tablet")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UniqueOpens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Unsubscribes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("SendId");
+
+                    b.ToTable("SendStats");
+                });
+
             modelBuilder.Entity("Communique.Senders.Sender", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1341,6 +1456,24 @@ namespace Communique.Data.Migrations.Postgres
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

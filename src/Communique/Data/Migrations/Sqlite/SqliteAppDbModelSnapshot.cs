@@ -432,6 +432,20 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Bounce")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BounceDetail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClickedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ComplainedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -444,6 +458,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Position")
@@ -471,6 +488,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UnsubscribedAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1109,6 +1129,101 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("Projects");
                 });
 
+            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SendId", "Hour");
+
+                    b.ToTable("SendHourlyStats");
+                });
+
+            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Desktop")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MachineOpens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Mobile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OtherDevice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefusedHard")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedBlacklisted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedHardBounce")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedInvalid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedUnsubscribed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tablet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UniqueOpens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Unsubscribes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SendId");
+
+                    b.ToTable("SendStats");
+                });
+
             modelBuilder.Entity("Communique.Senders.Sender", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1336,6 +1451,24 @@ namespace Communique.Data.Migrations.Sqlite
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
