@@ -49,6 +49,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Campaigns.OutboundMessage> OutboundMessages => Set<Campaigns.OutboundMessage>();
     public DbSet<Campaigns.IdempotentRequest> IdempotentRequests => Set<Campaigns.IdempotentRequest>();
     public DbSet<Deliverability.Unsubscribe> Unsubscribes => Set<Deliverability.Unsubscribe>();
+    public DbSet<Deliverability.UnsubscribeCategory> UnsubscribeCategories => Set<Deliverability.UnsubscribeCategory>();
     public DbSet<Deliverability.BlacklistedDomain> BlacklistedDomains => Set<Deliverability.BlacklistedDomain>();
     public DbSet<Deliverability.WhitelistedEmail> WhitelistedEmails => Set<Deliverability.WhitelistedEmail>();
     public DbSet<Deliverability.HardBounce> HardBounces => Set<Deliverability.HardBounce>();
@@ -241,6 +242,13 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(u => u.Category).HasMaxLength(200);
             e.Property(u => u.Reason).HasConversion<string>().HasMaxLength(16);
             e.HasOne<Team>().WithMany().HasForeignKey(u => u.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Deliverability.UnsubscribeCategory>(e =>
+        {
+            e.HasIndex(c => new { c.TeamId, c.Name }).IsUnique();
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Description).HasMaxLength(500);
+            e.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Deliverability.BlacklistedDomain>(e =>
         {

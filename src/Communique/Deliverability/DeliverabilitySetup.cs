@@ -17,6 +17,7 @@ public static class DeliverabilitySetup
         app.MapTracking();
         app.MapUnsubscribe();
         app.MapSuppression();
+        app.MapUnsubscribeCategories();
         app.MapWebhookSecret();
         app.MapProviderWebhook();
         app.MapSendingStatus();

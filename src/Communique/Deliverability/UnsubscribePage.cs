@@ -63,18 +63,28 @@ public static class UnsubscribePage
             return NotValid();
         }
 
-        var address = HtmlEncoder.Default.Encode(target.Address);
-        var category = HtmlEncoder.Default.Encode(target.Category);
+        var choices = await ChoicesAsync(db, target, cancellationToken);
+        var boxes = string.Concat(choices.Select((c, i) => $"""
+            <p><input type="checkbox" id="category-{i}" name="category" value="{HtmlEncoder.Default.Encode(c)}"{(c == target.Category ? " checked" : "")}> <label for="category-{i}">{HtmlEncoder.Default.Encode(c)} emails</label></p>
+            """));
         return PublicPages.Page(200, "Unsubscribe", $"""
-            <p>Stop emails to <b>{address}</b>:</p>
+            <p>Stop emails to <b>{HtmlEncoder.Default.Encode(target.Address)}</b>:</p>
             <form method="post">
             <fieldset><legend>Which emails?</legend>
-            <p><input type="radio" id="scope-category" name="scope" value="category" checked> <label for="scope-category">{category} emails</label></p>
-            <p><input type="radio" id="scope-all" name="scope" value="all"> <label for="scope-all">All emails from this sender</label></p>
+            {boxes}
+            <p><input type="checkbox" id="scope-all" name="scope" value="all"> <label for="scope-all">All emails from this sender</label></p>
             </fieldset>
             <button type="submit">Unsubscribe</button>
             </form>
             """);
+    }
+
+    // The email's own category first, then the team's other categories.
+    private static async Task<List<string>> ChoicesAsync(AppDb db, Target target, CancellationToken cancellationToken)
+    {
+        var names = await db.UnsubscribeCategories.IgnoreQueryFilters().AsNoTracking().Where(c => c.TeamId == target.TeamId)
+            .OrderBy(c => c.Name).Select(c => c.Name).ToListAsync(cancellationToken);
+        return [target.Category, .. names.Where(n => n != target.Category)];
     }
 
     private static async Task<IResult> Post(string token, HttpRequest request, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
@@ -89,13 +99,17 @@ public static class UnsubscribePage
 
         if (oneClick)
         {
-            await UnsubscribeAsync(db, target, all: false, cancellationToken);
+            await UnsubscribeAsync(db, target, [target.Category], cancellationToken);
             return Results.Ok();
         }
 
         var all = form is not null && form["scope"].ToString() == "all";
-        await UnsubscribeAsync(db, target, all, cancellationToken);
-        var what = all ? "any more emails from this sender" : $"any more {HtmlEncoder.Default.Encode(target.Category)} emails";
+        var offered = await ChoicesAsync(db, target, cancellationToken);
+        var chosen = form is null ? [] : form["category"].Where(c => c is not null && offered.Contains(c)).Select(c => c!).Distinct().ToList();
+        List<string?> categories = all ? [null] : chosen.Count > 0 ? [.. chosen] : [target.Category];
+        await UnsubscribeAsync(db, target, categories, cancellationToken);
+        var what = all ? "any more emails from this sender"
+            : $"any more {string.Join(", ", categories.Select(c => HtmlEncoder.Default.Encode(c!)))} emails";
         return PublicPages.Page(200, "You are unsubscribed", $"<p><b>{HtmlEncoder.Default.Encode(target.Address)}</b> will not receive {what}.</p>");
     }
 
@@ -113,35 +127,39 @@ public static class UnsubscribePage
         }
 
         var all = request.Scope == "all";
-        await UnsubscribeAsync(db, target, all, cancellationToken);
+        await UnsubscribeAsync(db, target, [all ? null : target.Category], cancellationToken);
         return TypedResults.Ok(new UnsubscribeResponse(target.Address, all ? null : target.Category, true));
     }
 
-    // Idempotent: unsubscribing twice leaves one row; an existing row keeps its reason.
-    private static async Task UnsubscribeAsync(AppDb db, Target target, bool all, CancellationToken cancellationToken)
+    // Idempotent: unsubscribing twice leaves one row per category; an existing row keeps its reason. A null category is
+    // every category.
+    private static async Task UnsubscribeAsync(AppDb db, Target target, IReadOnlyList<string?> categories, CancellationToken cancellationToken)
     {
-        var category = all ? null : target.Category;
-        var existing = await db.Unsubscribes.IgnoreQueryFilters()
-            .FirstOrDefaultAsync(u => u.TeamId == target.TeamId && u.Address == target.Address && u.Category == category, cancellationToken);
-        if (existing is null)
+        foreach (var category in categories)
         {
-            db.Unsubscribes.Add(new Unsubscribe
+            var existing = await db.Unsubscribes.IgnoreQueryFilters()
+                .FirstOrDefaultAsync(u => u.TeamId == target.TeamId && u.Address == target.Address && u.Category == category, cancellationToken);
+            if (existing is null)
             {
-                TeamId = target.TeamId, Address = target.Address, Category = category, Reason = UnsubscribeReason.Recipient,
-                LastCommunicationId = target.CommunicationId, MessageId = target.MessageId, CreatedAt = db.Now, UpdatedAt = db.Now,
-            });
-        }
-        else
-        {
-            existing.LastCommunicationId = target.CommunicationId;
-            existing.MessageId = target.MessageId;
-            existing.UpdatedAt = db.Now;
+                db.Unsubscribes.Add(new Unsubscribe
+                {
+                    TeamId = target.TeamId, Address = target.Address, Category = category, Reason = UnsubscribeReason.Recipient,
+                    LastCommunicationId = target.CommunicationId, MessageId = target.MessageId, CreatedAt = db.Now, UpdatedAt = db.Now,
+                });
+            }
+            else
+            {
+                existing.LastCommunicationId = target.CommunicationId;
+                existing.MessageId = target.MessageId;
+                existing.UpdatedAt = db.Now;
+            }
         }
 
+        var all = categories.Contains(null);
         db.MessageEvents.Add(new MessageEvent
         {
             TeamId = target.TeamId, SendId = target.SendId, MessageId = target.MessageId, Kind = EventKind.Unsubscribe, At = db.Now,
-            Detail = all ? "all" : target.Category,
+            Detail = all ? "all" : string.Join(", ", categories),
         });
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAcrossTeamsAsync(cancellationToken);

@@ -310,6 +310,38 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         Assert.Empty((await (await otherAdmin.GetAsync("/whitelisted-emails")).JsonAsync()).GetProperty("items").EnumerateArray());
         await (await otherAdmin.DeleteAsync($"/unsubscribes/{created.Str("id")}")).ProblemAsync(HttpStatusCode.NotFound);
     }
+    [Fact]
+    public async Task Categories_are_a_team_list_and_the_page_offers_them_to_choose_from()
+    {
+        var offers = await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Offers", description = "Deals" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Newsletter" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Offers" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "  " })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PutAsJsonAsync($"/unsubscribe-categories/{offers.Str("id")}", new { name = "Deals" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var edited = await (await _admin.PutAsJsonAsync($"/unsubscribe-categories/{offers.Str("id")}", new { name = "Offers", description = "Our deals" })).JsonAsync();
+        Assert.Equal("Our deals", edited.Str("description"));
+        Assert.Equal(2, (await (await _admin.GetAsync("/unsubscribe-categories")).JsonAsync()).GetProperty("items").GetArrayLength());
+
+        var (_, received) = await SendAsync(await SourceAsync("Ann", "ann@example.org"), 1);
+        var link = PathOf(Regex.Match(received.Single().HtmlBody!, "https://mail\\.acme\\.example/public/unsubscribe/[A-Za-z0-9_-]+").Value);
+        var html = await (await _public.GetAsync(link)).Content.ReadAsStringAsync();
+        Assert.Contains("value=\"Offers\" checked", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"Newsletter\">", html, StringComparison.Ordinal);
+
+        // Both categories chosen; a category the team does not have is ignored.
+        using var choice = new FormUrlEncodedContent([new("category", "Offers"), new("category", "Newsletter"), new("category", "Invented")]);
+        var done = await _public.PostAsync(link, choice);
+        Assert.Contains("Offers, Newsletter emails", await done.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray().Select(e => e.Str("category")).Order();
+        Assert.Equal(["Newsletter", "Offers"], entries);
+
+        await (await _admin.DeleteAsync($"/unsubscribe-categories/{offers.Str("id")}")).ProblemAsync(HttpStatusCode.Conflict);
+        var newsletter = (await (await _admin.GetAsync("/unsubscribe-categories")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .Single(c => c.Str("name") == "Newsletter");
+        var entry = (await (await _admin.GetAsync("/unsubscribes?category=Newsletter")).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribes/{entry.Str("id")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribe-categories/{newsletter.Str("id")}")).StatusCode);
+    }
 }
 
 public sealed class DeliverabilityOnSqlite() : DeliverabilityTests(Provider.Sqlite);

@@ -942,6 +942,35 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("Unsubscribes");
                 });
 
+            modelBuilder.Entity("Communique.Deliverability.UnsubscribeCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("UnsubscribeCategories");
+                });
+
             modelBuilder.Entity("Communique.Deliverability.WebhookSecret", b =>
                 {
                     b.Property<Guid>("TeamId")
@@ -1434,6 +1463,15 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.UnsubscribeCategory", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

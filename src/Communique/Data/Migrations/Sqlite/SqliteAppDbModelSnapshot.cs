@@ -937,6 +937,35 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("Unsubscribes");
                 });
 
+            modelBuilder.Entity("Communique.Deliverability.UnsubscribeCategory", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("UnsubscribeCategories");
+                });
+
             modelBuilder.Entity("Communique.Deliverability.WebhookSecret", b =>
                 {
                     b.Property<Guid>("TeamId")
@@ -1429,6 +1458,15 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Deliverability.UnsubscribeCategory", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
