@@ -12,12 +12,12 @@ using SmtpServer.Protocol;
 
 namespace Communique.Tests.Deliverability;
 
-// A whole round: a campaign, refusals at SMTP, DSN and ARF reports, opens and clicks through the tracking URLs found in
+// A whole round over 1,000 recipients: a campaign, refusals at SMTP, DSN and ARF reports, opens and clicks through the tracking URLs found in
 // the received MIME, a one-click unsubscribe — then the reports and the per-message CSV must say exactly that.
 public abstract partial class ReportingTests(Provider provider) : IAsyncLifetime
 {
     private const string Base = "https://mail.acme.example";
-    private const int People = 40;
+    private const int People = 1000;
 
     private SmtpSink _smtp = null!;
     private TestHost _host = null!;
