@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
-# As root on Debian it installs and starts PostgreSQL itself; otherwise point COMMUNIQUE_TEST_POSTGRES at a server
+# As root on Debian it installs and starts PostgreSQL itself (and installs chromium, for the browser test); otherwise
+# point COMMUNIQUE_TEST_POSTGRES at a server
 # (an Npgsql connection string for a role that may create databases), or the PostgreSQL tests are skipped.
 # The last line is always "tests: N passed, N failed, N skipped".
 set -uo pipefail
@@ -33,7 +34,17 @@ setup_postgres() {
     runuser -u postgres -- psql -qc "CREATE ROLE communique LOGIN SUPERUSER PASSWORD 'communique'" >/dev/null
 }
 
+# The unsubscribe page is tested in Debian's chromium, headless.
+setup_chromium() {
+  if [ "$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+  fi
+}
+
 setup_postgres
+setup_chromium
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
