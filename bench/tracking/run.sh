@@ -4,7 +4,8 @@
 # MESSAGES recipients (default 1,000) goes to an SMTP sink on loopback that keeps the messages, and the pixel and link
 # URLs are taken from what arrived. Each endpoint runs WARMUP seconds, then DURATION seconds measured with
 # `wrk -t THREADS -c CONNECTIONS --latency`; then the script waits for the recorder to store the events and counts
-# them in the database (SQLite): the requests answered must all be there.
+# them in the database (SQLite, or PostgreSQL with BENCH_POSTGRES=<Npgsql connection string>): the requests answered
+# must all be there.
 #
 #   bench/tracking/run.sh        (THREADS=2 CONNECTIONS=16 WARMUP=10 DURATION=20 MESSAGES=1000 PORT=5186 SINK_PORT=2529)
 #
@@ -35,6 +36,9 @@ sink=$!
 export Storage__DataDirectory="$work/data" Logging__LogLevel__Default=Warning Auth__TeamRequestsPerWindow=100000000
 export Communique__Role=Both Mail__PublicBaseUrl="http://127.0.0.1:$PORT"
 export Mail__Relays__0__Host=127.0.0.1 Mail__Relays__0__Port="$SINK_PORT" Mail__Relays__0__Security=None
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  export Database__Provider=Postgres Database__ConnectionString="$BENCH_POSTGRES"
+fi
 eval "$("$bin" admin create-account --name 'Bench Corp' --admin-email admin@bench.example --format env)"
 "$bin" --urls "http://127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 server=$!
@@ -68,11 +72,17 @@ grep -o "http://127.0.0.1:$PORT/public/t/c/[A-Za-z0-9_-]*" "$work/all.txt" | sor
 echo "messages received: $(ls "$work/sink" | grep -c eml); pixel URLs: $(wc -l < "$work/open.txt"); click URLs: $(wc -l < "$work/click.txt")"
 [ -s "$work/open.txt" ] && [ -s "$work/click.txt" ] || { echo "no tracking URLs found in the received messages" >&2; exit 1; }
 
-events() { sqlite3 "$work/data/communique.db" "select count(*) from MessageEvents where Kind = '$1'"; }
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  # psql takes a URI or key=value pairs: the Npgsql string's Host/Database/Username/Password, as key=value.
+  pg=$(echo "$BENCH_POSTGRES" | tr ';' '\n' | sed -e 's/^Host=/host=/I' -e 's/^Database=/dbname=/I' -e 's/^Username=/user=/I' -e 's/^Password=/password=/I' | paste -sd' ')
+  events() { psql "$pg" -tAc "select count(*) from \"MessageEvents\" where \"Kind\" = '$1'"; }
+else
+  events() { sqlite3 "$work/data/communique.db" "select count(*) from MessageEvents where Kind = '$1'"; }
+fi
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 ticks=$(getconf CLK_TCK)
 status=0
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s measured after ${WARMUP}s warm-up; SQLite"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s measured after ${WARMUP}s warm-up; ${Database__Provider:-Sqlite}"
 for kind in open click; do
   BENCH_PATHS="$work/$kind.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/tracking/tracking.lua "http://127.0.0.1:$PORT" >/dev/null
   sleep 2
