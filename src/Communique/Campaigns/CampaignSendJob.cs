@@ -215,16 +215,17 @@ public sealed class CampaignSendJob(
                     message, records.GetValueOrDefault(message.Position), new Envelope(from, new MailboxAddress("", message.Address), replyTo), making, token));
 
             // A permanent refusal is a hard bounce: the address joins the global list with the server's reply.
-            await Suppression.RecordHardBouncesAsync(
-                db, batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
-                    .Select(m => (m.Address, m.LastReply!)).ToList(), cancellationToken);
-            var bounced = batch.Count(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply));
+            var refused = batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
+                .Select(m => (m.Address, m.LastReply!)).ToList();
+            await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
+            var bounced = refused.Count;
+            var sent = batch.Count(m => m.State == MessageState.Sent);
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
                 await db.SaveChangesAsync(cancellationToken);
                 await Stats.AddAsync(db, send.TeamId, send.Id, new StatsDelta
                 {
-                    Sent = batch.Count(m => m.State == MessageState.Sent),
+                    Sent = sent,
                     Failed = batch.Count(m => m.State == MessageState.Failed),
                     RefusedHard = bounced,
                     SuppressedHardBounce = batch.Count(m => m.SuppressionReason == Suppression.HardBounced),
@@ -235,7 +236,7 @@ public sealed class CampaignSendJob(
             }
 
             db.ChangeTracker.Clear();
-            await BounceGuard.CountAsync(db, send.TeamId, batch.Count(m => m.State == MessageState.Sent), bounced, cancellationToken);
+            await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
             if (bounced > 0)
             {
                 await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);

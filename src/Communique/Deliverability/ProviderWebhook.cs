@@ -153,25 +153,8 @@ public static class ProviderWebhook
     private static async Task UnsubscribeAsync(
         AppDb db, Guid team, string address, UnsubscribeReason reason, Guid sendId, Guid messageId, CancellationToken cancellationToken)
     {
-        var key = Addresses.Normalize(address);
         var communication = await db.CampaignSends.IgnoreQueryFilters().Where(s => s.Id == sendId).Select(s => s.CommunicationId).FirstAsync(cancellationToken);
-        var existing = await db.Unsubscribes.IgnoreQueryFilters()
-            .FirstOrDefaultAsync(u => u.TeamId == team && u.Address == key && u.Category == null, cancellationToken);
-        if (existing is null)
-        {
-            db.Unsubscribes.Add(new Unsubscribe
-            {
-                TeamId = team, Address = key, Reason = reason, LastCommunicationId = communication, MessageId = messageId,
-                CreatedAt = db.Now, UpdatedAt = db.Now,
-            });
-            return;
-        }
-
-        // A complaint outranks what the row said before; it is the record that matters for the sender's reputation.
-        existing.Reason = reason == UnsubscribeReason.Complaint ? reason : existing.Reason;
-        existing.LastCommunicationId = communication;
-        existing.MessageId = messageId;
-        existing.UpdatedAt = db.Now;
+        await Suppression.UnsubscribeAsync(db, team, address, null, reason, communication, messageId, cancellationToken);
     }
 
     private static List<ProviderReport> FromJson(byte[] body)

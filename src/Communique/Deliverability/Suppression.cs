@@ -89,4 +89,30 @@ public static class Suppression
             }
         }
     }
+
+    // Unsubscribes an address from a category of the team (null: every category), keeping one entry per (team,
+    // address, category): an existing entry keeps its reason unless the new one is a complaint, which outranks
+    // whatever the entry said before. Saved with the caller's next SaveChanges.
+    public static async Task UnsubscribeAsync(
+        AppDb db, Guid team, string address, string? category, UnsubscribeReason reason, Guid communicationId, Guid messageId,
+        CancellationToken cancellationToken)
+    {
+        var key = Addresses.Normalize(address);
+        var existing = await db.Unsubscribes.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(u => u.TeamId == team && u.Address == key && u.Category == category, cancellationToken);
+        if (existing is null)
+        {
+            db.Unsubscribes.Add(new Unsubscribe
+            {
+                TeamId = team, Address = key, Category = category, Reason = reason, LastCommunicationId = communicationId, MessageId = messageId,
+                CreatedAt = db.Now, UpdatedAt = db.Now,
+            });
+            return;
+        }
+
+        existing.Reason = reason == UnsubscribeReason.Complaint ? reason : existing.Reason;
+        existing.LastCommunicationId = communicationId;
+        existing.MessageId = messageId;
+        existing.UpdatedAt = db.Now;
+    }
 }

@@ -131,28 +131,13 @@ public static class UnsubscribePage
         return TypedResults.Ok(new UnsubscribeResponse(target.Address, all ? null : target.Category, true));
     }
 
-    // Idempotent: unsubscribing twice leaves one row per category; an existing row keeps its reason. A null category is
-    // every category.
+    // Idempotent: unsubscribing twice leaves one entry per category. A null category is every category.
     private static async Task UnsubscribeAsync(AppDb db, Target target, IReadOnlyList<string?> categories, CancellationToken cancellationToken)
     {
         foreach (var category in categories)
         {
-            var existing = await db.Unsubscribes.IgnoreQueryFilters()
-                .FirstOrDefaultAsync(u => u.TeamId == target.TeamId && u.Address == target.Address && u.Category == category, cancellationToken);
-            if (existing is null)
-            {
-                db.Unsubscribes.Add(new Unsubscribe
-                {
-                    TeamId = target.TeamId, Address = target.Address, Category = category, Reason = UnsubscribeReason.Recipient,
-                    LastCommunicationId = target.CommunicationId, MessageId = target.MessageId, CreatedAt = db.Now, UpdatedAt = db.Now,
-                });
-            }
-            else
-            {
-                existing.LastCommunicationId = target.CommunicationId;
-                existing.MessageId = target.MessageId;
-                existing.UpdatedAt = db.Now;
-            }
+            await Suppression.UnsubscribeAsync(
+                db, target.TeamId, target.Address, category, UnsubscribeReason.Recipient, target.CommunicationId, target.MessageId, cancellationToken);
         }
 
         var all = categories.Contains(null);
