@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
-# As root on Debian it installs and starts PostgreSQL itself (and installs chromium, for the browser test); otherwise
+# As root on Debian it installs and starts PostgreSQL itself (and installs chromium for the browser test, Dovecot for
+# the bounce-mailbox test); otherwise
 # point COMMUNIQUE_TEST_POSTGRES at a server
 # (an Npgsql connection string for a role that may create databases), or the PostgreSQL tests are skipped.
 # The last line is always "tests: N passed, N failed, N skipped".
@@ -34,17 +35,19 @@ setup_postgres() {
     runuser -u postgres -- psql -qc "CREATE ROLE communique LOGIN SUPERUSER PASSWORD 'communique'" >/dev/null
 }
 
-# The unsubscribe page is tested in Debian's chromium, headless.
-setup_chromium() {
-  if [ "$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    log "installing chromium"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+# The unsubscribe page is tested in Debian's chromium, headless; the bounce mailbox is read from Dovecot's IMAP server.
+install_for_tests() {
+  local command=$1 package=$2
+  if [ "$(id -u)" = 0 ] && ! command -v "$command" >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    log "installing $package"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null; }
   fi
 }
 
 setup_postgres
-setup_chromium
+install_for_tests chromium chromium
+PATH="$PATH:/usr/sbin" install_for_tests dovecot dovecot-imapd
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

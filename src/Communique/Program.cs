@@ -36,7 +36,7 @@ builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddCampaigns(builder.Configuration);
-builder.Services.AddDeliverability();
+builder.Services.AddDeliverability(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {

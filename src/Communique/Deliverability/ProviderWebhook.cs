@@ -14,8 +14,6 @@ namespace Communique.Deliverability;
 
 public sealed record JsonReport(string? Type, string? MessageId, string? Recipient, string? Status, string? Detail);
 
-public sealed record ReportsApplied(int Applied, int Duplicates, int Ignored);
-
 // Where a team's mail provider posts bounces and complaints (Public API, signed instead of signed in):
 // POST /public/webhooks/{team}/reports with the report as it came — a DSN or ARF message (message/rfc822 or
 // multipart/report) — or JSON {type: bounce|soft-bounce|complaint, messageId, recipient, status, detail}.
@@ -72,89 +70,7 @@ public static class ProviderWebhook
             return Problems.Invalid("report", e.Message);
         }
 
-        var logger = loggers.CreateLogger(typeof(ProviderWebhook));
-        var (applied, duplicates, ignored) = (0, 0, 0);
-        foreach (var report in reports)
-        {
-            var key = report.MessageId.Trim().Trim('<', '>');
-            var recipient = report.Recipient is null ? null : Addresses.Normalize(report.Recipient);
-            var message = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking()
-                .Where(m => m.TeamId == team && m.MessageIdHeader == key)
-                .Select(m => new { m.Id, m.SendId, m.Address }).ToListAsync(cancellationToken);
-            var target = message.FirstOrDefault(m => recipient is null || Addresses.Normalize(m.Address) == recipient);
-            if (target is null)
-            {
-                logger.LogInformation("A {Kind} report for message {MessageId} ({Recipient}) matches nothing team {Team} sent; ignored",
-                    report.Kind, key, report.Recipient, team);
-                ignored++;
-                continue;
-            }
-
-            if (await db.MessageEvents.IgnoreQueryFilters().AnyAsync(e => e.MessageId == target.Id && e.Kind == report.Kind, cancellationToken))
-            {
-                duplicates++;
-                continue;
-            }
-
-            db.MessageEvents.Add(new MessageEvent
-            {
-                TeamId = team, SendId = target.SendId, MessageId = target.Id, Kind = report.Kind, At = db.Now,
-                Detail = report.Detail.Length > 1000 ? report.Detail[..1000] : report.Detail,
-            });
-            switch (report.Kind)
-            {
-                case EventKind.HardBounce:
-                    await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)], cancellationToken);
-                    await UnsubscribeAsync(db, team, target.Address, UnsubscribeReason.HardBounce, target.SendId, target.Id, cancellationToken);
-                    break;
-                case EventKind.Complaint:
-                    await UnsubscribeAsync(db, team, target.Address, UnsubscribeReason.Complaint, target.SendId, target.Id, cancellationToken);
-                    break;
-            }
-
-            var detail = report.Detail.Length > 1000 ? report.Detail[..1000] : report.Detail;
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                await db.SaveChangesAcrossTeamsAsync(cancellationToken);
-                var messages = db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == target.Id);
-                if (report.Kind == EventKind.Complaint)
-                {
-                    await messages.ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplainedAt, db.Now), cancellationToken);
-                }
-                else
-                {
-                    // A hard bounce outranks a soft one reported before it; a soft one never replaces a hard one.
-                    var bounce = report.Kind == EventKind.HardBounce ? "hard" : "soft";
-                    await messages.Where(m => m.Bounce == null || bounce == "hard").ExecuteUpdateAsync(u => u
-                        .SetProperty(m => m.Bounce, bounce).SetProperty(m => m.BounceDetail, detail), cancellationToken);
-                }
-
-                await Reporting.Stats.AddAsync(db, team, target.SendId, new Reporting.StatsDelta
-                {
-                    HardBounces = report.Kind == EventKind.HardBounce ? 1 : 0,
-                    SoftBounces = report.Kind == EventKind.SoftBounce ? 1 : 0,
-                    Complaints = report.Kind == EventKind.Complaint ? 1 : 0,
-                }, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            applied++;
-            if (report.Kind == EventKind.HardBounce)
-            {
-                await BounceGuard.CountAsync(db, team, 0, 1, cancellationToken);
-                await BounceGuard.JudgeAsync(db, team, cancellationToken);
-            }
-        }
-
-        return TypedResults.Ok(new ReportsApplied(applied, duplicates, ignored));
-    }
-
-    // From every category of the team: a complaint (or a dead mailbox) is about the sender, not one kind of email.
-    private static async Task UnsubscribeAsync(
-        AppDb db, Guid team, string address, UnsubscribeReason reason, Guid sendId, Guid messageId, CancellationToken cancellationToken)
-    {
-        var communication = await db.CampaignSends.IgnoreQueryFilters().Where(s => s.Id == sendId).Select(s => s.CommunicationId).FirstAsync(cancellationToken);
-        await Suppression.UnsubscribeAsync(db, team, address, null, reason, communication, messageId, cancellationToken);
+        return TypedResults.Ok(await ReportIntake.ApplyAsync(db, team, reports, loggers.CreateLogger(typeof(ProviderWebhook)), cancellationToken));
     }
 
     private static List<ProviderReport> FromJson(byte[] body)

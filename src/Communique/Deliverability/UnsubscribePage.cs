@@ -131,6 +131,19 @@ public static class UnsubscribePage
         return TypedResults.Ok(new UnsubscribeResponse(target.Address, all ? null : target.Category, true));
     }
 
+    // RFC 2369's mailto: a message to the List-Unsubscribe address with subject "unsubscribe <token>" (read from the
+    // bounce mailbox) unsubscribes the message's recipient from the email's category, like the one-click POST.
+    public static async Task<bool> ByMailAsync(string token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(token, tokens, db, cancellationToken) is not { } target)
+        {
+            return false;
+        }
+
+        await UnsubscribeAsync(db, target, [target.Category], cancellationToken);
+        return true;
+    }
+
     // Idempotent: unsubscribing twice leaves one entry per category. A null category is every category.
     private static async Task UnsubscribeAsync(AppDb db, Target target, IReadOnlyList<string?> categories, CancellationToken cancellationToken)
     {

@@ -19,6 +19,14 @@ public sealed class MailOptions
     [Required]
     public string SystemFrom { get; set; } = "Communique <no-reply@localhost>";
 
+    // The envelope sender (SMTP MAIL FROM, where mailbox providers send bounces) of every message handed to a relay;
+    // by default each message's From. Point it at the bounce mailbox (Mail:BounceMailbox) to have bounces read.
+    public string? ReturnPath { get; set; }
+
+    // The List-Unsubscribe mailto: address; by default SystemFrom's. Messages to it with the subject
+    // "unsubscribe <token>" unsubscribe when it is delivered into the bounce mailbox.
+    public string? UnsubscribeAddress { get; set; }
+
     // Messages of one send rendered, signed and handed over at the same time (each on its own relay connection).
     [Range(1, 256)]
     public int SendParallelism { get; set; } = 8;

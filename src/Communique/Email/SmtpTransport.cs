@@ -12,9 +12,11 @@ namespace Communique.Email;
 // message at a time each and kept for the next; relays are tried in order, the next one only when a relay cannot be
 // reached at all. Sockets are opened by us so that Nagle's algorithm can be turned off: with it, each small SMTP
 // command waits for the previous segment's acknowledgement and a connection manages about ten messages a second.
-public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogger<SmtpTransport> logger) : IMailTransport, IAsyncDisposable
+// With a return path, that is the envelope sender of every message (instead of its From), so bounces reach it.
+public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogger<SmtpTransport> logger, MailboxAddress? returnPath = null)
+    : IMailTransport, IAsyncDisposable
 {
-    private readonly Relay[] _relays = [.. relays.Select(r => new Relay(r, logger))];
+    private readonly Relay[] _relays = [.. relays.Select(r => new Relay(r, logger, returnPath))];
 
     public async Task<DeliveryResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
@@ -40,7 +42,7 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
         }
     }
 
-    private sealed class Relay(SmtpRelayOptions options, ILogger logger) : IAsyncDisposable
+    private sealed class Relay(SmtpRelayOptions options, ILogger logger, MailboxAddress? returnPath) : IAsyncDisposable
     {
         private readonly SemaphoreSlim _connections = new(options.MaxConnections, options.MaxConnections);
         // Kept connections, with when each was last used. Servers close idle connections (the SmtpServer library after
@@ -110,7 +112,9 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                     }
                 }
 
-                var reply = await client.SendAsync(message, cancellationToken);
+                var reply = returnPath is null
+                    ? await client.SendAsync(message, cancellationToken)
+                    : await client.SendAsync(message, returnPath, message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes), cancellationToken);
                 _idle.Add((client, Stopwatch.GetTimestamp()));
                 client = null;
                 return (DeliveryResult.Accepted(reply), false, false);

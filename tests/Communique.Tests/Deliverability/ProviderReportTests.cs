@@ -18,10 +18,8 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
     private TestHost _host = null!;
     private TestAccount _acme = null!;
     private HttpClient _admin = null!;
+    private ShopCampaign _shop = null!;
     private HttpClient _public = null!;
-    private string _campaign = null!;
-    private string _communication = null!;
-    private string _source = null!;
     private string _secret = null!;
     private string _url = null!;
 
@@ -32,18 +30,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
         _public = _host.CreateClient();
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        _communication = (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
-        {
-            name = "Offer", channel = "email", content = new { subject = "Hello {{ first_name }}", html = "<p>Hi {{ first_name }}</p>" },
-        })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("email,first_name\nann@example.org,Ann\nbob@example.org,Bob\ncy@example.org,Cy\n"));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "people.csv");
-        _source = (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
-        await TestSenders.VerifyAsync(_host, _admin, _smtp, "news@acme.example");
+        _shop = await ShopCampaign.CreateAsync(_host, _admin, _smtp, "ann@example.org", "bob@example.org", "cy@example.org");
 
         var secret = await (await _admin.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created);
         _secret = secret.Str("secret");
@@ -58,75 +45,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
-    private async Task<(string Send, Dictionary<string, MimeMessage> ByRecipient)> SendAsync(int expected)
-    {
-        var before = _smtp.Received.Count;
-        var send = (await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
-        {
-            communicationId = _communication, dataSourceId = _source, addressField = "email", sender = "news@acme.example",
-        })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
-        for (var i = 0; i < 20 && await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
-        {
-        }
-
-        await _smtp.WaitForAsync(before + expected);
-        return (send, _smtp.Received.Skip(before).ToDictionary(m => m.To.Mailboxes.Single().Address));
-    }
-
-    private static MimeMessage Dsn(MimeMessage original, bool headersOnly, params (string Recipient, string Action, string Status)[] recipients)
-    {
-        var report = new MultipartReport("delivery-status") { new TextPart("plain") { Text = "This is the mail system at mx.provider.example." } };
-        var status = new MessageDeliveryStatus();
-        status.StatusGroups.Add(new HeaderList { { "Reporting-MTA", "dns; mx.provider.example" }, { "Arrival-Date", "Fri, 27 Nov 2026 09:00:00 +0000" } });
-        foreach (var (recipient, action, code) in recipients)
-        {
-            status.StatusGroups.Add(new HeaderList
-            {
-                { "Final-Recipient", $"rfc822; {recipient}" }, { "Action", action }, { "Status", code },
-                { "Diagnostic-Code", code.StartsWith('5') ? "smtp; 550 5.1.1 user unknown" : "smtp; 451 4.4.7 try later" },
-            });
-        }
-
-        report.Add(status);
-        if (headersOnly)
-        {
-            var headers = new MimeMessage(original.Headers.Where(h => h.Id != HeaderId.DkimSignature));
-            report.Add(new TextRfc822Headers { Message = headers });
-        }
-        else
-        {
-            report.Add(new MessagePart { Message = original });
-        }
-
-        var dsn = new MimeMessage { Subject = "Undelivered Mail Returned to Sender", Body = report };
-        dsn.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@mx.provider.example"));
-        dsn.To.Add(new MailboxAddress("", "bounces@acme.example"));
-        return dsn;
-    }
-
-    private static MimeMessage Arf(MimeMessage original, string recipient)
-    {
-        var feedback = new MessageFeedbackReport();
-        feedback.Fields.Add("Feedback-Type", "abuse");
-        feedback.Fields.Add("User-Agent", "ProviderFBL/1.0");
-        feedback.Fields.Add("Version", "1");
-        feedback.Fields.Add("Original-Rcpt-To", recipient);
-        var report = new MultipartReport("feedback-report")
-        {
-            new TextPart("plain") { Text = "This is an email abuse report." }, feedback, new MessagePart { Message = original },
-        };
-        var arf = new MimeMessage { Subject = "FW: complaint", Body = report };
-        arf.From.Add(new MailboxAddress("", "fbl@provider.example"));
-        arf.To.Add(new MailboxAddress("", "abuse@acme.example"));
-        return arf;
-    }
-
-    private static byte[] Bytes(MimeMessage message)
-    {
-        using var stream = new MemoryStream();
-        message.WriteTo(FormatOptions.Default, stream);
-        return stream.ToArray();
-    }
+    private Task<(string Send, Dictionary<string, MimeMessage> ByRecipient)> SendAsync(int expected) => _shop.SendAsync(expected);
 
     private Task<HttpResponseMessage> PostAsync(byte[] body, string contentType, string? secret = null, long? timestamp = null, bool sign = true)
     {
@@ -144,7 +63,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         return _public.SendAsync(request);
     }
 
-    private Task<HttpResponseMessage> PostAsync(MimeMessage report) => PostAsync(Bytes(report), "message/rfc822");
+    private Task<HttpResponseMessage> PostAsync(MimeMessage report) => PostAsync(ReportMessages.Bytes(report), "message/rfc822");
 
     [Fact]
     public async Task Bounces_and_complaints_from_reports_change_the_lists_once_and_the_next_send_honours_them()
@@ -155,7 +74,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var (send, received) = await SendAsync(3);
 
         // A DSN for two recipients of ann's message: hers failed for good; the other address is not one we sent to.
-        var dsn = Dsn(received["ann@example.org"], headersOnly: true, ("ann@example.org", "failed", "5.1.1"), ("someone@else.example", "failed", "5.1.1"));
+        var dsn = ReportMessages.Dsn(received["ann@example.org"], headersOnly: true, ("ann@example.org", "failed", "5.1.1"), ("someone@else.example", "failed", "5.1.1"));
         var first = await (await PostAsync(dsn)).JsonAsync();
         Assert.Equal((1, 0, 1), (first.GetProperty("applied").GetInt32(), first.GetProperty("duplicates").GetInt32(), first.GetProperty("ignored").GetInt32()));
         var again = await (await PostAsync(dsn)).JsonAsync();
@@ -165,11 +84,11 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         Assert.Contains("5.1.1", bounce.Str("detail"), StringComparison.Ordinal);
 
         // Delayed (4.x.x): a soft bounce, counted, not suppressed.
-        var soft = await (await PostAsync(Dsn(received["bob@example.org"], headersOnly: false, ("bob@example.org", "delayed", "4.4.7")))).JsonAsync();
+        var soft = await (await PostAsync(ReportMessages.Dsn(received["bob@example.org"], headersOnly: false, ("bob@example.org", "delayed", "4.4.7")))).JsonAsync();
         Assert.Equal(1, soft.GetProperty("applied").GetInt32());
 
         // An abuse report: cy is unsubscribed from the team with reason complaint.
-        var complaint = await (await PostAsync(Arf(received["cy@example.org"], "cy@example.org"))).JsonAsync();
+        var complaint = await (await PostAsync(ReportMessages.Arf(received["cy@example.org"], "cy@example.org"))).JsonAsync();
         Assert.Equal(1, complaint.GetProperty("applied").GetInt32());
 
         var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray()
@@ -190,7 +109,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
     public async Task Unsigned_forged_stale_or_unreadable_reports_change_nothing()
     {
         var (_, received) = await SendAsync(3);
-        var dsn = Bytes(Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "5.1.1")));
+        var dsn = ReportMessages.Bytes(ReportMessages.Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "5.1.1")));
 
         await (await PostAsync(dsn, "message/rfc822", sign: false)).ProblemAsync(HttpStatusCode.Unauthorized);
         await (await PostAsync(dsn, "message/rfc822", secret: "not-the-secret")).ProblemAsync(HttpStatusCode.Unauthorized);
@@ -209,7 +128,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         // Malformed: not a report; a report with a bad status code; JSON of an unknown type.
         var plain = new MimeMessage { Subject = "hello", Body = new TextPart("plain") { Text = "not a report" } };
         await (await PostAsync(plain)).ProblemAsync(HttpStatusCode.BadRequest);
-        var broken = Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "five"));
+        var broken = ReportMessages.Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "five"));
         var problem = await (await PostAsync(broken)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("'five' is not a status code", problem.Str("detail"), StringComparison.Ordinal);
         await (await PostAsync(Encoding.UTF8.GetBytes("""{"type":"vanished","messageId":"x@y"}"""), "application/json")).ProblemAsync(HttpStatusCode.BadRequest);
@@ -262,7 +181,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         // A DSN hard bounce later pushes the rate past 4 %: suspended.
         await SeedAsync(45);
         var bob = received.Values.First();
-        var dsn = Dsn(bob, headersOnly: false, (bob.To.Mailboxes.Single().Address, "failed", "5.1.1"));
+        var dsn = ReportMessages.Dsn(bob, headersOnly: false, (bob.To.Mailboxes.Single().Address, "failed", "5.1.1"));
         Assert.Equal(1, (await (await PostAsync(dsn)).JsonAsync()).GetProperty("applied").GetInt32());
         Assert.Equal("suspended", (await (await _admin.GetAsync("/sending-status")).JsonAsync()).Str("state"));
         for (var i = 0; i < 5 && await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
@@ -271,10 +190,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
 
         Assert.Contains(_smtp.Received, m => m.Subject!.StartsWith("Sending suspended for", StringComparison.Ordinal));
 
-        var refused = await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
-        {
-            communicationId = _communication, dataSourceId = _source, addressField = "email", sender = "news@acme.example",
-        })).ProblemAsync(HttpStatusCode.Forbidden);
+        var refused = await (await _admin.PostJsonAsync($"/campaigns/{_shop.Campaign}/sends", _shop.SendRequest)).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("urn:communique:problem:sending-suspended", refused.Str("type"));
         var transactional = await (await _admin.PostJsonAsync("/campaigns/v2/Receipts/transactional", new Dictionary<string, object?>
         {
@@ -286,10 +202,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         // The operator lifts it; the window starts afresh and the team sends again.
         Assert.True(await _host.WithDbAsync(db => BounceGuard.LiftAsync(db, _acme.TeamId, CancellationToken.None)));
         Assert.Equal("ok", (await (await _admin.GetAsync("/sending-status")).JsonAsync()).Str("state"));
-        await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
-        {
-            communicationId = _communication, dataSourceId = _source, addressField = "email", sender = "news@acme.example",
-        })).JsonAsync(HttpStatusCode.Accepted);
+        await (await _admin.PostJsonAsync($"/campaigns/{_shop.Campaign}/sends", _shop.SendRequest)).JsonAsync(HttpStatusCode.Accepted);
     }
 }
 

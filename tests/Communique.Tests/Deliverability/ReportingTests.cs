@@ -71,36 +71,6 @@ public abstract partial class ReportingTests(Provider provider) : IAsyncLifetime
         return await (await _public.SendAsync(request)).JsonAsync();
     }
 
-    private static MimeMessage Report(string type, MimeEntity details, MimeMessage original)
-    {
-        var message = new MimeMessage
-        {
-            Subject = type, Body = new MultipartReport(type) { new TextPart("plain") { Text = type }, details, new MessagePart { Message = original } },
-        };
-        message.From.Add(new MailboxAddress("", "reports@provider.example"));
-        message.To.Add(new MailboxAddress("", "bounces@acme.example"));
-        return message;
-    }
-
-    private static MimeMessage Dsn(MimeMessage original, string action, string status)
-    {
-        var details = new MessageDeliveryStatus();
-        details.StatusGroups.Add(new HeaderList { { "Reporting-MTA", "dns; mx.provider.example" } });
-        details.StatusGroups.Add(new HeaderList
-        {
-            { "Final-Recipient", "rfc822; " + original.To.Mailboxes.Single().Address }, { "Action", action }, { "Status", status },
-        });
-        return Report("delivery-status", details, original);
-    }
-
-    private static MimeMessage Arf(MimeMessage original)
-    {
-        var details = new MessageFeedbackReport();
-        details.Fields.Add("Feedback-Type", "abuse");
-        details.Fields.Add("Version", "1");
-        return Report("feedback-report", details, original);
-    }
-
     [Fact]
     public async Task Reports_and_the_csv_export_match_what_happened_to_every_message()
     {
@@ -138,9 +108,9 @@ public abstract partial class ReportingTests(Provider provider) : IAsyncLifetime
 
         // Provider reports: a hard bounce, a soft bounce and a complaint.
         var url = new Uri(secret.Str("url")).AbsolutePath;
-        Assert.Equal(1, (await ReportAsync(secret.Str("secret"), url, Dsn(received[0], "failed", "5.1.1"))).GetProperty("applied").GetInt32());
-        Assert.Equal(1, (await ReportAsync(secret.Str("secret"), url, Dsn(received[1], "delayed", "4.4.7"))).GetProperty("applied").GetInt32());
-        Assert.Equal(1, (await ReportAsync(secret.Str("secret"), url, Arf(received[2]))).GetProperty("applied").GetInt32());
+        Assert.Equal(1, (await ReportAsync(secret.Str("secret"), url, ReportMessages.Dsn(received[0], headersOnly: false, (received[0].To.Mailboxes.Single().Address, "failed", "5.1.1")))).GetProperty("applied").GetInt32());
+        Assert.Equal(1, (await ReportAsync(secret.Str("secret"), url, ReportMessages.Dsn(received[1], headersOnly: false, (received[1].To.Mailboxes.Single().Address, "delayed", "4.4.7")))).GetProperty("applied").GetInt32());
+        Assert.Equal(1, (await ReportAsync(secret.Str("secret"), url, ReportMessages.Arf(received[2], received[2].To.Mailboxes.Single().Address))).GetProperty("applied").GetInt32());
 
         // Opens: five people on phones (one opens twice), one privacy proxy; clicks: three people on desktops (one twice).
         const string Phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148";

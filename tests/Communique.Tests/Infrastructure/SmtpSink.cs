@@ -37,6 +37,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public IReadOnlyCollection<MimeMessage> Received => _store.Received;
 
+    // The envelope sender (MAIL FROM) of every message accepted, in order.
+    public IReadOnlyCollection<string> EnvelopeSenders => _store.Senders;
+
     // Every message accepted, counted by envelope recipient (kept or not).
     public IReadOnlyDictionary<string, int> ArrivalsByRecipient => _store.Arrivals;
 
@@ -122,6 +125,8 @@ public sealed class SmtpSink : IAsyncDisposable
 
         public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
+        public ConcurrentQueue<string> Senders { get; } = new();
+
         public ConcurrentQueue<SmtpResponse> Scripted { get; } = new();
 
         public ConcurrentDictionary<ISessionContext, bool> Sessions { get; } = new(ReferenceEqualityComparer.Instance);
@@ -135,6 +140,7 @@ public sealed class SmtpSink : IAsyncDisposable
             }
 
             Sessions.TryAdd(context, true);
+            Senders.Enqueue($"{transaction.From.User}@{transaction.From.Host}");
             foreach (var to in transaction.To)
             {
                 Arrivals.AddOrUpdate($"{to.User}@{to.Host}", 1, (_, n) => n + 1);

@@ -33,7 +33,7 @@ public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool Ti
 public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock)
 {
     // Where the mailto: unsubscribe goes; parsed once, not per message.
-    private readonly string _unsubscribeMailbox = MailboxAddress.Parse(mail.Value.SystemFrom).Address;
+    private readonly string _unsubscribeMailbox = MailboxAddress.Parse(mail.Value.UnsubscribeAddress ?? mail.Value.SystemFrom).Address;
 
     public MessageLinks LinksFor(Guid messageId)
     {
