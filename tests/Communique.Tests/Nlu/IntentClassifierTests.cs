@@ -235,7 +235,8 @@ public sealed class IntentClassifierTests
         Assert.Throws<ArgumentException>(() => Train(one, []));
         Assert.Throws<ArgumentException>(() => IntentClassifier.Train(["a", "b"], ["x", "y"], [vectors[0]], [], []));
         Assert.Throws<ArgumentException>(() => IntentClassifier.Train(["a", "b"], ["x", "y"], [vectors[0], new float[3]], [], []));
-        Assert.Throws<ArgumentException>(() => IntentClassifier.Train(["a", "b"], ["x", "y"], vectors, [], [], new IntentClassifierOptions { Folds = 1 }));
+        Assert.Throws<ArgumentException>(() =>
+            IntentClassifier.Train(["a", "b"], ["x", "y"], vectors, [], [], new IntentClassifierOptions { Folds = 1 }));
         Assert.Throws<ArgumentException>(() => Model.Value.Parse("hello", new float[3]));
     }
 

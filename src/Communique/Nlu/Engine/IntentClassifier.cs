@@ -206,7 +206,8 @@ public sealed class IntentClassifier
         }
 
         var evaluation = Evaluate(names, heldRows.Select(i => y[i]).ToArray(), bestIn, scoresIn, bestOos, scoresOos, threshold);
-        Log(Invariant($"w={mixingWeight:F2} threshold={threshold:F3} held-out: in-scope acc {100 * evaluation.InScopeAccuracy:F2}% (no rejection {100 * evaluation.Accuracy:F2}%), OOS recall {100 * evaluation.OutOfScopeRecall:F0}%"));
+        Log(Invariant($"w={mixingWeight:F2} threshold={threshold:F3} held-out: in-scope acc {100 * evaluation.InScopeAccuracy:F2}% ")
+            + Invariant($"(no rejection {100 * evaluation.Accuracy:F2}%), OOS recall {100 * evaluation.OutOfScopeRecall:F0}%"));
 
         // 3. Final models on all data, warm-started.
         var tfidf = TfIdf.Fit(texts);
@@ -671,7 +672,8 @@ public sealed class IntentClassifier
             throw new InvalidDataException("The intent model has trailing data.");
         }
 
-        var evaluation = new HeldOutEvaluation(inScopeExamples, outOfScopeExamples, accuracy, inScopeAccuracy, outOfScopeRecall, perIntent, confusions);
+        var evaluation = new HeldOutEvaluation(inScopeExamples, outOfScopeExamples, accuracy, inScopeAccuracy, outOfScopeRecall, perIntent,
+            confusions);
         return new IntentClassifier(intents, views, tfidf, dense, lexical, examples, mixingWeight, calibrator, threshold, evaluation,
             HeaderSize + payload.LongLength);
     }
