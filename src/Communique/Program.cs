@@ -13,6 +13,7 @@ using Communique.Data;
 using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
+using Communique.Nlu;
 using Communique.Projects;
 using Communique.Senders;
 using Communique.Templates;
@@ -37,6 +38,7 @@ builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddCampaigns(builder.Configuration);
 builder.Services.AddDeliverability(builder.Configuration);
+builder.Services.AddNlu(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -86,6 +88,7 @@ if (app.ServesApi())
     app.MapCampaigns();
     app.MapTransactional();
     app.MapDeliverability();
+    app.MapNlu();
 }
 
 await app.RunAsync();

@@ -58,6 +58,10 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Deliverability.TeamDailyStats> TeamDailyStats => Set<Deliverability.TeamDailyStats>();
     public DbSet<Deliverability.TeamSending> TeamSendings => Set<Deliverability.TeamSending>();
     public DbSet<Reporting.SendStats> SendStats => Set<Reporting.SendStats>();
+    public DbSet<Nlu.NluModel> NluModels => Set<Nlu.NluModel>();
+    public DbSet<Nlu.NluIntent> NluIntents => Set<Nlu.NluIntent>();
+    public DbSet<Nlu.NluEntity> NluEntities => Set<Nlu.NluEntity>();
+    public DbSet<Nlu.NluModelVersion> NluModelVersions => Set<Nlu.NluModelVersion>();
     public DbSet<Reporting.SendHourlyStats> SendHourlyStats => Set<Reporting.SendHourlyStats>();
 
     private bool _crossingTeams;
@@ -287,6 +291,37 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             e.HasKey(x => new { x.SendId, x.Hour });
             e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(x => x.SendId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Nlu.NluModel>(e =>
+        {
+            e.HasIndex(m => new { m.TeamId, m.Name }).IsUnique();
+            e.Property(m => m.Name).HasMaxLength(200);
+            e.Property(m => m.Language).HasMaxLength(35);
+            e.Property(m => m.BuiltIns).HasMaxLength(200);
+            e.HasOne<Team>().WithMany().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Nlu.NluIntent>(e =>
+        {
+            e.HasIndex(i => new { i.ModelId, i.Name }).IsUnique();
+            e.Property(i => i.Name).HasMaxLength(200);
+            e.HasOne<Nlu.NluModel>().WithMany().HasForeignKey(i => i.ModelId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Nlu.NluEntity>(e =>
+        {
+            e.HasIndex(i => new { i.ModelId, i.Name }).IsUnique();
+            e.Property(i => i.Name).HasMaxLength(100);
+            e.Property(i => i.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.Pattern).HasMaxLength(1000);
+            e.HasOne<Nlu.NluModel>().WithMany().HasForeignKey(i => i.ModelId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Nlu.NluModelVersion>(e =>
+        {
+            e.HasIndex(v => new { v.ModelId, v.Number }).IsUnique();
+            e.Property(v => v.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(v => v.DataHash).HasMaxLength(64);
+            e.Property(v => v.ArtifactHash).HasMaxLength(64);
+            e.Property(v => v.Error).HasMaxLength(2000);
+            e.HasOne<Nlu.NluModel>().WithMany().HasForeignKey(v => v.ModelId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Deliverability.HardBounce>(e =>
         {

@@ -1,0 +1,22 @@
+using Communique.Jobs;
+
+namespace Communique.Nlu;
+
+public static class NluSetup
+{
+    public static IServiceCollection AddNlu(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NluOptions>().Bind(configuration.GetSection(NluOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NluEngine>();
+        services.AddSingleton<NluModelCache>();
+        services.AddJobHandler<NluTrainingJob>(NluTrainingJob.Kind);
+        return services;
+    }
+
+    public static void MapNlu(this IEndpointRouteBuilder app)
+    {
+        app.MapNluModels();
+        app.MapNluVersions();
+        app.MapNluParse();
+    }
+}

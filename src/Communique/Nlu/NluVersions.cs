@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Communique.Assets.Storage;
+using Communique.Auth;
+using Communique.Data;
+using Communique.Http;
+using Communique.Jobs;
+using Communique.Nlu.Engine;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Nlu;
+
+public sealed record VersionResponse(
+    Guid Id, int Number, string State, bool Active, Guid JobId, double? Threshold, long ArtifactBytes, JsonElement? Metrics, string? Error,
+    DateTime CreatedAt, DateTime? CompletedAt)
+{
+    public static VersionResponse From(NluModelVersion v, Guid? active) => new(
+        v.Id, v.Number, WireNames.Of(v.State), v.Id == active, v.JobId, v.Threshold, v.ArtifactBytes,
+        v.Metrics is null ? null : JsonSerializer.Deserialize<JsonElement>(v.Metrics), v.Error, v.CreatedAt, v.CompletedAt);
+}
+
+// Training and versions: POST /versions snapshots the training data (so later edits never reach this version) and
+// queues a training job; the version goes training → ready | failed; activating a ready version makes parse use it,
+// activating an older one is a rollback.
+public static class NluVersions
+{
+    // Utterances of an intent with this name are examples of what the model should reject, not an intent.
+    public const string OutOfScopeIntent = "out_of_scope";
+
+    public static void MapNluVersions(this IEndpointRouteBuilder app)
+    {
+        var versions = app.MapGroup("/nlu/models/{id:guid}/versions").WithTags("NLU training").WithGroupName("nlu").RequireTeamCaller();
+        versions.MapPost("", Train).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Train a new version from the model's training data as it is now (a job); 202 with the version.");
+        versions.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The model's versions, newest first.");
+        versions.MapGet("/{number:int}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One version with its evaluation metrics.");
+        versions.MapPost("/{number:int}/activate", Activate).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Make a ready version the one parse uses (an older one: a rollback).");
+    }
+
+    private static async Task<Results<Accepted<VersionResponse>, ValidationProblem, ProblemHttpResult>> Train(
+        Guid id, AppDb db, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        var model = await db.NluModels.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var data = model is null ? null : await NluTrainingData.LoadAsync(db, id, cancellationToken);
+        if (model is null || data is null)
+        {
+            return Problems.NotFound("NLU model");
+        }
+
+        var intents = data.Intents.Where(i => i.Name != OutOfScopeIntent).ToList();
+        var empty = intents.Where(i => i.Utterances.Count == 0).Select(i => i.Name).ToList();
+        if (empty.Count > 0)
+        {
+            return Problems.Invalid("intents", $"These intents have no utterances: {string.Join(", ", empty)}.");
+        }
+
+        if (intents.Count < 2)
+        {
+            return Problems.Invalid("intents", intents.Count == 0
+                ? "The model has no intents: add at least two, each with example utterances."
+                : $"The model has one intent ('{intents[0].Name}'): a classifier needs at least two.");
+        }
+
+        using var snapshot = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(data, NluRules.Json));
+        if (await blobs.PutAsync(snapshot, long.MaxValue, cancellationToken) is not BlobPutResult.Stored stored)
+        {
+            throw new InvalidOperationException("The training data could not be stored.");
+        }
+
+        model.Versions++;
+        var version = new NluModelVersion
+        {
+            ModelId = id, Number = model.Versions, State = NluVersionState.Training, DataHash = stored.Hash, CreatedAt = db.Now,
+        };
+        var job = db.EnqueueJob(NluTrainingJob.Kind, new NluTrainingJob.Payload(version.Id), maxAttempts: 3);
+        version.JobId = job.Id;
+        db.NluModelVersions.Add(version);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/nlu/models/{id}/versions/{version.Number}", VersionResponse.From(version, model.ActiveVersionId));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<VersionResponse>>, ProblemHttpResult>> List(Guid id, AppDb db, CancellationToken cancellationToken)
+    {
+        var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (model is null)
+        {
+            return Problems.NotFound("NLU model");
+        }
+
+        var rows = await db.NluModelVersions.AsNoTracking().Where(v => v.ModelId == id).OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<VersionResponse>>([.. rows.Select(v => VersionResponse.From(v, model.ActiveVersionId))]);
+    }
+
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Get(Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    {
+        var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var version = model is null ? null
+            : await db.NluModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+        return version is null ? Problems.NotFound("model version") : TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
+    }
+
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Activate(Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    {
+        var model = await db.NluModels.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var version = model is null ? null
+            : await db.NluModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+        if (version is null)
+        {
+            return Problems.NotFound("model version");
+        }
+
+        if (version.State != NluVersionState.Ready)
+        {
+            return Problems.Conflict($"Version {number} is {WireNames.Of(version.State)}; only a ready version can be activated.");
+        }
+
+        model!.ActiveVersionId = version.Id;
+        model.UpdatedAt = db.Now;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(VersionResponse.From(version, model.ActiveVersionId));
+    }
+}
+
+public sealed record NluMetrics(
+    int Intents, int Utterances, int OutOfScopeExamples, double TrainingSeconds, double EmbeddingSeconds, HeldOutEvaluation HeldOut);
+
+// Trains one version: embeds the snapshot's utterances with the shared encoder, fits the classifier, stores it as a
+// blob. Training is deterministic, so a failure (other than the process dying) is final: the version is failed with
+// the reason, and the job succeeds in recording that.
+public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine, ILogger<NluTrainingJob> logger) : IJobHandler
+{
+    public const string Kind = "nlu-train";
+
+    public sealed record Payload(Guid VersionId);
+
+    public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var version = await db.NluModelVersions.FirstOrDefaultAsync(v => v.Id == payload.VersionId, cancellationToken);
+        if (version is null || version.State != NluVersionState.Training)
+        {
+            job.Result = "nothing to train";
+            return;
+        }
+
+        TrainingData data;
+        await using (var snapshot = await blobs.OpenReadAsync(version.DataHash, cancellationToken)
+                                    ?? throw new JobFailedException("The version's training data is missing from the blob store."))
+        {
+            data = (await JsonSerializer.DeserializeAsync<TrainingData>(snapshot, NluRules.Json, cancellationToken))!;
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var trained = await Task.Run(() => engine.Train(data, cancellationToken), cancellationToken);
+            using var artifact = new MemoryStream();
+            trained.Classifier.Save(artifact);
+            artifact.Position = 0;
+            var stored = (BlobPutResult.Stored)await blobs.PutAsync(artifact, long.MaxValue, cancellationToken);
+            version.ArtifactHash = stored.Hash;
+            version.ArtifactBytes = stored.Length;
+            version.Threshold = IntentClassifier.Confidence(trained.Classifier.Threshold);
+            version.Metrics = JsonSerializer.Serialize(trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) }, NluRules.Json);
+            version.State = NluVersionState.Ready;
+            job.Result = $"version {version.Number} ready";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Training version {Version} of NLU model {Model} failed", version.Number, version.ModelId);
+            version.State = NluVersionState.Failed;
+            version.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
+            job.Result = $"version {version.Number} failed";
+        }
+
+        version.CompletedAt = db.Now;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
