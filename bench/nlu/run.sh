@@ -6,6 +6,10 @@
 # FILE holds keys test and oos_test ([text, intent] items, out-of-scope intent "oos"); only the threshold chosen on
 # val is applied to it.
 set -euo pipefail
+args=("$@")
+if [ "${1:-}" = "--test" ] && [ -n "${2:-}" ]; then
+  args=(--test "$(realpath "$2")")
+fi
 cd "$(dirname "$0")/../.."
 DATA=${DATA:-../shared/data/clinc150/train_val.json}
 PORT=${PORT:-5187}
@@ -26,4 +30,4 @@ api=http://127.0.0.1:$PORT
 token=$(curl -sf -X POST "$api/authenticate" -H 'Content-Type: application/json' \
   -d "{\"client_id\":\"$COMMUNIQUE_CLIENT_ID\",\"secret\":\"$COMMUNIQUE_CLIENT_SECRET\",\"customer_id\":\"$COMMUNIQUE_CUSTOMER_ID\"}" | tr -d '"')
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-bench/nlu/bin/Release/net10.0/linux-x64/nlu-bench "$api" "$token" "$COMMUNIQUE_CUSTOMER_ID" "$DATA" "$server" "$@"
+bench/nlu/bin/Release/net10.0/linux-x64/nlu-bench "$api" "$token" "$COMMUNIQUE_CUSTOMER_ID" "$DATA" "$server" "${args[@]}"
