@@ -409,16 +409,6 @@ public static class NluModelsApi
         return TypedResults.Ok(result);
     }
 
-    private static async Task<ProblemHttpResult?> SaveUniqueAsync(AppDb db, string conflict, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return Problems.Conflict(conflict);
-        }
-    }
+    private static async Task<ProblemHttpResult?> SaveUniqueAsync(AppDb db, string conflict, CancellationToken cancellationToken) =>
+        await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken) ? null : Problems.Conflict(conflict);
 }

@@ -39,22 +39,11 @@ public static class NluTrainingData
         {
             foreach (var utterance in intent.Utterances)
             {
-                csv.Append(Quote(utterance.Text)).Append(',').Append(Quote(intent.Name)).Append('\n');
+                csv.Append(Reporting.ReportsApi.Csv(utterance.Text)).Append(',').Append(Reporting.ReportsApi.Csv(intent.Name)).Append('\n');
             }
         }
 
         return csv.ToString();
-    }
-
-    // A cell as CSV needs it; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula.
-    private static string Quote(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     public static async Task<(TrainingData? Data, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
