@@ -47,7 +47,7 @@ try
     var master = new MasterKey(Options.Create(new AuthOptions()), Options.Create(new StorageOptions { DataDirectory = data.FullName }));
     var liquid = new LiquidTemplates(TimeProvider.System);
     var composer = new MessageComposer(new MailTokens(master), Options.Create(new MailOptions { PublicBaseUrl = "https://mail.bench.example" }), TimeProvider.System);
-    var dkim = new DkimSigning(master);
+    var dkim = new DkimSigning(master, TimeProvider.System);
     var (secret, publicKey) = DkimSigning.Generate(DkimAlgorithm.Rsa);
     var key = new DkimKey
     {
