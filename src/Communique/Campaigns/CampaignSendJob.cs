@@ -181,8 +181,11 @@ public sealed class CampaignSendJob(
                 return;
             }
 
+            // By primary key alone: the rows were just read through the team's filter, and with the team's condition
+            // beside the keys SQLite chose the team's index and read every message of the team for each batch
+            // (14 ms a batch at 30,000 messages, growing with the table).
             var ids = batch.Select(m => m.Id).ToList();
-            await db.OutboundMessages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(
+            await db.OutboundMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(
                 u => u.SetProperty(m => m.State, MessageState.Sending).SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
             foreach (var message in batch)
             {
