@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -113,16 +114,26 @@ public static partial class EmailPreview
     // Text with runs of spaces made one, lines trimmed, at most one blank line in a row, and no blank start or end.
     public static string Tidy(string text)
     {
-        var lines = text.Split('\n').Select(l => Spaces().Replace(l, " ").Trim());
+        ArgumentNullException.ThrowIfNull(text);
+        // One pass without a regex: it runs for every message whose text part is derived from the HTML.
         var result = new StringBuilder(text.Length);
         var blank = 0;
-        foreach (var line in lines)
+        foreach (var range in text.AsSpan().Split('\n'))
         {
-            blank = line.Length == 0 ? blank + 1 : 0;
-            if (blank <= 1)
+            var line = text.AsSpan(range).Trim();
+            blank = line.IsEmpty ? blank + 1 : 0;
+            if (blank > 1)
             {
-                result.Append(line).Append('\n');
+                continue;
             }
+
+            while (line.IndexOfAny(LineSpaces) is var run and >= 0)
+            {
+                result.Append(line[..run]).Append(' ');
+                line = line[run..].TrimStart(" \t\r\f");
+            }
+
+            result.Append(line).Append('\n');
         }
 
         return result.ToString().Trim();
@@ -140,6 +151,5 @@ public static partial class EmailPreview
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tag();
 
-    [GeneratedRegex("[ \\t\\r\\f]+")]
-    private static partial Regex Spaces();
+    private static readonly SearchValues<char> LineSpaces = SearchValues.Create(" \t\r\f");
 }

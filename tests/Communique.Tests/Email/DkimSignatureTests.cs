@@ -83,6 +83,24 @@ public sealed class DkimSignatureTests
         }
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("attachment")]
+    [InlineData("international")]
+    public void Signing_adds_its_header_and_changes_nothing_else_in_either_line_ending(string shape)
+    {
+        var message = Message(shape);
+        message.Prepare(EncodingConstraint.SevenBit);
+        var before = Encoding.ASCII.GetString(Bytes(message));
+        var beforeUnix = Encoding.ASCII.GetString(Bytes(message, NewLineFormat.Unix));
+        Signing.Sign(message, Key(DkimAlgorithm.Rsa).Key);
+
+        Assert.Equal(before, WithoutSignature(Encoding.ASCII.GetString(Bytes(message)), "\r\n"));
+        var unix = Encoding.ASCII.GetString(Bytes(message, NewLineFormat.Unix));
+        Assert.DoesNotContain('\r', unix);
+        Assert.Equal(beforeUnix, WithoutSignature(unix, "\n"));
+    }
+
     [Fact]
     public void A_message_without_a_sender_is_not_signed()
     {
@@ -131,13 +149,27 @@ public sealed class DkimSignatureTests
         return message;
     }
 
-    private static byte[] Bytes(MimeMessage message)
+    private static byte[] Bytes(MimeMessage message, NewLineFormat newLine = NewLineFormat.Dos)
     {
         using var stream = new MemoryStream();
         var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = NewLineFormat.Dos;
+        format.NewLineFormat = newLine;
         message.WriteTo(format, stream);
         return stream.ToArray();
+    }
+
+    // The text without its first header, the signature, and that header's folded lines.
+    private static string WithoutSignature(string text, string newLine)
+    {
+        Assert.StartsWith("DKIM-Signature:", text, StringComparison.Ordinal);
+        var end = 0;
+        do
+        {
+            end = text.IndexOf(newLine, end, StringComparison.Ordinal) + newLine.Length;
+        }
+        while (text[end] is ' ' or '\t');
+
+        return text[end..];
     }
 
     private static MimeMessage RoundTrip(MimeMessage message) => MimeMessage.Load(new MemoryStream(Bytes(message)));
