@@ -20,8 +20,8 @@ namespace Communique.Campaigns;
 
 // Runs one send: turns the data source's records into message rows (resumable: the count of records done is saved
 // with each batch of rows), then delivers queued messages in small batches. A batch is marked `sending` before it is
-// handed to the mail server, so a crash leaves at most one batch to be sent again. Pausing or cancelling takes effect
-// between batches. Messages the server deferred wait for their next attempt; the job then ends and a follow-up job is
+// handed to the mail server, so a crash leaves at most the two batches in flight to be sent again (one finishing, the
+// next started beside it). Pausing or cancelling takes effect between batches. Messages the server deferred wait for their next attempt; the job then ends and a follow-up job is
 // scheduled for the earliest of them.
 public sealed class CampaignSendJob(
     AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport, IBlobStore blobs,
@@ -153,101 +153,161 @@ public sealed class CampaignSendJob(
         // Progress from counts taken once: counting the send's messages after every batch would read them all each time.
         var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
         var done = await db.OutboundMessages.CountAsync(m => m.SendId == send.Id && m.State != MessageState.Queued, cancellationToken);
-        while (true)
+        // Two batches at a time: the next is claimed and queued for delivery while the previous one's last messages are
+        // still with the mail server, then the previous one's outcomes are saved; the SMTP connections never wait for
+        // the database between batches. The slots bound the messages being made or delivered at once across both.
+        using var slots = new SemaphoreSlim(mail.Value.SendParallelism);
+        InFlight? previous = null;
+        try
         {
-            var state = await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken);
-            if (state != SendState.Sending)
+            while (true)
             {
-                return;
-            }
-
-            // The bounce-rate guard suspended the team: the send pauses where it is; resuming it waits for the lift.
-            if (await BounceGuard.IsSuspendedAsync(db, send.TeamId, cancellationToken))
-            {
-                await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending).ExecuteUpdateAsync(u => u
-                    .SetProperty(s => s.State, SendState.Paused)
-                    .SetProperty(s => s.Error, "Paused: the team's sending is suspended by the bounce-rate guard."), cancellationToken);
-                return;
-            }
-
-            var now = db.Now;
-            // Due messages in the order of the index: the earliest due first, then the data source's order.
-            var batch = await db.OutboundMessages.AsNoTracking()
-                .Where(m => m.SendId == send.Id && m.State == MessageState.Queued && m.NextAttemptAt <= now)
-                .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Position).Take(DeliverBatch).ToListAsync(cancellationToken);
-            if (batch.Count == 0)
-            {
-                await FinishOrWaitAsync(send, cancellationToken);
-                return;
-            }
-
-            // By primary key alone: the rows were just read through the team's filter, and with the team's condition
-            // beside the keys SQLite chose the team's index and read every message of the team for each batch
-            // (14 ms a batch at 30,000 messages, growing with the table).
-            var ids = batch.Select(m => m.Id).ToList();
-            await db.OutboundMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(
-                u => u.SetProperty(m => m.State, MessageState.Sending).SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
-            foreach (var message in batch)
-            {
-                message.State = MessageState.Sending;
-                message.Attempts++;
-            }
-
-            db.OutboundMessages.AttachRange(batch);
-
-            var positions = batch.Select(m => m.Position).ToList();
-            var records = send.DataSourceId is null ? [] : await db.DataRecords.AsNoTracking()
-                .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && positions.Contains(r.Position))
-                .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
-            // The suppression rules, for the whole batch at once; the reason is kept on the message.
-            var suppressed = await Suppression.ReasonsAsync(db, send.TeamId, making.Category, batch.Select(m => m.Address).ToList(), cancellationToken);
-            foreach (var message in batch)
-            {
-                if (suppressed.TryGetValue(message.Address, out var reason))
+                var state = await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken);
+                if (state != SendState.Sending)
                 {
-                    message.State = MessageState.Suppressed;
-                    message.SuppressionReason = reason;
+                    return;
+                }
+
+                // The bounce-rate guard suspended the team: the send pauses where it is; resuming it waits for the lift.
+                if (await BounceGuard.IsSuspendedAsync(db, send.TeamId, cancellationToken))
+                {
+                    await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending).ExecuteUpdateAsync(u => u
+                        .SetProperty(s => s.State, SendState.Paused)
+                        .SetProperty(s => s.Error, "Paused: the team's sending is suspended by the bounce-rate guard."), cancellationToken);
+                    return;
+                }
+
+                var batch = await ClaimAsync(send, making, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    if (previous is { } last)
+                    {
+                        previous = null;
+                        done += await CompleteAsync(send, last, cancellationToken);
+                        await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
+                        continue;
+                    }
+
+                    await FinishOrWaitAsync(send, cancellationToken);
+                    return;
+                }
+
+                var positions = batch.Select(m => m.Position).ToList();
+                var records = send.DataSourceId is null ? [] : await db.DataRecords.AsNoTracking()
+                    .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && positions.Contains(r.Position))
+                    .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
+                var delivery = Task.WhenAll(batch.Where(m => m.State == MessageState.Sending).Select(async message =>
+                {
+                    await slots.WaitAsync(cancellationToken);
+                    try
+                    {
+                        await DeliverOneAsync(
+                            message, records.GetValueOrDefault(message.Position), new Envelope(from, new MailboxAddress("", message.Address), replyTo), making,
+                            cancellationToken);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }));
+
+                var older = previous;
+                previous = new InFlight(batch, delivery);
+                if (older is not null)
+                {
+                    done += await CompleteAsync(send, older, cancellationToken);
+                    await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
                 }
             }
-
-            // Rendering, signing and the SMTP round trips of a batch overlap; the database is only touched before and after.
-            await Parallel.ForEachAsync(
-                batch.Where(m => m.State == MessageState.Sending),
-                new ParallelOptions { MaxDegreeOfParallelism = mail.Value.SendParallelism, CancellationToken = cancellationToken },
-                async (message, token) => await DeliverOneAsync(
-                    message, records.GetValueOrDefault(message.Position), new Envelope(from, new MailboxAddress("", message.Address), replyTo), making, token));
-
-            // A permanent refusal is a hard bounce: the address joins the global list with the server's reply.
-            var refused = batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
-                .Select(m => (m.Address, m.LastReply!)).ToList();
-            await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
-            var bounced = refused.Count;
-            var sent = batch.Count(m => m.State == MessageState.Sent);
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await Stats.AddAsync(db, send.TeamId, send.Id, new StatsDelta
-                {
-                    Sent = sent,
-                    Failed = batch.Count(m => m.State == MessageState.Failed),
-                    RefusedHard = bounced,
-                    SuppressedHardBounce = batch.Count(m => m.SuppressionReason == Suppression.HardBounced),
-                    SuppressedUnsubscribed = batch.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
-                    SuppressedBlacklisted = batch.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
-                }, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            db.ChangeTracker.Clear();
-            await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
-            if (bounced > 0)
-            {
-                await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);
-            }
-
-            done += batch.Count(m => m.State != MessageState.Queued);
-            await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
         }
+        finally
+        {
+            // Leaving between batches (paused, cancelled, suspended): the batch still with the mail server is finished
+            // and saved. On a failure its messages stay `sending` and are sent again by the next run.
+            if (previous is not null && !cancellationToken.IsCancellationRequested)
+            {
+                await CompleteAsync(send, previous, cancellationToken);
+            }
+        }
+    }
+
+    private sealed record InFlight(List<OutboundMessage> Batch, Task Delivery);
+
+    // The next due messages, marked sending (a crash sends them again), with the suppression rules applied for the whole
+    // batch at once (the reason is kept on the message).
+    private async Task<List<OutboundMessage>> ClaimAsync(CampaignSend send, Making making, CancellationToken cancellationToken)
+    {
+        var now = db.Now;
+        // Due messages in the order of the index: the earliest due first, then the data source's order.
+        var batch = await db.OutboundMessages.AsNoTracking()
+            .Where(m => m.SendId == send.Id && m.State == MessageState.Queued && m.NextAttemptAt <= now)
+            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Position).Take(DeliverBatch).ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return batch;
+        }
+
+        // By primary key alone: the rows were just read through the team's filter, and with the team's condition
+        // beside the keys SQLite chose the team's index and read every message of the team for each batch
+        // (14 ms a batch at 30,000 messages, growing with the table).
+        var ids = batch.Select(m => m.Id).ToList();
+        await db.OutboundMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(
+            u => u.SetProperty(m => m.State, MessageState.Sending).SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+        foreach (var message in batch)
+        {
+            message.State = MessageState.Sending;
+            message.Attempts++;
+        }
+
+        var suppressed = await Suppression.ReasonsAsync(db, send.TeamId, making.Category, batch.Select(m => m.Address).ToList(), cancellationToken);
+        foreach (var message in batch)
+        {
+            if (suppressed.TryGetValue(message.Address, out var reason))
+            {
+                message.State = MessageState.Suppressed;
+                message.SuppressionReason = reason;
+            }
+        }
+
+        return batch;
+    }
+
+    // Waits for a batch's deliveries and saves their outcomes with the send's counters; returns the messages done.
+    private async Task<int> CompleteAsync(CampaignSend send, InFlight inFlight, CancellationToken cancellationToken)
+    {
+        await inFlight.Delivery;
+        var batch = inFlight.Batch;
+
+        // A permanent refusal is a hard bounce: the address joins the global list with the server's reply.
+        var refused = batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
+            .Select(m => (m.Address, m.LastReply!)).ToList();
+        await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
+        var bounced = refused.Count;
+        var sent = batch.Count(m => m.State == MessageState.Sent);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await MessageStore.WriteOutcomesAsync(db, batch, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await Stats.AddAsync(db, send.TeamId, send.Id, new StatsDelta
+            {
+                Sent = sent,
+                Failed = batch.Count(m => m.State == MessageState.Failed),
+                RefusedHard = bounced,
+                SuppressedHardBounce = batch.Count(m => m.SuppressionReason == Suppression.HardBounced),
+                SuppressedUnsubscribed = batch.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
+                SuppressedBlacklisted = batch.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
+            }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+        await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
+        if (bounced > 0)
+        {
+            await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);
+        }
+
+        return batch.Count(m => m.State != MessageState.Queued);
     }
 
     // A reply of the relay that refused the message for good (5xx), as opposed to a message that failed before delivery

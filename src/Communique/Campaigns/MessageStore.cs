@@ -1,16 +1,18 @@
 using Communique.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using SQLitePCL;
 
 namespace Communique.Campaigns;
 
-// Bulk writes of a send's new message rows, below EF Core (as RecordStore does for imported records): a prepared insert
-// stepped per row on SQLite, binary COPY on PostgreSQL. Written on the context's connection, inside the transaction the
-// caller has begun, so the rows and the send's expansion cursor commit together. EF's change tracking of 1,000 new
-// entities per batch cost about a sixth of a send's CPU.
+// Bulk writes of a send's message rows, below EF Core (as RecordStore does for imported records): new rows by a prepared
+// insert stepped per row on SQLite and binary COPY on PostgreSQL; the outcomes of a delivered batch by a prepared
+// update per row on SQLite and one UPDATE over arrays on PostgreSQL. Written on the context's connection, inside the
+// transaction the caller has begun, so the rows and the send's cursor or counters commit together. EF's change
+// tracking of 1,000 new entities per batch cost about a sixth of a send's CPU; of a delivered batch about 2.5 %.
 public static class MessageStore
 {
     private const string Columns =
@@ -31,6 +33,83 @@ public static class MessageStore
         else
         {
             Insert((SqliteConnection)connection, batch, cancellationToken);
+        }
+    }
+
+    // What delivering a batch changed on each of its messages.
+    public static async Task WriteOutcomesAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not { } transaction)
+        {
+            throw new InvalidOperationException("Message outcomes are written inside the caller's transaction.");
+        }
+
+        var connection = db.Database.GetDbConnection();
+        if (connection is not NpgsqlConnection postgres)
+        {
+            UpdateOutcomes((SqliteConnection)connection, batch);
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(OutcomesSql, postgres, (NpgsqlTransaction)transaction.GetDbTransaction());
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. batch.Select(m => m.Id)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("states", [.. batch.Select(m => m.State.ToString())]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("replies", [.. batch.Select(m => m.LastReply)]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("ids_sent", [.. batch.Select(m => m.MessageIdHeader)]));
+        command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("sent", [.. batch.Select(m => m.SentAt)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("next", [.. batch.Select(m => m.NextAttemptAt)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("reasons", [.. batch.Select(m => m.SuppressionReason)]));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private const string OutcomesSql = """
+        UPDATE "OutboundMessages" AS m SET "State" = u.state, "LastReply" = u.reply, "MessageIdHeader" = u.message_id,
+            "SentAt" = u.sent, "NextAttemptAt" = u.next, "SuppressionReason" = u.reason
+        FROM unnest(@ids, @states, @replies, @ids_sent, @sent, @next, @reasons) AS u(id, state, reply, message_id, sent, next, reason)
+        WHERE m."Id" = u.id
+        """;
+
+    private const string UpdateSql = """
+        UPDATE "OutboundMessages" SET "State" = ?1, "LastReply" = ?2, "MessageIdHeader" = ?3, "SentAt" = ?4, "NextAttemptAt" = ?5,
+            "SuppressionReason" = ?6 WHERE "Id" = ?7
+        """;
+
+    private static void UpdateOutcomes(SqliteConnection connection, IReadOnlyList<OutboundMessage> batch)
+    {
+        var handle = connection.Handle!;
+        SqliteRaw.Check(raw.sqlite3_prepare_v2(handle, UpdateSql, out var statement), handle);
+        using (statement)
+        {
+            Span<char> id = stackalloc char[36];
+            foreach (var m in batch)
+            {
+                raw.sqlite3_bind_text16(statement, 1, m.State.ToString());
+                BindOrNull(statement, 2, m.LastReply);
+                BindOrNull(statement, 3, m.MessageIdHeader);
+                BindOrNull(statement, 4, m.SentAt is { } sent ? SqliteRaw.Time(sent) : null);
+                raw.sqlite3_bind_text16(statement, 5, SqliteRaw.Time(m.NextAttemptAt));
+                BindOrNull(statement, 6, m.SuppressionReason);
+                SqliteRaw.UpperText(m.Id, id);
+                raw.sqlite3_bind_text16(statement, 7, id);
+                var stepped = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (stepped != raw.SQLITE_DONE)
+                {
+                    SqliteRaw.Check(stepped, handle);
+                }
+            }
+        }
+    }
+
+    private static void BindOrNull(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text16(statement, index, value);
         }
     }
 
