@@ -62,7 +62,9 @@ public sealed class CampaignSendJob(
         var schema = source is null ? [] : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
         if (source is not null)
         {
+            var expanded = send.Expanded;
             await ExpandAsync(send, schema, cancellationToken);
+            await TableStatistics.RefreshAfterLoadAsync(db, "OutboundMessages", send.Expanded - expanded, cancellationToken);
         }
 
         await DeliverAsync(send, source, schema, job, cancellationToken);

@@ -84,32 +84,15 @@ public static class MessageStore
             foreach (var m in batch)
             {
                 raw.sqlite3_bind_text16(statement, 1, m.State.ToString());
-                BindOrNull(statement, 2, m.LastReply);
-                BindOrNull(statement, 3, m.MessageIdHeader);
-                BindOrNull(statement, 4, m.SentAt is { } sent ? SqliteRaw.Time(sent) : null);
+                SqliteRaw.BindText(statement, 2, m.LastReply);
+                SqliteRaw.BindText(statement, 3, m.MessageIdHeader);
+                SqliteRaw.BindText(statement, 4, m.SentAt is { } sent ? SqliteRaw.Time(sent) : null);
                 raw.sqlite3_bind_text16(statement, 5, SqliteRaw.Time(m.NextAttemptAt));
-                BindOrNull(statement, 6, m.SuppressionReason);
+                SqliteRaw.BindText(statement, 6, m.SuppressionReason);
                 SqliteRaw.UpperText(m.Id, id);
                 raw.sqlite3_bind_text16(statement, 7, id);
-                var stepped = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (stepped != raw.SQLITE_DONE)
-                {
-                    SqliteRaw.Check(stepped, handle);
-                }
+                SqliteRaw.Step(statement, handle);
             }
-        }
-    }
-
-    private static void BindOrNull(sqlite3_stmt statement, int index, string? value)
-    {
-        if (value is null)
-        {
-            raw.sqlite3_bind_null(statement, index);
-        }
-        else
-        {
-            raw.sqlite3_bind_text16(statement, index, value);
         }
     }
 
@@ -188,23 +171,11 @@ public static class MessageStore
                 raw.sqlite3_bind_text16(statement, 6, m.Address);
                 raw.sqlite3_bind_text16(statement, 7, m.State.ToString());
                 raw.sqlite3_bind_int(statement, 8, m.Attempts);
-                if (m.SuppressionReason is null)
-                {
-                    raw.sqlite3_bind_null(statement, 9);
-                }
-                else
-                {
-                    raw.sqlite3_bind_text16(statement, 9, m.SuppressionReason);
-                }
+                SqliteRaw.BindText(statement, 9, m.SuppressionReason);
 
                 raw.sqlite3_bind_text16(statement, 10, SqliteRaw.Time(m.NextAttemptAt));
                 raw.sqlite3_bind_text16(statement, 11, SqliteRaw.Time(m.CreatedAt));
-                var stepped = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (stepped != raw.SQLITE_DONE)
-                {
-                    SqliteRaw.Check(stepped, handle);
-                }
+                SqliteRaw.Step(statement, handle);
             }
         }
     }

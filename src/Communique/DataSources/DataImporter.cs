@@ -173,6 +173,7 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
+        await TableStatistics.RefreshAfterLoadAsync(db, "DataRecords", position - start, cancellationToken);
         var schema = existing ?? Merge(inference.Fields, source.Generation == 0 ? null : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json));
         var report = new ImportReport(
             request.Mode.ToString().ToLowerInvariant(), position - start, duplicates?.Duplicates, duplicates?.DuplicateCount ?? 0,

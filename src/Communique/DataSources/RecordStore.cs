@@ -100,22 +100,9 @@ public static class RecordStore
                 raw.sqlite3_bind_int(statement, 3, r.Generation);
                 raw.sqlite3_bind_int64(statement, 4, r.Position);
                 raw.sqlite3_bind_text16(statement, 5, uuid);
-                if (r.Key is null)
-                {
-                    raw.sqlite3_bind_null(statement, 6);
-                }
-                else
-                {
-                    raw.sqlite3_bind_text16(statement, 6, r.Key);
-                }
-
+                SqliteRaw.BindText(statement, 6, r.Key);
                 raw.sqlite3_bind_text16(statement, 7, r.Values);
-                var stepped = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (stepped != raw.SQLITE_DONE)
-                {
-                    SqliteRaw.Check(stepped, handle);
-                }
+                SqliteRaw.Step(statement, handle);
             }
         }
 

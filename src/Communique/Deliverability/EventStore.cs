@@ -85,29 +85,12 @@ public static class EventStore
                 raw.sqlite3_bind_text16(statement, 4, message);
                 raw.sqlite3_bind_text16(statement, 5, e.Kind.ToString());
                 raw.sqlite3_bind_text16(statement, 6, SqliteRaw.Time(e.At));
-                BindOrNull(statement, 7, e.Device?.ToString());
+                SqliteRaw.BindText(statement, 7, e.Device?.ToString());
                 raw.sqlite3_bind_int(statement, 8, e.Machine ? 1 : 0);
-                BindOrNull(statement, 9, e.Url);
-                BindOrNull(statement, 10, e.Detail);
-                var stepped = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (stepped != raw.SQLITE_DONE)
-                {
-                    SqliteRaw.Check(stepped, handle);
-                }
+                SqliteRaw.BindText(statement, 9, e.Url);
+                SqliteRaw.BindText(statement, 10, e.Detail);
+                SqliteRaw.Step(statement, handle);
             }
-        }
-    }
-
-    private static void BindOrNull(sqlite3_stmt statement, int index, string? value)
-    {
-        if (value is null)
-        {
-            raw.sqlite3_bind_null(statement, index);
-        }
-        else
-        {
-            raw.sqlite3_bind_text16(statement, index, value);
         }
     }
 }
