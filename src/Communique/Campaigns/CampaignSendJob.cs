@@ -220,6 +220,17 @@ public sealed class CampaignSendJob(
                     done += await CompleteAsync(send, older, cancellationToken);
                     await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
                 }
+
+                // A short batch took every message that was due: nothing to claim beside it (a single-recipient send
+                // ends here without another round of queries).
+                if (batch.Count < DeliverBatch)
+                {
+                    var last = previous;
+                    previous = null;
+                    done += await CompleteAsync(send, last, cancellationToken);
+                    await FinishOrWaitAsync(send, cancellationToken);
+                    return;
+                }
             }
         }
         finally
