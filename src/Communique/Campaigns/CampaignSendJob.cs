@@ -21,8 +21,8 @@ namespace Communique.Campaigns;
 // Runs one send: turns the data source's records into message rows (resumable: the count of records done is saved
 // with each batch of rows), then delivers queued messages in small batches. A batch is marked `sending` before it is
 // handed to the mail server, so a crash leaves at most the two batches in flight to be sent again (one finishing, the
-// next started beside it). Pausing or cancelling takes effect between batches. Messages the server deferred wait for their next attempt; the job then ends and a follow-up job is
-// scheduled for the earliest of them.
+// next started beside it). Pausing or cancelling takes effect between batches. Messages the server deferred wait for
+// their next attempt; the job then ends and a follow-up job is scheduled for the earliest of them.
 public sealed class CampaignSendJob(
     AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport, IBlobStore blobs,
     IOptions<MailOptions> mail, SendRateLimits rates) : IJobHandler

@@ -178,6 +178,9 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
     // message's headers and its body's together, then the body's content), the content is copied.
     private sealed class WrittenBody : MimeEntity
     {
+        private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+        private static readonly byte[] Lf = "\n"u8.ToArray();
+
         private readonly byte[] _content;
 
         public WrittenBody(MimeEntity entity, byte[] content)
@@ -227,7 +230,7 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
             if (!contentOnly)
             {
                 await Headers.WriteToAsync(options, stream, cancellationToken);
-                await stream.WriteAsync(options.NewLineFormat == NewLineFormat.Dos ? "\r\n"u8.ToArray() : "\n"u8.ToArray(), cancellationToken);
+                await stream.WriteAsync(options.NewLineFormat == NewLineFormat.Dos ? CrLf : Lf, cancellationToken);
             }
 
             if (options.NewLineFormat == NewLineFormat.Dos)
