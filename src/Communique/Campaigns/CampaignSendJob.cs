@@ -52,9 +52,13 @@ public sealed class CampaignSendJob(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        // Messages marked sending by a run that crashed: the server may or may not have them; send them again.
-        await db.OutboundMessages.Where(m => m.SendId == send.Id && m.State == MessageState.Sending)
-            .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MessageState.Queued), cancellationToken);
+        // Messages marked sending by a run that crashed: the server may or may not have them; send them again. Looked
+        // for first: an update, even of nothing, waits for SQLite's one writer.
+        var crashed = db.OutboundMessages.Where(m => m.SendId == send.Id && m.State == MessageState.Sending);
+        if (await crashed.AnyAsync(cancellationToken))
+        {
+            await crashed.ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MessageState.Queued), cancellationToken);
+        }
 
         var source = send.DataSourceId is { } sourceId
             ? await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == sourceId, cancellationToken)
@@ -139,7 +143,7 @@ public sealed class CampaignSendJob(
             return;
         }
 
-        var email = MessageComposer.Prepare(content) with { Attachments = attachments };
+        var email = composer.Prepare(content) with { Attachments = attachments };
 
         var locale = source?.Locale ?? "en-US";
         var culture = CultureInfo.GetCultureInfo(locale);
@@ -310,11 +314,11 @@ public sealed class CampaignSendJob(
                 SuppressedUnsubscribed = batch.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
                 SuppressedBlacklisted = batch.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
             }, cancellationToken);
+            await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         db.ChangeTracker.Clear();
-        await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
         if (bounced > 0)
         {
             await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Communique.Communications;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Encodings;
@@ -31,10 +32,13 @@ public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool Ti
 // element), the preheader as hidden first text, web links rewritten to signed click links (never the unsubscribe
 // link or non-web schemes), an open pixel, a text part, a unique Message-ID and the List-Unsubscribe headers of
 // RFC 2369 and RFC 8058 (one-click).
-public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock)
+public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock) : IDisposable
 {
     // Where the mailto: unsubscribe goes; parsed once, not per message.
     private readonly string _unsubscribeMailbox = MailboxAddress.Parse(mail.Value.UnsubscribeAddress ?? mail.Value.SystemFrom).Address;
+
+    // Prepared templates by (HTML, text) template, up to about 16 million characters of them.
+    private readonly MemoryCache _prepared = new(new MemoryCacheOptions { SizeLimit = 16 * 1024 * 1024 });
 
     public MessageLinks LinksFor(Guid messageId)
     {
@@ -46,10 +50,11 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
             mail.Value.Link("/public/t/o/" + tokens.Create(new MailToken(MailTokenKind.Open, messageId)) + ".gif"));
     }
 
-    // What a send's messages are made from, prepared once per send (TemplateInliner): the content with its CSS
-    // already inline and its text part's template derived from the HTML when the template allows; otherwise each
-    // message's CSS is inlined, and its text derived, after rendering.
-    public static PreparedEmail Prepare(EmailContent email)
+    // What a send's messages are made from (TemplateInliner): the content with its CSS already inline and its text
+    // part's template derived from the HTML when the template allows; otherwise each message's CSS is inlined, and its
+    // text derived, after rendering. Preparing parses the template's HTML and CSS, milliseconds for a few kilobytes;
+    // every transactional call is a send of its own, so the result is kept per template instead of made per send.
+    public PreparedEmail Prepare(EmailContent email)
     {
         ArgumentNullException.ThrowIfNull(email);
         if (email.Html is not { } html)
@@ -57,12 +62,27 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
             return new PreparedEmail(email, InlineCss: false);
         }
 
-        var derived = string.IsNullOrEmpty(email.Text) ? TemplateInliner.TryDeriveText(html) : null;
-        var text = derived ?? email.Text;
-        return TemplateInliner.TryInline(html) is { } inlined
-            ? new PreparedEmail(email with { Html = inlined, Text = text }, InlineCss: false, TidyText: derived is not null)
-            : new PreparedEmail(email with { Text = text }, InlineCss: true, TidyText: derived is not null);
+        var key = (html, email.Text);
+        if (!_prepared.TryGetValue(key, out PreparedTemplates? prepared) || prepared is null)
+        {
+            var derived = string.IsNullOrEmpty(email.Text) ? TemplateInliner.TryDeriveText(html) : null;
+            prepared = new PreparedTemplates(TemplateInliner.TryInline(html), derived);
+            _prepared.Set(key, prepared, new MemoryCacheEntryOptions
+            {
+                Size = html.Length + (email.Text?.Length ?? 0) + (prepared.InlinedHtml?.Length ?? 0) + (derived?.Length ?? 0),
+            });
+        }
+
+        var text = prepared.DerivedText ?? email.Text;
+        var tidy = prepared.DerivedText is not null;
+        return prepared.InlinedHtml is { } inlined
+            ? new PreparedEmail(email with { Html = inlined, Text = text }, InlineCss: false, TidyText: tidy)
+            : new PreparedEmail(email with { Text = text }, InlineCss: true, TidyText: tidy);
     }
+
+    private sealed record PreparedTemplates(string? InlinedHtml, string? DerivedText);
+
+    public void Dispose() => _prepared.Dispose();
 
     public MimeMessage Compose(
         Envelope envelope, EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss = true,

@@ -500,9 +500,9 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SendId", "Position");
+                    b.HasIndex("MessageIdHeader", "TeamId");
 
-                    b.HasIndex("TeamId", "MessageIdHeader");
+                    b.HasIndex("SendId", "Position");
 
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 

@@ -495,9 +495,9 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SendId", "Position");
+                    b.HasIndex("MessageIdHeader", "TeamId");
 
-                    b.HasIndex("TeamId", "MessageIdHeader");
+                    b.HasIndex("SendId", "Position");
 
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
