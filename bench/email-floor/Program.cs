@@ -53,7 +53,7 @@ try
     {
         Domain = "bench.example", Selector = "s1", SealedPrivateKey = master.Seal(secret), PublicKey = publicKey, Algorithm = DkimAlgorithm.Rsa,
     };
-    var email = MessageComposer.Prepare(new EmailContent("Your statement, {{ first_name }}", html, null, null, null, null));
+    var email = composer.Prepare(new EmailContent("Your statement, {{ first_name }}", html, null, null, null, null));
     if (email.InlineCss)
     {
         Console.Error.WriteLine("the template was not inlined once: the floor would not match the server's send");

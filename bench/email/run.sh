@@ -3,7 +3,8 @@
 # ≈3 KB personalised HTML email with 10 fields, CSS inlined, click tracking and open pixel on, DKIM RSA-2048 — to an
 # SMTP sink running as a separate process on loopback. Timed from the send request to the send's completion; the
 # server's CPU time (user + sys, from /proc) over the same interval gives the CPU per email. Loopback only; both
-# processes are stopped on exit. BENCH_POSTGRES=<Npgsql connection string> runs it on PostgreSQL.
+# processes are stopped on exit. BENCH_POSTGRES=<Npgsql connection string> runs it on PostgreSQL. An OPENSSL_ia32cap in
+# the environment reaches the server (docs/configuration.md, "RSA signing speed") and is printed with the results.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -123,7 +124,7 @@ sink_cpu_ms=$(echo "($(awk '{print $14 + $15}' "/proc/$sink/stat") - sink_cpu_st
 seconds=$(echo "$end - $start" | bc -l)
 cpu_ms=$(echo "($cpu_end - $cpu_start) * 1000 / $ticks" | bc -l)
 echo "campaign of $ROWS recipients, $(printf %s "$html" | wc -c)-byte HTML template, 10 fields, CSS inlined, tracking on, DKIM RSA-2048"
-echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version)"
+echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version); OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
 echo "sink received: $received; the send's counts: $(curl -sf "${auth[@]}" "$api/campaigns/sends/$send" | grep -o '"counts":{[^}]*}')"
 printf 'wall: %.1f s; emails/s: %.0f; server CPU: %.0f ms in all, %.3f ms per email; server peak memory %d MB\n' \
   "$seconds" "$(echo "$received / $seconds" | bc -l)" "$cpu_ms" "$(echo "$cpu_ms / $received" | bc -l)" \

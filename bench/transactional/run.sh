@@ -284,7 +284,8 @@ echo "## Communique transactional API benchmark"
 echo
 echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit; Release build; database: ${Database__Provider:-Sqlite}"
 echo "- Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r);" \
-  ".NET SDK $(cd "$ROOT" && dotnet --version); load average before the measured run $others_before"
+  ".NET SDK $(cd "$ROOT" && dotnet --version); load average before the measured run $others_before;" \
+  "OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
 echo "- Load: POST $ROUTE, one record per call, wrk -t$THREADS -c$CONNECTIONS --latency (keep-alive, loopback, on the" \
   "same cores), ${WARMUP}s warm-up, ${DURATION}s measured; $(printf %s "$html" | wc -c)-byte HTML template, 10 fields," \
   "CSS inlined, tracking on, DKIM RSA-2048"
