@@ -1,3 +1,4 @@
+using Communique.Campaigns;
 using Communique.Data;
 using Communique.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -56,8 +57,8 @@ public sealed class MigrationsOnSqlite() : MigrationTests(Provider.Sqlite)
             var queries = new IQueryable[]
             {
                 db.OutboundMessages.Where(m => m.SendId == send),
-                db.OutboundMessages.Where(m => m.SendId == send && m.State == Campaigns.MessageState.Sending),
-                db.OutboundMessages.Where(m => m.SendId == send && m.State != Campaigns.MessageState.Queued),
+                db.OutboundMessages.Where(m => m.SendId == send && m.State == MessageState.Sending),
+                db.OutboundMessages.Where(m => m.SendId == send && m.State != MessageState.Queued),
             };
             var connection = db.Database.GetDbConnection();
             await db.Database.OpenConnectionAsync();

@@ -143,4 +143,25 @@ public sealed class ComposerTests : IAsyncLifetime
         var composer = _host.Service<MessageComposer>();
         Assert.NotEqual(composer.LinksFor(Guid.CreateVersion7()).UnsubscribeUrl, composer.LinksFor(Guid.CreateVersion7()).UnsubscribeUrl);
     }
+
+    // A template is prepared once and kept: a send of the same template gets the same preparation, whatever else of
+    // the email differs; another text template is prepared on its own.
+    [Fact]
+    public void A_prepared_template_is_kept_and_the_text_template_is_part_of_what_identifies_it()
+    {
+        var composer = _host.Service<MessageComposer>();
+        var first = composer.Prepare(new EmailContent("Hello {{ name }}", Html, null, null, null, null));
+        var again = composer.Prepare(new EmailContent("Another subject", Html, null, "A preheader", null, "news"));
+        var written = composer.Prepare(new EmailContent("Hello {{ name }}", Html, "Hello {{ name }}, in words.", null, null, null));
+
+        Assert.False(first.InlineCss);
+        Assert.Contains("color: #c00", first.Content.Html, StringComparison.Ordinal);
+        Assert.Same(first.Content.Html, again.Content.Html);
+        Assert.Equal("Another subject", again.Content.Subject);
+        Assert.Equal("A preheader", again.Content.Preheader);
+        Assert.True(first.TidyText);
+        Assert.Equal(first.Content.Text, again.Content.Text);
+        Assert.False(written.TidyText);
+        Assert.Equal("Hello {{ name }}, in words.", written.Content.Text);
+    }
 }

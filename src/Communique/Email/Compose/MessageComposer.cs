@@ -69,7 +69,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
             prepared = new PreparedTemplates(TemplateInliner.TryInline(html), derived);
             _prepared.Set(key, prepared, new MemoryCacheEntryOptions
             {
-                Size = html.Length + (email.Text?.Length ?? 0) + (prepared.InlinedHtml?.Length ?? 0) + (derived?.Length ?? 0),
+                Size = 1 + html.Length + (email.Text?.Length ?? 0) + (prepared.InlinedHtml?.Length ?? 0) + (derived?.Length ?? 0),
             });
         }
 
