@@ -231,11 +231,7 @@ public sealed class CampaignSendJob(
                 {
                     var last = previous;
                     previous = null;
-                    if (await CompleteAsync(send, last, cancellationToken, finishing: true) < 0)
-                    {
-                        await FinishOrWaitAsync(send, cancellationToken);
-                    }
-
+                    await CompleteAsync(send, last, cancellationToken, finishing: true);
                     return;
                 }
             }
@@ -293,8 +289,8 @@ public sealed class CampaignSendJob(
     }
 
     // Waits for a batch's deliveries and saves their outcomes with the send's counters; returns the messages done.
-    // Finishing (the send's last batch): when no message of the send waits for another attempt, the send is completed
-    // in the same transaction (a single-recipient send saves a commit) and the result is the count; otherwise -1.
+    // Finishing (the send's last batch): the send is completed, or its next run scheduled, in the same transaction (a
+    // single-recipient send saves a commit).
     private async Task<int> CompleteAsync(CampaignSend send, InFlight inFlight, CancellationToken cancellationToken, bool finishing = false)
     {
         await inFlight.Delivery;
@@ -320,10 +316,9 @@ public sealed class CampaignSendJob(
                 SuppressedBlacklisted = batch.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
             }, cancellationToken);
             await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
-            if (finishing && !await db.OutboundMessages.AnyAsync(m => m.SendId == send.Id && m.State == MessageState.Queued, cancellationToken))
+            if (finishing)
             {
-                await MarkCompletedAsync(send, cancellationToken);
-                finishing = false;
+                await FinishOrWaitAsync(send, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -335,7 +330,7 @@ public sealed class CampaignSendJob(
             await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);
         }
 
-        return finishing ? -1 : batch.Count(m => m.State != MessageState.Queued);
+        return batch.Count(m => m.State != MessageState.Queued);
     }
 
     // A reply of the relay that refused the message for good (5xx), as opposed to a message that failed before delivery
@@ -452,10 +447,7 @@ public sealed class CampaignSendJob(
             return;
         }
 
-        await MarkCompletedAsync(send, cancellationToken);
-    }
-
-    private Task<int> MarkCompletedAsync(CampaignSend send, CancellationToken cancellationToken) =>
-        db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending)
+        await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SendState.Completed).SetProperty(s => s.EndedAt, db.Now), cancellationToken);
+    }
 }
