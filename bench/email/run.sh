@@ -87,6 +87,9 @@ ticks=$(getconf CLK_TCK)
 before_count=$(cat "$work/sink/count")
 cpu_start=$(cpu)
 sink_cpu_start=$(awk '{print $14 + $15}' "/proc/$sink/stat")
+# PostgreSQL's processes share the two cores: their CPU over the send is reported beside the server's.
+pg_cpu() { local t=0 p; for p in $(pgrep -u postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+pg_cpu_start=$(pg_cpu)
 start=$(date +%s.%N)
 send=$(curl -sf "${auth[@]}" "${json[@]}" -d "{\"communicationId\":\"$communication\",\"dataSourceId\":\"$source\",\"addressField\":\"email\",\"sender\":\"news@bench.example\",\"senderName\":\"Bench News\"}" \
   "$api/campaigns/$campaign/sends" | field id)
@@ -132,6 +135,10 @@ printf 'wall: %.1f s; emails/s: %.0f; server CPU: %.0f ms in all, %.3f ms per em
 printf 'until the first delivery (writing the message rows, within 0.2 s): %.1f s, %.0f ms of server CPU\n' \
   "$(echo "${first_at:-$end} - $start" | bc -l)" "$(echo "(${first_cpu:-$cpu_end} - $cpu_start) * 1000 / $ticks" | bc -l)"
 printf 'sink CPU (the other process on the same two cores): %.3f ms per email\n' "$(echo "$sink_cpu_ms / $received" | bc -l)"
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+  printf 'PostgreSQL CPU (its processes on the same cores, whatever they did meanwhile): %.3f ms per email\n' \
+    "$(echo "($(pg_cpu) - $pg_cpu_start) * 1000 / $ticks / $received" | bc -l)"
+fi
 if [ "$received" -ne "$ROWS" ]; then
   echo "the sink received $received messages for $ROWS recipients; the send's failed messages:" >&2
   curl -sf "${auth[@]}" "$api/campaigns/sends/$send/messages?state=failed" >&2

@@ -29,7 +29,11 @@ public sealed class CampaignSendJob(
 {
     public const string Kind = "campaign-send";
     public const int ExpandBatch = 1000;
-    public const int DeliverBatch = 50;
+    // Messages claimed at once. Each batch costs a dozen database round trips (claim, suppression, records, outcomes,
+    // counters), made while the previous batch is with the mail server; with PostgreSQL, batches of 50 left the
+    // connections waiting for them (the two cores 75 % busy in the campaign benchmark, 89 % with batches of 200). A
+    // crash sends at most the two batches in flight again.
+    public const int DeliverBatch = 200;
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
 
     private static readonly SemaphoreSlim Cores = new(Environment.ProcessorCount);
