@@ -160,9 +160,7 @@ public sealed class CampaignSendJob(
             .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         var making = new Making(email, schema, standard, culture, formats, send, key);
 
-        // Progress from counts taken once: counting the send's messages after every batch would read them all each time.
-        var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
-        var done = await db.OutboundMessages.CountAsync(m => m.SendId == send.Id && m.State != MessageState.Queued, cancellationToken);
+        var progress = new Progress(db, send.Id, job);
         // Two batches at a time: the next is claimed and queued for delivery while the previous one's last messages are
         // still with the mail server, then the previous one's outcomes are saved; the SMTP connections never wait for
         // the database between batches. The slots bound the messages being made or delivered at once across both.
@@ -170,10 +168,12 @@ public sealed class CampaignSendJob(
         InFlight? previous = null;
         try
         {
-            while (true)
+            // The send's state before each batch: a pause or a cancel may have come meanwhile. A send without a data
+            // source (a transactional call) was read as sending just before its first batch, with nothing done since.
+            for (var fresh = source is null; ; fresh = false)
             {
-                var state = await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken);
-                if (state != SendState.Sending)
+                if (!fresh && await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken)
+                        != SendState.Sending)
                 {
                     return;
                 }
@@ -193,8 +193,7 @@ public sealed class CampaignSendJob(
                     if (previous is { } last)
                     {
                         previous = null;
-                        done += await CompleteAsync(send, last, cancellationToken);
-                        await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
+                        await progress.AddAsync(await CompleteAsync(send, last, cancellationToken), cancellationToken);
                         continue;
                     }
 
@@ -225,8 +224,7 @@ public sealed class CampaignSendJob(
                 previous = new InFlight(batch, delivery);
                 if (older is not null)
                 {
-                    done += await CompleteAsync(send, older, cancellationToken);
-                    await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
+                    await progress.AddAsync(await CompleteAsync(send, older, cancellationToken), cancellationToken);
                 }
 
                 // A short batch took every message that was due: nothing to claim beside it (a single-recipient send
@@ -252,6 +250,31 @@ public sealed class CampaignSendJob(
     }
 
     private sealed record InFlight(List<OutboundMessage> Batch, Task Delivery);
+
+    // The job's progress, from counts taken at its first report instead of at its start: a send that ends within one
+    // batch (every transactional call of a few records) never counts its messages. Messages in flight are left out of
+    // the first count; each completed batch then adds those it finished.
+    private sealed class Progress(AppDb db, Guid sendId, JobContext job)
+    {
+        private int _total;
+        private int _done = -1;
+
+        public async Task AddAsync(int finished, CancellationToken cancellationToken)
+        {
+            if (_done < 0)
+            {
+                _total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == sendId, cancellationToken));
+                _done = await db.OutboundMessages.CountAsync(
+                    m => m.SendId == sendId && m.State != MessageState.Queued && m.State != MessageState.Sending, cancellationToken);
+            }
+            else
+            {
+                _done += finished;
+            }
+
+            await job.ReportAsync((int)(_done * 100L / _total), null, cancellationToken);
+        }
+    }
 
     // The next due messages, marked sending (a crash sends them again), with the suppression rules applied for the whole
     // batch at once (the reason is kept on the message).
