@@ -134,7 +134,7 @@ public sealed class TransportTests : IAsyncLifetime
             var subjects = new List<string>();
             foreach (var file in files)
             {
-                subjects.Add((await MimeMessage.LoadAsync(file)).Subject);
+                subjects.Add((await MimeMessage.LoadAsync(file)).Subject ?? "");
             }
 
             Assert.Equal(["Issue 1 — déjà vu", "Issue 2 — déjà vu"], subjects.Order(StringComparer.Ordinal));
