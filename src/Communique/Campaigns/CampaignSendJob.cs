@@ -23,9 +23,10 @@ namespace Communique.Campaigns;
 // handed to the mail server, so a crash leaves at most the two batches in flight to be sent again (one finishing, the
 // next started beside it). Pausing or cancelling takes effect between batches. Messages the server deferred wait for
 // their next attempt; the job then ends and a follow-up job is scheduled for the earliest of them.
-public sealed class CampaignSendJob(
+// A team's transactional calls are delivered together by one job (CampaignSendJob.Transactional.cs).
+public sealed partial class CampaignSendJob(
     AppDb db, LiquidTemplates liquid, MessageComposer composer, DkimSigning dkim, IMailTransport transport, IBlobStore blobs,
-    IOptions<MailOptions> mail, SendRateLimits rates) : IJobHandler
+    IOptions<MailOptions> mail, IOptions<JobOptions> jobs, SendRateLimits rates) : IJobHandler
 {
     public const string Kind = "campaign-send";
     public const int ExpandBatch = 1000;
@@ -42,10 +43,23 @@ public sealed class CampaignSendJob(
 
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
     {
+        if (job.Kind == TransactionalKind)
+        {
+            await DeliverTransactionalAsync(cancellationToken);
+            return;
+        }
+
         var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
         var send = await db.CampaignSends.FirstOrDefaultAsync(s => s.Id == payload.SendId, cancellationToken);
         if (send is null || send.State is not (SendState.Scheduled or SendState.Sending))
         {
+            return;
+        }
+
+        // A transactional send asked for before its team's calls were delivered together: the team's job takes it.
+        if (send.DataSourceId is null)
+        {
+            await RequestTransactionalAsync(db, null, cancellationToken);
             return;
         }
 
@@ -130,7 +144,10 @@ public sealed class CampaignSendJob(
         return index < array.GetArrayLength() && array[index].ValueKind == JsonValueKind.String ? array[index].GetString() : null;
     }
 
-    private async Task DeliverAsync(CampaignSend send, DataSource? source, List<FieldSchema> schema, JobContext job, CancellationToken cancellationToken)
+    // What every message of a send is made with; null when an attachment of the email is gone (the send then fails).
+    // The DKIM keys found so far may be given by domain (a run over many sends of the same senders).
+    private async Task<Making?> MakingForAsync(
+        CampaignSend send, DataSource? source, List<FieldSchema> schema, CancellationToken cancellationToken, Dictionary<string, DkimKey?>? keys = null)
     {
         var content = JsonSerializer.Deserialize<EmailContent>(send.Content, JsonSerializerOptions.Web)!;
         if (send.SubjectOverride is not null)
@@ -144,21 +161,39 @@ public sealed class CampaignSendJob(
                 .SetProperty(s => s.State, SendState.Failed)
                 .SetProperty(s => s.Error, "An attachment of the email was deleted after the send was asked for.")
                 .SetProperty(s => s.EndedAt, db.Now), cancellationToken);
-            return;
+            return null;
         }
 
         var email = composer.Prepare(content) with { Attachments = attachments };
-
         var locale = source?.Locale ?? "en-US";
-        var culture = CultureInfo.GetCultureInfo(locale);
-        var standard = DataStandard.For(locale);
-        var formats = EmailPreview.FormatsOf(schema);
         var from = new MailboxAddress(send.SenderName ?? "", send.SenderAddress);
         var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
         var domain = DkimKeysApi.NormalizeDomain(from.Domain);
-        var key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == domain)
-            .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        var making = new Making(email, schema, standard, culture, formats, send, key);
+        DkimKey? key;
+        if (keys is not null && domain is not null && keys.TryGetValue(domain, out var known))
+        {
+            key = known;
+        }
+        else
+        {
+            key = await db.DkimKeys.AsNoTracking().Where(k => k.Domain == domain)
+                .OrderByDescending(k => k.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            if (keys is not null && domain is not null)
+            {
+                keys[domain] = key;
+            }
+        }
+
+        return new Making(
+            email, schema, DataStandard.For(locale), CultureInfo.GetCultureInfo(locale), EmailPreview.FormatsOf(schema), send, key, from, replyTo);
+    }
+
+    private async Task DeliverAsync(CampaignSend send, DataSource? source, List<FieldSchema> schema, JobContext job, CancellationToken cancellationToken)
+    {
+        if (await MakingForAsync(send, source, schema, cancellationToken) is not { } making)
+        {
+            return;
+        }
 
         var progress = new Progress(db, send.Id, job);
         // Two batches at a time: the next is claimed and queued for delivery while the previous one's last messages are
@@ -193,7 +228,7 @@ public sealed class CampaignSendJob(
                     if (previous is { } last)
                     {
                         previous = null;
-                        await progress.AddAsync(await CompleteAsync(send, last, cancellationToken), cancellationToken);
+                        await progress.AddAsync(await CompleteAsync(send.TeamId, last, null, cancellationToken), cancellationToken);
                         continue;
                     }
 
@@ -210,9 +245,7 @@ public sealed class CampaignSendJob(
                     await slots.WaitAsync(cancellationToken);
                     try
                     {
-                        await DeliverOneAsync(
-                            message, records.GetValueOrDefault(message.Position), new Envelope(from, new MailboxAddress("", message.Address), replyTo), making,
-                            cancellationToken);
+                        await DeliverOneAsync(message, records.GetValueOrDefault(message.Position), making, cancellationToken);
                     }
                     finally
                     {
@@ -224,7 +257,7 @@ public sealed class CampaignSendJob(
                 previous = new InFlight(batch, delivery);
                 if (older is not null)
                 {
-                    await progress.AddAsync(await CompleteAsync(send, older, cancellationToken), cancellationToken);
+                    await progress.AddAsync(await CompleteAsync(send.TeamId, older, null, cancellationToken), cancellationToken);
                 }
 
                 // A short batch took every message that was due: nothing to claim beside it (a single-recipient send
@@ -233,7 +266,7 @@ public sealed class CampaignSendJob(
                 {
                     var last = previous;
                     previous = null;
-                    await CompleteAsync(send, last, cancellationToken, finishing: true);
+                    await CompleteAsync(send.TeamId, last, () => FinishOrWaitAsync(send, cancellationToken), cancellationToken);
                     return;
                 }
             }
@@ -244,7 +277,7 @@ public sealed class CampaignSendJob(
             // and saved. On a failure its messages stay `sending` and are sent again by the next run.
             if (previous is not null && !cancellationToken.IsCancellationRequested)
             {
-                await CompleteAsync(send, previous, cancellationToken);
+                await CompleteAsync(send.TeamId, previous, null, cancellationToken);
             }
         }
     }
@@ -315,10 +348,10 @@ public sealed class CampaignSendJob(
         return batch;
     }
 
-    // Waits for a batch's deliveries and saves their outcomes with the send's counters; returns the messages done.
-    // Finishing (the send's last batch): the send is completed, or its next run scheduled, in the same transaction (a
-    // single-recipient send saves a commit).
-    private async Task<int> CompleteAsync(CampaignSend send, InFlight inFlight, CancellationToken cancellationToken, bool finishing = false)
+    // Waits for a batch's deliveries and saves their outcomes with their sends' counters; returns the messages done.
+    // Then, in the same transaction, whatever the caller finishes with them (a send's last batch completes the send or
+    // schedules its next run: a single-recipient send saves a commit).
+    private async Task<int> CompleteAsync(Guid team, InFlight inFlight, Func<Task>? andThen, CancellationToken cancellationToken)
     {
         await inFlight.Delivery;
         var batch = inFlight.Batch;
@@ -333,19 +366,23 @@ public sealed class CampaignSendJob(
         {
             await MessageStore.WriteOutcomesAsync(db, batch, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            await Stats.AddAsync(db, send.TeamId, send.Id, new StatsDelta
+            foreach (var messages in batch.GroupBy(m => m.SendId))
             {
-                Sent = sent,
-                Failed = batch.Count(m => m.State == MessageState.Failed),
-                RefusedHard = bounced,
-                SuppressedHardBounce = batch.Count(m => m.SuppressionReason == Suppression.HardBounced),
-                SuppressedUnsubscribed = batch.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
-                SuppressedBlacklisted = batch.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
-            }, cancellationToken);
-            await BounceGuard.CountAsync(db, send.TeamId, sent, bounced, cancellationToken);
-            if (finishing)
+                await Stats.AddAsync(db, team, messages.Key, new StatsDelta
+                {
+                    Sent = messages.Count(m => m.State == MessageState.Sent),
+                    Failed = messages.Count(m => m.State == MessageState.Failed),
+                    RefusedHard = messages.Count(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply)),
+                    SuppressedHardBounce = messages.Count(m => m.SuppressionReason == Suppression.HardBounced),
+                    SuppressedUnsubscribed = messages.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
+                    SuppressedBlacklisted = messages.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
+                }, cancellationToken);
+            }
+
+            await BounceGuard.CountAsync(db, team, sent, bounced, cancellationToken);
+            if (andThen is not null)
             {
-                await FinishOrWaitAsync(send, cancellationToken);
+                await andThen();
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -354,7 +391,7 @@ public sealed class CampaignSendJob(
         db.ChangeTracker.Clear();
         if (bounced > 0)
         {
-            await BounceGuard.JudgeAsync(db, send.TeamId, cancellationToken);
+            await BounceGuard.JudgeAsync(db, team, cancellationToken);
         }
 
         return batch.Count(m => m.State != MessageState.Queued);
@@ -367,7 +404,7 @@ public sealed class CampaignSendJob(
     // What every message of a send is made with.
     private sealed record Making(
         PreparedEmail Email, List<FieldSchema> Schema, DataStandard Standard, CultureInfo Culture, Dictionary<string, FieldFormat> Formats,
-        CampaignSend Send, DkimKey? Key)
+        CampaignSend Send, DkimKey? Key, MailboxAddress From, MailboxAddress? ReplyTo)
     {
         // The email's unsubscribe category: what an unsubscribe from one of its messages applies to.
         public string Category => string.IsNullOrWhiteSpace(Email.Content.UnsubscribeCategory)
@@ -377,7 +414,7 @@ public sealed class CampaignSendJob(
     private async Task<MimeMessage?> MakeAsync(
         OutboundMessage message, string? values, Envelope envelope, Making making, CancellationToken cancellationToken)
     {
-        var (email, schema, standard, culture, formats, send, key) = making;
+        var (email, schema, standard, culture, formats, send, key, _, _) = making;
         var links = composer.LinksFor(message.Id);
         Dictionary<string, object?> record;
         if (message.RecordJson is not null)
@@ -418,9 +455,10 @@ public sealed class CampaignSendJob(
         return mime;
     }
 
-    private async Task DeliverOneAsync(OutboundMessage message, string? values, Envelope envelope, Making making, CancellationToken cancellationToken)
+    private async Task DeliverOneAsync(OutboundMessage message, string? values, Making making, CancellationToken cancellationToken)
     {
         var send = making.Send;
+        var envelope = new Envelope(making.From, new MailboxAddress("", message.Address), making.ReplyTo);
         // Making a message is the CPU-bound part (rendering, MIME, the DKIM signature): one per core at a time across
         // every send of the process, so that the messages waiting on a mail server's reply do not crowd the cores.
         MimeMessage? mime;

@@ -13,6 +13,7 @@ public static class CampaignSetup
         services.AddScoped<ICommunicationUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
         services.AddScoped<IDataSourceUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
         services.AddJobHandler<CampaignSendJob>(CampaignSendJob.Kind);
+        services.AddJobHandler<CampaignSendJob>(CampaignSendJob.TransactionalKind);
         return services;
     }
 }

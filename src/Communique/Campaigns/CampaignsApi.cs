@@ -274,12 +274,23 @@ public static class CampaignsApi
         {
             send.EndedAt = db.Now;
         }
-        else if (to is SendState.Sending)
+        else if (to is SendState.Sending && send.DataSourceId is not null)
         {
             db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: wasScheduled ? send.ScheduledAt : null);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            // A transactional send is delivered by its team's transactional job.
+            if (to is SendState.Sending && send.DataSourceId is null)
+            {
+                await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return TypedResults.Ok(await ResponseAsync(db, send, cancellationToken));
     }
 

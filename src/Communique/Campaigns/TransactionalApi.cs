@@ -234,7 +234,6 @@ public static class TransactionalApi
 
         db.SendStats.Add(new Reporting.SendStats { SendId = send.Id, SuppressedInvalid = invalid });
 
-        db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10);
         var response = new TransactionalAccepted(send.Id);
         if (idempotencyKey.Length > 0)
         {
@@ -246,7 +245,11 @@ public static class TransactionalApi
 
         try
         {
+            // The messages and the request for the team's delivery commit together.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

@@ -128,6 +128,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(j => j.LeaseToken).HasMaxLength(100);
             e.HasIndex(j => new { j.State, j.RunAfter });
             e.HasIndex(j => new { j.TeamId, j.CreatedAt });
+            e.Property(j => j.Key).HasMaxLength(200);
+            e.HasIndex(j => j.Key).IsUnique().HasFilter("\"State\" = 'Queued'").HasDatabaseName("IX_Jobs_Key_Queued");
+            e.HasIndex(j => new { j.Key, j.State });
         });
 
         model.Entity<Project>(e =>
@@ -226,6 +229,10 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // The delivery order: a send's queued messages by due time, then position; read a batch at a time.
             e.HasIndex(m => new { m.SendId, m.State, m.NextAttemptAt, m.Position });
             e.HasIndex(m => new { m.SendId, m.Position });
+            // A team's transactional messages by state and due time: the ones to deliver next across all its calls
+            // (only transactional messages carry their record; bulk sends read theirs from the data source).
+            e.HasIndex(m => new { m.TeamId, m.State, m.NextAttemptAt }).HasFilter("\"RecordJson\" IS NOT NULL")
+                .HasDatabaseName("IX_OutboundMessages_Transactional");
             // Provider reports name the message by its Message-ID header. The team comes second: an index led by the
             // team is what SQLite chose for every query of one send's messages (the team's filter is an equality too),
             // reading all the team's messages each time instead of the send's (a transactional call's send did four

@@ -20,6 +20,11 @@ public sealed class Job : ITeamOwned
     // Guid.Empty for operator-level jobs that belong to no team.
     public Guid TeamId { get; set; }
     public required string Kind { get; set; }
+
+    // Jobs that share a key run one at a time, and at most one of them waits queued (JobScheduling.EnqueueOnceAsync):
+    // a job that drains work for its key, such as a team's transactional messages, is asked for many times and runs
+    // once for all of them.
+    public string? Key { get; set; }
     public string? Payload { get; set; }
     public JobState State { get; set; }
     public int Attempts { get; set; }

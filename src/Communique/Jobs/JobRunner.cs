@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Communique.Data;
 using Communique.Tenancy;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Jobs;
@@ -23,6 +24,28 @@ public static class JobScheduling
         };
         db.Jobs.Add(job);
         return job;
+    }
+
+    // Asks for a job of the caller's team under a key: a new one when none of that key waits queued, otherwise the
+    // waiting one runs no later than runAfter. A job of the key that is running meanwhile does not count: it may have
+    // looked for its work already, so the new one runs after it. Written at once, in the caller's transaction if any.
+    public static async Task EnqueueOnceAsync(
+        this AppDb db, string kind, string key, DateTime? runAfter = null, int maxAttempts = Job.DefaultMaxAttempts,
+        CancellationToken cancellationToken = default)
+    {
+        var now = db.Now;
+        var due = runAfter ?? now;
+        var added = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Jobs" ("Id", "TeamId", "Kind", "Key", "State", "Attempts", "MaxAttempts", "Progress", "CancelRequested",
+                "RunAfter", "CreatedAt", "UpdatedAt")
+            VALUES ({Guid.CreateVersion7()}, {db.Tenant.TeamId}, {kind}, {key}, 'Queued', 0, {maxAttempts}, 0, {false}, {due}, {now}, {now})
+            ON CONFLICT DO NOTHING
+            """, cancellationToken);
+        if (added == 0)
+        {
+            await db.Jobs.Where(j => j.Key == key && j.State == JobState.Queued && j.RunAfter > due)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.RunAfter, due).SetProperty(j => j.UpdatedAt, now), cancellationToken);
+        }
     }
 }
 

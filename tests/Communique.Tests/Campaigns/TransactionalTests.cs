@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Tests.Campaigns;
 
@@ -134,6 +135,124 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
         var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
         Assert.Equal(1, campaign.GetProperty("sends").GetArrayLength());
+    }
+
+    private static object Order(int i) => new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{2000 + i}" };
+
+    private Task<List<Job>> DeliveryJobsAsync() => _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking()
+        .Where(j => j.Kind == Communique.Campaigns.CampaignSendJob.TransactionalKind).ToListAsync());
+
+    private async Task<string> StatusAsync(string sendId) =>
+        (await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync()).Str("status");
+
+    [Fact]
+    public async Task Many_calls_are_delivered_together_by_one_job_of_the_team_each_message_once()
+    {
+        var before = _smtp.Received.Count;
+        var sends = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            sends.Add((await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(i) }))).JsonAsync()).Str("send_id"));
+        }
+
+        var waiting = Assert.Single(await DeliveryJobsAsync());
+        Assert.Equal(JobState.Queued, waiting.State);
+        Assert.True(await RunJobAsync());
+        Assert.False(await RunJobAsync());
+
+        foreach (var send in sends)
+        {
+            Assert.Equal("sent", await StatusAsync(send));
+        }
+
+        await _smtp.WaitForAsync(before + 12);
+        var addresses = _smtp.Received.Skip(before).Select(m => m.To.Mailboxes.Single().Address).ToList();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"buyer{i}@example.com").Order(), addresses.Order());
+        Assert.Contains("Thanks Buyer7 for order 2007.", _smtp.Received.Single(m => m.To.Mailboxes.Single().Address == "buyer7@example.com").HtmlBody,
+            StringComparison.Ordinal);
+        Assert.Equal(JobState.Succeeded, Assert.Single(await DeliveryJobsAsync()).State);
+        var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
+        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
+        Assert.All(campaign.GetProperty("sends").EnumerateArray(), s => Assert.Equal("completed", s.Str("state")));
+    }
+
+    [Fact]
+    public async Task A_paused_call_waits_while_the_others_go_and_goes_when_resumed()
+    {
+        var before = _smtp.Received.Count;
+        var paused = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(1) }))).JsonAsync()).Str("send_id");
+        await (await _admin.PostAsync($"/campaigns/sends/{paused}/pause", null)).JsonAsync();
+        var other = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(2) }))).JsonAsync()).Str("send_id");
+
+        while (await RunJobAsync())
+        {
+        }
+
+        Assert.Equal("sent", await StatusAsync(other));
+        Assert.Equal("queued", await StatusAsync(paused));
+
+        await (await _admin.PostAsync($"/campaigns/sends/{paused}/resume", null)).JsonAsync();
+        while (await RunJobAsync())
+        {
+        }
+
+        Assert.Equal("sent", await StatusAsync(paused));
+        await _smtp.WaitForAsync(before + 2);
+        Assert.Single(_smtp.Received, m => m.To.Mailboxes.Single().Address == "buyer1@example.com");
+    }
+
+    [Fact]
+    public async Task A_deferred_call_is_tried_again_later_by_a_job_the_team_asks_for_itself()
+    {
+        _smtp.AnswerNext(1, SmtpServer.Protocol.SmtpReplyCode.Aborted, "4.7.1 greylisted, try again");
+        var send = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(3) }))).JsonAsync()).Str("send_id");
+        while (await RunJobAsync())
+        {
+        }
+
+        Assert.Equal("sending", await StatusAsync(send));
+        var next = Assert.Single(await DeliveryJobsAsync(), j => j.State == JobState.Queued);
+        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.Add(Communique.Campaigns.CampaignSendJob.Backoff(1)), next.RunAfter);
+        Assert.False(await RunJobAsync());
+
+        _host.Clock.Advance(TimeSpan.FromMinutes(1));
+        while (await RunJobAsync())
+        {
+        }
+
+        var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{send}")).JsonAsync();
+        Assert.Equal("sent", status.Str("status"));
+        await _smtp.WaitForAsync(1);
+        Assert.Single(_smtp.Received, m => m.To.Mailboxes.Single().Address == "buyer3@example.com");
+        var message = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().SingleAsync(m => m.Address == "buyer3@example.com"));
+        Assert.Equal(2, message.Attempts);
+    }
+
+    [Fact]
+    public async Task A_message_left_sending_by_a_run_that_died_is_sent_again_once_its_claim_has_lapsed()
+    {
+        var send = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(4) }))).JsonAsync()).Str("send_id");
+        // As a run that claimed it and died would leave it: sending, stamped with the end of its claim's lease.
+        var lapses = _host.Clock.GetUtcNow().UtcDateTime.AddSeconds(30);
+        await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Address == "buyer4@example.com")
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, Communique.Campaigns.MessageState.Sending).SetProperty(m => m.Attempts, 1)
+                .SetProperty(m => m.NextAttemptAt, lapses)));
+
+        while (await RunJobAsync())
+        {
+        }
+
+        Assert.Equal("sending", await StatusAsync(send));
+        Assert.Equal(lapses, Assert.Single(await DeliveryJobsAsync(), j => j.State == JobState.Queued).RunAfter);
+
+        _host.Clock.Advance(TimeSpan.FromSeconds(31));
+        while (await RunJobAsync())
+        {
+        }
+
+        Assert.Equal("sent", await StatusAsync(send));
+        await _smtp.WaitForAsync(1);
+        Assert.Single(_smtp.Received, m => m.To.Mailboxes.Single().Address == "buyer4@example.com");
     }
 
     private static StringContent JsonContent(object body) =>

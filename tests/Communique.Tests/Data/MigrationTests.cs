@@ -52,39 +52,58 @@ public sealed class MigrationsOnSqlite() : MigrationTests(Provider.Sqlite)
     public async Task Sqlite_finds_a_sends_messages_through_an_index_of_the_send()
     {
         var send = Guid.NewGuid();
-        var plans = await WithDbAsync(async db =>
-        {
-            var queries = new IQueryable[]
-            {
-                db.OutboundMessages.Where(m => m.SendId == send),
-                db.OutboundMessages.Where(m => m.SendId == send && m.State == MessageState.Sending),
-                db.OutboundMessages.Where(m => m.SendId == send && m.State != MessageState.Queued),
-            };
-            var connection = db.Database.GetDbConnection();
-            await db.Database.OpenConnectionAsync();
-            var found = new List<string>();
-            foreach (var query in queries)
-            {
-                // EF writes its parameters as `.param set` lines before the statement; unbound, they read as NULL.
-                var sql = string.Join('\n', query.ToQueryString().Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
-                Assert.Contains("\"TeamId\" = @", sql, StringComparison.Ordinal);
-                await using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // the statement is EF's own translation of the queries above
-                command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-#pragma warning restore CA2100
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    found.Add(reader.GetString(3));
-                }
-            }
-
-            return found;
-        });
+        var plans = await PlansAsync(db =>
+        [
+            db.OutboundMessages.Where(m => m.SendId == send),
+            db.OutboundMessages.Where(m => m.SendId == send && m.State == MessageState.Sending),
+            db.OutboundMessages.Where(m => m.SendId == send && m.State != MessageState.Queued),
+        ]);
 
         Assert.Equal(3, plans.Count);
         Assert.All(plans, plan => Assert.Matches(@"^SEARCH o USING (COVERING )?INDEX IX_OutboundMessages_SendId_", plan));
     }
+
+    // A team's transactional delivery reads its due messages across all its calls by the transactional index, whatever
+    // the size of its bulk sends.
+    [Fact]
+    public async Task Sqlite_finds_a_teams_due_transactional_messages_through_their_own_index()
+    {
+        var now = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc);
+        var plans = await PlansAsync(db =>
+        [
+            db.OutboundMessages
+                .Where(m => m.RecordJson != null && m.State == MessageState.Queued && m.NextAttemptAt <= now
+                    && db.CampaignSends.Any(s => s.Id == m.SendId && s.State == SendState.Sending))
+                .OrderBy(m => m.NextAttemptAt).Take(200),
+        ]);
+
+        Assert.Matches(@"^SEARCH o USING INDEX IX_OutboundMessages_Transactional \(TeamId=\? AND State=\? AND NextAttemptAt<\?\)", plans[0]);
+        Assert.DoesNotContain(plans, plan => plan.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    private Task<List<string>> PlansAsync(Func<AppDb, IQueryable[]> queriesOf) => WithDbAsync(async db =>
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        var found = new List<string>();
+        foreach (var query in queriesOf(db))
+        {
+            // EF writes its parameters as `.param set` lines before the statement; unbound, they read as NULL.
+            var sql = string.Join('\n', query.ToQueryString().Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
+            Assert.Contains("\"TeamId\" = @", sql, StringComparison.Ordinal);
+            await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // the statement is EF's own translation of the queries above
+            command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+#pragma warning restore CA2100
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                found.Add(reader.GetString(3));
+            }
+        }
+
+        return found;
+    });
 }
 
 public sealed class MigrationsOnPostgres() : MigrationTests(Provider.Postgres);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Communique.Jobs;
 using Communique.Tenancy;
 using Communique.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Communique.Tests.Jobs;
@@ -81,6 +82,59 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
         var job = db.EnqueueJob(ProbeHandler.Kind, instructions, maxAttempts);
         await db.SaveChangesAsync();
         return job.Id;
+    }
+
+    private async Task EnqueueOnceAsync(string key, DateTime? runAfter = null)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(_acme.TeamId);
+        var db = scope.ServiceProvider.GetRequiredService<Communique.Data.AppDb>();
+        await db.EnqueueOnceAsync(ProbeHandler.Kind, key, runAfter);
+    }
+
+    private Task<List<Job>> JobsOfKeyAsync(string key) =>
+        _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking().Where(j => j.Key == key).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).ToListAsync());
+
+    [Fact]
+    public async Task Jobs_of_one_key_wait_queued_once_and_run_one_at_a_time()
+    {
+        var now = _host.Clock.GetUtcNow().UtcDateTime;
+        await EnqueueOnceAsync("drain:acme", now.AddMinutes(10));
+        await EnqueueOnceAsync("drain:acme", now.AddMinutes(20));
+        var waiting = Assert.Single(await JobsOfKeyAsync("drain:acme"));
+        Assert.Equal(now.AddMinutes(10), waiting.RunAfter);
+        Assert.Equal(_acme.TeamId, waiting.TeamId);
+
+        // Asked for sooner: the waiting job is brought forward, not doubled.
+        await EnqueueOnceAsync("drain:acme");
+        waiting = Assert.Single(await JobsOfKeyAsync("drain:acme"));
+        Assert.Equal(now, waiting.RunAfter);
+
+        var store = _host.Service<JobStore>();
+        var first = await store.ClaimAsync(CancellationToken.None);
+        Assert.Equal(waiting.Id, first!.Job.Id);
+
+        // Asked for while it runs: a second one waits, and is not claimed while the first holds its lease.
+        await EnqueueOnceAsync("drain:acme");
+        await EnqueueOnceAsync("drain:other");
+        Assert.Equal(2, (await JobsOfKeyAsync("drain:acme")).Count);
+        var other = await store.ClaimAsync(CancellationToken.None);
+        Assert.Equal("drain:other", other!.Job.Key);
+        Assert.Null(await store.ClaimAsync(CancellationToken.None));
+
+        await first.SucceedAsync(null, CancellationToken.None);
+        var second = await store.ClaimAsync(CancellationToken.None);
+        Assert.Equal("drain:acme", second!.Job.Key);
+        Assert.NotEqual(first.Job.Id, second.Job.Id);
+
+        // A worker that died holding one: once its lease expires either that job or the waiting one is claimed, and
+        // then not the other.
+        await other.SucceedAsync(null, CancellationToken.None);
+        await EnqueueOnceAsync("drain:acme");
+        _host.Clock.Advance(TimeSpan.FromSeconds(2));
+        var again = await store.ClaimAsync(CancellationToken.None);
+        Assert.Equal("drain:acme", again!.Job.Key);
+        Assert.Null(await store.ClaimAsync(CancellationToken.None));
     }
 
     [Fact]

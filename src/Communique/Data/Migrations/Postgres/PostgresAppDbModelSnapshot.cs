@@ -504,6 +504,10 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("SendId", "Position");
 
+                    b.HasIndex("TeamId", "State", "NextAttemptAt")
+                        .HasDatabaseName("IX_OutboundMessages_Transactional")
+                        .HasFilter("\"RecordJson\" IS NOT NULL");
+
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
                     b.ToTable("OutboundMessages");
@@ -1081,6 +1085,10 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1123,6 +1131,13 @@ namespace Communique.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Jobs_Key_Queued")
+                        .HasFilter("\"State\" = 'Queued'");
+
+                    b.HasIndex("Key", "State");
 
                     b.HasIndex("State", "RunAfter");
 

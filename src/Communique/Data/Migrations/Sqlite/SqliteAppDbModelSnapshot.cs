@@ -499,6 +499,10 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("SendId", "Position");
 
+                    b.HasIndex("TeamId", "State", "NextAttemptAt")
+                        .HasDatabaseName("IX_OutboundMessages_Transactional")
+                        .HasFilter("\"RecordJson\" IS NOT NULL");
+
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 
                     b.ToTable("OutboundMessages");
@@ -1076,6 +1080,10 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -1118,6 +1126,13 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Jobs_Key_Queued")
+                        .HasFilter("\"State\" = 'Queued'");
+
+                    b.HasIndex("Key", "State");
 
                     b.HasIndex("State", "RunAfter");
 
