@@ -29,6 +29,7 @@ public static class JobScheduling
     // Asks for a job of the caller's team under a key: a new one when none of that key waits queued, otherwise the
     // waiting one runs no later than runAfter. A job of the key that is running meanwhile does not count: it may have
     // looked for its work already, so the new one runs after it. Written at once, in the caller's transaction if any.
+    // Keys are one space for every team: a key for a team's work names the team.
     public static async Task EnqueueOnceAsync(
         this AppDb db, string kind, string key, DateTime? runAfter = null, int maxAttempts = Job.DefaultMaxAttempts,
         CancellationToken cancellationToken = default)
@@ -41,10 +42,14 @@ public static class JobScheduling
             VALUES ({Guid.CreateVersion7()}, {db.Tenant.TeamId}, {kind}, {key}, 'Queued', 0, {maxAttempts}, 0, {false}, {due}, {now}, {now})
             ON CONFLICT DO NOTHING
             """, cancellationToken);
+        // In SQL rather than ExecuteUpdate: EF evaluates the setters' values anew on every execution, a cost this call,
+        // made once per transactional call, should not carry.
         if (added == 0)
         {
-            await db.Jobs.Where(j => j.Key == key && j.State == JobState.Queued && j.RunAfter > due)
-                .ExecuteUpdateAsync(u => u.SetProperty(j => j.RunAfter, due).SetProperty(j => j.UpdatedAt, now), cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Jobs" SET "RunAfter" = {due}, "UpdatedAt" = {now}
+                WHERE "Key" = {key} AND "State" = 'Queued' AND "RunAfter" > {due}
+                """, cancellationToken);
         }
     }
 }
