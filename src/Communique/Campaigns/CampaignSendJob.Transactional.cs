@@ -135,12 +135,21 @@ public sealed partial class CampaignSendJob
                 continue;
             }
 
-            var ids = batch.Select(m => m.Id).ToList();
+            // Only the messages still queued: a run whose lease was lost, and has not noticed yet, may be claiming too.
             var stamp = now.AddSeconds(jobs.Value.LeaseSeconds);
-            await db.OutboundMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(u => u
-                .SetProperty(m => m.State, MessageState.Sending)
-                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
-                .SetProperty(m => m.NextAttemptAt, stamp), cancellationToken);
+            HashSet<Guid> claimed;
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                claimed = await MessageStore.ClaimAsync(db, [.. batch.Select(m => m.Id)], stamp, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            batch.RemoveAll(m => !claimed.Contains(m.Id));
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
             foreach (var message in batch)
             {
                 message.State = MessageState.Sending;

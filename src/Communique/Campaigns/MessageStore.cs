@@ -36,6 +36,64 @@ public static class MessageStore
         }
     }
 
+    // Marks the given messages sending, stamped, with one attempt more — those still queued: another run may have taken
+    // some meanwhile. Returns the ones this call marked. Inside the caller's transaction.
+    public static async Task<HashSet<Guid>> ClaimAsync(AppDb db, IReadOnlyList<Guid> ids, DateTime stamp, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not { } transaction)
+        {
+            throw new InvalidOperationException("Messages are claimed inside the caller's transaction.");
+        }
+
+        var claimed = new HashSet<Guid>();
+        var connection = db.Database.GetDbConnection();
+        if (connection is not NpgsqlConnection postgres)
+        {
+            var handle = ((SqliteConnection)connection).Handle!;
+            SqliteRaw.Check(raw.sqlite3_prepare_v2(handle, ClaimSql, out var statement), handle);
+            using (statement)
+            {
+                Span<char> id = stackalloc char[36];
+                var time = SqliteRaw.Time(stamp);
+                foreach (var one in ids)
+                {
+                    raw.sqlite3_bind_text16(statement, 1, time);
+                    SqliteRaw.UpperText(one, id);
+                    raw.sqlite3_bind_text16(statement, 2, id);
+                    SqliteRaw.Step(statement, handle);
+                    if (raw.sqlite3_changes(handle) == 1)
+                    {
+                        claimed.Add(one);
+                    }
+                }
+            }
+
+            return claimed;
+        }
+
+        await using var command = new NpgsqlCommand(ClaimAllSql, postgres, (NpgsqlTransaction)transaction.GetDbTransaction());
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("stamp", stamp) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(reader.GetGuid(0));
+        }
+
+        return claimed;
+    }
+
+    private const string ClaimSql = """
+        UPDATE "OutboundMessages" SET "State" = 'Sending', "Attempts" = "Attempts" + 1, "NextAttemptAt" = ?1
+        WHERE "Id" = ?2 AND "State" = 'Queued'
+        """;
+
+    private const string ClaimAllSql = """
+        UPDATE "OutboundMessages" SET "State" = 'Sending', "Attempts" = "Attempts" + 1, "NextAttemptAt" = @stamp
+        WHERE "Id" = ANY(@ids) AND "State" = 'Queued'
+        RETURNING "Id"
+        """;
+
     // What delivering a batch changed on each of its messages.
     public static async Task WriteOutcomesAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
     {

@@ -255,6 +255,31 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.Single(_smtp.Received, m => m.To.Mailboxes.Single().Address == "buyer4@example.com");
     }
 
+    [Fact]
+    public async Task A_claim_takes_only_the_messages_still_queued()
+    {
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(5), Order(6), Order(7) }))).JsonAsync();
+        var taken = await _host.WithDbAsync(async db =>
+        {
+            var messages = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync();
+            // As if another run had claimed the second one a moment before.
+            await db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == messages[1].Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, Communique.Campaigns.MessageState.Sending));
+            var stamp = _host.Clock.GetUtcNow().UtcDateTime.AddSeconds(30);
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var claimed = await Communique.Campaigns.MessageStore.ClaimAsync(db, [.. messages.Select(m => m.Id)], stamp, CancellationToken.None);
+            await transaction.CommitAsync();
+            return (claimed, messages.Select(m => m.Id).ToList(), stamp);
+        });
+
+        Assert.True(taken.claimed.SetEquals([taken.Item2[0], taken.Item2[2]]));
+        var after = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync());
+        Assert.All(after, m => Assert.Equal(Communique.Campaigns.MessageState.Sending, m.State));
+        Assert.Equal([1, 0, 1], after.Select(m => m.Attempts));
+        Assert.Equal(taken.stamp, after[0].NextAttemptAt);
+        Assert.NotEqual(taken.stamp, after[1].NextAttemptAt);
+    }
+
     private static StringContent JsonContent(object body) =>
         new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
