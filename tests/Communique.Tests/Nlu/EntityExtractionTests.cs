@@ -214,7 +214,10 @@ public sealed class EntityExtractionTests
     [InlineData("(a|aa)+$")]
     [InlineData(@"^(\w+\s?)+$")]
     [InlineData(@"ORD-(\d+)+x")]
-    [InlineData(@"(.*a){12}")]
+    [InlineData(@"(x+x+)+y")]
+    // Exponential patterns only: a polynomial one such as (.*a){12} takes 40–70 ms on the 2,500-character probe on one
+    // host and more on a slower one, so whether it passes the 50 ms probe depends on the machine (the extraction timeout
+    // remains the guarantee).
     public void A_catastrophically_slow_pattern_is_refused(string pattern)
     {
         var problem = EntityPatterns.Problem(pattern);
