@@ -70,19 +70,7 @@ public sealed partial class CampaignSendJob
                     return;
                 }
 
-                var delivery = Task.WhenAll(batch.Where(m => m.State == MessageState.Sending).Select(async message =>
-                {
-                    var making = makings[message.SendId]!;
-                    await slots.WaitAsync(cancellationToken);
-                    try
-                    {
-                        await DeliverOneAsync(message, null, making, cancellationToken);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }));
+                var delivery = DeliverBatchAsync(batch, slots, m => makings[m.SendId]!, _ => null, cancellationToken);
 
                 var older = previous;
                 previous = new InFlight(batch, delivery);
@@ -159,15 +147,7 @@ public sealed partial class CampaignSendJob
 
             foreach (var messages in batch.GroupBy(m => makings[m.SendId]!.Category))
             {
-                var suppressed = await Suppression.ReasonsAsync(db, db.Tenant.TeamId, messages.Key, messages.Select(m => m.Address).ToList(), cancellationToken);
-                foreach (var message in messages)
-                {
-                    if (suppressed.TryGetValue(message.Address, out var reason))
-                    {
-                        message.State = MessageState.Suppressed;
-                        message.SuppressionReason = reason;
-                    }
-                }
+                await SuppressAsync(db.Tenant.TeamId, messages.Key, messages, cancellationToken);
             }
 
             return batch;

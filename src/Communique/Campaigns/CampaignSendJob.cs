@@ -195,7 +195,9 @@ public sealed partial class CampaignSendJob(
             return;
         }
 
-        var progress = new Progress(db, send.Id, job);
+        // Progress from counts taken once: counting the send's messages after every batch would read them all each time.
+        var total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == send.Id, cancellationToken));
+        var done = await db.OutboundMessages.CountAsync(m => m.SendId == send.Id && m.State != MessageState.Queued, cancellationToken);
         // Two batches at a time: the next is claimed and queued for delivery while the previous one's last messages are
         // still with the mail server, then the previous one's outcomes are saved; the SMTP connections never wait for
         // the database between batches. The slots bound the messages being made or delivered at once across both.
@@ -203,12 +205,10 @@ public sealed partial class CampaignSendJob(
         InFlight? previous = null;
         try
         {
-            // The send's state before each batch: a pause or a cancel may have come meanwhile. A send without a data
-            // source (a transactional call) was read as sending just before its first batch, with nothing done since.
-            for (var fresh = source is null; ; fresh = false)
+            while (true)
             {
-                if (!fresh && await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken)
-                        != SendState.Sending)
+                var state = await db.CampaignSends.AsNoTracking().Where(s => s.Id == send.Id).Select(s => s.State).FirstAsync(cancellationToken);
+                if (state != SendState.Sending)
                 {
                     return;
                 }
@@ -228,7 +228,8 @@ public sealed partial class CampaignSendJob(
                     if (previous is { } last)
                     {
                         previous = null;
-                        await progress.AddAsync(await CompleteAsync(send.TeamId, last, null, cancellationToken), cancellationToken);
+                        done += await CompleteAsync(send.TeamId, last, null, cancellationToken);
+                        await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
                         continue;
                     }
 
@@ -240,24 +241,14 @@ public sealed partial class CampaignSendJob(
                 var records = send.DataSourceId is null ? [] : await db.DataRecords.AsNoTracking()
                     .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration && positions.Contains(r.Position))
                     .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
-                var delivery = Task.WhenAll(batch.Where(m => m.State == MessageState.Sending).Select(async message =>
-                {
-                    await slots.WaitAsync(cancellationToken);
-                    try
-                    {
-                        await DeliverOneAsync(message, records.GetValueOrDefault(message.Position), making, cancellationToken);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }));
+                var delivery = DeliverBatchAsync(batch, slots, _ => making, m => records.GetValueOrDefault(m.Position), cancellationToken);
 
                 var older = previous;
                 previous = new InFlight(batch, delivery);
                 if (older is not null)
                 {
-                    await progress.AddAsync(await CompleteAsync(send.TeamId, older, null, cancellationToken), cancellationToken);
+                    done += await CompleteAsync(send.TeamId, older, null, cancellationToken);
+                    await job.ReportAsync((int)(done * 100L / total), null, cancellationToken);
                 }
 
                 // A short batch took every message that was due: nothing to claim beside it (a single-recipient send
@@ -284,30 +275,24 @@ public sealed partial class CampaignSendJob(
 
     private sealed record InFlight(List<OutboundMessage> Batch, Task Delivery);
 
-    // The job's progress, from counts taken at its first report instead of at its start: a send that ends within one
-    // batch (every transactional call of a few records) never counts its messages. Messages in flight are left out of
-    // the first count; each completed batch then adds those it finished.
-    private sealed class Progress(AppDb db, Guid sendId, JobContext job)
-    {
-        private int _total;
-        private int _done = -1;
-
-        public async Task AddAsync(int finished, CancellationToken cancellationToken)
+    // Delivers the batch's messages marked sending, each holding one of the slots while it is made and handed over. The
+    // making and the record of each are looked up at once, before any waits.
+    private Task DeliverBatchAsync(
+        List<OutboundMessage> batch, SemaphoreSlim slots, Func<OutboundMessage, Making> makingOf, Func<OutboundMessage, string?> valuesOf,
+        CancellationToken cancellationToken) =>
+        Task.WhenAll(batch.Where(m => m.State == MessageState.Sending).Select(async message =>
         {
-            if (_done < 0)
+            var (making, values) = (makingOf(message), valuesOf(message));
+            await slots.WaitAsync(cancellationToken);
+            try
             {
-                _total = Math.Max(1, await db.OutboundMessages.CountAsync(m => m.SendId == sendId, cancellationToken));
-                _done = await db.OutboundMessages.CountAsync(
-                    m => m.SendId == sendId && m.State != MessageState.Queued && m.State != MessageState.Sending, cancellationToken);
+                await DeliverOneAsync(message, values, making, cancellationToken);
             }
-            else
+            finally
             {
-                _done += finished;
+                slots.Release();
             }
-
-            await job.ReportAsync((int)(_done * 100L / _total), null, cancellationToken);
-        }
-    }
+        }));
 
     // The next due messages, marked sending (a crash sends them again), with the suppression rules applied for the whole
     // batch at once (the reason is kept on the message).
@@ -335,8 +320,16 @@ public sealed partial class CampaignSendJob(
             message.Attempts++;
         }
 
-        var suppressed = await Suppression.ReasonsAsync(db, send.TeamId, making.Category, batch.Select(m => m.Address).ToList(), cancellationToken);
-        foreach (var message in batch)
+        await SuppressAsync(send.TeamId, making.Category, batch, cancellationToken);
+        return batch;
+    }
+
+    // The suppression rules for claimed messages of one unsubscribe category: a suppressed one keeps its reason.
+    private async Task SuppressAsync(Guid team, string category, IEnumerable<OutboundMessage> claimed, CancellationToken cancellationToken)
+    {
+        var messages = claimed.ToList();
+        var suppressed = await Suppression.ReasonsAsync(db, team, category, messages.Select(m => m.Address).ToList(), cancellationToken);
+        foreach (var message in messages)
         {
             if (suppressed.TryGetValue(message.Address, out var reason))
             {
@@ -344,8 +337,6 @@ public sealed partial class CampaignSendJob(
                 message.SuppressionReason = reason;
             }
         }
-
-        return batch;
     }
 
     // Waits for a batch's deliveries and saves their outcomes with their sends' counters; returns the messages done.
@@ -357,9 +348,8 @@ public sealed partial class CampaignSendJob(
         var batch = inFlight.Batch;
 
         // A permanent refusal is a hard bounce: the address joins the global list with the server's reply.
-        var refused = batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply))
-            .Select(m => (m.Address, m.LastReply!)).ToList();
-        await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
+        var refused = batch.Where(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply)).ToList();
+        await Suppression.RecordHardBouncesAsync(db, [.. refused.Select(m => (m.Address, m.LastReply!))], cancellationToken);
         var bounced = refused.Count;
         var sent = batch.Count(m => m.State == MessageState.Sent);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -372,7 +362,7 @@ public sealed partial class CampaignSendJob(
                 {
                     Sent = messages.Count(m => m.State == MessageState.Sent),
                     Failed = messages.Count(m => m.State == MessageState.Failed),
-                    RefusedHard = messages.Count(m => m.State == MessageState.Failed && m.LastReply is not null && IsPermanentReply(m.LastReply)),
+                    RefusedHard = refused.Count(m => m.SendId == messages.Key),
                     SuppressedHardBounce = messages.Count(m => m.SuppressionReason == Suppression.HardBounced),
                     SuppressedUnsubscribed = messages.Count(m => m.SuppressionReason == Suppression.Unsubscribed),
                     SuppressedBlacklisted = messages.Count(m => m.SuppressionReason == Suppression.DomainBlacklisted),
