@@ -58,9 +58,9 @@ public sealed class EntityExtractor
                     Regex regex;
                     try
                     {
-                        regex = new Regex(entity.Pattern ?? "", EntityPatterns.Options | RegexOptions.Compiled, Timeout);
+                        regex = new Regex(entity.Pattern ?? "", EntityPatterns.Options, Timeout);
                     }
-                    catch (ArgumentException e)
+                    catch (Exception e) when (e is ArgumentException or NotSupportedException)
                     {
                         throw new ArgumentException($"The pattern of entity '{entity.Name}' does not compile: {e.Message}", nameof(entities), e);
                     }
