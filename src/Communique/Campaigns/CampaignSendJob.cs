@@ -324,7 +324,8 @@ public sealed partial class CampaignSendJob(
         return batch;
     }
 
-    // The suppression rules for claimed messages of one unsubscribe category: a suppressed one keeps its reason.
+    // The suppression rules for claimed messages of one unsubscribe category: a suppressed one keeps its reason, and is
+    // final without the attempt its claim counted (it never reaches a relay); the outcomes save both.
     private async Task SuppressAsync(Guid team, string category, IEnumerable<OutboundMessage> claimed, CancellationToken cancellationToken)
     {
         var messages = claimed.ToList();
@@ -335,6 +336,7 @@ public sealed partial class CampaignSendJob(
             {
                 message.State = MessageState.Suppressed;
                 message.SuppressionReason = reason;
+                message.Attempts--;
             }
         }
     }

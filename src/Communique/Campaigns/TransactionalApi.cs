@@ -11,7 +11,6 @@ using Communique.Rendering;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Newtonsoft.Json.Linq;
 
 namespace Communique.Campaigns;
 
@@ -133,11 +132,25 @@ public static class TransactionalApi
                 statusCode: 413, title: "Too many records", type: ProblemTypes.PayloadTooLarge);
         }
 
-        var addresses = jsonPath ? SelectByPath(request.Dataset.Value, request.EmailJsonPath!, records.Count) : SelectByField(records, request.EmailJsonPath!);
+        List<string?>? addresses;
+        if (jsonPath)
+        {
+            if (!AddressPath.TryParse(request.EmailJsonPath!, out var path, out var pathError))
+            {
+                return Problems.Invalid("email_json_path", $"{pathError} See docs/transactional.md for the JSONPath this endpoint reads.");
+            }
+
+            addresses = path!.Select(records, cancellationToken);
+        }
+        else
+        {
+            addresses = SelectByField(records, request.EmailJsonPath!);
+        }
+
         if (addresses is null)
         {
             return Problems.Invalid("email_json_path", jsonPath
-                ? $"'{request.EmailJsonPath}' is not a JSONPath this service reads, or selects nothing in the dataset."
+                ? $"'{request.EmailJsonPath}' selects no address in the dataset."
                 : $"No record has a field '{request.EmailJsonPath}'.");
         }
 
@@ -186,6 +199,8 @@ public static class TransactionalApi
         var noFormats = new Dictionary<string, FieldFormat>();
         for (var i = 0; i < records.Count; i++)
         {
+            // The request's own token: a client that went away stops the work (each render checks it as it runs too).
+            cancellationToken.ThrowIfCancellationRequested();
             var values = EmailPreview.FromJson(records[i]);
             values[Email.Compose.MessageLinks.UnsubscribeField] = "";
             var (_, failure, part) = await EmailPreview.RenderAsync(liquid, email, values, culture, noFormats, ignoreMissing, cancellationToken);
@@ -266,41 +281,6 @@ public static class TransactionalApi
         return records.Any(r => r.TryGetProperty(field, out _)) ? addresses : null;
     }
 
-    // JSONPath (Json.NET's implementation) over the dataset; each match belongs to the record its path starts in.
-    private static List<string?>? SelectByPath(JsonElement dataset, string path, int count)
-    {
-        try
-        {
-            var addresses = new List<string?>(new string?[count]);
-            var found = false;
-            foreach (var token in JArray.Parse(dataset.GetRawText()).SelectTokens(path))
-            {
-                var index = RecordIndex(token);
-                if (index is >= 0 && index < count && token.Type == JTokenType.String)
-                {
-                    addresses[index.Value] ??= token.Value<string>();
-                    found = true;
-                }
-            }
-
-            return found ? addresses : null;
-        }
-        catch (Newtonsoft.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static int? RecordIndex(JToken token)
-    {
-        while (token.Parent is not null && token.Parent is not JArray { Parent: null })
-        {
-            token = token.Parent;
-        }
-
-        return token.Parent is JArray root ? root.IndexOf(token) : null;
-    }
-
     private static async Task<IResult> Status(Guid sendId, AppDb db, CancellationToken cancellationToken)
     {
         var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
@@ -313,13 +293,16 @@ public static class TransactionalApi
         int Count(MessageState state) => messages.Count(m => m.State == state);
         var (sent, suppressed, failed) = (Count(MessageState.Sent), Count(MessageState.Suppressed), Count(MessageState.Failed));
         var pending = messages.Count - sent - suppressed - failed;
+        // Once nothing is pending, "failed" says that nothing was delivered: every recipient failed or was suppressed
+        // (the counts and each recipient's reason say which). Suppressed recipients beside delivered ones are the rules
+        // working, as in a bulk send: the send is "sent".
         var status = pending > 0 ? (messages.Any(m => m.Attempts > 0) ? "sending" : "queued")
+            : sent == 0 ? "failed"
             : failed == 0 ? "sent"
-            : sent > 0 ? "partially_sent"
-            : "failed";
+            : "partially_sent";
         return TypedResults.Ok(new TransactionalStatus(send.Id, status, messages.Count, sent, suppressed, failed, messages.Select(m => new TransactionalRecipient(
             m.Address, m.State is MessageState.Sending ? "queued" : WireNames.Of(m.State), m.SuppressionReason ?? (m.State == MessageState.Failed ? m.LastReply : null),
-            m.MessageIdHeader)).ToList()));
+            m.MessageIdHeader is { } id ? $"<{id}>" : null)).ToList()));
     }
 }
 
