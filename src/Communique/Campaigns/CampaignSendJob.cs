@@ -14,6 +14,7 @@ using Communique.Rendering;
 using Communique.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using System.Text.RegularExpressions;
 using MimeKit;
 
 namespace Communique.Campaigns;
@@ -438,7 +439,18 @@ public sealed partial class CampaignSendJob(
             rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
         }
 
-        var mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss, email.Attachments);
+        MimeMessage mime;
+        try
+        {
+            mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss, email.Attachments);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            message.State = MessageState.Failed;
+            message.LastReply = "not composed: its HTML took too long to read for links";
+            return null;
+        }
+
         if (key is not null)
         {
             dkim.Sign(mime, key);

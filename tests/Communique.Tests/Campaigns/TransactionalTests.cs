@@ -1,8 +1,12 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Communique.Tests.Campaigns;
 
@@ -78,7 +82,8 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         var ann = _smtp.Received.Single(m => m.To.Mailboxes.Single().Address == "ann@example.com");
         Assert.Equal("Your order 1042", ann.Subject);
         Assert.Contains("Thanks Ann for order 1042.", ann.HtmlBody, StringComparison.Ordinal);
-        Assert.Equal($"<{recipients[0].Str("message_id")}>", $"<{ann.MessageId}>");
+        // As in the Message-ID header: with its angle brackets (MimeKit's MessageId is without them).
+        Assert.Equal($"<{ann.MessageId}>", recipients[0].Str("message_id"));
 
         await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders[..1]))).JsonAsync();
         var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
@@ -103,6 +108,77 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         var nothing = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*].contact.phone"))).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(nothing.GetProperty("errors").TryGetProperty("email_json_path", out _));
         await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*"))).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_v1_path_reads_the_documented_subset_quoted_names_indices_and_wildcards()
+    {
+        object[] dataset =
+        [
+            new Dictionary<string, object> { ["contact"] = new { emails = new[] { "ann@example.com", "ann@work.example" } }, ["first_name"] = "Ann", ["order_no"] = "1" },
+            new Dictionary<string, object> { ["contact"] = new { emails = new[] { "bob@example.com" } }, ["first_name"] = "Bob", ["order_no"] = "2" },
+        ];
+
+        async Task<List<string>> RecipientsAsync(string path)
+        {
+            var sendId = (await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path))).JsonAsync()).Str("send_id");
+            var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+            return [.. status.GetProperty("recipients").EnumerateArray().Select(r => r.Str("email"))];
+        }
+
+        Assert.Equal(["ann@example.com", "bob@example.com"], await RecipientsAsync("$[*].contact.emails[0]"));
+        Assert.Equal(["ann@example.com", "bob@example.com"], await RecipientsAsync("$[*]['contact'][\"emails\"][*]"));
+        Assert.Equal(["ann@example.com", "bob@example.com"], await RecipientsAsync("$.*.contact.*[0]"));
+        Assert.Equal(["ann@work.example", ""], await RecipientsAsync("$[*].contact.emails[1]"));
+        Assert.Equal(["", "bob@example.com"], await RecipientsAsync("$[1].contact.emails[0]"));
+    }
+
+    // The issue's probe: with a general JSONPath library, this filter's regex backtracked for 20.9 s of CPU on 28 a's
+    // and a '!', tripling with every two more characters. Filters are not part of the subset: refused before any work.
+    [Fact]
+    public async Task A_v1_path_with_a_filter_regex_is_refused_at_once_however_long_the_address()
+    {
+        object[] dataset = [new { email = new string('a', 60) + "!", first_name = "A", order_no = "1" }];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[?(@.email =~ /^(a+)+$/)].email")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        var error = refused.GetProperty("errors").GetProperty("email_json_path")[0].GetString()!;
+        Assert.Contains("Filter expressions", error, StringComparison.Ordinal);
+
+        foreach (var path in new[] { "$..email", "$[0:1].email", "$[*].email[?(@ =~ /a/)]", "email", "$.email", "$['a','b']" })
+        {
+            var problem = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path))).ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("email_json_path", out _), path);
+        }
+
+        Assert.False(await RunJobAsync());
+    }
+
+    [Fact]
+    public async Task A_call_whose_every_recipient_is_suppressed_says_nothing_was_delivered_and_its_messages_are_final()
+    {
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "ann@example.com" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "bob@example.com" })).JsonAsync(HttpStatusCode.Created);
+        var sendId = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders))).JsonAsync()).Str("send_id");
+        while (await RunJobAsync())
+        {
+        }
+
+        var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+        Assert.Equal("failed", status.Str("status"));
+        Assert.Equal((0, 3, 0), (status.GetProperty("sent").GetInt32(), status.GetProperty("suppressed").GetInt32(), status.GetProperty("failed").GetInt32()));
+        Assert.All(status.GetProperty("recipients").EnumerateArray(), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("message_id").ValueKind));
+
+        var messages = (await (await _admin.GetAsync($"/campaigns/sends/{sendId}/messages")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, messages.Count);
+        Assert.All(messages, m =>
+        {
+            Assert.Equal("suppressed", m.Str("state"));
+            Assert.Equal(0, m.GetProperty("attempts").GetInt32());
+            Assert.Equal(JsonValueKind.Null, m.GetProperty("nextAttemptAt").ValueKind);
+        });
+        Assert.DoesNotContain(_smtp.Received, m => m.Subject == "Your order 1042");
     }
 
     [Fact]
@@ -278,6 +354,58 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.Equal([1, 0, 1], after.Select(m => m.Attempts));
         Assert.Equal(taken.stamp, after[0].NextAttemptAt);
         Assert.NotEqual(taken.stamp, after[1].NextAttemptAt);
+    }
+
+    // A thousand records of a template that loops 20,000 times each: rendered to the end, tens of seconds of CPU. The
+    // client gives up after a second; the server's request must end soon after, having stored nothing.
+    [Fact]
+    public async Task A_call_whose_client_went_away_stops_its_work_and_stores_nothing()
+    {
+        var ended = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Transactional:MaxRecords", "1000")),
+            services => services.AddSingleton<IStartupFilter>(new RequestEnd("/campaigns/v2/Slow/transactional", ended)));
+        using var admin = await (await host.CreateAccountAsync("Slow Corp")).AdminAsync();
+        var project = (await (await admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        await (await admin.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Order confirmation",
+            channel = "email",
+            content = new { subject = "Order", html = "<p>{% for i in (1..20000) %}{{ first_name }}{{ order_no }} {% endfor %}</p>" },
+        })).JsonAsync(HttpStatusCode.Created);
+        await TestSenders.VerifyAsync(host, admin, _smtp, "shop@acme.example");
+
+        var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => admin.PostAsJsonAsync("/campaigns/v2/Slow/transactional", Body(records), giveUp.Token));
+
+        var took = await ended.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(took < TimeSpan.FromSeconds(4), $"the request ran {took} (the client left at {clock.Elapsed})");
+        Assert.Equal(0, await host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters().CountAsync()));
+    }
+
+    // Reports how long the server took over requests to one path, from the first middleware's point of view.
+    private sealed class RequestEnd(string path, TaskCompletionSource<TimeSpan> ended) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    await inner(context);
+                }
+                finally
+                {
+                    if (context.Request.Path == path)
+                    {
+                        ended.TrySetResult(clock.Elapsed);
+                    }
+                }
+            });
+            next(app);
+        };
     }
 
     private static StringContent JsonContent(object body) =>

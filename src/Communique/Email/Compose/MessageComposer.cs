@@ -208,11 +208,12 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
 
     private static MailboxAddress Copy(MailboxAddress address) => new(address.Name, address.Address);
 
-    [GeneratedRegex(@"<body\b[^>]*>", RegexOptions.IgnoreCase)]
+    // Over rendered HTML: each match stops after a second (RegexMatchTimeoutException) whatever the HTML holds.
+    [GeneratedRegex(@"<body\b[^>]*>", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex BodyStart();
 
     // An anchor's href, quoted or not.
-    [GeneratedRegex(@"<a\s[^>]*?\bhref\s*=\s*(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s""'>]+))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<a\s[^>]*?\bhref\s*=\s*(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s""'>]+))", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Href();
 
     private static bool Tracked(string href, MessageLinks links) =>
