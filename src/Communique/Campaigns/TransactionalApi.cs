@@ -49,22 +49,25 @@ public static class TransactionalApi
     {
         var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private").RequireTeamCaller();
         group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
-                LiquidTemplates liquid, IOptions<TransactionalOptions> options, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, cancellationToken))
+                LiquidTemplates liquid, IOptions<TransactionalOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock, cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send a communication to the records given inline; email_json_path names the field that holds each address.");
         group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
-                LiquidTemplates liquid, IOptions<TransactionalOptions> options, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, cancellationToken))
+                LiquidTemplates liquid, IOptions<TransactionalOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock, cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
-            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. $[*].contact.email.");
+            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. $[*].contact.email.")
+            .WithDescription("The JSONPath subset read: $, then [*] (every record) or [n] (one), then .name, ['name'], [n], [*] "
+                + "or .* steps; each record's address is the first string selected. Filters, recursive descent (..), slices "
+                + "and unions are refused with 400. See docs/transactional.md.");
         group.MapGet("/v2/transactional/{sendId:guid}", Status).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("A transactional send's status and its recipients.");
     }
 
     private static async Task<IResult> SendAsync(
         string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db, LiquidTemplates liquid,
-        TransactionalOptions options, CancellationToken cancellationToken)
+        TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
@@ -197,20 +200,32 @@ public static class TransactionalApi
         var ignoreMissing = request.IgnoreMissingFields ?? false;
         var culture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
         var noFormats = new Dictionary<string, FieldFormat>();
-        for (var i = 0; i < records.Count; i++)
+        // Each render is bounded on its own; the budget bounds them all, so that no call costs more than that much CPU
+        // however many records and however heavy the template. The request's token stops them when the client leaves.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.RenderSeconds), clock);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        try
         {
-            // The request's own token: a client that went away stops the work (each render checks it as it runs too).
-            cancellationToken.ThrowIfCancellationRequested();
-            var values = EmailPreview.FromJson(records[i]);
-            values[Email.Compose.MessageLinks.UnsubscribeField] = "";
-            var (_, failure, part) = await EmailPreview.RenderAsync(liquid, email, values, culture, noFormats, ignoreMissing, cancellationToken);
-            if (failure is not null)
+            for (var i = 0; i < records.Count; i++)
             {
-                return failure.Kind == RenderFailureKind.MissingField
-                    ? Problems.Invalid($"dataset[{i}].{failure.Field}", $"Record {i} has no field '{failure.Field}', which the {part} uses.")
-                    : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}", statusCode: 422,
-                        title: "Rendering failed", type: ProblemTypes.RenderFailed);
+                work.Token.ThrowIfCancellationRequested();
+                var values = EmailPreview.FromJson(records[i]);
+                values[Email.Compose.MessageLinks.UnsubscribeField] = "";
+                var (_, failure, part) = await EmailPreview.RenderAsync(liquid, email, values, culture, noFormats, ignoreMissing, work.Token);
+                if (failure is not null)
+                {
+                    return failure.Kind == RenderFailureKind.MissingField
+                        ? Problems.Invalid($"dataset[{i}].{failure.Field}", $"Record {i} has no field '{failure.Field}', which the {part} uses.")
+                        : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}", statusCode: 422,
+                            title: "Rendering failed", type: ProblemTypes.RenderFailed);
+                }
             }
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.Problem(
+                $"Rendering the records took longer than {options.RenderSeconds} s, the limit of one call. Send fewer records per call, "
+                + "or import them as a data source for a bulk send.", statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
         }
 
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == campaignName, cancellationToken);
@@ -313,4 +328,9 @@ public sealed class TransactionalOptions
     // Records one call may carry; larger sets are refused with 413 (import them as a data source instead).
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
     public int MaxRecords { get; set; } = 1000;
+
+    // How long one call may spend rendering its records (each is rendered once to check it); longer is refused with
+    // 422. A thousand records of an ordinary template take a fraction of it.
+    [System.ComponentModel.DataAnnotations.Range(1, 600)]
+    public int RenderSeconds { get; set; } = 2;
 }

@@ -356,15 +356,12 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.NotEqual(taken.stamp, after[1].NextAttemptAt);
     }
 
-    // A thousand records of a template that loops 20,000 times each: rendered to the end, tens of seconds of CPU. The
-    // client gives up after a second; the server's request must end soon after, having stored nothing.
-    [Fact]
-    public async Task A_call_whose_client_went_away_stops_its_work_and_stores_nothing()
+    // A host whose calls take a thousand records, and a communication that loops 20,000 times per record: a call
+    // rendered to the end costs about a minute of CPU.
+    private async Task<(TestHost Host, HttpClient Admin)> SlowHostAsync(Action<IServiceCollection>? services = null)
     {
-        var ended = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Transactional:MaxRecords", "1000")),
-            services => services.AddSingleton<IStartupFilter>(new RequestEnd("/campaigns/v2/Slow/transactional", ended)));
-        using var admin = await (await host.CreateAccountAsync("Slow Corp")).AdminAsync();
+        var host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Transactional:MaxRecords", "1000")), services);
+        var admin = await (await host.CreateAccountAsync("Slow Corp")).AdminAsync();
         var project = (await (await admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
         await (await admin.PostJsonAsync($"/projects/{project}/communications", new
         {
@@ -373,14 +370,48 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
             content = new { subject = "Order", html = "<p>{% for i in (1..20000) %}{{ first_name }}{{ order_no }} {% endfor %}</p>" },
         })).JsonAsync(HttpStatusCode.Created);
         await TestSenders.VerifyAsync(host, admin, _smtp, "shop@acme.example");
+        return (host, admin);
+    }
 
-        var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
+    [Fact]
+    public async Task A_call_whose_client_went_away_stops_its_work_and_stores_nothing()
+    {
+        var ended = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (host, admin) = await SlowHostAsync(services => services.AddSingleton<IStartupFilter>(new RequestEnd("/campaigns/v2/Slow/transactional", ended)));
+        await using var _ = host;
+        using var __ = admin;
+
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => admin.PostAsJsonAsync("/campaigns/v2/Slow/transactional", Body(records), giveUp.Token));
 
-        var took = await ended.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var took = await ended.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(took < TimeSpan.FromSeconds(4), $"the request ran {took} (the client left at {clock.Elapsed})");
+        Assert.Equal(0, await host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters().CountAsync()));
+    }
+
+    // The budget runs on the host's clock, which the test moves: a quarter of a second at a time, less than one
+    // record's render limit, until the call answers.
+    [Fact]
+    public async Task A_call_whose_records_take_longer_than_the_render_budget_is_refused_as_too_complex()
+    {
+        var (host, admin) = await SlowHostAsync();
+        await using var _ = host;
+        using var __ = admin;
+
+        var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
+        var call = admin.PostAsJsonAsync("/campaigns/v2/Slow/transactional", Body(records));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!call.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+            host.Clock.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        var refused = await (await call).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:communique:problem:too-complex", refused.Str("type"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal(0, await host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters().CountAsync()));
     }
 
