@@ -32,7 +32,8 @@ public static class Hosting
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobRunner>();
-        services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         // Set here, not left to the host's default: requests and jobs observe the cancellation a stop gives them, and
         // the process is gone within this time whatever they are doing.
         services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(

@@ -76,7 +76,8 @@ public sealed class AddressPath
             at++;
             if (at < path.Length && path[at] == '.')
             {
-                error = $"Recursive descent (..) at position {at} is not supported; name each step, e.g. $[*].contact.email.";
+                error = $"Recursive descent (..) at position {at} is not supported; name each step, "
+                    + "e.g. $[*].contact.email.";
                 return false;
             }
 
@@ -96,7 +97,8 @@ public sealed class AddressPath
 
             if (at == start)
             {
-                error = $"A field name is expected at position {start}; names with other characters are written ['name'].";
+                error = $"A field name is expected at position {start}; "
+                    + "names with other characters are written ['name'].";
                 return false;
             }
 
@@ -137,7 +139,8 @@ public sealed class AddressPath
             if (at == start)
             {
                 error = at < path.Length && path[at] == '?'
-                    ? $"Filter expressions ([?(...)]) at position {open} are not supported; name the field, e.g. $[*].contact.email."
+                    ? $"Filter expressions ([?(...)]) at position {open} are not supported; name the field, "
+                        + "e.g. $[*].contact.email."
                     : $"Only [*], [n] and ['name'] are supported at position {open}.";
                 return false;
             }
@@ -208,7 +211,9 @@ public sealed class AddressPath
         var (name, index) = (_steps[step].Name, _steps[step].Index);
         if (name is not null)
         {
-            return node.ValueKind == JsonValueKind.Object && node.TryGetProperty(name, out var member) ? First(member, step + 1) : null;
+            return node.ValueKind == JsonValueKind.Object && node.TryGetProperty(name, out var member)
+                ? First(member, step + 1)
+                : null;
         }
 
         if (index is { } i)

@@ -48,19 +48,24 @@ public static class TransactionalApi
     public static void MapTransactional(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private").RequireTeamCaller();
-        group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
-                LiquidTemplates liquid, IOptions<TransactionalOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock, cancellationToken))
+        group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http,
+                TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
+                TimeProvider clock, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock,
+                    cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send a communication to the records given inline; email_json_path names the field that holds each address.");
-        group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
-                LiquidTemplates liquid, IOptions<TransactionalOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock, cancellationToken))
+        group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http,
+                TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
+                TimeProvider clock, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock,
+                    cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
-            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. $[*].contact.email.")
-            .WithDescription("The JSONPath subset read: $, then [*] (every record) or [n] (one), then .name, ['name'], [n], [*] "
-                + "or .* steps; each record's address is the first string selected. Filters, recursive descent (..), slices "
-                + "and unions are refused with 400. See docs/transactional.md.");
+            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. "
+                + "$[*].contact.email.")
+            .WithDescription("The JSONPath subset read: $, then [*] (every record) or [n] (one), then .name, "
+                + "['name'], [n], [*] or .* steps; each record's address is the first string selected. Filters, "
+                + "recursive descent (..), slices and unions are refused with 400. See docs/transactional.md.");
         group.MapGet("/v2/transactional/{sendId:guid}", Status).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("A transactional send's status and its recipients.");
     }
@@ -140,7 +145,8 @@ public static class TransactionalApi
         {
             if (!AddressPath.TryParse(request.EmailJsonPath!, out var path, out var pathError))
             {
-                return Problems.Invalid("email_json_path", $"{pathError} See docs/transactional.md for the JSONPath this endpoint reads.");
+                return Problems.Invalid(
+                    "email_json_path", $"{pathError} See docs/transactional.md for the JSONPath read here.");
             }
 
             addresses = path!.Select(records, cancellationToken);
@@ -211,21 +217,25 @@ public static class TransactionalApi
                 work.Token.ThrowIfCancellationRequested();
                 var values = EmailPreview.FromJson(records[i]);
                 values[Email.Compose.MessageLinks.UnsubscribeField] = "";
-                var (_, failure, part) = await EmailPreview.RenderAsync(liquid, email, values, culture, noFormats, ignoreMissing, work.Token);
+                var (_, failure, part) = await EmailPreview.RenderAsync(
+                    liquid, email, values, culture, noFormats, ignoreMissing, work.Token);
                 if (failure is not null)
                 {
                     return failure.Kind == RenderFailureKind.MissingField
-                        ? Problems.Invalid($"dataset[{i}].{failure.Field}", $"Record {i} has no field '{failure.Field}', which the {part} uses.")
-                        : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}", statusCode: 422,
-                            title: "Rendering failed", type: ProblemTypes.RenderFailed);
+                        ? Problems.Invalid($"dataset[{i}].{failure.Field}",
+                            $"Record {i} has no field '{failure.Field}', which the {part} uses.")
+                        : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}",
+                            statusCode: 422, title: "Rendering failed", type: ProblemTypes.RenderFailed);
                 }
             }
         }
-        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
+            when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return TypedResults.Problem(
-                $"Rendering the records took longer than {options.RenderSeconds} s, the limit of one call. Send fewer records per call, "
-                + "or import them as a data source for a bulk send.", statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
+                $"Rendering the records took longer than {options.RenderSeconds} s, the limit of one call. Send fewer "
+                + "records per call, or import them as a data source for a bulk send.",
+                statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
         }
 
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == campaignName, cancellationToken);

@@ -154,7 +154,9 @@ public static partial class EmailPreview
     [GeneratedRegex("<(head|style|script)[^>]*>.*?</\\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
     private static partial Regex Hidden();
 
-    [GeneratedRegex("<a\\s[^>]*href\\s*=\\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
+    [GeneratedRegex(
+        "<a\\s[^>]*href\\s*=\\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
     private static partial Regex Link();
 
     [GeneratedRegex("<(br|/p|/div|/h[1-6]|/li|/tr)\\s*/?>", RegexOptions.IgnoreCase, 1000)]

@@ -115,13 +115,15 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     {
         object[] dataset =
         [
-            new Dictionary<string, object> { ["contact"] = new { emails = new[] { "ann@example.com", "ann@work.example" } }, ["first_name"] = "Ann", ["order_no"] = "1" },
-            new Dictionary<string, object> { ["contact"] = new { emails = new[] { "bob@example.com" } }, ["first_name"] = "Bob", ["order_no"] = "2" },
+            new { contact = new { emails = new[] { "ann@example.com", "ann@work.example" } },
+                first_name = "A", order_no = "1" },
+            new { contact = new { emails = new[] { "bob@example.com" } }, first_name = "Bob", order_no = "2" },
         ];
 
         async Task<List<string>> RecipientsAsync(string path)
         {
-            var sendId = (await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path))).JsonAsync()).Str("send_id");
+            var call = await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path));
+            var sendId = (await call.JsonAsync()).Str("send_id");
             var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
             return [.. status.GetProperty("recipients").EnumerateArray().Select(r => r.Str("email"))];
         }
@@ -133,22 +135,25 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.Equal(["", "bob@example.com"], await RecipientsAsync("$[1].contact.emails[0]"));
     }
 
-    // The probe: with a general JSONPath library, this filter's regex backtracked for 20.9 s of CPU on 28 a's
-    // and a '!', tripling with every two more characters. Filters are not part of the subset: refused before any work.
+    // A filter whose regex backtracks exponentially on a run of a's ended by a '!'. Filters are not part of the subset:
+    // refused before any work, whatever the address.
     [Fact]
     public async Task A_v1_path_with_a_filter_regex_is_refused_at_once_however_long_the_address()
     {
         object[] dataset = [new { email = new string('a', 60) + "!", first_name = "A", order_no = "1" }];
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var refused = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[?(@.email =~ /^(a+)+$/)].email")))
+        var probe = Body(dataset, "$[?(@.email =~ /^(a+)+$/)].email");
+        var refused = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", probe))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
         var error = refused.GetProperty("errors").GetProperty("email_json_path")[0].GetString()!;
         Assert.Contains("Filter expressions", error, StringComparison.Ordinal);
 
-        foreach (var path in new[] { "$..email", "$[0:1].email", "$[*].email[?(@ =~ /a/)]", "email", "$.email", "$['a','b']" })
+        foreach (var path in new[] { "$..email", "$[0:1].email",
+            "$[*].email[?(@ =~ /a/)]", "email", "$.email", "$['a','b']" })
         {
-            var problem = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path))).ProblemAsync(HttpStatusCode.BadRequest);
+            var call = await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path));
+            var problem = await call.ProblemAsync(HttpStatusCode.BadRequest);
             Assert.True(problem.GetProperty("errors").TryGetProperty("email_json_path", out _), path);
         }
 
@@ -158,19 +163,26 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_call_whose_every_recipient_is_suppressed_says_nothing_was_delivered_and_its_messages_are_final()
     {
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "ann@example.com" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "bob@example.com" })).JsonAsync(HttpStatusCode.Created);
-        var sendId = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders))).JsonAsync()).Str("send_id");
+        foreach (var address in new[] { "ann@example.com", "bob@example.com" })
+        {
+            await (await _admin.PostJsonAsync("/unsubscribes", new { address })).JsonAsync(HttpStatusCode.Created);
+        }
+
+        var call = await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders));
+        var sendId = (await call.JsonAsync()).Str("send_id");
         while (await RunJobAsync())
         {
         }
 
         var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
         Assert.Equal("failed", status.Str("status"));
-        Assert.Equal((0, 3, 0), (status.GetProperty("sent").GetInt32(), status.GetProperty("suppressed").GetInt32(), status.GetProperty("failed").GetInt32()));
-        Assert.All(status.GetProperty("recipients").EnumerateArray(), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("message_id").ValueKind));
+        int Count(string name) => status.GetProperty(name).GetInt32();
+        Assert.Equal((0, 3, 0), (Count("sent"), Count("suppressed"), Count("failed")));
+        Assert.All(status.GetProperty("recipients").EnumerateArray(),
+            r => Assert.Equal(JsonValueKind.Null, r.GetProperty("message_id").ValueKind));
 
-        var messages = (await (await _admin.GetAsync($"/campaigns/sends/{sendId}/messages")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        var list = await (await _admin.GetAsync($"/campaigns/sends/{sendId}/messages")).JsonAsync();
+        var messages = list.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, messages.Count);
         Assert.All(messages, m =>
         {
@@ -357,34 +369,44 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     }
 
     // A host whose calls take a thousand records, and a communication that loops 20,000 times per record: a call
-    // rendered to the end costs about a minute of CPU.
+    // rendered to the end takes far longer than these tests wait.
     private async Task<(TestHost Host, HttpClient Admin)> SlowHostAsync(Action<IServiceCollection>? services = null)
     {
-        var host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Transactional:MaxRecords", "1000")), services);
+        var settings = _smtp.RelaySettings(("Transactional:MaxRecords", "1000"));
+        var host = await TestHost.StartAsync(provider, settings, services);
         var admin = await (await host.CreateAccountAsync("Slow Corp")).AdminAsync();
-        var project = (await (await admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var created = await admin.PostJsonAsync("/projects", new { name = "Shop" });
+        var project = (await created.JsonAsync(HttpStatusCode.Created)).Str("id");
         await (await admin.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Order confirmation",
             channel = "email",
-            content = new { subject = "Order", html = "<p>{% for i in (1..20000) %}{{ first_name }}{{ order_no }} {% endfor %}</p>" },
+            content = new
+            {
+                subject = "Order",
+                html = "<p>{% for i in (1..20000) %}{{ first_name }}{{ order_no }} {% endfor %}</p>",
+            },
         })).JsonAsync(HttpStatusCode.Created);
         await TestSenders.VerifyAsync(host, admin, _smtp, "shop@acme.example");
         return (host, admin);
     }
 
+    private const string SlowPath = "/campaigns/v2/Slow/transactional";
+
     [Fact]
     public async Task A_call_whose_client_went_away_stops_its_work_and_stores_nothing()
     {
         var ended = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (host, admin) = await SlowHostAsync(services => services.AddSingleton<IStartupFilter>(new RequestEnd("/campaigns/v2/Slow/transactional", ended)));
+        var (host, admin) = await SlowHostAsync(
+            services => services.AddSingleton<IStartupFilter>(new RequestEnd(SlowPath, ended)));
         await using var _ = host;
         using var __ = admin;
 
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => admin.PostAsJsonAsync("/campaigns/v2/Slow/transactional", Body(records), giveUp.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => admin.PostAsJsonAsync(SlowPath, Body(records), giveUp.Token));
 
         var took = await ended.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(took < TimeSpan.FromSeconds(4), $"the request ran {took} (the client left at {clock.Elapsed})");
@@ -401,7 +423,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         using var __ = admin;
 
         var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
-        var call = admin.PostAsJsonAsync("/campaigns/v2/Slow/transactional", Body(records));
+        var call = admin.PostAsJsonAsync(SlowPath, Body(records));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!call.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60))
         {

@@ -37,7 +37,8 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
     // Where the mailto: unsubscribe goes; parsed once, not per message. Only an address the operator named: one made up
     // (SystemFrom's default is no-reply@localhost) would send the recipient's unsubscribe to nowhere, or to a mailbox
     // nobody reads, instead of the one-click URL.
-    private readonly string? _unsubscribeMailbox = mail.Value.UnsubscribeAddress is { } address ? MailboxAddress.Parse(address).Address : null;
+    private readonly string? _unsubscribeMailbox =
+        mail.Value.UnsubscribeAddress is { } address ? MailboxAddress.Parse(address).Address : null;
 
     // Prepared templates by (HTML, text) template, up to about 16 million characters of them.
     private readonly MemoryCache _prepared = new(new MemoryCacheOptions { SizeLimit = 16 * 1024 * 1024 });
@@ -213,7 +214,9 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
     private static partial Regex BodyStart();
 
     // An anchor's href, quoted or not.
-    [GeneratedRegex(@"<a\s[^>]*?\bhref\s*=\s*(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s""'>]+))", RegexOptions.IgnoreCase, 1000)]
+    [GeneratedRegex(
+        @"<a\s[^>]*?\bhref\s*=\s*(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s""'>]+))",
+        RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Href();
 
     private static bool Tracked(string href, MessageLinks links) =>
