@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Communique.Assets.Storage;
 using Communique.Communications;
 using Communique.Data;
@@ -14,7 +15,6 @@ using Communique.Rendering;
 using Communique.Reporting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using System.Text.RegularExpressions;
 using MimeKit;
 
 namespace Communique.Campaigns;

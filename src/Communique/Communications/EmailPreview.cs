@@ -150,7 +150,7 @@ public static partial class EmailPreview
         return result.ToString().Trim();
     }
 
-    // Over a template's HTML: each match stops after a second (RegexMatchTimeoutException) whatever the HTML holds.
+    // Over HTML a team wrote, or rendered from it: each match stops after a second (RegexMatchTimeoutException).
     [GeneratedRegex("<(head|style|script)[^>]*>.*?</\\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
     private static partial Regex Hidden();
 
