@@ -18,6 +18,11 @@ public sealed class HostingOptions
 
     // api serves HTTP, worker runs jobs, both (the default) does each.
     public ProcessRole Role { get; set; } = ProcessRole.Both;
+
+    // How long a stop (SIGTERM, Ctrl+C) lets running requests finish and jobs wind down before requests are aborted;
+    // the process then exits. Below a supervisor's grace period (docker stop waits 10 s before SIGKILL).
+    [System.ComponentModel.DataAnnotations.Range(1, 3600)]
+    public int ShutdownTimeoutSeconds { get; set; } = 8;
 }
 
 public static class Hosting
@@ -27,7 +32,12 @@ public static class Hosting
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobRunner>();
-        services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section));
+        services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        // Set here, not left to the host's default: requests and jobs observe the cancellation a stop gives them, and
+        // the process is gone within this time whatever they are doing.
+        services.AddOptions<HostOptions>().Configure<IOptions<HostingOptions>>(
+            (host, hosting) => host.ShutdownTimeout = TimeSpan.FromSeconds(hosting.Value.ShutdownTimeoutSeconds));
         services.AddHostedService<JobWorker>();
 
         return services;

@@ -19,6 +19,10 @@ using Communique.Senders;
 using Communique.Templates;
 using Communique.Tenancy;
 
+// Any regular expression made without a timeout of its own (in a library, or one we missed) stops after a second
+// instead of backtracking for hours; read once, when the first one is made, so it is set before anything else.
+AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(1));
+
 var isCommand = OperatorCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 

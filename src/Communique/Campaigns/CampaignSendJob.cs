@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Communique.Assets.Storage;
 using Communique.Communications;
 using Communique.Data;
@@ -324,7 +325,8 @@ public sealed partial class CampaignSendJob(
         return batch;
     }
 
-    // The suppression rules for claimed messages of one unsubscribe category: a suppressed one keeps its reason.
+    // The suppression rules for claimed messages of one unsubscribe category: a suppressed one keeps its reason, and is
+    // final without the attempt its claim counted (it never reaches a relay); the outcomes save both.
     private async Task SuppressAsync(Guid team, string category, IEnumerable<OutboundMessage> claimed, CancellationToken cancellationToken)
     {
         var messages = claimed.ToList();
@@ -335,6 +337,7 @@ public sealed partial class CampaignSendJob(
             {
                 message.State = MessageState.Suppressed;
                 message.SuppressionReason = reason;
+                message.Attempts--;
             }
         }
     }
@@ -436,7 +439,18 @@ public sealed partial class CampaignSendJob(
             rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
         }
 
-        var mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss, email.Attachments);
+        MimeMessage mime;
+        try
+        {
+            mime = composer.Compose(envelope, rendered, links, send.Tracking, email.InlineCss, email.Attachments);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            message.State = MessageState.Failed;
+            message.LastReply = "not composed: its HTML took too long to read for links";
+            return null;
+        }
+
         if (key is not null)
         {
             dkim.Sign(mime, key);

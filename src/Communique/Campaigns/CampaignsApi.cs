@@ -31,7 +31,7 @@ public sealed record SendResponse(
 
 public sealed record MessageResponse(
     Guid Id, long Position, Guid? RecordUuid, string Address, string State, int Attempts, string? LastReply, string? SuppressionReason,
-    string? MessageId, DateTime CreatedAt, DateTime? SentAt, DateTime NextAttemptAt);
+    string? MessageId, DateTime CreatedAt, DateTime? SentAt, DateTime? NextAttemptAt);
 
 public static class CampaignsApi
 {
@@ -323,7 +323,8 @@ public static class CampaignsApi
             .OrderBy(m => m.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(m => new MessageResponse(
             m.Id, m.Position, m.RecordUuid, m.Address, WireNames.Of(m.State), m.Attempts, m.LastReply, m.SuppressionReason, m.MessageIdHeader,
-            m.CreatedAt, m.SentAt, m.NextAttemptAt)).ToList(), take, m => m.Id));
+            m.CreatedAt, m.SentAt, m.State is MessageState.Queued or MessageState.Sending ? m.NextAttemptAt : null))
+            .ToList(), take, m => m.Id));
     }
 
     private static async Task<SendResponse> ResponseAsync(AppDb db, CampaignSend s, CancellationToken cancellationToken)

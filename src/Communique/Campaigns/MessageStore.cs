@@ -117,19 +117,21 @@ public static class MessageStore
         command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("sent", [.. batch.Select(m => m.SentAt)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]>("next", [.. batch.Select(m => m.NextAttemptAt)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("reasons", [.. batch.Select(m => m.SuppressionReason)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("attempts", [.. batch.Select(m => m.Attempts)]));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string OutcomesSql = """
         UPDATE "OutboundMessages" AS m SET "State" = u.state, "LastReply" = u.reply, "MessageIdHeader" = u.message_id,
-            "SentAt" = u.sent, "NextAttemptAt" = u.next, "SuppressionReason" = u.reason
-        FROM unnest(@ids, @states, @replies, @ids_sent, @sent, @next, @reasons) AS u(id, state, reply, message_id, sent, next, reason)
+            "SentAt" = u.sent, "NextAttemptAt" = u.next, "SuppressionReason" = u.reason, "Attempts" = u.attempts
+        FROM unnest(@ids, @states, @replies, @ids_sent, @sent, @next, @reasons, @attempts)
+            AS u(id, state, reply, message_id, sent, next, reason, attempts)
         WHERE m."Id" = u.id
         """;
 
     private const string UpdateSql = """
         UPDATE "OutboundMessages" SET "State" = ?1, "LastReply" = ?2, "MessageIdHeader" = ?3, "SentAt" = ?4, "NextAttemptAt" = ?5,
-            "SuppressionReason" = ?6 WHERE "Id" = ?7
+            "SuppressionReason" = ?6, "Attempts" = ?7 WHERE "Id" = ?8
         """;
 
     private static void UpdateOutcomes(SqliteConnection connection, IReadOnlyList<OutboundMessage> batch)
@@ -147,8 +149,9 @@ public static class MessageStore
                 SqliteRaw.BindText(statement, 4, m.SentAt is { } sent ? SqliteRaw.Time(sent) : null);
                 raw.sqlite3_bind_text16(statement, 5, SqliteRaw.Time(m.NextAttemptAt));
                 SqliteRaw.BindText(statement, 6, m.SuppressionReason);
+                raw.sqlite3_bind_int(statement, 7, m.Attempts);
                 SqliteRaw.UpperText(m.Id, id);
-                raw.sqlite3_bind_text16(statement, 7, id);
+                raw.sqlite3_bind_text16(statement, 8, id);
                 SqliteRaw.Step(statement, handle);
             }
         }

@@ -11,7 +11,6 @@ using Communique.Rendering;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
-using Newtonsoft.Json.Linq;
 
 namespace Communique.Campaigns;
 
@@ -49,23 +48,31 @@ public static class TransactionalApi
     public static void MapTransactional(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private").RequireTeamCaller();
-        group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
-                LiquidTemplates liquid, IOptions<TransactionalOptions> options, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, cancellationToken))
+        group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http,
+                TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
+                TimeProvider clock, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock,
+                    cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send a communication to the records given inline; email_json_path names the field that holds each address.");
-        group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http, TransactionalRequest request, AppDb db,
-                LiquidTemplates liquid, IOptions<TransactionalOptions> options, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, cancellationToken))
+        group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http,
+                TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
+                TimeProvider clock, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock,
+                    cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
-            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. $[*].contact.email.");
+            .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. "
+                + "$[*].contact.email.")
+            .WithDescription("The JSONPath subset read: $, then [*] (every record) or [n] (one), then .name, "
+                + "['name'], [n], [*] or .* steps; each record's address is the first string selected. Filters, "
+                + "recursive descent (..), slices and unions are refused with 400. See docs/transactional.md.");
         group.MapGet("/v2/transactional/{sendId:guid}", Status).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("A transactional send's status and its recipients.");
     }
 
     private static async Task<IResult> SendAsync(
         string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db, LiquidTemplates liquid,
-        TransactionalOptions options, CancellationToken cancellationToken)
+        TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
@@ -133,11 +140,26 @@ public static class TransactionalApi
                 statusCode: 413, title: "Too many records", type: ProblemTypes.PayloadTooLarge);
         }
 
-        var addresses = jsonPath ? SelectByPath(request.Dataset.Value, request.EmailJsonPath!, records.Count) : SelectByField(records, request.EmailJsonPath!);
+        List<string?>? addresses;
+        if (jsonPath)
+        {
+            if (!AddressPath.TryParse(request.EmailJsonPath!, out var path, out var pathError))
+            {
+                return Problems.Invalid(
+                    "email_json_path", $"{pathError} See docs/transactional.md for the JSONPath read here.");
+            }
+
+            addresses = path!.Select(records, cancellationToken);
+        }
+        else
+        {
+            addresses = SelectByField(records, request.EmailJsonPath!);
+        }
+
         if (addresses is null)
         {
             return Problems.Invalid("email_json_path", jsonPath
-                ? $"'{request.EmailJsonPath}' is not a JSONPath this service reads, or selects nothing in the dataset."
+                ? $"'{request.EmailJsonPath}' selects no address in the dataset."
                 : $"No record has a field '{request.EmailJsonPath}'.");
         }
 
@@ -184,18 +206,36 @@ public static class TransactionalApi
         var ignoreMissing = request.IgnoreMissingFields ?? false;
         var culture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
         var noFormats = new Dictionary<string, FieldFormat>();
-        for (var i = 0; i < records.Count; i++)
+        // Each render is bounded on its own; the budget bounds them all, so that no call costs more than that much CPU
+        // however many records and however heavy the template. The request's token stops them when the client leaves.
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(options.RenderSeconds), clock);
+        using var work = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        try
         {
-            var values = EmailPreview.FromJson(records[i]);
-            values[Email.Compose.MessageLinks.UnsubscribeField] = "";
-            var (_, failure, part) = await EmailPreview.RenderAsync(liquid, email, values, culture, noFormats, ignoreMissing, cancellationToken);
-            if (failure is not null)
+            for (var i = 0; i < records.Count; i++)
             {
-                return failure.Kind == RenderFailureKind.MissingField
-                    ? Problems.Invalid($"dataset[{i}].{failure.Field}", $"Record {i} has no field '{failure.Field}', which the {part} uses.")
-                    : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}", statusCode: 422,
-                        title: "Rendering failed", type: ProblemTypes.RenderFailed);
+                work.Token.ThrowIfCancellationRequested();
+                var values = EmailPreview.FromJson(records[i]);
+                values[Email.Compose.MessageLinks.UnsubscribeField] = "";
+                var (_, failure, part) = await EmailPreview.RenderAsync(
+                    liquid, email, values, culture, noFormats, ignoreMissing, work.Token);
+                if (failure is not null)
+                {
+                    return failure.Kind == RenderFailureKind.MissingField
+                        ? Problems.Invalid($"dataset[{i}].{failure.Field}",
+                            $"Record {i} has no field '{failure.Field}', which the {part} uses.")
+                        : TypedResults.Problem($"The {part} could not be rendered for record {i}: {failure.Message}",
+                            statusCode: 422, title: "Rendering failed", type: ProblemTypes.RenderFailed);
+                }
             }
+        }
+        catch (OperationCanceledException)
+            when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.Problem(
+                $"Rendering the records took longer than {options.RenderSeconds} s, the limit of one call. Send fewer "
+                + "records per call, or import them as a data source for a bulk send.",
+                statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
         }
 
         var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == campaignName, cancellationToken);
@@ -266,41 +306,6 @@ public static class TransactionalApi
         return records.Any(r => r.TryGetProperty(field, out _)) ? addresses : null;
     }
 
-    // JSONPath (Json.NET's implementation) over the dataset; each match belongs to the record its path starts in.
-    private static List<string?>? SelectByPath(JsonElement dataset, string path, int count)
-    {
-        try
-        {
-            var addresses = new List<string?>(new string?[count]);
-            var found = false;
-            foreach (var token in JArray.Parse(dataset.GetRawText()).SelectTokens(path))
-            {
-                var index = RecordIndex(token);
-                if (index is >= 0 && index < count && token.Type == JTokenType.String)
-                {
-                    addresses[index.Value] ??= token.Value<string>();
-                    found = true;
-                }
-            }
-
-            return found ? addresses : null;
-        }
-        catch (Newtonsoft.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static int? RecordIndex(JToken token)
-    {
-        while (token.Parent is not null && token.Parent is not JArray { Parent: null })
-        {
-            token = token.Parent;
-        }
-
-        return token.Parent is JArray root ? root.IndexOf(token) : null;
-    }
-
     private static async Task<IResult> Status(Guid sendId, AppDb db, CancellationToken cancellationToken)
     {
         var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
@@ -313,13 +318,16 @@ public static class TransactionalApi
         int Count(MessageState state) => messages.Count(m => m.State == state);
         var (sent, suppressed, failed) = (Count(MessageState.Sent), Count(MessageState.Suppressed), Count(MessageState.Failed));
         var pending = messages.Count - sent - suppressed - failed;
+        // Once nothing is pending, "failed" says that nothing was delivered: every recipient failed or was suppressed
+        // (the counts and each recipient's reason say which). Suppressed recipients beside delivered ones are the rules
+        // working, as in a bulk send: the send is "sent".
         var status = pending > 0 ? (messages.Any(m => m.Attempts > 0) ? "sending" : "queued")
+            : sent == 0 ? "failed"
             : failed == 0 ? "sent"
-            : sent > 0 ? "partially_sent"
-            : "failed";
+            : "partially_sent";
         return TypedResults.Ok(new TransactionalStatus(send.Id, status, messages.Count, sent, suppressed, failed, messages.Select(m => new TransactionalRecipient(
             m.Address, m.State is MessageState.Sending ? "queued" : WireNames.Of(m.State), m.SuppressionReason ?? (m.State == MessageState.Failed ? m.LastReply : null),
-            m.MessageIdHeader)).ToList()));
+            m.MessageIdHeader is { } id ? $"<{id}>" : null)).ToList()));
     }
 }
 
@@ -330,4 +338,9 @@ public sealed class TransactionalOptions
     // Records one call may carry; larger sets are refused with 413 (import them as a data source instead).
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
     public int MaxRecords { get; set; } = 1000;
+
+    // How long one call may spend rendering its records (each is rendered once to check it); longer is refused with
+    // 422. A thousand records of an ordinary template take a fraction of it.
+    [System.ComponentModel.DataAnnotations.Range(1, 600)]
+    public int RenderSeconds { get; set; } = 2;
 }

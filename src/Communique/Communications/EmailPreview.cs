@@ -50,7 +50,18 @@ public static partial class EmailPreview
         }
 
         var body = rendered["html"] ?? "";
-        return (new EmailPreviewResponse(rendered["subject"] ?? "", body, rendered["text"] ?? TextOf(body), rendered["preheader"]), null, null);
+        string text;
+        try
+        {
+            text = rendered["text"] ?? TextOf(body);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return (null, new RenderFailure(RenderFailureKind.TimeLimit,
+                "Deriving the text part from the HTML took too long; write the text part of the email."), "text");
+        }
+
+        return (new EmailPreviewResponse(rendered["subject"] ?? "", body, text, rendered["preheader"]), null, null);
     }
 
     public static Dictionary<string, FieldFormat> FormatsOf(IReadOnlyList<FieldSchema> schema, string prefix = "")
@@ -139,16 +150,19 @@ public static partial class EmailPreview
         return result.ToString().Trim();
     }
 
-    [GeneratedRegex("<(head|style|script)[^>]*>.*?</\\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    // Over HTML a team wrote, or rendered from it: each match stops after a second (RegexMatchTimeoutException).
+    [GeneratedRegex("<(head|style|script)[^>]*>.*?</\\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
     private static partial Regex Hidden();
 
-    [GeneratedRegex("<a\\s[^>]*href\\s*=\\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    [GeneratedRegex(
+        "<a\\s[^>]*href\\s*=\\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a>",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline, 1000)]
     private static partial Regex Link();
 
-    [GeneratedRegex("<(br|/p|/div|/h[1-6]|/li|/tr)\\s*/?>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("<(br|/p|/div|/h[1-6]|/li|/tr)\\s*/?>", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Break();
 
-    [GeneratedRegex("<[^>]+>")]
+    [GeneratedRegex("<[^>]+>", RegexOptions.None, 1000)]
     private static partial Regex Tag();
 
     private static readonly SearchValues<char> LineSpaces = SearchValues.Create(" \t\r\f");

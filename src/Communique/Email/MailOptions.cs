@@ -23,8 +23,8 @@ public sealed class MailOptions
     // by default each message's From. Point it at the bounce mailbox (Mail:BounceMailbox) to have bounces read.
     public string? ReturnPath { get; set; }
 
-    // The List-Unsubscribe mailto: address; by default SystemFrom's. Messages to it with the subject
-    // "unsubscribe <token>" unsubscribe when it is delivered into the bounce mailbox.
+    // The List-Unsubscribe mailto: address; without it, List-Unsubscribe carries only the one-click URL. Messages to it
+    // with the subject "unsubscribe <token>" unsubscribe when it is delivered into the bounce mailbox.
     public string? UnsubscribeAddress { get; set; }
 
     // Messages of one send rendered, signed and handed over at the same time (each on its own relay connection).

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,6 +36,13 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
         var problem = exception switch
         {
             BadHttpRequestException bad => Describe(bad),
+            RegexMatchTimeoutException => new ProblemDetails
+            {
+                Status = 422,
+                Title = "Too complex",
+                Type = ProblemTypes.TooComplex,
+                Detail = "Part of the request took longer to process than is allowed; make it simpler or smaller.",
+            },
             _ => null,
         };
 

@@ -234,13 +234,14 @@ public sealed partial class LiquidTemplates : IDisposable
         }
     };
 
-    [GeneratedRegex(@"\s+at \((\d+):(\d+)\)$")]
+    // Over Fluid's messages, which quote the template: each match stops after a second whatever it holds.
+    [GeneratedRegex(@"\s+at \((\d+):(\d+)\)$", RegexOptions.None, 1000)]
     private static partial Regex PositionSuffix();
 
-    [GeneratedRegex(@"^'\{% end(\w+) %\}' was expected")]
+    [GeneratedRegex(@"^'\{% end(\w+) %\}' was expected", RegexOptions.None, 1000)]
     private static partial Regex UnclosedBlock();
 
-    [GeneratedRegex(@"^Unknown tag '([^']*)'")]
+    [GeneratedRegex(@"^Unknown tag '([^']*)'", RegexOptions.None, 1000)]
     private static partial Regex UnknownTag();
 }
 

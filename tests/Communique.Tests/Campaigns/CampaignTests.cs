@@ -251,6 +251,24 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         await (await other.GetAsync($"/campaigns/sends/{send}/messages")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, (await (await other.GetAsync("/campaigns")).JsonAsync()).GetProperty("items").GetArrayLength());
     }
+
+    [Fact]
+    public async Task A_message_suppressed_when_its_turn_comes_is_final_with_no_attempt_and_no_next_attempt()
+    {
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "bob@example.org" })).JsonAsync(HttpStatusCode.Created);
+        var send = await (await StartAsync()).JsonAsync(HttpStatusCode.Accepted);
+        await RunAllJobsAsync();
+
+        var list = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}/messages")).JsonAsync();
+        var messages = list.GetProperty("items").EnumerateArray().ToDictionary(m => m.Str("address"));
+        var bob = messages["bob@example.org"];
+        Assert.Equal(("suppressed", "unsubscribed"), (bob.Str("state"), bob.Str("suppressionReason")));
+        Assert.Equal(0, bob.GetProperty("attempts").GetInt32());
+        Assert.Equal(JsonValueKind.Null, bob.GetProperty("nextAttemptAt").ValueKind);
+        var ann = messages["ann@example.org"];
+        Assert.Equal(("sent", 1), (ann.Str("state"), ann.GetProperty("attempts").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, ann.GetProperty("nextAttemptAt").ValueKind);
+    }
 }
 
 public sealed class CampaignsOnSqlite() : CampaignTests(Provider.Sqlite);

@@ -87,7 +87,7 @@ public sealed partial class CrashTests : IAsyncLifetime
         Assert.InRange(duplicates, 0, inFlight);
     }
 
-    private static async Task<HttpClient> SignInAsync(ServerProcess server, Dictionary<string, string> account)
+    internal static async Task<HttpClient> SignInAsync(ServerProcess server, Dictionary<string, string> account)
     {
         var api = new HttpClient { BaseAddress = server.Address };
         var token = (await (await api.PostJsonAsync("/authenticate", new

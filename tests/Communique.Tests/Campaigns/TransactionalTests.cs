@@ -1,8 +1,12 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Communique.Tests.Campaigns;
 
@@ -78,7 +82,8 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         var ann = _smtp.Received.Single(m => m.To.Mailboxes.Single().Address == "ann@example.com");
         Assert.Equal("Your order 1042", ann.Subject);
         Assert.Contains("Thanks Ann for order 1042.", ann.HtmlBody, StringComparison.Ordinal);
-        Assert.Equal($"<{recipients[0].Str("message_id")}>", $"<{ann.MessageId}>");
+        // As in the Message-ID header: with its angle brackets (MimeKit's MessageId is without them).
+        Assert.Equal($"<{ann.MessageId}>", recipients[0].Str("message_id"));
 
         await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders[..1]))).JsonAsync();
         var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
@@ -103,6 +108,89 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         var nothing = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*].contact.phone"))).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(nothing.GetProperty("errors").TryGetProperty("email_json_path", out _));
         await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*"))).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_v1_path_reads_the_documented_subset_quoted_names_indices_and_wildcards()
+    {
+        object[] dataset =
+        [
+            new { contact = new { emails = new[] { "ann@example.com", "ann@work.example" } },
+                first_name = "A", order_no = "1" },
+            new { contact = new { emails = new[] { "bob@example.com" } }, first_name = "Bob", order_no = "2" },
+        ];
+
+        async Task<List<string>> RecipientsAsync(string path)
+        {
+            var call = await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path));
+            var sendId = (await call.JsonAsync()).Str("send_id");
+            var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+            return [.. status.GetProperty("recipients").EnumerateArray().Select(r => r.Str("email"))];
+        }
+
+        Assert.Equal(["ann@example.com", "bob@example.com"], await RecipientsAsync("$[*].contact.emails[0]"));
+        Assert.Equal(["ann@example.com", "bob@example.com"], await RecipientsAsync("$[*]['contact'][\"emails\"][*]"));
+        Assert.Equal(["ann@example.com", "bob@example.com"], await RecipientsAsync("$.*.contact.*[0]"));
+        Assert.Equal(["ann@work.example", ""], await RecipientsAsync("$[*].contact.emails[1]"));
+        Assert.Equal(["", "bob@example.com"], await RecipientsAsync("$[1].contact.emails[0]"));
+    }
+
+    // A filter whose regex backtracks exponentially on a run of a's ended by a '!'. Filters are not part of the subset:
+    // refused before any work, whatever the address.
+    [Fact]
+    public async Task A_v1_path_with_a_filter_regex_is_refused_at_once_however_long_the_address()
+    {
+        object[] dataset = [new { email = new string('a', 60) + "!", first_name = "A", order_no = "1" }];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var probe = Body(dataset, "$[?(@.email =~ /^(a+)+$/)].email");
+        var refused = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", probe))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        var error = refused.GetProperty("errors").GetProperty("email_json_path")[0].GetString()!;
+        Assert.Contains("Filter expressions", error, StringComparison.Ordinal);
+
+        foreach (var path in new[] { "$..email", "$[0:1].email",
+            "$[*].email[?(@ =~ /a/)]", "email", "$.email", "$['a','b']" })
+        {
+            var call = await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, path));
+            var problem = await call.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("email_json_path", out _), path);
+        }
+
+        Assert.False(await RunJobAsync());
+    }
+
+    [Fact]
+    public async Task A_call_whose_every_recipient_is_suppressed_says_nothing_was_delivered_and_its_messages_are_final()
+    {
+        foreach (var address in new[] { "ann@example.com", "bob@example.com" })
+        {
+            await (await _admin.PostJsonAsync("/unsubscribes", new { address })).JsonAsync(HttpStatusCode.Created);
+        }
+
+        var call = await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders));
+        var sendId = (await call.JsonAsync()).Str("send_id");
+        while (await RunJobAsync())
+        {
+        }
+
+        var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
+        Assert.Equal("failed", status.Str("status"));
+        int Count(string name) => status.GetProperty(name).GetInt32();
+        Assert.Equal((0, 3, 0), (Count("sent"), Count("suppressed"), Count("failed")));
+        Assert.All(status.GetProperty("recipients").EnumerateArray(),
+            r => Assert.Equal(JsonValueKind.Null, r.GetProperty("message_id").ValueKind));
+
+        var list = await (await _admin.GetAsync($"/campaigns/sends/{sendId}/messages")).JsonAsync();
+        var messages = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, messages.Count);
+        Assert.All(messages, m =>
+        {
+            Assert.Equal("suppressed", m.Str("state"));
+            Assert.Equal(0, m.GetProperty("attempts").GetInt32());
+            Assert.Equal(JsonValueKind.Null, m.GetProperty("nextAttemptAt").ValueKind);
+        });
+        Assert.DoesNotContain(_smtp.Received, m => m.Subject == "Your order 1042");
     }
 
     [Fact]
@@ -278,6 +366,99 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.Equal([1, 0, 1], after.Select(m => m.Attempts));
         Assert.Equal(taken.stamp, after[0].NextAttemptAt);
         Assert.NotEqual(taken.stamp, after[1].NextAttemptAt);
+    }
+
+    // A host whose calls take a thousand records, and a communication that loops 20,000 times per record: a call
+    // rendered to the end takes far longer than these tests wait.
+    private async Task<(TestHost Host, HttpClient Admin)> SlowHostAsync(Action<IServiceCollection>? services = null)
+    {
+        var settings = _smtp.RelaySettings(("Transactional:MaxRecords", "1000"));
+        var host = await TestHost.StartAsync(provider, settings, services);
+        var admin = await (await host.CreateAccountAsync("Slow Corp")).AdminAsync();
+        var created = await admin.PostJsonAsync("/projects", new { name = "Shop" });
+        var project = (await created.JsonAsync(HttpStatusCode.Created)).Str("id");
+        await (await admin.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Order confirmation",
+            channel = "email",
+            content = new
+            {
+                subject = "Order",
+                html = "<p>{% for i in (1..20000) %}{{ first_name }}{{ order_no }} {% endfor %}</p>",
+            },
+        })).JsonAsync(HttpStatusCode.Created);
+        await TestSenders.VerifyAsync(host, admin, _smtp, "shop@acme.example");
+        return (host, admin);
+    }
+
+    private const string SlowPath = "/campaigns/v2/Slow/transactional";
+
+    [Fact]
+    public async Task A_call_whose_client_went_away_stops_its_work_and_stores_nothing()
+    {
+        var ended = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (host, admin) = await SlowHostAsync(
+            services => services.AddSingleton<IStartupFilter>(new RequestEnd(SlowPath, ended)));
+        await using var _ = host;
+        using var __ = admin;
+
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => admin.PostAsJsonAsync(SlowPath, Body(records), giveUp.Token));
+
+        var took = await ended.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(took < TimeSpan.FromSeconds(4), $"the request ran {took} (the client left at {clock.Elapsed})");
+        Assert.Equal(0, await host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters().CountAsync()));
+    }
+
+    // The budget runs on the host's clock, which the test moves: a quarter of a second at a time, less than one
+    // record's render limit, until the call answers.
+    [Fact]
+    public async Task A_call_whose_records_take_longer_than_the_render_budget_is_refused_as_too_complex()
+    {
+        var (host, admin) = await SlowHostAsync();
+        await using var _ = host;
+        using var __ = admin;
+
+        var records = Enumerable.Range(0, 1000).Select(Order).ToArray();
+        var call = admin.PostAsJsonAsync(SlowPath, Body(records));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!call.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+            host.Clock.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        var refused = await (await call).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("urn:communique:problem:too-complex", refused.Str("type"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(0, await host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters().CountAsync()));
+    }
+
+    // Reports how long the server took over requests to one path, from the first middleware's point of view.
+    private sealed class RequestEnd(string path, TaskCompletionSource<TimeSpan> ended) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, inner) =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                try
+                {
+                    await inner(context);
+                }
+                finally
+                {
+                    if (context.Request.Path == path)
+                    {
+                        ended.TrySetResult(clock.Elapsed);
+                    }
+                }
+            });
+            next(app);
+        };
     }
 
     private static StringContent JsonContent(object body) =>

@@ -88,12 +88,24 @@ public sealed class ComposerTests : IAsyncLifetime
         Assert.StartsWith("https://mail.acme.example/public/t/o/", pixel, StringComparison.Ordinal);
         Assert.Equal(MailTokenKind.Open, tokens.Read(pixel["https://mail.acme.example/public/t/o/".Length..^4])!.Kind);
 
-        var listUnsubscribe = arrived.Headers[HeaderId.ListUnsubscribe];
-        Assert.Contains($"<{hrefs[1]}>", listUnsubscribe, StringComparison.Ordinal);
-        Assert.Contains("<mailto:postmaster@mail.acme.example?subject=unsubscribe%20", listUnsubscribe, StringComparison.Ordinal);
+        Assert.Equal($"<{hrefs[1]}>", arrived.Headers[HeaderId.ListUnsubscribe]);
         Assert.Equal("List-Unsubscribe=One-Click", arrived.Headers[HeaderId.ListUnsubscribePost]);
         var unsubscribe = tokens.Read(hrefs[1]["https://mail.acme.example/public/unsubscribe/".Length..]);
         Assert.Equal(MailTokenKind.Unsubscribe, unsubscribe!.Kind);
+    }
+
+    // The test host configures no Mail:UnsubscribeAddress (only Mail:SystemFrom, which is not one).
+    [Fact]
+    public async Task Without_an_unsubscribe_address_List_Unsubscribe_has_only_the_one_click_url_and_no_mailto()
+    {
+        var arrived = await SendAndReceiveAsync(tracking: false);
+
+        var listUnsubscribe = arrived.Headers[HeaderId.ListUnsubscribe];
+        Assert.StartsWith("<https://mail.acme.example/public/unsubscribe/", listUnsubscribe, StringComparison.Ordinal);
+        Assert.DoesNotContain("mailto:", listUnsubscribe, StringComparison.Ordinal);
+        Assert.DoesNotContain(",", listUnsubscribe, StringComparison.Ordinal);
+        Assert.Equal("List-Unsubscribe=One-Click", arrived.Headers[HeaderId.ListUnsubscribePost]);
+        Assert.Null(_host.Service<MessageComposer>().LinksFor(Guid.CreateVersion7()).UnsubscribeMailto);
     }
 
     [Fact]

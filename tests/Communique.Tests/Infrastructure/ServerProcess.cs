@@ -63,6 +63,19 @@ public sealed class ServerProcess : IAsyncDisposable
         return await output;
     }
 
+    // SIGTERM, as a supervisor stops it: returns how long the process took to exit.
+    public async Task<TimeSpan> StopAsync(TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(within);
+        return clock.Elapsed;
+    }
+
     // SIGKILL: no shutdown, no flushing, no goodbye to the mail server.
     public void Kill()
     {

@@ -15,8 +15,8 @@ namespace Communique.Email.Compose;
 public sealed record Envelope(MailboxAddress From, MailboxAddress To, MailboxAddress? ReplyTo = null);
 
 // The per-recipient links a message carries besides its content's own: made before rendering, so that templates can
-// place {{ unsubscribe_url }} where they like.
-public sealed record MessageLinks(Guid MessageId, string UnsubscribeUrl, string UnsubscribeMailto, string OpenPixelUrl)
+// place {{ unsubscribe_url }} where they like. The mailto: unsubscribe only with Mail:UnsubscribeAddress configured.
+public sealed record MessageLinks(Guid MessageId, string UnsubscribeUrl, string? UnsubscribeMailto, string OpenPixelUrl)
 {
     public const string UnsubscribeField = "unsubscribe_url";
 }
@@ -34,8 +34,11 @@ public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool Ti
 // RFC 2369 and RFC 8058 (one-click).
 public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock) : IDisposable
 {
-    // Where the mailto: unsubscribe goes; parsed once, not per message.
-    private readonly string _unsubscribeMailbox = MailboxAddress.Parse(mail.Value.UnsubscribeAddress ?? mail.Value.SystemFrom).Address;
+    // Where the mailto: unsubscribe goes; parsed once, not per message. Only an address the operator named: one made up
+    // (SystemFrom's default is no-reply@localhost) would send the recipient's unsubscribe to nowhere, or to a mailbox
+    // nobody reads, instead of the one-click URL.
+    private readonly string? _unsubscribeMailbox =
+        mail.Value.UnsubscribeAddress is { } address ? MailboxAddress.Parse(address).Address : null;
 
     // Prepared templates by (HTML, text) template, up to about 16 million characters of them.
     private readonly MemoryCache _prepared = new(new MemoryCacheOptions { SizeLimit = 16 * 1024 * 1024 });
@@ -46,7 +49,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         return new MessageLinks(
             messageId,
             mail.Value.Link("/public/unsubscribe/" + unsubscribe),
-            $"mailto:{_unsubscribeMailbox}?subject=unsubscribe%20{unsubscribe}",
+            _unsubscribeMailbox is null ? null : $"mailto:{_unsubscribeMailbox}?subject=unsubscribe%20{unsubscribe}",
             mail.Value.Link("/public/t/o/" + tokens.Create(new MailToken(MailTokenKind.Open, messageId)) + ".gif"));
     }
 
@@ -107,7 +110,9 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         }
 
         message.Subject = rendered.Subject;
-        message.Headers.Add(HeaderId.ListUnsubscribe, $"<{links.UnsubscribeUrl}>, <{links.UnsubscribeMailto}>");
+        message.Headers.Add(HeaderId.ListUnsubscribe, links.UnsubscribeMailto is { } mailto
+            ? $"<{links.UnsubscribeUrl}>, <{mailto}>"
+            : $"<{links.UnsubscribeUrl}>");
         message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
         var alternative = new MultipartAlternative { Encoded(TextFormat.Plain, rendered.Text), Encoded(TextFormat.Html, Html(rendered, links, tracking, inlineCss)) };
         if (attachments is not { Count: > 0 })
@@ -204,11 +209,14 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
 
     private static MailboxAddress Copy(MailboxAddress address) => new(address.Name, address.Address);
 
-    [GeneratedRegex(@"<body\b[^>]*>", RegexOptions.IgnoreCase)]
+    // Over rendered HTML: each match stops after a second (RegexMatchTimeoutException) whatever the HTML holds.
+    [GeneratedRegex(@"<body\b[^>]*>", RegexOptions.IgnoreCase, 1000)]
     private static partial Regex BodyStart();
 
     // An anchor's href, quoted or not.
-    [GeneratedRegex(@"<a\s[^>]*?\bhref\s*=\s*(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s""'>]+))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"<a\s[^>]*?\bhref\s*=\s*(?:""(?<value>[^""]*)""|'(?<value>[^']*)'|(?<value>[^\s""'>]+))",
+        RegexOptions.IgnoreCase, 1000)]
     private static partial Regex Href();
 
     private static bool Tracked(string href, MessageLinks links) =>

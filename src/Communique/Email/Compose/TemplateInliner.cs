@@ -134,7 +134,16 @@ public static partial class TemplateInliner
         }
 
         // Outputs in the head may vanish with it; every tag must come through, and all in their order.
-        var text = Communications.EmailPreview.TextOf(masked.ToString());
+        string text;
+        try
+        {
+            text = Communications.EmailPreview.TextOf(masked.ToString());
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+
         var next = 0;
         var intact = true;
         var result = Masked().Replace(text, m =>
