@@ -7,9 +7,12 @@ public sealed record ReportsApplied(int Applied, int Duplicates, int Ignored);
 
 // Where bounce and complaint reports land, whichever way they came (a provider's signed webhook, the bounce mailbox):
 // each report is matched to the message we sent by its Message-ID, recorded once as an event, and applied — a hard
-// bounce joins the global hard-bounce list and unsubscribes the address from the team, a complaint unsubscribes it
-// with reason complaint, a soft bounce is only counted — with the send's statistics and the bounce-rate guard kept
-// in step. A report about a message we never sent is ignored (and logged); the same report twice counts once.
+// bounce unsubscribes the address from the team with reason hard-bounce (which the team's whitelist does not
+// override), a complaint unsubscribes it with reason complaint, a soft bounce is only counted — with the send's
+// statistics and the bounce-rate guard kept in step. Only the bounce mailbox's reports also join the global
+// hard-bounce list: that mailbox is the platform's own, while a webhook's report is the word of one tenant, who must
+// not be able to stop every other account's mail to an address. A report about a message we never sent is ignored
+// (and logged); the same report twice counts once.
 public static class ReportIntake
 {
     // team: the team the report was addressed to (the webhook), or null when it is known only from the message
@@ -49,7 +52,11 @@ public static class ReportIntake
             switch (report.Kind)
             {
                 case EventKind.HardBounce:
-                    await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)], cancellationToken);
+                    if (team is null)
+                    {
+                        await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)], cancellationToken);
+                    }
+
                     await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.HardBounce, target.SendId, target.Id, cancellationToken);
                     break;
                 case EventKind.Complaint:
