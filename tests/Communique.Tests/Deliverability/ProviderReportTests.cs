@@ -5,6 +5,7 @@ using System.Text;
 using Communique.Deliverability;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -14,6 +15,7 @@ namespace Communique.Tests.Deliverability;
 // formats of the RFCs, posted to the signed webhook.
 public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
 {
+    private readonly BodyMeter _bodies = new();
     private SmtpSink _smtp = null!;
     private TestHost _host = null!;
     private TestAccount _acme = null!;
@@ -26,7 +28,8 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings());
+        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings(),
+            services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(_bodies));
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
         _public = _host.CreateClient();
@@ -182,6 +185,18 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var json = await (await PostAsync(body, "application/json")).JsonAsync();
         Assert.Equal(1, json.GetProperty("applied").GetInt32());
     }
+    [Fact]
+    public async Task An_unsigned_chunked_body_past_the_limit_is_refused_without_being_read_to_its_end()
+    {
+        using var body = new ChunkedBody(28L * 1024 * 1024);
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("message/rfc822");
+        // The test server's own client: the factory's client buffers a body whole to replay it on a redirect.
+        using var client = _host.Server.CreateClient();
+        var problem = await (await client.PostAsync(_url, body)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("urn:communique:problem:payload-too-large", problem.Str("type"));
+        Assert.InRange(_bodies.LargestRead, ProviderWebhook.MaxBytes, ProviderWebhook.MaxBytes + 64 * 1024);
+    }
+
     [Fact]
     public async Task The_bounce_rate_guard_warns_at_two_percent_and_suspends_sending_at_four_until_an_operator_lifts_it()
     {
