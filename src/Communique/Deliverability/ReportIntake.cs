@@ -54,7 +54,8 @@ public static class ReportIntake
                 case EventKind.HardBounce:
                     if (team is null)
                     {
-                        await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)], cancellationToken);
+                        await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)],
+                            cancellationToken);
                     }
 
                     await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.HardBounce, target.SendId, target.Id, cancellationToken);

@@ -30,7 +30,8 @@ public static class Suppression
             .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var rest = keys.Where(k => !bounced.Contains(k)).ToList();
         var entries = rest.Count == 0 ? [] : await db.Unsubscribes.IgnoreQueryFilters().AsNoTracking()
-            .Where(u => u.TeamId == teamId && rest.Contains(u.Address) && (u.Category == null || u.Category == category))
+            .Where(u => u.TeamId == teamId && rest.Contains(u.Address)
+                        && (u.Category == null || u.Category == category))
             .Select(u => new { u.Address, u.Reason }).ToListAsync(cancellationToken);
         bounced.UnionWith(entries.Where(e => e.Reason == UnsubscribeReason.HardBounce).Select(e => e.Address));
         var unsubscribed = entries.Select(e => e.Address).ToHashSet(StringComparer.Ordinal);

@@ -31,7 +31,8 @@ public static class UnsubscribePage
         group.MapGet("/{token}", Show).WithSummary("The page an unsubscribe link opens.");
         group.MapPost("/{token}", Post).DisableAntiforgery().WithBodyLimit(PublicPages.MaxFormBytes)
             .WithSummary("RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click), or the page's form.");
-        group.MapPost("", Json).WithBodyLimit(PublicPages.MaxFormBytes).WithSummary("Unsubscribe with a message's token (scope: category, the default, or all).");
+        group.MapPost("", Json).WithBodyLimit(PublicPages.MaxFormBytes)
+            .WithSummary("Unsubscribe with a message's token (scope: category, the default, or all).");
     }
 
     private sealed record Target(Guid TeamId, Guid SendId, Guid MessageId, Guid CommunicationId, string Address, string Category);

@@ -11,8 +11,8 @@ public sealed record BodyLimit(long MaxBytes);
 
 public static class BodyLimits
 {
-    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new BodyLimit(maxBytes));
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new BodyLimit(maxBytes));
 
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -25,13 +25,14 @@ public static class BodyLimits
         if (context.Request.ContentLength > limit.MaxBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
                 ProblemDetails = new ProblemDetails
                 {
-                    Status = StatusCodes.Status413PayloadTooLarge, Title = "Payload too large", Type = ProblemTypes.PayloadTooLarge,
-                    Detail = TooLarge(limit.MaxBytes),
+                    Status = StatusCodes.Status413PayloadTooLarge, Title = "Payload too large",
+                    Type = ProblemTypes.PayloadTooLarge, Detail = TooLarge(limit.MaxBytes),
                 },
             });
             return;
@@ -46,7 +47,8 @@ public static class BodyLimits
         await next(context);
     });
 
-    private static string TooLarge(long maxBytes) => $"The request body is larger than this endpoint's limit of {maxBytes} bytes.";
+    private static string TooLarge(long maxBytes) =>
+        $"The request body is larger than this endpoint's limit of {maxBytes} bytes.";
 
     // Reads at most one byte past the limit, then fails the request with a 413 (the exception handler's problem).
     private sealed class LimitedStream(Stream inner, long maxBytes) : Stream
@@ -64,23 +66,28 @@ public static class BodyLimits
             set => throw new NotSupportedException();
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken);
             return Count(read);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        public override Task<int> ReadAsync(
+            byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, Allowed(count)));
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Count(inner.Read(buffer, offset, Allowed(count)));
 
         private int Allowed(int wanted) => (int)Math.Min(wanted, maxBytes - _read + 1);
 
         private int Count(int read)
         {
             _read += read;
-            return _read > maxBytes ? throw new BadHttpRequestException(TooLarge(maxBytes), StatusCodes.Status413PayloadTooLarge) : read;
+            return _read > maxBytes
+                ? throw new BadHttpRequestException(TooLarge(maxBytes), StatusCodes.Status413PayloadTooLarge)
+                : read;
         }
 
         public override void Flush()

@@ -17,18 +17,21 @@ public static partial class LogRedaction
 
     public static ILoggingBuilder AddTokenRedaction(this ILoggingBuilder logging)
     {
-        logging.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(new LoggerFactory(
-            sp.GetServices<ILoggerProvider>(), sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
-            sp.GetService<IOptions<LoggerFactoryOptions>>(), sp.GetService<IExternalScopeProvider>()))));
+        logging.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(
+            new LoggerFactory(
+                sp.GetServices<ILoggerProvider>(), sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+                sp.GetService<IOptions<LoggerFactoryOptions>>(), sp.GetService<IExternalScopeProvider>()))));
         return logging;
     }
 
     public static string Redact(string text) =>
-        text.Contains("/public/", StringComparison.OrdinalIgnoreCase) || text.Contains("token=", StringComparison.OrdinalIgnoreCase)
+        text.Contains("/public/", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("token=", StringComparison.OrdinalIgnoreCase)
             ? QueryToken().Replace(PathToken().Replace(text, Marker), Marker)
             : text;
 
-    [GeneratedRegex(@"(?<=/public/(?:t/[oc]|unsubscribe)/)[^/?#\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"(?<=/public/(?:t/[oc]|unsubscribe)/)[^/?#\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PathToken();
 
     [GeneratedRegex(@"(?<=[?&]token=)[^&#\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -51,12 +54,14 @@ public static partial class LogRedaction
             return null;
         }
 
-        var values = pairs?.Select(p => NeedsRedaction(p.Value) ? new KeyValuePair<string, object?>(p.Key, Redact(p.Value!.ToString()!)) : p)
-            .ToList() ?? [];
+        var values = pairs?.Select(p => NeedsRedaction(p.Value)
+            ? new KeyValuePair<string, object?>(p.Key, Redact(p.Value!.ToString()!))
+            : p).ToList() ?? [];
         return new RedactedValues(Redact(text ?? state?.ToString() ?? ""), values);
     }
 
-    private sealed class RedactedValues(string text, List<KeyValuePair<string, object?>> values) : IReadOnlyList<KeyValuePair<string, object?>>
+    private sealed class RedactedValues(string text, List<KeyValuePair<string, object?>> values)
+        : IReadOnlyList<KeyValuePair<string, object?>>
     {
         public int Count => values.Count;
 
@@ -74,7 +79,8 @@ public static partial class LogRedaction
         private readonly ConcurrentDictionary<string, RedactingLogger> _loggers = new(StringComparer.Ordinal);
 
         public ILogger CreateLogger(string categoryName) =>
-            _loggers.GetOrAdd(categoryName, static (name, factory) => new RedactingLogger(factory.CreateLogger(name)), inner);
+            _loggers.GetOrAdd(
+                categoryName, static (name, factory) => new RedactingLogger(factory.CreateLogger(name)), inner);
 
         public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
 
@@ -88,7 +94,9 @@ public static partial class LogRedaction
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull =>
             Redacted(state, state as string) is { } redacted ? inner.BeginScope(redacted) : inner.BeginScope(state);
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
             if (!inner.IsEnabled(logLevel))
             {

@@ -10,7 +10,8 @@ public static class PublicPages
     // What the pages need and nothing else: no script, style, image or frame of any origin; forms post back to the
     // page's own origin; no page may be framed (clickjacking a one-button confirmation). The URL of every public
     // response carries a token, so no referrer leaves with the links a page or a click redirect leads to.
-    public const string ContentSecurityPolicy = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static IResult Page(int status, string title, string body) => Results.Content($"""
         <!doctype html>

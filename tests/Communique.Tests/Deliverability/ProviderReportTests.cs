@@ -115,28 +115,34 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var (_, received) = await SendAsync(3);
         var report = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
         {
-            type = "bounce", messageId = received["ann@example.org"].MessageId, recipient = "ann@example.org", status = "5.1.1",
-            detail = "5.1.1 Acme's private note about ann",
+            type = "bounce", messageId = received["ann@example.org"].MessageId, recipient = "ann@example.org",
+            status = "5.1.1", detail = "5.1.1 Acme's private note about ann",
         });
-        Assert.Equal(1, (await (await PostAsync(report, "application/json")).JsonAsync()).GetProperty("applied").GetInt32());
+        var applied = await (await PostAsync(report, "application/json")).JsonAsync();
+        Assert.Equal(1, applied.GetProperty("applied").GetInt32());
 
         // Another account, which whitelisted ann, still reaches her, and its lookup shows nothing of Acme's report.
         var victim = await _host.CreateAccountAsync("Victim Corp");
         using var victimAdmin = await victim.AdminAsync();
         var victimShop = await ShopCampaign.CreateAsync(_host, victimAdmin, _smtp, "ann@example.org");
-        await (await victimAdmin.PostJsonAsync("/whitelisted-emails", new { address = "ann@example.org" })).JsonAsync(HttpStatusCode.Created);
+        await (await victimAdmin.PostJsonAsync("/whitelisted-emails", new { address = "ann@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
         var (_, reached) = await victimShop.SendAsync(1);
         Assert.Equal(["ann@example.org"], reached.Keys);
         var lookup = await victimAdmin.GetAsync("/hard-bounces/ann@example.org");
         Assert.DoesNotContain("private note", await lookup.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await lookup.ProblemAsync(HttpStatusCode.NotFound);
 
-        // Acme's own next send leaves ann out as a hard bounce, even after Acme whitelists her; Acme sees its own entry.
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "ann@example.org" })).JsonAsync(HttpStatusCode.Created);
+        // Acme's own next send leaves ann out as a hard bounce, even after Acme whitelists her; Acme sees its own
+        // entry.
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "ann@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
         var (next, arrived) = await SendAsync(2);
         Assert.DoesNotContain("ann@example.org", arrived.Keys);
-        var suppressed = (await (await _admin.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed")).JsonAsync()).GetProperty("items")
-            .EnumerateArray().ToDictionary(m => m.Str("address"), m => m.Str("suppressionReason"));
+        var messages = await (await _admin.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed"))
+            .JsonAsync();
+        var suppressed = messages.GetProperty("items").EnumerateArray()
+            .ToDictionary(m => m.Str("address"), m => m.Str("suppressionReason"));
         Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = Suppression.HardBounced }, suppressed);
         var own = await (await _admin.GetAsync("/hard-bounces/ann@example.org")).JsonAsync();
         Assert.Equal(("team", "5.1.1 Acme's private note about ann"), (own.Str("scope"), own.Str("detail")));

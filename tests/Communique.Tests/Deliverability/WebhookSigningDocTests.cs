@@ -13,6 +13,8 @@ namespace Communique.Tests.Deliverability;
 // the page and the server's check cannot drift apart.
 public sealed partial class WebhookSigningDocTests : IAsyncLifetime
 {
+    private const string DocumentedUrl = "https://mail.example.com/public/webhooks/TEAM-ID/reports";
+
     private readonly string _data = Directory.CreateTempSubdirectory("communique-signing-").FullName;
     private Dictionary<string, string> _environment = null!;
 
@@ -39,10 +41,11 @@ public sealed partial class WebhookSigningDocTests : IAsyncLifetime
     {
         var example = DocumentedExample();
         Assert.Contains("SECRET='paste-the-secret-here'", example, StringComparison.Ordinal);
-        Assert.Contains("URL='https://mail.example.com/public/webhooks/TEAM-ID/reports'", example, StringComparison.Ordinal);
+        Assert.Contains($"URL='{DocumentedUrl}'", example, StringComparison.Ordinal);
 
-        var account = (await ServerProcess.CommandAsync(_environment, "admin", "create-account", "--name", "Acme Corp",
-                "--admin-email", "admin@acme.example", "--format", "env"))
+        var account = (await ServerProcess.CommandAsync(
+                _environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example",
+                "--format", "env"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
@@ -50,7 +53,8 @@ public sealed partial class WebhookSigningDocTests : IAsyncLifetime
         using var api = new HttpClient { BaseAddress = server.Address };
         var token = (await (await api.PostJsonAsync("/authenticate", new
         {
-            client_id = account["COMMUNIQUE_CLIENT_ID"], secret = account["COMMUNIQUE_CLIENT_SECRET"], customer_id = account["COMMUNIQUE_CUSTOMER_ID"],
+            client_id = account["COMMUNIQUE_CLIENT_ID"], secret = account["COMMUNIQUE_CLIENT_SECRET"],
+            customer_id = account["COMMUNIQUE_CUSTOMER_ID"],
         })).JsonAsync()).GetString();
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         api.DefaultRequestHeaders.Add("PB-Customer-Id", account["COMMUNIQUE_CUSTOMER_ID"]);
@@ -59,7 +63,7 @@ public sealed partial class WebhookSigningDocTests : IAsyncLifetime
 
         var answer = await BashAsync(example
             .Replace("paste-the-secret-here", made.Str("secret"), StringComparison.Ordinal)
-            .Replace("https://mail.example.com/public/webhooks/TEAM-ID/reports", url, StringComparison.Ordinal));
+            .Replace(DocumentedUrl, url, StringComparison.Ordinal));
         var applied = JsonDocument.Parse(answer).RootElement;
         Assert.True(applied.TryGetProperty("ignored", out var ignored), answer);
         Assert.Equal(1, ignored.GetInt32());
@@ -67,7 +71,7 @@ public sealed partial class WebhookSigningDocTests : IAsyncLifetime
         // The same block with another key is refused: the answer above depends on the signature.
         var forged = JsonDocument.Parse(await BashAsync(example
             .Replace("paste-the-secret-here", new string('0', 64), StringComparison.Ordinal)
-            .Replace("https://mail.example.com/public/webhooks/TEAM-ID/reports", url, StringComparison.Ordinal))).RootElement;
+            .Replace(DocumentedUrl, url, StringComparison.Ordinal))).RootElement;
         Assert.Equal(401, forged.GetProperty("status").GetInt32());
     }
 
@@ -77,7 +81,7 @@ public sealed partial class WebhookSigningDocTests : IAsyncLifetime
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "Communique.slnx")))
         {
-            root = root.Parent ?? throw new InvalidOperationException("The repository root was not found above " + AppContext.BaseDirectory);
+            root = root.Parent ?? throw new InvalidOperationException("No repository root above " + root.FullName);
         }
 
         var page = File.ReadAllText(Path.Combine(root.FullName, "docs", "deliverability.md"));
@@ -87,7 +91,13 @@ public sealed partial class WebhookSigningDocTests : IAsyncLifetime
 
     private async Task<string> BashAsync(string script)
     {
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = _data, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = _data,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         start.ArgumentList.Add("-euo");
         start.ArgumentList.Add("pipefail");
         using var bash = Process.Start(start)!;

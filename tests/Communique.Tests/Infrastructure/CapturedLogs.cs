@@ -38,9 +38,12 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
         {
-            var line = new StringBuilder().Append(logLevel).Append(' ').Append(category).Append(": ").Append(formatter(state, exception)).Append(" | ");
+            var line = new StringBuilder().Append(logLevel).Append(' ').Append(category).Append(": ")
+                .Append(formatter(state, exception)).Append(" | ");
             Append(line, state);
             logs._scopes?.ForEachScope((scope, text) => Append(text.Append(" => "), scope), line);
             logs._lines.Enqueue(line.Append(exception).ToString());

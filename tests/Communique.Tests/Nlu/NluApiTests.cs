@@ -155,7 +155,9 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task An_import_past_its_limit_is_refused_without_being_read_to_its_end()
     {
-        var model = (await (await _admin.PostJsonAsync("/nlu/models", new { name = "Big" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var created = await (await _admin.PostJsonAsync("/nlu/models", new { name = "Big" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var model = created.Str("id");
         using var body = new ChunkedBody(NluTrainingData.MaxImportBytes + 16L * 1024 * 1024);
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         // The test server's own client: the factory's client buffers a body whole to replay it on a redirect.
@@ -165,7 +167,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
             client.DefaultRequestHeaders.Add(name, values);
         }
 
-        await (await client.PostAsync($"/nlu/models/{model}/import", body)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        await (await client.PostAsync($"/nlu/models/{model}/import", body))
+            .ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         Assert.InRange(_bodies.LargestRead, NluTrainingData.MaxImportBytes, NluTrainingData.MaxImportBytes + 64 * 1024);
     }
 
