@@ -27,6 +27,7 @@ var isCommand = OperatorCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Logging.AddTokenRedaction();
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddErrorHandling();
@@ -69,6 +70,8 @@ if (DataSetup.MigrateOnStart(app.Services))
 app.UseRequestIds();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UsePublicPageHeaders();
+app.UseBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -18,9 +18,9 @@ public sealed record JsonReport(string? Type, string? MessageId, string? Recipie
 // POST /public/webhooks/{team}/reports with the report as it came — a DSN or ARF message (message/rfc822 or
 // multipart/report) — or JSON {type: bounce|soft-bounce|complaint, messageId, recipient, status, detail}.
 // The request carries `Communique-Timestamp` (Unix seconds, within 5 minutes) and `Communique-Signature:
-// sha256=<hex HMAC-SHA256 of "{timestamp}.{body}" under the team's webhook secret>`; anything else is 401 and is not
-// read. A report that cannot be read is 400 and changes nothing. A report about a message the team never sent is
-// ignored (and logged); the same report twice counts once.
+// sha256=<hex HMAC-SHA256 of "{timestamp}.{body}" under the team's webhook secret>`; anything else is 401. A body
+// over 1 MB is refused (413) without reading past the limit. A report that cannot be read is 400 and changes nothing.
+// A report about a message the team never sent is ignored (and logged); the same report twice counts once.
 public static class ProviderWebhook
 {
     public const string SignatureHeader = "Communique-Signature";
@@ -30,25 +30,17 @@ public static class ProviderWebhook
 
     public static void MapProviderWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/public/webhooks/{team:guid}/reports", Receive).WithTags("Provider webhooks").WithGroupName("public").AllowAnonymous()
-            .DisableAntiforgery().WithSummary("A provider's bounce or complaint report (DSN, ARF or JSON), signed with the team's webhook secret.");
+        app.MapPost("/public/webhooks/{team:guid}/reports", Receive).WithTags("Provider webhooks")
+            .WithGroupName("public").AllowAnonymous().DisableAntiforgery().WithBodyLimit(MaxBytes)
+            .WithSummary("A provider's bounce or complaint report (DSN, ARF or JSON), signed with the team's secret.");
     }
 
     private static async Task<Results<Ok<ReportsApplied>, ProblemHttpResult, ValidationProblem>> Receive(
         Guid team, HttpRequest request, AppDb db, MasterKey master, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBytes)
-        {
-            return TypedResults.Problem($"A report is at most {MaxBytes} bytes.", statusCode: 413, type: ProblemTypes.PayloadTooLarge);
-        }
-
+        // The endpoint's body limit stops the copy (413) once it passes MaxBytes.
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBytes)
-        {
-            return TypedResults.Problem($"A report is at most {MaxBytes} bytes.", statusCode: 413, type: ProblemTypes.PayloadTooLarge);
-        }
-
         var body = buffer.ToArray();
         var secret = await db.WebhookSecrets.IgnoreQueryFilters().AsNoTracking().Where(s => s.TeamId == team)
             .Select(s => s.SealedSecret).FirstOrDefaultAsync(cancellationToken);

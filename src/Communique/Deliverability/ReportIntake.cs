@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Communique.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,10 +8,13 @@ public sealed record ReportsApplied(int Applied, int Duplicates, int Ignored);
 
 // Where bounce and complaint reports land, whichever way they came (a provider's signed webhook, the bounce mailbox):
 // each report is matched to the message we sent by its Message-ID, recorded once as an event, and applied — a hard
-// bounce joins the global hard-bounce list and unsubscribes the address from the team, a complaint unsubscribes it
-// with reason complaint, a soft bounce is only counted — with the send's statistics and the bounce-rate guard kept
-// in step. A report about a message we never sent is ignored (and logged); the same report twice counts once.
-public static class ReportIntake
+// bounce unsubscribes the address from the team with reason hard-bounce (which the team's whitelist does not
+// override), a complaint unsubscribes it with reason complaint, a soft bounce is only counted — with the send's
+// statistics and the bounce-rate guard kept in step. Only the bounce mailbox's reports also join the global
+// hard-bounce list: that mailbox is the platform's own, while a webhook's report is the word of one tenant, who must
+// not be able to stop every other account's mail to an address. A report about a message we never sent is ignored
+// (and logged); the same report twice counts once.
+public static partial class ReportIntake
 {
     // team: the team the report was addressed to (the webhook), or null when it is known only from the message
     // (the installation's bounce mailbox).
@@ -49,7 +53,12 @@ public static class ReportIntake
             switch (report.Kind)
             {
                 case EventKind.HardBounce:
-                    await Suppression.RecordHardBouncesAsync(db, [(target.Address, report.Detail)], cancellationToken);
+                    if (team is null)
+                    {
+                        await Suppression.RecordHardBouncesAsync(db, [(target.Address, SharedDetail(report))],
+                            cancellationToken);
+                    }
+
                     await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.HardBounce, target.SendId, target.Id, cancellationToken);
                     break;
                 case EventKind.Complaint:
@@ -92,6 +101,18 @@ public static class ReportIntake
 
         return new ReportsApplied(applied, duplicates, ignored);
     }
+
+    // What the shared list says about a report from the bounce mailbox: its status code and where it came from. The
+    // rest of a report (its diagnostic text) is written by whoever sent it, and anyone can mail the bounce mailbox,
+    // so it stays with the team's own message; every other account sees only the code.
+    private static string SharedDetail(ProviderReport report)
+    {
+        var code = StatusCode().Match(report.Status ?? "").Value;
+        return (code.Length > 0 ? code + " " : "") + "reported in a delivery status notification to the bounce mailbox";
+    }
+
+    [GeneratedRegex(@"^5\.[0-9]{1,3}\.[0-9]{1,3}")]
+    private static partial Regex StatusCode();
 
     // Our Message-IDs are "{message id:N}@{sender domain}", so a report reaching the installation's mailbox finds its
     // message by primary key; a team's webhook looks within the team.

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Deliverability;
 
 // The rules every recipient passes before its message is made (PRODUCT.md §5), in this order: the global hard-bounce
-// list; then, unless the team whitelisted the address, the team's unsubscribes (from the email's category or from
+// list and the team's own hard bounces (its unsubscribe entries with reason hard-bounce, from its provider's reports);
+// then, unless the team whitelisted the address, the team's unsubscribes (from the email's category or from
 // everything) and its blacklisted domains. Invalid addresses never get this far (they are suppressed when the message
 // rows are written). Asked once per batch of messages: four indexed reads, whatever the batch's size.
 public static class Suppression
@@ -27,14 +28,17 @@ public static class Suppression
         var keys = normal.Values.Distinct().ToList();
         var bounced = (await db.HardBounces.AsNoTracking().Where(h => keys.Contains(h.Address)).Select(h => h.Address)
             .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var rest = keys.Where(k => !bounced.Contains(k)).ToList();
+        var entries = rest.Count == 0 ? [] : await db.Unsubscribes.IgnoreQueryFilters().AsNoTracking()
+            .Where(u => u.TeamId == teamId && rest.Contains(u.Address)
+                        && (u.Category == null || u.Category == category))
+            .Select(u => new { u.Address, u.Reason }).ToListAsync(cancellationToken);
+        bounced.UnionWith(entries.Where(e => e.Reason == UnsubscribeReason.HardBounce).Select(e => e.Address));
+        var unsubscribed = entries.Select(e => e.Address).ToHashSet(StringComparer.Ordinal);
         var whitelisted = (await db.WhitelistedEmails.IgnoreQueryFilters().AsNoTracking()
-            .Where(w => w.TeamId == teamId && keys.Contains(w.Address)).Select(w => w.Address)
+            .Where(w => w.TeamId == teamId && rest.Contains(w.Address)).Select(w => w.Address)
             .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var rest = keys.Where(k => !bounced.Contains(k) && !whitelisted.Contains(k)).ToList();
-        var unsubscribed = rest.Count == 0 ? [] : (await db.Unsubscribes.IgnoreQueryFilters().AsNoTracking()
-            .Where(u => u.TeamId == teamId && rest.Contains(u.Address) && (u.Category == null || u.Category == category))
-            .Select(u => u.Address).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var domains = rest.Select(Addresses.DomainOf).Distinct().ToList();
+        var domains = rest.Where(k => !whitelisted.Contains(k)).Select(Addresses.DomainOf).Distinct().ToList();
         var blacklisted = domains.Count == 0 ? [] : (await db.BlacklistedDomains.IgnoreQueryFilters().AsNoTracking()
             .Where(b => b.TeamId == teamId && domains.Contains(b.Domain)).Select(b => b.Domain)
             .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
@@ -62,7 +66,8 @@ public static class Suppression
         return reasons;
     }
 
-    // A permanent failure at delivery: the address joins the global hard-bounce list (or its entry is refreshed).
+    // A permanent failure the platform itself saw (the relay's 5xx answer to our own SMTP session, a DSN in the
+    // installation's bounce mailbox): the address joins the global hard-bounce list (or its entry is refreshed).
     // Saved with the caller's next SaveChanges.
     public static async Task RecordHardBouncesAsync(AppDb db, IReadOnlyCollection<(string Address, string Detail)> bounces, CancellationToken cancellationToken)
     {
@@ -91,8 +96,9 @@ public static class Suppression
     }
 
     // Unsubscribes an address from a category of the team (null: every category), keeping one entry per (team,
-    // address, category): an existing entry keeps its reason unless the new one is a complaint, which outranks
-    // whatever the entry said before. Saved with the caller's next SaveChanges.
+    // address, category): an existing entry keeps its reason unless the new one outranks it — a complaint outranks a
+    // manual or recipient entry, and a hard bounce outranks them all, since it is the one reason that the team's
+    // whitelist does not override. Saved with the caller's next SaveChanges.
     public static async Task UnsubscribeAsync(
         AppDb db, Guid team, string address, string? category, UnsubscribeReason reason, Guid communicationId, Guid messageId,
         CancellationToken cancellationToken)
@@ -110,9 +116,16 @@ public static class Suppression
             return;
         }
 
-        existing.Reason = reason == UnsubscribeReason.Complaint ? reason : existing.Reason;
+        existing.Reason = Rank(reason) > Rank(existing.Reason) ? reason : existing.Reason;
         existing.LastCommunicationId = communicationId;
         existing.MessageId = messageId;
         existing.UpdatedAt = db.Now;
     }
+
+    private static int Rank(UnsubscribeReason reason) => reason switch
+    {
+        UnsubscribeReason.HardBounce => 2,
+        UnsubscribeReason.Complaint => 1,
+        _ => 0,
+    };
 }

@@ -26,11 +26,14 @@ public sealed record AddressRequest([Required, MaxLength(320)] string? Address);
 
 public sealed record AddressEntry(Guid Id, string Address, DateTime CreatedAt);
 
-public sealed record HardBounceEntry(string Address, string Detail, int Count, DateTime CreatedAt, DateTime LastBouncedAt);
+// Scope "global": the list every account shares (Count: how often the platform saw the address bounce); "team": the
+// caller's own hard bounce, from its provider's report about one of its messages (no Count).
+public sealed record HardBounceEntry(
+    string Address, string Scope, string Detail, int? Count, DateTime CreatedAt, DateTime LastBouncedAt);
 
 // The team's suppression lists (Private API): unsubscribed recipients (one category, or all when the category is
-// null), blacklisted domains, whitelisted emails; and a lookup in the global hard-bounce list, which only operators
-// change (`communique admin hard-bounce-remove`).
+// null), blacklisted domains, whitelisted emails; and a lookup of an address's hard bounce: on the global list, which
+// only operators change (`communique hard-bounces remove`), or the team's own (an unsubscribe entry to remove).
 public static class SuppressionApi
 {
     public static void MapSuppression(this IEndpointRouteBuilder app)
@@ -59,7 +62,8 @@ public static class SuppressionApi
         whitelist.MapDelete("/{id:guid}", RemoveWhitelist).RequireAccess(Area.Suppression, Access.Edit).WithSummary("Remove an address from the list.");
 
         app.MapGet("/hard-bounces/{address}", HardBounceOf).WithTags("Hard bounces").WithGroupName("private").RequireTeamCaller()
-            .RequireAccess(Area.Suppression, Access.View).WithSummary("Whether an address is on the global hard-bounce list, and why.");
+            .RequireAccess(Area.Suppression, Access.View)
+            .WithSummary("Whether an address hard-bounced (the global list, or the team's own reports), and why.");
     }
 
     private static async Task<Results<Ok<Page<UnsubscribeEntry>>, ValidationProblem>> ListUnsubscribes(
@@ -259,9 +263,25 @@ public static class SuppressionApi
     private static async Task<Results<Ok<HardBounceEntry>, ProblemHttpResult>> HardBounceOf(string address, AppDb db, CancellationToken cancellationToken)
     {
         var key = Addresses.Normalize(address);
-        var entry = await db.HardBounces.AsNoTracking().FirstOrDefaultAsync(h => h.Address == key, cancellationToken);
-        return entry is null
-            ? Problems.NotFound("hard bounce for this address")
-            : TypedResults.Ok(new HardBounceEntry(entry.Address, entry.Detail, entry.Count, entry.CreatedAt, entry.LastBouncedAt));
+        var global = await db.HardBounces.AsNoTracking().FirstOrDefaultAsync(h => h.Address == key, cancellationToken);
+        if (global is not null)
+        {
+            return TypedResults.Ok(new HardBounceEntry(
+                global.Address, "global", global.Detail, global.Count, global.CreatedAt, global.LastBouncedAt));
+        }
+
+        // The team's own entry, with the detail of its own message (both under the team's query filter).
+        var own = await db.Unsubscribes.AsNoTracking()
+            .Where(u => u.Address == key && u.Reason == UnsubscribeReason.HardBounce)
+            .Select(u => new { u.CreatedAt, u.UpdatedAt, u.MessageId }).FirstOrDefaultAsync(cancellationToken);
+        if (own is null)
+        {
+            return Problems.NotFound("hard bounce for this address");
+        }
+
+        var detail = await db.OutboundMessages.AsNoTracking().Where(m => m.Id == own.MessageId)
+            .Select(m => m.BounceDetail).FirstOrDefaultAsync(cancellationToken);
+        return TypedResults.Ok(
+            new HardBounceEntry(key, "team", detail ?? "hard bounce", null, own.CreatedAt, own.UpdatedAt));
     }
 }

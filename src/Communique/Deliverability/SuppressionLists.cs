@@ -11,7 +11,9 @@ public enum UnsubscribeReason
     // The recipient used an unsubscribe link, the one-click POST or the mailto address.
     Recipient,
 
-    // A hard bounce (kept on the team's list for its record; the global list is what stops sending).
+    // A hard bounce reported about one of the team's messages: the team does not send to the address again, even when
+    // it whitelisted it (reports from the team's own provider stop only the team's mail; the global list holds what
+    // the platform itself saw).
     HardBounce,
 
     // The recipient reported a message as spam.
@@ -54,7 +56,9 @@ public sealed class WhitelistedEmail : ITeamOwned
 }
 
 // The global hard-bounce list, shared by every account: a mailbox that does not exist for one sender does not exist
-// for another. Only operators remove addresses from it.
+// for another. It holds only what the platform itself saw — the relay's 5xx answers to our own SMTP sessions and the
+// DSNs in the installation's bounce mailbox — never a tenant's report, so no tenant can stop another's mail or put its
+// own text in front of another. Only operators remove addresses from it.
 public sealed class HardBounce
 {
     public required string Address { get; set; }

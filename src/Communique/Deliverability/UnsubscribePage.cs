@@ -29,9 +29,10 @@ public static class UnsubscribePage
     {
         var group = app.MapGroup("/public/unsubscribe").WithTags("Unsubscribe").WithGroupName("public").AllowAnonymous();
         group.MapGet("/{token}", Show).WithSummary("The page an unsubscribe link opens.");
-        group.MapPost("/{token}", Post).DisableAntiforgery()
+        group.MapPost("/{token}", Post).DisableAntiforgery().WithBodyLimit(PublicPages.MaxFormBytes)
             .WithSummary("RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click), or the page's form.");
-        group.MapPost("", Json).WithSummary("Unsubscribe with a message's token (scope: category, the default, or all).");
+        group.MapPost("", Json).WithBodyLimit(PublicPages.MaxFormBytes)
+            .WithSummary("Unsubscribe with a message's token (scope: category, the default, or all).");
     }
 
     private sealed record Target(Guid TeamId, Guid SendId, Guid MessageId, Guid CommunicationId, string Address, string Category);

@@ -69,6 +69,7 @@ public static class NluModelsApi
         models.MapGet("/{id:guid}/export", Export).RequireAccess(Area.Communications, Access.View)
             .WithSummary("The training data as JSON, or as CSV text,intent (format=csv).");
         models.MapPost("/{id:guid}/import", Import).RequireAccess(Area.Communications, Access.Edit).DisableAntiforgery()
+            .WithBodyLimit(NluTrainingData.MaxImportBytes)
             .WithSummary("Import training data: JSON as export gives it, or CSV text,intent (text/csv). mode=merge (default) adds utterances; replace replaces the intents and entities.");
     }
 

@@ -48,18 +48,9 @@ public static class NluTrainingData
 
     public static async Task<(TrainingData? Data, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxImportBytes)
-        {
-            return (null, TypedResults.Problem($"An import is at most {MaxImportBytes} bytes.", statusCode: 413, type: ProblemTypes.PayloadTooLarge));
-        }
-
+        // The import endpoint's body limit (MaxImportBytes) stops the copy (413) once it passes the limit.
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxImportBytes)
-        {
-            return (null, TypedResults.Problem($"An import is at most {MaxImportBytes} bytes.", statusCode: 413, type: ProblemTypes.PayloadTooLarge));
-        }
-
         buffer.Position = 0;
         var csv = request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
         if (!csv && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)

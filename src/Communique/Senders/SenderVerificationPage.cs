@@ -14,7 +14,8 @@ public static class SenderVerificationPage
     {
         var group = app.MapGroup("/public/senders").WithTags("Sender verification").WithGroupName("public").AllowAnonymous();
         group.MapGet("/verify", Show).WithSummary("The confirmation page a verification link opens.");
-        group.MapPost("/verify", Confirm).DisableAntiforgery().WithSummary("Confirm a sender address (the page's button).");
+        group.MapPost("/verify", Confirm).DisableAntiforgery().WithBodyLimit(PublicPages.MaxFormBytes)
+            .WithSummary("Confirm a sender address (the page's button).");
     }
 
     private static async Task<IResult> Show(string? token, AppDb db, MasterKey keys, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using System.Text;
 using Communique.Deliverability;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -14,6 +15,7 @@ namespace Communique.Tests.Deliverability;
 // formats of the RFCs, posted to the signed webhook.
 public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
 {
+    private readonly BodyMeter _bodies = new();
     private SmtpSink _smtp = null!;
     private TestHost _host = null!;
     private TestAccount _acme = null!;
@@ -26,7 +28,8 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings());
+        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings(),
+            services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(_bodies));
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
         _public = _host.CreateClient();
@@ -80,7 +83,7 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var again = await (await PostAsync(dsn)).JsonAsync();
         Assert.Equal((0, 1), (again.GetProperty("applied").GetInt32(), again.GetProperty("duplicates").GetInt32()));
         var bounce = await (await _admin.GetAsync("/hard-bounces/ann@example.org")).JsonAsync();
-        Assert.Equal(1, bounce.GetProperty("count").GetInt32());
+        Assert.Equal("team", bounce.Str("scope"));
         Assert.Contains("5.1.1", bounce.Str("detail"), StringComparison.Ordinal);
 
         // Delayed (4.x.x): a soft bounce, counted, not suppressed.
@@ -103,6 +106,47 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
             .EnumerateArray().ToDictionary(m => m.Str("address"), m => m.Str("suppressionReason"));
         Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "unsubscribed" }, suppressed);
         Assert.NotEqual(send, next);
+    }
+
+    [Fact]
+    public async Task A_tenants_own_bounce_report_stops_only_its_own_mail_and_shows_no_other_account_its_text()
+    {
+        // Acme mails ann, then its provider reports a 5.1.1 bounce of that message, with Acme's own words in it.
+        var (_, received) = await SendAsync(3);
+        var report = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "bounce", messageId = received["ann@example.org"].MessageId, recipient = "ann@example.org",
+            status = "5.1.1", detail = "5.1.1 Acme's private note about ann",
+        });
+        var applied = await (await PostAsync(report, "application/json")).JsonAsync();
+        Assert.Equal(1, applied.GetProperty("applied").GetInt32());
+
+        // Another account, which whitelisted ann, still reaches her, and its lookup shows nothing of Acme's report.
+        var victim = await _host.CreateAccountAsync("Victim Corp");
+        using var victimAdmin = await victim.AdminAsync();
+        var victimShop = await ShopCampaign.CreateAsync(_host, victimAdmin, _smtp, "ann@example.org");
+        await (await victimAdmin.PostJsonAsync("/whitelisted-emails", new { address = "ann@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var (_, reached) = await victimShop.SendAsync(1);
+        Assert.Equal(["ann@example.org"], reached.Keys);
+        var lookup = await victimAdmin.GetAsync("/hard-bounces/ann@example.org");
+        Assert.DoesNotContain("private note", await lookup.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await lookup.ProblemAsync(HttpStatusCode.NotFound);
+
+        // Acme's own next send leaves ann out as a hard bounce, even after Acme whitelists her; Acme sees its own
+        // entry.
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "ann@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var (next, arrived) = await SendAsync(2);
+        Assert.DoesNotContain("ann@example.org", arrived.Keys);
+        var messages = await (await _admin.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed"))
+            .JsonAsync();
+        var suppressed = messages.GetProperty("items").EnumerateArray()
+            .ToDictionary(m => m.Str("address"), m => m.Str("suppressionReason"));
+        Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = Suppression.HardBounced }, suppressed);
+        var own = await (await _admin.GetAsync("/hard-bounces/ann@example.org")).JsonAsync();
+        Assert.Equal(("team", "5.1.1 Acme's private note about ann"), (own.Str("scope"), own.Str("detail")));
+        Assert.Equal(0, await _host.WithDbAsync(db => db.HardBounces.CountAsync()));
     }
 
     [Fact]
@@ -147,6 +191,18 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var json = await (await PostAsync(body, "application/json")).JsonAsync();
         Assert.Equal(1, json.GetProperty("applied").GetInt32());
     }
+    [Fact]
+    public async Task An_unsigned_chunked_body_past_the_limit_is_refused_without_being_read_to_its_end()
+    {
+        using var body = new ChunkedBody(28L * 1024 * 1024);
+        body.Headers.ContentType = MediaTypeHeaderValue.Parse("message/rfc822");
+        // The test server's own client: the factory's client buffers a body whole to replay it on a redirect.
+        using var client = _host.Server.CreateClient();
+        var problem = await (await client.PostAsync(_url, body)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("urn:communique:problem:payload-too-large", problem.Str("type"));
+        Assert.InRange(_bodies.LargestRead, ProviderWebhook.MaxBytes, ProviderWebhook.MaxBytes + 64 * 1024);
+    }
+
     [Fact]
     public async Task The_bounce_rate_guard_warns_at_two_percent_and_suspends_sending_at_four_until_an_operator_lifts_it()
     {

@@ -94,6 +94,8 @@ public sealed partial class UnsubscribeBrowserTests : IAsyncLifetime
         await using var page = await browser.NewPageAsync();
         var opened = await page.GoToAsync(local);
         Assert.Equal(HttpStatusCode.OK, opened.Status);
+        // The page works under its own policy: no frame, script, style or image of any origin, forms to itself only.
+        Assert.Contains("frame-ancestors 'none'", opened.Headers["content-security-policy"], StringComparison.Ordinal);
         Assert.Equal("Unsubscribe", await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"));
         // Every control has a label a screen reader can announce, and the email's category is chosen already.
         Assert.True(await page.EvaluateExpressionAsync<bool>(

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Communique.Jobs;
 using Communique.Nlu;
 using Communique.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Communique.Tests.Nlu;
 
@@ -15,6 +16,7 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     private static readonly string[] CitySynonyms = ["NYC", "big apple"];
     private static readonly string[] UnknownBuiltIns = ["colour"];
 
+    private readonly BodyMeter _bodies = new();
     private TestHost _host = null!;
     private TestAccount _acme = null!;
     private HttpClient _admin = null!;
@@ -25,7 +27,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await TestHost.StartAsync(provider);
+        _host = await TestHost.StartAsync(provider,
+            services: services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(_bodies));
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
     }
@@ -147,6 +150,26 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
 
         (await _admin.DeleteAsync($"/nlu/models/{other}")).EnsureSuccessStatusCode();
         await (await _admin.GetAsync($"/nlu/models/{other}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_import_past_its_limit_is_refused_without_being_read_to_its_end()
+    {
+        var created = await (await _admin.PostJsonAsync("/nlu/models", new { name = "Big" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var model = created.Str("id");
+        using var body = new ChunkedBody(NluTrainingData.MaxImportBytes + 16L * 1024 * 1024);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        // The test server's own client: the factory's client buffers a body whole to replay it on a redirect.
+        using var client = _host.Server.CreateClient();
+        foreach (var (name, values) in _admin.DefaultRequestHeaders)
+        {
+            client.DefaultRequestHeaders.Add(name, values);
+        }
+
+        await (await client.PostAsync($"/nlu/models/{model}/import", body))
+            .ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.InRange(_bodies.LargestRead, NluTrainingData.MaxImportBytes, NluTrainingData.MaxImportBytes + 64 * 1024);
     }
 
     [Fact]

@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Communique.Http;
+
+// How many bytes of its body an endpoint reads (WithBodyLimit). The limit holds while the body streams in: a
+// Content-Length over it is refused before anything is read, and a chunked body is refused (413) as soon as it passes
+// the limit, the rest left unread. The server's own limit is set where the server has one (Kestrel); a counting
+// stream enforces it everywhere else, so a handler never sees a byte past the limit whichever server it runs on.
+public sealed record BodyLimit(long MaxBytes);
+
+public static class BodyLimits
+{
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new BodyLimit(maxBytes));
+
+    public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is not { } limit)
+        {
+            await next(context);
+            return;
+        }
+
+        if (context.Request.ContentLength > limit.MaxBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge, Title = "Payload too large",
+                    Type = ProblemTypes.PayloadTooLarge, Detail = TooLarge(limit.MaxBytes),
+                },
+            });
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } server)
+        {
+            server.MaxRequestBodySize = limit.MaxBytes;
+        }
+
+        context.Request.Body = new LimitedStream(context.Request.Body, limit.MaxBytes);
+        await next(context);
+    });
+
+    private static string TooLarge(long maxBytes) =>
+        $"The request body is larger than this endpoint's limit of {maxBytes} bytes.";
+
+    // Reads at most one byte past the limit, then fails the request with a 413 (the exception handler's problem).
+    private sealed class LimitedStream(Stream inner, long maxBytes) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken);
+            return Count(read);
+        }
+
+        public override Task<int> ReadAsync(
+            byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            Count(inner.Read(buffer, offset, Allowed(count)));
+
+        private int Allowed(int wanted) => (int)Math.Min(wanted, maxBytes - _read + 1);
+
+        private int Count(int read)
+        {
+            _read += read;
+            return _read > maxBytes
+                ? throw new BadHttpRequestException(TooLarge(maxBytes), StatusCodes.Status413PayloadTooLarge)
+                : read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
