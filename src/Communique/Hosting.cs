@@ -26,6 +26,7 @@ public static class Hosting
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobKinds>();
         services.AddSingleton<JobRunner>();
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section));
         services.AddHostedService<JobWorker>();

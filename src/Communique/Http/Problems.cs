@@ -23,6 +23,7 @@ public static class ProblemTypes
     public const string UnreadableData = Prefix + "unreadable-data";
     public const string RenderFailed = Prefix + "render-failed";
     public const string SendingSuspended = Prefix + "sending-suspended";
+    public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch
