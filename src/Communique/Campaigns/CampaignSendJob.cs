@@ -57,7 +57,9 @@ public sealed partial class CampaignSendJob(
         }
 
         var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
-        var reason = state == JobState.Cancelled ? "The send's job was cancelled." : $"The send's job failed: {failure}";
+        var reason = state == JobState.Cancelled
+            ? "The send's job was cancelled."
+            : $"The send's job failed: {failure}";
         await db.CampaignSends
             .Where(s => s.Id == payload.SendId && (s.State == SendState.Scheduled || s.State == SendState.Sending))
             .ExecuteUpdateAsync(u => u

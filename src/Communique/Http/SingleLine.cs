@@ -15,7 +15,8 @@ public sealed class SingleLineAttribute() : ValidationAttribute(SingleLine.Rule)
 
 public static class SingleLine
 {
-    private const string Requirement = "must be one line of text: no control characters, line breaks or bidirectional controls.";
+    private const string Requirement =
+        "must be one line of text: no control characters, line breaks or bidirectional controls.";
 
     // The attribute's message; {0} is the field.
     public const string Rule = "The {0} " + Requirement;

@@ -24,8 +24,8 @@ public static class JobsApi
         var group = app.MapGroup("/jobs").WithTags("Jobs").WithGroupName("private").RequireTeamCaller();
         group.MapGet("", List).WithSummary("The team's jobs that the caller's role may see, newest first.");
         group.MapGet("/{id:guid}", Get).WithSummary("One job: state, progress, attempts and error.");
-        group.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a queued job, or ask a running one to stop. A send, "
-            + "an import or a training is cancelled through its own endpoint (409 names it).");
+        group.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a queued job, or ask a running one to stop. "
+            + "A send, an import or a training is cancelled through its own endpoint (409 names it).");
         return group;
     }
 

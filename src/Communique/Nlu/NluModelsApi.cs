@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Nlu;
 
-public sealed record ModelRequest([SingleLine] string? Name, string? Language, double? Threshold, IReadOnlyList<string>? BuiltIns);
+public sealed record ModelRequest(
+    [SingleLine] string? Name, string? Language, double? Threshold, IReadOnlyList<string>? BuiltIns);
 
 public sealed record ModelResponse(
     Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId, int Versions,
@@ -30,7 +31,8 @@ public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utteranc
 
 public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
 
-public sealed record EntityRequest([SingleLine] string? Name, string? Kind, IReadOnlyList<EntityValueDto>? Values, string? Pattern);
+public sealed record EntityRequest(
+    [SingleLine] string? Name, string? Kind, IReadOnlyList<EntityValueDto>? Values, string? Pattern);
 
 public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -182,7 +184,8 @@ public static class NluModelsApi
             return Problems.NotFound("NLU model");
         }
 
-        var versions = await db.NluModelVersions.Where(v => v.ModelId == id).Select(v => v.Id).ToListAsync(cancellationToken);
+        var versions = await db.NluModelVersions.Where(v => v.ModelId == id).Select(v => v.Id)
+            .ToListAsync(cancellationToken);
         db.NluModels.Remove(model);
         await db.SaveChangesAsync(cancellationToken);
         cache.Forget(id);

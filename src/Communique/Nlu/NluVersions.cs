@@ -76,7 +76,8 @@ public static class NluVersions
         {
             ModelId = id, Number = model.Versions, State = NluVersionState.Training, DataHash = stored.Hash, CreatedAt = db.Now,
         };
-        var job = db.EnqueueJob(NluTrainingJob.Kind, new NluTrainingJob.Payload(version.Id, id, version.Number), maxAttempts: 3);
+        var payload = new NluTrainingJob.Payload(version.Id, id, version.Number);
+        var job = db.EnqueueJob(NluTrainingJob.Kind, payload, maxAttempts: 3);
         version.JobId = job.Id;
         db.NluModelVersions.Add(version);
         db.AttachBlob(stored.Hash, BlobHolder.NluTrainingData, version.Id);
@@ -129,8 +130,8 @@ public static class NluVersions
         Guid id, int number, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        var version = model is null ? null
-            : await db.NluModelVersions.FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+        var version = model is null ? null : await db.NluModelVersions
+            .FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
         if (version is null)
         {
             return Problems.NotFound("model version");
@@ -138,7 +139,8 @@ public static class NluVersions
 
         if (version.State != NluVersionState.Training)
         {
-            return Problems.Conflict($"Version {number} is {WireNames.Of(version.State)}; only a version still training can be cancelled.");
+            return Problems.Conflict(
+                $"Version {number} is {WireNames.Of(version.State)}; only a version still training can be cancelled.");
         }
 
         NluTrainingJob.Fail(version, NluTrainingJob.CancelledError, db.Now);
@@ -229,7 +231,8 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
         }
 
         // Cancelled meanwhile through the version's endpoint: the cancellation stands.
-        if (await db.NluModelVersions.AsNoTracking().AnyAsync(v => v.Id == version.Id && v.State != NluVersionState.Training, cancellationToken))
+        var settled = db.NluModelVersions.Where(v => v.Id == version.Id && v.State != NluVersionState.Training);
+        if (await settled.AnyAsync(cancellationToken))
         {
             job.Result = $"version {version.Number} cancelled";
             db.ChangeTracker.Clear();

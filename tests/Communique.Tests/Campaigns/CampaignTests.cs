@@ -213,7 +213,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         await (await _admin.DeleteAsync($"/communications/{_communication}")).ProblemAsync(HttpStatusCode.Conflict);
         await (await _admin.DeleteAsync($"/data/{_source}")).ProblemAsync(HttpStatusCode.Conflict);
 
-        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync()).Str("state"));
+        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync())
+            .Str("state"));
         await (await _admin.PostAsync($"/campaigns/sends/{id}/resume", null)).ProblemAsync(HttpStatusCode.Conflict);
         _host.Clock.Advance(TimeSpan.FromHours(2));
         _admin.Dispose();
@@ -228,15 +229,18 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     {
         var id = (await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddHours(1) }))
             .JsonAsync(HttpStatusCode.Accepted)).Str("id");
-        var job = Assert.Single((await (await _admin.GetAsync("/jobs?state=queued")).JsonAsync()).GetProperty("items").EnumerateArray(),
+        var job = Assert.Single((await (await _admin.GetAsync("/jobs?state=queued")).JsonAsync()).GetProperty("items")
+            .EnumerateArray(),
             j => j.Str("kind") == "campaign-send").Str("id");
 
         var live = await (await _admin.PostJsonAsync("/credentials", new { name = "takeover", role = "live-takeover" }))
             .JsonAsync(HttpStatusCode.Created);
         using (var takeover = _host.ClientFor(
-            await _host.AuthenticateAsync(live.Str("clientId"), live.Str("secret"), _acme.CustomerId), _acme.CustomerId))
+            await _host.AuthenticateAsync(live.Str("clientId"), live.Str("secret"), _acme.CustomerId),
+            _acme.CustomerId))
         {
-            Assert.Equal(0, (await (await takeover.GetAsync("/jobs")).JsonAsync()).GetProperty("items").GetArrayLength());
+            Assert.Equal(0, (await (await takeover.GetAsync("/jobs")).JsonAsync())
+                .GetProperty("items").GetArrayLength());
             await (await takeover.GetAsync($"/jobs/{job}")).ProblemAsync(HttpStatusCode.NotFound);
             await (await takeover.PostAsync($"/jobs/{job}/cancel", null)).ProblemAsync(HttpStatusCode.NotFound);
         }
@@ -247,7 +251,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         Assert.Equal("queued", (await (await _admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
         Assert.Equal("scheduled", (await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync()).Str("state"));
 
-        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync()).Str("state"));
+        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync())
+            .Str("state"));
         Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
         _host.Clock.Advance(TimeSpan.FromHours(2));
         Assert.False(await RunJobAsync());
@@ -260,7 +265,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
             .JsonAsync(HttpStatusCode.Accepted)).Str("id");
         // Its workers died holding it as many times as it may be attempted: the next claim dead-letters it.
         var now = _host.Clock.GetUtcNow().UtcDateTime;
-        await _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().Where(j => j.Kind == "campaign-send").ExecuteUpdateAsync(u => u
+        await _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().Where(j => j.Kind == "campaign-send")
+            .ExecuteUpdateAsync(u => u
             .SetProperty(j => j.State, JobState.Running).SetProperty(j => j.Attempts, j => j.MaxAttempts)
             .SetProperty(j => j.LeaseToken, "gone").SetProperty(j => j.LeaseExpiresAt, now.AddMinutes(-1))));
 

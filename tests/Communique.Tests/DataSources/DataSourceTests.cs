@@ -199,16 +199,18 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task The_fields_of_an_upload_may_come_before_or_after_the_file()
     {
-        var before = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", Encoding.UTF8.GetBytes(People),
+        var people = Encoding.UTF8.GetBytes(People);
+        var before = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", people,
             ("name", "Before"), ("uniqueField", "customer_id"), ("file", "")))).JsonAsync(HttpStatusCode.Created);
-        var after = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", Encoding.UTF8.GetBytes(People),
+        var after = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", people,
             ("file", ""), ("name", "After"), ("uniqueField", "customer_id")))).JsonAsync(HttpStatusCode.Created);
 
         Assert.Equal(("Before", "After"), (before.Str("Name"), after.Str("Name")));
         Assert.Equal("customer_id", after.Str("uniqueField"));
         Assert.Equal(3, (await RecordsAsync(after.Str("Id"))).Count);
         // A file name without an extension: the format field after the file decides.
-        var dee = Encoding.UTF8.GetBytes("customer id,First Name,email,balance,joined,vip\n4,Dee,dee@example.com,7,03/01/2026,no\n");
+        var dee = Encoding.UTF8.GetBytes(
+            "customer id,First Name,email,balance,joined,vip\n4,Dee,dee@example.com,7,03/01/2026,no\n");
         var appended = await (await _admin.PostAsync($"/data/{after.Str("Id")}/import?mode=append",
             Infrastructure.Http.RawForm("more", dee, ("file", ""), ("format", "csv")))).JsonAsync();
         Assert.Equal(4, appended.GetProperty("recordCount").GetInt64());
@@ -220,10 +222,12 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     {
         const string injected = "a\0b\r\nX-Injected: 1";
         var bytes = Encoding.UTF8.GetBytes(People);
-        var name = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", bytes, ("file", ""), ("name", injected))))
+        var name = await (await _admin.PostAsync("/data",
+            Infrastructure.Http.RawForm("people.csv", bytes, ("file", ""), ("name", injected))))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(name.GetProperty("errors").TryGetProperty("name", out _));
-        var file = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm(injected + ".csv", bytes, ("name", "People"), ("file", ""))))
+        var file = await (await _admin.PostAsync("/data",
+            Infrastructure.Http.RawForm(injected + ".csv", bytes, ("name", "People"), ("file", ""))))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(file.GetProperty("errors").TryGetProperty("file", out _));
         await AssertNothingStoredAsync();
@@ -328,11 +332,14 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         var pending = await (await UploadAsync(_admin, "customer id,First Name\n9,Zed\n", path: $"/data/{id}/import?mode=replace", async: true))
             .JsonAsync(HttpStatusCode.Accepted);
 
-        var elsewhere = await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null)).ProblemAsync(HttpStatusCode.Conflict);
+        var elsewhere = await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal($"POST /data/{id}/import/cancel", elsewhere.Str("cancelWith"));
-        Assert.Equal("ready", (await (await _admin.PostAsync($"/data/{id}/import/cancel", null)).JsonAsync()).Str("status"));
+        Assert.Equal("ready", (await (await _admin.PostAsync($"/data/{id}/import/cancel", null)).JsonAsync())
+            .Str("status"));
 
-        Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{pending.Str("importJobId")}")).JsonAsync()).Str("state"));
+        Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{pending.Str("importJobId")}")).JsonAsync())
+            .Str("state"));
         Assert.Equal("ready", (await (await _admin.GetAsync($"/data/{id}/schema")).JsonAsync()).Str("status"));
         Assert.Equal(3, (await RecordsAsync(id)).Count);
         await (await UploadAsync(_admin, People, path: $"/data/{id}/import?mode=replace")).JsonAsync();

@@ -27,7 +27,8 @@ public sealed class NameTests : IAsyncLifetime
     }
 
     public static bool Names(JsonElement problem, string field) =>
-        problem.GetProperty("errors").EnumerateObject().Any(e => e.Name.Equals(field, StringComparison.OrdinalIgnoreCase));
+        problem.GetProperty("errors").EnumerateObject()
+            .Any(e => e.Name.Equals(field, StringComparison.OrdinalIgnoreCase));
 
     [Theory]
     [InlineData(Injected)]
@@ -35,7 +36,8 @@ public sealed class NameTests : IAsyncLifetime
     [InlineData("line\u2028separator")]
     public async Task Names_with_control_characters_are_refused_across_features(string name)
     {
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         var refusals = new (string Path, object Body, string Field)[]
         {
             ("/projects", new { name }, "name"),
@@ -63,10 +65,16 @@ public sealed class NameTests : IAsyncLifetime
     public async Task Names_in_other_scripts_with_joiners_and_emoji_are_kept()
     {
         // A zero-width non-joiner in Persian, zero-width joiners in an emoji family, and Chinese.
-        string[] names = ["\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645", "Team \U0001F469\u200D\U0001F469\u200D\U0001F467", "\u5317\u4EAC 2026"];
+        string[] names =
+        [
+            "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645",
+            "Team \U0001F469\u200D\U0001F469\u200D\U0001F467",
+            "\u5317\u4EAC 2026",
+        ];
         foreach (var name in names)
         {
-            var project = await (await _admin.PostJsonAsync("/projects", new { name })).JsonAsync(HttpStatusCode.Created);
+            var project = await (await _admin.PostJsonAsync("/projects", new { name }))
+                .JsonAsync(HttpStatusCode.Created);
             Assert.Equal(name, project.Str("name"));
         }
     }

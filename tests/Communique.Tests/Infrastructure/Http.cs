@@ -46,7 +46,8 @@ public static class Http
             Write($"--{boundary}\r\n");
             if (name == "file")
             {
-                Write($"Content-Disposition: form-data; name=\"file\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}\r\n");
+                var encoded = Uri.EscapeDataString(fileName);
+                Write($"Content-Disposition: form-data; name=\"file\"; filename*=UTF-8''{encoded}\r\n");
                 Write("Content-Type: application/octet-stream\r\n\r\n");
                 body.Write(file);
                 Write("\r\n");
@@ -59,7 +60,8 @@ public static class Http
 
         Write($"--{boundary}--\r\n");
         var content = new ByteArrayContent(body.ToArray());
-        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+        content.Headers.ContentType =
+            System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
         return content;
     }
 }

@@ -272,7 +272,8 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
         Assert.Equal(0, (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items").GetArrayLength());
     }
 
-    // A probe job of the campaigns area, and one of team administration, seen and cancelled by a credential of each role.
+    // A probe job of the campaigns area, and one of team administration, seen and cancelled by a credential of each
+    // role.
     [Fact]
     public async Task Each_role_sees_and_cancels_only_the_jobs_of_areas_it_may_view_and_edit()
     {
@@ -280,15 +281,19 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
         foreach (var role in Enum.GetValues<Role>())
         {
             var campaigns = await EnqueueAsync(_acme.TeamId, new("succeed"));
-            var administration = await EnqueueAsync(_acme.TeamId, new("succeed"), kind: ProbeHandler.AdministrationKind);
-            var key = await (await admin.PostJsonAsync("/credentials", new { name = $"as {role.Name()}", role = role.Name() }))
+            var administration =
+                await EnqueueAsync(_acme.TeamId, new("succeed"), kind: ProbeHandler.AdministrationKind);
+            var key = await (await admin.PostJsonAsync(
+                    "/credentials", new { name = $"as {role.Name()}", role = role.Name() }))
                 .JsonAsync(HttpStatusCode.Created);
-            using var client = _host.ClientFor(await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId),
-                _acme.CustomerId);
+            var token = await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId);
+            using var client = _host.ClientFor(token, _acme.CustomerId);
 
-            var listed = (await (await client.GetAsync("/jobs?limit=200")).JsonAsync()).GetProperty("items").EnumerateArray()
+            var listed = (await (await client.GetAsync("/jobs?limit=200")).JsonAsync()).GetProperty("items")
+                .EnumerateArray()
                 .Select(j => Guid.Parse(j.Str("id"))).ToList();
-            foreach (var (job, area) in new[] { (campaigns, Area.Campaigns), (administration, Area.TeamAdministration) })
+            (Guid Job, Area Area)[] jobs = [(campaigns, Area.Campaigns), (administration, Area.TeamAdministration)];
+            foreach (var (job, area) in jobs)
             {
                 var sees = RoleMatrix.Allows(role, area, Access.View);
                 Assert.True(sees == listed.Contains(job), $"{role.Name()} lists a job of {area}: {!sees}");
@@ -298,7 +303,8 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
                 var cancel = await client.PostAsync($"/jobs/{job}/cancel", null);
                 var expected = !sees ? HttpStatusCode.NotFound
                     : RoleMatrix.Allows(role, area, Access.Edit) ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
-                Assert.True(expected == cancel.StatusCode, $"{role.Name()} cancelling a job of {area}: {cancel.StatusCode}");
+                Assert.True(
+                    expected == cancel.StatusCode, $"{role.Name()} cancelling a job of {area}: {cancel.StatusCode}");
                 if (expected != HttpStatusCode.OK)
                 {
                     await cancel.ProblemAsync(expected);

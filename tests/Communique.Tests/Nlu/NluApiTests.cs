@@ -48,7 +48,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
 
     private async Task<JsonElement> TrainAsync(string model)
     {
-        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).JsonAsync(HttpStatusCode.Accepted);
+        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null))
+            .JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal("training", version.Str("state"));
         Assert.True(await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None));
         return await (await _admin.GetAsync($"/nlu/models/{model}/versions/{version.GetProperty("number").GetInt32()}")).JsonAsync();
@@ -158,7 +159,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     {
         var model = await ModelAsync();
         Assert.Equal("ready", (await TrainAsync(model)).Str("state"));
-        var hash = await _host.WithDbAsync(db => db.NluModelVersions.IgnoreQueryFilters().Select(v => v.DataHash).SingleAsync());
+        var hash = await _host.WithDbAsync(db =>
+            db.NluModelVersions.IgnoreQueryFilters().Select(v => v.DataHash).SingleAsync());
         using var bytes = new MemoryStream();
         await using (var blob = (await _host.Service<IBlobStore>().OpenReadAsync(hash, CancellationToken.None))!)
         {
@@ -183,17 +185,20 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     public async Task A_version_still_training_is_cancelled_through_its_own_endpoint()
     {
         var model = await ModelAsync();
-        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).JsonAsync(HttpStatusCode.Accepted);
+        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null))
+            .JsonAsync(HttpStatusCode.Accepted);
         var job = version.Str("jobId");
 
-        var elsewhere = await (await _admin.PostAsync($"/jobs/{job}/cancel", null)).ProblemAsync(HttpStatusCode.Conflict);
+        var elsewhere = await (await _admin.PostAsync($"/jobs/{job}/cancel", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal($"POST /nlu/models/{model}/versions/1/cancel", elsewhere.Str("cancelWith"));
         var cancelled = await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/cancel", null)).JsonAsync();
 
         Assert.Equal(("failed", "Cancelled."), (cancelled.Str("state"), cancelled.Str("error")));
         Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
         Assert.False(await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None));
-        await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/cancel", null)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/cancel", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

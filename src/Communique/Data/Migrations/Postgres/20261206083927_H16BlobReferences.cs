@@ -40,7 +40,8 @@ namespace Communique.Data.Migrations.Postgres
                 SELECT "ArtifactHash", 'NluArtifact', "Id" FROM "NluModelVersions" WHERE "ArtifactHash" IS NOT NULL;
                 INSERT INTO "BlobReferences" ("Hash", "Holder", "HolderId")
                 SELECT ("Payload"::jsonb ->> 'BlobHash'), 'DataUpload', "Id" FROM "Jobs"
-                WHERE "Kind" = 'data-import' AND "State" IN ('Queued', 'Running') AND ("Payload"::jsonb ->> 'BlobHash') IS NOT NULL;
+                WHERE "Kind" = 'data-import' AND "State" IN ('Queued', 'Running')
+                    AND ("Payload"::jsonb ->> 'BlobHash') IS NOT NULL;
                 """);
         }
 

@@ -40,7 +40,8 @@ namespace Communique.Data.Migrations.Sqlite
                 SELECT "ArtifactHash", 'NluArtifact', "Id" FROM "NluModelVersions" WHERE "ArtifactHash" IS NOT NULL;
                 INSERT INTO "BlobReferences" ("Hash", "Holder", "HolderId")
                 SELECT json_extract("Payload", '$.BlobHash'), 'DataUpload', "Id" FROM "Jobs"
-                WHERE "Kind" = 'data-import' AND "State" IN ('Queued', 'Running') AND json_extract("Payload", '$.BlobHash') IS NOT NULL;
+                WHERE "Kind" = 'data-import' AND "State" IN ('Queued', 'Running')
+                    AND json_extract("Payload", '$.BlobHash') IS NOT NULL;
                 """);
         }
 
