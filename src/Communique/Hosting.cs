@@ -31,6 +31,7 @@ public static class Hosting
     {
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobKinds>();
         services.AddSingleton<JobRunner>();
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();

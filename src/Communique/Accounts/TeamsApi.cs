@@ -16,11 +16,11 @@ public sealed record TeamResponse(Guid Id, string Name, string Region, DateTime 
 }
 
 public sealed record CreateTeamRequest(
-    [Required, MinLength(1), MaxLength(200)] string? Name,
+    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name,
     [Required, RegularExpression("^[a-z0-9-]{2,64}$")] string? Region,
     [EmailAddress, MaxLength(320)] string? AdministratorEmail);
 
-public sealed record RenameTeamRequest([Required, MinLength(1), MaxLength(200)] string? Name);
+public sealed record RenameTeamRequest([Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
 
 // Accounts and their teams. A caller sees its own account, and only the teams it belongs to.
 public static class TeamsApi

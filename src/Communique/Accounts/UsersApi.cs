@@ -13,7 +13,7 @@ public sealed record MemberResponse(Guid Id, string Email, string DisplayName, s
 
 public sealed record AddMemberRequest(
     [Required, EmailAddress, MaxLength(320)] string? Email,
-    [MaxLength(200)] string? DisplayName,
+    [MaxLength(200), SingleLine] string? DisplayName,
     [Required] string? Role,
     [MinLength(12), MaxLength(256)] string? Password);
 

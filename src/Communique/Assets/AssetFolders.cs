@@ -1,3 +1,4 @@
+using Communique.Assets.Storage;
 using Communique.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,7 +38,7 @@ public static class AssetFolders
         var sources = copies.Keys.ToList();
         foreach (var asset in await db.Assets.AsNoTracking().Where(a => sources.Contains(a.FolderId)).ToListAsync(cancellationToken))
         {
-            db.Assets.Add(new Asset
+            var copy = new Asset
             {
                 FolderId = copies[asset.FolderId],
                 Name = asset.Name,
@@ -47,7 +48,9 @@ public static class AssetFolders
                 Length = asset.Length,
                 CreatedAt = now,
                 UpdatedAt = now,
-            });
+            };
+            db.Assets.Add(copy);
+            db.AttachBlob(copy.Hash, BlobHolder.Asset, copy.Id);
         }
 
         return root;

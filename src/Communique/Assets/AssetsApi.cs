@@ -27,12 +27,15 @@ public sealed record FolderResponse(Guid Id, string Name, Guid? ParentId, DateTi
     public static FolderResponse From(AssetFolder f) => new(f.Id, f.Name, f.ParentId == Guid.Empty ? null : f.ParentId, f.CreatedAt);
 }
 
-public sealed record CreateFolderRequest([Required, MinLength(1), MaxLength(200)] string? Name, Guid? ParentId);
+public sealed record CreateFolderRequest(
+    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, Guid? ParentId);
 
 // Rename and/or move. A null ParentId/FolderId with MoveToRoot true moves to the root.
-public sealed record UpdateFolderRequest([MinLength(1), MaxLength(200)] string? Name, Guid? ParentId, bool MoveToRoot = false);
+public sealed record UpdateFolderRequest(
+    [MinLength(1), MaxLength(200), SingleLine] string? Name, Guid? ParentId, bool MoveToRoot = false);
 
-public sealed record UpdateAssetRequest([MinLength(1), MaxLength(200)] string? Name, Guid? FolderId, bool MoveToRoot = false);
+public sealed record UpdateAssetRequest(
+    [MinLength(1), MaxLength(200), SingleLine] string? Name, Guid? FolderId, bool MoveToRoot = false);
 
 // The asset library: folders and files (images, attachments, fonts, design schemes), checked by their bytes.
 public static class AssetsApi
@@ -176,6 +179,7 @@ public static class AssetsApi
             UploadFailure.TooLarge => TooLarge(options.Value.MaxBytes),
             UploadFailure.NotMultipart => Problems.Invalid("file", "Send multipart/form-data: fields kind, folderId and name, then one file part."),
             UploadFailure.NoFile => Problems.Invalid("file", "The upload has no file part."),
+            UploadFailure.FileName => Problems.Invalid("file", SingleLine.Refusal("file name")),
             _ => await StoreAsync(part!.File, part.FileName, part.Fields, db, blobs, options.Value, cancellationToken),
         };
     }
@@ -200,6 +204,11 @@ public static class AssetsApi
         if (name.Length is 0 or > 200)
         {
             return Problems.Invalid("name", "A file name of 1 to 200 characters is needed.");
+        }
+
+        if (!SingleLine.Allows(name))
+        {
+            return Problems.Invalid("name", SingleLine.Refusal("name"));
         }
 
         var head = new byte[ContentSniffer.HeadLength];
@@ -258,9 +267,11 @@ public static class AssetsApi
             UpdatedAt = now,
         };
         db.Assets.Add(asset);
+        db.AttachBlob(stored.Hash, BlobHolder.Asset, asset.Id);
         if (!await ProjectsApi.SaveUniqueAsync(db, cancellationToken))
         {
-            await ForgetBlobAsync(db, blobs, stored.Hash, cancellationToken);
+            db.ChangeTracker.Clear();
+            await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], cancellationToken);
             return Problems.Conflict($"The folder already holds a file named '{name}'.");
         }
 
@@ -313,18 +324,8 @@ public static class AssetsApi
 
         db.Assets.Remove(asset);
         await db.SaveChangesAsync(cancellationToken);
-        await ForgetBlobAsync(db, blobs, asset.Hash, cancellationToken);
+        await db.ReleaseBlobsAsync(blobs, [asset.Id], cancellationToken);
         return TypedResults.NoContent();
-    }
-
-    // Blobs are shared by identical content across all teams: delete one only when no asset anywhere points at it.
-    private static async Task ForgetBlobAsync(AppDb db, IBlobStore blobs, string hash, CancellationToken cancellationToken)
-    {
-        if (!await db.Assets.IgnoreQueryFilters().AnyAsync(a => a.Hash == hash, cancellationToken)
-            && !db.ChangeTracker.Entries<Asset>().Any(e => e.Entity.Hash == hash && e.State == EntityState.Added))
-        {
-            await blobs.DeleteAsync(hash, cancellationToken);
-        }
     }
 
     private static async Task<bool> IsWithinAsync(AppDb db, Guid candidate, Guid ancestor, CancellationToken cancellationToken)

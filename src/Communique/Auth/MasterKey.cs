@@ -59,7 +59,7 @@ public sealed class MasterKey
         var path = Path.Combine(dataDirectory, "master.key");
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(dataDirectory);
+            Data.PrivateFiles.CreateFolder(dataDirectory);
             var fresh = RandomNumberGenerator.GetBytes(32);
             try
             {

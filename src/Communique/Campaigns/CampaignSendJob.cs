@@ -42,6 +42,33 @@ public sealed partial class CampaignSendJob(
 
     public sealed record Payload(Guid SendId);
 
+    // The jobs that run a send, found by their payload (written by EnqueueJob with the default options, as here).
+    public static IQueryable<Job> JobsOf(AppDb db, Guid sendId)
+    {
+        var payload = JsonSerializer.Serialize(new Payload(sendId));
+        return db.Jobs.Where(j => j.Kind == Kind && j.Payload == payload);
+    }
+
+    // A send whose job died (or was stopped) fails with the job's error instead of staying scheduled or sending.
+    public async Task EndedAsync(JobContext job, JobState state, string? failure, CancellationToken cancellationToken)
+    {
+        if (job.Kind != Kind)
+        {
+            return;
+        }
+
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var reason = state == JobState.Cancelled
+            ? "The send's job was cancelled."
+            : $"The send's job failed: {failure}";
+        await db.CampaignSends
+            .Where(s => s.Id == payload.SendId && (s.State == SendState.Scheduled || s.State == SendState.Sending))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.State, SendState.Failed)
+                .SetProperty(s => s.Error, reason.Length > 2000 ? reason[..2000] : reason)
+                .SetProperty(s => s.EndedAt, db.Now), cancellationToken);
+    }
+
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
     {
         if (job.Kind == TransactionalKind)

@@ -14,13 +14,14 @@ using MimeKit;
 
 namespace Communique.Campaigns;
 
-public sealed record CampaignRequest(Guid? ProjectId, [Required, MinLength(1), MaxLength(200)] string? Name);
+public sealed record CampaignRequest(
+    Guid? ProjectId, [Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
 
 public sealed record CampaignResponse(Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
 
 public sealed record SendRequest(
-    Guid? CommunicationId, Guid? DataSourceId, string? AddressField, string? Sender, string? SenderName, string? ReplyTo,
-    string? Subject, DateTime? ScheduleAt, bool? Tracking);
+    Guid? CommunicationId, Guid? DataSourceId, string? AddressField, string? Sender, [SingleLine] string? SenderName,
+    string? ReplyTo, [SingleLine] string? Subject, DateTime? ScheduleAt, bool? Tracking);
 
 public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
 
@@ -282,6 +283,14 @@ public static class CampaignsApi
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
+            // Paused or cancelled: the send's waiting jobs end with it. A running one stops by itself between batches
+            // (stopping it in the middle would leave a batch handed to the mail server to be sent again).
+            if (to is SendState.Paused or SendState.Cancelled)
+            {
+                var waiting = CampaignSendJob.JobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
+                await db.CancelJobsAsync(waiting, cancellationToken);
+            }
+
             // A transactional send is delivered by its team's transactional job.
             if (to is SendState.Sending && send.DataSourceId is null)
             {

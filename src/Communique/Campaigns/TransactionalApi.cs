@@ -21,9 +21,9 @@ public sealed record TransactionalRequest(
     [property: JsonPropertyName("dataset")] JsonElement? Dataset,
     [property: JsonPropertyName("email_json_path")] string? EmailJsonPath,
     [property: JsonPropertyName("sender")] string? Sender,
-    [property: JsonPropertyName("sender_name")] string? SenderName,
+    [property: JsonPropertyName("sender_name")] [SingleLine] string? SenderName,
     [property: JsonPropertyName("reply_to")] string? ReplyTo,
-    [property: JsonPropertyName("subject")] string? Subject,
+    [property: JsonPropertyName("subject")] [SingleLine] string? Subject,
     [property: JsonPropertyName("ignore_missing_fields")] bool? IgnoreMissingFields);
 
 public sealed record TransactionalAccepted([property: JsonPropertyName("send_id")] Guid SendId);

@@ -150,6 +150,11 @@ public static class OperatorCommands
             return Failed("The account name must be 1 to 200 characters.");
         }
 
+        if (!Http.SingleLine.Allows(name))
+        {
+            return Failed(Http.SingleLine.Refusal("account name"));
+        }
+
         if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
         {
             return Failed("The administrator e-mail is not a valid address.");

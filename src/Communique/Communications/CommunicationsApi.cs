@@ -22,12 +22,13 @@ public sealed record CommunicationResponse(
 public sealed record CommunicationSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
 
 public sealed record CreateCommunicationRequest(
-    [Required, MinLength(1), MaxLength(200)] string? Name,
+    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name,
     [Required] string? Channel,
     JsonElement? Content,
     Guid? TemplateId);
 
-public sealed record UpdateCommunicationRequest([MinLength(1), MaxLength(200)] string? Name, JsonElement? Content);
+public sealed record UpdateCommunicationRequest(
+    [MinLength(1), MaxLength(200), SingleLine] string? Name, JsonElement? Content);
 
 public sealed record VersionSummary(int Number, string Name, string Author, string Change, DateTime CreatedAt);
 

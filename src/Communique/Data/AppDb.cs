@@ -40,6 +40,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Template> Templates => Set<Template>();
     public DbSet<AssetFolder> AssetFolders => Set<AssetFolder>();
     public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<Assets.Storage.BlobReference> BlobReferences => Set<Assets.Storage.BlobReference>();
     public DbSet<DataSource> DataSources => Set<DataSource>();
     public DbSet<DataRecord> DataRecords => Set<DataRecord>();
     public DbSet<Senders.Sender> Senders => Set<Senders.Sender>();
@@ -177,6 +178,13 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(16);
             e.Property(a => a.ContentType).HasMaxLength(100);
             e.Property(a => a.Hash).HasMaxLength(64);
+        });
+        model.Entity<Assets.Storage.BlobReference>(e =>
+        {
+            e.HasKey(r => new { r.Hash, r.Holder, r.HolderId });
+            e.HasIndex(r => r.HolderId);
+            e.Property(r => r.Hash).HasMaxLength(64);
+            e.Property(r => r.Holder).HasConversion<string>().HasMaxLength(32);
         });
 
         model.Entity<DataSource>(e =>

@@ -40,13 +40,17 @@ public static class DataSetup
         return db;
     }
 
-    public static string SqliteConnectionString(IServiceProvider sp) =>
-        sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString
-        ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
+    public static string SqliteConnectionString(IServiceProvider sp)
+    {
+        var connection = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString
+            ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
+        PrivateFiles.PrepareSqlite(connection);
+        return connection;
+    }
 
     public static string SqliteConnectionFor(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.CreateFolder(dataDirectory);
         return new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(dataDirectory, "communique.db"),
@@ -66,7 +70,7 @@ public static class DataSetup
             var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (folder is not null)
             {
-                Directory.CreateDirectory(folder);
+                PrivateFiles.CreateFolder(folder);
             }
         }
 

@@ -1,3 +1,4 @@
+using Communique.Auth;
 using Communique.Jobs;
 
 namespace Communique.DataSources;
@@ -8,9 +9,9 @@ public static class DataSourceSetup
     {
         services.AddOptions<DataSourceOptions>().Bind(configuration.GetSection(DataSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DataImporter>();
-        services.AddScoped<UploadedFiles>();
         services.AddScoped<IDataSourceUsage, RunningImport>();
-        services.AddJobHandler<DataImportJob>(DataImportJob.Kind);
+        services.AddJobHandler<DataImportJob>(
+            DataImportJob.Kind, Area.DataSources, "POST /data/{dataSourceId}/import/cancel");
         return services;
     }
 }

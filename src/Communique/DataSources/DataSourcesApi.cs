@@ -29,7 +29,8 @@ public sealed record DataSourceResponse(
 }
 
 public sealed record FieldChange(
-    [Required] string? Name, [MaxLength(256)] string? NewName, string? Type, bool? Hidden, [Range(0, 10)] int? DecimalPlaces,
+    [Required] string? Name, [MaxLength(256), SingleLine] string? NewName, string? Type, bool? Hidden,
+    [Range(0, 10)] int? DecimalPlaces,
     [MaxLength(4)] string? DecimalSeparator, [MaxLength(4)] string? ThousandsSeparator, [MaxLength(64)] string? DateFormat);
 
 public sealed record SchemaChange(IReadOnlyList<FieldChange>? Fields, string? UniqueField, string? Locale);
@@ -56,6 +57,8 @@ public static class DataSourcesApi
         group.MapGet("/{id:guid}/records/{uuid:guid}", Record).RequireAccess(Area.DataSources, Access.View).WithSummary("One record by uuid.");
         group.MapPost("/{id:guid}/import", Reimport).RequireAccess(Area.DataSources, Access.Edit).DisableAntiforgery()
             .WithSummary("Replace (mode=replace) or extend (mode=append) the records from a new file.");
+        group.MapPost("/{id:guid}/import/cancel", CancelImport).RequireAccess(Area.DataSources, Access.Edit)
+            .WithSummary("Cancel the data source's queued or running import; the source keeps the records it had.");
         group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.DataSources, Access.Edit)
             .WithSummary("Delete a data source and its records (409 while a campaign uses it).");
         return group;
@@ -92,24 +95,29 @@ public static class DataSourcesApi
     }
 
     private static async Task<IResult> Upload(
-        HttpRequest request, AppDb db, IBlobStore blobs, DataImporter importer, UploadedFiles files, IOptions<DataSourceOptions> options,
+        HttpRequest request, AppDb db, IBlobStore blobs, DataImporter importer, IOptions<DataSourceOptions> options,
         CancellationToken cancellationToken)
     {
-        var (part, failure) = await MultipartUpload.FirstFileAsync(request, options.Value.MaxBytes, cancellationToken);
+        // The file goes to the blob store as it arrives, so the fields may come before or after it.
+        var (upload, failure) = await ReadUploadAsync(request, blobs, options.Value.MaxBytes, cancellationToken);
         if (failure != UploadFailure.None)
         {
             return Refused(failure, options.Value.MaxBytes);
         }
 
-        var fields = part!.Fields;
+        var (fields, fileName, stored) = upload!;
         var errors = new Dictionary<string, string[]>();
         var name = fields.GetValueOrDefault("name")?.Trim() is { Length: > 0 and <= 200 } given ? given : null;
         if (name is null)
         {
-            errors["name"] = ["A name of 1 to 200 characters is needed (a form field before the file)."];
+            errors["name"] = ["A name of 1 to 200 characters is needed."];
+        }
+        else if (!SingleLine.Allows(name))
+        {
+            errors["name"] = [SingleLine.Refusal("name")];
         }
 
-        var format = FormatOf(fields.GetValueOrDefault("format"), part.FileName);
+        var format = FormatOf(fields.GetValueOrDefault("format"), fileName);
         if (format is null)
         {
             errors["format"] = ["Must be csv, json, xlsx or xml, or follow from the file name's extension."];
@@ -123,18 +131,8 @@ public static class DataSourcesApi
 
         if (errors.Count > 0)
         {
+            await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], CancellationToken.None);
             return Problems.Invalid(errors);
-        }
-
-        if (await db.DataSources.AnyAsync(d => d.Name == name, cancellationToken))
-        {
-            return Problems.Conflict($"The team already has a data source named '{name}'.");
-        }
-
-        var put = await blobs.PutAsync(part.File.Body, options.Value.MaxBytes, cancellationToken);
-        if (put is not BlobPutResult.Stored stored)
-        {
-            return Refused(UploadFailure.TooLarge, options.Value.MaxBytes);
         }
 
         var now = db.Now;
@@ -152,13 +150,16 @@ public static class DataSourcesApi
         db.DataSources.Add(source);
         var importRequest = new ImportRequest(source.Id, stored.Hash, ImportMode.Create);
         var inline = stored.Length <= options.Value.InlineImportBytes && fields.GetValueOrDefault("async") != "true";
+        var holder = Hold(db, importRequest, inline);
         if (!inline)
         {
-            source.ImportJobId = db.EnqueueJob(DataImportJob.Kind, importRequest, maxAttempts: 3).Id;
+            source.ImportJobId = holder;
         }
 
         if (!await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken))
         {
+            db.ChangeTracker.Clear();
+            await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], CancellationToken.None);
             return Problems.Conflict($"The team already has a data source named '{name}'.");
         }
 
@@ -175,17 +176,19 @@ public static class DataSourcesApi
         {
             // Nothing of a refused file stays: not its records, not the source, not the bytes.
             await db.DataSources.Where(d => d.Id == source.Id).ExecuteDeleteAsync(CancellationToken.None);
-            await files.ForgetAsync(stored.Hash, null, CancellationToken.None);
             return Refused(e);
         }
+        finally
+        {
+            await db.ReleaseBlobsAsync(blobs, [holder], CancellationToken.None);
+        }
 
-        await files.ForgetAsync(stored.Hash, null, CancellationToken.None);
         var imported = await db.DataSources.AsNoTracking().FirstAsync(d => d.Id == source.Id, cancellationToken);
         return TypedResults.Created($"/data/{source.Id}/schema", DataSourceResponse.From(imported));
     }
 
     private static async Task<IResult> Reimport(
-        Guid id, string? mode, HttpRequest request, AppDb db, IBlobStore blobs, DataImporter importer, UploadedFiles files,
+        Guid id, string? mode, HttpRequest request, AppDb db, IBlobStore blobs, DataImporter importer,
         IOptions<DataSourceOptions> options, CancellationToken cancellationToken)
     {
         var importMode = mode switch
@@ -211,45 +214,95 @@ public static class DataSourcesApi
             return Problems.Conflict("An import of this data source is still running.");
         }
 
-        var (part, failure) = await MultipartUpload.FirstFileAsync(request, options.Value.MaxBytes, cancellationToken);
+        var (upload, failure) = await ReadUploadAsync(request, blobs, options.Value.MaxBytes, cancellationToken);
         if (failure != UploadFailure.None)
         {
             return Refused(failure, options.Value.MaxBytes);
         }
 
-        if (FormatOf(part!.Fields.GetValueOrDefault("format"), part.FileName) != source.Format)
+        var (fields, fileName, stored) = upload!;
+        if (FormatOf(fields.GetValueOrDefault("format"), fileName) != source.Format)
         {
+            await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], CancellationToken.None);
             return Problems.Invalid("format", $"This data source is {source.Format.ToString().ToLowerInvariant()}; send a file of that format.");
         }
 
-        var put = await blobs.PutAsync(part.File.Body, options.Value.MaxBytes, cancellationToken);
-        if (put is not BlobPutResult.Stored stored)
-        {
-            return Refused(UploadFailure.TooLarge, options.Value.MaxBytes);
-        }
-
         var importRequest = new ImportRequest(source.Id, stored.Hash, importMode.Value);
-        if (stored.Length > options.Value.InlineImportBytes || part.Fields.GetValueOrDefault("async") == "true")
+        var inline = stored.Length <= options.Value.InlineImportBytes && fields.GetValueOrDefault("async") != "true";
+        var holder = Hold(db, importRequest, inline);
+        if (!inline)
         {
             source.Status = DataSourceStatus.Importing;
-            source.ImportJobId = db.EnqueueJob(DataImportJob.Kind, importRequest, maxAttempts: 3).Id;
+            source.ImportJobId = holder;
             await db.SaveChangesAsync(cancellationToken);
             return TypedResults.Accepted($"/jobs/{source.ImportJobId}", DataSourceResponse.From(source));
         }
 
+        await db.SaveChangesAsync(cancellationToken);
         try
         {
             await importer.RunAsync(importRequest, null, cancellationToken);
         }
         catch (SourceDataException e)
         {
-            await files.ForgetAsync(stored.Hash, null, CancellationToken.None);
             return Refused(e);
         }
+        finally
+        {
+            await db.ReleaseBlobsAsync(blobs, [holder], CancellationToken.None);
+        }
 
-        await files.ForgetAsync(stored.Hash, null, CancellationToken.None);
         db.ChangeTracker.Clear();
         return TypedResults.Ok(DataSourceResponse.From(await db.DataSources.AsNoTracking().FirstAsync(d => d.Id == id, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<DataSourceResponse>, ProblemHttpResult>> CancelImport(
+        Guid id, AppDb db, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (source is null)
+        {
+            return Problems.NotFound("data source");
+        }
+
+        await SeeImportAsync(db, source, cancellationToken);
+        if (!source.ImportAlive)
+        {
+            return Problems.Conflict("No import of this data source is queued or running.");
+        }
+
+        // A queued import never runs, so it ends here; a running one stops at its worker's next heartbeat and ends
+        // there.
+        var job = source.ImportJobId!.Value;
+        await db.CancelJobsAsync(db.Jobs.Where(j => j.Id == job), cancellationToken);
+        if (await db.Jobs.AnyAsync(j => j.Id == job && j.State == JobState.Cancelled, cancellationToken))
+        {
+            await DataImportJob.EndAsync(db, blobs, job, cancellationToken);
+        }
+
+        source = await db.DataSources.AsNoTracking().FirstAsync(d => d.Id == id, cancellationToken);
+        await SeeImportAsync(db, source, cancellationToken);
+        return TypedResults.Ok(DataSourceResponse.From(source));
+    }
+
+    // The upload's file, stored in the blob store as it streams in; TooLarge when it went past the limit.
+    private static async Task<(Upload<BlobPutResult.Stored>? Upload, UploadFailure Failure)> ReadUploadAsync(
+        HttpRequest request, IBlobStore blobs, long maxBytes, CancellationToken cancellationToken)
+    {
+        var (upload, failure) = await MultipartUpload.WholeFormAsync(
+            request, maxBytes, (file, cancel) => blobs.PutAsync(file, maxBytes, cancel), cancellationToken);
+        return upload?.File is BlobPutResult.Stored stored
+            ? (new Upload<BlobPutResult.Stored>(upload.Fields, upload.FileName, stored), UploadFailure.None)
+            : (null, upload is null ? failure : UploadFailure.TooLarge);
+    }
+
+    // The uploaded file is held until its import ends: by the import's job (which releases it), or by the request that
+    // imports it at once. Returns the holder's id.
+    private static Guid Hold(AppDb db, ImportRequest request, bool inline)
+    {
+        var holder = inline ? Guid.CreateVersion7() : db.EnqueueJob(DataImportJob.Kind, request, maxAttempts: 3).Id;
+        db.AttachBlob(request.BlobHash, BlobHolder.DataUpload, holder);
+        return holder;
     }
 
     // EngageOne's shape: { "data": [ { "uuid": ..., FIELD: value } ], "next": ... }, written as it is read.
@@ -494,7 +547,8 @@ public static class DataSourcesApi
     {
         UploadFailure.TooLarge => TypedResults.Problem($"The file is larger than the limit of {max} bytes.", statusCode: 413,
             title: "Payload too large", type: ProblemTypes.PayloadTooLarge),
-        UploadFailure.NotMultipart => Problems.Invalid("file", "Send multipart/form-data: fields first, then one file part."),
+        UploadFailure.NotMultipart => Problems.Invalid("file", "Send multipart/form-data: fields and one file part."),
+        UploadFailure.FileName => Problems.Invalid("file", SingleLine.Refusal("file name")),
         _ => Problems.Invalid("file", "The upload has no file part."),
     };
 
@@ -569,7 +623,8 @@ public sealed class RunningImport : IDataSourceUsage
         var job = await db.DataSources.Where(d => d.Id == dataSourceId && d.Status == DataSourceStatus.Importing)
             .Select(d => d.ImportJobId).FirstOrDefaultAsync(cancellationToken);
         return job is { } id && await db.Jobs.AnyAsync(j => j.Id == id && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken)
-            ? $"An import into this data source is queued or running (job {id}); cancel the job or wait for it to end, then delete the data source."
+            ? $"An import into this data source is queued or running (job {id}); cancel it "
+                + $"(POST /data/{dataSourceId}/import/cancel) or wait for it to end, then delete the data source."
             : null;
     }
 }

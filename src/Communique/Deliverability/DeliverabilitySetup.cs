@@ -1,3 +1,4 @@
+using Communique.Auth;
 using Communique.Jobs;
 
 namespace Communique.Deliverability;
@@ -11,7 +12,7 @@ public static class DeliverabilitySetup
         services.AddHostedService<BounceMailboxPoller>();
         services.AddSingleton<EventRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
-        services.AddJobHandler<BounceAlertJob>(BounceAlertJob.Kind);
+        services.AddJobHandler<BounceAlertJob>(BounceAlertJob.Kind, Area.TeamAdministration);
         return services;
     }
 

@@ -19,7 +19,8 @@ public sealed class UnsubscribeCategory : ITeamOwned
     public DateTime CreatedAt { get; set; }
 }
 
-public sealed record CategoryRequest([Required, MaxLength(200)] string? Name, [MaxLength(500)] string? Description);
+public sealed record CategoryRequest(
+    [Required, MaxLength(200), SingleLine] string? Name, [MaxLength(500)] string? Description);
 
 public sealed record CategoryResponse(Guid Id, string Name, string? Description, DateTime CreatedAt)
 {

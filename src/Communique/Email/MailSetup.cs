@@ -1,3 +1,4 @@
+using Communique.Auth;
 using Communique.Data;
 using Communique.Jobs;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,8 @@ public static class MailSetup
         services.AddSingleton<Dkim.DkimSigning>();
         services.AddSingleton<Compose.MailTokens>();
         services.AddSingleton<Compose.MessageComposer>();
-        services.AddJobHandler<Senders.SenderVerificationJob>(Senders.SenderVerificationJob.Kind);
+        services.AddJobHandler<Senders.SenderVerificationJob>(
+            Senders.SenderVerificationJob.Kind, Area.TeamAdministration);
         return services;
     }
 

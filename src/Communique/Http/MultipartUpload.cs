@@ -6,33 +6,95 @@ namespace Communique.Http;
 
 public sealed record UploadPart(IReadOnlyDictionary<string, string> Fields, MultipartSection File, string FileName);
 
+// A whole form: every field, wherever it came, and what the caller made of the file part.
+public sealed record Upload<T>(IReadOnlyDictionary<string, string> Fields, string FileName, T File);
+
 public enum UploadFailure
 {
     None,
     NotMultipart,
     NoFile,
     TooLarge,
+    FileName,
 }
 
-// Reads a multipart/form-data upload up to its first file part, which is left unread for the caller to stream:
-// form fields that come before the file are collected, the file itself is never buffered.
+// Reads multipart/form-data uploads without ever buffering a file: either up to the first file part, which is left
+// unread for the caller to stream (its fields come first), or the whole form, the file streamed to the caller as it
+// arrives and the small fields read wherever they come. A file name must be one line (SingleLine).
 public static class MultipartUpload
 {
     private const long Overhead = 64 * 1024;
+    private const int FieldLength = 1024;
 
     public static async Task<(UploadPart? Part, UploadFailure Failure)> FirstFileAsync(
         HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (Open(request, maxBytes, out var failure) is not { } reader)
+        {
+            return (null, failure);
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            switch (await ReadAsync(section, fields, cancellationToken))
+            {
+                case { } fileName when !SingleLine.Allows(fileName):
+                    return (null, UploadFailure.FileName);
+                case { } fileName:
+                    return (new UploadPart(fields, section, fileName), UploadFailure.None);
+            }
+        }
+
+        return (null, UploadFailure.NoFile);
+    }
+
+    // The first file part goes to storeFile as it arrives; later file parts are skipped.
+    public static async Task<(Upload<T>? Upload, UploadFailure Failure)> WholeFormAsync<T>(
+        HttpRequest request, long maxBytes, Func<Stream, CancellationToken, Task<T>> storeFile,
+        CancellationToken cancellationToken)
+    {
+        if (Open(request, maxBytes, out var failure) is not { } reader)
+        {
+            return (null, failure);
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        (string Name, T Stored)? file = null;
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            if (await ReadAsync(section, fields, cancellationToken) is not { } fileName || file is not null)
+            {
+                continue;
+            }
+
+            if (!SingleLine.Allows(fileName))
+            {
+                return (null, UploadFailure.FileName);
+            }
+
+            file = (fileName, await storeFile(section.Body, cancellationToken));
+        }
+
+        return file is { } stored
+            ? (new Upload<T>(fields, stored.Name, stored.Stored), UploadFailure.None)
+            : (null, UploadFailure.NoFile);
+    }
+
+    private static MultipartReader? Open(HttpRequest request, long maxBytes, out UploadFailure failure)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var media)
             || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(media.Boundary).Value is not { Length: > 0 } boundary)
         {
-            return (null, UploadFailure.NotMultipart);
+            failure = UploadFailure.NotMultipart;
+            return null;
         }
 
         if (request.ContentLength > maxBytes + Overhead)
         {
-            return (null, UploadFailure.TooLarge);
+            failure = UploadFailure.TooLarge;
+            return null;
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -40,30 +102,33 @@ public static class MultipartUpload
             limit.MaxRequestBodySize = maxBytes + Overhead;
         }
 
-        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
-        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        failure = UploadFailure.None;
+        return new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+    }
+
+    // A form field is read into the fields (its first characters); a file part is left unread and its name returned.
+    private static async Task<string?> ReadAsync(
+        MultipartSection section, Dictionary<string, string> fields, CancellationToken cancellationToken)
+    {
+        if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
-            {
-                continue;
-            }
-
-            if (disposition.IsFileDisposition())
-            {
-                var fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value ?? "file";
-                return (new UploadPart(fields, section, Path.GetFileName(fileName.Trim('"'))), UploadFailure.None);
-            }
-
-            if (disposition.IsFormDisposition())
-            {
-                using var text = new StreamReader(section.Body);
-                var value = new char[1024];
-                var read = await text.ReadBlockAsync(value, cancellationToken);
-                fields[disposition.Name.Value ?? ""] = new string(value, 0, read);
-            }
+            return null;
         }
 
-        return (null, UploadFailure.NoFile);
+        if (disposition.IsFileDisposition())
+        {
+            var fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value ?? "file";
+            return Path.GetFileName(fileName.Trim('"'));
+        }
+
+        if (disposition.IsFormDisposition())
+        {
+            using var text = new StreamReader(section.Body);
+            var value = new char[FieldLength];
+            var read = await text.ReadBlockAsync(value, cancellationToken);
+            fields[disposition.Name.Value ?? ""] = new string(value, 0, read);
+        }
+
+        return null;
     }
 }

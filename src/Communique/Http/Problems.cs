@@ -25,6 +25,7 @@ public static class ProblemTypes
     public const string SendingSuspended = Prefix + "sending-suspended";
     // Input whose processing takes longer than allowed: a transactional call's render budget, a regex's match timeout.
     public const string TooComplex = Prefix + "too-complex";
+    public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch

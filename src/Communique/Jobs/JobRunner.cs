@@ -68,7 +68,12 @@ public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOpti
         var job = lease.Job;
         if (job.Attempts > job.MaxAttempts)
         {
-            await lease.FailAsync(job.Error ?? "The job was abandoned by its workers too many times.", permanent: true, CancellationToken.None);
+            var abandoned = job.Error ?? "The job was abandoned by its workers too many times.";
+            if (await lease.FailAsync(abandoned, permanent: true, CancellationToken.None) > 0)
+            {
+                await EndedAsync(lease, JobState.Dead, abandoned);
+            }
+
             return true;
         }
 
@@ -106,9 +111,9 @@ public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOpti
         catch (OperationCanceledException) when (running.IsCancellationRequested)
         {
             await StopAsync(running, heartbeat);
-            if (status == LeaseStatus.CancelRequested)
+            if (status == LeaseStatus.CancelRequested && await lease.CancelledAsync(CancellationToken.None) > 0)
             {
-                await lease.CancelledAsync(CancellationToken.None);
+                await EndedAsync(lease, JobState.Cancelled, null);
             }
 
             // Lost lease: another worker owns the job now. Shutdown: the lease expires and the job is claimed again.
@@ -117,10 +122,39 @@ public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOpti
         {
             await StopAsync(running, heartbeat);
             log.LogWarning(e, "Job {JobId} ({Kind}) failed on attempt {Attempt}", job.Id, job.Kind, job.Attempts);
-            await lease.FailAsync(e.Message, permanent: e is JobFailedException, CancellationToken.None);
+            var final = e is JobFailedException || job.Attempts >= job.MaxAttempts;
+            var failed = await lease.FailAsync(e.Message, permanent: e is JobFailedException, CancellationToken.None);
+            if (failed > 0 && final)
+            {
+                await EndedAsync(lease, JobState.Dead, e.Message);
+            }
         }
 
         return true;
+    }
+
+    // Tells the job's handler that the job ended for good without success; its own failure is logged, not retried.
+    private async Task EndedAsync(JobLease lease, JobState state, string? error)
+    {
+        var job = lease.Job;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (job.TeamId != Guid.Empty)
+            {
+                scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(job.TeamId);
+            }
+
+            if (scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Kind) is { } handler)
+            {
+                await handler.EndedAsync(new JobContext(job, lease), state, error, CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            log.LogError(
+                e, "Job {JobId} ({Kind}) ended {State}, and its handler failed to record it", job.Id, job.Kind, state);
+        }
     }
 
     private static async Task StopAsync(CancellationTokenSource running, Task heartbeat)

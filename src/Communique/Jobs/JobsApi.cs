@@ -15,20 +15,22 @@ public sealed record JobResponse(
         j.CancelRequested, j.CreatedAt, j.RunAfter, j.StartedAt, j.CompletedAt);
 }
 
-// The team's long operations: status, progress and error of each, and cancellation.
+// The team's long operations: status, progress and error of each, and cancellation. A caller sees the jobs of the
+// kinds whose area its role may view, and cancels those whose area it may edit (JobKind).
 public static class JobsApi
 {
     public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/jobs").WithTags("Jobs").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("", List).WithSummary("The team's jobs, newest first.");
+        group.MapGet("", List).WithSummary("The team's jobs that the caller's role may see, newest first.");
         group.MapGet("/{id:guid}", Get).WithSummary("One job: state, progress, attempts and error.");
-        group.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a queued job, or ask a running one to stop.");
+        group.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a queued job, or ask a running one to stop. "
+            + "A send, an import or a training is cancelled through its own endpoint (409 names it).");
         return group;
     }
 
     private static async Task<Results<Ok<Page<JobResponse>>, ValidationProblem>> List(
-        AppDb db, string? state, int? limit, string? cursor, CancellationToken cancellationToken)
+        AppDb db, JobKinds kinds, string? state, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
@@ -46,7 +48,7 @@ public static class JobsApi
             wanted = parsed;
         }
 
-        var rows = await db.Jobs.AsNoTracking()
+        var rows = await Visible(db, kinds)
             .Where(j => wanted == null || j.State == wanted)
             .Where(j => after == null || j.Id.CompareTo(after.Value) < 0)
             .OrderByDescending(j => j.Id).Take(take + 1)
@@ -54,25 +56,63 @@ public static class JobsApi
         return TypedResults.Ok(Paging.Build(rows.Select(JobResponse.From).ToList(), take, j => j.Id));
     }
 
-    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, JobKinds kinds, CancellationToken cancellationToken)
     {
-        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        var job = await Visible(db, kinds).FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         return job is null ? Problems.NotFound("job") : TypedResults.Ok(JobResponse.From(job));
     }
 
-    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Cancel(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> Cancel(
+        Guid id, AppDb db, JobKinds kinds, CancellationToken cancellationToken)
+    {
+        var job = await Visible(db, kinds).FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null)
+        {
+            return Problems.NotFound("job");
+        }
+
+        var kind = kinds.Of(job.Kind)!;
+        if (!RoleMatrix.Allows(db.Tenant.Caller!.Role, kind.Area, Access.Edit))
+        {
+            var area = RoleMatrix.Kebab(kind.Area.ToString());
+            return Problems.Forbidden($"Cancelling a {job.Kind} job needs edit access to {area}.");
+        }
+
+        if (kind.CancelEndpointOf(job) is { } endpoint)
+        {
+            return TypedResults.Problem(
+                $"A {job.Kind} job carries out a lifecycle of its own: cancel it through {endpoint}, "
+                + "which ends the job with it.",
+                statusCode: 409, title: "Cancelled through its own endpoint", type: ProblemTypes.CancelledElsewhere,
+                extensions: new Dictionary<string, object?> { ["cancelWith"] = endpoint });
+        }
+
+        await db.CancelJobsAsync(db.Jobs.Where(j => j.Id == id), cancellationToken);
+        job = await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == id, cancellationToken);
+        return TypedResults.Ok(JobResponse.From(job));
+    }
+
+    private static IQueryable<Job> Visible(AppDb db, JobKinds kinds)
+    {
+        var visible = kinds.VisibleTo(db.Tenant.Caller!.Role);
+        return db.Jobs.AsNoTracking().Where(j => visible.Contains(j.Kind));
+    }
+}
+
+public static class JobCancellation
+{
+    // Queued jobs are cancelled at once; running ones are asked to stop (their worker sees it at its next heartbeat).
+    public static async Task CancelJobsAsync(this AppDb db, IQueryable<Job> jobs, CancellationToken cancellationToken)
     {
         var now = db.Now;
-        await db.Jobs.Where(j => j.Id == id && j.State == JobState.Queued).ExecuteUpdateAsync(s => s
+        await jobs.Where(j => j.State == JobState.Queued).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.State, JobState.Cancelled)
             .SetProperty(j => j.CancelRequested, true)
             .SetProperty(j => j.CompletedAt, now)
             .SetProperty(j => j.UpdatedAt, now), cancellationToken);
-        await db.Jobs.Where(j => j.Id == id && j.State == JobState.Running).ExecuteUpdateAsync(s => s
+        await jobs.Where(j => j.State == JobState.Running).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.CancelRequested, true)
             .SetProperty(j => j.UpdatedAt, now), cancellationToken);
-
-        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
-        return job is null ? Problems.NotFound("job") : TypedResults.Ok(JobResponse.From(job));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Communique.Assets.Storage;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -8,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Nlu;
 
-public sealed record ModelRequest(string? Name, string? Language, double? Threshold, IReadOnlyList<string>? BuiltIns);
+public sealed record ModelRequest(
+    [SingleLine] string? Name, string? Language, double? Threshold, IReadOnlyList<string>? BuiltIns);
 
 public sealed record ModelResponse(
     Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId, int Versions,
@@ -19,7 +21,7 @@ public sealed record ModelResponse(
         m.CreatedAt, m.UpdatedAt);
 }
 
-public sealed record IntentRequest(string? Name, IReadOnlyList<Utterance>? Utterances);
+public sealed record IntentRequest([SingleLine] string? Name, IReadOnlyList<Utterance>? Utterances);
 
 public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utterance> Utterances, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -29,7 +31,8 @@ public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utteranc
 
 public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
 
-public sealed record EntityRequest(string? Name, string? Kind, IReadOnlyList<EntityValueDto>? Values, string? Pattern);
+public sealed record EntityRequest(
+    [SingleLine] string? Name, string? Kind, IReadOnlyList<EntityValueDto>? Values, string? Pattern);
 
 public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -173,7 +176,8 @@ public static class NluModelsApi
         return null;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, AppDb db, NluModelCache cache, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, AppDb db, IBlobStore blobs, NluModelCache cache, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (model is null)
@@ -181,9 +185,12 @@ public static class NluModelsApi
             return Problems.NotFound("NLU model");
         }
 
+        var versions = await db.NluModelVersions.Where(v => v.ModelId == id).Select(v => v.Id)
+            .ToListAsync(cancellationToken);
         db.NluModels.Remove(model);
         await db.SaveChangesAsync(cancellationToken);
         cache.Forget(id);
+        await db.ReleaseBlobsAsync(blobs, versions, cancellationToken);
         return TypedResults.NoContent();
     }
 

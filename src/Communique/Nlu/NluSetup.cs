@@ -1,3 +1,4 @@
+using Communique.Auth;
 using Communique.Jobs;
 
 namespace Communique.Nlu;
@@ -9,7 +10,8 @@ public static class NluSetup
         services.AddOptions<NluOptions>().Bind(configuration.GetSection(NluOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NluEngine>();
         services.AddSingleton<NluModelCache>();
-        services.AddJobHandler<NluTrainingJob>(NluTrainingJob.Kind);
+        services.AddJobHandler<NluTrainingJob>(
+            NluTrainingJob.Kind, Area.Communications, "POST /nlu/models/{modelId}/versions/{number}/cancel");
         return services;
     }
 

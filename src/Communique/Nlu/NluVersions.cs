@@ -37,6 +37,8 @@ public static class NluVersions
         versions.MapGet("/{number:int}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One version with its evaluation metrics.");
         versions.MapPost("/{number:int}/activate", Activate).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Make a ready version the one parse uses (an older one: a rollback).");
+        versions.MapPost("/{number:int}/cancel", Cancel).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Cancel a version still training: it fails as cancelled, and its job ends.");
     }
 
     private static async Task<Results<Accepted<VersionResponse>, ValidationProblem, ProblemHttpResult>> Train(
@@ -74,9 +76,11 @@ public static class NluVersions
         {
             ModelId = id, Number = model.Versions, State = NluVersionState.Training, DataHash = stored.Hash, CreatedAt = db.Now,
         };
-        var job = db.EnqueueJob(NluTrainingJob.Kind, new NluTrainingJob.Payload(version.Id), maxAttempts: 3);
+        var payload = new NluTrainingJob.Payload(version.Id, id, version.Number);
+        var job = db.EnqueueJob(NluTrainingJob.Kind, payload, maxAttempts: 3);
         version.JobId = job.Id;
         db.NluModelVersions.Add(version);
+        db.AttachBlob(stored.Hash, BlobHolder.NluTrainingData, version.Id);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/nlu/models/{id}/versions/{version.Number}", VersionResponse.From(version, model.ActiveVersionId));
     }
@@ -121,6 +125,34 @@ public static class NluVersions
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(VersionResponse.From(version, model.ActiveVersionId));
     }
+
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Cancel(
+        Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    {
+        var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        var version = model is null ? null : await db.NluModelVersions
+            .FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+        if (version is null)
+        {
+            return Problems.NotFound("model version");
+        }
+
+        if (version.State != NluVersionState.Training)
+        {
+            return Problems.Conflict(
+                $"Version {number} is {WireNames.Of(version.State)}; only a version still training can be cancelled.");
+        }
+
+        NluTrainingJob.Fail(version, NluTrainingJob.CancelledError, db.Now);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await db.CancelJobsAsync(db.Jobs.Where(j => j.Id == version.JobId), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
+    }
 }
 
 public sealed record NluMetrics(
@@ -133,7 +165,29 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
 {
     public const string Kind = "nlu-train";
 
-    public sealed record Payload(Guid VersionId);
+    public const string CancelledError = "Cancelled.";
+
+    // ModelId and Number name the version's cancel endpoint (JobKind.CancelEndpointOf).
+    public sealed record Payload(Guid VersionId, Guid? ModelId = null, int? Number = null);
+
+    public static void Fail(NluModelVersion version, string error, DateTime now)
+    {
+        version.State = NluVersionState.Failed;
+        version.Error = error.Length > 2000 ? error[..2000] : error;
+        version.CompletedAt = now;
+    }
+
+    // A training that died or was stopped fails its version instead of leaving it training.
+    public async Task EndedAsync(JobContext job, JobState state, string? failure, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var version = await db.NluModelVersions.FirstOrDefaultAsync(v => v.Id == payload.VersionId, cancellationToken);
+        if (version is { State: NluVersionState.Training })
+        {
+            Fail(version, state == JobState.Cancelled ? CancelledError : failure ?? "The training job failed.", db.Now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
 
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
     {
@@ -161,6 +215,7 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
             artifact.Position = 0;
             var stored = (BlobPutResult.Stored)await blobs.PutAsync(artifact, long.MaxValue, cancellationToken);
             version.ArtifactHash = stored.Hash;
+            db.AttachBlob(stored.Hash, BlobHolder.NluArtifact, version.Id);
             version.ArtifactBytes = stored.Length;
             version.Threshold = IntentClassifier.Confidence(trained.Classifier.Threshold);
             version.Metrics = JsonSerializer.Serialize(trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) }, NluRules.Json);
@@ -173,6 +228,20 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
             version.State = NluVersionState.Failed;
             version.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
             job.Result = $"version {version.Number} failed";
+        }
+
+        // Cancelled meanwhile through the version's endpoint: the cancellation stands.
+        var settled = db.NluModelVersions.Where(v => v.Id == version.Id && v.State != NluVersionState.Training);
+        if (await settled.AnyAsync(cancellationToken))
+        {
+            job.Result = $"version {version.Number} cancelled";
+            db.ChangeTracker.Clear();
+            if (version.ArtifactHash is { } trained)
+            {
+                await db.DeleteUnreferencedBlobsAsync(blobs, [trained], cancellationToken);
+            }
+
+            return;
         }
 
         version.CompletedAt = db.Now;

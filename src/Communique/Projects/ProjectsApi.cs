@@ -13,7 +13,8 @@ public sealed record ProjectResponse(Guid Id, string Name, string? Description, 
     public static ProjectResponse From(Project p) => new(p.Id, p.Name, p.Description, p.CreatedAt, p.UpdatedAt);
 }
 
-public sealed record ProjectRequest([Required, MinLength(1), MaxLength(200)] string? Name, [MaxLength(2000)] string? Description);
+public sealed record ProjectRequest(
+    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [MaxLength(2000)] string? Description);
 
 public static class ProjectsApi
 {

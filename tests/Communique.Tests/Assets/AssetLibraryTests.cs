@@ -55,6 +55,34 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Names_with_control_characters_are_refused_for_folders_and_files_and_nothing_is_stored()
+    {
+        const string injected = Http.NameTests.Injected;
+        var folder = await (await _admin.PostJsonAsync("/assets/folders", new { name = injected }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(Http.NameTests.Names(folder, "name"));
+        var logos = (await (await _admin.PostJsonAsync("/assets/folders", new { name = "Logos" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
+        await (await _admin.PatchJsonAsync($"/assets/folders/{logos}", new { name = injected }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+
+        var named = await (await _admin.PostAsync("/assets", Infrastructure.Http.RawForm("logo.png", Png,
+            ("kind", "image"), ("name", injected), ("file", "")))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(Http.NameTests.Names(named, "name"));
+        var fileName = await (await _admin.PostAsync("/assets", Infrastructure.Http.RawForm(injected + ".png", Png,
+            ("kind", "image"), ("file", "")))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(Http.NameTests.Names(fileName, "file"));
+        Assert.Empty(BlobFiles());
+
+        var asset = (await (await UploadAsync(_admin, Png, "image/png")).JsonAsync(HttpStatusCode.Created)).Str("id");
+        await (await _admin.PatchJsonAsync($"/assets/{asset}", new { name = injected }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("logo.png", (await (await _admin.GetAsync($"/assets/{asset}")).JsonAsync()).Str("name"));
+        Assert.Equal("Logos", Assert.Single((await (await _admin.GetAsync("/assets/folders")).JsonAsync())
+            .EnumerateArray()).Str("name"));
+    }
+
+    [Fact]
     public async Task An_uploaded_image_downloads_whole_and_by_range_with_its_hash_as_etag()
     {
         var asset = await (await UploadAsync(_admin, Png, "image/png")).JsonAsync(HttpStatusCode.Created);

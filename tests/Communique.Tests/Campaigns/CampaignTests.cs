@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Cryptography;
 using SmtpServer.Protocol;
@@ -212,7 +213,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         await (await _admin.DeleteAsync($"/communications/{_communication}")).ProblemAsync(HttpStatusCode.Conflict);
         await (await _admin.DeleteAsync($"/data/{_source}")).ProblemAsync(HttpStatusCode.Conflict);
 
-        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync()).Str("state"));
+        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync())
+            .Str("state"));
         await (await _admin.PostAsync($"/campaigns/sends/{id}/resume", null)).ProblemAsync(HttpStatusCode.Conflict);
         _host.Clock.Advance(TimeSpan.FromHours(2));
         _admin.Dispose();
@@ -220,6 +222,59 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         await RunAllJobsAsync();
         Assert.Equal(0, (await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync()).GetProperty("counts").GetProperty("sent").GetInt32());
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/communications/{_communication}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sends_job_is_cancelled_only_through_the_send_and_a_live_takeover_credential_sees_none()
+    {
+        var id = (await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddHours(1) }))
+            .JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        var job = Assert.Single((await (await _admin.GetAsync("/jobs?state=queued")).JsonAsync()).GetProperty("items")
+            .EnumerateArray(),
+            j => j.Str("kind") == "campaign-send").Str("id");
+
+        var live = await (await _admin.PostJsonAsync("/credentials", new { name = "takeover", role = "live-takeover" }))
+            .JsonAsync(HttpStatusCode.Created);
+        using (var takeover = _host.ClientFor(
+            await _host.AuthenticateAsync(live.Str("clientId"), live.Str("secret"), _acme.CustomerId),
+            _acme.CustomerId))
+        {
+            Assert.Equal(0, (await (await takeover.GetAsync("/jobs")).JsonAsync())
+                .GetProperty("items").GetArrayLength());
+            await (await takeover.GetAsync($"/jobs/{job}")).ProblemAsync(HttpStatusCode.NotFound);
+            await (await takeover.PostAsync($"/jobs/{job}/cancel", null)).ProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        var refused = await (await _admin.PostAsync($"/jobs/{job}/cancel", null)).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("urn:communique:problem:cancelled-through-its-own-endpoint", refused.Str("type"));
+        Assert.Equal($"POST /campaigns/sends/{id}/cancel", refused.Str("cancelWith"));
+        Assert.Equal("queued", (await (await _admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
+        Assert.Equal("scheduled", (await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync()).Str("state"));
+
+        Assert.Equal("cancelled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/cancel", null)).JsonAsync())
+            .Str("state"));
+        Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
+        _host.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.False(await RunJobAsync());
+    }
+
+    [Fact]
+    public async Task A_send_whose_job_dies_fails_instead_of_staying_scheduled()
+    {
+        var id = (await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddHours(1) }))
+            .JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        // Its workers died holding it as many times as it may be attempted: the next claim dead-letters it.
+        var now = _host.Clock.GetUtcNow().UtcDateTime;
+        await _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().Where(j => j.Kind == "campaign-send")
+            .ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.State, JobState.Running).SetProperty(j => j.Attempts, j => j.MaxAttempts)
+            .SetProperty(j => j.LeaseToken, "gone").SetProperty(j => j.LeaseExpiresAt, now.AddMinutes(-1))));
+
+        Assert.True(await RunJobAsync());
+
+        var send = await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync();
+        Assert.Equal("failed", send.Str("state"));
+        Assert.NotNull(send.GetProperty("endedAt").GetString());
     }
 
     [Fact]

@@ -197,6 +197,43 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_fields_of_an_upload_may_come_before_or_after_the_file()
+    {
+        var people = Encoding.UTF8.GetBytes(People);
+        var before = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", people,
+            ("name", "Before"), ("uniqueField", "customer_id"), ("file", "")))).JsonAsync(HttpStatusCode.Created);
+        var after = await (await _admin.PostAsync("/data", Infrastructure.Http.RawForm("people.csv", people,
+            ("file", ""), ("name", "After"), ("uniqueField", "customer_id")))).JsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(("Before", "After"), (before.Str("Name"), after.Str("Name")));
+        Assert.Equal("customer_id", after.Str("uniqueField"));
+        Assert.Equal(3, (await RecordsAsync(after.Str("Id"))).Count);
+        // A file name without an extension: the format field after the file decides.
+        var dee = Encoding.UTF8.GetBytes(
+            "customer id,First Name,email,balance,joined,vip\n4,Dee,dee@example.com,7,03/01/2026,no\n");
+        var appended = await (await _admin.PostAsync($"/data/{after.Str("Id")}/import?mode=append",
+            Infrastructure.Http.RawForm("more", dee, ("file", ""), ("format", "csv")))).JsonAsync();
+        Assert.Equal(4, appended.GetProperty("recordCount").GetInt64());
+        Assert.Empty(BlobFiles());
+    }
+
+    [Fact]
+    public async Task A_name_or_file_name_with_control_characters_is_refused_and_nothing_is_stored()
+    {
+        const string injected = "a\0b\r\nX-Injected: 1";
+        var bytes = Encoding.UTF8.GetBytes(People);
+        var name = await (await _admin.PostAsync("/data",
+            Infrastructure.Http.RawForm("people.csv", bytes, ("file", ""), ("name", injected))))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(name.GetProperty("errors").TryGetProperty("name", out _));
+        var file = await (await _admin.PostAsync("/data",
+            Infrastructure.Http.RawForm(injected + ".csv", bytes, ("name", "People"), ("file", ""))))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(file.GetProperty("errors").TryGetProperty("file", out _));
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task Json_arrays_of_objects_become_repeater_fields()
     {
         const string json = """[{"email":"ann@example.com","items":[{"sku":"A1","qty":2},{"sku":"B2","qty":1}]},{"email":"bob@example.com","items":[]}]""";
@@ -295,15 +332,21 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         var pending = await (await UploadAsync(_admin, "customer id,First Name\n9,Zed\n", path: $"/data/{id}/import?mode=replace", async: true))
             .JsonAsync(HttpStatusCode.Accepted);
 
-        await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null)).JsonAsync();
+        var elsewhere = await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal($"POST /data/{id}/import/cancel", elsewhere.Str("cancelWith"));
+        Assert.Equal("ready", (await (await _admin.PostAsync($"/data/{id}/import/cancel", null)).JsonAsync())
+            .Str("status"));
 
+        Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{pending.Str("importJobId")}")).JsonAsync())
+            .Str("state"));
         Assert.Equal("ready", (await (await _admin.GetAsync($"/data/{id}/schema")).JsonAsync()).Str("status"));
         Assert.Equal(3, (await RecordsAsync(id)).Count);
         await (await UploadAsync(_admin, People, path: $"/data/{id}/import?mode=replace")).JsonAsync();
     }
 
     [Fact]
-    public async Task A_data_source_with_an_import_queued_is_not_deleted_until_the_job_is_cancelled()
+    public async Task A_data_source_with_an_import_queued_is_not_deleted_until_the_import_is_cancelled()
     {
         var pending = await (await UploadAsync(_admin, People, async: true)).JsonAsync(HttpStatusCode.Accepted);
         var id = pending.Str("Id");
@@ -312,8 +355,9 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         Assert.Contains(pending.Str("importJobId"), refused.Str("detail"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await _admin.GetAsync($"/data/{id}/schema")).StatusCode);
 
-        await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null)).JsonAsync();
+        await (await _admin.PostAsync($"/data/{id}/import/cancel", null)).JsonAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/data/{id}")).StatusCode);
+        Assert.Empty(BlobFiles());
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"/data/{id}/schema")).StatusCode);
     }
 
@@ -344,7 +388,7 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        await (await admin.PostAsync($"/jobs/{job}/cancel", null)).JsonAsync();
+        await (await admin.PostAsync($"/data/{id}/import/cancel", null)).JsonAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal("cancelled", (await (await admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));

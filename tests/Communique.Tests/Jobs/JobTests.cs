@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using Communique.Auth;
 using Communique.Jobs;
 using Communique.Tenancy;
 using Communique.Tests.Infrastructure;
@@ -13,6 +14,7 @@ namespace Communique.Tests.Jobs;
 public sealed class ProbeHandler(ProbeLog log, TenantContext tenant) : IJobHandler
 {
     public const string Kind = "test-probe";
+    public const string AdministrationKind = "test-probe-administration";
 
     public sealed record Instructions(string Mode, int Milliseconds = 0);
 
@@ -65,7 +67,8 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
     {
         _host = await TestHost.StartAsync(provider,
             new Dictionary<string, string?> { ["Jobs:LeaseSeconds"] = "1", ["Jobs:RetryBaseSeconds"] = "5" },
-            services => services.AddSingleton<ProbeLog>().AddJobHandler<ProbeHandler>(ProbeHandler.Kind));
+            services => services.AddSingleton<ProbeLog>().AddJobHandler<ProbeHandler>(ProbeHandler.Kind, Area.Campaigns)
+                .AddJobHandler<ProbeHandler>(ProbeHandler.AdministrationKind, Area.TeamAdministration));
         _acme = await _host.CreateAccountAsync("Acme Corp");
     }
 
@@ -74,12 +77,13 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
     private ProbeLog Log => _host.Service<ProbeLog>();
     private JobRunner Runner => _host.Service<JobRunner>();
 
-    private async Task<Guid> EnqueueAsync(Guid teamId, ProbeHandler.Instructions instructions, int maxAttempts = 3)
+    private async Task<Guid> EnqueueAsync(
+        Guid teamId, ProbeHandler.Instructions instructions, int maxAttempts = 3, string kind = ProbeHandler.Kind)
     {
         await using var scope = _host.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(teamId);
         var db = scope.ServiceProvider.GetRequiredService<Communique.Data.AppDb>();
-        var job = db.EnqueueJob(ProbeHandler.Kind, instructions, maxAttempts);
+        var job = db.EnqueueJob(kind, instructions, maxAttempts);
         await db.SaveChangesAsync();
         return job.Id;
     }
@@ -266,6 +270,53 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
         await (await client.GetAsync($"/jobs/{theirs}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsync($"/jobs/{theirs}/cancel", null)).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
+    // A probe job of the campaigns area, and one of team administration, seen and cancelled by a credential of each
+    // role.
+    [Fact]
+    public async Task Each_role_sees_and_cancels_only_the_jobs_of_areas_it_may_view_and_edit()
+    {
+        using var admin = await _acme.AdminAsync();
+        foreach (var role in Enum.GetValues<Role>())
+        {
+            var campaigns = await EnqueueAsync(_acme.TeamId, new("succeed"));
+            var administration =
+                await EnqueueAsync(_acme.TeamId, new("succeed"), kind: ProbeHandler.AdministrationKind);
+            var key = await (await admin.PostJsonAsync(
+                    "/credentials", new { name = $"as {role.Name()}", role = role.Name() }))
+                .JsonAsync(HttpStatusCode.Created);
+            var token = await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId);
+            using var client = _host.ClientFor(token, _acme.CustomerId);
+
+            var listed = (await (await client.GetAsync("/jobs?limit=200")).JsonAsync()).GetProperty("items")
+                .EnumerateArray()
+                .Select(j => Guid.Parse(j.Str("id"))).ToList();
+            (Guid Job, Area Area)[] jobs = [(campaigns, Area.Campaigns), (administration, Area.TeamAdministration)];
+            foreach (var (job, area) in jobs)
+            {
+                var sees = RoleMatrix.Allows(role, area, Access.View);
+                Assert.True(sees == listed.Contains(job), $"{role.Name()} lists a job of {area}: {!sees}");
+                var read = await client.GetAsync($"/jobs/{job}");
+                Assert.Equal(sees ? HttpStatusCode.OK : HttpStatusCode.NotFound, read.StatusCode);
+
+                var cancel = await client.PostAsync($"/jobs/{job}/cancel", null);
+                var expected = !sees ? HttpStatusCode.NotFound
+                    : RoleMatrix.Allows(role, area, Access.Edit) ? HttpStatusCode.OK : HttpStatusCode.Forbidden;
+                Assert.True(
+                    expected == cancel.StatusCode, $"{role.Name()} cancelling a job of {area}: {cancel.StatusCode}");
+                if (expected != HttpStatusCode.OK)
+                {
+                    await cancel.ProblemAsync(expected);
+                    Assert.Equal("queued", (await (await admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
+                }
+            }
+
+            if (role == Role.LiveTakeover)
+            {
+                Assert.Empty(listed);
+            }
+        }
     }
 
     [Fact]

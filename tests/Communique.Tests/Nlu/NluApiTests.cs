@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Communique.Assets.Storage;
 using Communique.Jobs;
 using Communique.Nlu;
 using Communique.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Communique.Tests.Nlu;
@@ -49,7 +51,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
 
     private async Task<JsonElement> TrainAsync(string model)
     {
-        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).JsonAsync(HttpStatusCode.Accepted);
+        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null))
+            .JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal("training", version.Str("state"));
         Assert.True(await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None));
         return await (await _admin.GetAsync($"/nlu/models/{model}/versions/{version.GetProperty("number").GetInt32()}")).JsonAsync();
@@ -150,6 +153,55 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
 
         (await _admin.DeleteAsync($"/nlu/models/{other}")).EnsureSuccessStatusCode();
         await (await _admin.GetAsync($"/nlu/models/{other}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    // The blob store keeps identical bytes once, whoever stored them: an asset uploaded with the bytes of a version's
+    // training data and then deleted must not take the version's blob with it.
+    [Fact]
+    public async Task Deleting_an_asset_with_the_bytes_of_a_model_version_keeps_the_version_readable()
+    {
+        var model = await ModelAsync();
+        Assert.Equal("ready", (await TrainAsync(model)).Str("state"));
+        var hash = await _host.WithDbAsync(db =>
+            db.NluModelVersions.IgnoreQueryFilters().Select(v => v.DataHash).SingleAsync());
+        using var bytes = new MemoryStream();
+        await using (var blob = (await _host.Service<IBlobStore>().OpenReadAsync(hash, CancellationToken.None))!)
+        {
+            await blob.CopyToAsync(bytes);
+        }
+
+        using var form = new MultipartFormDataContent { { new StringContent("attachment"), "kind" } };
+        var file = new ByteArrayContent(bytes.ToArray());
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", "training.json");
+        var asset = await (await _admin.PostAsync("/assets", form)).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(hash, asset.Str("sha256"));
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/assets/{asset.Str("id")}")).StatusCode);
+
+        await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/activate", null)).JsonAsync();
+        var parsed = await ParseAsync(model, "book me a flight to Paris tomorrow");
+        Assert.Equal("book_flight", parsed.GetProperty("intent").Str("name"));
+        Assert.True(await _host.Service<IBlobStore>().ExistsAsync(hash, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_version_still_training_is_cancelled_through_its_own_endpoint()
+    {
+        var model = await ModelAsync();
+        var version = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null))
+            .JsonAsync(HttpStatusCode.Accepted);
+        var job = version.Str("jobId");
+
+        var elsewhere = await (await _admin.PostAsync($"/jobs/{job}/cancel", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal($"POST /nlu/models/{model}/versions/1/cancel", elsewhere.Str("cancelWith"));
+        var cancelled = await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/cancel", null)).JsonAsync();
+
+        Assert.Equal(("failed", "Cancelled."), (cancelled.Str("state"), cancelled.Str("error")));
+        Assert.Equal("cancelled", (await (await _admin.GetAsync($"/jobs/{job}")).JsonAsync()).Str("state"));
+        Assert.False(await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None));
+        await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/cancel", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

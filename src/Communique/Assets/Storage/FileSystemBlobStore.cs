@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Communique.Data;
 
 namespace Communique.Assets.Storage;
 
 // Blobs live at <root>/ab/cd/<hash>. A put writes <root>/tmp/<random>.part first and renames it
 // into place, so a reader never sees a half-written blob and a crash leaves at most a stray .part.
+// Files and folders are the server's own (PrivateFiles).
 public sealed class FileSystemBlobStore : IBlobStore
 {
     private const int BufferSize = 81_920;
@@ -25,7 +27,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
 
-        Directory.CreateDirectory(_temp);
+        PrivateFiles.CreateFolder(_temp);
         var temp = Path.Combine(_temp, $"{Guid.NewGuid():N}.part");
         var moved = false;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -33,13 +35,8 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long length = 0;
-            await using (var file = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
-            }))
+            var create = PrivateFiles.NewFile(FileMode.CreateNew, options: FileOptions.Asynchronous);
+            await using (var file = new FileStream(temp, create))
             {
                 int read;
                 while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
@@ -63,7 +60,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             var target = PathFor(hash);
             if (!File.Exists(target))
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                PrivateFiles.CreateFolder(Path.GetDirectoryName(target)!);
                 try
                 {
                     // A concurrent put of the same bytes may get there first. Depending on the

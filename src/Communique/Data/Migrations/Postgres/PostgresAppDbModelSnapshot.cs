@@ -233,6 +233,26 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("AssetFolders");
                 });
 
+            modelBuilder.Entity("Communique.Assets.Storage.BlobReference", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("HolderId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Hash", "Holder", "HolderId");
+
+                    b.HasIndex("HolderId");
+
+                    b.ToTable("BlobReferences");
+                });
+
             modelBuilder.Entity("Communique.Auth.SigningKey", b =>
                 {
                     b.Property<string>("Id")

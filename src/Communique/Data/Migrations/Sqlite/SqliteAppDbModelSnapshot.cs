@@ -228,6 +228,26 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("AssetFolders");
                 });
 
+            modelBuilder.Entity("Communique.Assets.Storage.BlobReference", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HolderId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Hash", "Holder", "HolderId");
+
+                    b.HasIndex("HolderId");
+
+                    b.ToTable("BlobReferences");
+                });
+
             modelBuilder.Entity("Communique.Auth.SigningKey", b =>
                 {
                     b.Property<string>("Id")

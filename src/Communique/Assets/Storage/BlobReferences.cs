@@ -1,0 +1,60 @@
+using Communique.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Assets.Storage;
+
+// Every kind of row that keeps a blob's hash. A new kind of holder (a channel's media, a document's output) adds its
+// name here and attaches its blobs; deletion needs nothing more.
+public enum BlobHolder
+{
+    Asset,
+    DataUpload,
+    NluTrainingData,
+    NluArtifact,
+}
+
+// One blob held by one holder (HolderId is the asset's, the import job's, the model version's id).
+public sealed class BlobReference
+{
+    public required string Hash { get; set; }
+    public BlobHolder Holder { get; set; }
+    public Guid HolderId { get; set; }
+}
+
+// The blob store is content-addressed and shared by every team and feature, so identical bytes stored by an asset and
+// by an NLU model are one blob. A blob is deleted only here, and only when no reference names it: references are
+// added in the unit of work that stores their holder, and released when the holder goes.
+public static class BlobReferences
+{
+    public static void AttachBlob(this AppDb db, string hash, BlobHolder holder, Guid holderId) =>
+        db.BlobReferences.Add(new BlobReference { Hash = hash, Holder = holder, HolderId = holderId });
+
+    // Drops every reference of the holders and deletes the blobs that nothing references any more.
+    public static async Task ReleaseBlobsAsync(
+        this AppDb db, IBlobStore blobs, IReadOnlyCollection<Guid> holderIds, CancellationToken cancellationToken)
+    {
+        var held = db.BlobReferences.Where(r => holderIds.Contains(r.HolderId));
+        var hashes = await held.Select(r => r.Hash).Distinct().ToListAsync(cancellationToken);
+        if (hashes.Count > 0)
+        {
+            await held.ExecuteDeleteAsync(cancellationToken);
+            await db.DeleteUnreferencedBlobsAsync(blobs, hashes, cancellationToken);
+        }
+    }
+
+    // Deletes each blob that no reference names (saved, or about to be saved in this unit of work): bytes stored for a
+    // request that was then refused, or left by released holders.
+    public static async Task DeleteUnreferencedBlobsAsync(
+        this AppDb db, IBlobStore blobs, IReadOnlyCollection<string> hashes, CancellationToken cancellationToken)
+    {
+        foreach (var hash in hashes)
+        {
+            var attaching = db.ChangeTracker.Entries<BlobReference>()
+                .Any(e => e.Entity.Hash == hash && e.State == EntityState.Added);
+            if (!attaching && !await db.BlobReferences.AnyAsync(r => r.Hash == hash, cancellationToken))
+            {
+                await blobs.DeleteAsync(hash, cancellationToken);
+            }
+        }
+    }
+}
