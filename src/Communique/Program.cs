@@ -20,7 +20,12 @@ using Communique.Templates;
 using Communique.Tenancy;
 
 var isCommand = OperatorCommands.IsCommand(args);
-var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+// Settings (appsettings.json) come from the program's own folder, whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = isCommand ? [] : args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
@@ -91,6 +96,7 @@ if (app.ServesApi())
     app.MapNlu();
 }
 
+app.LogWhenStarted();
 await app.RunAsync();
 return 0;
 

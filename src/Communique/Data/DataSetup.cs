@@ -77,6 +77,20 @@ public static class DataSetup
         }
     }
 
+    // The provider and where its data is, for the start line: the SQLite file, or PostgreSQL's host and database
+    // (never the password).
+    public static string Describe(IServiceProvider services)
+    {
+        if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(
+                services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            return $"PostgreSQL {postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}";
+        }
+
+        return "SQLite " + Path.GetFullPath(new SqliteConnectionStringBuilder(SqliteConnectionString(services)).DataSource);
+    }
+
     public static bool MigrateOnStart(IServiceProvider services) =>
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart;
 }
