@@ -47,6 +47,12 @@ public static class StartLine
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var urls = app.Services.GetRequiredService<ServerAddress>().Urls;
+            if (urls.Count == 0)
+            {
+                // A server in memory (the tests' host) listens nowhere.
+                return;
+            }
+
             var mail = app.Services.GetRequiredService<IOptions<MailOptions>>().Value;
             var links = mail.Link("") + (mail.PublicBaseUrl is null ? " (Mail:PublicBaseUrl is not set)" : "");
             var data = Path.GetFullPath(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
