@@ -23,9 +23,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     // Holes the probe finds in areas other branches are fixing; each goes when its fix is merged.
     private static readonly HashSet<string> KnownHoles =
     [
-        // fixed by item 1 on merge: users of another account could be changed and unlocked, and added by e-mail.
-        "B PATCH /users/{id:guid}",
-        "B POST /users/{id:guid}/unlock",
+        // fixed by item 1 on merge: another account's user is added to the caller's team by e-mail.
         "B POST /users email",
     ];
 
@@ -124,6 +122,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /login teamId"] = (own, id) => new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
     };
 
+    // Ids in query strings: the list they filter must not tell A1's id from an unknown one.
+    private static readonly Dictionary<string, string> QueryIds = new()
+    {
+        ["GET /assets folderId"] = "folder",
+    };
+
     // Bodies of the endpoints that need one, so that a call fails only for the id in its path.
     private static readonly Dictionary<string, Func<Things, object>> Bodies = new()
     {
@@ -204,10 +208,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             .Select(e => $"{e.Method} {e.Route}")
             .Concat(endpoints.SelectMany(e => e.BodyIds.Select(field => $"{e.Method} {e.Route} {field}"))
                 .Where(key => !BodyIds.ContainsKey(key)))
+            .Concat(endpoints.SelectMany(e => e.QueryIds.Select(field => $"{e.Method} {e.Route} {field}"))
+                .Where(key => !QueryIds.ContainsKey(key)))
             .ToList();
         Assert.True(unknown.Count == 0,
-            "The probe does not know how to fill these endpoints' ids (add them to RouteThings, BodyIds or "
-            + "NotTeamThings):\n" + string.Join("\n", unknown));
+            "The probe does not know how to fill these endpoints' ids (add them to RouteThings, BodyIds, "
+            + "QueryIds or NotTeamThings):\n" + string.Join("\n", unknown));
 
         var before = await SnapshotAsync(endpoints);
         var holes = new List<string>();
@@ -218,6 +224,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             {
                 await ProbePathAsync(caller, endpoint, holes);
                 await ProbeBodyAsync(caller, endpoint, holes);
+                await ProbeQueryAsync(caller, endpoint, holes);
+                await ProbeListAsync(caller, endpoint, holes);
             }
         }
 
@@ -271,6 +279,42 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
                 holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route} {field}: {(int)foreign.Status} with A1's id, "
                     + $"{(int)nowhere.Status} with an unknown id; {Shorten(foreign.Body)}");
             }
+        }
+    }
+
+    private async Task ProbeQueryAsync(Caller caller, Endpoint endpoint, List<string> holes)
+    {
+        foreach (var field in endpoint.QueryIds)
+        {
+            var path = RouteThings.TryGetValue(endpoint.Route, out var keys) ? Path(endpoint, keys, caller.Things) : endpoint.Route;
+            var id = _a1.Things[QueryIds[$"{endpoint.Method} {endpoint.Route} {field}"]];
+            var unknown = Guid.NewGuid().ToString();
+            var foreign = await CallAsync(caller, endpoint.Method, $"{path}?{field}={id}", null);
+            var nowhere = await CallAsync(caller, endpoint.Method, $"{path}?{field}={unknown}", null);
+            if (foreign.Status != nowhere.Status
+                || PerRequest().Replace(foreign.Body.Replace(id, "?", StringComparison.Ordinal), "")
+                    != PerRequest().Replace(nowhere.Body.Replace(unknown, "?", StringComparison.Ordinal), ""))
+            {
+                holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}?{field}: {(int)foreign.Status} with A1's id, "
+                    + $"{(int)nowhere.Status} with an unknown id; {Shorten(foreign.Body)}");
+            }
+        }
+    }
+
+    // A read without ids (a list, the caller's account) shows none of A1's ids.
+    private async Task ProbeListAsync(Caller caller, Endpoint endpoint, List<string> holes)
+    {
+        if (endpoint.Method != "GET" || endpoint.Parameters.Count > 0)
+        {
+            return;
+        }
+
+        var read = await CallAsync(caller, "GET", endpoint.Route, null);
+        var shown = _a1.Things.Where(t => Guid.TryParse(t.Value, out _) && read.Body.Contains(t.Value, StringComparison.OrdinalIgnoreCase))
+            .Select(t => t.Key).ToList();
+        if (shown.Count > 0)
+        {
+            holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}: shows A1's {string.Join(", ", shown)}");
         }
     }
 
@@ -346,10 +390,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
 
     private static string Shorten(string body) => body.Length > 300 ? body[..300] + "…" : body;
 
-    private sealed record Endpoint(string Method, string Route, IReadOnlyList<string> Parameters, IReadOnlyList<string> BodyIds);
+    private sealed record Endpoint(
+        string Method, string Route, IReadOnlyList<string> Parameters, IReadOnlyList<string> BodyIds, IReadOnlyList<string> QueryIds);
 
-    // The app's endpoints with their methods, route parameters (as written in the route) and the Guid fields of the
-    // JSON body they accept.
+    // The app's endpoints with their methods, route parameters (as written in the route), the Guid fields of the JSON
+    // body they accept and their Guid query parameters.
     private List<Endpoint> Endpoints() => _host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
         .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method =>
         {
@@ -368,7 +413,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
                 ids.Add("folderId");
             }
 
-            return new Endpoint(method, route, parameters, ids);
+            var queryIds = e.Metadata.GetOrderedMetadata<IParameterBindingMetadata>()
+                .Where(p => p.ParameterInfo.ParameterType == typeof(Guid) || p.ParameterInfo.ParameterType == typeof(Guid?))
+                .Select(p => p.Name)
+                .Where(name => e.RoutePattern.GetParameter(name) is null)
+                .ToList();
+            return new Endpoint(method, route, parameters, ids, queryIds);
         }))
         .Where(e => e.Method != "HEAD")
         .DistinctBy(e => (e.Method, e.Route))
