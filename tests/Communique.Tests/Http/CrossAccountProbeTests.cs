@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Communique.Data;
 using Communique.Tests.Infrastructure;
@@ -230,6 +231,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         }
 
         await ProbeAddingAnotherAccountsUserAsync(holes);
+        await ProbeAttachmentsAsync(_b, holes);
+        await ProbeAttachmentsAsync(_a2, holes);
         var after = await SnapshotAsync(endpoints);
         holes.AddRange(before.Where(read => after[read.Key] != read.Value)
             .Select(read => $"A1's {read.Key} changed:\n  before {read.Value}\n  after  {after[read.Key]}"));
@@ -315,6 +318,38 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         if (shown.Count > 0)
         {
             holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}: shows A1's {string.Join(", ", shown)}");
+        }
+    }
+
+    // An email's attachments are asset ids inside its content: saving A1's asset in the caller's communication
+    // answers as saving an unknown one, and sending it is refused as sending an unknown one.
+    private async Task ProbeAttachmentsAsync(Caller caller, List<string> holes)
+    {
+        async Task<(HttpStatusCode Saved, HttpStatusCode Sent, string Body)> SendWithAsync(string asset)
+        {
+            var saved = await CallAsync(caller, "POST", $"/projects/{caller.Things["project"]}/communications", new
+            {
+                name = "Attachment " + Guid.NewGuid(), channel = "email",
+                content = new { subject = "Terms", html = "<p>Hi {{ name }}</p>", attachments = new[] { asset } },
+            });
+            if (saved.Status != HttpStatusCode.Created)
+            {
+                return (saved.Status, saved.Status, saved.Body);
+            }
+
+            var communication = JsonDocument.Parse(saved.Body).RootElement.Str("id");
+            var sent = await CallAsync(caller, "POST", $"/campaigns/{caller.Things["campaign"]}/sends",
+                Send(caller.Things, communication, caller.Things["dataSource"]));
+            return (saved.Status, sent.Status, sent.Body);
+        }
+
+        var foreign = await SendWithAsync(_a1.Things["asset"]);
+        var nowhere = await SendWithAsync(Guid.NewGuid().ToString());
+        if ((int)foreign.Sent is >= 200 and < 300 || foreign.Saved != nowhere.Saved || foreign.Sent != nowhere.Sent)
+        {
+            holes.Add($"{caller.Name} POST /campaigns/{{id:guid}}/sends content.attachments: saved {(int)foreign.Saved} "
+                + $"and sent {(int)foreign.Sent} with A1's asset, {(int)nowhere.Saved} and {(int)nowhere.Sent} with an "
+                + $"unknown one; {Shorten(foreign.Body)}");
         }
     }
 
