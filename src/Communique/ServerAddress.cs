@@ -1,8 +1,5 @@
-using Communique.Data;
-using Communique.Email;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace Communique;
 
@@ -24,7 +21,7 @@ public sealed class ServerAddress(IServer server)
         var urls = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
             .Select(BindingAddress.Parse)
             .Where(a => !a.IsUnixPipe)
-            .Select(a => $"{a.Scheme}://{(Wildcards.Contains(a.Host) ? System.Net.Dns.GetHostName() : a.Host)}:{a.Port}{a.PathBase}")
+            .Select(a => $"{a.Scheme}://{Host(a)}:{a.Port}{a.PathBase}")
             .ToArray();
         // Empty until the server listens; asked again then.
         if (urls.Length > 0)
@@ -34,32 +31,7 @@ public sealed class ServerAddress(IServer server)
 
         return urls;
     }
-}
 
-public static class StartLine
-{
-    public const string Category = "Communique.Start";
-
-    // The one line of an ordinary start: where the server listens, which database and data folder it uses, and where
-    // links in mail point.
-    public static WebApplication LogWhenStarted(this WebApplication app)
-    {
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var urls = app.Services.GetRequiredService<ServerAddress>().Urls;
-            if (urls.Count == 0)
-            {
-                // A server in memory (the tests' host) listens nowhere.
-                return;
-            }
-
-            var mail = app.Services.GetRequiredService<IOptions<MailOptions>>().Value;
-            var links = mail.Link("") + (mail.PublicBaseUrl is null ? " (Mail:PublicBaseUrl is not set)" : "");
-            var data = Path.GetFullPath(app.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Category).LogInformation(
-                "Communique listens on {Urls}; links in mail use {Links}; database {Database}; data folder {DataFolder}",
-                string.Join(", ", urls), links, DataSetup.Describe(app.Services), data);
-        });
-        return app;
-    }
+    private static string Host(BindingAddress address) =>
+        Wildcards.Contains(address.Host) ? System.Net.Dns.GetHostName() : address.Host;
 }

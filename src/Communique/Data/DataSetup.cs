@@ -88,7 +88,8 @@ public static class DataSetup
             return $"PostgreSQL {postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}";
         }
 
-        return "SQLite " + Path.GetFullPath(new SqliteConnectionStringBuilder(SqliteConnectionString(services)).DataSource);
+        var sqlite = new SqliteConnectionStringBuilder(SqliteConnectionString(services));
+        return "SQLite " + Path.GetFullPath(sqlite.DataSource);
     }
 
     public static bool MigrateOnStart(IServiceProvider services) =>

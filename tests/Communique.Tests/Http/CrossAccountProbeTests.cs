@@ -99,7 +99,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/public/t/o/{token}.gif"] = "anonymous: a signed token names the message (Deliverability tests)",
         ["/public/t/c/{token}"] = "anonymous: a signed token names the message and link (Deliverability tests)",
         ["/public/unsubscribe/{token}"] = "anonymous: a signed token names the message (Deliverability tests)",
-        ["/public/webhooks/{team:guid}/reports"] = "anonymous: a body signed with the team's secret (ProviderReportTests)",
+        ["/public/webhooks/{team:guid}/reports"] =
+            "anonymous: a body signed with the team's secret (ProviderReportTests)",
         ["/hard-bounces/{address}"] = "the platform's shared hard-bounce list, looked up by address (item 4)",
     };
 
@@ -118,9 +119,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /assets/folders parentId"] = (own, id) => new { name = "Probe " + Guid.NewGuid(), parentId = id },
         ["PATCH /assets/folders/{id:guid} parentId"] = (own, id) => new { parentId = id },
         ["PATCH /assets/{id:guid} folderId"] = (own, id) => new { folderId = id },
-        ["POST /communications/{id:guid}/preview dataSourceId"] = (own, id) => new { dataSourceId = id, uuid = own["record"] },
-        ["POST /communications/{id:guid}/preview uuid"] = (own, id) => new { dataSourceId = own["dataSource"], uuid = id },
-        ["POST /login teamId"] = (own, id) => new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
+        ["POST /communications/{id:guid}/preview dataSourceId"] = (own, id) =>
+            new { dataSourceId = id, uuid = own["record"] },
+        ["POST /communications/{id:guid}/preview uuid"] = (own, id) =>
+            new { dataSourceId = own["dataSource"], uuid = id },
+        ["POST /login teamId"] = (own, id) =>
+            new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
     };
 
     // Ids in query strings: the list they filter must not tell A1's id from an unknown one.
@@ -133,7 +137,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private static readonly Dictionary<string, Func<Things, object>> Bodies = new()
     {
         ["PUT /projects/{id:guid}"] = _ => new { name = "Taken over" },
-        ["POST /projects/{projectId:guid}/communications"] = _ => new { name = "Probe", channel = "email", content = Email("x") },
+        ["POST /projects/{projectId:guid}/communications"] = _ =>
+            new { name = "Probe", channel = "email", content = Email("x") },
         ["PUT /communications/{id:guid}"] = _ => new { name = "Taken over" },
         ["POST /communications/{id:guid}/preview"] = _ => new { record = new { name = "Ann" } },
         ["PUT /templates/{id:guid}"] = _ => new { name = "Taken over" },
@@ -147,10 +152,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["PATCH /users/{id:guid}"] = _ => new { role = "administrator" },
         ["PATCH /teams/{id:guid}"] = _ => new { name = "Taken over" },
         ["PUT /nlu/models/{id:guid}"] = _ => new { name = "Taken over" },
-        ["POST /nlu/models/{id:guid}/intents"] = _ => new { name = "probe", utterances = new[] { new { text = "probe" } } },
-        ["PUT /nlu/models/{id:guid}/intents/{intent:guid}"] = _ => new { utterances = new[] { new { text = "taken" } } },
+        ["POST /nlu/models/{id:guid}/intents"] = _ => new { name = "probe", utterances = Utterances("probe") },
+        ["PUT /nlu/models/{id:guid}/intents/{intent:guid}"] = _ => new { utterances = Utterances("taken") },
         ["POST /nlu/models/{id:guid}/entities"] = _ => new { name = "probe", kind = "regex", pattern = "P-[0-9]+" },
-        ["PUT /nlu/models/{id:guid}/entities/{entity:guid}"] = _ => new { name = "probe", kind = "regex", pattern = "Q-[0-9]+" },
+        ["PUT /nlu/models/{id:guid}/entities/{entity:guid}"] = _ =>
+            new { name = "probe", kind = "regex", pattern = "Q-[0-9]+" },
         ["POST /nlu/models/{id:guid}/parse"] = _ => new { text = "reset my password" },
         ["PUT /unsubscribe-categories/{id:guid}"] = _ => new { name = "Taken over" },
         ["PUT /unsubscribes/{id:guid}"] = _ => new { address = "taken@example.org" },
@@ -205,7 +211,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     {
         var endpoints = Endpoints();
         var unknown = endpoints
-            .Where(e => e.Parameters.Count > 0 && !RouteThings.ContainsKey(e.Route) && !NotTeamThings.ContainsKey(e.Route))
+            .Where(e => e.Parameters.Count > 0 && !RouteThings.ContainsKey(e.Route))
+            .Where(e => !NotTeamThings.ContainsKey(e.Route))
             .Select(e => $"{e.Method} {e.Route}")
             .Concat(endpoints.SelectMany(e => e.BodyIds.Select(field => $"{e.Method} {e.Route} {field}"))
                 .Where(key => !BodyIds.ContainsKey(key)))
@@ -242,7 +249,9 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             TestContext.Current.TestOutputHelper?.WriteLine(hole);
         }
 
-        var unexpected = holes.Where(h => !KnownHoles.Any(known => h.StartsWith(known + ":", StringComparison.Ordinal))).ToList();
+        var unexpected = holes
+            .Where(h => !KnownHoles.Any(known => h.StartsWith(known + ":", StringComparison.Ordinal)))
+            .ToList();
         Assert.True(unexpected.Count == 0, "Cross-team holes:\n" + string.Join("\n", unexpected));
     }
 
@@ -254,9 +263,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         }
 
         var make = Bodies.GetValueOrDefault($"{endpoint.Method} {endpoint.Route}", _ => null!);
-        var foreign = await CallAsync(caller, endpoint.Method, Path(endpoint, keys, _a1.Things), make(caller.Things));
-        var nowhere = await CallAsync(caller, endpoint.Method, Path(endpoint, keys, Things.Nowhere), make(caller.Things));
-        if (foreign.Status is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden) || foreign.Status != nowhere.Status)
+        var method = endpoint.Method;
+        var foreign = await CallAsync(caller, method, Path(endpoint, keys, _a1.Things), make(caller.Things));
+        var nowhere = await CallAsync(caller, method, Path(endpoint, keys, Things.Nowhere), make(caller.Things));
+        if (foreign.Status is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+            || foreign.Status != nowhere.Status)
         {
             holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}: {(int)foreign.Status} with A1's ids, "
                 + $"{(int)nowhere.Status} with unknown ids; {Shorten(foreign.Body)}");
@@ -273,14 +284,16 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
                 continue;
             }
 
-            var path = RouteThings.TryGetValue(endpoint.Route, out var keys) ? Path(endpoint, keys, caller.Things) : endpoint.Route;
+            var path = OwnPath(caller, endpoint);
             var make = BodyIds[$"{endpoint.Method} {endpoint.Route} {field}"];
-            var foreign = await CallAsync(caller, endpoint.Method, path, make(caller.Things, _a1.Things[KeyOf(field, endpoint)]));
-            var nowhere = await CallAsync(caller, endpoint.Method, path, make(caller.Things, Guid.NewGuid().ToString()));
+            var id = _a1.Things[KeyOf(field, endpoint)];
+            var foreign = await CallAsync(caller, endpoint.Method, path, make(caller.Things, id));
+            var unknown = Guid.NewGuid().ToString();
+            var nowhere = await CallAsync(caller, endpoint.Method, path, make(caller.Things, unknown));
             if ((int)foreign.Status is >= 200 and < 300 || foreign.Status != nowhere.Status)
             {
-                holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route} {field}: {(int)foreign.Status} with A1's id, "
-                    + $"{(int)nowhere.Status} with an unknown id; {Shorten(foreign.Body)}");
+                holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route} {field}: {(int)foreign.Status} with "
+                    + $"A1's id, {(int)nowhere.Status} with an unknown id; {Shorten(foreign.Body)}");
             }
         }
     }
@@ -289,7 +302,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     {
         foreach (var field in endpoint.QueryIds)
         {
-            var path = RouteThings.TryGetValue(endpoint.Route, out var keys) ? Path(endpoint, keys, caller.Things) : endpoint.Route;
+            var path = OwnPath(caller, endpoint);
             var id = _a1.Things[QueryIds[$"{endpoint.Method} {endpoint.Route} {field}"]];
             var unknown = Guid.NewGuid().ToString();
             var foreign = await CallAsync(caller, endpoint.Method, $"{path}?{field}={id}", null);
@@ -298,8 +311,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
                 || PerRequest().Replace(foreign.Body.Replace(id, "?", StringComparison.Ordinal), "")
                     != PerRequest().Replace(nowhere.Body.Replace(unknown, "?", StringComparison.Ordinal), ""))
             {
-                holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}?{field}: {(int)foreign.Status} with A1's id, "
-                    + $"{(int)nowhere.Status} with an unknown id; {Shorten(foreign.Body)}");
+                holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}?{field}: {(int)foreign.Status} with "
+                    + $"A1's id, {(int)nowhere.Status} with an unknown id; {Shorten(foreign.Body)}");
             }
         }
     }
@@ -313,8 +326,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         }
 
         var read = await CallAsync(caller, "GET", endpoint.Route, null);
-        var shown = _a1.Things.Where(t => Guid.TryParse(t.Value, out _) && read.Body.Contains(t.Value, StringComparison.OrdinalIgnoreCase))
-            .Select(t => t.Key).ToList();
+        var shown = _a1.Things
+            .Where(t => Guid.TryParse(t.Value, out _))
+            .Where(t => read.Body.Contains(t.Value, StringComparison.OrdinalIgnoreCase))
+            .Select(t => t.Key)
+            .ToList();
         if (shown.Count > 0)
         {
             holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}: shows A1's {string.Join(", ", shown)}");
@@ -347,9 +363,9 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         var nowhere = await SendWithAsync(Guid.NewGuid().ToString());
         if ((int)foreign.Sent is >= 200 and < 300 || foreign.Saved != nowhere.Saved || foreign.Sent != nowhere.Sent)
         {
-            holes.Add($"{caller.Name} POST /campaigns/{{id:guid}}/sends content.attachments: saved {(int)foreign.Saved} "
-                + $"and sent {(int)foreign.Sent} with A1's asset, {(int)nowhere.Saved} and {(int)nowhere.Sent} with an "
-                + $"unknown one; {Shorten(foreign.Body)}");
+            holes.Add($"{caller.Name} POST /campaigns/{{id:guid}}/sends content.attachments: saved "
+                + $"{(int)foreign.Saved} and sent {(int)foreign.Sent} with A1's asset, {(int)nowhere.Saved} and "
+                + $"{(int)nowhere.Sent} with an unknown one; {Shorten(foreign.Body)}");
         }
     }
 
@@ -357,9 +373,10 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private async Task ProbeAddingAnotherAccountsUserAsync(List<string> holes)
     {
         var foreign = await CallAsync(_b, "POST", "/users", new { email = _a1.Things["userEmail"], role = "reporter" });
+        var (user, team) = (Guid.Parse(_a1.Things["user"]), Guid.Parse(_a1.Things["team"]));
         if ((int)foreign.Status is >= 200 and < 300
             && await _host.WithDbAsync(db => db.Memberships.IgnoreQueryFilters()
-                .AnyAsync(m => m.UserId == Guid.Parse(_a1.Things["user"]) && m.TeamId != Guid.Parse(_a1.Things["team"]))))
+                .AnyAsync(m => m.UserId == user && m.TeamId != team)))
         {
             holes.Add($"B POST /users email: {(int)foreign.Status}, A1's member became a member of B's team");
         }
@@ -381,9 +398,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private async Task<Dictionary<string, string>> SnapshotAsync(IReadOnlyList<Endpoint> endpoints)
     {
         var reads = new Dictionary<string, string>();
-        foreach (var endpoint in endpoints.Where(e => e.Method == "GET" && (e.Parameters.Count == 0 || RouteThings.ContainsKey(e.Route))))
+        var readable = endpoints
+            .Where(e => e.Method == "GET" && (e.Parameters.Count == 0 || RouteThings.ContainsKey(e.Route)));
+        foreach (var endpoint in readable)
         {
-            var path = RouteThings.TryGetValue(endpoint.Route, out var keys) ? Path(endpoint, keys, _a1.Things) : endpoint.Route;
+            var path = OwnPath(_a1, endpoint);
             var read = await CallAsync(_a1, "GET", path, null);
             reads[path] = $"{(int)read.Status} {PerRequest().Replace(read.Body, "")}";
         }
@@ -391,7 +410,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         return reads;
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> CallAsync(Caller caller, string method, string path, object? body)
+    private static async Task<(HttpStatusCode Status, string Body)> CallAsync(
+        Caller caller, string method, string path, object? body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (body is HttpContent content)
@@ -417,16 +437,25 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         for (var i = 0; i < endpoint.Parameters.Count; i++)
         {
             var value = keys[i] == "number" ? "1" : things[keys[i]];
-            path = path.Replace("{" + endpoint.Parameters[i] + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
+            var parameter = "{" + endpoint.Parameters[i] + "}";
+            path = path.Replace(parameter, Uri.EscapeDataString(value), StringComparison.Ordinal);
         }
 
         return path + Queries.GetValueOrDefault(endpoint.Route, "");
     }
 
+    // The endpoint's path with the caller's own things in it.
+    private static string OwnPath(Caller caller, Endpoint endpoint) =>
+        RouteThings.TryGetValue(endpoint.Route, out var keys) ? Path(endpoint, keys, caller.Things) : endpoint.Route;
+
     private static string Shorten(string body) => body.Length > 300 ? body[..300] + "…" : body;
 
     private sealed record Endpoint(
-        string Method, string Route, IReadOnlyList<string> Parameters, IReadOnlyList<string> BodyIds, IReadOnlyList<string> QueryIds);
+        string Method,
+        string Route,
+        IReadOnlyList<string> Parameters,
+        IReadOnlyList<string> BodyIds,
+        IReadOnlyList<string> QueryIds);
 
     // The app's endpoints with their methods, route parameters (as written in the route), the Guid fields of the JSON
     // body they accept and their Guid query parameters.
@@ -449,7 +478,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             }
 
             var queryIds = e.Metadata.GetOrderedMetadata<IParameterBindingMetadata>()
-                .Where(p => p.ParameterInfo.ParameterType == typeof(Guid) || p.ParameterInfo.ParameterType == typeof(Guid?))
+                .Where(p => p.ParameterInfo.ParameterType is var t && (t == typeof(Guid) || t == typeof(Guid?)))
                 .Select(p => p.Name)
                 .Where(name => e.RoutePattern.GetParameter(name) is null)
                 .ToList();
@@ -477,19 +506,23 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         return form;
     }
 
+    private static readonly object[] Ann = [new { email = "ann@example.org", name = "Ann" }];
+
+    private static object[] Utterances(params string[] texts) => texts.Select(text => (object)new { text }).ToArray();
+
     private static object Email(string subject) => new { subject, html = "<p>Hello {{ name }}</p>" };
 
     private static object Send(Things own, string communication, string dataSource) => new
     {
-        communicationId = communication, dataSourceId = dataSource, addressField = "email", sender = own["senderAddress"],
-        scheduleAt = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        communicationId = communication, dataSourceId = dataSource, addressField = "email",
+        sender = own["senderAddress"], scheduleAt = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc),
     };
 
     // A transactional call of the caller's own sender with A1's communication and project names: a call names its
     // campaign, communication and project, and names are looked up in the caller's team.
     private static object Transactional(Things own, string emailPath) => new Dictionary<string, object?>
     {
-        ["communication"] = "a1 Offer", ["project"] = "a1 Shop", ["dataset"] = new[] { new { email = "ann@example.org", name = "Ann" } },
+        ["communication"] = "a1 Offer", ["project"] = "a1 Shop", ["dataset"] = Ann,
         ["email_json_path"] = emailPath, ["sender"] = own["senderAddress"],
     };
 
@@ -507,51 +540,67 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         things["project"] = await Created("/projects", new { name = $"{prefix} Shop" });
         things["communication"] = await Created($"/projects/{things["project"]}/communications",
             new { name = $"{prefix} Offer", channel = "email", content = Email("Offer for {{ name }}") });
-        things["template"] = await Created("/templates", new { name = $"{prefix} Layout", channel = "email", content = Email("Hi") });
+        things["template"] = await Created("/templates",
+            new { name = $"{prefix} Layout", channel = "email", content = Email("Hi") });
         things["folder"] = await Created("/assets/folders", new { name = $"{prefix} Images" });
-        using (var form = new MultipartFormDataContent { { new StringContent("image"), "kind" }, { new StringContent(things["folder"]), "folderId" } })
+        using (var form = new MultipartFormDataContent())
         {
+            form.Add(new StringContent("image"), "kind");
+            form.Add(new StringContent(things["folder"]), "folderId");
             var file = new ByteArrayContent(Png);
             file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
             form.Add(file, "file", "logo.png");
-            things["asset"] = (await (await client.PostAsync("/assets", form)).JsonAsync(HttpStatusCode.Created)).Str("id");
+            things["asset"] = (await (await client.PostAsync("/assets", form)).JsonAsync(HttpStatusCode.Created))
+                .Str("id");
         }
 
         using (var form = Csv("email,name\nann@example.org,Ann\nbob@example.org,Bob\n", $"{prefix} People"))
         {
-            things["dataSource"] = (await (await client.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
+            things["dataSource"] = (await (await client.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created))
+                .Str("Id");
         }
 
         things["record"] = (await (await client.GetAsync($"/data/{things["dataSource"]}/records")).JsonAsync())
             .GetProperty("items")[0].Str("uuid");
         things["senderAddress"] = $"news@{prefix}.example";
         things["sender"] = await Created("/senders", new { address = things["senderAddress"] });
-        await _host.WithDbAsync(db => db.Senders.IgnoreQueryFilters().Where(s => s.Id == Guid.Parse(things["sender"]))
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.VerifiedAt, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc))));
+        // Verified as its emailed link would (SenderTests): the probe needs a sender, not the mail.
+        var sender = Guid.Parse(things["sender"]);
+        var verifiedAt = new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+        await _host.WithDbAsync(db => db.Senders.IgnoreQueryFilters().Where(s => s.Id == sender)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.VerifiedAt, verifiedAt)));
         things["dkimKey"] = await Created("/dkim-keys", new { domain = $"{prefix}.example", selector = "s1" });
         things["campaignName"] = $"{prefix} Offers";
-        things["campaign"] = await Created("/campaigns", new { projectId = things["project"], name = things["campaignName"] });
-        var sent = await client.PostJsonAsync($"/campaigns/{things["campaign"]}/sends", Send(things, things["communication"], things["dataSource"]));
+        things["campaign"] = await Created("/campaigns",
+            new { projectId = things["project"], name = things["campaignName"] });
+        var sent = await client.PostJsonAsync($"/campaigns/{things["campaign"]}/sends",
+            Send(things, things["communication"], things["dataSource"]));
         things["send"] = (await sent.JsonAsync(HttpStatusCode.Accepted)).Str("id");
-        things["transactionalSend"] = (await (await client.PostJsonAsync($"/campaigns/v2/{things["campaignName"]}/transactional",
+        var called = await client.PostJsonAsync($"/campaigns/v2/{things["campaignName"]}/transactional",
             new Dictionary<string, object?>
             {
-                ["communication"] = $"{prefix} Offer", ["project"] = $"{prefix} Shop", ["dataset"] = new[] { new { email = "ann@example.org", name = "Ann" } },
+                ["communication"] = $"{prefix} Offer", ["project"] = $"{prefix} Shop", ["dataset"] = Ann,
                 ["email_json_path"] = "email", ["sender"] = things["senderAddress"],
-            })).JsonAsync()).Str("send_id");
+            });
+        things["transactionalSend"] = (await called.JsonAsync()).Str("send_id");
         things["credential"] = await Created("/credentials", new { name = $"{prefix} CRM", role = "reporter" });
         things["userEmail"] = $"designer@{prefix}.example";
-        things["user"] = await Created("/users", new { email = things["userEmail"], role = "designer", password = "a password of length" });
+        things["user"] = await Created("/users",
+            new { email = things["userEmail"], role = "designer", password = "a password of length" });
         things["nluModel"] = await Created("/nlu/models", new { name = $"{prefix} Assistant", language = "en" });
         things["intent"] = await Created($"/nlu/models/{things["nluModel"]}/intents",
-            new { name = "reset_password", utterances = new[] { new { text = "I forgot my password" }, new { text = "reset my password" } } });
+            new { name = "reset_password", utterances = Utterances("I forgot my password", "reset my password") });
         await Created($"/nlu/models/{things["nluModel"]}/intents",
-            new { name = "balance", utterances = new[] { new { text = "what is my balance" }, new { text = "how much money do I have" } } });
-        things["entity"] = await Created($"/nlu/models/{things["nluModel"]}/entities", new { name = "ticket", kind = "regex", pattern = "TCK-[0-9]{4,8}" });
-        await (await client.PostAsync($"/nlu/models/{things["nluModel"]}/versions", null)).JsonAsync(HttpStatusCode.Accepted);
+            new { name = "balance", utterances = Utterances("what is my balance", "how much money do I have") });
+        things["entity"] = await Created($"/nlu/models/{things["nluModel"]}/entities",
+            new { name = "ticket", kind = "regex", pattern = "TCK-[0-9]{4,8}" });
+        await (await client.PostAsync($"/nlu/models/{things["nluModel"]}/versions", null))
+            .JsonAsync(HttpStatusCode.Accepted);
         things["category"] = await Created("/unsubscribe-categories", new { name = $"{prefix} Offers" });
-        things["unsubscribe"] = await Created("/unsubscribes", new { address = $"gone@{prefix}.example", category = $"{prefix} Offers" });
-        things["blacklistedDomain"] = await Created("/blacklisted-domains", new { domain = $"blocked-{prefix}.example" });
+        things["unsubscribe"] = await Created("/unsubscribes",
+            new { address = $"gone@{prefix}.example", category = $"{prefix} Offers" });
+        things["blacklistedDomain"] = await Created("/blacklisted-domains",
+            new { domain = $"blocked-{prefix}.example" });
         things["whitelistedEmail"] = await Created("/whitelisted-emails", new { address = $"vip@{prefix}.example" });
         await (await client.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created);
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
@@ -561,17 +610,18 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private async Task<HttpClient> UserClientAsync(TestAccount account, string? team)
     {
         using var anonymous = _host.CreateClient();
-        var login = await (await anonymous.PostJsonAsync("/login", new { email = account.AdminEmail, password = account.AdminPassword, teamId = team }))
-            .JsonAsync();
+        var login = await (await anonymous.PostJsonAsync("/login",
+            new { email = account.AdminEmail, password = account.AdminPassword, teamId = team })).JsonAsync();
         return _host.ClientFor(login.Str("accessToken"), account.CustomerId);
     }
 
     private async Task<HttpClient> CredentialClientAsync(HttpClient user, string customerId)
     {
-        var issued = await (await user.PostJsonAsync("/credentials", new { name = "A2 administrator", role = "administrator" }))
-            .JsonAsync(HttpStatusCode.Created);
+        var issued = await (await user.PostJsonAsync("/credentials",
+            new { name = "A2 administrator", role = "administrator" })).JsonAsync(HttpStatusCode.Created);
         user.Dispose();
-        return _host.ClientFor(await _host.AuthenticateAsync(issued.Str("clientId"), issued.Str("secret"), customerId), customerId);
+        var token = await _host.AuthenticateAsync(issued.Str("clientId"), issued.Str("secret"), customerId);
+        return _host.ClientFor(token, customerId);
     }
 }
 
@@ -586,9 +636,9 @@ public sealed class Things : Dictionary<string, string>
         var things = new Things { ["campaignName"] = "no such campaign" };
         foreach (var key in new[]
         {
-            "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey", "campaign",
-            "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent", "entity", "category",
-            "unsubscribe", "blacklistedDomain", "whitelistedEmail",
+            "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
+            "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
+            "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail",
         })
         {
             things[key] = Guid.NewGuid().ToString();

@@ -38,10 +38,13 @@ public sealed partial class QuickStartTests : IAsyncLifetime
     public async Task The_api_reference_opens_in_a_browser_at_docs_with_and_without_the_slash()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");
-        await using var server = await ServerProcess.StartAsync(_environment, Path.Combine(_data, "server.log"), _elsewhere);
+        var log = Path.Combine(_data, "server.log");
+        await using var server = await ServerProcess.StartAsync(_environment, log, _elsewhere);
         await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
-            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
 
         foreach (var path in new[] { "/docs", "/docs/" })
@@ -53,20 +56,22 @@ public sealed partial class QuickStartTests : IAsyncLifetime
             Assert.Equal(server.Address + "docs/index.html", page.Url);
             Assert.Equal("Communique API", await page.GetTitleAsync());
             // The title comes from an OpenAPI document the page fetched and rendered.
-            var title = await page.WaitForSelectorAsync(".swagger-ui .info .title", new WaitForSelectorOptions { Timeout = 30_000 });
+            var title = await page.WaitForSelectorAsync(
+                ".swagger-ui .info .title", new WaitForSelectorOptions { Timeout = 30_000 });
             Assert.False(string.IsNullOrWhiteSpace(await title.EvaluateFunctionAsync<string>("e => e.textContent")));
         }
     }
 
     [Fact]
-    public async Task Started_from_another_folder_it_reads_its_own_settings_and_mail_links_use_the_address_it_listens_on()
+    public async Task From_another_folder_it_reads_its_own_settings_and_mail_links_use_the_address_it_listens_on()
     {
         var account = await CreateAccountAsync();
         var log = Path.Combine(_data, "server.log");
         await using var server = await ServerProcess.StartAsync(_environment, log, _elsewhere);
         using var api = await SignInAsync(server, account);
 
-        await (await api.PostJsonAsync("/senders", new { address = "news@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        await (await api.PostJsonAsync("/senders", new { address = "news@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
 
         var verification = await PickedUpAsync();
         var link = VerificationLink().Match(verification.TextBody!).Value;
@@ -89,8 +94,11 @@ public sealed partial class QuickStartTests : IAsyncLifetime
             await (await api.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created);
             await (await api.GetAsync("/projects")).JsonAsync();
 
-            var lines = (await File.ReadAllLinesAsync(log)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
-            Assert.DoesNotContain(lines, line => line.Str("Message").Contains("Executed DbCommand", StringComparison.Ordinal));
+            var lines = (await File.ReadAllLinesAsync(log))
+                .Select(line => JsonDocument.Parse(line).RootElement)
+                .ToList();
+            Assert.DoesNotContain(lines,
+                line => line.Str("Message").Contains("Executed DbCommand", StringComparison.Ordinal));
             Assert.All(lines.Where(line => line.Str("Category") != "Communique.Start"),
                 line => Assert.Contains(line.Str("LogLevel"), Quiet));
             var start = Assert.Single(lines, line => line.Str("Category") == "Communique.Start").Str("Message");
