@@ -24,7 +24,12 @@ using Communique.Tenancy;
 AppContext.SetData("REGEX_DEFAULT_MATCH_TIMEOUT", TimeSpan.FromSeconds(1));
 
 var isCommand = OperatorCommands.IsCommand(args);
-var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+// Settings (appsettings.json) come from the program's own folder, whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = isCommand ? [] : args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Logging.AddTokenRedaction();
@@ -98,6 +103,7 @@ if (app.ServesApi())
     app.MapNlu();
 }
 
+app.LogWhenStarted();
 await app.RunAsync();
 return 0;
 

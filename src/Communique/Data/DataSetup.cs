@@ -81,6 +81,21 @@ public static class DataSetup
         }
     }
 
+    // The provider and where its data is, for the start line: the SQLite file, or PostgreSQL's host and database
+    // (never the password).
+    public static string Describe(IServiceProvider services)
+    {
+        if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(
+                services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
+            return $"PostgreSQL {postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}";
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(SqliteConnectionString(services));
+        return "SQLite " + Path.GetFullPath(sqlite.DataSource);
+    }
+
     public static bool MigrateOnStart(IServiceProvider services) =>
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart;
 }

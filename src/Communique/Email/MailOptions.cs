@@ -11,9 +11,14 @@ public sealed class MailOptions
     [Required]
     public string PickupDirectory { get; set; } = "mail-pickup";
 
-    // How people reach this installation: the start of every link in an email (verification, tracking, unsubscribe).
-    [Required, Url]
-    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+    // How people reach this installation: the start of every link in an email (verification, tracking, unsubscribe);
+    // by default the server's own first listening address.
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    // The server's first listening address (ServerAddress), asked for when a link is made: it is known only once the
+    // server listens, after these options are read.
+    internal Func<string?> ListeningAddress { get; set; } = () => null;
 
     // The From of the emails the product sends itself (sender verification).
     [Required]
@@ -38,7 +43,8 @@ public sealed class MailOptions
 
     public string PickupDirectoryUnder(string dataDirectory) => Path.Combine(dataDirectory, PickupDirectory);
 
-    public string Link(string pathAndQuery) => PublicBaseUrl.TrimEnd('/') + pathAndQuery;
+    public string Link(string pathAndQuery) =>
+        (PublicBaseUrl ?? ListeningAddress() ?? "http://localhost:5000").TrimEnd('/') + pathAndQuery;
 }
 
 public enum SmtpSecurity

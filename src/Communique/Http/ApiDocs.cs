@@ -19,7 +19,7 @@ public static class ApiDocs
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         // Its own branch, so that no other request passes through the UI's middleware.
-        app.Map("/docs", docs => docs.UseSwaggerUI(o =>
+        app.Map("/docs", docs => docs.Use(ToIndexPage).UseSwaggerUI(o =>
         {
             o.RoutePrefix = "";
             o.DocumentTitle = "Communique API";
@@ -29,5 +29,20 @@ public static class ApiDocs
             }
         }));
         return app;
+    }
+
+    // The UI answers its root with a redirect to "index.html", relative: right for /docs/, but from /docs a browser
+    // resolves it to /index.html. Both go to the page by a redirect relative to what the browser shows, so a path
+    // prefix added by a proxy is kept.
+    private static Task ToIndexPage(HttpContext context, RequestDelegate next)
+    {
+        if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path is { HasValue: false } or { Value: "/" })
+        {
+            var index = context.Request.Path.HasValue ? "index.html" : "docs/index.html";
+            context.Response.Redirect(index);
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 }

@@ -21,10 +21,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string logFile)
+    public static async Task<ServerProcess> StartAsync(
+        IReadOnlyDictionary<string, string> environment, string logFile, string? workingDirectory = null)
     {
         var port = SmtpSink.FreePort();
-        var process = Run(environment, "--urls", $"http://127.0.0.1:{port}");
+        var process = Run(environment, workingDirectory, "--urls", $"http://127.0.0.1:{port}");
         var log = new OutputLog(logFile);
         process.OutputDataReceived += (_, e) => log.Write(e.Data);
         process.ErrorDataReceived += (_, e) => log.Write(e.Data);
@@ -55,7 +56,7 @@ public sealed class ServerProcess : IAsyncDisposable
     // Runs an operator command (`admin create-account ...`) to its end and returns what it printed.
     public static async Task<string> CommandAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        using var process = Run(environment, arguments);
+        using var process = Run(environment, null, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -96,13 +97,15 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private static Process Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    private static Process Run(
+        IReadOnlyDictionary<string, string> environment, string? workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         start.ArgumentList.Add(Program());
         foreach (var argument in arguments)
