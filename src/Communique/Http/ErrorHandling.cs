@@ -36,6 +36,14 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
         var problem = exception switch
         {
             BadHttpRequestException bad => Describe(bad),
+            // What ReadFormAsync throws for a form it cannot read: no boundary, a section or value past its limits.
+            InvalidDataException malformed => new ProblemDetails
+            {
+                Status = 400,
+                Title = "Malformed request",
+                Type = ProblemTypes.MalformedRequest,
+                Detail = $"The form body cannot be read: {malformed.Message}",
+            },
             RegexMatchTimeoutException => new ProblemDetails
             {
                 Status = 422,

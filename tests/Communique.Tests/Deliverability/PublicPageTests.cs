@@ -100,9 +100,10 @@ public sealed partial class PublicPageTests : IAsyncLifetime
         await _public.GetAsync("/public/t/o/SECRET-open.gif");
         await _public.GetAsync("/public/t/c/SECRET-click?u=1");
         await _public.GetAsync("/Public/Unsubscribe/SECRET-cased");
-        // A form the server cannot read fails with an exception, whose log names the request's path.
+        // A form the server cannot read is a 400, and the lines logged about it name the request's path.
         using var broken = new StringContent("x", null, "multipart/form-data");
-        await _public.PostAsync("/public/unsubscribe/SECRET-exception", broken);
+        var refused = await _public.PostAsync("/public/unsubscribe/SECRET-malformed", broken);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         using var oneClick = new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]);
         await _public.PostAsync(unsubscribe, oneClick);
 
@@ -111,7 +112,7 @@ public sealed partial class PublicPageTests : IAsyncLifetime
         Assert.Contains(lines, l => Has(l, "Request starting") && Has(l, "/public/unsubscribe/[redacted]"));
         Assert.Contains(lines, l => Has(l, "Request starting") && Has(l, "/public/senders/verify?token=[redacted]"));
         Assert.Contains(lines, l => Has(l, "Request starting") && Has(l, "/public/t/c/[redacted]"));
-        Assert.Contains(lines, l => Has(l, "Unhandled exception") && Has(l, "/public/unsubscribe/[redacted]"));
+        Assert.Contains(lines, l => Has(l, "Request finished") && Has(l, "/public/unsubscribe/[redacted]") && Has(l, "400"));
         Assert.DoesNotContain(lines, l => Has(l, "SECRET") || tokens.Any(t => Has(l, t)));
     }
 
