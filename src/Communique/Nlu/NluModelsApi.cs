@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Auth;
 using Communique.Data;
@@ -8,7 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Nlu;
 
-public sealed record ModelRequest(string? Name, string? Language, double? Threshold, IReadOnlyList<string>? BuiltIns);
+public sealed record ModelRequest(
+    [MaxLength(200)] string? Name, [MaxLength(16)] string? Language, double? Threshold,
+    [MaxLength(100), EachMaxLength(64)] IReadOnlyList<string>? BuiltIns);
 
 public sealed record ModelResponse(
     Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId, int Versions,
@@ -19,7 +22,8 @@ public sealed record ModelResponse(
         m.CreatedAt, m.UpdatedAt);
 }
 
-public sealed record IntentRequest(string? Name, IReadOnlyList<Utterance>? Utterances);
+public sealed record IntentRequest(
+    [MaxLength(200)] string? Name, [MaxLength(NluRules.MaxUtterancesPerIntent)] IReadOnlyList<Utterance>? Utterances);
 
 public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utterance> Utterances, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -29,7 +33,9 @@ public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utteranc
 
 public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
 
-public sealed record EntityRequest(string? Name, string? Kind, IReadOnlyList<EntityValueDto>? Values, string? Pattern);
+public sealed record EntityRequest(
+    [MaxLength(200)] string? Name, [MaxLength(32)] string? Kind, [MaxLength(NluRules.MaxEntityValues)] IReadOnlyList<EntityValueDto>? Values,
+    [MaxLength(Entities.EntityPatterns.MaxLength)] string? Pattern);
 
 public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt, DateTime UpdatedAt)
 {
