@@ -37,6 +37,8 @@ builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddErrorHandling();
 builder.Services.AddValidation();
+builder.Services.AddProxies(builder.Configuration);
+builder.Services.AddBodyLimits(builder.Configuration);
 builder.Services.AddData(builder.Configuration);
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddJobs(builder.Configuration);
@@ -72,6 +74,7 @@ if (DataSetup.MigrateOnStart(app.Services))
     await DataSetup.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
 }
 
+app.UseForwardedHeaders();
 app.UseRequestIds();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

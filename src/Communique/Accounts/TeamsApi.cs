@@ -17,7 +17,7 @@ public sealed record TeamResponse(Guid Id, string Name, string Region, DateTime 
 
 public sealed record CreateTeamRequest(
     [Required, MinLength(1), MaxLength(200), SingleLine] string? Name,
-    [Required, RegularExpression("^[a-z0-9-]{2,64}$")] string? Region,
+    [Required, MaxLength(64), RegularExpression("^[a-z0-9-]{2,64}$")] string? Region,
     [EmailAddress, MaxLength(320)] string? AdministratorEmail);
 
 public sealed record RenameTeamRequest([Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
@@ -76,10 +76,8 @@ public static class TeamsApi
 
         if (request.AdministratorEmail is { } email)
         {
-            // Only someone already in this account can be named; anyone else "does not exist" here.
-            var named = await db.Users
-                .Where(u => u.Email == email && db.Memberships.IgnoreQueryFilters()
-                    .Any(m => m.UserId == u.Id && db.Teams.Any(t => t.Id == m.TeamId && t.AccountId == caller.AccountId)))
+            // Only a user of this account can be named; anyone else "does not exist" here.
+            var named = await db.Users.Where(u => u.AccountId == caller.AccountId && u.Email == email)
                 .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
             if (named is null)
             {

@@ -14,12 +14,13 @@ public sealed record MemberResponse(Guid Id, string Email, string DisplayName, s
 public sealed record AddMemberRequest(
     [Required, EmailAddress, MaxLength(320)] string? Email,
     [MaxLength(200), SingleLine] string? DisplayName,
-    [Required] string? Role,
+    [Required, MaxLength(32)] string? Role,
     [MinLength(12), MaxLength(256)] string? Password);
 
-public sealed record UpdateMemberRequest([Required] string? Role);
+public sealed record UpdateMemberRequest([Required, MaxLength(32)] string? Role);
 
-// The users of the caller's team: memberships with a role. Users outside the team do not exist here.
+// The users of the caller's team: memberships with a role. A user belongs to one account, and users outside the
+// caller's team do not exist here, whether they are users of another team, of another account or of none.
 public static class UsersApi
 {
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder app)
@@ -27,7 +28,7 @@ public static class UsersApi
         var group = app.MapGroup("/users").WithTags("Users").WithGroupName("users")
             .RequireTeamCaller().RequireAccess(Area.TeamAdministration, Access.Edit);
         group.MapGet("", List).WithSummary("Members of the team.");
-        group.MapPost("", Add).WithSummary("Add a user to the team (creating the user when new).");
+        group.MapPost("", Add).WithSummary("Add a user of the account to the team (creating the user when new).");
         group.MapGet("/{id:guid}", Get).WithSummary("One member of the team.");
         group.MapPatch("/{id:guid}", Update).WithSummary("Change a member's role.");
         group.MapDelete("/{id:guid}", Remove).WithSummary("Remove a user from the team.");
@@ -36,14 +37,16 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<Page<MemberResponse>>, ValidationProblem>> List(
-        AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
+        AppDb db, TenantContext tenant, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
             return Problems.Invalid("cursor", error!);
         }
 
+        var accountId = tenant.Caller!.AccountId;
         var rows = await db.Memberships.AsNoTracking()
+            .Where(m => m.User!.AccountId == accountId)
             .Where(m => after == null || m.UserId.CompareTo(after.Value) > 0)
             .OrderBy(m => m.UserId).Take(take + 1)
             .Select(m => new { m.UserId, m.User!.Email, m.User.DisplayName, m.Role, m.User.LockedUntil, m.CreatedAt })
@@ -55,9 +58,10 @@ public static class UsersApi
         return TypedResults.Ok(page);
     }
 
-    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, TenantContext tenant, CancellationToken cancellationToken)
     {
-        var member = await FindAsync(db, id, cancellationToken);
+        var member = await FindAsync(db, tenant, id, cancellationToken);
         return member is null ? Problems.NotFound("user") : TypedResults.Ok(Response(member, db.Now));
     }
 
@@ -74,8 +78,11 @@ public static class UsersApi
             return Problems.Forbidden("A role above your own cannot be granted.");
         }
 
+        // Only the account's own users are looked at: the same e-mail in another account is another person here, and
+        // the answer says nothing about it.
         var email = request.Email!.Trim();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
+        var accountId = tenant.Caller.AccountId;
+        var user = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.Email == email, cancellationToken);
         if (user is null)
         {
             if (request.Password is null)
@@ -85,6 +92,7 @@ public static class UsersApi
 
             user = new User
             {
+                AccountId = accountId,
                 Email = email,
                 DisplayName = request.DisplayName?.Trim() ?? email,
                 PasswordHash = "",
@@ -113,7 +121,7 @@ public static class UsersApi
             return Problems.Invalid("role", $"Must be one of: {string.Join(", ", Roles.AllNames)}.");
         }
 
-        var member = await FindAsync(db, id, cancellationToken);
+        var member = await FindAsync(db, tenant, id, cancellationToken);
         if (member is null)
         {
             return Problems.NotFound("user");
@@ -137,9 +145,9 @@ public static class UsersApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
-        Guid id, AppDb db, SubjectStamps stamps, CancellationToken cancellationToken)
+        Guid id, AppDb db, TenantContext tenant, SubjectStamps stamps, CancellationToken cancellationToken)
     {
-        var member = await FindAsync(db, id, cancellationToken);
+        var member = await FindAsync(db, tenant, id, cancellationToken);
         if (member is null)
         {
             return Problems.NotFound("user");
@@ -157,22 +165,29 @@ public static class UsersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> Unlock(Guid id, AppDb db, CancellationToken cancellationToken)
+    // Lifts the lock-out of every address (on this node; other nodes forget theirs when the lock-out ends).
+    private static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> Unlock(
+        Guid id, AppDb db, TenantContext tenant, SignInThrottle throttle, CancellationToken cancellationToken)
     {
-        var member = await FindAsync(db, id, cancellationToken);
+        var member = await FindAsync(db, tenant, id, cancellationToken);
         if (member is null)
         {
             return Problems.NotFound("user");
         }
 
         member.User!.LockedUntil = null;
-        member.User.FailedLogins = 0;
         await db.SaveChangesAsync(cancellationToken);
+        throttle.Unlock(id);
         return TypedResults.Ok(Response(member, db.Now));
     }
 
-    private static Task<Membership?> FindAsync(AppDb db, Guid userId, CancellationToken cancellationToken) =>
-        db.Memberships.Include(m => m.User).FirstOrDefaultAsync(m => m.UserId == userId, cancellationToken);
+    // A member of the caller's team (the query filter) who is a user of the caller's account.
+    private static Task<Membership?> FindAsync(AppDb db, TenantContext tenant, Guid userId, CancellationToken cancellationToken)
+    {
+        var accountId = tenant.Caller!.AccountId;
+        return db.Memberships.Include(m => m.User)
+            .FirstOrDefaultAsync(m => m.UserId == userId && m.User!.AccountId == accountId, cancellationToken);
+    }
 
     private static async Task<bool> IsLastAdministratorAsync(AppDb db, CancellationToken cancellationToken) =>
         await db.Memberships.CountAsync(m => m.Role == Role.Administrator, cancellationToken) <= 1;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Communique.Accounts;
 using Communique.Data;
@@ -13,11 +14,15 @@ namespace Communique.Auth;
 
 // The wire shape of EngageOne's /authenticate: snake_case fields, a bare JSON string back.
 public sealed record AuthenticateRequest(
-    [property: JsonPropertyName("client_id"), Required] string? ClientId,
-    [property: JsonPropertyName("secret"), Required] string? Secret,
-    [property: JsonPropertyName("customer_id"), Required] string? CustomerId);
+    [property: JsonPropertyName("client_id"), Required, MaxLength(200)] string? ClientId,
+    [property: JsonPropertyName("secret"), Required, MaxLength(200)] string? Secret,
+    [property: JsonPropertyName("customer_id"), Required, MaxLength(210)] string? CustomerId);
 
-public sealed record LoginRequest([Required, MaxLength(320)] string? Email, [Required] string? Password, Guid? TeamId);
+// The same e-mail may be a user of several accounts: customerId (or teamId) says which; without either, the account
+// whose user has this password is the one signed in to.
+public sealed record LoginRequest(
+    [Required, MaxLength(320)] string? Email, [Required, MaxLength(256)] string? Password, Guid? TeamId,
+    [MaxLength(210)] string? CustomerId);
 
 public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn, string CustomerId, Guid TeamId, string Role);
 
@@ -48,7 +53,7 @@ public static class AuthApi
         HttpContext http, CancellationToken cancellationToken)
     {
         var clientId = request.ClientId!;
-        if (throttle.RetryAfter("client:" + clientId, http) is { } wait)
+        if (throttle.RetryAfter("client", clientId, http) is { } wait)
         {
             return SignInThrottle.TooMany(http, wait);
         }
@@ -59,7 +64,7 @@ public static class AuthApi
         var matches = master.SecretMatches(request.Secret!, found?.Credential.SecretHash ?? new byte[32]);
         if (found is null || !matches || !string.Equals(found.CustomerId, request.CustomerId, StringComparison.Ordinal))
         {
-            throttle.Failed("client:" + clientId, http);
+            throttle.Failed("client", clientId, http);
             return Unauthorized();
         }
 
@@ -68,41 +73,66 @@ public static class AuthApi
         return TypedResults.Ok(await issuer.IssueAsync(caller, cancellationToken));
     }
 
+    // An unknown e-mail is answered like a known one with a wrong password: the same 401 after one password hash, the
+    // same lock-out after repeated failures from one address (locked against a stand-in user), the same slow-down.
     private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> Login(
         LoginRequest request, AppDb db, IPasswordHasher<User> hasher, TokenIssuer issuer, SignInThrottle throttle,
-        IOptions<AuthOptions> options, HttpContext http, CancellationToken cancellationToken)
+        IOptions<AuthOptions> options, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var email = request.Email!.Trim();
-        var key = "user:" + email.ToUpperInvariant();
-        if (throttle.RetryAfter(key, http) is { } wait)
+        var identity = email.ToUpperInvariant();
+        if (throttle.RetryAfter("login", identity, http) is { } wait)
         {
             return SignInThrottle.TooMany(http, wait);
         }
 
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        if (user is null)
+        var candidates = await LoginCandidates(db, email, request.CustomerId, request.TeamId, cancellationToken);
+        var standIn = new User { Id = StandInId(identity), Email = email, DisplayName = "", PasswordHash = DummyHash(hasher) };
+        var locked = new List<TimeSpan>();
+        var open = new List<User>();
+        foreach (var user in candidates.Count == 0 ? [standIn] : candidates)
         {
-            throttle.Failed(key, http);
-            return Unauthorized();
+            if (throttle.LockedFor(user.Id, http) is { } lockedFor)
+            {
+                locked.Add(lockedFor);
+            }
+            else
+            {
+                open.Add(user);
+            }
         }
 
-        var now = db.Now;
-        if (user.LockedUntil > now)
+        if (open.Count == 0)
         {
-            http.Response.Headers.RetryAfter = SignInThrottle.Seconds(user.LockedUntil.Value - now);
-            return TypedResults.Problem("This user is locked after repeated failed sign-ins; try again later.",
+            http.Response.Headers.RetryAfter = SignInThrottle.Seconds(locked.Min());
+            return TypedResults.Problem("Sign-ins from this address are locked after repeated failures; try again later.",
                 statusCode: 423, title: "Locked", type: ProblemTypes.AccountLocked);
         }
 
-        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!);
-        if (verdict == PasswordVerificationResult.Failed)
+        if (throttle.SlowDown("login", identity) is { } slowDown && slowDown > TimeSpan.Zero)
         {
-            throttle.Failed(key, http);
-            user.FailedLogins++;
-            if (user.FailedLogins >= options.Value.LockoutAfterFailedLogins)
+            await Task.Delay(slowDown, clock, cancellationToken);
+        }
+
+        User? signedIn = null;
+        var verdict = PasswordVerificationResult.Failed;
+        foreach (var user in open)
+        {
+            verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!);
+            if (verdict != PasswordVerificationResult.Failed)
+            {
+                signedIn = user;
+                break;
+            }
+        }
+
+        if (signedIn is null)
+        {
+            throttle.Failed("login", identity, http);
+            var now = db.Now;
+            foreach (var user in open.Where(u => throttle.FailedAgainst(u.Id, http) && u != standIn))
             {
                 user.LockedUntil = now.AddSeconds(options.Value.LockoutSeconds);
-                user.FailedLogins = 0;
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -111,16 +141,13 @@ public static class AuthApi
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = hasher.HashPassword(user, request.Password!);
+            signedIn.PasswordHash = hasher.HashPassword(signedIn, request.Password!);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        user.FailedLogins = 0;
-        user.LockedUntil = null;
-        await db.SaveChangesAsync(cancellationToken);
-
-        var teamId = request.TeamId ?? user.DefaultTeamId;
+        var teamId = request.TeamId ?? signedIn.DefaultTeamId;
         var membership = await db.Memberships.IgnoreQueryFilters().AsNoTracking()
-            .Where(m => m.UserId == user.Id && (teamId == null || m.TeamId == teamId))
+            .Where(m => m.UserId == signedIn.Id && (teamId == null || m.TeamId == teamId))
             .OrderBy(m => m.CreatedAt)
             .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { m.TeamId, m.Role, t.AccountId })
             .Join(db.Accounts, x => x.AccountId, a => a.Id, (x, a) => new { x.TeamId, x.Role, x.AccountId, a.CustomerId })
@@ -132,12 +159,43 @@ public static class AuthApi
                 : Problems.NotFound("team");
         }
 
-        var caller = new Caller(SubjectKind.User, user.Id, membership.AccountId, membership.CustomerId, membership.TeamId,
-            membership.Role, user.SecurityStamp);
+        var caller = new Caller(SubjectKind.User, signedIn.Id, membership.AccountId, membership.CustomerId, membership.TeamId,
+            membership.Role, signedIn.SecurityStamp);
         var token = await issuer.IssueAsync(caller, cancellationToken);
         return TypedResults.Ok(new LoginResponse(token, "Bearer", options.Value.TokenLifetimeSeconds, membership.CustomerId,
             membership.TeamId, membership.Role.Name()));
     }
+
+    // The users an e-mail may sign in as: of the named account, of the named team's account, or of at most
+    // MaxAccountsPerLogin accounts (oldest first), which bounds the password hashes one request costs.
+    private static Task<List<User>> LoginCandidates(
+        AppDb db, string email, string? customerId, Guid? teamId, CancellationToken cancellationToken) =>
+        db.Users
+            .Where(u => u.Email == email)
+            .Where(u => customerId == null || db.Accounts.Any(a => a.Id == u.AccountId && a.CustomerId == customerId))
+            .Where(u => teamId == null || db.Teams.Any(t => t.Id == teamId && t.AccountId == u.AccountId))
+            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .Take(MaxAccountsPerLogin)
+            .ToListAsync(cancellationToken);
+
+    private const int MaxAccountsPerLogin = 3;
+
+    private static Guid StandInId(string identity)
+    {
+        var key = ThrottleKey.Of("stand-in", identity);
+        Span<byte> bytes = stackalloc byte[16];
+        BitConverter.TryWriteBytes(bytes, (ulong)key);
+        BitConverter.TryWriteBytes(bytes[8..], (ulong)(key >> 64));
+        return new Guid(bytes);
+    }
+
+    // A hash of a random password in the installation's current format, so that checking it costs what checking a
+    // real user's password costs.
+    private static string DummyHash(IPasswordHasher<User> hasher) =>
+        LazyInitializer.EnsureInitialized(ref dummyHash, () => hasher.HashPassword(
+            new User { Email = "", DisplayName = "", PasswordHash = "" }, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+
+    private static string? dummyHash;
 
     private static async Task<IResult> Jwks(KeyRing keys, HttpContext http, CancellationToken cancellationToken)
     {

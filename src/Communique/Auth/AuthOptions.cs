@@ -32,11 +32,20 @@ public sealed class AuthOptions
     [Range(1, 3600)]
     public int FailedAttemptsWindowSeconds { get; set; } = 300;
 
+    // Wrong passwords for one user from one address before that address (only) is locked out of the user.
     [Range(1, 100)]
     public int LockoutAfterFailedLogins { get; set; } = 5;
 
     [Range(1, 86_400)]
     public int LockoutSeconds { get; set; } = 900;
+
+    // The longest wait before checking a password of an e-mail that keeps failing from anywhere.
+    [Range(0, 60)]
+    public int SlowDownMaxSeconds { get; set; } = 10;
+
+    // Counters held by each sign-in throttle table; the oldest or least useful go when it is full.
+    [Range(100, 10_000_000)]
+    public int ThrottleCapacity { get; set; } = FixedWindows.DefaultCapacity;
 
     [Range(1, 100_000_000)]
     public int TeamRequestsPerWindow { get; set; } = 6000;

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Communique.Auth;
 
@@ -6,41 +8,82 @@ public readonly record struct WindowState(bool Allowed, int Limit, int Remaining
 
 // Fixed-window counters per key on the injected clock, so that limits are exact and testable with a fake clock.
 // (System.Threading.RateLimiting runs on its own timer and does not report when a window resets.)
-public sealed class FixedWindows(TimeProvider clock, int limit, TimeSpan window)
+// The table is bounded whatever the clients send: keys are 128 bits (a team id, or a keyed hash of what a client
+// sent, see ThrottleKey) and at most `capacity` counters are held. When a new key finds the table full, counters of
+// past windows go first, then counters still under their limit, and only then any counter, down to nine tenths of
+// the capacity, so that the scan is paid once per tenth of the table.
+public sealed class FixedWindows(TimeProvider clock, int limit, TimeSpan window, int capacity = FixedWindows.DefaultCapacity)
 {
-    private const int PruneAbove = 50_000;
-    private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    public const int DefaultCapacity = 100_000;
+    private readonly ConcurrentDictionary<UInt128, Counter> _counters = new();
+    private readonly Lock _pruning = new();
+    private int _size;
 
-    private sealed class Counter
+    private sealed class Counter(UInt128 tag)
     {
+        public readonly UInt128 Tag = tag;
         public long Window;
         public int Count;
     }
 
     public int Limit => limit;
 
-    // Counts one hit and says whether it was within the limit.
-    public WindowState Hit(string key) => Apply(key, 1);
+    // The number of counters held: never more than the capacity.
+    public int Size => Volatile.Read(ref _size);
+
+    // Counts one hit and says whether it was within the limit. The tag groups keys for Forget (e.g. a user's id).
+    public WindowState Hit(UInt128 key, UInt128 tag = default) => Apply(key, 1, tag);
 
     // Says whether a hit would be within the limit, without counting it.
-    public WindowState Peek(string key) => Apply(key, 0);
+    public WindowState Peek(UInt128 key) => Apply(key, 0, default);
 
-    private WindowState Apply(string key, int hits)
+    // Hits counted for the key in the current window.
+    public int Count(UInt128 key)
+    {
+        var state = Peek(key);
+        return state.Limit - state.Remaining;
+    }
+
+    // Drops every counter hit with this tag.
+    public void Forget(UInt128 tag)
+    {
+        foreach (var (key, counter) in _counters)
+        {
+            if (counter.Tag == tag)
+            {
+                Remove(key);
+            }
+        }
+    }
+
+    private WindowState Apply(UInt128 key, int hits, UInt128 tag)
     {
         var now = clock.GetUtcNow().UtcTicks;
         var current = now / window.Ticks;
         var resetIn = TimeSpan.FromTicks((current + 1) * window.Ticks - now);
-        if (hits == 0 && !_counters.ContainsKey(key))
+        if (!_counters.TryGetValue(key, out var counter))
         {
-            return new WindowState(true, limit, limit, resetIn);
+            if (hits == 0)
+            {
+                return new WindowState(true, limit, limit, resetIn);
+            }
+
+            if (Volatile.Read(ref _size) >= capacity)
+            {
+                Prune(current);
+            }
+
+            counter = new Counter(tag) { Window = current };
+            if (_counters.TryAdd(key, counter))
+            {
+                Interlocked.Increment(ref _size);
+            }
+            else
+            {
+                counter = _counters.GetOrAdd(key, counter);
+            }
         }
 
-        if (_counters.Count > PruneAbove)
-        {
-            Prune(current);
-        }
-
-        var counter = _counters.GetOrAdd(key, static _ => new Counter());
         lock (counter)
         {
             if (counter.Window != current)
@@ -61,12 +104,58 @@ public sealed class FixedWindows(TimeProvider clock, int limit, TimeSpan window)
 
     private void Prune(long current)
     {
+        lock (_pruning)
+        {
+            var target = capacity - Math.Max(1, capacity / 10);
+            RemoveWhile(target, c => Volatile.Read(ref c.Window) < current);
+            RemoveWhile(target, c => Volatile.Read(ref c.Count) < limit);
+            RemoveWhile(target, _ => true);
+        }
+    }
+
+    private void RemoveWhile(int target, Func<Counter, bool> removable)
+    {
         foreach (var (key, counter) in _counters)
         {
-            if (Volatile.Read(ref counter.Window) < current)
+            if (Volatile.Read(ref _size) < target)
             {
-                _counters.TryRemove(key, out _);
+                return;
+            }
+
+            if (removable(counter))
+            {
+                Remove(key);
             }
         }
+    }
+
+    private void Remove(UInt128 key)
+    {
+        if (_counters.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _size);
+        }
+    }
+}
+
+// 128-bit keys for what clients send (client ids, e-mails, addresses): a hash keyed with a secret of this process,
+// so that the table's memory does not depend on the input's length and nobody can aim two inputs at one counter.
+public static class ThrottleKey
+{
+    private static readonly byte[] Secret = RandomNumberGenerator.GetBytes(32);
+
+    public static UInt128 Of(string kind, string first, string? second = null)
+    {
+        var text = second is null ? $"{kind}\0{first}" : $"{kind}\0{first}\0{second}";
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData(Secret, Encoding.UTF8.GetBytes(text), hash);
+        return new UInt128(BitConverter.ToUInt64(hash), BitConverter.ToUInt64(hash[8..]));
+    }
+
+    public static UInt128 Of(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        return new UInt128(BitConverter.ToUInt64(bytes), BitConverter.ToUInt64(bytes[8..]));
     }
 }

@@ -20,8 +20,9 @@ public sealed record CampaignRequest(
 public sealed record CampaignResponse(Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
 
 public sealed record SendRequest(
-    Guid? CommunicationId, Guid? DataSourceId, string? AddressField, string? Sender, [SingleLine] string? SenderName,
-    string? ReplyTo, [SingleLine] string? Subject, DateTime? ScheduleAt, bool? Tracking);
+    Guid? CommunicationId, Guid? DataSourceId, [MaxLength(200)] string? AddressField, [MaxLength(320)] string? Sender,
+    [MaxLength(200), SingleLine] string? SenderName, [MaxLength(320)] string? ReplyTo,
+    [MaxLength(1000), SingleLine] string? Subject, DateTime? ScheduleAt, bool? Tracking);
 
 public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,14 +17,14 @@ namespace Communique.Campaigns;
 
 // The EngageOne-compatible transactional sends (ENGAGEONE-COMPAT.md): field names and shapes are a contract.
 public sealed record TransactionalRequest(
-    [property: JsonPropertyName("communication")] string? Communication,
-    [property: JsonPropertyName("project")] string? Project,
+    [property: JsonPropertyName("communication"), MaxLength(200)] string? Communication,
+    [property: JsonPropertyName("project"), MaxLength(200)] string? Project,
     [property: JsonPropertyName("dataset")] JsonElement? Dataset,
-    [property: JsonPropertyName("email_json_path")] string? EmailJsonPath,
-    [property: JsonPropertyName("sender")] string? Sender,
-    [property: JsonPropertyName("sender_name")] [SingleLine] string? SenderName,
-    [property: JsonPropertyName("reply_to")] string? ReplyTo,
-    [property: JsonPropertyName("subject")] [SingleLine] string? Subject,
+    [property: JsonPropertyName("email_json_path"), MaxLength(1000)] string? EmailJsonPath,
+    [property: JsonPropertyName("sender"), MaxLength(320)] string? Sender,
+    [property: JsonPropertyName("sender_name"), MaxLength(200), SingleLine] string? SenderName,
+    [property: JsonPropertyName("reply_to"), MaxLength(320)] string? ReplyTo,
+    [property: JsonPropertyName("subject"), MaxLength(1000), SingleLine] string? Subject,
     [property: JsonPropertyName("ignore_missing_fields")] bool? IgnoreMissingFields);
 
 public sealed record TransactionalAccepted([property: JsonPropertyName("send_id")] Guid SendId);

@@ -155,7 +155,7 @@ public static class OperatorCommands
             return Failed(Http.SingleLine.Refusal("account name"));
         }
 
-        if (!new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
+        if (adminEmail.Length > 320 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
         {
             return Failed("The administrator e-mail is not a valid address.");
         }
@@ -174,18 +174,13 @@ public static class OperatorCommands
         var account = new Account { Name = name, CustomerId = customerId, CreatedAt = now };
         var team = new Team { AccountId = account.Id, Name = Team.FirstTeamName, Region = region, CreatedAt = now };
         var generated = password is null ? Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(18)) : null;
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == adminEmail, cancellationToken);
-        if (user is null)
+        // A new account has new users: the same e-mail in another account is another user, with its own password.
+        var user = new User
         {
-            user = new User { Email = adminEmail, DisplayName = adminEmail, PasswordHash = "", DefaultTeamId = team.Id, CreatedAt = now };
-            user.PasswordHash = hasher.HashPassword(user, password ?? generated!);
-            db.Users.Add(user);
-        }
-        else
-        {
-            // An existing user keeps the password they have.
-            generated = null;
-        }
+            AccountId = account.Id, Email = adminEmail, DisplayName = adminEmail, PasswordHash = "", DefaultTeamId = team.Id, CreatedAt = now,
+        };
+        user.PasswordHash = hasher.HashPassword(user, password ?? generated!);
+        db.Users.Add(user);
 
         var (credential, secret) = CredentialsApi.Issue("bootstrap", Role.Administrator, "operator", master, now);
         credential.TeamId = team.Id;

@@ -23,7 +23,7 @@ public sealed record CommunicationSummary(Guid Id, string Name, string Channel, 
 
 public sealed record CreateCommunicationRequest(
     [Required, MinLength(1), MaxLength(200), SingleLine] string? Name,
-    [Required] string? Channel,
+    [Required, MaxLength(16)] string? Channel,
     JsonElement? Content,
     Guid? TemplateId);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Buffers;
 using System.Globalization;
 using System.Net;
@@ -9,7 +10,7 @@ using Communique.Rendering;
 
 namespace Communique.Communications;
 
-public sealed record PreviewRequest(Guid? DataSourceId, Guid? Uuid, JsonElement? Record, string? Locale, bool IgnoreMissingFields = false);
+public sealed record PreviewRequest(Guid? DataSourceId, Guid? Uuid, JsonElement? Record, [MaxLength(32)] string? Locale, bool IgnoreMissingFields = false);
 
 public sealed record EmailPreviewResponse(string Subject, string Html, string Text, string? Preheader);
 

@@ -20,7 +20,7 @@ public sealed record CredentialResponse(Guid Id, string Name, string ClientId, s
 public sealed record IssuedCredentialResponse(Guid Id, string Name, string ClientId, string Secret, string Role, DateTime CreatedAt);
 
 public sealed record CreateCredentialRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [Required] string? Role);
+    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [Required, MaxLength(32)] string? Role);
 
 public static class CredentialsApi
 {

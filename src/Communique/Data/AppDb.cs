@@ -93,7 +93,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         });
         model.Entity<User>(e =>
         {
-            e.HasIndex(u => u.Email).IsUnique();
+            e.HasIndex(u => new { u.AccountId, u.Email }).IsUnique();
+            e.HasIndex(u => u.Email);
+            e.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId);
             e.Property(u => u.Email).HasMaxLength(320);
             e.Property(u => u.DisplayName).HasMaxLength(200);
             e.Property(u => u.SecurityStamp).HasMaxLength(64);

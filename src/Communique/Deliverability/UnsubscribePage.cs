@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Encodings.Web;
 using Communique.Campaigns;
 using Communique.Communications;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
 
-public sealed record UnsubscribeRequest(string? Token, string? Scope);
+public sealed record UnsubscribeRequest([MaxLength(1000)] string? Token, [MaxLength(16)] string? Scope);
 
 public sealed record UnsubscribeResponse(string Address, string? Category, bool Unsubscribed);
 

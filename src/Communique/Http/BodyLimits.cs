@@ -1,26 +1,62 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Communique.Http;
 
-// How many bytes of its body an endpoint reads (WithBodyLimit). The limit holds while the body streams in: a
-// Content-Length over it is refused before anything is read, and a chunked body is refused (413) as soon as it passes
-// the limit, the rest left unread. The server's own limit is set where the server has one (Kestrel); a counting
-// stream enforces it everywhere else, so a handler never sees a byte past the limit whichever server it runs on.
+public sealed class RequestLimitOptions
+{
+    public const string Section = "Http";
+
+    // The largest JSON request body an endpoint reads, unless it states a limit of its own (WithBodyLimit).
+    [Range(16 * 1024, 256L * 1024 * 1024)]
+    public long MaxJsonBodyBytes { get; set; } = 4 * 1024 * 1024;
+}
+
+// How many bytes of its body an endpoint reads: its own limit (WithBodyLimit), or for an endpoint that reads JSON the
+// configured default; uploads that enforce a limit of their own say so with IRequestSizeLimitMetadata. The limit holds
+// while the body streams in: a Content-Length over it is refused before anything is read, and a chunked body is
+// refused (413) as soon as it passes the limit, the rest left unread. The server's own limit is set where the server
+// has one (Kestrel); a counting stream enforces it everywhere else, so a handler never sees a byte past the limit
+// whichever server it runs on.
 public sealed record BodyLimit(long MaxBytes);
 
 public static class BodyLimits
 {
+    public static IServiceCollection AddBodyLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RequestLimitOptions>().Bind(configuration.GetSection(RequestLimitOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, long maxBytes)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new BodyLimit(maxBytes));
 
-    public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>() is not { } limit)
+        var json = app.ApplicationServices.GetRequiredService<IOptions<RequestLimitOptions>>().Value.MaxJsonBodyBytes;
+        return app.Use((context, next) => LimitAsync(context, next, json));
+    }
+
+    private static long? LimitOf(EndpointMetadataCollection? metadata, long json) =>
+        metadata?.GetMetadata<BodyLimit>() is { } own ? own.MaxBytes
+        : metadata?.GetMetadata<IRequestSizeLimitMetadata>() is not null ? null
+        : metadata?.GetMetadata<IAcceptsMetadata>() is { } accepts
+            && accepts.ContentTypes.Any(t => t.Contains("json", StringComparison.OrdinalIgnoreCase)) ? json
+        : null;
+
+    private static async Task LimitAsync(HttpContext context, RequestDelegate next, long json)
+    {
+        if (LimitOf(context.GetEndpoint()?.Metadata, json) is not { } maxBytes)
         {
             await next(context);
             return;
         }
+
+        var limit = new BodyLimit(maxBytes);
 
         if (context.Request.ContentLength > limit.MaxBytes)
         {
@@ -45,7 +81,7 @@ public static class BodyLimits
 
         context.Request.Body = new LimitedStream(context.Request.Body, limit.MaxBytes);
         await next(context);
-    });
+    }
 
     private static string TooLarge(long maxBytes) =>
         $"The request body is larger than this endpoint's limit of {maxBytes} bytes.";

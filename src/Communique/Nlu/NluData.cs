@@ -1,13 +1,17 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Communique.Http;
 using Communique.Nlu.Entities;
 
 namespace Communique.Nlu;
 
-public sealed record Utterance(string Text, string? Language = null);
+public sealed record Utterance([MaxLength(NluRules.MaxTextLength)] string Text, [MaxLength(16)] string? Language = null);
 
-public sealed record EntityValueDto(string Value, IReadOnlyList<string>? Synonyms);
+public sealed record EntityValueDto(
+    [MaxLength(NluRules.MaxTextLength)] string Value,
+    [MaxLength(1000), EachMaxLength(NluRules.MaxTextLength)] IReadOnlyList<string>? Synonyms);
 
 // The training data of a model as one document: what import takes, export gives, and a version is trained from.
 public sealed record TrainingData(string Language, IReadOnlyList<IntentData> Intents, IReadOnlyList<EntityData> Entities, IReadOnlyList<string> BuiltIns);

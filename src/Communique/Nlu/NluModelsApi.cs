@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Assets.Storage;
 using Communique.Auth;
@@ -10,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Nlu;
 
 public sealed record ModelRequest(
-    [SingleLine] string? Name, string? Language, double? Threshold, IReadOnlyList<string>? BuiltIns);
+    [MaxLength(200), SingleLine] string? Name, [MaxLength(16)] string? Language, double? Threshold,
+    [MaxLength(100), EachMaxLength(64)] IReadOnlyList<string>? BuiltIns);
 
 public sealed record ModelResponse(
     Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId, int Versions,
@@ -21,7 +23,9 @@ public sealed record ModelResponse(
         m.CreatedAt, m.UpdatedAt);
 }
 
-public sealed record IntentRequest([SingleLine] string? Name, IReadOnlyList<Utterance>? Utterances);
+public sealed record IntentRequest(
+    [MaxLength(200), SingleLine] string? Name,
+    [MaxLength(NluRules.MaxUtterancesPerIntent)] IReadOnlyList<Utterance>? Utterances);
 
 public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utterance> Utterances, DateTime CreatedAt, DateTime UpdatedAt)
 {
@@ -32,7 +36,9 @@ public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utteranc
 public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
 
 public sealed record EntityRequest(
-    [SingleLine] string? Name, string? Kind, IReadOnlyList<EntityValueDto>? Values, string? Pattern);
+    [MaxLength(200), SingleLine] string? Name, [MaxLength(32)] string? Kind,
+    [MaxLength(NluRules.MaxEntityValues)] IReadOnlyList<EntityValueDto>? Values,
+    [MaxLength(Entities.EntityPatterns.MaxLength)] string? Pattern);
 
 public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt, DateTime UpdatedAt)
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Communique.Assets.Storage;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace Communique.Nlu;
 
-public sealed record ParseRequest(string? Text, string? Language, int? Top);
+public sealed record ParseRequest([MaxLength(NluRules.MaxParseLength)] string? Text, [MaxLength(16)] string? Language, int? Top);
 
 public sealed record RankedIntent(string Name, double Confidence);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Communique.Auth;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Email.Dkim;
 
-public sealed record DkimKeyRequest(string? Domain, string? Selector, string? Algorithm);
+public sealed record DkimKeyRequest([MaxLength(253)] string? Domain, [MaxLength(63)] string? Selector, [MaxLength(16)] string? Algorithm);
 
 public sealed record DnsRecord(string Name, string Type, string Value);
 

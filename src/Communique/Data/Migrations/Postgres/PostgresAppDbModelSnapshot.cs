@@ -115,6 +115,9 @@ namespace Communique.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -131,9 +134,6 @@ namespace Communique.Data.Migrations.Postgres
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
-                    b.Property<int>("FailedLogins")
-                        .HasColumnType("integer");
-
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
@@ -148,7 +148,9 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("Email");
+
+                    b.HasIndex("AccountId", "Email")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -1587,6 +1589,15 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Accounts.Team", b =>
+                {
+                    b.HasOne("Communique.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Accounts.User", b =>
                 {
                     b.HasOne("Communique.Accounts.Account", null)
                         .WithMany()

@@ -110,6 +110,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -126,9 +129,6 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("FailedLogins")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("TEXT");
 
@@ -143,7 +143,9 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Email")
+                    b.HasIndex("Email");
+
+                    b.HasIndex("AccountId", "Email")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -1582,6 +1584,15 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Accounts.Team", b =>
+                {
+                    b.HasOne("Communique.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Accounts.User", b =>
                 {
                     b.HasOne("Communique.Accounts.Account", null)
                         .WithMany()
