@@ -245,9 +245,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             TestContext.Current.TestOutputHelper?.WriteLine(hole);
         }
 
-        var unexpected = holes
-            .ToList();
-        Assert.True(unexpected.Count == 0, "Cross-team holes:\n" + string.Join("\n", unexpected));
+        Assert.True(holes.Count == 0, "Cross-team holes:\n" + string.Join("\n", holes));
     }
 
     private async Task ProbePathAsync(Caller caller, Endpoint endpoint, List<string> holes)

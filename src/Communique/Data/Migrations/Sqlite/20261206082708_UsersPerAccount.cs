@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Communique.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class H16Auth : Migration
+    public partial class UsersPerAccount : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Communique.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class H16BlobReferences : Migration
+    public partial class BlobReferences : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Communique.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDb))]
-    [Migration("20261206082721_H16Auth")]
-    partial class H16Auth
+    [Migration("20261206083927_BlobReferences")]
+    partial class BlobReferences
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -118,9 +118,6 @@ namespace Communique.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -137,6 +134,9 @@ namespace Communique.Data.Migrations.Postgres
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<int>("FailedLogins")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("LockedUntil")
                         .HasColumnType("timestamp with time zone");
 
@@ -151,9 +151,7 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Email");
-
-                    b.HasIndex("AccountId", "Email")
+                    b.HasIndex("Email")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -236,6 +234,26 @@ namespace Communique.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("AssetFolders");
+                });
+
+            modelBuilder.Entity("Communique.Assets.Storage.BlobReference", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("HolderId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Hash", "Holder", "HolderId");
+
+                    b.HasIndex("HolderId");
+
+                    b.ToTable("BlobReferences");
                 });
 
             modelBuilder.Entity("Communique.Auth.SigningKey", b =>
@@ -1572,15 +1590,6 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Accounts.Team", b =>
-                {
-                    b.HasOne("Communique.Accounts.Account", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Accounts.User", b =>
                 {
                     b.HasOne("Communique.Accounts.Account", null)
                         .WithMany()
