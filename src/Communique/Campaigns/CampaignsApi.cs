@@ -20,8 +20,8 @@ public sealed record CampaignResponse(Guid Id, Guid ProjectId, string Name, Date
 
 public sealed record SendRequest(
     Guid? CommunicationId, Guid? DataSourceId, [MaxLength(200)] string? AddressField, [MaxLength(320)] string? Sender,
-    [MaxLength(200)] string? SenderName, [MaxLength(320)] string? ReplyTo, [MaxLength(1000)] string? Subject, DateTime? ScheduleAt,
-    bool? Tracking);
+    [MaxLength(200)] string? SenderName, [MaxLength(320)] string? ReplyTo, [MaxLength(1000)] string? Subject,
+    DateTime? ScheduleAt, bool? Tracking);
 
 public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
 

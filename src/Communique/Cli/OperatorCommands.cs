@@ -150,7 +150,8 @@ public static class OperatorCommands
             return Failed("The account name must be 1 to 200 characters.");
         }
 
-        if (adminEmail.Length > 320 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
+        if (adminEmail.Length > 320
+            || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
         {
             return Failed("The administrator e-mail is not a valid address.");
         }
@@ -172,7 +173,8 @@ public static class OperatorCommands
         // A new account has new users: the same e-mail in another account is another user, with its own password.
         var user = new User
         {
-            AccountId = account.Id, Email = adminEmail, DisplayName = adminEmail, PasswordHash = "", DefaultTeamId = team.Id, CreatedAt = now,
+            AccountId = account.Id, Email = adminEmail, DisplayName = adminEmail, PasswordHash = "",
+            DefaultTeamId = team.Id, CreatedAt = now,
         };
         user.PasswordHash = hasher.HashPassword(user, password ?? generated!);
         db.Users.Add(user);

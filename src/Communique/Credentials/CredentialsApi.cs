@@ -19,7 +19,8 @@ public sealed record CredentialResponse(Guid Id, string Name, string ClientId, s
 // The only response that ever carries a secret: creation and regeneration.
 public sealed record IssuedCredentialResponse(Guid Id, string Name, string ClientId, string Secret, string Role, DateTime CreatedAt);
 
-public sealed record CreateCredentialRequest([Required, MinLength(1), MaxLength(200)] string? Name, [Required, MaxLength(32)] string? Role);
+public sealed record CreateCredentialRequest(
+    [Required, MinLength(1), MaxLength(200)] string? Name, [Required, MaxLength(32)] string? Role);
 
 public static class CredentialsApi
 {

@@ -29,11 +29,14 @@ public sealed record DataSourceResponse(
 }
 
 public sealed record FieldChange(
-    [Required, MaxLength(256)] string? Name, [MaxLength(256)] string? NewName, [MaxLength(32)] string? Type, bool? Hidden, [Range(0, 10)] int? DecimalPlaces,
+    [Required, MaxLength(256)] string? Name, [MaxLength(256)] string? NewName, [MaxLength(32)] string? Type,
+    bool? Hidden,
+    [Range(0, 10)] int? DecimalPlaces,
     [MaxLength(4)] string? DecimalSeparator, [MaxLength(4)] string? ThousandsSeparator, [MaxLength(64)] string? DateFormat);
 
 public sealed record SchemaChange(
-    [MaxLength(10_000)] IReadOnlyList<FieldChange>? Fields, [MaxLength(256)] string? UniqueField, [MaxLength(32)] string? Locale);
+    [MaxLength(10_000)] IReadOnlyList<FieldChange>? Fields, [MaxLength(256)] string? UniqueField,
+    [MaxLength(32)] string? Locale);
 
 public sealed record RecordResponse(Guid Uuid, long Position, JsonElement Values);
 

@@ -34,7 +34,8 @@ public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utteranc
 public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
 
 public sealed record EntityRequest(
-    [MaxLength(200)] string? Name, [MaxLength(32)] string? Kind, [MaxLength(NluRules.MaxEntityValues)] IReadOnlyList<EntityValueDto>? Values,
+    [MaxLength(200)] string? Name, [MaxLength(32)] string? Kind,
+    [MaxLength(NluRules.MaxEntityValues)] IReadOnlyList<EntityValueDto>? Values,
     [MaxLength(Entities.EntityPatterns.MaxLength)] string? Pattern);
 
 public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt, DateTime UpdatedAt)

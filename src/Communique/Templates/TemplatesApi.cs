@@ -21,7 +21,8 @@ public sealed record TemplateResponse(
 public sealed record TemplateSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
 
 public sealed record CreateTemplateRequest(
-    [Required, MinLength(1), MaxLength(200)] string? Name, [Required, MaxLength(16)] string? Channel, JsonElement? Content, Guid? AssetFolderId);
+    [Required, MinLength(1), MaxLength(200)] string? Name, [Required, MaxLength(16)] string? Channel, JsonElement? Content,
+    Guid? AssetFolderId);
 
 public sealed record UpdateTemplateRequest([MinLength(1), MaxLength(200)] string? Name, JsonElement? Content, Guid? AssetFolderId);
 
