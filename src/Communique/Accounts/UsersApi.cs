@@ -82,7 +82,8 @@ public static class UsersApi
         // the answer says nothing about it.
         var email = request.Email!.Trim();
         var accountId = tenant.Caller.AccountId;
-        var user = await db.Users.FirstOrDefaultAsync(u => u.AccountId == accountId && u.Email == email, cancellationToken);
+        var user = await db.Users
+            .FirstOrDefaultAsync(u => u.AccountId == accountId && u.Email == email, cancellationToken);
         if (user is null)
         {
             if (request.Password is null)
@@ -182,7 +183,8 @@ public static class UsersApi
     }
 
     // A member of the caller's team (the query filter) who is a user of the caller's account.
-    private static Task<Membership?> FindAsync(AppDb db, TenantContext tenant, Guid userId, CancellationToken cancellationToken)
+    private static Task<Membership?> FindAsync(
+        AppDb db, TenantContext tenant, Guid userId, CancellationToken cancellationToken)
     {
         var accountId = tenant.Caller!.AccountId;
         return db.Memberships.Include(m => m.User)

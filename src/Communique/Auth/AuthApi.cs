@@ -87,7 +87,10 @@ public static class AuthApi
         }
 
         var candidates = await LoginCandidates(db, email, request.CustomerId, request.TeamId, cancellationToken);
-        var standIn = new User { Id = StandInId(identity), Email = email, DisplayName = "", PasswordHash = DummyHash(hasher) };
+        var standIn = new User
+        {
+            Id = StandInId(identity), Email = email, DisplayName = "", PasswordHash = DummyHash(hasher),
+        };
         var locked = new List<TimeSpan>();
         var open = new List<User>();
         foreach (var user in candidates.Count == 0 ? [standIn] : candidates)
@@ -105,7 +108,8 @@ public static class AuthApi
         if (open.Count == 0)
         {
             http.Response.Headers.RetryAfter = SignInThrottle.Seconds(locked.Min());
-            return TypedResults.Problem("Sign-ins from this address are locked after repeated failures; try again later.",
+            return TypedResults.Problem(
+                "Sign-ins from this address are locked after repeated failures; try again later.",
                 statusCode: 423, title: "Locked", type: ProblemTypes.AccountLocked);
         }
 
@@ -159,7 +163,8 @@ public static class AuthApi
                 : Problems.NotFound("team");
         }
 
-        var caller = new Caller(SubjectKind.User, signedIn.Id, membership.AccountId, membership.CustomerId, membership.TeamId,
+        var caller = new Caller(
+            SubjectKind.User, signedIn.Id, membership.AccountId, membership.CustomerId, membership.TeamId,
             membership.Role, signedIn.SecurityStamp);
         var token = await issuer.IssueAsync(caller, cancellationToken);
         return TypedResults.Ok(new LoginResponse(token, "Bearer", options.Value.TokenLifetimeSeconds, membership.CustomerId,
@@ -193,7 +198,8 @@ public static class AuthApi
     // real user's password costs.
     private static string DummyHash(IPasswordHasher<User> hasher) =>
         LazyInitializer.EnsureInitialized(ref dummyHash, () => hasher.HashPassword(
-            new User { Email = "", DisplayName = "", PasswordHash = "" }, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+            new User { Email = "", DisplayName = "", PasswordHash = "" },
+            Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
 
     private static string? dummyHash;
 

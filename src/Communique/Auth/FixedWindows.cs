@@ -12,7 +12,8 @@ public readonly record struct WindowState(bool Allowed, int Limit, int Remaining
 // sent, see ThrottleKey) and at most `capacity` counters are held. When a new key finds the table full, counters of
 // past windows go first, then counters still under their limit, and only then any counter, down to nine tenths of
 // the capacity, so that the scan is paid once per tenth of the table.
-public sealed class FixedWindows(TimeProvider clock, int limit, TimeSpan window, int capacity = FixedWindows.DefaultCapacity)
+public sealed class FixedWindows(
+    TimeProvider clock, int limit, TimeSpan window, int capacity = FixedWindows.DefaultCapacity)
 {
     public const int DefaultCapacity = 100_000;
     private readonly ConcurrentDictionary<UInt128, Counter> _counters = new();

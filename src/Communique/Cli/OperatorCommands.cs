@@ -155,7 +155,8 @@ public static class OperatorCommands
             return Failed(Http.SingleLine.Refusal("account name"));
         }
 
-        if (adminEmail.Length > 320 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
+        if (adminEmail.Length > 320
+            || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(adminEmail))
         {
             return Failed("The administrator e-mail is not a valid address.");
         }
@@ -177,7 +178,8 @@ public static class OperatorCommands
         // A new account has new users: the same e-mail in another account is another user, with its own password.
         var user = new User
         {
-            AccountId = account.Id, Email = adminEmail, DisplayName = adminEmail, PasswordHash = "", DefaultTeamId = team.Id, CreatedAt = now,
+            AccountId = account.Id, Email = adminEmail, DisplayName = adminEmail, PasswordHash = "",
+            DefaultTeamId = team.Id, CreatedAt = now,
         };
         user.PasswordHash = hasher.HashPassword(user, password ?? generated!);
         db.Users.Add(user);

@@ -10,7 +10,9 @@ using Communique.Rendering;
 
 namespace Communique.Communications;
 
-public sealed record PreviewRequest(Guid? DataSourceId, Guid? Uuid, JsonElement? Record, [MaxLength(32)] string? Locale, bool IgnoreMissingFields = false);
+public sealed record PreviewRequest(
+    Guid? DataSourceId, Guid? Uuid, JsonElement? Record, [MaxLength(32)] string? Locale,
+    bool IgnoreMissingFields = false);
 
 public sealed record EmailPreviewResponse(string Subject, string Html, string Text, string? Preheader);
 

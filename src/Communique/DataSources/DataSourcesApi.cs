@@ -34,7 +34,8 @@ public sealed record FieldChange(
     [MaxLength(4)] string? DecimalSeparator, [MaxLength(4)] string? ThousandsSeparator, [MaxLength(64)] string? DateFormat);
 
 public sealed record SchemaChange(
-    [MaxLength(10_000)] IReadOnlyList<FieldChange>? Fields, [MaxLength(256)] string? UniqueField, [MaxLength(32)] string? Locale);
+    [MaxLength(10_000)] IReadOnlyList<FieldChange>? Fields, [MaxLength(256)] string? UniqueField,
+    [MaxLength(32)] string? Locale);
 
 public sealed record RecordResponse(Guid Uuid, long Position, JsonElement Values);
 

@@ -12,5 +12,6 @@ public sealed class EachMaxLengthAttribute(int length) : ValidationAttribute
     public override bool IsValid(object? value) =>
         value is not IEnumerable items || items.OfType<string>().All(item => item.Length <= length);
 
-    public override string FormatErrorMessage(string name) => $"Each item of {name} may have at most {length} characters.";
+    public override string FormatErrorMessage(string name) =>
+        $"Each item of {name} may have at most {length} characters.";
 }

@@ -7,7 +7,8 @@ using Communique.Nlu.Entities;
 
 namespace Communique.Nlu;
 
-public sealed record Utterance([MaxLength(NluRules.MaxTextLength)] string Text, [MaxLength(16)] string? Language = null);
+public sealed record Utterance(
+    [MaxLength(NluRules.MaxTextLength)] string Text, [MaxLength(16)] string? Language = null);
 
 public sealed record EntityValueDto(
     [MaxLength(NluRules.MaxTextLength)] string Value,

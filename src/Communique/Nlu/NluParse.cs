@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 
 namespace Communique.Nlu;
 
-public sealed record ParseRequest([MaxLength(NluRules.MaxParseLength)] string? Text, [MaxLength(16)] string? Language, int? Top);
+public sealed record ParseRequest(
+    [MaxLength(NluRules.MaxParseLength)] string? Text, [MaxLength(16)] string? Language, int? Top);
 
 public sealed record RankedIntent(string Name, double Confidence);
 

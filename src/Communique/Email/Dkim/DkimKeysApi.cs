@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Email.Dkim;
 
-public sealed record DkimKeyRequest([MaxLength(253)] string? Domain, [MaxLength(63)] string? Selector, [MaxLength(16)] string? Algorithm);
+public sealed record DkimKeyRequest(
+    [MaxLength(253)] string? Domain, [MaxLength(63)] string? Selector, [MaxLength(16)] string? Algorithm);
 
 public sealed record DnsRecord(string Name, string Type, string Value);
 
