@@ -31,7 +31,7 @@ public sealed class DataImportJob(DataImporter importer, AppDb db, IBlobStore bl
     public Task EndedAsync(JobContext job, JobState state, string? failure, CancellationToken cancellationToken) =>
         EndAsync(db, blobs, job.Id, cancellationToken);
 
-    // An import that will not run (any more): its source no longer waits for it, and its file is released.
+    // An import whose job has ended without running it: its source stops waiting for it, and its file is released.
     public static async Task EndAsync(AppDb db, IBlobStore blobs, Guid jobId, CancellationToken cancellationToken)
     {
         var now = db.Now;

@@ -79,13 +79,15 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
         // Adding A's administrator by e-mail answers as for any address new to the account: a password is needed.
         var taken = await (await globex.PostJsonAsync("/users", new { email = _acme.AdminEmail, role = "reporter" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
-        var unused = await (await globex.PostJsonAsync("/users", new { email = "nobody@globex.example", role = "reporter" }))
+        var unused = await (await globex.PostJsonAsync("/users", new { email = "nobody@globex.example",
+            role = "reporter" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(unused.GetProperty("errors").ToString(), taken.GetProperty("errors").ToString());
 
         // With one, B gets a user of its own with that e-mail: A's administrator is not in B's team.
         var created = await (await globex.PostJsonAsync("/users",
-            new { email = _acme.AdminEmail, role = "reporter", password = "globex's own password" })).JsonAsync(HttpStatusCode.Created);
+            new { email = _acme.AdminEmail, role = "reporter", password = "globex's own password" }))
+                .JsonAsync(HttpStatusCode.Created);
         Assert.NotEqual(acmeAdmin, created.Str("id"));
 
         // A's user does not exist for B, exactly as an id that nobody has.
@@ -98,9 +100,11 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
                      (HttpMethod.Delete, "/users/{0}", null),
                  })
         {
-            var foreign = await (await SendAsync(globex, method, string.Format(CultureInfo.InvariantCulture, path, acmeAdmin), body))
+            var foreign = await (await SendAsync(globex, method, string.Format(CultureInfo.InvariantCulture, path,
+                acmeAdmin), body))
                 .ProblemAsync(HttpStatusCode.NotFound);
-            var nobody = await (await SendAsync(globex, method, string.Format(CultureInfo.InvariantCulture, path, missing), body))
+            var nobody = await (await SendAsync(globex, method, string.Format(CultureInfo.InvariantCulture, path,
+                missing), body))
                 .ProblemAsync(HttpStatusCode.NotFound);
             Assert.Equal(nobody.Str("detail"), foreign.Str("detail"));
         }
@@ -115,7 +119,8 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
     {
         using var globex = await _globex.AdminAsync();
         await (await globex.PostJsonAsync("/users",
-            new { email = _acme.AdminEmail, role = "designer", password = "the globex password" })).JsonAsync(HttpStatusCode.Created);
+            new { email = _acme.AdminEmail, role = "designer", password = "the globex password" }))
+                .JsonAsync(HttpStatusCode.Created);
 
         Assert.Equal(_acme.CustomerId, (await LoginAsync(_acme.AdminEmail, _acme.AdminPassword)).Str("customerId"));
         var atGlobex = await LoginAsync(_acme.AdminEmail, "the globex password");
@@ -136,11 +141,13 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
     {
         using var globex = await _globex.AdminAsync();
         var globexUser = (await (await globex.PostJsonAsync("/users",
-            new { email = _acme.AdminEmail, role = "designer", password = "the globex password" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+            new { email = _acme.AdminEmail, role = "designer", password = "the globex password" }))
+                .JsonAsync(HttpStatusCode.Created)).Str("id");
         using var client = _host.CreateClient();
         for (var i = 0; i < 5; i++)
         {
-            await client.PostAsJsonAsync("/login", new { email = _acme.AdminEmail, password = "guess " + i, customerId = _acme.CustomerId });
+            await client.PostAsJsonAsync("/login", new { email = _acme.AdminEmail, password = "guess " + i,
+                customerId = _acme.CustomerId });
         }
 
         var locked = await client.PostAsJsonAsync("/login",
@@ -159,8 +166,10 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
         return await (await client.PostAsJsonAsync("/login", new { email, password, customerId })).JsonAsync();
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, object? body) =>
-        client.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
+    private static Task<HttpResponseMessage> SendAsync(
+        HttpClient client, HttpMethod method, string path, object? body) =>
+        client.SendAsync(
+            new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) });
 
     [Fact]
     public async Task A_token_of_one_account_with_the_other_accounts_customer_id_is_403()

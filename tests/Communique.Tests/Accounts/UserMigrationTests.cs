@@ -23,7 +23,8 @@ public abstract class UserMigrationTests(Provider provider) : IAsyncLifetime
     {
         var acme = await _host.CreateAccountAsync("Acme Corp");
         var globex = await _host.CreateAccountAsync("Globex Corporation");
-        var acmeAdmin = await _host.WithDbAsync(db => db.Users.Where(u => u.Email == acme.AdminEmail).Select(u => u.Id).SingleAsync());
+        var acmeAdmin = await _host.WithDbAsync(db => db.Users.Where(u => u.Email == acme.AdminEmail).Select(u => u.Id)
+            .SingleAsync());
         await MigrateAsync(BeforeAccountOwnedUsers);
 
         // What the old POST /users allowed: Acme's administrator made a member of Globex's team.
@@ -37,7 +38,8 @@ public abstract class UserMigrationTests(Provider provider) : IAsyncLifetime
         var users = await _host.WithDbAsync(db => db.Users.Where(u => u.Email == acme.AdminEmail)
             .Select(u => new { u.Id, u.AccountId }).ToListAsync());
         Assert.Equal(2, users.Count);
-        var acmeAccount = await _host.WithDbAsync(db => db.Accounts.Where(a => a.CustomerId == acme.CustomerId).Select(a => a.Id).SingleAsync());
+        var acmeAccount = await _host.WithDbAsync(db => db.Accounts.Where(a => a.CustomerId == acme.CustomerId)
+            .Select(a => a.Id).SingleAsync());
         Assert.Equal(acmeAccount, users.Single(u => u.Id == acmeAdmin).AccountId);
         var copy = users.Single(u => u.Id != acmeAdmin);
         Assert.Equal(copy.Id, await _host.WithDbAsync(db =>
@@ -46,7 +48,8 @@ public abstract class UserMigrationTests(Provider provider) : IAsyncLifetime
         // The copy keeps the password: naming Globex signs in to it, as a reporter of Globex's team.
         using var client = _host.CreateClient();
         var login = await (await client.PostAsJsonAsync("/login",
-            new { email = acme.AdminEmail, password = acme.AdminPassword, customerId = globex.CustomerId })).JsonAsync();
+            new { email = acme.AdminEmail, password = acme.AdminPassword, customerId = globex.CustomerId }))
+                .JsonAsync();
         Assert.Equal("reporter", login.Str("role"));
         Assert.Equal(globex.TeamId.ToString(), login.Str("teamId"));
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/login",
@@ -56,7 +59,8 @@ public abstract class UserMigrationTests(Provider provider) : IAsyncLifetime
     private Task MigrateAsync(string? target) => _host.WithDbAsync(async db =>
     {
         var migrator = db.GetService<IMigrator>();
-        var id = target is null ? null : db.Database.GetMigrations().Single(m => m.EndsWith("_" + target, StringComparison.Ordinal));
+        var id = target is null ? null : db.Database.GetMigrations().Single(m => m.EndsWith("_" + target,
+            StringComparison.Ordinal));
         await migrator.MigrateAsync(id);
         return 0;
     });

@@ -37,7 +37,8 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
             await attacker.PostAsJsonAsync("/authenticate", Credentials(secret: "wrong-" + i));
         }
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await attacker.PostAsJsonAsync("/authenticate", Credentials())).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await attacker.PostAsJsonAsync("/authenticate", Credentials()))
+            .StatusCode);
         using var client = _host.From("198.51.100.20");
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/authenticate", Credentials())).StatusCode);
     }
@@ -53,7 +54,8 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
         }
 
         using var spoofer = _host.From("203.0.113.8", forwardedFor: "192.0.2.200");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await spoofer.PostAsJsonAsync("/authenticate", Credentials())).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await spoofer.PostAsJsonAsync("/authenticate", Credentials()))
+            .StatusCode);
 
         // Behind the proxy, each client is its forwarded address: one client's failures leave the others alone.
         for (var i = 0; i < 50; i++)
@@ -63,7 +65,8 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
         }
 
         using var blocked = _host.From(Proxy, forwardedFor: "192.0.2.66");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await blocked.PostAsJsonAsync("/authenticate", Credentials())).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await blocked.PostAsJsonAsync("/authenticate", Credentials()))
+            .StatusCode);
         using var neighbour = _host.From(Proxy, forwardedFor: "192.0.2.67");
         Assert.Equal(HttpStatusCode.OK, (await neighbour.PostAsJsonAsync("/authenticate", Credentials())).StatusCode);
     }
@@ -78,12 +81,14 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
                 .ProblemAsync(HttpStatusCode.Unauthorized);
         }
 
-        var locked = await stranger.PostAsJsonAsync("/login", new { email = _acme.AdminEmail, password = _acme.AdminPassword });
+        var locked = await stranger.PostAsJsonAsync("/login", new { email = _acme.AdminEmail,
+            password = _acme.AdminPassword });
         await locked.ProblemAsync((HttpStatusCode)423);
         Assert.NotNull(locked.Headers.RetryAfter);
 
         using var user = _host.From("198.51.100.30");
-        var login = await (await user.PostAsJsonAsync("/login", new { email = _acme.AdminEmail, password = _acme.AdminPassword }))
+        var login = await (await user.PostAsJsonAsync("/login", new { email = _acme.AdminEmail,
+            password = _acme.AdminPassword }))
             .JsonAsync();
         Assert.Equal(_acme.CustomerId, login.Str("customerId"));
     }
@@ -108,7 +113,8 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
     }
 
     // Moves the server's clock a second at a time until the request completes; says how far it moved.
-    private async Task<(HttpResponseMessage Response, TimeSpan Waited)> WhileTheClockRuns(Task<HttpResponseMessage> pending)
+    private async Task<(HttpResponseMessage Response,
+        TimeSpan Waited)> WhileTheClockRuns(Task<HttpResponseMessage> pending)
     {
         var waited = TimeSpan.Zero;
         while (!pending.IsCompleted && waited < TimeSpan.FromSeconds(60))
@@ -130,8 +136,10 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
         using var client = _host.From("203.0.113.10");
         for (var i = 0; i < 6; i++)
         {
-            var known = await client.PostAsJsonAsync("/login", new { email = _acme.AdminEmail, password = "guess " + i });
-            var unknown = await client.PostAsJsonAsync("/login", new { email = "nobody@acme.example", password = "guess " + i });
+            var known = await client.PostAsJsonAsync("/login", new { email = _acme.AdminEmail,
+                password = "guess " + i });
+            var unknown = await client.PostAsJsonAsync("/login", new { email = "nobody@acme.example",
+                password = "guess " + i });
             Assert.Equal(known.StatusCode, unknown.StatusCode);
             Assert.Equal(i < 5 ? HttpStatusCode.Unauthorized : (HttpStatusCode)423, unknown.StatusCode);
             Assert.Equal(known.Headers.RetryAfter?.ToString(), unknown.Headers.RetryAfter?.ToString());
@@ -143,7 +151,8 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
     public async Task The_throttle_holds_at_most_its_capacity_whatever_the_attempts()
     {
         await using var host = await TestHost.StartAsync(
-            settings: new Dictionary<string, string?> { ["Auth:ThrottleCapacity"] = "100" }, services: PeerAddress.Register);
+            settings: new Dictionary<string, string?> { ["Auth:ThrottleCapacity"] = "100" },
+                services: PeerAddress.Register);
         for (var i = 0; i < 1000; i++)
         {
             using var client = host.From($"198.18.{i / 250}.{i % 250}");
@@ -158,7 +167,8 @@ public sealed class SignInThrottlingTests : IAsyncLifetime
 
     private static async Task<string> WithoutRequestId(HttpResponseMessage response)
     {
-        var problem = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await response.Content.ReadAsStringAsync())!;
+        var problem = JsonSerializer.Deserialize<Dictionary<string,
+            JsonElement>>(await response.Content.ReadAsStringAsync())!;
         problem.Remove("requestId");
         problem.Remove("traceId");
         return JsonSerializer.Serialize(problem);
@@ -190,7 +200,8 @@ public sealed class SignInMemoryTests
 
         async Task Attempt(int i)
         {
-            Encoding.ASCII.GetBytes(i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture), body.AsSpan(14));
+            Encoding.ASCII.GetBytes(i.ToString("D7", System.Globalization.CultureInfo.InvariantCulture),
+                body.AsSpan(14));
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
             await (await client.PostAsync("/authenticate", content)).ProblemAsync(HttpStatusCode.BadRequest);

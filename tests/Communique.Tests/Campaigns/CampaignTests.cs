@@ -310,7 +310,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_message_suppressed_when_its_turn_comes_is_final_with_no_attempt_and_no_next_attempt()
     {
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "bob@example.org" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "bob@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
         var send = await (await StartAsync()).JsonAsync(HttpStatusCode.Accepted);
         await RunAllJobsAsync();
 

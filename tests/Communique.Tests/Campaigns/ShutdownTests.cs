@@ -47,7 +47,8 @@ public sealed partial class ShutdownTests : IAsyncLifetime
     public async Task A_stop_while_a_call_is_rendering_ends_the_process_within_its_shutdown_timeout()
     {
         var created = await ServerProcess.CommandAsync(
-            _environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example", "--format", "env");
+            _environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example",
+                "--format", "env");
         var account = created.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
@@ -56,7 +57,8 @@ public sealed partial class ShutdownTests : IAsyncLifetime
         await PrepareAsync(server, api);
 
         var records = Enumerable.Range(0, 1000)
-            .Select(i => new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{i}" }).ToArray();
+            .Select(i => new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{i}" })
+                .ToArray();
         var call = api.PostAsJsonAsync("/campaigns/v2/Slow/transactional", new
         {
             communication = "Slow", project = "Shop", dataset = records, email_json_path = "customer_email",
@@ -79,7 +81,8 @@ public sealed partial class ShutdownTests : IAsyncLifetime
 
     private async Task PrepareAsync(ServerProcess server, HttpClient api)
     {
-        var project = (await (await api.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await api.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         await (await api.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Slow",
@@ -91,11 +94,13 @@ public sealed partial class ShutdownTests : IAsyncLifetime
             },
         })).JsonAsync(HttpStatusCode.Created);
 
-        await (await api.PostJsonAsync("/senders", new { address = "shop@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        await (await api.PostJsonAsync("/senders", new { address = "shop@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         var verification = await _smtp.WaitForAsync(1, TimeSpan.FromSeconds(30));
         using var anonymous = new HttpClient { BaseAddress = server.Address };
         var token = Token().Match(verification.TextBody!).Groups[1].Value;
-        var confirmed = await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token", token)]));
+        var confirmed = await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token",
+            token)]));
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
     }
 

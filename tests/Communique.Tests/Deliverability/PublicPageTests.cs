@@ -112,7 +112,8 @@ public sealed partial class PublicPageTests : IAsyncLifetime
         Assert.Contains(lines, l => Has(l, "Request starting") && Has(l, "/public/unsubscribe/[redacted]"));
         Assert.Contains(lines, l => Has(l, "Request starting") && Has(l, "/public/senders/verify?token=[redacted]"));
         Assert.Contains(lines, l => Has(l, "Request starting") && Has(l, "/public/t/c/[redacted]"));
-        Assert.Contains(lines, l => Has(l, "Request finished") && Has(l, "/public/unsubscribe/[redacted]") && Has(l, "400"));
+        Assert.Contains(lines, l =>
+            Has(l, "Request finished") && Has(l, "/public/unsubscribe/[redacted]") && Has(l, "400"));
         Assert.DoesNotContain(lines, l => Has(l, "SECRET") || tokens.Any(t => Has(l, t)));
     }
 

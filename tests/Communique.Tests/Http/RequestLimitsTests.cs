@@ -58,7 +58,8 @@ public sealed class RequestLimitsTests : IAsyncLifetime
             client_id = new string('x', 201), secret = "s", customer_id = "eocm-Acme",
         }));
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("clientid", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name.Replace("_", "", StringComparison.Ordinal)),
+        Assert.Contains("clientid", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name.Replace("_", "",
+            StringComparison.Ordinal)),
             StringComparer.OrdinalIgnoreCase);
     }
 
@@ -86,11 +87,14 @@ public sealed class RequestLimitsTests : IAsyncLifetime
         }
 
         var parameters = type.GetConstructors().SelectMany(c => c.GetParameters())
-            .GroupBy(p => p.Name!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite || parameters.ContainsKey(p.Name)))
+            .GroupBy(p => p.Name!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(),
+                StringComparer.OrdinalIgnoreCase);
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p =>
+            p.CanWrite || parameters.ContainsKey(p.Name)))
         {
             var attributes = property.GetCustomAttributes(true).Concat(
-                parameters.TryGetValue(property.Name, out var parameter) ? parameter.GetCustomAttributes(true) : []).ToList();
+                parameters.TryGetValue(property.Name, out var parameter) ? parameter.GetCustomAttributes(true) : [])
+                    .ToList();
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var where = $"{path}.{property.Name}";
             if (propertyType == typeof(string))
@@ -123,5 +127,6 @@ public sealed class RequestLimitsTests : IAsyncLifetime
         }
     }
 
-    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8,
+        "application/json");
 }

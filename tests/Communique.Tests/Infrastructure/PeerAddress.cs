@@ -33,7 +33,8 @@ public static class PeerAddress
         {
             app.Use((context, nextMiddleware) =>
             {
-                if (context.Request.Headers.TryGetValue(Header, out var value) && IPAddress.TryParse(value, out var address))
+                if (context.Request.Headers.TryGetValue(Header, out var value) && IPAddress.TryParse(value,
+                    out var address))
                 {
                     context.Connection.RemoteIpAddress = address;
                 }

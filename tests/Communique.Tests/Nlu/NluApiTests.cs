@@ -231,7 +231,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
         var entities = $"/nlu/models/{model}/entities";
         var broken = await (await _admin.PostJsonAsync(entities, new { name = "code", kind = "regex", pattern = "([a-z" })).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(broken.GetProperty("errors").TryGetProperty("pattern", out _));
-        await (await _admin.PostJsonAsync(entities, new { name = "behind", kind = "regex", pattern = "(?<=a)b" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync(entities, new { name = "behind", kind = "regex", pattern = "(?<=a)b" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         await (await _admin.PostJsonAsync(entities, new { name = "number", kind = "regex", pattern = "[0-9]+" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await _admin.PostJsonAsync(entities, new { name = "colour", kind = "list", values = Array.Empty<object>() })).ProblemAsync(HttpStatusCode.BadRequest);
 
