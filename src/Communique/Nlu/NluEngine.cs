@@ -1,24 +1,8 @@
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using Communique.Nlu.Engine;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Nlu;
-
-public sealed class NluOptions
-{
-    public const string Section = "Nlu";
-
-    // Trained versions kept in memory (each about 40 MB for 15,000 utterances: weights plus the training vectors).
-    [Range(1, 10_000)]
-    public int CachedVersions { get; set; } = 16;
-
-    // Encoder sessions, each used by one parse or training batch at a time; one per core by default.
-    [Range(0, 256)]
-    public int EncoderSessions { get; set; }
-}
-
-public sealed record TrainedVersion(IntentClassifier Classifier, NluMetrics Metrics);
 
 // The process's one sentence encoder (loaded on first use, shared by every team's models) and training.
 public sealed class NluEngine(IOptions<NluOptions> options) : IDisposable

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Communique.Nlu.Entities;
 
-namespace Communique.Tests.Nlu;
+namespace Communique.Nlu.Tests;
 
 public sealed class EntityExtractionTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Communique.Nlu.Engine;
 
-namespace Communique.Tests.Nlu;
+namespace Communique.Nlu.Tests;
 
 // Real utterances (a CLINC150 subset, embedded in the test assembly) with stand-in embeddings: hashed word and word-pair
 // features in 384 dimensions, L2-normalised. They make the tests fast and need no ONNX model; what is tested is the

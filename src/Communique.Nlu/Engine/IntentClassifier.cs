@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
-using System.Collections.ObjectModel;
 using System.Diagnostics;
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
-using System.Text;
 using static System.FormattableString;
 
 namespace Communique.Nlu.Engine;
@@ -29,41 +24,28 @@ namespace Communique.Nlu.Engine;
 //   without any evidence that it catches out-of-scope ones.
 public sealed class IntentClassifier
 {
-    private const int FormatVersion = 1;
-    private const int HeaderSize = 24;
     private const int TopNeighbours = 5;
     private const int MaxConfusions = 20;
 
-    private static ReadOnlySpan<byte> Magic => "CQIC"u8;
-
     private readonly string[] _intents;
-    private readonly int _views;
-    private readonly int _dimensions;
-    private readonly TfIdf _tfidf;
-    private readonly Softmax _dense;
-    private readonly SparseSoftmax _lexical;
 
-    // The training vectors, row after row, for the nearest-neighbour features.
-    private readonly float[] _examples;
-    private readonly double _mixingWeight;
-    private readonly Calibrator _calibrator;
-
-    private IntentClassifier(string[] intents, int views, TfIdf tfidf, Softmax dense, SparseSoftmax lexical, float[] examples,
-        double mixingWeight, Calibrator calibrator, double threshold, HeldOutEvaluation evaluation, long? sizeInBytes)
+    internal IntentClassifier(string[] intents, int views, TfIdf tfidf, Softmax dense, SparseSoftmax lexical,
+        float[] examples, double mixingWeight, Calibrator calibrator, double threshold, HeldOutEvaluation evaluation,
+        long? sizeInBytes)
     {
         _intents = intents;
-        _views = views;
-        _dimensions = dense.Dimensions;
-        _tfidf = tfidf;
-        _dense = dense;
-        _lexical = lexical;
-        _examples = examples;
-        _mixingWeight = mixingWeight;
-        _calibrator = calibrator;
+        Views = views;
+        Dimensions = dense.Dimensions;
+        TfIdf = tfidf;
+        Dense = dense;
+        Lexical = lexical;
+        Examples = examples;
+        MixingWeight = mixingWeight;
+        Calibrator = calibrator;
         Threshold = threshold;
         Evaluation = evaluation;
         Intents = Array.AsReadOnly(intents);
-        SizeInBytes = sizeInBytes ?? HeaderSize + CountingStream.Measure(WritePayload);
+        SizeInBytes = sizeInBytes ?? IntentClassifierFormat.Measure(this);
     }
 
     // Ordinal order.
@@ -81,6 +63,23 @@ public sealed class IntentClassifier
     // utterance is in scope. This maps it to a 0..1 confidence for display; a confidence threshold c is the score
     // threshold Math.Log(c / (1 - c)), which is what Parse takes.
     public static double Confidence(double score) => 1 / (1 + Math.Exp(-score));
+
+    internal int Views { get; }
+
+    internal int Dimensions { get; }
+
+    internal TfIdf TfIdf { get; }
+
+    internal Softmax Dense { get; }
+
+    internal SparseSoftmax Lexical { get; }
+
+    // The training vectors, row after row, for the nearest-neighbour features.
+    internal float[] Examples { get; }
+
+    internal double MixingWeight { get; }
+
+    internal Calibrator Calibrator { get; }
 
     public static IntentClassifier Train(IReadOnlyList<string> texts, IReadOnlyList<string> intents, IReadOnlyList<float[]> vectors,
         IReadOnlyList<string> outOfScopeTexts, IReadOnlyList<float[]> outOfScopeVectors, IntentClassifierOptions? options = null,
@@ -238,9 +237,9 @@ public sealed class IntentClassifier
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentOutOfRangeException.ThrowIfNegative(top);
-        if (vector.Length != _dimensions)
+        if (vector.Length != Dimensions)
         {
-            throw new ArgumentException(Invariant($"The model takes {_dimensions}-dimensional vectors, not {vector.Length}."), nameof(vector));
+            throw new ArgumentException(Invariant($"The model takes {Dimensions}-dimensional vectors, not {vector.Length}."), nameof(vector));
         }
 
         if (threshold is double t && double.IsNaN(t))
@@ -248,9 +247,9 @@ public sealed class IntentClassifier
             throw new ArgumentOutOfRangeException(nameof(threshold), "The threshold is not a number.");
         }
 
-        var p = Mix(_dense.Proba(vector), _lexical.Proba(_tfidf.Transform(text)), _mixingWeight);
-        var features = Features(p, vector, _examples, _views, out var best);
-        var score = _calibrator.Score(features);
+        var p = Mix(Dense.Proba(vector), Lexical.Proba(TfIdf.Transform(text)), MixingWeight);
+        var features = Features(p, vector, Examples, Views, out var best);
+        var score = Calibrator.Score(features);
         var ranking = Enumerable.Range(0, p.Length)
             .OrderByDescending(k => p[k])
             .Take(top)
@@ -259,60 +258,16 @@ public sealed class IntentClassifier
         return new IntentPrediction(_intents[best], p[best], score, score < (threshold ?? Threshold), ranking);
     }
 
-    // A versioned header (magic, format version, payload length, XxHash64 of the payload), then the payload, all
-    // little-endian. The payload is assembled in memory first for its length and checksum.
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var payload = new MemoryStream();
-        WritePayload(payload);
-        var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        Span<byte> header = stackalloc byte[HeaderSize];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], FormatVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header[8..], bytes.Length);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], XxHash64.HashToUInt64(bytes));
-        stream.Write(header);
-        stream.Write(bytes);
+        IntentClassifierFormat.Write(this, stream);
     }
 
     public static IntentClassifier Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        Span<byte> header = stackalloc byte[HeaderSize];
-        ReadExactly(stream, header);
-        if (!header[..4].SequenceEqual(Magic))
-        {
-            throw new InvalidDataException("This is not an intent model.");
-        }
-
-        var version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
-        if (version != FormatVersion)
-        {
-            throw new InvalidDataException(Invariant($"Intent model format version {version} is not supported (this build reads {FormatVersion})."));
-        }
-
-        var length = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
-        if (length < 0 || length > Array.MaxLength || (stream.CanSeek && length > stream.Length - stream.Position))
-        {
-            throw new InvalidDataException("The intent model is truncated or its header is damaged.");
-        }
-
-        var payload = new byte[length];
-        ReadExactly(stream, payload);
-        if (XxHash64.HashToUInt64(payload) != BinaryPrimitives.ReadUInt64LittleEndian(header[16..]))
-        {
-            throw new InvalidDataException("The intent model is damaged (checksum mismatch).");
-        }
-
-        try
-        {
-            return ReadPayload(payload);
-        }
-        catch (Exception e) when (e is EndOfStreamException or FormatException or ArgumentException)
-        {
-            throw new InvalidDataException("The intent model is malformed.", e);
-        }
+        return IntentClassifierFormat.Read(stream);
     }
 
     private static void Validate(IntentClassifierOptions options)
@@ -545,349 +500,4 @@ public sealed class IntentClassifier
     }
 
     private static double? Ratio(int count, int total) => total == 0 ? null : (double)count / total;
-
-    private void WritePayload(Stream stream)
-    {
-        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        w.Write(_views);
-        w.Write(_dimensions);
-        w.Write(_intents.Length);
-        foreach (var intent in _intents)
-        {
-            w.Write(intent);
-        }
-
-        w.Write(_mixingWeight);
-        w.Write(Threshold);
-        _calibrator.Write(w);
-        w.Write(_tfidf.Count);
-        foreach (var term in _tfidf.Terms)
-        {
-            w.Write(term);
-        }
-
-        WriteFloats(w, [.. _tfidf.Idf]);
-        WriteFloats(w, _dense.Parameters);
-        WriteFloats(w, _lexical.Parameters);
-        WriteFloats(w, _examples);
-
-        var e = Evaluation;
-        w.Write(e.InScopeExamples);
-        w.Write(e.OutOfScopeExamples);
-        WriteNullable(w, e.Accuracy);
-        WriteNullable(w, e.InScopeAccuracy);
-        WriteNullable(w, e.OutOfScopeRecall);
-        foreach (var intent in _intents)
-        {
-            var quality = e.PerIntent[intent];
-            w.Write(quality.HeldOutExamples);
-            WriteNullable(w, quality.Precision);
-            WriteNullable(w, quality.Recall);
-        }
-
-        var index = IndexOf(_intents);
-        w.Write(e.Confusions.Count);
-        foreach (var c in e.Confusions)
-        {
-            w.Write(index[c.Expected]);
-            w.Write(index[c.Predicted]);
-            w.Write(c.Count);
-        }
-    }
-
-    private static IntentClassifier ReadPayload(byte[] payload)
-    {
-        using var stream = new MemoryStream(payload, writable: false);
-        using var r = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-        var views = r.ReadInt32();
-        var dimensions = r.ReadInt32();
-        var classes = ReadCount(r, 1);
-        if (views < 1 || dimensions < 1 || classes < 2)
-        {
-            throw new InvalidDataException("The intent model's shape is invalid.");
-        }
-
-        var intents = new string[classes];
-        for (var k = 0; k < classes; k++)
-        {
-            intents[k] = r.ReadString();
-        }
-
-        var index = IndexOf(intents);
-        if (index.Count != classes)
-        {
-            throw new InvalidDataException("The intent model repeats an intent.");
-        }
-
-        var mixingWeight = r.ReadDouble();
-        var threshold = r.ReadDouble();
-        if (!(mixingWeight is >= 0 and <= 1) || double.IsNaN(threshold))
-        {
-            throw new InvalidDataException("The intent model's mixing weight or threshold is invalid.");
-        }
-
-        var calibrator = Calibrator.Read(r);
-        var terms = new string[ReadCount(r, 1)];
-        for (var i = 0; i < terms.Length; i++)
-        {
-            terms[i] = r.ReadString();
-        }
-
-        var tfidf = TfIdf.FromTerms(terms, ReadFloats(r));
-        var dense = Softmax.FromParameters(classes, dimensions, ReadFloats(r));
-        var lexical = SparseSoftmax.FromParameters(classes, terms.Length, ReadFloats(r));
-        var examples = ReadFloats(r);
-        if (examples.Length == 0 || examples.Length % dimensions != 0)
-        {
-            throw new InvalidDataException("The intent model's training vectors do not match its dimensions.");
-        }
-
-        var inScopeExamples = ReadCount(r, 0);
-        var outOfScopeExamples = ReadCount(r, 0);
-        var accuracy = ReadNullable(r);
-        var inScopeAccuracy = ReadNullable(r);
-        var outOfScopeRecall = ReadNullable(r);
-        var perIntent = new Dictionary<string, IntentQuality>(classes, StringComparer.Ordinal);
-        foreach (var intent in intents)
-        {
-            perIntent[intent] = new IntentQuality(ReadCount(r, 0), ReadNullable(r), ReadNullable(r));
-        }
-
-        var confusions = new IntentConfusion[ReadCount(r, 12)];
-        for (var i = 0; i < confusions.Length; i++)
-        {
-            var expected = r.ReadInt32();
-            var predicted = r.ReadInt32();
-            var count = r.ReadInt32();
-            if ((uint)expected >= classes || (uint)predicted >= classes || count < 1)
-            {
-                throw new InvalidDataException("The intent model's evaluation is invalid.");
-            }
-
-            confusions[i] = new IntentConfusion(intents[expected], intents[predicted], count);
-        }
-
-        if (stream.Position != stream.Length)
-        {
-            throw new InvalidDataException("The intent model has trailing data.");
-        }
-
-        var evaluation = new HeldOutEvaluation(inScopeExamples, outOfScopeExamples, accuracy, inScopeAccuracy, outOfScopeRecall, perIntent,
-            confusions);
-        return new IntentClassifier(intents, views, tfidf, dense, lexical, examples, mixingWeight, calibrator, threshold, evaluation,
-            HeaderSize + payload.LongLength);
-    }
-
-    private static Dictionary<string, int> IndexOf(string[] intents)
-    {
-        var index = new Dictionary<string, int>(intents.Length, StringComparer.Ordinal);
-        for (var k = 0; k < intents.Length; k++)
-        {
-            index.TryAdd(intents[k], k);
-        }
-
-        return index;
-    }
-
-    private static void ReadExactly(Stream stream, Span<byte> buffer)
-    {
-        try
-        {
-            stream.ReadExactly(buffer);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException("The intent model is truncated.", e);
-        }
-    }
-
-    // A count followed by at least count * elementSize bytes: a damaged count cannot make Load allocate more than the
-    // payload holds.
-    private static int ReadCount(BinaryReader r, int elementSize)
-    {
-        var count = r.ReadInt32();
-        var left = r.BaseStream.Length - r.BaseStream.Position;
-        if (count < 0 || (long)count * elementSize > left)
-        {
-            throw new InvalidDataException("The intent model holds an invalid count.");
-        }
-
-        return count;
-    }
-
-    private static void WriteFloats(BinaryWriter w, float[] values)
-    {
-        w.Write(values.Length);
-        if (BitConverter.IsLittleEndian)
-        {
-            w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
-            return;
-        }
-
-        foreach (var v in values)
-        {
-            w.Write(v);
-        }
-    }
-
-    private static float[] ReadFloats(BinaryReader r)
-    {
-        var values = new float[ReadCount(r, sizeof(float))];
-        if (BitConverter.IsLittleEndian)
-        {
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-            return values;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = r.ReadSingle();
-        }
-
-        return values;
-    }
-
-    private static void WriteNullable(BinaryWriter w, double? value)
-    {
-        w.Write(value.HasValue);
-        w.Write(value ?? 0);
-    }
-
-    private static double? ReadNullable(BinaryReader r)
-    {
-        var hasValue = r.ReadBoolean();
-        var value = r.ReadDouble();
-        return hasValue ? value : null;
-    }
-
-    // Logistic regression telling held-out in-scope rows from OOS examples on standardised features; Score is its logit.
-    private sealed class Calibrator
-    {
-        private const int FeatureCount = 4;
-
-        private readonly double[] _mean;
-        private readonly double[] _sd;
-        private readonly double[] _weights;
-        private readonly double _bias;
-
-        private Calibrator(double[] mean, double[] sd, double[] weights, double bias)
-        {
-            _mean = mean;
-            _sd = sd;
-            _weights = weights;
-            _bias = bias;
-        }
-
-        // When there is nothing to fit: the score is feature 1, ln p1 - ln p2, whose Confidence is about p1 / (p1 + p2).
-        public static Calibrator Margin { get; } = new([0, 0, 0, 0], [1, 1, 1, 1], [0, 1, 0, 0], 0);
-
-        public static Calibrator Fit(double[][] inScope, double[][] outOfScope)
-        {
-            var all = inScope.Concat(outOfScope).ToArray();
-            var nf = all[0].Length;
-            var mean = Enumerable.Range(0, nf).Select(j => all.Average(f => f[j])).ToArray();
-            var sd = Enumerable.Range(0, nf).Select(j => Math.Sqrt(all.Average(f => Math.Pow(f[j] - mean[j], 2))) + 1e-9).ToArray();
-
-            float[] Standardise(double[] f) => f.Select((v, j) => (float)((v - mean[j]) / sd[j])).ToArray();
-
-            // Balanced classes: the OOS examples are weighted up to the in-scope count.
-            var weights = inScope.Select(_ => 1f).Concat(outOfScope.Select(_ => (float)inScope.Length / outOfScope.Length)).ToArray();
-            var labels = inScope.Select(_ => 0).Concat(outOfScope.Select(_ => 1)).ToArray();
-            var m = Softmax.Train(all.Select(Standardise).ToArray(), labels, 2, 1e-3, 1, null, weights);
-            var p = m.Parameters;
-            var w = Enumerable.Range(0, nf).Select(j => (double)(p[j] - p[nf + j])).ToArray();
-            return new Calibrator(mean, sd, w, p[2 * nf] - p[(2 * nf) + 1]);
-        }
-
-        public double Score(double[] f)
-        {
-            var s = _bias;
-            for (var j = 0; j < f.Length; j++)
-            {
-                s += _weights[j] * (f[j] - _mean[j]) / _sd[j];
-            }
-
-            return s;
-        }
-
-        public void Write(BinaryWriter w)
-        {
-            for (var j = 0; j < FeatureCount; j++)
-            {
-                w.Write(_mean[j]);
-                w.Write(_sd[j]);
-                w.Write(_weights[j]);
-            }
-
-            w.Write(_bias);
-        }
-
-        public static Calibrator Read(BinaryReader r)
-        {
-            var mean = new double[FeatureCount];
-            var sd = new double[FeatureCount];
-            var weights = new double[FeatureCount];
-            for (var j = 0; j < FeatureCount; j++)
-            {
-                mean[j] = r.ReadDouble();
-                sd[j] = r.ReadDouble();
-                weights[j] = r.ReadDouble();
-                if (!double.IsFinite(mean[j]) || !(sd[j] > 0) || !double.IsFinite(weights[j]))
-                {
-                    throw new InvalidDataException("The intent model's calibrator is invalid.");
-                }
-            }
-
-            var bias = r.ReadDouble();
-            if (!double.IsFinite(bias))
-            {
-                throw new InvalidDataException("The intent model's calibrator is invalid.");
-            }
-
-            return new Calibrator(mean, sd, weights, bias);
-        }
-    }
-
-    // Counts what a writer writes, to know SizeInBytes without building the bytes.
-    private sealed class CountingStream : Stream
-    {
-        private long _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _length;
-
-        public override long Position
-        {
-            get => _length;
-            set => throw new NotSupportedException();
-        }
-
-        public static long Measure(Action<Stream> write)
-        {
-            using var counter = new CountingStream();
-            write(counter);
-            return counter._length;
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
-
-        public override void WriteByte(byte value) => _length++;
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
 }
