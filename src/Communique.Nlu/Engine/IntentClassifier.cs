@@ -81,9 +81,10 @@ public sealed class IntentClassifier
 
     internal Calibrator Calibrator { get; }
 
-    public static IntentClassifier Train(IReadOnlyList<string> texts, IReadOnlyList<string> intents, IReadOnlyList<float[]> vectors,
-        IReadOnlyList<string> outOfScopeTexts, IReadOnlyList<float[]> outOfScopeVectors, IntentClassifierOptions? options = null,
-        Action<string>? log = null)
+    public static IntentClassifier Train(
+        IReadOnlyList<string> texts, IReadOnlyList<string> intents, IReadOnlyList<float[]> vectors,
+        IReadOnlyList<string> outOfScopeTexts, IReadOnlyList<float[]> outOfScopeVectors,
+        IntentClassifierOptions? options = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(intents);
@@ -119,8 +120,9 @@ public sealed class IntentClassifier
         var fitY = fitRows.Select(i => y[i]).ToArray();
         var foldDense = Softmax.Train(fitRows.Select(i => x[i]).ToArray(), fitY, classes, o.DenseL2, o.Threads);
         Log(Invariant($"fold dense model ({fitRows.Length} rows)"));
-        var foldLexical = SparseSoftmax.Train(fitRows.Select(i => foldTfIdf.Transform(texts[i])).ToArray(), fitY, classes, foldTfIdf.Count,
-            o.LexicalL2, o.Threads);
+        var foldLexical = SparseSoftmax.Train(
+            fitRows.Select(i => foldTfIdf.Transform(texts[i])).ToArray(), fitY, classes, foldTfIdf.Count, o.LexicalL2,
+            o.Threads);
         Log(Invariant($"fold lexical model (vocab {foldTfIdf.Count})"));
         var foldExamples = Flatten(fitRows.Select(i => x[i]), dimensions);
 
@@ -176,24 +178,29 @@ public sealed class IntentClassifier
         {
             if (r < heldRows.Length)
             {
-                featuresIn[r] = Features(Mix(heldDense[r], heldLexical[r], mixingWeight), x[heldRows[r]], foldExamples, o.Views, out bestIn[r]);
+                var p = Mix(heldDense[r], heldLexical[r], mixingWeight);
+                featuresIn[r] = Features(p, x[heldRows[r]], foldExamples, o.Views, out bestIn[r]);
             }
             else
             {
                 var j = r - heldRows.Length;
-                featuresOos[j] = Features(Mix(oosDense[j], oosLexical[j], mixingWeight), oosX[j], foldExamples, o.Views, out bestOos[j]);
+                var p = Mix(oosDense[j], oosLexical[j], mixingWeight);
+                featuresOos[j] = Features(p, oosX[j], foldExamples, o.Views, out bestOos[j]);
             }
         });
         if (heldRows.Length > 0)
         {
-            Log(Invariant($"held-out fold: w = {mixingWeight:F2}, accuracy {100.0 * bestCorrect / heldRows.Length:F2}%"));
+            Log(Invariant(
+                $"held-out fold: w = {mixingWeight:F2}, accuracy {100.0 * bestCorrect / heldRows.Length:F2}%"));
         }
         else
         {
             Log("held-out fold: empty (no intent has Folds examples), w = 0.50");
         }
 
-        var calibrator = heldRows.Length > 0 && oosCount > 0 ? Calibrator.Fit(featuresIn, featuresOos) : Calibrator.Margin;
+        var calibrator = heldRows.Length > 0 && oosCount > 0
+            ? Calibrator.Fit(featuresIn, featuresOos)
+            : Calibrator.Margin;
         var scoresIn = featuresIn.Select(calibrator.Score).ToArray();
         var scoresOos = featuresOos.Select(calibrator.Score).ToArray();
         var threshold = double.NegativeInfinity;
@@ -204,9 +211,12 @@ public sealed class IntentClassifier
             threshold = need == 0 ? double.NegativeInfinity : Math.BitIncrement(sorted[need - 1]);
         }
 
-        var evaluation = Evaluate(names, heldRows.Select(i => y[i]).ToArray(), bestIn, scoresIn, bestOos, scoresOos, threshold);
-        Log(Invariant($"w={mixingWeight:F2} threshold={threshold:F3} held-out: in-scope acc {100 * evaluation.InScopeAccuracy:F2}% ")
-            + Invariant($"(no rejection {100 * evaluation.Accuracy:F2}%), OOS recall {100 * evaluation.OutOfScopeRecall:F0}%"));
+        var evaluation = Evaluate(
+            names, heldRows.Select(i => y[i]).ToArray(), bestIn, scoresIn, bestOos, scoresOos, threshold);
+        Log(Invariant($"w={mixingWeight:F2} threshold={threshold:F3} ")
+            + Invariant($"held-out: in-scope acc {100 * evaluation.InScopeAccuracy:F2}% ")
+            + Invariant($"(no rejection {100 * evaluation.Accuracy:F2}%), ")
+            + Invariant($"OOS recall {100 * evaluation.OutOfScopeRecall:F0}%"));
 
         // 3. Final models on all data, warm-started.
         var tfidf = TfIdf.Fit(texts);
@@ -224,11 +234,12 @@ public sealed class IntentClassifier
         }
 
         Array.Copy(foldLexical.Parameters, foldTfIdf.Count * classes, lexicalInit, tfidf.Count * classes, classes);
-        var lexical = SparseSoftmax.Train(texts.Select(tfidf.Transform).ToArray(), y, classes, tfidf.Count, o.LexicalL2, o.Threads, lexicalInit);
+        var lexical = SparseSoftmax.Train(
+            texts.Select(tfidf.Transform).ToArray(), y, classes, tfidf.Count, o.LexicalL2, o.Threads, lexicalInit);
         Log(Invariant($"full lexical model (vocab {tfidf.Count})"));
 
-        return new IntentClassifier(names, o.Views, tfidf, dense, lexical, Flatten(x, dimensions), mixingWeight, calibrator, threshold,
-            evaluation, sizeInBytes: null);
+        return new IntentClassifier(names, o.Views, tfidf, dense, lexical, Flatten(x, dimensions), mixingWeight,
+            calibrator, threshold, evaluation, sizeInBytes: null);
     }
 
     // threshold replaces the tuned one (score scale; see Confidence). Safe to call from many threads at once.
@@ -239,7 +250,8 @@ public sealed class IntentClassifier
         ArgumentOutOfRangeException.ThrowIfNegative(top);
         if (vector.Length != Dimensions)
         {
-            throw new ArgumentException(Invariant($"The model takes {Dimensions}-dimensional vectors, not {vector.Length}."), nameof(vector));
+            throw new ArgumentException(
+                Invariant($"The model takes {Dimensions}-dimensional vectors, not {vector.Length}."), nameof(vector));
         }
 
         if (threshold is double t && double.IsNaN(t))
@@ -277,8 +289,10 @@ public sealed class IntentClassifier
             { Folds: < 2 } => "Folds must be 2 or more.",
             { Views: < 1 } => "Views must be 1 or more.",
             { Threads: < 1 } => "Threads must be 1 or more.",
-            { DenseL2: not >= 0 } or { DenseL2: double.PositiveInfinity } => "DenseL2 must be a finite number, 0 or more.",
-            { LexicalL2: not >= 0 } or { LexicalL2: double.PositiveInfinity } => "LexicalL2 must be a finite number, 0 or more.",
+            { DenseL2: not >= 0 } or { DenseL2: double.PositiveInfinity } =>
+                "DenseL2 must be a finite number, 0 or more.",
+            { LexicalL2: not >= 0 } or { LexicalL2: double.PositiveInfinity } =>
+                "LexicalL2 must be a finite number, 0 or more.",
             { TargetOosRecall: not (>= 0 and <= 1) } => "TargetOosRecall must be between 0 and 1.",
             _ => null,
         };
@@ -288,8 +302,9 @@ public sealed class IntentClassifier
         }
     }
 
-    private static (float[][] Vectors, float[][] OutOfScopeVectors) ValidateData(IReadOnlyList<string> texts, IReadOnlyList<string> intents,
-        IReadOnlyList<float[]> vectors, IReadOnlyList<string> outOfScopeTexts, IReadOnlyList<float[]> outOfScopeVectors)
+    private static (float[][] Vectors, float[][] OutOfScopeVectors) ValidateData(
+        IReadOnlyList<string> texts, IReadOnlyList<string> intents, IReadOnlyList<float[]> vectors,
+        IReadOnlyList<string> outOfScopeTexts, IReadOnlyList<float[]> outOfScopeVectors)
     {
         if (intents.Count != texts.Count || vectors.Count != texts.Count)
         {
@@ -314,7 +329,8 @@ public sealed class IntentClassifier
         var dimensions = vectors[0].Length;
         if (vectors.Concat(outOfScopeVectors).Any(v => v is null || v.Length != dimensions))
         {
-            throw new ArgumentException(Invariant($"Every vector must have {dimensions} dimensions, like the first."), nameof(vectors));
+            throw new ArgumentException(
+                Invariant($"Every vector must have {dimensions} dimensions, like the first."), nameof(vectors));
         }
 
         return (vectors.ToArray(), outOfScopeVectors.ToArray());
@@ -383,8 +399,8 @@ public sealed class IntentClassifier
         return a;
     }
 
-    // The calibrator's inputs: how sure the mixture is, how far ahead of the runner-up, and how close the utterance lies
-    // to the nearest training examples (cosines, divided by the number of normalised views in a vector).
+    // The calibrator's inputs: how sure the mixture is, how far ahead of the runner-up, and how close the utterance
+    // lies to the nearest training examples (cosines, divided by the number of normalised views in a vector).
     private static double[] Features(float[] p, float[] vector, float[] examples, int views, out int best)
     {
         best = ArgMax(p);
@@ -434,7 +450,8 @@ public sealed class IntentClassifier
     // Recall and precision are at the tuned threshold: recall is the share of an intent's held-out rows accepted with
     // the right intent; precision the share of accepted predictions of the intent (held-out rows and OOS examples) that
     // were right. The confusions are before rejection: which intents the training data fails to tell apart.
-    private static HeldOutEvaluation Evaluate(string[] names, int[] expected, int[] bestIn, double[] scoresIn, int[] bestOos, double[] scoresOos,
+    private static HeldOutEvaluation Evaluate(
+        string[] names, int[] expected, int[] bestIn, double[] scoresIn, int[] bestOos, double[] scoresOos,
         double threshold)
     {
         var classes = names.Length;
@@ -484,7 +501,8 @@ public sealed class IntentClassifier
         var perIntent = new Dictionary<string, IntentQuality>(classes, StringComparer.Ordinal);
         for (var k = 0; k < classes; k++)
         {
-            perIntent[names[k]] = new IntentQuality(rows[k], Ratio(acceptedRight[k], accepted[k]), Ratio(acceptedRight[k], rows[k]));
+            perIntent[names[k]] = new IntentQuality(
+                rows[k], Ratio(acceptedRight[k], accepted[k]), Ratio(acceptedRight[k], rows[k]));
         }
 
         // Names are in ordinal order, so ordering by index is ordering by name.
@@ -495,7 +513,8 @@ public sealed class IntentClassifier
             .Take(MaxConfusions)
             .Select(c => new IntentConfusion(names[c.Key.Expected], names[c.Key.Predicted], c.Value))
             .ToArray();
-        return new HeldOutEvaluation(expected.Length, scoresOos.Length, Ratio(correct, expected.Length), Ratio(correctAccepted, expected.Length),
+        return new HeldOutEvaluation(
+            expected.Length, scoresOos.Length, Ratio(correct, expected.Length), Ratio(correctAccepted, expected.Length),
             Ratio(rejectedOos, scoresOos.Length), perIntent, top);
     }
 

@@ -51,8 +51,8 @@ internal static class IntentClassifierFormat
         var version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
         if (version != FormatVersion)
         {
-            throw new InvalidDataException(
-                Invariant($"Intent model format version {version} is not supported (this build reads {FormatVersion})."));
+            throw new InvalidDataException(Invariant(
+                $"Intent model format version {version} is not supported (this build reads {FormatVersion})."));
         }
 
         var length = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
@@ -207,8 +207,8 @@ internal static class IntentClassifierFormat
 
         var evaluation = new HeldOutEvaluation(
             inScopeExamples, outOfScopeExamples, accuracy, inScopeAccuracy, outOfScopeRecall, perIntent, confusions);
-        return new IntentClassifier(intents, views, tfidf, dense, lexical, examples, mixingWeight, calibrator, threshold,
-            evaluation, HeaderSize + payload.LongLength);
+        return new IntentClassifier(intents, views, tfidf, dense, lexical, examples, mixingWeight, calibrator,
+            threshold, evaluation, HeaderSize + payload.LongLength);
     }
 
     private static void WriteCalibrator(BinaryWriter w, Calibrator calibrator)

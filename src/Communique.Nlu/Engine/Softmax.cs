@@ -45,7 +45,8 @@ internal sealed class Softmax
         return z;
     }
 
-    public static Softmax Train(float[][] x, int[] y, int classes, double l2, int threads, float[]? init = null, float[]? sampleWeight = null)
+    public static Softmax Train(
+        float[][] x, int[] y, int classes, double l2, int threads, float[]? init = null, float[]? sampleWeight = null)
     {
         var n = x.Length;
         var d = x[0].Length;

@@ -48,7 +48,8 @@ internal sealed class SparseSoftmax
         return z;
     }
 
-    public static SparseSoftmax Train(SparseVector[] x, int[] y, int classes, int features, double l2, int threads, float[]? init = null)
+    public static SparseSoftmax Train(
+        SparseVector[] x, int[] y, int classes, int features, double l2, int threads, float[]? init = null)
     {
         var n = x.Length;
         var np = (features * classes) + classes;

@@ -58,7 +58,10 @@ internal sealed class TfIdf
             }
         }
 
-        var terms = df.Where(kv => kv.Value >= MinDocumentFrequency).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
+        var terms = df.Where(kv => kv.Value >= MinDocumentFrequency)
+            .Select(kv => kv.Key)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         var idf = new float[terms.Length];
         for (var i = 0; i < terms.Length; i++)
         {

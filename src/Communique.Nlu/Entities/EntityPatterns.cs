@@ -43,7 +43,8 @@ public static class EntityPatterns
         }
         if (regex.IsMatch(""))
         {
-            return "The pattern matches empty text, so it would find the entity everywhere; make it require at least one character.";
+            return "The pattern matches empty text, so it would find the entity everywhere; "
+                + "make it require at least one character.";
         }
         return null;
     }

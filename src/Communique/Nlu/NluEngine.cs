@@ -8,7 +8,8 @@ namespace Communique.Nlu;
 public sealed class NluEngine(IOptions<NluOptions> options) : IDisposable
 {
     private readonly Lazy<SentenceEncoder> _encoder = new(() =>
-        new SentenceEncoder(options.Value.EncoderSessions > 0 ? options.Value.EncoderSessions : Environment.ProcessorCount));
+        new SentenceEncoder(
+            options.Value.EncoderSessions > 0 ? options.Value.EncoderSessions : Environment.ProcessorCount));
 
     public SentenceEncoder Encoder => _encoder.Value;
 
@@ -17,16 +18,19 @@ public sealed class NluEngine(IOptions<NluOptions> options) : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         var inScope = data.Intents.Where(i => i.Name != NluVersions.OutOfScopeIntent)
             .SelectMany(i => i.Utterances.Select(u => (u.Text, i.Name))).ToList();
-        var outOfScope = data.Intents.Where(i => i.Name == NluVersions.OutOfScopeIntent).SelectMany(i => i.Utterances.Select(u => u.Text)).ToList();
+        var outOfScope = data.Intents.Where(i => i.Name == NluVersions.OutOfScopeIntent)
+            .SelectMany(i => i.Utterances.Select(u => u.Text)).ToList();
         var clock = Stopwatch.StartNew();
         var vectors = Encoder.Encode([.. inScope.Select(u => u.Text).Concat(outOfScope)]);
         var embedding = clock.Elapsed.TotalSeconds;
         cancellationToken.ThrowIfCancellationRequested();
         var classifier = IntentClassifier.Train(
             [.. inScope.Select(u => u.Text)], [.. inScope.Select(u => u.Name)], vectors[..inScope.Count],
-            outOfScope, vectors[inScope.Count..], new IntentClassifierOptions { Threads = Math.Max(1, Environment.ProcessorCount) });
+            outOfScope, vectors[inScope.Count..],
+            new IntentClassifierOptions { Threads = Math.Max(1, Environment.ProcessorCount) });
         return new TrainedVersion(classifier, new NluMetrics(
-            classifier.Intents.Count, inScope.Count, outOfScope.Count, clock.Elapsed.TotalSeconds, Math.Round(embedding, 2), classifier.Evaluation));
+            classifier.Intents.Count, inScope.Count, outOfScope.Count, clock.Elapsed.TotalSeconds,
+            Math.Round(embedding, 2), classifier.Evaluation));
     }
 
     public void Dispose()

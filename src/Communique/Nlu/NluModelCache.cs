@@ -25,7 +25,10 @@ public sealed class NluModelCache(IServiceScopeFactory scopes, IOptions<NluOptio
             (_, existing) => (existing.Load, use));
         if (_versions.Count > options.Value.CachedVersions)
         {
-            foreach (var (id, _) in _versions.Where(v => v.Key != versionId).OrderBy(v => v.Value.LastUsed).Take(_versions.Count - options.Value.CachedVersions))
+            var oldest = _versions.Where(v => v.Key != versionId)
+                .OrderBy(v => v.Value.LastUsed)
+                .Take(_versions.Count - options.Value.CachedVersions);
+            foreach (var (id, _) in oldest)
             {
                 _versions.TryRemove(id, out _);
             }
@@ -63,14 +66,14 @@ public sealed class NluModelCache(IServiceScopeFactory scopes, IOptions<NluOptio
         var version = await db.NluModelVersions.IgnoreQueryFilters().AsNoTracking().FirstAsync(v => v.Id == versionId);
         IntentClassifier classifier;
         await using (var artifact = await blobs.OpenReadAsync(version.ArtifactHash!, CancellationToken.None)
-                                    ?? throw new InvalidDataException($"The trained model of version {version.Number} is missing from the blob store."))
+                                    ?? throw Missing("trained model", version.Number))
         {
             classifier = IntentClassifier.Load(artifact);
         }
 
         TrainingData data;
         await using (var snapshot = await blobs.OpenReadAsync(version.DataHash, CancellationToken.None)
-                                    ?? throw new InvalidDataException($"The training data of version {version.Number} is missing from the blob store."))
+                                    ?? throw Missing("training data", version.Number))
         {
             data = (await JsonSerializer.DeserializeAsync<TrainingData>(snapshot, NluRules.Json))!;
         }
@@ -78,4 +81,7 @@ public sealed class NluModelCache(IServiceScopeFactory scopes, IOptions<NluOptio
         var entities = EntityExtractor.Compile([.. data.Entities.Select(NluRules.Definition)], [.. data.BuiltIns]);
         return new LoadedVersion(version.ModelId, version.Number, classifier, entities, version.Threshold ?? 0);
     }
+
+    private static InvalidDataException Missing(string what, int number) =>
+        new($"The {what} of version {number} is missing from the blob store.");
 }

@@ -6,7 +6,7 @@ public sealed class NluOptions
 {
     public const string Section = "Nlu";
 
-    // Trained versions kept in memory (each about 40 MB for 15,000 utterances: weights plus the training vectors).
+    // Trained versions kept in memory, each with its weights and its training vectors (1.5 KB per utterance).
     [Range(1, 10_000)]
     public int CachedVersions { get; set; } = 16;
 

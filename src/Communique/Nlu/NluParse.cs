@@ -20,8 +20,14 @@ public sealed record ParsedEntity(string Entity, string Raw, string Value, int S
 // intent is null when the text is out of scope; confidence is the top intent's probability among the intents,
 // inScopeConfidence the calibrated confidence that the text is about any intent at all, compared with the threshold.
 public sealed record ParseResponse(
-    string Text, RankedIntent? Intent, bool OutOfScope, double InScopeConfidence, double Threshold, IReadOnlyList<RankedIntent> Ranking,
-    IReadOnlyList<ParsedEntity> Entities, int Version);
+    string Text,
+    RankedIntent? Intent,
+    bool OutOfScope,
+    double InScopeConfidence,
+    double Threshold,
+    IReadOnlyList<RankedIntent> Ranking,
+    IReadOnlyList<ParsedEntity> Entities,
+    int Version);
 
 public static class NluParse
 {
@@ -29,13 +35,16 @@ public static class NluParse
 
     public static void MapNluParse(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/nlu/models/{id:guid}/parse", Parse).WithTags("NLU parsing").WithGroupName("nlu").RequireTeamCaller()
+        app.MapPost("/nlu/models/{id:guid}/parse", Parse)
+            .WithTags("NLU parsing").WithGroupName("nlu").RequireTeamCaller()
             .RequireAccess(Area.Communications, Access.View)
-            .WithSummary("The intent (or out of scope), a ranking and the entities of a text, from the model's active version.");
+            .WithSummary(
+                "The intent (or out of scope), a ranking and the entities of a text, from the model's active version.");
     }
 
     private static async Task<Results<Ok<ParseResponse>, ValidationProblem, ProblemHttpResult>> Parse(
-        Guid id, ParseRequest request, AppDb db, NluModelCache cache, NluEngine engine, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ParseRequest request, AppDb db, NluModelCache cache, NluEngine engine, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Text))
         {
@@ -77,7 +86,8 @@ public static class NluParse
         var inScope = IntentClassifier.Confidence(prediction.InScopeScore);
         var outOfScope = inScope < threshold;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var entities = version.Entities.Extract(text, today).Select(e => new ParsedEntity(e.Entity, e.Raw, e.Value, e.Start, e.End)).ToList();
+        var entities = version.Entities.Extract(text, today)
+            .Select(e => new ParsedEntity(e.Entity, e.Raw, e.Value, e.Start, e.End)).ToList();
         return TypedResults.Ok(new ParseResponse(
             text,
             outOfScope ? null : new RankedIntent(prediction.BestIntent, Math.Round(prediction.Probability, 4)),

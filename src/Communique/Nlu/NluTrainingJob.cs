@@ -11,7 +11,8 @@ namespace Communique.Nlu;
 // Trains one version: embeds the snapshot's utterances with the shared encoder, fits the classifier, stores it as a
 // blob. Training is deterministic, so a failure (other than the process dying) is final: the version is failed with
 // the reason, and the job succeeds in recording that.
-public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine, ILogger<NluTrainingJob> logger) : IJobHandler
+public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine, ILogger<NluTrainingJob> logger)
+    : IJobHandler
 {
     public const string Kind = "nlu-train";
 
@@ -51,7 +52,8 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
 
         TrainingData data;
         await using (var snapshot = await blobs.OpenReadAsync(version.DataHash, cancellationToken)
-                                    ?? throw new JobFailedException("The version's training data is missing from the blob store."))
+                                    ?? throw new JobFailedException(
+                                        "The version's training data is missing from the blob store."))
         {
             data = (await JsonSerializer.DeserializeAsync<TrainingData>(snapshot, NluRules.Json, cancellationToken))!;
         }
@@ -68,13 +70,15 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
             db.AttachBlob(stored.Hash, BlobHolder.NluArtifact, version.Id);
             version.ArtifactBytes = stored.Length;
             version.Threshold = IntentClassifier.Confidence(trained.Classifier.Threshold);
-            version.Metrics = JsonSerializer.Serialize(trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) }, NluRules.Json);
+            var metrics = trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) };
+            version.Metrics = JsonSerializer.Serialize(metrics, NluRules.Json);
             version.State = NluVersionState.Ready;
             job.Result = $"version {version.Number} ready";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Training version {Version} of NLU model {Model} failed", version.Number, version.ModelId);
+            logger.LogWarning(
+                e, "Training version {Version} of NLU model {Model} failed", version.Number, version.ModelId);
             version.State = NluVersionState.Failed;
             version.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
             job.Result = $"version {version.Number} failed";

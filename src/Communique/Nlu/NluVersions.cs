@@ -10,12 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Nlu;
 
 public sealed record VersionResponse(
-    Guid Id, int Number, string State, bool Active, Guid JobId, double? Threshold, long ArtifactBytes, JsonElement? Metrics, string? Error,
-    DateTime CreatedAt, DateTime? CompletedAt)
+    Guid Id, int Number, string State, bool Active, Guid JobId, double? Threshold, long ArtifactBytes,
+    JsonElement? Metrics, string? Error, DateTime CreatedAt, DateTime? CompletedAt)
 {
     public static VersionResponse From(NluModelVersion v, Guid? active) => new(
         v.Id, v.Number, WireNames.Of(v.State), v.Id == active, v.JobId, v.Threshold, v.ArtifactBytes,
-        v.Metrics is null ? null : JsonSerializer.Deserialize<JsonElement>(v.Metrics), v.Error, v.CreatedAt, v.CompletedAt);
+        v.Metrics is null ? null : JsonSerializer.Deserialize<JsonElement>(v.Metrics), v.Error, v.CreatedAt,
+        v.CompletedAt);
 }
 
 // Training and versions: POST /versions snapshots the training data (so later edits never reach this version) and
@@ -28,11 +29,15 @@ public static class NluVersions
 
     public static void MapNluVersions(this IEndpointRouteBuilder app)
     {
-        var versions = app.MapGroup("/nlu/models/{id:guid}/versions").WithTags("NLU training").WithGroupName("nlu").RequireTeamCaller();
+        var versions = app.MapGroup("/nlu/models/{id:guid}/versions")
+            .WithTags("NLU training").WithGroupName("nlu").RequireTeamCaller();
         versions.MapPost("", Train).RequireAccess(Area.Communications, Access.Edit)
-            .WithSummary("Train a new version from the model's training data as it is now (a job); 202 with the version.");
-        versions.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The model's versions, newest first.");
-        versions.MapGet("/{number:int}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One version with its evaluation metrics.");
+            .WithSummary(
+                "Train a new version from the model's training data as it is now (a job); 202 with the version.");
+        versions.MapGet("", List).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("The model's versions, newest first.");
+        versions.MapGet("/{number:int}", Get).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("One version with its evaluation metrics.");
         versions.MapPost("/{number:int}/activate", Activate).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Make a ready version the one parse uses (an older one: a rollback).");
         versions.MapPost("/{number:int}/cancel", Cancel).RequireAccess(Area.Communications, Access.Edit)
@@ -72,7 +77,11 @@ public static class NluVersions
         model.Versions++;
         var version = new NluModelVersion
         {
-            ModelId = id, Number = model.Versions, State = NluVersionState.Training, DataHash = stored.Hash, CreatedAt = db.Now,
+            ModelId = id,
+            Number = model.Versions,
+            State = NluVersionState.Training,
+            DataHash = stored.Hash,
+            CreatedAt = db.Now,
         };
         var payload = new NluTrainingJob.Payload(version.Id, id, version.Number);
         var job = db.EnqueueJob(NluTrainingJob.Kind, payload, maxAttempts: 3);
@@ -80,10 +89,12 @@ public static class NluVersions
         db.NluModelVersions.Add(version);
         db.AttachBlob(stored.Hash, BlobHolder.NluTrainingData, version.Id);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Accepted($"/nlu/models/{id}/versions/{version.Number}", VersionResponse.From(version, model.ActiveVersionId));
+        return TypedResults.Accepted(
+            $"/nlu/models/{id}/versions/{version.Number}", VersionResponse.From(version, model.ActiveVersionId));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<VersionResponse>>, ProblemHttpResult>> List(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<VersionResponse>>, ProblemHttpResult>> List(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (model is null)
@@ -91,23 +102,31 @@ public static class NluVersions
             return Problems.NotFound("NLU model");
         }
 
-        var rows = await db.NluModelVersions.AsNoTracking().Where(v => v.ModelId == id).OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<VersionResponse>>([.. rows.Select(v => VersionResponse.From(v, model.ActiveVersionId))]);
+        var rows = await db.NluModelVersions.AsNoTracking().Where(v => v.ModelId == id)
+            .OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<VersionResponse>>(
+            [.. rows.Select(v => VersionResponse.From(v, model.ActiveVersionId))]);
     }
 
-    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Get(Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Get(
+        Guid id, int number, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         var version = model is null ? null
-            : await db.NluModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
-        return version is null ? Problems.NotFound("model version") : TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
+            : await db.NluModelVersions.AsNoTracking()
+                .FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+        return version is null
+            ? Problems.NotFound("model version")
+            : TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
     }
 
-    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Activate(Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Activate(
+        Guid id, int number, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         var version = model is null ? null
-            : await db.NluModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+            : await db.NluModelVersions.AsNoTracking()
+                .FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
         if (version is null)
         {
             return Problems.NotFound("model version");
@@ -115,7 +134,8 @@ public static class NluVersions
 
         if (version.State != NluVersionState.Ready)
         {
-            return Problems.Conflict($"Version {number} is {WireNames.Of(version.State)}; only a ready version can be activated.");
+            return Problems.Conflict(
+                $"Version {number} is {WireNames.Of(version.State)}; only a ready version can be activated.");
         }
 
         model!.ActiveVersionId = version.Id;
