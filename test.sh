@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
+# Runs the whole test suite: the NLU engine's unit tests (tests/Communique.Nlu.Tests), then tests/Communique.Tests,
+# the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
 # As root on Debian it installs and starts PostgreSQL itself (and installs chromium for the browser test, Dovecot for
 # the bounce-mailbox test); otherwise
 # point COMMUNIQUE_TEST_POSTGRES at a server
@@ -51,8 +52,17 @@ PATH="$PATH:/usr/sbin" install_for_tests dovecot dovecot-imapd
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
-dotnet test --project tests/Communique.Tests --report-trx --results-directory "$results" "$@"
-status=$?
+# Arguments go to both projects (e.g. -- --filter-class "*Name*"). A filter may match no test of one project, whose
+# exit code is then 8 ("no test ran"): not a failure there, as the totals below must still count a passed test.
+status=0
+for project in tests/Communique.Nlu.Tests tests/Communique.Tests; do
+  dotnet test --project "$project" --report-trx --report-trx-filename "${project#tests/}.trx" \
+    --results-directory "$results" "$@"
+  code=$?
+  if [ "$code" -ne 0 ] && ! { [ "$code" -eq 8 ] && [ "$#" -gt 0 ]; }; then
+    status=$code
+  fi
+done
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do

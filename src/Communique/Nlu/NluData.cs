@@ -15,7 +15,9 @@ public sealed record EntityValueDto(
     [MaxLength(1000), EachMaxLength(NluRules.MaxTextLength)] IReadOnlyList<string>? Synonyms);
 
 // The training data of a model as one document: what import takes, export gives, and a version is trained from.
-public sealed record TrainingData(string Language, IReadOnlyList<IntentData> Intents, IReadOnlyList<EntityData> Entities, IReadOnlyList<string> BuiltIns);
+public sealed record TrainingData(
+    string Language, IReadOnlyList<IntentData> Intents, IReadOnlyList<EntityData> Entities,
+    IReadOnlyList<string> BuiltIns);
 
 public sealed record IntentData(string Name, IReadOnlyList<Utterance> Utterances);
 
@@ -29,6 +31,9 @@ public static partial class NluRules
     public const int MaxUtterancesPerIntent = 20_000;
     public const int MaxIntents = 1_000;
     public const int MaxEntityValues = 10_000;
+
+    public const string IntentNameRule =
+        "An intent name is letters, digits, '_', '.', ':' or '-' (at most 200), e.g. check_balance.";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -56,7 +61,8 @@ public static partial class NluRules
     }
 
     // Problems with an intent's utterances, keyed as the API names the fields.
-    public static void CheckUtterances(IReadOnlyList<Utterance>? utterances, string field, Dictionary<string, string[]> errors)
+    public static void CheckUtterances(
+        IReadOnlyList<Utterance>? utterances, string field, Dictionary<string, string[]> errors)
     {
         if (utterances is null)
         {
@@ -91,7 +97,8 @@ public static partial class NluRules
     {
         if (string.IsNullOrWhiteSpace(entity.Name) || !EntityName().IsMatch(entity.Name))
         {
-            errors[$"{field}name"] = ["An entity name is lower case letters, digits, '_' or '-', starting with a letter (at most 100)."];
+            errors[$"{field}name"] =
+                ["An entity name is lower case letters, digits, '_' or '-', starting with a letter (at most 100)."];
         }
         else if (BuiltInEntities.Names.Contains(entity.Name))
         {
@@ -105,8 +112,9 @@ public static partial class NluRules
                 {
                     errors[$"{field}values"] = [$"A list entity needs 1 to {MaxEntityValues} values."];
                 }
-                else if (entity.Values.Any(v => string.IsNullOrWhiteSpace(v?.Value) || v.Value.Length > 200
-                                                || (v.Synonyms ?? []).Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 200)))
+                else if (entity.Values.Any(v =>
+                             string.IsNullOrWhiteSpace(v?.Value) || v.Value.Length > 200
+                             || (v.Synonyms ?? []).Any(s => string.IsNullOrWhiteSpace(s) || s.Length > 200)))
                 {
                     errors[$"{field}values"] = ["Every value and synonym needs text of at most 200 characters."];
                 }
@@ -132,6 +140,9 @@ public static partial class NluRules
     public static EntityDefinition Definition(EntityData entity) => new(
         entity.Name,
         entity.Kind == "regex" ? EntityKind.Regex : EntityKind.List,
-        [.. (entity.Values ?? []).Select(v => new EntityValue(v.Value.Trim(), [.. (v.Synonyms ?? []).Select(s => s.Trim())]))],
+        [
+            .. (entity.Values ?? [])
+                .Select(v => new EntityValue(v.Value.Trim(), [.. (v.Synonyms ?? []).Select(s => s.Trim())])),
+        ],
         entity.Kind == "regex" ? entity.Pattern : null);
 }

@@ -15,22 +15,24 @@ public sealed record ModelRequest(
     [MaxLength(100), EachMaxLength(64)] IReadOnlyList<string>? BuiltIns);
 
 public sealed record ModelResponse(
-    Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId, int Versions,
-    DateTime CreatedAt, DateTime UpdatedAt)
+    Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId,
+    int Versions, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static ModelResponse From(NluModel m) => new(
-        m.Id, m.Name, m.Language, m.Threshold, m.BuiltIns.Split(',', StringSplitOptions.RemoveEmptyEntries), m.ActiveVersionId, m.Versions,
-        m.CreatedAt, m.UpdatedAt);
+        m.Id, m.Name, m.Language, m.Threshold, m.BuiltIns.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        m.ActiveVersionId, m.Versions, m.CreatedAt, m.UpdatedAt);
 }
 
 public sealed record IntentRequest(
     [MaxLength(200), SingleLine] string? Name,
     [MaxLength(NluRules.MaxUtterancesPerIntent)] IReadOnlyList<Utterance>? Utterances);
 
-public sealed record IntentResponse(Guid Id, string Name, IReadOnlyList<Utterance> Utterances, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record IntentResponse(
+    Guid Id, string Name, IReadOnlyList<Utterance> Utterances, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static IntentResponse From(NluIntent i) =>
-        new(i.Id, i.Name, JsonSerializer.Deserialize<List<Utterance>>(i.Utterances, NluRules.Json)!, i.CreatedAt, i.UpdatedAt);
+        new(i.Id, i.Name, JsonSerializer.Deserialize<List<Utterance>>(i.Utterances, NluRules.Json)!, i.CreatedAt,
+            i.UpdatedAt);
 }
 
 public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
@@ -40,10 +42,13 @@ public sealed record EntityRequest(
     [MaxLength(NluRules.MaxEntityValues)] IReadOnlyList<EntityValueDto>? Values,
     [MaxLength(Entities.EntityPatterns.MaxLength)] string? Pattern);
 
-public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record EntityResponse(
+    Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt,
+    DateTime UpdatedAt)
 {
     public static EntityResponse From(NluEntity e) => new(
-        e.Id, e.Name, WireNames.Of(e.Kind), JsonSerializer.Deserialize<List<EntityValueDto>>(e.Values, NluRules.Json)!, e.Pattern, e.CreatedAt, e.UpdatedAt);
+        e.Id, e.Name, WireNames.Of(e.Kind), JsonSerializer.Deserialize<List<EntityValueDto>>(e.Values, NluRules.Json)!,
+        e.Pattern, e.CreatedAt, e.UpdatedAt);
 }
 
 // The nlu group: models, their intents and entities, import and export of training data.
@@ -53,36 +58,50 @@ public static class NluModelsApi
     {
         var models = app.MapGroup("/nlu/models").WithTags("NLU models").WithGroupName("nlu").RequireTeamCaller();
         models.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The team's NLU models.");
-        models.MapPost("", Create).RequireAccess(Area.Communications, Access.Edit).WithSummary("Create a model (names are unique in the team).");
+        models.MapPost("", Create).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Create a model (names are unique in the team).");
         models.MapGet("/{id:guid}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One model.");
         models.MapPut("/{id:guid}", Update).RequireAccess(Area.Communications, Access.Edit)
-            .WithSummary("Rename a model, or change its language, out-of-scope threshold (null: the trained one) or built-in entities.");
-        models.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Communications, Access.Edit).WithSummary("Delete a model with its data and versions.");
+            .WithSummary("Rename a model, or change its language, out-of-scope threshold (null: the trained one) "
+                + "or built-in entities.");
+        models.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Delete a model with its data and versions.");
 
         var intents = models.MapGroup("/{id:guid}/intents").WithTags("NLU intents");
-        intents.MapGet("", ListIntents).RequireAccess(Area.Communications, Access.View).WithSummary("The model's intents (names and utterance counts).");
-        intents.MapPost("", CreateIntent).RequireAccess(Area.Communications, Access.Edit).WithSummary("Add an intent with its example utterances.");
-        intents.MapGet("/{intent:guid}", GetIntent).RequireAccess(Area.Communications, Access.View).WithSummary("An intent with its utterances.");
+        intents.MapGet("", ListIntents).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("The model's intents (names and utterance counts).");
+        intents.MapPost("", CreateIntent).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Add an intent with its example utterances.");
+        intents.MapGet("/{intent:guid}", GetIntent).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("An intent with its utterances.");
         intents.MapPut("/{intent:guid}", UpdateIntent).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Rename an intent and/or replace its utterances.");
-        intents.MapDelete("/{intent:guid}", DeleteIntent).RequireAccess(Area.Communications, Access.Edit).WithSummary("Remove an intent.");
+        intents.MapDelete("/{intent:guid}", DeleteIntent).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Remove an intent.");
 
         var entities = models.MapGroup("/{id:guid}/entities").WithTags("NLU entities");
-        entities.MapGet("", ListEntities).RequireAccess(Area.Communications, Access.View).WithSummary("The model's own entities.");
+        entities.MapGet("", ListEntities).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("The model's own entities.");
         entities.MapPost("", CreateEntity).RequireAccess(Area.Communications, Access.Edit)
-            .WithSummary("Add an entity: a list of values with synonyms, or a regular expression (checked for slow patterns).");
-        entities.MapGet("/{entity:guid}", GetEntity).RequireAccess(Area.Communications, Access.View).WithSummary("One entity.");
-        entities.MapPut("/{entity:guid}", UpdateEntity).RequireAccess(Area.Communications, Access.Edit).WithSummary("Replace an entity.");
-        entities.MapDelete("/{entity:guid}", DeleteEntity).RequireAccess(Area.Communications, Access.Edit).WithSummary("Remove an entity.");
+            .WithSummary(
+                "Add an entity: a list of values with synonyms, or a regular expression (checked for slow patterns).");
+        entities.MapGet("/{entity:guid}", GetEntity).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("One entity.");
+        entities.MapPut("/{entity:guid}", UpdateEntity).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Replace an entity.");
+        entities.MapDelete("/{entity:guid}", DeleteEntity).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Remove an entity.");
 
         models.MapGet("/{id:guid}/export", Export).RequireAccess(Area.Communications, Access.View)
             .WithSummary("The training data as JSON, or as CSV text,intent (format=csv).");
         models.MapPost("/{id:guid}/import", Import).RequireAccess(Area.Communications, Access.Edit).DisableAntiforgery()
             .WithBodyLimit(NluTrainingData.MaxImportBytes)
-            .WithSummary("Import training data: JSON as export gives it, or CSV text,intent (text/csv). mode=merge (default) adds utterances; replace replaces the intents and entities.");
+            .WithSummary("Import training data: JSON as export gives it, or CSV text,intent (text/csv). "
+                + "mode=merge (default) adds utterances; replace replaces the intents and entities.");
     }
 
-    private static async Task<Results<Ok<Page<ModelResponse>>, ValidationProblem>> List(AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<ModelResponse>>, ValidationProblem>> List(
+        AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
@@ -94,7 +113,8 @@ public static class NluModelsApi
         return TypedResults.Ok(Paging.Build(rows.Select(ModelResponse.From).ToList(), take, m => m.Id));
     }
 
-    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<ModelResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
         await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken) is { } model
             ? TypedResults.Ok(ModelResponse.From(model))
             : Problems.NotFound("NLU model");
@@ -109,7 +129,8 @@ public static class NluModelsApi
         }
 
         db.NluModels.Add(model);
-        return await SaveUniqueAsync(db, $"The team already has a model named '{model.Name}'.", cancellationToken) is { } conflict
+        var duplicate = $"The team already has a model named '{model.Name}'.";
+        return await SaveUniqueAsync(db, duplicate, cancellationToken) is { } conflict
             ? conflict
             : TypedResults.Created($"/nlu/models/{model.Id}", ModelResponse.From(model));
     }
@@ -129,7 +150,8 @@ public static class NluModelsApi
         }
 
         model.UpdatedAt = db.Now;
-        return await SaveUniqueAsync(db, $"The team already has a model named '{model.Name}'.", cancellationToken) is { } conflict
+        var duplicate = $"The team already has a model named '{model.Name}'.";
+        return await SaveUniqueAsync(db, duplicate, cancellationToken) is { } conflict
             ? conflict
             : TypedResults.Ok(ModelResponse.From(model));
     }
@@ -153,13 +175,18 @@ public static class NluModelsApi
 
         if (request.Threshold is < 0 or > 1 || (request.Threshold is { } t && double.IsNaN(t)))
         {
-            errors["threshold"] = ["The out-of-scope threshold is a confidence between 0 and 1 (null: the one tuned in training)."];
+            errors["threshold"] =
+                ["The out-of-scope threshold is a confidence between 0 and 1 (null: the one tuned in training)."];
         }
 
         var unknown = (request.BuiltIns ?? []).Where(b => !BuiltInEntities.Names.Contains(b)).ToList();
         if (unknown.Count > 0)
         {
-            errors["builtIns"] = [$"Unknown built-in entities: {string.Join(", ", unknown)} (there are {string.Join(", ", BuiltInEntities.Names)})."];
+            errors["builtIns"] =
+            [
+                $"Unknown built-in entities: {string.Join(", ", unknown)} "
+                + $"(there are {string.Join(", ", BuiltInEntities.Names)}).",
+            ];
         }
 
         if (errors.Count > 0)
@@ -213,13 +240,18 @@ public static class NluModelsApi
             return Problems.NotFound("NLU model");
         }
 
-        var rows = await db.NluIntents.AsNoTracking().Where(i => i.ModelId == id && (after == null || i.Id.CompareTo(after.Value) > 0))
-            .OrderBy(i => i.Id).Take(take + 1).Select(i => new IntentSummary(i.Id, i.Name, i.UtteranceCount, i.UpdatedAt)).ToListAsync(cancellationToken);
+        var rows = await db.NluIntents.AsNoTracking()
+            .Where(i => i.ModelId == id && (after == null || i.Id.CompareTo(after.Value) > 0))
+            .OrderBy(i => i.Id).Take(take + 1)
+            .Select(i => new IntentSummary(i.Id, i.Name, i.UtteranceCount, i.UpdatedAt))
+            .ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows, take, i => i.Id));
     }
 
-    private static async Task<Results<Ok<IntentResponse>, ProblemHttpResult>> GetIntent(Guid id, Guid intent, AppDb db, CancellationToken cancellationToken) =>
-        await db.NluIntents.AsNoTracking().FirstOrDefaultAsync(i => i.ModelId == id && i.Id == intent, cancellationToken) is { } row
+    private static async Task<Results<Ok<IntentResponse>, ProblemHttpResult>> GetIntent(
+        Guid id, Guid intent, AppDb db, CancellationToken cancellationToken) =>
+        await db.NluIntents.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.ModelId == id && i.Id == intent, cancellationToken) is { } row
             ? TypedResults.Ok(IntentResponse.From(row))
             : Problems.NotFound("intent");
 
@@ -236,10 +268,14 @@ public static class NluModelsApi
             return invalid;
         }
 
-        var intent = new NluIntent { ModelId = id, Name = request.Name!.Trim(), CreatedAt = db.Now, UpdatedAt = db.Now };
+        var intent = new NluIntent
+        {
+            ModelId = id, Name = request.Name!.Trim(), CreatedAt = db.Now, UpdatedAt = db.Now,
+        };
         SetUtterances(intent, request.Utterances ?? []);
         db.NluIntents.Add(intent);
-        return await SaveUniqueAsync(db, $"The model already has an intent named '{intent.Name}'.", cancellationToken) is { } conflict
+        var duplicate = $"The model already has an intent named '{intent.Name}'.";
+        return await SaveUniqueAsync(db, duplicate, cancellationToken) is { } conflict
             ? conflict
             : TypedResults.Created($"/nlu/models/{id}/intents/{intent.Id}", IntentResponse.From(intent));
     }
@@ -265,7 +301,8 @@ public static class NluModelsApi
         }
 
         row.UpdatedAt = db.Now;
-        return await SaveUniqueAsync(db, $"The model already has an intent named '{row.Name}'.", cancellationToken) is { } conflict
+        var duplicate = $"The model already has an intent named '{row.Name}'.";
+        return await SaveUniqueAsync(db, duplicate, cancellationToken) is { } conflict
             ? conflict
             : TypedResults.Ok(IntentResponse.From(row));
     }
@@ -273,9 +310,10 @@ public static class NluModelsApi
     private static ValidationProblem? CheckIntent(IntentRequest request, bool creating)
     {
         var errors = new Dictionary<string, string[]>();
-        if ((creating || request.Name is not null) && (request.Name is null || !NluRules.IntentName().IsMatch(request.Name.Trim())))
+        var named = request.Name is not null && NluRules.IntentName().IsMatch(request.Name.Trim());
+        if ((creating || request.Name is not null) && !named)
         {
-            errors["name"] = ["An intent name is letters, digits, '_', '.', ':' or '-' (at most 200), e.g. check_balance."];
+            errors["name"] = [NluRules.IntentNameRule];
         }
 
         NluRules.CheckUtterances(request.Utterances, "utterances", errors);
@@ -284,14 +322,17 @@ public static class NluModelsApi
 
     private static void SetUtterances(NluIntent intent, IReadOnlyList<Utterance> utterances)
     {
-        var clean = utterances.Select(u => new Utterance(u.Text.Trim(), u.Language)).DistinctBy(u => (u.Text, u.Language)).ToList();
+        var clean = utterances.Select(u => new Utterance(u.Text.Trim(), u.Language))
+            .DistinctBy(u => (u.Text, u.Language)).ToList();
         intent.Utterances = JsonSerializer.Serialize(clean, NluRules.Json);
         intent.UtteranceCount = clean.Count;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteIntent(Guid id, Guid intent, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteIntent(
+        Guid id, Guid intent, AppDb db, CancellationToken cancellationToken)
     {
-        var removed = await db.NluIntents.Where(i => i.ModelId == id && i.Id == intent).ExecuteDeleteAsync(cancellationToken);
+        var removed = await db.NluIntents.Where(i => i.ModelId == id && i.Id == intent)
+            .ExecuteDeleteAsync(cancellationToken);
         return removed == 0 ? Problems.NotFound("intent") : TypedResults.NoContent();
     }
 
@@ -308,13 +349,16 @@ public static class NluModelsApi
             return Problems.NotFound("NLU model");
         }
 
-        var rows = await db.NluEntities.AsNoTracking().Where(e => e.ModelId == id && (after == null || e.Id.CompareTo(after.Value) > 0))
+        var rows = await db.NluEntities.AsNoTracking()
+            .Where(e => e.ModelId == id && (after == null || e.Id.CompareTo(after.Value) > 0))
             .OrderBy(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(EntityResponse.From).ToList(), take, e => e.Id));
     }
 
-    private static async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> GetEntity(Guid id, Guid entity, AppDb db, CancellationToken cancellationToken) =>
-        await db.NluEntities.AsNoTracking().FirstOrDefaultAsync(e => e.ModelId == id && e.Id == entity, cancellationToken) is { } row
+    private static async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> GetEntity(
+        Guid id, Guid entity, AppDb db, CancellationToken cancellationToken) =>
+        await db.NluEntities.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.ModelId == id && e.Id == entity, cancellationToken) is { } row
             ? TypedResults.Ok(EntityResponse.From(row))
             : Problems.NotFound("entity");
 
@@ -337,7 +381,8 @@ public static class NluModelsApi
         var entity = new NluEntity { ModelId = id, Name = data.Name, CreatedAt = db.Now, UpdatedAt = db.Now };
         SetEntity(entity, data);
         db.NluEntities.Add(entity);
-        return await SaveUniqueAsync(db, $"The model already has an entity named '{entity.Name}'.", cancellationToken) is { } conflict
+        var duplicate = $"The model already has an entity named '{entity.Name}'.";
+        return await SaveUniqueAsync(db, duplicate, cancellationToken) is { } conflict
             ? conflict
             : TypedResults.Created($"/nlu/models/{id}/entities/{entity.Id}", EntityResponse.From(entity));
     }
@@ -351,7 +396,8 @@ public static class NluModelsApi
             return Problems.NotFound("entity");
         }
 
-        var data = new EntityData(request.Name?.Trim() ?? row.Name, request.Kind ?? WireNames.Of(row.Kind), request.Values, request.Pattern);
+        var data = new EntityData(
+            request.Name?.Trim() ?? row.Name, request.Kind ?? WireNames.Of(row.Kind), request.Values, request.Pattern);
         var errors = new Dictionary<string, string[]>();
         NluRules.CheckEntity(data, "", errors);
         if (errors.Count > 0)
@@ -362,7 +408,8 @@ public static class NluModelsApi
         row.Name = data.Name;
         SetEntity(row, data);
         row.UpdatedAt = db.Now;
-        return await SaveUniqueAsync(db, $"The model already has an entity named '{row.Name}'.", cancellationToken) is { } conflict
+        var duplicate = $"The model already has an entity named '{row.Name}'.";
+        return await SaveUniqueAsync(db, duplicate, cancellationToken) is { } conflict
             ? conflict
             : TypedResults.Ok(EntityResponse.From(row));
     }
@@ -372,14 +419,19 @@ public static class NluModelsApi
         entity.Kind = data.Kind == "regex" ? NluEntityKind.Regex : NluEntityKind.List;
         entity.Pattern = entity.Kind == NluEntityKind.Regex ? data.Pattern : null;
         var values = entity.Kind == NluEntityKind.List
-            ? data.Values!.Select(v => new EntityValueDto(v.Value.Trim(), [.. (v.Synonyms ?? []).Select(s => s.Trim()).Distinct()])).ToList()
+            ? data.Values!
+                .Select(v => new EntityValueDto(
+                    v.Value.Trim(), [.. (v.Synonyms ?? []).Select(s => s.Trim()).Distinct()]))
+                .ToList()
             : [];
         entity.Values = JsonSerializer.Serialize(values, NluRules.Json);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEntity(Guid id, Guid entity, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteEntity(
+        Guid id, Guid entity, AppDb db, CancellationToken cancellationToken)
     {
-        var removed = await db.NluEntities.Where(e => e.ModelId == id && e.Id == entity).ExecuteDeleteAsync(cancellationToken);
+        var removed = await db.NluEntities.Where(e => e.ModelId == id && e.Id == entity)
+            .ExecuteDeleteAsync(cancellationToken);
         return removed == 0 ? Problems.NotFound("entity") : TypedResults.NoContent();
     }
 
@@ -401,7 +453,8 @@ public static class NluModelsApi
             : TypedResults.Ok(data);
     }
 
-    private static async Task<IResult> Import(Guid id, string? mode, HttpRequest request, AppDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> Import(
+        Guid id, string? mode, HttpRequest request, AppDb db, CancellationToken cancellationToken)
     {
         if (mode is not (null or "merge" or "replace"))
         {
@@ -423,6 +476,7 @@ public static class NluModelsApi
         return TypedResults.Ok(result);
     }
 
-    private static async Task<ProblemHttpResult?> SaveUniqueAsync(AppDb db, string conflict, CancellationToken cancellationToken) =>
+    private static async Task<ProblemHttpResult?> SaveUniqueAsync(
+        AppDb db, string conflict, CancellationToken cancellationToken) =>
         await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken) ? null : Problems.Conflict(conflict);
 }

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Collections.Concurrent;
 using System.Text.Json;
-using Communique.Assets.Storage;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -9,7 +7,6 @@ using Communique.Nlu.Engine;
 using Communique.Nlu.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Communique.Nlu;
 
@@ -23,82 +20,14 @@ public sealed record ParsedEntity(string Entity, string Raw, string Value, int S
 // intent is null when the text is out of scope; confidence is the top intent's probability among the intents,
 // inScopeConfidence the calibrated confidence that the text is about any intent at all, compared with the threshold.
 public sealed record ParseResponse(
-    string Text, RankedIntent? Intent, bool OutOfScope, double InScopeConfidence, double Threshold, IReadOnlyList<RankedIntent> Ranking,
-    IReadOnlyList<ParsedEntity> Entities, int Version);
-
-// A version ready to parse with: its classifier and its entity extractor, compiled once.
-public sealed record LoadedVersion(Guid ModelId, int Number, IntentClassifier Classifier, EntityExtractor Entities, double Threshold);
-
-// Loaded versions by id, at most Nlu:CachedVersions of them, the least recently used dropped first. Versions never
-// change, so any node loads the same version from the database and blob store and answers the same.
-public sealed class NluModelCache(IServiceScopeFactory scopes, IOptions<NluOptions> options)
-{
-    private readonly ConcurrentDictionary<Guid, (Lazy<Task<LoadedVersion>> Load, long LastUsed)> _versions = new();
-    private long _uses;
-
-    public async Task<LoadedVersion> GetAsync(Guid versionId, CancellationToken cancellationToken)
-    {
-        var use = Interlocked.Increment(ref _uses);
-        var entry = _versions.AddOrUpdate(
-            versionId,
-            id => (new Lazy<Task<LoadedVersion>>(() => LoadAsync(id)), use),
-            (_, existing) => (existing.Load, use));
-        if (_versions.Count > options.Value.CachedVersions)
-        {
-            foreach (var (id, _) in _versions.Where(v => v.Key != versionId).OrderBy(v => v.Value.LastUsed).Take(_versions.Count - options.Value.CachedVersions))
-            {
-                _versions.TryRemove(id, out _);
-            }
-        }
-
-        try
-        {
-            return await entry.Load.Value.WaitAsync(cancellationToken);
-        }
-        catch (Exception) when (entry.Load.Value.IsFaulted)
-        {
-            _versions.TryRemove(versionId, out _);
-            throw;
-        }
-    }
-
-    public void Forget(Guid modelId)
-    {
-        foreach (var (id, entry) in _versions)
-        {
-            if (entry.Load.Value.IsCompletedSuccessfully && entry.Load.Value.Result.ModelId == modelId)
-            {
-                _versions.TryRemove(id, out _);
-            }
-        }
-    }
-
-    public int Count => _versions.Count;
-
-    private async Task<LoadedVersion> LoadAsync(Guid versionId)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-        var blobs = scope.ServiceProvider.GetRequiredService<IBlobStore>();
-        var version = await db.NluModelVersions.IgnoreQueryFilters().AsNoTracking().FirstAsync(v => v.Id == versionId);
-        IntentClassifier classifier;
-        await using (var artifact = await blobs.OpenReadAsync(version.ArtifactHash!, CancellationToken.None)
-                                    ?? throw new InvalidDataException($"The trained model of version {version.Number} is missing from the blob store."))
-        {
-            classifier = IntentClassifier.Load(artifact);
-        }
-
-        TrainingData data;
-        await using (var snapshot = await blobs.OpenReadAsync(version.DataHash, CancellationToken.None)
-                                    ?? throw new InvalidDataException($"The training data of version {version.Number} is missing from the blob store."))
-        {
-            data = (await JsonSerializer.DeserializeAsync<TrainingData>(snapshot, NluRules.Json))!;
-        }
-
-        var entities = EntityExtractor.Compile([.. data.Entities.Select(NluRules.Definition)], [.. data.BuiltIns]);
-        return new LoadedVersion(version.ModelId, version.Number, classifier, entities, version.Threshold ?? 0);
-    }
-}
+    string Text,
+    RankedIntent? Intent,
+    bool OutOfScope,
+    double InScopeConfidence,
+    double Threshold,
+    IReadOnlyList<RankedIntent> Ranking,
+    IReadOnlyList<ParsedEntity> Entities,
+    int Version);
 
 public static class NluParse
 {
@@ -106,13 +35,16 @@ public static class NluParse
 
     public static void MapNluParse(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/nlu/models/{id:guid}/parse", Parse).WithTags("NLU parsing").WithGroupName("nlu").RequireTeamCaller()
+        app.MapPost("/nlu/models/{id:guid}/parse", Parse)
+            .WithTags("NLU parsing").WithGroupName("nlu").RequireTeamCaller()
             .RequireAccess(Area.Communications, Access.View)
-            .WithSummary("The intent (or out of scope), a ranking and the entities of a text, from the model's active version.");
+            .WithSummary(
+                "The intent (or out of scope), a ranking and the entities of a text, from the model's active version.");
     }
 
     private static async Task<Results<Ok<ParseResponse>, ValidationProblem, ProblemHttpResult>> Parse(
-        Guid id, ParseRequest request, AppDb db, NluModelCache cache, NluEngine engine, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ParseRequest request, AppDb db, NluModelCache cache, NluEngine engine, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Text))
         {
@@ -154,7 +86,8 @@ public static class NluParse
         var inScope = IntentClassifier.Confidence(prediction.InScopeScore);
         var outOfScope = inScope < threshold;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var entities = version.Entities.Extract(text, today).Select(e => new ParsedEntity(e.Entity, e.Raw, e.Value, e.Start, e.End)).ToList();
+        var entities = version.Entities.Extract(text, today)
+            .Select(e => new ParsedEntity(e.Entity, e.Raw, e.Value, e.Start, e.End)).ToList();
         return TypedResults.Ok(new ParseResponse(
             text,
             outOfScope ? null : new RankedIntent(prediction.BestIntent, Math.Round(prediction.Probability, 4)),

@@ -7,7 +7,8 @@ public static class NluSetup
 {
     public static IServiceCollection AddNlu(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<NluOptions>().Bind(configuration.GetSection(NluOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NluOptions>().Bind(configuration.GetSection(NluOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NluEngine>();
         services.AddSingleton<NluModelCache>();
         services.AddJobHandler<NluTrainingJob>(

@@ -24,11 +24,21 @@ public static class NluTrainingData
 
         var intents = await db.NluIntents.AsNoTracking().Where(i => i.ModelId == modelId).OrderBy(i => i.Name)
             .Select(i => new { i.Name, i.Utterances }).ToListAsync(cancellationToken);
-        var entities = await db.NluEntities.AsNoTracking().Where(e => e.ModelId == modelId).OrderBy(e => e.Name).ToListAsync(cancellationToken);
+        var entities = await db.NluEntities.AsNoTracking().Where(e => e.ModelId == modelId).OrderBy(e => e.Name)
+            .ToListAsync(cancellationToken);
         return new TrainingData(
             model.Language,
-            [.. intents.Select(i => new IntentData(i.Name, JsonSerializer.Deserialize<List<Utterance>>(i.Utterances, NluRules.Json)!))],
-            [.. entities.Select(e => new EntityData(e.Name, WireNames.Of(e.Kind), JsonSerializer.Deserialize<List<EntityValueDto>>(e.Values, NluRules.Json), e.Pattern))],
+            [
+                .. intents.Select(i =>
+                    new IntentData(i.Name, JsonSerializer.Deserialize<List<Utterance>>(i.Utterances, NluRules.Json)!)),
+            ],
+            [
+                .. entities.Select(e => new EntityData(
+                    e.Name,
+                    WireNames.Of(e.Kind),
+                    JsonSerializer.Deserialize<List<EntityValueDto>>(e.Values, NluRules.Json),
+                    e.Pattern)),
+            ],
             model.BuiltIns.Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
@@ -39,14 +49,16 @@ public static class NluTrainingData
         {
             foreach (var utterance in intent.Utterances)
             {
-                csv.Append(Reporting.ReportsApi.Csv(utterance.Text)).Append(',').Append(Reporting.ReportsApi.Csv(intent.Name)).Append('\n');
+                csv.Append(Reporting.ReportsApi.Csv(utterance.Text)).Append(',')
+                    .Append(Reporting.ReportsApi.Csv(intent.Name)).Append('\n');
             }
         }
 
         return csv.ToString();
     }
 
-    public static async Task<(TrainingData? Data, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(TrainingData? Data, IResult? Problem)> ReadAsync(
+        HttpRequest request, CancellationToken cancellationToken)
     {
         // The import endpoint's body limit (MaxImportBytes) stops the copy (413) once it passes the limit.
         using var buffer = new MemoryStream();
@@ -55,7 +67,8 @@ public static class NluTrainingData
         var csv = request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
         if (!csv && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
         {
-            return (null, TypedResults.Problem("Send JSON (application/json, as export gives it) or CSV (text/csv, columns text,intent).",
+            return (null, TypedResults.Problem(
+                "Send JSON (application/json, as export gives it) or CSV (text/csv, columns text,intent).",
                 statusCode: 415, type: ProblemTypes.ForStatus(415)));
         }
 
@@ -86,7 +99,7 @@ public static class NluTrainingData
         {
             if (intents[i]?.Name is not { } name || !NluRules.IntentName().IsMatch(name))
             {
-                errors[$"intents[{i}].name"] = ["An intent name is letters, digits, '_', '.', ':' or '-' (at most 200), e.g. check_balance."];
+                errors[$"intents[{i}].name"] = [NluRules.IntentNameRule];
             }
 
             NluRules.CheckUtterances(intents[i]?.Utterances, $"intents[{i}].utterances", errors);
@@ -104,7 +117,8 @@ public static class NluTrainingData
 
     private static TrainingData FromCsv(Stream content)
     {
-        using var reader = Sep.Reader(o => o with { HasHeader = true, Unescape = true, Trim = SepTrim.Outer }).From(content);
+        using var reader = Sep.Reader(o => o with { HasHeader = true, Unescape = true, Trim = SepTrim.Outer })
+            .From(content);
         if (!reader.Header.TryIndexOf("text", out var text) || !reader.Header.TryIndexOf("intent", out var intent))
         {
             throw new InvalidDataException("The first row must name the columns text and intent.");
@@ -128,7 +142,8 @@ public static class NluTrainingData
         return new TrainingData("", [.. byIntent.Select(p => new IntentData(p.Key, p.Value))], [], []);
     }
 
-    public static async Task<ImportResult> ImportAsync(AppDb db, Guid modelId, TrainingData data, bool replace, CancellationToken cancellationToken)
+    public static async Task<ImportResult> ImportAsync(
+        AppDb db, Guid modelId, TrainingData data, bool replace, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (replace)
@@ -137,7 +152,8 @@ public static class NluTrainingData
             await db.NluEntities.Where(e => e.ModelId == modelId).ExecuteDeleteAsync(cancellationToken);
         }
 
-        var existing = await db.NluIntents.Where(i => i.ModelId == modelId).ToDictionaryAsync(i => i.Name, StringComparer.Ordinal, cancellationToken);
+        var existing = await db.NluIntents.Where(i => i.ModelId == modelId)
+            .ToDictionaryAsync(i => i.Name, StringComparer.Ordinal, cancellationToken);
         var utterances = 0;
         foreach (var group in data.Intents.GroupBy(i => i.Name, StringComparer.Ordinal))
         {
@@ -149,7 +165,8 @@ public static class NluTrainingData
 
             var all = JsonSerializer.Deserialize<List<Utterance>>(intent.Utterances, NluRules.Json)!;
             var before = all.Count;
-            all.AddRange(group.SelectMany(g => g.Utterances ?? []).Select(u => new Utterance(u.Text.Trim(), u.Language)));
+            all.AddRange(
+                group.SelectMany(g => g.Utterances ?? []).Select(u => new Utterance(u.Text.Trim(), u.Language)));
             all = [.. all.DistinctBy(u => (u.Text, u.Language))];
             intent.Utterances = JsonSerializer.Serialize(all, NluRules.Json);
             intent.UtteranceCount = all.Count;
@@ -157,7 +174,8 @@ public static class NluTrainingData
             utterances += all.Count - before;
         }
 
-        var entities = await db.NluEntities.Where(e => e.ModelId == modelId).ToDictionaryAsync(e => e.Name, StringComparer.Ordinal, cancellationToken);
+        var entities = await db.NluEntities.Where(e => e.ModelId == modelId)
+            .ToDictionaryAsync(e => e.Name, StringComparer.Ordinal, cancellationToken);
         foreach (var entity in data.Entities)
         {
             if (!entities.TryGetValue(entity.Name, out var row))
@@ -175,6 +193,7 @@ public static class NluTrainingData
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ImportResult(data.Intents.Select(i => i.Name).Distinct(StringComparer.Ordinal).Count(), utterances, data.Entities.Count);
+        var intents = data.Intents.Select(i => i.Name).Distinct(StringComparer.Ordinal).Count();
+        return new ImportResult(intents, utterances, data.Entities.Count);
     }
 }

@@ -1,23 +1,22 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Communique.Assets.Storage;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
-using Communique.Nlu.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Nlu;
 
 public sealed record VersionResponse(
-    Guid Id, int Number, string State, bool Active, Guid JobId, double? Threshold, long ArtifactBytes, JsonElement? Metrics, string? Error,
-    DateTime CreatedAt, DateTime? CompletedAt)
+    Guid Id, int Number, string State, bool Active, Guid JobId, double? Threshold, long ArtifactBytes,
+    JsonElement? Metrics, string? Error, DateTime CreatedAt, DateTime? CompletedAt)
 {
     public static VersionResponse From(NluModelVersion v, Guid? active) => new(
         v.Id, v.Number, WireNames.Of(v.State), v.Id == active, v.JobId, v.Threshold, v.ArtifactBytes,
-        v.Metrics is null ? null : JsonSerializer.Deserialize<JsonElement>(v.Metrics), v.Error, v.CreatedAt, v.CompletedAt);
+        v.Metrics is null ? null : JsonSerializer.Deserialize<JsonElement>(v.Metrics), v.Error, v.CreatedAt,
+        v.CompletedAt);
 }
 
 // Training and versions: POST /versions snapshots the training data (so later edits never reach this version) and
@@ -30,11 +29,15 @@ public static class NluVersions
 
     public static void MapNluVersions(this IEndpointRouteBuilder app)
     {
-        var versions = app.MapGroup("/nlu/models/{id:guid}/versions").WithTags("NLU training").WithGroupName("nlu").RequireTeamCaller();
+        var versions = app.MapGroup("/nlu/models/{id:guid}/versions")
+            .WithTags("NLU training").WithGroupName("nlu").RequireTeamCaller();
         versions.MapPost("", Train).RequireAccess(Area.Communications, Access.Edit)
-            .WithSummary("Train a new version from the model's training data as it is now (a job); 202 with the version.");
-        versions.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The model's versions, newest first.");
-        versions.MapGet("/{number:int}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One version with its evaluation metrics.");
+            .WithSummary(
+                "Train a new version from the model's training data as it is now (a job); 202 with the version.");
+        versions.MapGet("", List).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("The model's versions, newest first.");
+        versions.MapGet("/{number:int}", Get).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("One version with its evaluation metrics.");
         versions.MapPost("/{number:int}/activate", Activate).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Make a ready version the one parse uses (an older one: a rollback).");
         versions.MapPost("/{number:int}/cancel", Cancel).RequireAccess(Area.Communications, Access.Edit)
@@ -74,7 +77,11 @@ public static class NluVersions
         model.Versions++;
         var version = new NluModelVersion
         {
-            ModelId = id, Number = model.Versions, State = NluVersionState.Training, DataHash = stored.Hash, CreatedAt = db.Now,
+            ModelId = id,
+            Number = model.Versions,
+            State = NluVersionState.Training,
+            DataHash = stored.Hash,
+            CreatedAt = db.Now,
         };
         var payload = new NluTrainingJob.Payload(version.Id, id, version.Number);
         var job = db.EnqueueJob(NluTrainingJob.Kind, payload, maxAttempts: 3);
@@ -82,10 +89,12 @@ public static class NluVersions
         db.NluModelVersions.Add(version);
         db.AttachBlob(stored.Hash, BlobHolder.NluTrainingData, version.Id);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Accepted($"/nlu/models/{id}/versions/{version.Number}", VersionResponse.From(version, model.ActiveVersionId));
+        return TypedResults.Accepted(
+            $"/nlu/models/{id}/versions/{version.Number}", VersionResponse.From(version, model.ActiveVersionId));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<VersionResponse>>, ProblemHttpResult>> List(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<IReadOnlyList<VersionResponse>>, ProblemHttpResult>> List(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (model is null)
@@ -93,23 +102,31 @@ public static class NluVersions
             return Problems.NotFound("NLU model");
         }
 
-        var rows = await db.NluModelVersions.AsNoTracking().Where(v => v.ModelId == id).OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<VersionResponse>>([.. rows.Select(v => VersionResponse.From(v, model.ActiveVersionId))]);
+        var rows = await db.NluModelVersions.AsNoTracking().Where(v => v.ModelId == id)
+            .OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<VersionResponse>>(
+            [.. rows.Select(v => VersionResponse.From(v, model.ActiveVersionId))]);
     }
 
-    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Get(Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Get(
+        Guid id, int number, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         var version = model is null ? null
-            : await db.NluModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
-        return version is null ? Problems.NotFound("model version") : TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
+            : await db.NluModelVersions.AsNoTracking()
+                .FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+        return version is null
+            ? Problems.NotFound("model version")
+            : TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
     }
 
-    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Activate(Guid id, int number, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<VersionResponse>, ProblemHttpResult>> Activate(
+        Guid id, int number, AppDb db, CancellationToken cancellationToken)
     {
         var model = await db.NluModels.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
         var version = model is null ? null
-            : await db.NluModelVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
+            : await db.NluModelVersions.AsNoTracking()
+                .FirstOrDefaultAsync(v => v.ModelId == id && v.Number == number, cancellationToken);
         if (version is null)
         {
             return Problems.NotFound("model version");
@@ -117,7 +134,8 @@ public static class NluVersions
 
         if (version.State != NluVersionState.Ready)
         {
-            return Problems.Conflict($"Version {number} is {WireNames.Of(version.State)}; only a ready version can be activated.");
+            return Problems.Conflict(
+                $"Version {number} is {WireNames.Of(version.State)}; only a ready version can be activated.");
         }
 
         model!.ActiveVersionId = version.Id;
@@ -152,99 +170,5 @@ public static class NluVersions
         }
 
         return TypedResults.Ok(VersionResponse.From(version, model!.ActiveVersionId));
-    }
-}
-
-public sealed record NluMetrics(
-    int Intents, int Utterances, int OutOfScopeExamples, double TrainingSeconds, double EmbeddingSeconds, HeldOutEvaluation HeldOut);
-
-// Trains one version: embeds the snapshot's utterances with the shared encoder, fits the classifier, stores it as a
-// blob. Training is deterministic, so a failure (other than the process dying) is final: the version is failed with
-// the reason, and the job succeeds in recording that.
-public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine, ILogger<NluTrainingJob> logger) : IJobHandler
-{
-    public const string Kind = "nlu-train";
-
-    public const string CancelledError = "Cancelled.";
-
-    // ModelId and Number name the version's cancel endpoint (JobKind.CancelEndpointOf).
-    public sealed record Payload(Guid VersionId, Guid? ModelId = null, int? Number = null);
-
-    public static void Fail(NluModelVersion version, string error, DateTime now)
-    {
-        version.State = NluVersionState.Failed;
-        version.Error = error.Length > 2000 ? error[..2000] : error;
-        version.CompletedAt = now;
-    }
-
-    // A training that died or was stopped fails its version instead of leaving it training.
-    public async Task EndedAsync(JobContext job, JobState state, string? failure, CancellationToken cancellationToken)
-    {
-        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
-        var version = await db.NluModelVersions.FirstOrDefaultAsync(v => v.Id == payload.VersionId, cancellationToken);
-        if (version is { State: NluVersionState.Training })
-        {
-            Fail(version, state == JobState.Cancelled ? CancelledError : failure ?? "The training job failed.", db.Now);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-    }
-
-    public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
-    {
-        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
-        var version = await db.NluModelVersions.FirstOrDefaultAsync(v => v.Id == payload.VersionId, cancellationToken);
-        if (version is null || version.State != NluVersionState.Training)
-        {
-            job.Result = "nothing to train";
-            return;
-        }
-
-        TrainingData data;
-        await using (var snapshot = await blobs.OpenReadAsync(version.DataHash, cancellationToken)
-                                    ?? throw new JobFailedException("The version's training data is missing from the blob store."))
-        {
-            data = (await JsonSerializer.DeserializeAsync<TrainingData>(snapshot, NluRules.Json, cancellationToken))!;
-        }
-
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            var trained = await Task.Run(() => engine.Train(data, cancellationToken), cancellationToken);
-            using var artifact = new MemoryStream();
-            trained.Classifier.Save(artifact);
-            artifact.Position = 0;
-            var stored = (BlobPutResult.Stored)await blobs.PutAsync(artifact, long.MaxValue, cancellationToken);
-            version.ArtifactHash = stored.Hash;
-            db.AttachBlob(stored.Hash, BlobHolder.NluArtifact, version.Id);
-            version.ArtifactBytes = stored.Length;
-            version.Threshold = IntentClassifier.Confidence(trained.Classifier.Threshold);
-            version.Metrics = JsonSerializer.Serialize(trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) }, NluRules.Json);
-            version.State = NluVersionState.Ready;
-            job.Result = $"version {version.Number} ready";
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Training version {Version} of NLU model {Model} failed", version.Number, version.ModelId);
-            version.State = NluVersionState.Failed;
-            version.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
-            job.Result = $"version {version.Number} failed";
-        }
-
-        // Cancelled meanwhile through the version's endpoint: the cancellation stands.
-        var settled = db.NluModelVersions.Where(v => v.Id == version.Id && v.State != NluVersionState.Training);
-        if (await settled.AnyAsync(cancellationToken))
-        {
-            job.Result = $"version {version.Number} cancelled";
-            db.ChangeTracker.Clear();
-            if (version.ArtifactHash is { } trained)
-            {
-                await db.DeleteUnreferencedBlobsAsync(blobs, [trained], cancellationToken);
-            }
-
-            return;
-        }
-
-        version.CompletedAt = db.Now;
-        await db.SaveChangesAsync(cancellationToken);
     }
 }

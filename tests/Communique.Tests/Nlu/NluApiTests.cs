@@ -23,9 +23,10 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     private TestAccount _acme = null!;
     private HttpClient _admin = null!;
 
-    // A small part of CLINC150 (Larson et al. 2019, CC BY 3.0; see Data/README.md): five intents, 40 utterances each, and
-    // 30 out-of-scope queries as the intent out_of_scope.
-    private static readonly string Sample = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Nlu", "Data", "clinc150-sample.csv"));
+    // A small part of CLINC150 (Larson et al. 2019, CC BY 3.0; see Data/README.md): five intents, 40 utterances each,
+    // and 30 out-of-scope queries as the intent out_of_scope.
+    private static readonly string Sample =
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Nlu", "Data", "clinc150-sample.csv"));
 
     public async ValueTask InitializeAsync()
     {
@@ -43,11 +44,17 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
 
     private async Task<string> ModelAsync(string name = "Assistant")
     {
-        var model = (await (await _admin.PostJsonAsync("/nlu/models", new { name })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        var imported = await (await _admin.PostAsync($"/nlu/models/{model}/import", new StringContent(Sample, Encoding.UTF8, "text/csv"))).JsonAsync();
-        Assert.Equal((6, 230), (imported.GetProperty("intents").GetInt32(), imported.GetProperty("utterances").GetInt32()));
+        var model = await CreateModelAsync(name);
+        var imported = await (await _admin.PostAsync($"/nlu/models/{model}/import", Csv(Sample))).JsonAsync();
+        Assert.Equal(
+            (6, 230), (imported.GetProperty("intents").GetInt32(), imported.GetProperty("utterances").GetInt32()));
         return model;
     }
+
+    private async Task<string> CreateModelAsync(string name) =>
+        (await (await _admin.PostJsonAsync("/nlu/models", new { name })).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+    private static StringContent Csv(string csv) => new(csv, Encoding.UTF8, "text/csv");
 
     private async Task<JsonElement> TrainAsync(string model)
     {
@@ -55,21 +62,23 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
             .JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal("training", version.Str("state"));
         Assert.True(await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None));
-        return await (await _admin.GetAsync($"/nlu/models/{model}/versions/{version.GetProperty("number").GetInt32()}")).JsonAsync();
+        var number = version.GetProperty("number").GetInt32();
+        return await (await _admin.GetAsync($"/nlu/models/{model}/versions/{number}")).JsonAsync();
     }
 
     private async Task<JsonElement> ParseAsync(string model, string text) =>
         await (await _admin.PostJsonAsync($"/nlu/models/{model}/parse", new { text })).JsonAsync();
 
     [Fact]
-    public async Task A_trained_version_parses_intents_entities_and_out_of_scope_and_an_older_one_can_be_activated_again()
+    public async Task A_trained_version_parses_intents_entities_and_out_of_scope_and_an_older_one_can_be_reactivated()
     {
         var model = await ModelAsync();
         await (await _admin.PostJsonAsync($"/nlu/models/{model}/entities", new
         {
             name = "city", kind = "list", values = new[] { new { value = "New York", synonyms = CitySynonyms } },
         })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/parse", new { text = "what is my balance" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync($"/nlu/models/{model}/parse", new { text = "what is my balance" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
 
         var first = await TrainAsync(model);
         Assert.Equal("ready", first.Str("state"));
@@ -83,35 +92,42 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
         Assert.False(flight.GetProperty("outOfScope").GetBoolean());
         Assert.Equal("book_flight", flight.GetProperty("intent").Str("name"));
         Assert.Equal(1, flight.GetProperty("version").GetInt32());
-        var entities = flight.GetProperty("entities").EnumerateArray().ToDictionary(e => e.Str("entity"), e => (e.Str("raw"), e.Str("value")));
+        var entities = flight.GetProperty("entities").EnumerateArray()
+            .ToDictionary(e => e.Str("entity"), e => (e.Str("raw"), e.Str("value")));
         Assert.Equal(("NYC", "New York"), entities["city"]);
         Assert.Equal(("2", "2"), entities["number"]);
         Assert.Equal(("tomorrow", "2026-11-28"), entities["date"]);
         Assert.True(flight.GetProperty("ranking").GetArrayLength() >= 2);
 
-        Assert.Equal("weather", (await ParseAsync(model, "will it rain in paris this weekend")).GetProperty("intent").Str("name"));
+        const string Rain = "will it rain in paris this weekend";
+        Assert.Equal("weather", (await ParseAsync(model, Rain)).GetProperty("intent").Str("name"));
         var unicode = await ParseAsync(model, "Wie ist das Wetter in Zürich 🌧️ 天气 погода?");
         Assert.Equal("Wie ist das Wetter in Zürich 🌧️ 天气 погода?", unicode.Str("text"));
 
         // Editing the data changes no version; a second version, then a rollback to the first.
-        var weather = (await (await _admin.GetAsync($"/nlu/models/{model}/intents")).JsonAsync()).GetProperty("items").EnumerateArray()
+        var weather = (await (await _admin.GetAsync($"/nlu/models/{model}/intents")).JsonAsync())
+            .GetProperty("items").EnumerateArray()
             .Single(i => i.Str("name") == "weather").Str("id");
         (await _admin.DeleteAsync($"/nlu/models/{model}/intents/{weather}")).EnsureSuccessStatusCode();
-        Assert.Equal("weather", (await ParseAsync(model, "will it rain in paris this weekend")).GetProperty("intent").Str("name"));
+        Assert.Equal("weather", (await ParseAsync(model, Rain)).GetProperty("intent").Str("name"));
         var second = await TrainAsync(model);
         Assert.Equal(4, second.GetProperty("metrics").GetProperty("intents").GetInt32());
         await (await _admin.PostAsync($"/nlu/models/{model}/versions/2/activate", null)).JsonAsync();
-        var without = await ParseAsync(model, "will it rain in paris this weekend");
+        var without = await ParseAsync(model, Rain);
         Assert.Equal(2, without.GetProperty("version").GetInt32());
         Assert.DoesNotContain(without.GetProperty("ranking").EnumerateArray(), r => r.Str("name") == "weather");
         await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/activate", null)).JsonAsync();
-        var rolledBack = await ParseAsync(model, "will it rain in paris this weekend");
-        Assert.Equal((1, "weather"), (rolledBack.GetProperty("version").GetInt32(), rolledBack.GetProperty("intent").Str("name")));
+        var rolledBack = await ParseAsync(model, Rain);
+        Assert.Equal(1, rolledBack.GetProperty("version").GetInt32());
+        Assert.Equal("weather", rolledBack.GetProperty("intent").Str("name"));
 
         // Another process would load the version from the database and blob store: the same answer.
         _host.Service<NluModelCache>().Forget(Guid.Parse(model));
-        Assert.Equal(rolledBack.GetProperty("inScopeConfidence").GetDouble(), (await ParseAsync(model, "will it rain in paris this weekend")).GetProperty("inScopeConfidence").GetDouble());
-        var versions = (await (await _admin.GetAsync($"/nlu/models/{model}/versions")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(
+            rolledBack.GetProperty("inScopeConfidence").GetDouble(),
+            (await ParseAsync(model, Rain)).GetProperty("inScopeConfidence").GetDouble());
+        var versions = (await (await _admin.GetAsync($"/nlu/models/{model}/versions")).JsonAsync())
+            .EnumerateArray().ToList();
         Assert.Equal([2, 1], versions.Select(v => v.GetProperty("number").GetInt32()));
         Assert.True(versions[1].GetProperty("active").GetBoolean());
     }
@@ -119,37 +135,53 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Models_intents_and_entities_are_edited_imported_and_exported()
     {
-        var model = (await (await _admin.PostJsonAsync("/nlu/models", new { name = "Helpdesk" })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        await (await _admin.PostJsonAsync("/nlu/models", new { name = "Helpdesk" })).ProblemAsync(HttpStatusCode.Conflict);
-        var renamed = await (await _admin.PutAsJsonAsync($"/nlu/models/{model}", new { name = "Service desk", threshold = 0.3 })).JsonAsync();
+        var model = await CreateModelAsync("Helpdesk");
+        await (await _admin.PostJsonAsync("/nlu/models", new { name = "Helpdesk" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        var renamed = await (await _admin.PutAsJsonAsync(
+            $"/nlu/models/{model}", new { name = "Service desk", threshold = 0.3 })).JsonAsync();
         Assert.Equal(("Service desk", 0.3), (renamed.Str("name"), renamed.GetProperty("threshold").GetDouble()));
 
         var intent = await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new
         {
-            name = "reset_password", utterances = new object[] { new { text = "I forgot my password" }, new { text = "réinitialiser mon mot de passe", language = "fr" } },
+            name = "reset_password",
+            utterances = new object[]
+            {
+                new { text = "I forgot my password" }, new { text = "réinitialiser mon mot de passe", language = "fr" },
+            },
         })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "reset_password" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "reset_password" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
         var edited = await (await _admin.PutAsJsonAsync($"/nlu/models/{model}/intents/{intent.Str("id")}", new
         {
             utterances = new[] { new { text = "reset my password" } },
         })).JsonAsync();
-        Assert.Equal(["reset my password"], edited.GetProperty("utterances").EnumerateArray().Select(u => u.Str("text")));
+        Assert.Equal(
+            ["reset my password"], edited.GetProperty("utterances").EnumerateArray().Select(u => u.Str("text")));
 
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/entities", new { name = "ticket", kind = "regex", pattern = "TCK-[0-9]{4,8}" }))
+        await (await _admin.PostJsonAsync(
+                $"/nlu/models/{model}/entities", new { name = "ticket", kind = "regex", pattern = "TCK-[0-9]{4,8}" }))
             .JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostAsync($"/nlu/models/{model}/import", new StringContent("text,intent\n\"where is my ticket, please\",ticket_status\n=cmd(),ticket_status\n", Encoding.UTF8, "text/csv")))
-            .JsonAsync();
+        var import = Csv("text,intent\n\"where is my ticket, please\",ticket_status\n=cmd(),ticket_status\n");
+        await (await _admin.PostAsync($"/nlu/models/{model}/import", import)).JsonAsync();
         var csv = await (await _admin.GetAsync($"/nlu/models/{model}/export?format=csv")).Content.ReadAsStringAsync();
-        Assert.Equal("text,intent\nreset my password,reset_password\n\"where is my ticket, please\",ticket_status\n'=cmd(),ticket_status\n", csv);
+        Assert.Equal(
+            "text,intent\nreset my password,reset_password\n"
+            + "\"where is my ticket, please\",ticket_status\n'=cmd(),ticket_status\n",
+            csv);
 
         var json = await (await _admin.GetAsync($"/nlu/models/{model}/export")).JsonAsync();
-        Assert.Equal(["reset_password", "ticket_status"], json.GetProperty("intents").EnumerateArray().Select(i => i.Str("name")));
+        Assert.Equal(
+            ["reset_password", "ticket_status"],
+            json.GetProperty("intents").EnumerateArray().Select(i => i.Str("name")));
         Assert.Equal("TCK-[0-9]{4,8}", json.GetProperty("entities")[0].Str("pattern"));
 
         // Replacing with the export of another model's data.
-        var other = (await (await _admin.PostJsonAsync("/nlu/models", new { name = "Copy" })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        await (await _admin.PostAsync($"/nlu/models/{other}/import?mode=replace", JsonContent.Create(json))).JsonAsync();
-        Assert.Equal(json.GetRawText(), (await (await _admin.GetAsync($"/nlu/models/{other}/export")).JsonAsync()).GetRawText());
+        var other = await CreateModelAsync("Copy");
+        await (await _admin.PostAsync($"/nlu/models/{other}/import?mode=replace", JsonContent.Create(json)))
+            .JsonAsync();
+        var copied = await (await _admin.GetAsync($"/nlu/models/{other}/export")).JsonAsync();
+        Assert.Equal(json.GetRawText(), copied.GetRawText());
 
         (await _admin.DeleteAsync($"/nlu/models/{other}")).EnsureSuccessStatusCode();
         await (await _admin.GetAsync($"/nlu/models/{other}")).ProblemAsync(HttpStatusCode.NotFound);
@@ -227,45 +259,63 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Bad_input_is_refused_with_a_problem_naming_it()
     {
-        var model = (await (await _admin.PostJsonAsync("/nlu/models", new { name = "Bad" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var model = await CreateModelAsync("Bad");
         var entities = $"/nlu/models/{model}/entities";
-        var broken = await (await _admin.PostJsonAsync(entities, new { name = "code", kind = "regex", pattern = "([a-z" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var broken = await (await _admin.PostJsonAsync(
+                entities, new { name = "code", kind = "regex", pattern = "([a-z" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(broken.GetProperty("errors").TryGetProperty("pattern", out _));
         await (await _admin.PostJsonAsync(entities, new { name = "behind", kind = "regex", pattern = "(?<=a)b" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync(entities, new { name = "number", kind = "regex", pattern = "[0-9]+" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync(entities, new { name = "colour", kind = "list", values = Array.Empty<object>() })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync(entities, new { name = "number", kind = "regex", pattern = "[0-9]+" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync(
+                entities, new { name = "colour", kind = "list", values = Array.Empty<object>() }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
 
         // Training needs two intents, each with utterances.
-        var none = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("no intents", none.GetProperty("errors").GetProperty("intents")[0].GetString(), StringComparison.Ordinal);
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "greet", utterances = new[] { new { text = "hello" } } })).JsonAsync(HttpStatusCode.Created);
-        var one = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("'greet'", one.GetProperty("errors").GetProperty("intents")[0].GetString(), StringComparison.Ordinal);
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "bye" })).JsonAsync(HttpStatusCode.Created);
-        var empty = await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("bye", empty.GetProperty("errors").GetProperty("intents")[0].GetString(), StringComparison.Ordinal);
+        var versions = $"/nlu/models/{model}/versions";
+        var intents = $"/nlu/models/{model}/intents";
+        var none = await (await _admin.PostAsync(versions, null)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(
+            "no intents", none.GetProperty("errors").GetProperty("intents")[0].GetString(), StringComparison.Ordinal);
+        await (await _admin.PostJsonAsync(
+                intents, new { name = "greet", utterances = new[] { new { text = "hello" } } }))
+            .JsonAsync(HttpStatusCode.Created);
+        var one = await (await _admin.PostAsync(versions, null)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(
+            "'greet'", one.GetProperty("errors").GetProperty("intents")[0].GetString(), StringComparison.Ordinal);
+        await (await _admin.PostJsonAsync(intents, new { name = "bye" })).JsonAsync(HttpStatusCode.Created);
+        var empty = await (await _admin.PostAsync(versions, null)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(
+            "bye", empty.GetProperty("errors").GetProperty("intents")[0].GetString(), StringComparison.Ordinal);
 
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "has space" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "x", utterances = new[] { new { text = " " } } })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostAsync($"/nlu/models/{model}/import", new StringContent("words\nhello\n", Encoding.UTF8, "text/csv"))).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostAsync($"/nlu/models/{model}/import", new StringContent("{\"intents\":", Encoding.UTF8, "application/json"))).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PutAsJsonAsync($"/nlu/models/{model}", new { threshold = 1.5 })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PutAsJsonAsync($"/nlu/models/{model}", new { builtIns = UnknownBuiltIns })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync(intents, new { name = "has space" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync(intents, new { name = "x", utterances = new[] { new { text = " " } } }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var import = $"/nlu/models/{model}/import";
+        await (await _admin.PostAsync(import, Csv("words\nhello\n"))).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostAsync(import, new StringContent("{\"intents\":", Encoding.UTF8, "application/json")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PutAsJsonAsync($"/nlu/models/{model}", new { threshold = 1.5 }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PutAsJsonAsync($"/nlu/models/{model}", new { builtIns = UnknownBuiltIns }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
 
         // Parsing: no ready version, empty, whitespace, too long.
         var parse = $"/nlu/models/{model}/parse";
         await (await _admin.PostJsonAsync(parse, new { text = "hello" })).ProblemAsync(HttpStatusCode.Conflict);
         await (await _admin.PostJsonAsync(parse, new { text = "" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await _admin.PostJsonAsync(parse, new { text = " \t\n" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync(parse, new { text = new string('a', 100 * 1024) })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/activate", null)).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _admin.PostJsonAsync(parse, new { text = new string('a', 100 * 1024) }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostAsync($"{versions}/1/activate", null)).ProblemAsync(HttpStatusCode.NotFound);
 
         // Another team's model does not exist.
         var other = await (await _host.CreateAccountAsync("Other Corp")).AdminAsync();
         await (await other.GetAsync($"/nlu/models/{model}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.PostJsonAsync(parse, new { text = "hello" })).ProblemAsync(HttpStatusCode.NotFound);
-        await (await other.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "steal" })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await other.PostJsonAsync(intents, new { name = "steal" })).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.GetAsync($"/nlu/models/{model}/export")).ProblemAsync(HttpStatusCode.NotFound);
     }
 }

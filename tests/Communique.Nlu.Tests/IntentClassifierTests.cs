@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Communique.Nlu.Engine;
 
-namespace Communique.Tests.Nlu;
+namespace Communique.Nlu.Tests;
 
-// Real utterances (a CLINC150 subset, embedded in the test assembly) with stand-in embeddings: hashed word and word-pair
-// features in 384 dimensions, L2-normalised. They make the tests fast and need no ONNX model; what is tested is the
-// classifier, not the encoder.
+// Real utterances (a CLINC150 subset, embedded in the test assembly) with stand-in embeddings: hashed word and
+// word-pair features in 384 dimensions, L2-normalised. They make the tests fast and need no ONNX model; what is tested
+// is the classifier, not the encoder.
 public sealed class IntentClassifierTests
 {
     private const int Dimensions = 384;
@@ -37,7 +37,9 @@ public sealed class IntentClassifierTests
         var outOfScopeRejected = outOfScope.Count(p => p.OutOfScope) / (double)outOfScope.Length;
 
         Assert.True(accuracy > 0.7, $"validation accuracy {accuracy}");
-        Assert.True(outOfScopeRejected > inScopeRejected + 0.2, $"OOS rejected {outOfScopeRejected}, in-scope rejected {inScopeRejected}");
+        Assert.True(
+            outOfScopeRejected > inScopeRejected + 0.2,
+            $"OOS rejected {outOfScopeRejected}, in-scope rejected {inScopeRejected}");
         Assert.True(model.Evaluation.OutOfScopeRecall >= 0.75);
         Assert.Equal(Data.OosTrain.Length, model.Evaluation.OutOfScopeExamples);
     }
@@ -77,7 +79,8 @@ public sealed class IntentClassifierTests
         var evaluation = Model.Value.Evaluation;
 
         Assert.Equal(16 * 6, evaluation.InScopeExamples);
-        Assert.Equal(Model.Value.Intents.Order(StringComparer.Ordinal), evaluation.PerIntent.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            Model.Value.Intents.Order(StringComparer.Ordinal), evaluation.PerIntent.Keys.Order(StringComparer.Ordinal));
         Assert.All(evaluation.PerIntent.Values, q =>
         {
             Assert.Equal(6, q.HeldOutExamples);
@@ -87,7 +90,8 @@ public sealed class IntentClassifierTests
         Assert.InRange(evaluation.InScopeAccuracy!.Value, 0, evaluation.Accuracy!.Value);
         Assert.True(evaluation.Confusions.Count <= 20);
         Assert.All(evaluation.Confusions, c => Assert.NotEqual(c.Expected, c.Predicted));
-        Assert.Equal(evaluation.Confusions.Select(c => c.Count).OrderDescending(), evaluation.Confusions.Select(c => c.Count));
+        Assert.Equal(
+            evaluation.Confusions.Select(c => c.Count).OrderDescending(), evaluation.Confusions.Select(c => c.Count));
     }
 
     [Fact]
@@ -110,8 +114,11 @@ public sealed class IntentClassifierTests
             var before = model.Parse(text, Embed(text));
             var after = loaded.Parse(text, Embed(text));
             Assert.Equal(before.BestIntent, after.BestIntent);
-            Assert.Equal(BitConverter.DoubleToInt64Bits(before.Probability), BitConverter.DoubleToInt64Bits(after.Probability));
-            Assert.Equal(BitConverter.DoubleToInt64Bits(before.InScopeScore), BitConverter.DoubleToInt64Bits(after.InScopeScore));
+            Assert.Equal(
+                BitConverter.DoubleToInt64Bits(before.Probability), BitConverter.DoubleToInt64Bits(after.Probability));
+            Assert.Equal(
+                BitConverter.DoubleToInt64Bits(before.InScopeScore),
+                BitConverter.DoubleToInt64Bits(after.InScopeScore));
             Assert.Equal(before.OutOfScope, after.OutOfScope);
             Assert.Equal(before.Ranking, after.Ranking);
         }
@@ -187,7 +194,7 @@ public sealed class IntentClassifierTests
     }
 
     [Fact]
-    public void With_no_held_out_fold_and_no_out_of_scope_examples_nothing_is_rejected_until_the_caller_sets_a_threshold()
+    public void Without_held_out_fold_or_out_of_scope_examples_nothing_is_rejected_until_the_caller_sets_a_threshold()
     {
         Example[] train =
         [
@@ -199,7 +206,8 @@ public sealed class IntentClassifierTests
         ];
 
         var model = Train(train, []);
-        var prediction = model.Parse("how much money is in my account", Embed("how much money is in my account"));
+        var query = "how much money is in my account";
+        var prediction = model.Parse(query, Embed(query));
 
         Assert.Equal(double.NegativeInfinity, model.Threshold);
         Assert.Equal(0, model.Evaluation.InScopeExamples);
@@ -209,7 +217,7 @@ public sealed class IntentClassifierTests
         Assert.Equal("balance", prediction.BestIntent);
         Assert.False(prediction.OutOfScope);
         Assert.True(double.IsFinite(prediction.InScopeScore));
-        Assert.True(model.Parse("how much money is in my account", Embed("how much money is in my account"), threshold: 1e6).OutOfScope);
+        Assert.True(model.Parse(query, Embed(query), threshold: 1e6).OutOfScope);
         Assert.Equal(model.SizeInBytes, Save(model).Length);
     }
 
@@ -234,7 +242,8 @@ public sealed class IntentClassifierTests
 
         Assert.Throws<ArgumentException>(() => Train(one, []));
         Assert.Throws<ArgumentException>(() => IntentClassifier.Train(["a", "b"], ["x", "y"], [vectors[0]], [], []));
-        Assert.Throws<ArgumentException>(() => IntentClassifier.Train(["a", "b"], ["x", "y"], [vectors[0], new float[3]], [], []));
+        Assert.Throws<ArgumentException>(() =>
+            IntentClassifier.Train(["a", "b"], ["x", "y"], [vectors[0], new float[3]], [], []));
         Assert.Throws<ArgumentException>(() =>
             IntentClassifier.Train(["a", "b"], ["x", "y"], vectors, [], [], new IntentClassifierOptions { Folds = 1 }));
         Assert.Throws<ArgumentException>(() => Model.Value.Parse("hello", new float[3]));
@@ -268,7 +277,8 @@ public sealed class IntentClassifierTests
     private static float[] Embed(string text)
     {
         var v = new float[Dimensions];
-        var words = text.ToLowerInvariant().Split([' ', ',', '.', '?', '!', '\''], StringSplitOptions.RemoveEmptyEntries);
+        var words = text.ToLowerInvariant()
+            .Split([' ', ',', '.', '?', '!', '\''], StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < words.Length; i++)
         {
             Add(v, words[i]);
@@ -305,11 +315,16 @@ public sealed class IntentClassifierTests
     {
         public static Clinc Load()
         {
-            using var stream = typeof(IntentClassifierTests).Assembly.GetManifestResourceStream("clinc150-subset.json")!;
+            using var stream = typeof(IntentClassifierTests).Assembly
+                .GetManifestResourceStream("clinc150-subset.json")!;
             using var json = JsonDocument.Parse(stream);
             Example[] Examples(string name) =>
-                [.. json.RootElement.GetProperty(name).EnumerateArray().Select(e => new Example(e[0].GetString()!, e[1].GetString()!))];
-            string[] Texts(string name) => [.. json.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+            [
+                .. json.RootElement.GetProperty(name).EnumerateArray()
+                    .Select(e => new Example(e[0].GetString()!, e[1].GetString()!)),
+            ];
+            string[] Texts(string name) =>
+                [.. json.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
             return new Clinc(Examples("train"), Examples("val"), Texts("oos_train"), Texts("oos_val"));
         }
     }

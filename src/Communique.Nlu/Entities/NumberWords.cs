@@ -26,9 +26,12 @@ internal static class NumberWords
         var i = 0;
         while (i < text.Length)
         {
-            if (char.IsLetter(text[i]) && (i == 0 || !char.IsLetterOrDigit(text[i - 1])) && TryRead(text, i, out var end, out var value))
+            var wordStart = char.IsLetter(text[i]) && (i == 0 || !char.IsLetterOrDigit(text[i - 1]));
+            if (wordStart && TryRead(text, i, out var end, out var value))
             {
-                found.Add(new EntityCandidate(new EntityMatch("number", text[i..end], value.ToString(CultureInfo.InvariantCulture), i, end), rank));
+                var number = value.ToString(CultureInfo.InvariantCulture);
+                var match = new EntityMatch("number", text[i..end], number, i, end);
+                found.Add(new EntityCandidate(match, rank));
                 i = end;
             }
             else
@@ -58,7 +61,8 @@ internal static class NumberWords
                 break;
             }
             var word = text.AsSpan(i, wordEnd - i);
-            if (word.Equals("and", StringComparison.OrdinalIgnoreCase) && !pendingAnd && last is Kind.Hundred or Kind.Scale)
+            if (word.Equals("and", StringComparison.OrdinalIgnoreCase) && !pendingAnd
+                && last is Kind.Hundred or Kind.Scale)
             {
                 pendingAnd = true;
             }

@@ -32,7 +32,8 @@ public sealed class EntityExtractor
     // Ranks order entities for ties: the team's in definition order, then the built-ins by
     // precedence. Throws ArgumentException on a definition that cannot work (a pattern that does
     // not compile, an unknown built-in): save-time validation should have refused it already.
-    public static EntityExtractor Compile(IReadOnlyList<EntityDefinition> entities, IReadOnlyCollection<string> builtIns)
+    public static EntityExtractor Compile(
+        IReadOnlyList<EntityDefinition> entities, IReadOnlyCollection<string> builtIns)
     {
         ArgumentNullException.ThrowIfNull(entities);
         ArgumentNullException.ThrowIfNull(builtIns);
@@ -62,19 +63,25 @@ public sealed class EntityExtractor
                     }
                     catch (Exception e) when (e is ArgumentException or NotSupportedException)
                     {
-                        throw new ArgumentException($"The pattern of entity '{entity.Name}' does not compile: {e.Message}", nameof(entities), e);
+                        throw new ArgumentException(
+                            $"The pattern of entity '{entity.Name}' does not compile: {e.Message}",
+                            nameof(entities),
+                            e);
                     }
                     patterns.Add(new Pattern(rank, entity.Name, regex, regex.GroupNumberFromName("value") >= 0));
                     break;
                 default:
-                    throw new ArgumentException($"Entity '{entity.Name}' has an unknown kind {entity.Kind}.", nameof(entities));
+                    throw new ArgumentException(
+                        $"Entity '{entity.Name}' has an unknown kind {entity.Kind}.", nameof(entities));
             }
         }
         foreach (var name in builtIns)
         {
             if (!BuiltInEntities.Names.Contains(name))
             {
-                throw new ArgumentException($"'{name}' is not a built-in entity; they are {string.Join(", ", BuiltInEntities.Names)}.", nameof(builtIns));
+                throw new ArgumentException(
+                    $"'{name}' is not a built-in entity; they are {string.Join(", ", BuiltInEntities.Names)}.",
+                    nameof(builtIns));
             }
         }
         var enabled = BuiltInEntities.Precedence
@@ -135,7 +142,8 @@ public sealed class EntityExtractor
             if (m.Length > 0)
             {
                 var value = pattern.HasValueGroup && m.Groups["value"].Success ? m.Groups["value"].Value : m.Value;
-                found.Add(new EntityCandidate(new EntityMatch(pattern.Name, m.Value, value, m.Index, m.Index + m.Length), pattern.Rank));
+                var match = new EntityMatch(pattern.Name, m.Value, value, m.Index, m.Index + m.Length);
+                found.Add(new EntityCandidate(match, pattern.Rank));
             }
             if (Stopwatch.GetElapsedTime(started) > Timeout)
             {

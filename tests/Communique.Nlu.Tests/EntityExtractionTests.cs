@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Communique.Nlu.Entities;
 
-namespace Communique.Tests.Nlu;
+namespace Communique.Nlu.Tests;
 
 public sealed class EntityExtractionTests
 {
@@ -16,11 +16,14 @@ public sealed class EntityExtractionTests
         new("東京", ["とうきょう"]),
     ], null);
 
-    private static readonly EntityDefinition OrderNumber = new("order", EntityKind.Regex, [], @"\bORD-(?<value>[0-9]{4,8})\b");
+    private static readonly EntityDefinition OrderNumber =
+        new("order", EntityKind.Regex, [], @"\bORD-(?<value>[0-9]{4,8})\b");
 
-    private static List<EntityMatch> Extract(string text, IReadOnlyList<EntityDefinition>? entities = null, IReadOnlyCollection<string>? builtIns = null)
+    private static List<EntityMatch> Extract(
+        string text, IReadOnlyList<EntityDefinition>? entities = null, IReadOnlyCollection<string>? builtIns = null)
     {
-        var matches = EntityExtractor.Compile(entities ?? [], builtIns ?? BuiltInEntities.Names).Extract(text, Today).ToList();
+        var matches = EntityExtractor.Compile(entities ?? [], builtIns ?? BuiltInEntities.Names)
+            .Extract(text, Today).ToList();
         foreach (var match in matches)
         {
             Assert.Equal(match.Raw, text[match.Start..match.End]);
@@ -29,7 +32,8 @@ public sealed class EntityExtractionTests
         return matches;
     }
 
-    private static (string Raw, string Value)[] Found(string text, string entity, IReadOnlyList<EntityDefinition>? entities = null) =>
+    private static (string Raw, string Value)[] Found(
+        string text, string entity, IReadOnlyList<EntityDefinition>? entities = null) =>
         [.. Extract(text, entities).Where(m => m.Entity == entity).Select(m => (m.Raw, m.Value))];
 
     [Fact]
@@ -38,7 +42,10 @@ public sealed class EntityExtractionTests
         var matches = Extract("Flights from nyc or ZURICH to The  Big\tApple", [City], []);
 
         Assert.Equal(
-            [("city", "nyc", "New York", 13, 16), ("city", "ZURICH", "Zürich", 20, 26), ("city", "The  Big\tApple", "New York", 30, 44)],
+            [
+                ("city", "nyc", "New York", 13, 16), ("city", "ZURICH", "Zürich", 20, 26),
+                ("city", "The  Big\tApple", "New York", 30, 44),
+            ],
             matches.Select(m => (m.Entity, m.Raw, m.Value, m.Start, m.End)));
     }
 
@@ -89,7 +96,9 @@ public sealed class EntityExtractionTests
     public void Number_keeps_separate_numbers_apart_and_ignores_digits_inside_words()
     {
         Assert.Equal([("1", "1"), ("2", "2"), ("3", "3")], Found("rows 1,2,3", "number"));
-        Assert.Equal([("one", "1"), ("two", "2"), ("twenty", "20"), ("twenty", "20")], Found("one two, twenty twenty", "number"));
+        Assert.Equal(
+            [("one", "1"), ("two", "2"), ("twenty", "20"), ("twenty", "20")],
+            Found("one two, twenty twenty", "number"));
         Assert.Equal([("5", "5"), ("10", "10")], Found("pages 5-10", "number"));
         Assert.Empty(Found("version 1.2.3 of abc123 and someone's 5th", "number"));
     }
@@ -105,7 +114,8 @@ public sealed class EntityExtractionTests
     [InlineData("arriving 25 November", "25 November", "2026-11-25")]
     [InlineData("arriving Monday, 30 November 2026", "Monday, 30 November 2026", "2026-11-30")]
     [InlineData("on 29 February", "29 February", "2028-02-29")]
-    public void Date_reads_absolute_forms_and_puts_a_missing_year_on_or_after_today(string text, string raw, string value)
+    public void Date_reads_absolute_forms_and_puts_a_missing_year_on_or_after_today(
+        string text, string raw, string value)
     {
         Assert.Equal([(raw, value)], Found(text, "date"));
     }
@@ -157,10 +167,16 @@ public sealed class EntityExtractionTests
     }
 
     [Theory]
-    [InlineData("see https://example.com/a?b=1&c=2#top.", "https://example.com/a?b=1&c=2#top", "https://example.com/a?b=1&c=2#top")]
+    [InlineData(
+        "see https://example.com/a?b=1&c=2#top.",
+        "https://example.com/a?b=1&c=2#top",
+        "https://example.com/a?b=1&c=2#top")]
     [InlineData("see http://Example.com/Path, ok", "http://Example.com/Path", "http://Example.com/Path")]
     [InlineData("see www.example.org/docs!", "www.example.org/docs", "https://www.example.org/docs")]
-    [InlineData("(see https://en.wikipedia.org/wiki/Mercury_(planet))", "https://en.wikipedia.org/wiki/Mercury_(planet)", "https://en.wikipedia.org/wiki/Mercury_(planet)")]
+    [InlineData(
+        "(see https://en.wikipedia.org/wiki/Mercury_(planet))",
+        "https://en.wikipedia.org/wiki/Mercury_(planet)",
+        "https://en.wikipedia.org/wiki/Mercury_(planet)")]
     [InlineData("see https://example.com🎉", "https://example.com", "https://example.com")]
     public void Url_is_found_with_a_scheme_added_when_missing(string text, string raw, string value)
     {
@@ -178,7 +194,8 @@ public sealed class EntityExtractionTests
     [Fact]
     public void A_number_never_fires_inside_a_date_phone_url_or_email()
     {
-        var matches = Extract("On 1 December 2026 call +44 20 7946 0958 or see https://shop.example/item/42 or mail a1@x.io");
+        var matches = Extract(
+            "On 1 December 2026 call +44 20 7946 0958 or see https://shop.example/item/42 or mail a1@x.io");
 
         Assert.Equal(["date", "phone", "url", "email"], matches.Select(m => m.Entity));
     }

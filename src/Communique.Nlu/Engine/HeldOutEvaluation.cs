@@ -1,14 +1,5 @@
 namespace Communique.Nlu.Engine;
 
-// Probability is the best intent's mixed probability; InScopeScore is a logit (see IntentClassifier.Confidence);
-// OutOfScope is InScopeScore below the threshold. Ranking is the top intents, most probable first.
-public sealed record IntentPrediction(
-    string BestIntent,
-    double Probability,
-    double InScopeScore,
-    bool OutOfScope,
-    IReadOnlyList<(string Intent, double Probability)> Ranking);
-
 // How the classifier did on the held-out fold (models trained on the other folds) and the out-of-scope examples, the
 // data its threshold was tuned on. Null where there was nothing to measure (no held-out rows, no OOS examples).
 // Accuracy: the best intent is right, nothing rejected. InScopeAccuracy: right and accepted at the threshold.

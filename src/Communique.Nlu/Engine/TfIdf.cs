@@ -2,9 +2,6 @@ using System.Text;
 
 namespace Communique.Nlu.Engine;
 
-// A sparse row: ascending feature indices and their values.
-internal readonly record struct SparseVector(int[] Indices, float[] Values);
-
 // The lexical view of an utterance: word unigrams and bigrams (with sentence start and end) plus character 2-4 grams
 // inside word boundaries, so that misspellings and inflections still share features. TF-IDF with sublinear term
 // frequency, L2-normalised. Terms seen in fewer than two training utterances are dropped: they cannot generalise and
@@ -61,7 +58,10 @@ internal sealed class TfIdf
             }
         }
 
-        var terms = df.Where(kv => kv.Value >= MinDocumentFrequency).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
+        var terms = df.Where(kv => kv.Value >= MinDocumentFrequency)
+            .Select(kv => kv.Key)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
         var idf = new float[terms.Length];
         for (var i = 0; i < terms.Length; i++)
         {

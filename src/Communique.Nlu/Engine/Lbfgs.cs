@@ -9,7 +9,9 @@ internal static class Lbfgs
     // Sums the per-chunk gradients in chunk order (not in the order the threads finish), divides by the total sample
     // weight and adds L2 on the first regularised parameters (the weights; biases are not regularised). Returns the
     // objective.
-    public static double Reduce(float[][] chunkGradients, double[] chunkLosses, float[] p, float[] g, double weightSum, double l2, int regularised)
+    public static double Reduce(
+        float[][] chunkGradients, double[] chunkLosses, float[] p, float[] g, double weightSum, double l2,
+        int regularised)
     {
         double f = 0;
         foreach (var loss in chunkLosses)
@@ -41,7 +43,8 @@ internal static class Lbfgs
 
     // eval(x, gradient) returns the objective at x and writes its gradient. Armijo backtracking line search; stops when
     // max |gradient| < gtol or the objective decreases by less than 1e-9 relative.
-    public static float[] Minimize(Func<float[], float[], double> eval, float[] x0, int maxIterations = 300, double gtol = 1e-4)
+    public static float[] Minimize(
+        Func<float[], float[], double> eval, float[] x0, int maxIterations = 300, double gtol = 1e-4)
     {
         var np = x0.Length;
         var x = (float[])x0.Clone();

@@ -14,12 +14,3 @@ public sealed record EntityValue(string Value, IReadOnlyList<string> Synonyms);
 // (Kind Regex, Pattern). A pattern's named group "value", when it matched, is the normalised value;
 // otherwise the whole match is.
 public sealed record EntityDefinition(string Name, EntityKind Kind, IReadOnlyList<EntityValue> Values, string? Pattern);
-
-// Start and End are UTF-16 indices into the parsed text, so text[Start..End] == Raw.
-public sealed record EntityMatch(string Entity, string Raw, string Value, int Start, int End);
-
-// A match before overlaps are resolved. Rank breaks ties between equal spans: lower wins.
-internal readonly record struct EntityCandidate(EntityMatch Match, int Rank)
-{
-    public int Length => Match.End - Match.Start;
-}

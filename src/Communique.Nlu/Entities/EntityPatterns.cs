@@ -13,7 +13,7 @@ public static class EntityPatterns
     // Every regex at extraction, built-in or the team's, gives up after this long on one text. The built-ins are
     // linear by construction and the team's run on the linear engine, so this is a last guard, set wide enough
     // that a busy machine never drops an entity from a parse.
-    public const int TimeoutMilliseconds = 1_000;
+    internal const int TimeoutMilliseconds = 1_000;
 
     internal const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
@@ -43,7 +43,8 @@ public static class EntityPatterns
         }
         if (regex.IsMatch(""))
         {
-            return "The pattern matches empty text, so it would find the entity everywhere; make it require at least one character.";
+            return "The pattern matches empty text, so it would find the entity everywhere; "
+                + "make it require at least one character.";
         }
         return null;
     }

@@ -1,0 +1,5 @@
+using Communique.Nlu.Engine;
+
+namespace Communique.Nlu;
+
+public sealed record TrainedVersion(IntentClassifier Classifier, NluMetrics Metrics);
