@@ -10,8 +10,8 @@
 #   bench/tracking/run.sh   (THREADS=2 CONNECTIONS=16 WARMUP=10 DURATION=20 MESSAGES=1000 PORT=5186 SINK_PORT=2529)
 #
 # A request waits (up to a second) when the recorder's queue is full, so the rate measured is the rate at which events
-# are stored. Exit status: 0 measured; 1 setup failed; 2 a non-2xx/3xx answer or socket errors; 3 events missing after
-# 30 s.
+# are stored. Exit status: 0 measured; 1 setup failed; 2 a non-2xx/3xx answer or socket errors;
+# 3 events missing after 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
