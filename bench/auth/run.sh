@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Authentication benchmark (issue 2): builds Release, starts one server on loopback in a temporary directory,
+# Authentication benchmark: builds Release, starts one server on loopback in a temporary directory,
 # bootstraps an account, warms up, then measures three cases with wrk in interleaved rounds and prints a summary.
 #
 #   bench/auth/run.sh
@@ -94,13 +94,18 @@ machine_ticks() {
   read -r _cpu user nice system _idle _iowait irq softirq steal _rest < /proc/stat
   echo $((user + nice + system + irq + softirq + steal))
 }
-process_ticks() { local stat; stat=$(< "/proc/$1/stat"); stat=${stat##*) }; read -r -a f <<< "$stat"; echo $((f[11] + f[12])); }
+process_ticks() {
+  local stat
+  stat=$(< "/proc/$1/stat"); stat=${stat##*) }
+  read -r -a f <<< "$stat"; echo $((f[11] + f[12]))
+}
 # Sets CHILD_TICKS to the CPU of this shell's reaped children (wrk, curl). `times` must run in this shell:
 # in a $(...) subshell it would report the subshell's own, empty, account.
 children_ticks() {
   times > "$WORK/times"
   CHILD_TICKS=$(awk -v hz="$CLK_TCK" \
-    'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d\n", t * hz }' "$WORK/times")
+    'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d\n", t * hz }' \
+    "$WORK/times")
 }
 
 # Cores used by everything but the server over two seconds.
@@ -216,7 +221,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
     p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
     requests=$(awk '/requests in/ { print $1 }' "$out")
-    [[ -n $rps && -n $requests && -n $p99 ]] || { cat "$out" >&2; fail "could not read wrk's output for ${LABEL[$case]}"; }
+    [[ -n $rps && -n $requests && -n $p99 ]] \
+      || { cat "$out" >&2; fail "could not read wrk's output for ${LABEL[$case]}"; }
     echo "$case $round $rps $p50 $p99 $requests $server_cores $wrk_cores $other_cores" >> "$WORK/results"
   done
 done
@@ -239,7 +245,8 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)
 [[ ${SKIP_BUILD:-0} != 1 ]] || commit="$commit (SKIP_BUILD: binary built $(date -u -r "$BIN" +%Y-%m-%dT%H:%M:%SZ))"
 runtime=$(dotnet --list-runtimes | awk '/^Microsoft.AspNetCore.App / { v = $2 } END { print v }')
 overrides=$(env | grep -E '^(DOTNET_|COMPlus_|ASPNETCORE_|Kestrel__|Auth__|Database__)' \
-  | grep -vE '^DOTNET_(CLI_|NOLOGO|GENERATE_ASPNET_CERTIFICATE|SKIP_FIRST_TIME_EXPERIENCE|ROOT)' | sort | paste -sd ' ' - || true)
+  | grep -vE '^DOTNET_(CLI_|NOLOGO|GENERATE_ASPNET_CERTIFICATE|SKIP_FIRST_TIME_EXPERIENCE|ROOT)' \
+  | sort | paste -sd ' ' - || true)
 
 echo
 echo "## Communique authentication benchmark"
@@ -247,16 +254,18 @@ echo
 echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit; Release build"
 echo "- Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)," \
   "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
-echo "- .NET SDK $(cd "$ROOT" && dotnet --version), ASP.NET Core runtime $runtime; $({ wrk -v 2>&1 || true; } | head -n 1 | cut -d' ' -f1-2)"
-echo "- Load: wrk -t$THREADS -c$CONNECTIONS, keep-alive, loopback, sharing the cores with the server; ${WARMUP}s warm-up" \
-  "per case, then $ROUNDS interleaved rounds of ${DURATION}s per case; server and wrk at nice $NICE"
+echo "- .NET SDK $(cd "$ROOT" && dotnet --version), ASP.NET Core runtime $runtime;" \
+  "$({ wrk -v 2>&1 || true; } | head -n 1 | cut -d' ' -f1-2)"
+echo "- Load: wrk -t$THREADS -c$CONNECTIONS, keep-alive, loopback, sharing the cores with the server;" \
+  "${WARMUP}s warm-up per case, then $ROUNDS interleaved rounds of ${DURATION}s per case;" \
+  "server and wrk at nice $NICE"
 echo "- Server: SQLite in a fresh temporary directory, Auth__TeamRequestsPerWindow=$TEAM_LIMIT," \
   "Logging__LogLevel__Default=Warning; other settings from the environment: ${overrides:-none}"
 echo
 echo "| Case | req/s (median) | req/s (range) | p50 ms | p99 ms | target | verdict |"
 echo "|---|---:|---:|---:|---:|---|---|"
 for case in "${CASES[@]}"; do
-  # The issue's targets: a minimum rate and, for /me, a maximum p99.
+  # The targets each case is held to: a minimum rate and, for /me, a maximum p99.
   case $case in
     me) target="≥ 10,000 req/s and p99 ≤ 10 ms"; min_rps=10000; max_p99=10 ;;
     authenticate) target="≥ 3,000 tokens/s"; min_rps=3000; max_p99="" ;;
@@ -271,7 +280,8 @@ for case in "${CASES[@]}"; do
       return n % 2 ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
     }
     END { lo = hi = r[1]; for (i = 2; i <= n; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-      printf "%.0f %.0f %.0f %.2f %.2f %d %d\n", median(r, n), lo, hi, median(a, n), median(b, n), ok, n }' "$WORK/results")
+      printf "%.0f %.0f %.0f %.2f %.2f %d %d\n", median(r, n), lo, hi, median(a, n), median(b, n), ok, n }' \
+    "$WORK/results")
   if [[ -z $min_rps ]]; then
     verdict="-"
   elif ((ok == n)); then
@@ -299,6 +309,7 @@ if ((ERRORS)); then
   exit 2
 fi
 if ((BUSY)); then
-  echo "NOT VALID: other processes used more than $MAX_OTHER_CORES cores during a measured run; run again on a quiet machine." >&2
+  echo "NOT VALID: other processes used more than $MAX_OTHER_CORES cores during a measured run;" \
+    "run again on a quiet machine." >&2
   exit 3
 fi

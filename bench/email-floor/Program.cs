@@ -25,7 +25,8 @@ var perRound = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture
 const int Rounds = 3;
 
 var rows = string.Concat(Enumerable.Range(0, 28).Select(i =>
-    $"<tr><td class=\"label\">Line {i}</td><td class=\"value\">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>"));
+    $"<tr><td class=\"label\">Line {i}</td>"
+    + $"<td class=\"value\">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>"));
 // The template of bench/email/run.sh.
 var html = $"""
     <html><head><style>body {"{"} font-family: Arial, sans-serif; color: #222 {"}"} .label {"{"} color: #666; padding: 4px {"}"}
@@ -35,7 +36,8 @@ var html = $"""
     <table>{rows}</table><p><a href="https://shop.bench.example/offers?c={"{{"} city {"}}"}">See your offers</a> ·
     <a href="https://shop.bench.example/account">Your account</a></p><p><a href="{"{{"} unsubscribe_url {"}}"}">Unsubscribe</a></p></body></html>
     """;
-string[] names = ["email", "first_name", "last_name", "city", "plan", "balance", "renewal", "points", "agent", "order_no"];
+string[] names = ["email", "first_name", "last_name", "city", "plan", "balance", "renewal", "points", "agent",
+    "order_no"];
 string[] types = ["string", "string", "string", "string", "string", "number", "date", "number", "string", "string"];
 var schema = names.Select((n, i) => new FieldSchema(n, types[i])).ToList();
 var standard = DataStandard.For("en-US");
@@ -44,14 +46,18 @@ var culture = CultureInfo.GetCultureInfo("en-US");
 var data = Directory.CreateTempSubdirectory("communique-email-floor");
 try
 {
-    var master = new MasterKey(Options.Create(new AuthOptions()), Options.Create(new StorageOptions { DataDirectory = data.FullName }));
+    var master = new MasterKey(
+        Options.Create(new AuthOptions()), Options.Create(new StorageOptions { DataDirectory = data.FullName }));
     var liquid = new LiquidTemplates(TimeProvider.System);
-    var composer = new MessageComposer(new MailTokens(master), Options.Create(new MailOptions { PublicBaseUrl = "https://mail.bench.example" }), TimeProvider.System);
+    var composer = new MessageComposer(
+        new MailTokens(master), Options.Create(new MailOptions { PublicBaseUrl = "https://mail.bench.example" }),
+        TimeProvider.System);
     var dkim = new DkimSigning(master, TimeProvider.System);
     var (secret, publicKey) = DkimSigning.Generate(DkimAlgorithm.Rsa);
     var key = new DkimKey
     {
-        Domain = "bench.example", Selector = "s1", SealedPrivateKey = master.Seal(secret), PublicKey = publicKey, Algorithm = DkimAlgorithm.Rsa,
+        Domain = "bench.example", Selector = "s1", SealedPrivateKey = master.Seal(secret), PublicKey = publicKey,
+        Algorithm = DkimAlgorithm.Rsa,
     };
     var email = composer.Prepare(new EmailContent("Your statement, {{ first_name }}", html, null, null, null, null));
     if (email.InlineCss)
@@ -61,7 +67,8 @@ try
     }
 
     await using var transport = new SmtpTransport(
-        [new SmtpRelayOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurity.None }], NullLogger<SmtpTransport>.Instance);
+        [new SmtpRelayOptions { Host = "127.0.0.1", Port = port, Security = SmtpSecurity.None }],
+        NullLogger<SmtpTransport>.Instance);
     var cores = new SemaphoreSlim(Environment.ProcessorCount);
     var from = new MailboxAddress("Bench News", "news@bench.example");
     var next = 0;
@@ -70,21 +77,25 @@ try
     {
         var values = JsonSerializer.Serialize(new object[]
         {
-            $"reader{i}@example.org", $"First{i}", $"Last{i}", $"City{i % 500}", $"Plan {i % 4}", $"{i % 5000}.{i % 100:00}",
+            $"reader{i}@example.org", $"First{i}", $"Last{i}", $"City{i % 500}", $"Plan {i % 4}",
+            $"{i % 5000}.{i % 100:00}",
             $"2026-{1 + i % 12:00}-{1 + i % 28:00}", $"{i % 10000}", $"Agent {i % 50}", $"ORD-{i:0000000}",
         });
         var links = composer.LinksFor(Guid.CreateVersion7());
         using var parsed = JsonDocument.Parse(values);
         var record = RecordValues.Typed(schema, parsed.RootElement, standard);
         record[MessageLinks.UnsubscribeField] = links.UnsubscribeUrl;
-        var (rendered, failure, _) = await EmailPreview.RenderAsync(liquid, email.Content, record, culture, new Dictionary<string, FieldFormat>(), false, cancellationToken);
+        var (rendered, failure, _) = await EmailPreview.RenderAsync(
+            liquid, email.Content, record, culture, new Dictionary<string, FieldFormat>(), false, cancellationToken);
         if (rendered is null)
         {
             throw new InvalidOperationException(failure!.Message);
         }
 
         rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
-        var mime = composer.Compose(new Envelope(from, new MailboxAddress("", $"reader{i}@example.org")), rendered, links, true, inlineCss: false);
+        var mime = composer.Compose(
+            new Envelope(from, new MailboxAddress("", $"reader{i}@example.org")), rendered, links, true,
+            inlineCss: false);
         if (sign)
         {
             dkim.Sign(mime, key);
@@ -93,9 +104,14 @@ try
         return mime;
     }
 
-    Console.WriteLine($"email floor: {perRound} emails a round, {html.Length}-byte template, 8 in flight, {Environment.ProcessorCount} cores, "
-                      + $"{Environment.GetEnvironmentVariable("BENCH_CPU") ?? "cpu unknown"}; dotnet {Environment.Version}; no database");
-    foreach (var (name, sign, send) in new[] { ("make", false, false), ("make + DKIM", true, false), ("make + DKIM + SMTP", true, true) })
+    Console.WriteLine(
+        $"email floor: {perRound} emails a round, {html.Length}-byte template, 8 in flight, "
+        + $"{Environment.ProcessorCount} cores, {Environment.GetEnvironmentVariable("BENCH_CPU") ?? "cpu unknown"}; "
+        + $"dotnet {Environment.Version}; no database");
+    foreach (var (name, sign, send) in new[]
+    {
+        ("make", false, false), ("make + DKIM", true, false), ("make + DKIM + SMTP", true, true),
+    })
     {
         for (var round = 0; round <= Rounds; round++)
         {
@@ -103,7 +119,8 @@ try
             var cpu = process.TotalProcessorTime;
             var started = Stopwatch.GetTimestamp();
             var refused = 0;
-            await Parallel.ForEachAsync(Enumerable.Range(0, perRound), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, token) =>
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, perRound), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, token) =>
             {
                 MimeMessage mime;
                 await cores.WaitAsync(token);
@@ -127,7 +144,8 @@ try
             // Round 0 warms the JIT up and is not reported.
             if (round > 0)
             {
-                Console.WriteLine($"{name,-20} round {round}: {perRound / seconds,6:F0} emails/s, {perEmail:F3} ms CPU per email"
+                Console.WriteLine(
+                    $"{name,-20} round {round}: {perRound / seconds,6:F0} emails/s, {perEmail:F3} ms CPU per email"
                                   + (refused > 0 ? $", {refused} not accepted" : ""));
             }
         }

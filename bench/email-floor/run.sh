@@ -18,4 +18,5 @@ sink_cpu() { awk '{print $14 + $15}' "/proc/$sink/stat"; }
 before=$(sink_cpu)
 BENCH_CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
   bench/email-floor/bin/Release/net10.0/linux-x64/email-floor "$SINK_PORT" "${EMAILS:-5000}"
-printf 'sink: %.3f ms CPU per email received\n' "$(echo "($(sink_cpu) - $before) * 1000 / $(getconf CLK_TCK) / $(cat "$work/sink/count")" | bc -l)"
+printf 'sink: %.3f ms CPU per email received\n' \
+  "$(echo "($(sink_cpu) - $before) * 1000 / $(getconf CLK_TCK) / $(cat "$work/sink/count")" | bc -l)"

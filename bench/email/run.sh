@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Email campaign benchmark (issue 4): a Release server sends one campaign of ROWS recipients (default 100,000) — a
+# Email campaign benchmark: a Release server sends one campaign of ROWS recipients (default 100,000) — a
 # ≈3 KB personalised HTML email with 10 fields, CSS inlined, click tracking and open pixel on, DKIM RSA-2048 — to an
 # SMTP sink running as a separate process on loopback. Timed from the send request to the send's completion; the
 # server's CPU time (user + sys, from /proc) over the same interval gives the CPU per email. Loopback only; both
@@ -14,7 +14,11 @@ SINK_PORT=${SINK_PORT:-2526}
 work=$(mktemp -d)
 server=""
 sink=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; [ -n "$sink" ] && kill "$sink" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  [ -n "$sink" ] && kill "$sink" 2>/dev/null
+  wait 2>/dev/null; rm -rf "$work"
+}
 trap cleanup EXIT
 
 dotnet build -c Release src/Communique -v q -nologo >/dev/null
@@ -34,7 +38,8 @@ awk -v n="$ROWS" 'BEGIN {
 }' > "$work/people.csv"
 
 export Storage__DataDirectory="$work/data" Logging__LogLevel__Default=Warning Auth__TeamRequestsPerWindow=100000000
-export DataSources__MaxBytes=$((1024 * 1024 * 1024)) Communique__Role=Both Mail__PublicBaseUrl="https://mail.bench.example"
+export DataSources__MaxBytes=$((1024 * 1024 * 1024)) Communique__Role=Both \
+  Mail__PublicBaseUrl="https://mail.bench.example"
 export Mail__Relays__0__Host=127.0.0.1 Mail__Relays__0__Port="$SINK_PORT" Mail__Relays__0__Security=None
 if [ -n "${BENCH_POSTGRES:-}" ]; then
   export Database__Provider=Postgres Database__ConnectionString="$BENCH_POSTGRES"
@@ -46,23 +51,31 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/n
 
 api=http://127.0.0.1:$PORT
 token=$(curl -sf -X POST "$api/authenticate" -H 'Content-Type: application/json' \
-  -d "{\"client_id\":\"$COMMUNIQUE_CLIENT_ID\",\"secret\":\"$COMMUNIQUE_CLIENT_SECRET\",\"customer_id\":\"$COMMUNIQUE_CUSTOMER_ID\"}" | tr -d '"')
+  -d "$(printf '{"client_id":"%s","secret":"%s","customer_id":"%s"}' \
+    "$COMMUNIQUE_CLIENT_ID" "$COMMUNIQUE_CLIENT_SECRET" "$COMMUNIQUE_CUSTOMER_ID")" | tr -d '"')
 auth=(-H "Authorization: Bearer $token" -H "PB-Customer-Id: $COMMUNIQUE_CUSTOMER_ID")
 json=(-H 'Content-Type: application/json')
 field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
 
 project=$(curl -sf "${auth[@]}" "${json[@]}" -d '{"name":"Bench"}' "$api/projects" | field id)
 html=$(python3 - <<'PY'
-rows = "".join(f'<tr><td class="label">Line {i}</td><td class="value">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>' for i in range(28))
-print(f'''<html><head><style>body {{ font-family: Arial, sans-serif; color: #222 }} .label {{ color: #666; padding: 4px }}
-.value {{ font-weight: bold }} h1 {{ font-size: 22px; color: #0a4 }} @media (max-width: 600px) {{ h1 {{ font-size: 18px }} }}</style></head>
-<body><h1>Hello {{{{ first_name }}}} {{{{ last_name }}}}</h1><p>Your balance is {{{{ balance }}}} and you have {{{{ points }}}} points.</p>
+rows = "".join(f'<tr><td class="label">Line {i}</td>'
+               f'<td class="value">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>' for i in range(28))
+# A backslash at the end of a line continues it: the template's lines are the ones that end without one.
+print(f'''<html><head><style>body {{ font-family: Arial, sans-serif; color: #222 }} \
+.label {{ color: #666; padding: 4px }}
+.value {{ font-weight: bold }} h1 {{ font-size: 22px; color: #0a4 }} \
+@media (max-width: 600px) {{ h1 {{ font-size: 18px }} }}</style></head>
+<body><h1>Hello {{{{ first_name }}}} {{{{ last_name }}}}</h1>\
+<p>Your balance is {{{{ balance }}}} and you have {{{{ points }}}} points.</p>
 <p>Your plan renews on {{{{ renewal }}}}. Order {{{{ order_no }}}} is on its way; {{{{ agent }}}} will call you.</p>
 <table>{rows}</table><p><a href="https://shop.bench.example/offers?c={{{{ city }}}}">See your offers</a> ·
-<a href="https://shop.bench.example/account">Your account</a></p><p><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a></p></body></html>''')
+<a href="https://shop.bench.example/account">Your account</a></p>\
+<p><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a></p></body></html>''')
 PY
 )
-body=$(python3 -c 'import json,sys; print(json.dumps({"name":"Statement","channel":"email","content":{"subject":"Your statement, {{ first_name }}","html":sys.argv[1]}}))' "$html")
+body=$(python3 -c 'import json,sys; print(json.dumps({"name":"Statement","channel":"email",
+  "content":{"subject":"Your statement, {{ first_name }}","html":sys.argv[1]}}))' "$html")
 communication=$(curl -sf "${auth[@]}" "${json[@]}" -d "$body" "$api/projects/$project/communications" | field id)
 
 import=$(curl -sf "${auth[@]}" -F name=Readers -F async=true -F "file=@$work/people.csv;type=text/csv" "$api/data")
@@ -80,7 +93,8 @@ for _ in $(seq 1 100); do ls "$work/sink/"*.eml >/dev/null 2>&1 && break; sleep 
 verify=$(grep -ho 'token=[A-Za-z0-9_-]*' "$work/sink/"*.eml | head -1 | cut -d= -f2)
 curl -sf -X POST --data-urlencode "token=$verify" "$api/public/senders/verify" >/dev/null
 curl -sf "${auth[@]}" "${json[@]}" -d '{"domain":"bench.example","selector":"s1"}' "$api/dkim-keys" >/dev/null
-campaign=$(curl -sf "${auth[@]}" "${json[@]}" -d "{\"projectId\":\"$project\",\"name\":\"Statements\"}" "$api/campaigns" | field id)
+campaign=$(curl -sf "${auth[@]}" "${json[@]}" -d "{\"projectId\":\"$project\",\"name\":\"Statements\"}" \
+  "$api/campaigns" | field id)
 
 cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 ticks=$(getconf CLK_TCK)
@@ -88,11 +102,16 @@ before_count=$(cat "$work/sink/count")
 cpu_start=$(cpu)
 sink_cpu_start=$(awk '{print $14 + $15}' "/proc/$sink/stat")
 # PostgreSQL's processes share the two cores: their CPU over the send is reported beside the server's.
-pg_cpu() { local t=0 p; for p in $(pgrep -u postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+pg_cpu() {
+  local t=0 p
+  for p in $(pgrep -u postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
 pg_cpu_start=$(pg_cpu)
 start=$(date +%s.%N)
-send=$(curl -sf "${auth[@]}" "${json[@]}" -d "{\"communicationId\":\"$communication\",\"dataSourceId\":\"$source\",\"addressField\":\"email\",\"sender\":\"news@bench.example\",\"senderName\":\"Bench News\"}" \
-  "$api/campaigns/$campaign/sends" | field id)
+send_request="{\"communicationId\":\"$communication\",\"dataSourceId\":\"$source\",\"addressField\":\"email\","
+send_request+="\"sender\":\"news@bench.example\",\"senderName\":\"Bench News\"}"
+send=$(curl -sf "${auth[@]}" "${json[@]}" -d "$send_request" "$api/campaigns/$campaign/sends" | field id)
 deadline=$(( $(date +%s) + 1800 ))
 state=sending
 first_cpu=""
@@ -113,7 +132,8 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
 done
 end=$(date +%s.%N)
 cpu_end=$(cpu)
-[ "$state" = completed ] || { echo "send ended $state" >&2; curl -sf "${auth[@]}" "$api/campaigns/sends/$send" >&2; exit 1; }
+[ "$state" = completed ] \
+  || { echo "send ended $state" >&2; curl -sf "${auth[@]}" "$api/campaigns/sends/$send" >&2; exit 1; }
 # The sink writes its count every 200 ms: wait until it has settled.
 last=-1
 for _ in $(seq 1 50); do
@@ -126,15 +146,21 @@ received=$(( last - before_count ))
 sink_cpu_ms=$(echo "($(awk '{print $14 + $15}' "/proc/$sink/stat") - sink_cpu_start) * 1000 / $ticks" | bc -l)
 seconds=$(echo "$end - $start" | bc -l)
 cpu_ms=$(echo "($cpu_end - $cpu_start) * 1000 / $ticks" | bc -l)
-echo "campaign of $ROWS recipients, $(printf %s "$html" | wc -c)-byte HTML template, 10 fields, CSS inlined, tracking on, DKIM RSA-2048"
-echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version); OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
-echo "sink received: $received; the send's counts: $(curl -sf "${auth[@]}" "$api/campaigns/sends/$send" | grep -o '"counts":{[^}]*}')"
+echo "campaign of $ROWS recipients, $(printf %s "$html" | wc -c)-byte HTML template, 10 fields, CSS inlined," \
+  "tracking on, DKIM RSA-2048"
+echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores," \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version);" \
+  "OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
+echo "sink received: $received; the send's counts:" \
+  "$(curl -sf "${auth[@]}" "$api/campaigns/sends/$send" | grep -o '"counts":{[^}]*}')"
 printf 'wall: %.1f s; emails/s: %.0f; server CPU: %.0f ms in all, %.3f ms per email; server peak memory %d MB\n' \
   "$seconds" "$(echo "$received / $seconds" | bc -l)" "$cpu_ms" "$(echo "$cpu_ms / $received" | bc -l)" \
   "$(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 ))"
 printf 'until the first delivery (writing the message rows, within 0.2 s): %.1f s, %.0f ms of server CPU\n' \
-  "$(echo "${first_at:-$end} - $start" | bc -l)" "$(echo "(${first_cpu:-$cpu_end} - $cpu_start) * 1000 / $ticks" | bc -l)"
-printf 'sink CPU (the other process on the same two cores): %.3f ms per email\n' "$(echo "$sink_cpu_ms / $received" | bc -l)"
+  "$(echo "${first_at:-$end} - $start" | bc -l)" \
+  "$(echo "(${first_cpu:-$cpu_end} - $cpu_start) * 1000 / $ticks" | bc -l)"
+printf 'sink CPU (the other process on the same two cores): %.3f ms per email\n' \
+  "$(echo "$sink_cpu_ms / $received" | bc -l)"
 if [ -n "${BENCH_POSTGRES:-}" ]; then
   printf 'PostgreSQL CPU (its processes on the same cores, whatever they did meanwhile): %.3f ms per email\n' \
     "$(echo "($(pg_cpu) - $pg_cpu_start) * 1000 / $ticks / $received" | bc -l)"

@@ -2,7 +2,8 @@
 # End-to-end import benchmark: a 1,000,000-row, 10-column CSV uploaded through POST /data to a Release server
 # on SQLite (or PostgreSQL with BENCH_POSTGRES set to an Npgsql connection string), imported by the job worker
 # (parse, infer, store), timed from the first byte of the upload to the job's success. Peak memory is the
-# server process's VmHWM over all imports. IMPORTS (default 3) imports run one after another on the same server. Loopback only; the server is stopped on exit.
+# server process's VmHWM over all imports. IMPORTS (default 3) imports run one after another on the same server.
+# Loopback only; the server is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -39,11 +40,13 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/n
 base_rss=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
 
 token=$(curl -sf -X POST "http://127.0.0.1:$PORT/authenticate" -H 'Content-Type: application/json' \
-  -d "{\"client_id\":\"$COMMUNIQUE_CLIENT_ID\",\"secret\":\"$COMMUNIQUE_CLIENT_SECRET\",\"customer_id\":\"$COMMUNIQUE_CUSTOMER_ID\"}" | tr -d '"')
+  -d "$(printf '{"client_id":"%s","secret":"%s","customer_id":"%s"}' \
+    "$COMMUNIQUE_CLIENT_ID" "$COMMUNIQUE_CLIENT_SECRET" "$COMMUNIQUE_CUSTOMER_ID")" | tr -d '"')
 auth=(-H "Authorization: Bearer $token" -H "PB-Customer-Id: $COMMUNIQUE_CUSTOMER_ID")
 
 echo "import of $ROWS rows x 10 columns ($((size / 1024 / 1024)) MB CSV) through POST /data, unique identifier checked"
-echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version)"
+echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores," \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version)"
 # Import 1 runs in a process that has not imported before (its import code is compiled while it runs); the later
 # ones show the same server once warm. Each goes into a new data source.
 for run in $(seq 1 "$IMPORTS"); do
@@ -60,13 +63,19 @@ for run in $(seq 1 "$IMPORTS"); do
     sleep 0.1
   done
   end=$(date +%s.%N)
-  [ "$state" = succeeded ] || { echo "import ended $state" >&2; curl -sf "${auth[@]}" "http://127.0.0.1:$PORT/jobs/$job" >&2; exit 1; }
-  count=$(curl -sf "${auth[@]}" "http://127.0.0.1:$PORT/data" | grep -o '"recordCount":[0-9]*' | cut -d: -f2 | paste -sd+ | bc)
+  [ "$state" = succeeded ] \
+    || { echo "import ended $state" >&2; curl -sf "${auth[@]}" "http://127.0.0.1:$PORT/jobs/$job" >&2; exit 1; }
+  count=$(curl -sf "${auth[@]}" "http://127.0.0.1:$PORT/data" | grep -o '"recordCount":[0-9]*' | cut -d: -f2 \
+    | paste -sd+ | bc)
   [ "$count" = "$((ROWS * run))" ] || { echo "expected $((ROWS * run)) records in all, found $count" >&2; exit 1; }
   seconds=$(echo "$end - $start" | bc -l)
-  printf 'import %d: upload %.1f s; total to job success %.1f s; rows/s end to end: %.0f; server resident after it %d MB, peak so far %d MB\n' \
+  format='import %d: upload %.1f s; total to job success %.1f s; rows/s end to end: %.0f;'
+  format+=' server resident after it %d MB, peak so far %d MB\n'
+  # shellcheck disable=SC2059 # the format is the literal above
+  printf "$format" \
     "$run" "$(echo "$uploaded - $start" | bc -l)" "$seconds" "$(echo "$ROWS / $seconds" | bc -l)" \
-    "$(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 ))" "$(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 ))"
+    "$(( $(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024 ))" \
+    "$(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 ))"
 done
 peak=$(awk '/VmHWM/ {print $2}' /proc/$server/status)
 echo "server memory: $((base_rss / 1024)) MB at rest before the upload, peak (VmHWM) $((peak / 1024)) MB"

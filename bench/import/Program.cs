@@ -19,7 +19,9 @@ try
     Console.WriteLine($"CPU:     {CpuModel()} ({Environment.ProcessorCount} logical cores, shared machine)");
     Console.WriteLine($".NET:    {RuntimeInformation.FrameworkDescription} on {RuntimeInformation.OSDescription}, " +
         $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {(IsRelease() ? "Release" : "Debug")} build");
-    Console.WriteLine($"File:    {rows:N0} rows x 10 columns, {new FileInfo(path).Length / 1e6:N1} MB (generated in {generating.Elapsed.TotalSeconds:N1} s)");
+    Console.WriteLine(
+        $"File:    {rows:N0} rows x 10 columns, {new FileInfo(path).Length / 1e6:N1} MB (generated in " +
+        $"{generating.Elapsed.TotalSeconds:N1} s)");
     Console.WriteLine($"Start:   working set {Environment.WorkingSet / 1e6:N0} MB");
 
     var standard = DataStandard.For("en-US");
@@ -34,7 +36,8 @@ finally
 static void Run(string what, string path, DataStandard standard, bool checkIdentifier)
 {
     var clock = Stopwatch.StartNew();
-    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+    using var file = new FileStream(
+        path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     using var reader = SourceReader.Open(file, SourceFormat.Csv, standard);
     var inference = new SchemaInference(reader.Fields, standard);
     var duplicates = new DuplicateFinder();
@@ -52,12 +55,15 @@ static void Run(string what, string path, DataStandard standard, bool checkIdent
     using var process = Process.GetCurrentProcess();
     Console.WriteLine();
     Console.WriteLine($"{what}:");
-    Console.WriteLine($"  {count:N0} rows in {clock.Elapsed.TotalSeconds:N2} s = {count / clock.Elapsed.TotalSeconds:N0} rows/s");
+    Console.WriteLine(
+        $"  {count:N0} rows in {clock.Elapsed.TotalSeconds:N2} s = {count / clock.Elapsed.TotalSeconds:N0} rows/s");
     Console.WriteLine($"  peak working set so far {process.PeakWorkingSet64 / 1e6:N0} MB");
-    Console.WriteLine($"  schema: {string.Join(", ", inference.Fields.Select(f => $"{f.Name} {f.Type.ToString().ToLowerInvariant()}"))}");
+    Console.WriteLine("  schema: " + string.Join(
+        ", ", inference.Fields.Select(f => $"{f.Name} {f.Type.ToString().ToLowerInvariant()}")));
     if (checkIdentifier)
     {
-        Console.WriteLine($"  identifier 'id': {(duplicates.IsUnique ? "unique" : $"{duplicates.DuplicateCount} duplicates")}");
+        Console.WriteLine(
+            $"  identifier 'id': {(duplicates.IsUnique ? "unique" : $"{duplicates.DuplicateCount} duplicates")}");
     }
 }
 
@@ -84,8 +90,11 @@ static void Generate(string path, int rows)
             .Append(cities[c]).Append(',')
             .Append(countries[c]).Append(',')
             .Append((random.Next(1_000_000) / 100m).ToString(CultureInfo.InvariantCulture)).Append(',')
-            .Append(CultureInfo.InvariantCulture, $"20{random.Next(10, 27)}-{random.Next(1, 13):00}-{random.Next(1, 29):00},")
-            .Append(CultureInfo.InvariantCulture, $"2026-{random.Next(1, 12):00}-{random.Next(1, 29):00}T{random.Next(24):00}:{random.Next(60):00}:{random.Next(60):00}Z,")
+            .Append(CultureInfo.InvariantCulture,
+                $"20{random.Next(10, 27)}-{random.Next(1, 13):00}-{random.Next(1, 29):00},")
+            .Append(CultureInfo.InvariantCulture,
+                $"2026-{random.Next(1, 12):00}-{random.Next(1, 29):00}T" +
+                $"{random.Next(24):00}:{random.Next(60):00}:{random.Next(60):00}Z,")
             .Append(random.Next(2) == 0 ? "true" : "false")
             .Append('\n');
         writer.Write(line);
@@ -96,7 +105,8 @@ static string CpuModel()
 {
     try
     {
-        return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+        return File.ReadLines("/proc/cpuinfo")
+            .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             ?? RuntimeInformation.ProcessArchitecture.ToString();
     }
     catch (IOException)

@@ -22,9 +22,18 @@ using (var reader = new StreamReader(stream, Encoding.UTF8))
 
 var items = new List<IReadOnlyDictionary<string, object?>>
 {
-    new Dictionary<string, object?> { ["sku"] = "A-1001", ["name"] = "Wanderschuh \"Alpin\" <Größe 42>", ["qty"] = 1, ["price"] = 129.95m },
-    new Dictionary<string, object?> { ["sku"] = "B-2002", ["name"] = "Funktionssocken, 3 Paar", ["qty"] = 2, ["price"] = 14.5m },
-    new Dictionary<string, object?> { ["sku"] = "C-3003", ["name"] = "Imprägnierspray & Pflege", ["qty"] = 1, ["price"] = 8.99m },
+    new Dictionary<string, object?>
+    {
+        ["sku"] = "A-1001", ["name"] = "Wanderschuh \"Alpin\" <Größe 42>", ["qty"] = 1, ["price"] = 129.95m,
+    },
+    new Dictionary<string, object?>
+    {
+        ["sku"] = "B-2002", ["name"] = "Funktionssocken, 3 Paar", ["qty"] = 2, ["price"] = 14.5m,
+    },
+    new Dictionary<string, object?>
+    {
+        ["sku"] = "C-3003", ["name"] = "Imprägnierspray & Pflege", ["qty"] = 1, ["price"] = 8.99m,
+    },
 };
 var record = new Dictionary<string, object?>
 {
@@ -63,13 +72,18 @@ if (show)
 Console.WriteLine("Liquid render benchmark (Communique.Rendering on Fluid)");
 Console.WriteLine($"  CPU            {CpuModel()} ({Environment.ProcessorCount} logical cores visible)");
 Console.WriteLine($"  Load average   {LoadAverage()} (before the run)");
-Console.WriteLine($"  Runtime        {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}");
-Console.WriteLine($"  Build          {(IsRelease() ? "Release" : "DEBUG - numbers not meaningful")}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
+Console.WriteLine(
+    $"  Runtime        {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, " +
+    $"{RuntimeInformation.ProcessArchitecture}");
+Console.WriteLine(
+    $"  Build          {(IsRelease() ? "Release" : "DEBUG - numbers not meaningful")}, " +
+    $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC");
 Console.WriteLine($"  Template       {source.Length} chars ({Encoding.UTF8.GetByteCount(source)} bytes UTF-8) of HTML");
 Console.WriteLine($"  Record         {record.Count - 1} fields + a repeater of {items.Count} rows x 4 fields");
 Console.WriteLine($"  Options        culture {options.Culture.Name}, HTML encoding on, currency/date/number filters");
 Console.WriteLine($"  Output         {first.Text.Length} chars");
-Console.WriteLine($"  Method         1 thread; 2 s warm-up, then {Rounds} rounds of {seconds} s; compiled once, rendered per call");
+Console.WriteLine(
+    $"  Method         1 thread; 2 s warm-up, then {Rounds} rounds of {seconds} s; compiled once, rendered per call");
 Console.WriteLine();
 
 await RunAsync(TimeSpan.FromSeconds(2));
@@ -82,12 +96,14 @@ for (var round = 1; round <= Rounds; round++)
     var rate = renders / elapsed.TotalSeconds;
     rates.Add(rate);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  round {round}: {rate,10:N0} renders/s  ({elapsed.TotalMicroseconds / renders:N2} µs/render, {allocated / renders:N0} B allocated/render)"));
+        $"  round {round}: {rate,10:N0} renders/s  ({elapsed.TotalMicroseconds / renders:N2} µs/render, " +
+        $"{allocated / renders:N0} B allocated/render)"));
 }
 rates.Sort();
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"  renders/s on 1 thread: median {rates[rates.Count / 2]:N0}, best {rates[^1]:N0}, worst {rates[0]:N0} (goal >= 50,000)"));
+    $"  renders/s on 1 thread: median {rates[rates.Count / 2]:N0}, best {rates[^1]:N0}, " +
+    $"worst {rates[0]:N0} (goal >= 50,000)"));
 return 0;
 
 async Task<(long Renders, TimeSpan Elapsed)> RunAsync(TimeSpan duration)
@@ -113,7 +129,8 @@ static string CpuModel()
 {
     try
     {
-        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/cpuinfo")
+            .FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
         if (line is not null)
         {
             return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();

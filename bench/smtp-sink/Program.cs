@@ -10,7 +10,8 @@ using SmtpServer.Storage;
 // Usage: smtp-sink <port> <folder> [seconds] [subject prefix to keep]
 var port = int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture);
 var folder = args[1];
-var lifetime = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1800);
+var lifetime = TimeSpan.FromSeconds(
+    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1800);
 Directory.CreateDirectory(folder);
 
 var store = new CountingStore(folder, args.Length > 3 ? args[3] : "Confirm");
@@ -36,7 +37,8 @@ var count = Path.Combine(folder, "count");
 while (!stop.IsCancellationRequested)
 {
     // Written aside and renamed: a reader never sees a half-written number.
-    await File.WriteAllTextAsync(count + ".tmp", store.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    await File.WriteAllTextAsync(
+        count + ".tmp", store.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
     File.Move(count + ".tmp", count, overwrite: true);
     try
     {
@@ -64,7 +66,8 @@ internal sealed class NoDelayListeners : SmtpServer.Net.IEndpointListenerFactory
 
     private sealed class Listener(System.Net.Sockets.TcpListener listener) : SmtpServer.Net.IEndpointListener
     {
-        public async Task<SmtpServer.IO.ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
+        public async Task<SmtpServer.IO.ISecurableDuplexPipe> GetPipeAsync(
+            ISessionContext context, CancellationToken cancellationToken)
         {
             var client = await listener.AcceptTcpClientAsync(cancellationToken);
             client.NoDelay = true;
@@ -77,17 +80,22 @@ internal sealed class NoDelayListeners : SmtpServer.Net.IEndpointListenerFactory
     // The sink speaks plain SMTP only (no STARTTLS).
     private sealed class PlainPipe(System.Net.Sockets.TcpClient client) : SmtpServer.IO.ISecurableDuplexPipe
     {
-        public System.IO.Pipelines.PipeReader Input { get; } = System.IO.Pipelines.PipeReader.Create(client.GetStream());
+        public System.IO.Pipelines.PipeReader Input { get; } =
+            System.IO.Pipelines.PipeReader.Create(client.GetStream());
 
-        public System.IO.Pipelines.PipeWriter Output { get; } = System.IO.Pipelines.PipeWriter.Create(client.GetStream());
+        public System.IO.Pipelines.PipeWriter Output { get; } =
+            System.IO.Pipelines.PipeWriter.Create(client.GetStream());
 
         public bool IsSecure => false;
 
-        public System.Security.Authentication.SslProtocols SslProtocol => System.Security.Authentication.SslProtocols.None;
+        public System.Security.Authentication.SslProtocols SslProtocol =>
+            System.Security.Authentication.SslProtocols.None;
 
         public Task UpgradeAsync(
-            System.Security.Cryptography.X509Certificates.X509Certificate certificate, System.Security.Authentication.SslProtocols protocols,
-            CancellationToken cancellationToken = default) => throw new NotSupportedException("The benchmark sink has no TLS.");
+            System.Security.Cryptography.X509Certificates.X509Certificate certificate,
+            System.Security.Authentication.SslProtocols protocols,
+            CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The benchmark sink has no TLS.");
 
         public void Dispose() => client.Dispose();
     }
@@ -100,13 +108,16 @@ internal sealed class CountingStore(string folder, string keep) : MessageStore
     public long Count => Interlocked.Read(ref _count);
 
     public override async Task<SmtpResponse> SaveAsync(
-        ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _count);
         var head = Encoding.ASCII.GetString(buffer.Slice(0, Math.Min(buffer.Length, 4096)).ToArray());
-        if (head.Contains("\nSubject: Confirm", StringComparison.Ordinal) || head.Contains("\nSubject: " + keep, StringComparison.Ordinal))
+        if (head.Contains("\nSubject: Confirm", StringComparison.Ordinal)
+            || head.Contains("\nSubject: " + keep, StringComparison.Ordinal))
         {
-            await File.WriteAllBytesAsync(Path.Combine(folder, $"{Guid.NewGuid():N}.eml"), buffer.ToArray(), cancellationToken);
+            await File.WriteAllBytesAsync(
+                Path.Combine(folder, $"{Guid.NewGuid():N}.eml"), buffer.ToArray(), cancellationToken);
         }
 
         return SmtpResponse.Ok;

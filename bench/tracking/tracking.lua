@@ -20,7 +20,8 @@ end
 
 function request()
   counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter], { ["User-Agent"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148" })
+  return wrk.format("GET", paths[counter],
+    { ["User-Agent"] = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148" })
 end
 
 local statuses = {}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Transactional API benchmark (issue 4): single-recipient calls of POST /campaigns/v2/{campaign}/transactional, each
+# Transactional API benchmark: single-recipient calls of POST /campaigns/v2/{campaign}/transactional, each
 # with a dataset of one record (the address and the nine fields of the ≈3 KB HTML template of bench/email/run.sh, a
 # new address on every call). The API answers 200 once the message row and its send job are committed; the server's
 # send jobs deliver in the background (CSS inlined, tracking on, DKIM RSA-2048) to an SMTP sink running as a separate
@@ -92,12 +92,17 @@ machine_ticks() {
   read -r _cpu user nice system _idle _iowait irq softirq steal _rest < /proc/stat
   echo $((user + nice + system + irq + softirq + steal))
 }
-process_ticks() { local stat; stat=$(< "/proc/$1/stat"); stat=${stat##*) }; read -r -a f <<< "$stat"; echo $((f[11] + f[12])); }
+process_ticks() {
+  local stat
+  stat=$(< "/proc/$1/stat"); stat=${stat##*) }
+  read -r -a f <<< "$stat"; echo $((f[11] + f[12]))
+}
 # Sets CHILD_TICKS to the CPU of this shell's reaped children (wrk, curl); `times` must run in this shell.
 children_ticks() {
   times > "$WORK/times"
   CHILD_TICKS=$(awk -v hz="$CLK_TCK" \
-    'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d\n", t * hz }' "$WORK/times")
+    'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] } printf "%d\n", t * hz }' \
+    "$WORK/times")
 }
 received() { cat "$WORK/sink/count" 2> /dev/null || echo 0; }
 to_ms() {
@@ -144,8 +149,9 @@ for _ in $(seq 300); do
 done
 curl -fsS -o /dev/null "$BASE/health/ready" || fail "the server was not ready within 60 s"
 
-token=$(curl -fsS -X POST "$BASE/authenticate" -H 'Content-Type: application/json' -d "$(printf \
-  '{"client_id":"%s","secret":"%s","customer_id":"%s"}' "$COMMUNIQUE_CLIENT_ID" "$COMMUNIQUE_CLIENT_SECRET" "$COMMUNIQUE_CUSTOMER_ID")") \
+token=$(curl -fsS -X POST "$BASE/authenticate" -H 'Content-Type: application/json' \
+  -d "$(printf '{"client_id":"%s","secret":"%s","customer_id":"%s"}' \
+    "$COMMUNIQUE_CLIENT_ID" "$COMMUNIQUE_CLIENT_SECRET" "$COMMUNIQUE_CUSTOMER_ID")") \
   || fail "POST /authenticate failed"
 token=${token#\"}; token=${token%\"}
 auth=(-H "Authorization: Bearer $token" -H "PB-Customer-Id: $COMMUNIQUE_CUSTOMER_ID")
@@ -154,25 +160,34 @@ field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
 post() { curl -fsS "${auth[@]}" "${json[@]}" -d "$2" "$BASE$1" || fail "POST $1 failed"; }
 
 project=$(post /projects '{"name":"Bench"}' | field id)
-# The template of bench/email/run.sh: ≈3.4 KB of HTML with a <style> block, ten fields, two links and an unsubscribe link.
+# The template of bench/email/run.sh: ≈3.4 KB of HTML with a <style> block, ten fields, two links and an
+# unsubscribe link.
 html=$(python3 - << 'PY'
-rows = "".join(f'<tr><td class="label">Line {i}</td><td class="value">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>' for i in range(28))
-print(f'''<html><head><style>body {{ font-family: Arial, sans-serif; color: #222 }} .label {{ color: #666; padding: 4px }}
-.value {{ font-weight: bold }} h1 {{ font-size: 22px; color: #0a4 }} @media (max-width: 600px) {{ h1 {{ font-size: 18px }} }}</style></head>
-<body><h1>Hello {{{{ first_name }}}} {{{{ last_name }}}}</h1><p>Your balance is {{{{ balance }}}} and you have {{{{ points }}}} points.</p>
+rows = "".join(f'<tr><td class="label">Line {i}</td>'
+               f'<td class="value">{{{{ plan }}}} benefit {i} for {{{{ city }}}}</td></tr>' for i in range(28))
+# A backslash at the end of a line continues it: the template's lines are the ones that end without one.
+print(f'''<html><head><style>body {{ font-family: Arial, sans-serif; color: #222 }} \
+.label {{ color: #666; padding: 4px }}
+.value {{ font-weight: bold }} h1 {{ font-size: 22px; color: #0a4 }} \
+@media (max-width: 600px) {{ h1 {{ font-size: 18px }} }}</style></head>
+<body><h1>Hello {{{{ first_name }}}} {{{{ last_name }}}}</h1>\
+<p>Your balance is {{{{ balance }}}} and you have {{{{ points }}}} points.</p>
 <p>Your plan renews on {{{{ renewal }}}}. Order {{{{ order_no }}}} is on its way; {{{{ agent }}}} will call you.</p>
 <table>{rows}</table><p><a href="https://shop.bench.example/offers?c={{{{ city }}}}">See your offers</a> ·
-<a href="https://shop.bench.example/account">Your account</a></p><p><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a></p></body></html>''')
+<a href="https://shop.bench.example/account">Your account</a></p>\
+<p><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a></p></body></html>''')
 PY
 )
-body=$(python3 -c 'import json,sys; print(json.dumps({"name":"Receipt","channel":"email","content":{"subject":"Your receipt, {{ first_name }}","html":sys.argv[1]}}))' "$html")
+body=$(python3 -c 'import json,sys; print(json.dumps({"name":"Receipt","channel":"email",
+  "content":{"subject":"Your receipt, {{ first_name }}","html":sys.argv[1]}}))' "$html")
 post "/projects/$project/communications" "$body" > /dev/null
 
 post /senders "{\"address\":\"$SENDER\"}" > /dev/null
 for _ in $(seq 100); do ls "$WORK/sink/"*.eml > /dev/null 2>&1 && break; sleep 0.2; done
 verify=$(grep -ho 'token=[A-Za-z0-9_-]*' "$WORK/sink/"*.eml 2> /dev/null | head -1 | cut -d= -f2) || true
 [[ -n $verify ]] || fail "the sender's verification email did not reach the sink"
-curl -fsS -o /dev/null -X POST --data-urlencode "token=$verify" "$BASE/public/senders/verify" || fail "verifying the sender failed"
+curl -fsS -o /dev/null -X POST --data-urlencode "token=$verify" "$BASE/public/senders/verify" \
+  || fail "verifying the sender failed"
 post /dkim-keys '{"domain":"bench.example","selector":"s1","algorithm":"rsa"}' > /dev/null
 campaign=$(post /campaigns "{\"projectId\":\"$project\",\"name\":\"$CAMPAIGN\"}" | field id)
 
@@ -180,9 +195,10 @@ export BENCH_TOKEN=$token BENCH_PROJECT=Bench BENCH_COMMUNICATION=Receipt BENCH_
 ROUTE="/campaigns/v2/$CAMPAIGN/transactional"
 
 # One call by hand, followed to its delivery: a benchmark of refusals, or of messages that never leave, is worthless.
-first=$(curl -sS "${auth[@]}" "${json[@]}" -w '\n%{http_code}' "$BASE$ROUTE" -d "{\"communication\":\"Receipt\",\"project\":\"Bench\",
-  \"email_json_path\":\"email\",\"sender\":\"$SENDER\",\"dataset\":[{\"email\":\"first@example.org\",\"first_name\":\"Ann\",
-  \"last_name\":\"Lee\",\"city\":\"Lyon\",\"plan\":\"Plan 1\",\"balance\":\"12.50\",\"renewal\":\"2026-12-01\",\"points\":\"40\",
+first=$(curl -sS "${auth[@]}" "${json[@]}" -w '\n%{http_code}' "$BASE$ROUTE" -d "{
+  \"communication\":\"Receipt\",\"project\":\"Bench\",\"email_json_path\":\"email\",\"sender\":\"$SENDER\",
+  \"dataset\":[{\"email\":\"first@example.org\",\"first_name\":\"Ann\",\"last_name\":\"Lee\",\"city\":\"Lyon\",
+  \"plan\":\"Plan 1\",\"balance\":\"12.50\",\"renewal\":\"2026-12-01\",\"points\":\"40\",
   \"agent\":\"Agent 7\",\"order_no\":\"ORD-0000001\"}]}")
 [[ ${first##*$'\n'} == 200 ]] || fail "the first transactional call was refused: $first"
 send=$(echo "$first" | field send_id)
@@ -209,7 +225,8 @@ wait_for() {
   while (($(received) < $1 && SECONDS < deadline)); do sleep 0.2; done
   (($(received) >= $1))
 }
-# The sink writes its count every 200 ms; calls in flight when wrk stopped may add a few messages: wait until it settles.
+# The sink writes its count every 200 ms; calls in flight when wrk stopped may add a few messages: wait until it
+# settles.
 settle() {
   local last=-1 now
   for _ in $(seq 20); do now=$(received); [[ $now == "$last" ]] && break; last=$now; sleep 1; done
@@ -223,16 +240,19 @@ read -r warm_non2xx warm_socket < <(refused_of "$WORK/warmup.txt")
 echo "  $(awk '/^Requests\/sec:/ { print $2 }' "$WORK/warmup.txt") req/s, $warm_accepted accepted;" \
   "waiting up to ${DRAIN}s for their delivery ..."
 t0=$EPOCHREALTIME
-wait_for $((base + warm_accepted)) "$DRAIN" || echo "  WARNING: the warm-up's messages were not all delivered; the backlog runs on" >&2
+wait_for $((base + warm_accepted)) "$DRAIN" \
+  || echo "  WARNING: the warm-up's messages were not all delivered; the backlog runs on" >&2
 settle
 echo "  delivered in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after the warm-up ended"
 
 echo "Measuring for ${DURATION}s ..."
 others_before=$(awk '{ print $1 }' /proc/loadavg)
 base=$(received)
-m0=$(machine_ticks); s0=$(process_ticks "$SERVER_PID"); k0=$(process_ticks "$SINK_PID"); children_ticks; c0=$CHILD_TICKS; t0=$EPOCHREALTIME
+m0=$(machine_ticks); s0=$(process_ticks "$SERVER_PID"); k0=$(process_ticks "$SINK_PID")
+children_ticks; c0=$CHILD_TICKS; t0=$EPOCHREALTIME
 wrk_run measure "$DURATION" "$WORK/measure.txt"
-m1=$(machine_ticks); s1=$(process_ticks "$SERVER_PID"); k1=$(process_ticks "$SINK_PID"); children_ticks; c1=$CHILD_TICKS; t1=$EPOCHREALTIME
+m1=$(machine_ticks); s1=$(process_ticks "$SERVER_PID"); k1=$(process_ticks "$SINK_PID")
+children_ticks; c1=$CHILD_TICKS; t1=$EPOCHREALTIME
 during=$(($(received) - base))
 accepted=$(accepted_of "$WORK/measure.txt")
 read -r non2xx socket < <(refused_of "$WORK/measure.txt")
@@ -268,7 +288,8 @@ t3=$EPOCHREALTIME
 server_counts=$(sed -n 2p "$WORK/counts")
 # A message still queued: show why (a deferral waits for its next attempt, a minute or more later).
 for send in ${waiting:-}; do
-  curl -fsS "${auth[@]}" "$BASE/campaigns/sends/$send/messages" | grep -o '"state":"[^"]*","attempts":[0-9]*,"lastReply":[^,]*' \
+  curl -fsS "${auth[@]}" "$BASE/campaigns/sends/$send/messages" \
+    | grep -o '"state":"[^"]*","attempts":[0-9]*,"lastReply":[^,]*' \
     | sed "s/^/- still waiting in send $send: /" || true
 done > "$WORK/waiting"
 
@@ -287,25 +308,29 @@ echo "- Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }'
   ".NET SDK $(cd "$ROOT" && dotnet --version); load average before the measured run $others_before;" \
   "OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
 echo "- Load: POST $ROUTE, one record per call, wrk -t$THREADS -c$CONNECTIONS --latency (keep-alive, loopback, on the" \
-  "same cores), ${WARMUP}s warm-up, ${DURATION}s measured; $(printf %s "$html" | wc -c)-byte HTML template, 10 fields," \
-  "CSS inlined, tracking on, DKIM RSA-2048"
+  "same cores), ${WARMUP}s warm-up, ${DURATION}s measured; $(printf %s "$html" | wc -c)-byte HTML template," \
+  "10 fields, CSS inlined, tracking on, DKIM RSA-2048"
 awk -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v k=$((k1 - k0)) -v c=$((c1 - c0)) -v hz="$CLK_TCK" -v a="$t0" -v b="$t1" \
   -v n="$accepted" -v d="$during" -v pg="${BENCH_POSTGRES:+1}" 'BEGIN { e = (b - a) * hz; o = (m - s - k - c) / e;
-  printf "- Measured run: %.0f accepted calls/s (%d in %.1f s); server CPU %.3f ms per accepted call (it delivered %d messages meanwhile)\n",
-    n / (b - a), n, b - a, s * 1000 / hz / (n > 0 ? n : 1), d
+  printf "- Measured run: %.0f accepted calls/s (%d in %.1f s); server CPU %.3f ms per accepted call",
+    n / (b - a), n, b - a, s * 1000 / hz / (n > 0 ? n : 1)
+  printf " (it delivered %d messages meanwhile)\n", d
   printf "- Cores used during it: server %.2f, SMTP sink %.2f, wrk %.2f, other processes%s %.2f\n", s / e, k / e, c / e,
     (pg ? " (PostgreSQL among them)" : ""), (o < 0 ? 0 : o) }'
 echo "- wrk: $rps req/s; latency p50 $p50 ms, p99 $p99 ms; non-2xx $non2xx, socket errors $socket" \
   "(warm-up: non-2xx $warm_non2xx, socket errors $warm_socket)"
 awk -v got="$got" -v n="$accepted" -v a="$t1" -v b="$t2" -v c="$t3" -v p="$pending" -v s=$((s2 - s0)) -v hz="$CLK_TCK" \
   -v ok="$delivered" 'BEGIN {
-  printf "- Delivery: the sink received %d messages for the %d accepted calls (a call in flight when wrk stopped is not", got, n
-  printf " counted by wrk but may be accepted); "
-  if (ok) printf "the last of them %.1f s after the measured run ended", b - a; else printf "NOT ALL within the %.0f s allowed", b - a
+  printf "- Delivery: the sink received %d messages for the %d accepted calls", got, n
+  printf " (a call in flight when wrk stopped is not counted by wrk but may be accepted); "
+  if (ok) printf "the last of them %.1f s after the measured run ended", b - a
+  else printf "NOT ALL within the %.0f s allowed", b - a
   if (p == 0) printf "; nothing left queued on the server %.1f s after the run ended", c - a
   else printf "; %d messages still queued on the server %.1f s after the run ended", p, c - a
-  printf "; server CPU from the start of the run to the last delivery: %.3f ms per message\n", s * 1000 / hz / (got > 0 ? got : 1) }'
-echo "- The server's counts for the campaign: $server_counts (the sink has $(($(received) - 1)) in all, besides the sender's verification)"
+  printf "; server CPU from the start of the run to the last delivery: %.3f ms per message\n",
+    s * 1000 / hz / (got > 0 ? got : 1) }'
+echo "- The server's counts for the campaign: $server_counts" \
+  "(the sink has $(($(received) - 1)) in all, besides the sender's verification)"
 echo "- Server peak memory (VmHWM) up to the last delivery: $peak MB"
 cat "$WORK/waiting"
 grep -h '^first refusal:' "$WORK/warmup.txt" "$WORK/measure.txt" | head -1 || true
@@ -315,6 +340,7 @@ if ((warm_non2xx + warm_socket + non2xx + socket > 0)); then
   exit 2
 fi
 if ((!delivered || pending > 0)); then
-  echo "INCOMPLETE: the sink did not receive every accepted message within ${DRAIN}s, or the server still has some queued." >&2
+  echo "INCOMPLETE: the sink did not receive every accepted message within ${DRAIN}s," \
+    "or the server still has some queued." >&2
   exit 3
 fi

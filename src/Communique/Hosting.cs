@@ -29,7 +29,8 @@ public static class Hosting
 {
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobKinds>();
         services.AddSingleton<JobRunner>();

@@ -37,7 +37,8 @@ public static class TeamsApi
         return group;
     }
 
-    private static async Task<Ok<AccountResponse>> CurrentAccount(TenantContext tenant, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Ok<AccountResponse>> CurrentAccount(
+        TenantContext tenant, AppDb db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await db.Accounts.AsNoTracking().Where(a => a.Id == tenant.Caller!.AccountId)
             .Select(a => new AccountResponse(a.Id, a.Name, a.CustomerId, a.CreatedAt)).FirstAsync(cancellationToken));
 
@@ -47,14 +48,16 @@ public static class TeamsApi
             && db.Memberships.IgnoreQueryFilters().Any(m => m.TeamId == t.Id && m.UserId == caller.SubjectId))
         : db.Teams.Where(t => t.Id == caller.TeamId);
 
-    private static async Task<Ok<List<TeamResponse>>> List(TenantContext tenant, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<TeamResponse>>> List(
+        TenantContext tenant, AppDb db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await Visible(db, tenant.Caller!).AsNoTracking().OrderBy(t => t.Name)
             .Select(t => new TeamResponse(t.Id, t.Name, t.Region, t.CreatedAt)).ToListAsync(cancellationToken));
 
     private static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> Get(
         Guid id, TenantContext tenant, AppDb db, CancellationToken cancellationToken)
     {
-        var team = await Visible(db, tenant.Caller!).AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        var team = await Visible(db, tenant.Caller!).AsNoTracking()
+            .FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         return team is null ? Problems.NotFound("team") : TypedResults.Ok(TeamResponse.From(team));
     }
 
@@ -89,14 +92,16 @@ public static class TeamsApi
 
         if (administrators.Count == 0)
         {
-            return Problems.Invalid("administratorEmail", "A team created by a client credential needs an administrator.");
+            return Problems.Invalid(
+                "administratorEmail", "A team created by a client credential needs an administrator.");
         }
 
         var team = new Team { AccountId = caller.AccountId, Name = name, Region = request.Region!, CreatedAt = db.Now };
         db.Teams.Add(team);
         foreach (var userId in administrators.Distinct())
         {
-            db.Memberships.Add(new Membership { TeamId = team.Id, UserId = userId, Role = Role.Administrator, CreatedAt = db.Now });
+            db.Memberships.Add(
+                new Membership { TeamId = team.Id, UserId = userId, Role = Role.Administrator, CreatedAt = db.Now });
         }
 
         // The memberships belong to the new team, not to the caller's; this write crosses teams on purpose.
@@ -116,7 +121,8 @@ public static class TeamsApi
         }
 
         var name = request.Name!.Trim();
-        if (await db.Teams.AnyAsync(t => t.AccountId == caller.AccountId && t.Name == name && t.Id != id, cancellationToken))
+        if (await db.Teams.AnyAsync(
+            t => t.AccountId == caller.AccountId && t.Name == name && t.Id != id, cancellationToken))
         {
             return Problems.Conflict($"The account already has a team named '{name}'.");
         }

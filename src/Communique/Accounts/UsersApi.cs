@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Accounts;
 
-public sealed record MemberResponse(Guid Id, string Email, string DisplayName, string Role, bool Locked, DateTime JoinedAt);
+public sealed record MemberResponse(
+    Guid Id, string Email, string DisplayName, string Role, bool Locked, DateTime JoinedAt);
 
 public sealed record AddMemberRequest(
     [Required, EmailAddress, MaxLength(320)] string? Email,
@@ -53,7 +54,8 @@ public static class UsersApi
             .ToListAsync(cancellationToken);
         var now = db.Now;
         var page = Paging.Build(
-            rows.Select(r => new MemberResponse(r.UserId, r.Email, r.DisplayName, r.Role.Name(), r.LockedUntil > now, r.CreatedAt)).ToList(),
+            rows.Select(r => new MemberResponse(
+                r.UserId, r.Email, r.DisplayName, r.Role.Name(), r.LockedUntil > now, r.CreatedAt)).ToList(),
             take, r => r.Id);
         return TypedResults.Ok(page);
     }
@@ -66,7 +68,8 @@ public static class UsersApi
     }
 
     private static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> Add(
-        AddMemberRequest request, TenantContext tenant, AppDb db, IPasswordHasher<User> hasher, CancellationToken cancellationToken)
+        AddMemberRequest request, TenantContext tenant, AppDb db, IPasswordHasher<User> hasher,
+        CancellationToken cancellationToken)
     {
         if (!Roles.TryParse(request.Role, out var role))
         {
@@ -115,7 +118,8 @@ public static class UsersApi
     }
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        Guid id, UpdateMemberRequest request, TenantContext tenant, AppDb db, SubjectStamps stamps, CancellationToken cancellationToken)
+        Guid id, UpdateMemberRequest request, TenantContext tenant, AppDb db, SubjectStamps stamps,
+        CancellationToken cancellationToken)
     {
         if (!Roles.TryParse(request.Role, out var role))
         {
@@ -133,7 +137,8 @@ public static class UsersApi
             return Problems.Forbidden("A role above your own cannot be granted.");
         }
 
-        if (member.Role == Role.Administrator && role != Role.Administrator && await IsLastAdministratorAsync(db, cancellationToken))
+        if (member.Role == Role.Administrator && role != Role.Administrator
+            && await IsLastAdministratorAsync(db, cancellationToken))
         {
             return Problems.Conflict("The team's last administrator cannot be demoted.");
         }

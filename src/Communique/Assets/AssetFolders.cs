@@ -8,7 +8,8 @@ public static class AssetFolders
 {
     // Copies a folder with its subfolders and files into a new root folder. Files share their blobs
     // (content-addressed), so the copy costs rows, not bytes; later changes to either side stay on that side.
-    public static async Task<AssetFolder> CopyAsync(AppDb db, Guid sourceId, string name, CancellationToken cancellationToken)
+    public static async Task<AssetFolder> CopyAsync(
+        AppDb db, Guid sourceId, string name, CancellationToken cancellationToken)
     {
         var folders = await db.AssetFolders.AsNoTracking().ToListAsync(cancellationToken);
         var children = folders.ToLookup(f => f.ParentId);
@@ -36,7 +37,8 @@ public static class AssetFolders
         }
 
         var sources = copies.Keys.ToList();
-        foreach (var asset in await db.Assets.AsNoTracking().Where(a => sources.Contains(a.FolderId)).ToListAsync(cancellationToken))
+        foreach (var asset in await db.Assets.AsNoTracking().Where(a => sources.Contains(a.FolderId))
+            .ToListAsync(cancellationToken))
         {
             var copy = new Asset
             {

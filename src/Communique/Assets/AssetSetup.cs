@@ -8,10 +8,12 @@ public static class AssetSetup
 {
     public static IServiceCollection AddAssets(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AssetOptions>().Bind(configuration.GetSection(AssetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AssetOptions>().Bind(configuration.GetSection(AssetOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BlobStoreOptions>().Bind(configuration.GetSection(BlobStoreOptions.Section));
         services.AddSingleton<IBlobStore>(sp => new FileSystemBlobStore(
-            sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.RootUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
+            sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.RootUnder(
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
         return services;
     }
 }

@@ -15,16 +15,18 @@ using Microsoft.Net.Http.Headers;
 namespace Communique.Assets;
 
 public sealed record AssetResponse(
-    Guid Id, string Name, Guid? FolderId, string Kind, string ContentType, long Length, string Sha256, DateTime CreatedAt, DateTime UpdatedAt)
+    Guid Id, string Name, Guid? FolderId, string Kind, string ContentType, long Length, string Sha256,
+    DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static AssetResponse From(Asset a) => new(
-        a.Id, a.Name, a.FolderId == Guid.Empty ? null : a.FolderId, RoleMatrix.Kebab(a.Kind.ToString()), a.ContentType, a.Length, a.Hash,
-        a.CreatedAt, a.UpdatedAt);
+        a.Id, a.Name, a.FolderId == Guid.Empty ? null : a.FolderId, RoleMatrix.Kebab(a.Kind.ToString()),
+        a.ContentType, a.Length, a.Hash, a.CreatedAt, a.UpdatedAt);
 }
 
 public sealed record FolderResponse(Guid Id, string Name, Guid? ParentId, DateTime CreatedAt)
 {
-    public static FolderResponse From(AssetFolder f) => new(f.Id, f.Name, f.ParentId == Guid.Empty ? null : f.ParentId, f.CreatedAt);
+    public static FolderResponse From(AssetFolder f) =>
+        new(f.Id, f.Name, f.ParentId == Guid.Empty ? null : f.ParentId, f.CreatedAt);
 }
 
 public sealed record CreateFolderRequest(
@@ -43,25 +45,34 @@ public static class AssetsApi
     public static RouteGroupBuilder MapAssets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/assets").WithTags("Assets").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("/folders", Folders).RequireAccess(Area.Assets, Access.View).WithSummary("Every folder of the library.");
+        group.MapGet("/folders", Folders).RequireAccess(Area.Assets, Access.View)
+            .WithSummary("Every folder of the library.");
         group.MapPost("/folders", CreateFolder).RequireAccess(Area.Assets, Access.Edit).WithSummary("Create a folder.");
-        group.MapPatch("/folders/{id:guid}", UpdateFolder).RequireAccess(Area.Assets, Access.Edit).WithSummary("Rename or move a folder.");
-        group.MapDelete("/folders/{id:guid}", DeleteFolder).RequireAccess(Area.Assets, Access.Edit).WithSummary("Delete an empty folder.");
-        group.MapGet("", List).RequireAccess(Area.Assets, Access.View).WithSummary("Files, optionally of one folder or kind.");
+        group.MapPatch("/folders/{id:guid}", UpdateFolder).RequireAccess(Area.Assets, Access.Edit)
+            .WithSummary("Rename or move a folder.");
+        group.MapDelete("/folders/{id:guid}", DeleteFolder).RequireAccess(Area.Assets, Access.Edit)
+            .WithSummary("Delete an empty folder.");
+        group.MapGet("", List).RequireAccess(Area.Assets, Access.View)
+            .WithSummary("Files, optionally of one folder or kind.");
         group.MapPost("", Upload).RequireAccess(Area.Assets, Access.Edit).DisableAntiforgery()
-            .WithSummary("Upload a file: multipart/form-data with fields kind (image, attachment, font, design-scheme), "
-                + "optional folderId and name, then one file part. The bytes must be what the part's Content-Type says.");
+            .WithSummary(
+                "Upload a file: multipart/form-data with fields kind (image, attachment, font, design-scheme), "
+                + "optional folderId and name, then one file part. "
+                + "The bytes must be what the part's Content-Type says.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Assets, Access.View).WithSummary("A file's metadata.");
         group.MapGet("/{id:guid}/content", Download).RequireAccess(Area.Assets, Access.View)
             .WithSummary("A file's bytes, with ETag and HTTP Range.");
-        group.MapPatch("/{id:guid}", Update).RequireAccess(Area.Assets, Access.Edit).WithSummary("Rename or move a file.");
+        group.MapPatch("/{id:guid}", Update).RequireAccess(Area.Assets, Access.Edit)
+            .WithSummary("Rename or move a file.");
         group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Assets, Access.Edit)
             .WithSummary("Delete a file (409 while a communication or template references it).");
         return group;
     }
 
     private static async Task<Ok<List<FolderResponse>>> Folders(AppDb db, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await db.AssetFolders.AsNoTracking().OrderBy(f => f.Name).ToListAsync(cancellationToken)).Select(FolderResponse.From).ToList());
+        TypedResults.Ok(
+            (await db.AssetFolders.AsNoTracking().OrderBy(f => f.Name).ToListAsync(cancellationToken))
+            .Select(FolderResponse.From).ToList());
 
     private static async Task<Results<Created<FolderResponse>, ValidationProblem, ProblemHttpResult>> CreateFolder(
         CreateFolderRequest request, AppDb db, CancellationToken cancellationToken)
@@ -110,9 +121,11 @@ public static class AssetsApi
             : Problems.Conflict($"The target folder already holds a folder named '{folder.Name}'.");
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteFolder(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteFolder(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
-        if (await db.AssetFolders.AnyAsync(f => f.ParentId == id, cancellationToken) || await db.Assets.AnyAsync(a => a.FolderId == id, cancellationToken))
+        if (await db.AssetFolders.AnyAsync(f => f.ParentId == id, cancellationToken)
+            || await db.Assets.AnyAsync(a => a.FolderId == id, cancellationToken))
         {
             return Problems.Conflict("The folder is not empty.");
         }
@@ -148,7 +161,8 @@ public static class AssetsApi
         return TypedResults.Ok(Paging.Build(rows.Select(AssetResponse.From).ToList(), take, a => a.Id));
     }
 
-    private static async Task<Results<Ok<AssetResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AssetResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var asset = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         return asset is null ? Problems.NotFound("asset") : TypedResults.Ok(AssetResponse.From(asset));
@@ -166,18 +180,21 @@ public static class AssetsApi
             return Problems.NotFound("asset");
         }
 
-        return TypedResults.Stream(stream, asset.ContentType, fileDownloadName: asset.Name, lastModified: asset.UpdatedAt,
+        return TypedResults.Stream(
+            stream, asset.ContentType, fileDownloadName: asset.Name, lastModified: asset.UpdatedAt,
             entityTag: new EntityTagHeaderValue($"\"{asset.Hash}\""), enableRangeProcessing: true);
     }
 
     private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> Upload(
-        HttpRequest request, AppDb db, IBlobStore blobs, IOptions<AssetOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, AppDb db, IBlobStore blobs, IOptions<AssetOptions> options,
+        CancellationToken cancellationToken)
     {
         var (part, failure) = await MultipartUpload.FirstFileAsync(request, options.Value.MaxBytes, cancellationToken);
         return failure switch
         {
             UploadFailure.TooLarge => TooLarge(options.Value.MaxBytes),
-            UploadFailure.NotMultipart => Problems.Invalid("file", "Send multipart/form-data: fields kind, folderId and name, then one file part."),
+            UploadFailure.NotMultipart => Problems.Invalid(
+                "file", "Send multipart/form-data: fields kind, folderId and name, then one file part."),
             UploadFailure.NoFile => Problems.Invalid("file", "The upload has no file part."),
             UploadFailure.FileName => Problems.Invalid("file", SingleLine.Refusal("file name")),
             _ => await StoreAsync(part!.File, part.FileName, part.Fields, db, blobs, options.Value, cancellationToken),
@@ -185,17 +202,19 @@ public static class AssetsApi
     }
 
     private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> StoreAsync(
-        MultipartSection section, string fileName, IReadOnlyDictionary<string, string> fields, AppDb db, IBlobStore blobs, AssetOptions options,
-        CancellationToken cancellationToken)
+        MultipartSection section, string fileName, IReadOnlyDictionary<string, string> fields, AppDb db,
+        IBlobStore blobs, AssetOptions options, CancellationToken cancellationToken)
     {
         if (!TryKind(fields.GetValueOrDefault("kind"), out var kind))
         {
-            return Problems.Invalid("kind", "Must be one of: image, attachment, font, design-scheme (a form field before the file).");
+            return Problems.Invalid(
+                "kind", "Must be one of: image, attachment, font, design-scheme (a form field before the file).");
         }
 
         var folderId = Guid.Empty;
         if (fields.GetValueOrDefault("folderId") is { Length: > 0 } folderText
-            && (!Guid.TryParse(folderText, out folderId) || !await db.AssetFolders.AnyAsync(f => f.Id == folderId, cancellationToken)))
+            && (!Guid.TryParse(folderText, out folderId)
+                || !await db.AssetFolders.AnyAsync(f => f.Id == folderId, cancellationToken)))
         {
             return Problems.Invalid("folderId", "No folder of this team has this id.");
         }
@@ -212,7 +231,8 @@ public static class AssetsApi
         }
 
         var head = new byte[ContentSniffer.HeadLength];
-        var headLength = await section.Body.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        var headLength = await section.Body.ReadAtLeastAsync(
+            head, head.Length, throwOnEndOfStream: false, cancellationToken);
         var check = ContentSniffer.Check(kind, section.ContentType ?? "", head.AsSpan(0, headLength));
         if (!check.Accepted)
         {
@@ -328,7 +348,8 @@ public static class AssetsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<bool> IsWithinAsync(AppDb db, Guid candidate, Guid ancestor, CancellationToken cancellationToken)
+    private static async Task<bool> IsWithinAsync(
+        AppDb db, Guid candidate, Guid ancestor, CancellationToken cancellationToken)
     {
         for (var current = candidate; current != Guid.Empty;)
         {
@@ -338,7 +359,8 @@ public static class AssetsApi
             }
 
             var folder = current;
-            current = await db.AssetFolders.Where(f => f.Id == folder).Select(f => f.ParentId).FirstOrDefaultAsync(cancellationToken);
+            current = await db.AssetFolders.Where(f => f.Id == folder).Select(f => f.ParentId)
+                .FirstOrDefaultAsync(cancellationToken);
         }
 
         return false;
@@ -385,13 +407,15 @@ public static class AssetsApi
         }
     }
 
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create(
+        "0123456789abcdefABCDEF");
 
     private static bool IsHexColour(string? value) =>
         value is { Length: 7 or 9 } && value[0] == '#' && !value.AsSpan(1).ContainsAnyExcept(HexDigits);
 
     private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(
-        $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large", type: ProblemTypes.PayloadTooLarge);
+        $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large",
+        type: ProblemTypes.PayloadTooLarge);
 
     internal static bool TryKind(string? name, out AssetKind kind) => WireNames.TryParse(name, out kind);
 

@@ -24,11 +24,12 @@ public sealed record LoginRequest(
     [Required, MaxLength(320)] string? Email, [Required, MaxLength(256)] string? Password, Guid? TeamId,
     [MaxLength(210)] string? CustomerId);
 
-public sealed record LoginResponse(string AccessToken, string TokenType, int ExpiresIn, string CustomerId, Guid TeamId, string Role);
+public sealed record LoginResponse(
+    string AccessToken, string TokenType, int ExpiresIn, string CustomerId, Guid TeamId, string Role);
 
 public sealed record MeResponse(
-    string Kind, Guid Id, string Name, string? Email, string CustomerId, Guid AccountId, Guid TeamId, string TeamName, string Role,
-    IReadOnlyList<string> Permissions);
+    string Kind, Guid Id, string Name, string? Email, string CustomerId, Guid AccountId, Guid TeamId, string TeamName,
+    string Role, IReadOnlyList<string> Permissions);
 
 public static class AuthApi
 {
@@ -69,7 +70,8 @@ public static class AuthApi
         }
 
         var c = found.Credential;
-        var caller = new Caller(SubjectKind.Credential, c.Id, found.AccountId, found.CustomerId, c.TeamId, c.Role, c.Stamp);
+        var caller = new Caller(
+            SubjectKind.Credential, c.Id, found.AccountId, found.CustomerId, c.TeamId, c.Role, c.Stamp);
         return TypedResults.Ok(await issuer.IssueAsync(caller, cancellationToken));
     }
 
@@ -154,7 +156,8 @@ public static class AuthApi
             .Where(m => m.UserId == signedIn.Id && (teamId == null || m.TeamId == teamId))
             .OrderBy(m => m.CreatedAt)
             .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new { m.TeamId, m.Role, t.AccountId })
-            .Join(db.Accounts, x => x.AccountId, a => a.Id, (x, a) => new { x.TeamId, x.Role, x.AccountId, a.CustomerId })
+            .Join(db.Accounts, x => x.AccountId, a => a.Id,
+                (x, a) => new { x.TeamId, x.Role, x.AccountId, a.CustomerId })
             .FirstOrDefaultAsync(cancellationToken);
         if (membership is null)
         {
@@ -167,8 +170,9 @@ public static class AuthApi
             SubjectKind.User, signedIn.Id, membership.AccountId, membership.CustomerId, membership.TeamId,
             membership.Role, signedIn.SecurityStamp);
         var token = await issuer.IssueAsync(caller, cancellationToken);
-        return TypedResults.Ok(new LoginResponse(token, "Bearer", options.Value.TokenLifetimeSeconds, membership.CustomerId,
-            membership.TeamId, membership.Role.Name()));
+        return TypedResults.Ok(new LoginResponse(
+            token, "Bearer", options.Value.TokenLifetimeSeconds, membership.CustomerId, membership.TeamId,
+            membership.Role.Name()));
     }
 
     // The users an e-mail may sign in as: of the named account, of the named team's account, or of at most
@@ -223,7 +227,8 @@ public static class AuthApi
 
         return TypedResults.Ok(new MeResponse(
             caller.Kind == SubjectKind.User ? "user" : "credential", caller.SubjectId, subject.Name, subject.Email,
-            caller.CustomerId, caller.AccountId, caller.TeamId, subject.TeamName, caller.Role.Name(), RoleMatrix.Permissions(caller.Role)));
+            caller.CustomerId, caller.AccountId, caller.TeamId, subject.TeamName, caller.Role.Name(),
+            RoleMatrix.Permissions(caller.Role)));
     }
 
     private sealed record Subject(string Name, string? Email, string TeamName);
@@ -232,26 +237,31 @@ public static class AuthApi
 
     // Compiled once per provider (a compiled query belongs to one model): the hot queries of authentication skip
     // EF's per-call expression-tree work.
-    private static Task<FoundCredential?> FindCredential(AppDb db, string clientId, CancellationToken cancellationToken) =>
-        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, string clientId, CancellationToken _) => db.Credentials
-            .IgnoreQueryFilters().AsNoTracking()
+    private static Task<FoundCredential?> FindCredential(
+        AppDb db, string clientId, CancellationToken cancellationToken) =>
+        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, string clientId, CancellationToken _) =>
+            db.Credentials.IgnoreQueryFilters().AsNoTracking()
             .Where(c => c.ClientId == clientId)
             .Join(db.Teams, c => c.TeamId, t => t.Id, (c, t) => new { Credential = c, t.AccountId })
-            .Join(db.Accounts, x => x.AccountId, a => a.Id, (x, a) => new FoundCredential(x.Credential, x.AccountId, a.CustomerId))
+            .Join(db.Accounts, x => x.AccountId, a => a.Id,
+                (x, a) => new FoundCredential(x.Credential, x.AccountId, a.CustomerId))
             .FirstOrDefault()))(db, clientId, cancellationToken);
 
     private static Task<Subject?> UserSubject(AppDb db, Guid id, CancellationToken cancellationToken) =>
-        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, Guid id, CancellationToken _) => db.Memberships.AsNoTracking()
+        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, Guid id, CancellationToken _) =>
+            db.Memberships.AsNoTracking()
             .Where(m => m.UserId == id)
             .Join(db.Teams, m => m.TeamId, t => t.Id, (m, t) => new Subject(m.User!.DisplayName, m.User.Email, t.Name))
             .FirstOrDefault()))(db, id, cancellationToken);
 
     private static Task<Subject?> CredentialSubject(AppDb db, Guid id, CancellationToken cancellationToken) =>
-        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, Guid id, CancellationToken _) => db.Credentials.AsNoTracking()
+        Compiled.Get(db, static () => EF.CompileAsyncQuery((AppDb db, Guid id, CancellationToken _) =>
+            db.Credentials.AsNoTracking()
             .Where(c => c.Id == id)
             .Join(db.Teams, c => c.TeamId, t => t.Id, (c, t) => new Subject(c.Name, null, t.Name))
             .FirstOrDefault()))(db, id, cancellationToken);
 
     private static ProblemHttpResult Unauthorized() =>
-        TypedResults.Problem(GenericFailure, statusCode: 401, title: "Unauthorized", type: ProblemTypes.InvalidCredentials);
+        TypedResults.Problem(
+            GenericFailure, statusCode: 401, title: "Unauthorized", type: ProblemTypes.InvalidCredentials);
 }

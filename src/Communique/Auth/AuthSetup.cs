@@ -19,7 +19,8 @@ public static class AuthSetup
         services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
 
         services.AddAuthentication(BearerAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthentication>(
+                BearerAuthentication.SchemeName, null);
 
         var authorization = services.AddAuthorizationBuilder();
         foreach (var area in Enum.GetValues<Area>())
@@ -38,7 +39,8 @@ public static class AuthSetup
     }
 
     // A call on behalf of a team: a valid token, the matching PB-Customer-Id and the team's request budget.
-    public static TBuilder RequireTeamCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    public static TBuilder RequireTeamCaller<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
     {
         builder.RequireAuthorization();
         builder.AddEndpointFilter<TBuilder, CustomerIdCheck>();

@@ -9,7 +9,8 @@ namespace Communique.Auth;
 
 // The installation's token signing keys, shared by every node through the database.
 // The newest unretired key signs; every key that may still have live tokens validates and is published.
-public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey master, TimeProvider clock, IOptions<AuthOptions> options) : IDisposable
+public sealed class KeyRing(
+    IServiceScopeFactory scopes, MasterKey master, TimeProvider clock, IOptions<AuthOptions> options) : IDisposable
 {
     public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(60);
@@ -60,7 +61,8 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey master, TimeP
     private ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var snapshot = _snapshot;
-        return snapshot is not null && Environment.TickCount64 - snapshot.LoadedAtTicks < (long)RefreshEvery.TotalMilliseconds
+        return snapshot is not null
+            && Environment.TickCount64 - snapshot.LoadedAtTicks < (long)RefreshEvery.TotalMilliseconds
             ? ValueTask.FromResult(snapshot)
             : new ValueTask<Snapshot>(LoadAsync(snapshot, cancellationToken));
     }
@@ -110,7 +112,8 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey master, TimeP
             .ToListAsync(cancellationToken);
     }
 
-    public static async Task<SigningKey> CreateAsync(AppDb db, MasterKey master, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<SigningKey> CreateAsync(
+        AppDb db, MasterKey master, TimeProvider clock, CancellationToken cancellationToken)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var key = new SigningKey
@@ -127,7 +130,8 @@ public sealed class KeyRing(IServiceScopeFactory scopes, MasterKey master, TimeP
     }
 
     // A new key takes over signing now; the keys it replaces keep validating the tokens they signed.
-    public static async Task<SigningKey> RotateAsync(AppDb db, MasterKey master, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<SigningKey> RotateAsync(
+        AppDb db, MasterKey master, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await db.SigningKeys.Where(k => k.RetiredAt == null)

@@ -17,7 +17,8 @@ public sealed class MasterKey
     {
         var root = Load(auth.Value.MasterKey, storage.Value.DataDirectory);
         _root = root;
-        _secretHashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, root, 32, info: "communique client secret"u8.ToArray());
+        _secretHashKey = HKDF.DeriveKey(
+            HashAlgorithmName.SHA256, root, 32, info: "communique client secret"u8.ToArray());
         _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, root, 32, info: "communique signing key seal"u8.ToArray());
     }
 
@@ -27,7 +28,8 @@ public sealed class MasterKey
 
     public byte[] HashSecret(string secret) => HMACSHA256.HashData(_secretHashKey, Encoding.UTF8.GetBytes(secret));
 
-    public bool SecretMatches(string secret, byte[] hash) => CryptographicOperations.FixedTimeEquals(HashSecret(secret), hash);
+    public bool SecretMatches(string secret, byte[] hash) =>
+        CryptographicOperations.FixedTimeEquals(HashSecret(secret), hash);
 
     public byte[] Seal(byte[] plain)
     {

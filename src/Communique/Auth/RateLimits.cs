@@ -77,7 +77,8 @@ public sealed class SignInThrottle(TimeProvider clock, IOptions<AuthOptions> opt
             : TimeSpan.FromSeconds(Math.Min(options.Value.SlowDownMaxSeconds, Math.Pow(2, Math.Min(beyond - 1, 30))));
     }
 
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(HttpContext context, TimeSpan retryAfter)
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooMany(
+        HttpContext context, TimeSpan retryAfter)
     {
         context.Response.Headers.RetryAfter = Seconds(retryAfter);
         return TypedResults.Problem(

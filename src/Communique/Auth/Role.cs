@@ -61,7 +61,8 @@ public static class RoleMatrix
     // "area:access" for every area the role may see, e.g. "data-sources:view".
     public static IReadOnlyList<string> Permissions(Role role) => PermissionsByRole[role];
 
-    private static readonly FrozenDictionary<Role, string[]> PermissionsByRole = Enum.GetValues<Role>().ToFrozenDictionary(
+    private static readonly FrozenDictionary<Role, string[]> PermissionsByRole =
+        Enum.GetValues<Role>().ToFrozenDictionary(
         role => role,
         role => Enum.GetValues<Area>()
             .Where(area => AccessOf(role, area) != Access.None)
@@ -74,7 +75,8 @@ public static class RoleMatrix
 
     // "CreateCommunication" -> "create-communication", as areas appear in API responses.
     public static string Kebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        string.Concat(
+            pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }
 
 public static class Roles

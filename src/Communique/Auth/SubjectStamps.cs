@@ -10,7 +10,8 @@ namespace Communique.Auth;
 // A short-lived cache keeps that to about one database read per subject per second.
 public sealed class SubjectStamps(IServiceScopeFactory scopes, IOptions<AuthOptions> options)
 {
-    private readonly ConcurrentDictionary<(Guid Subject, Guid Team, Role Role), (string? Stamp, long ReadAt)> _known = new();
+    private readonly ConcurrentDictionary<(Guid Subject, Guid Team, Role Role), (string? Stamp, long ReadAt)> _known =
+        new();
 
     public async ValueTask<bool> IsCurrentAsync(Caller caller, CancellationToken cancellationToken)
     {

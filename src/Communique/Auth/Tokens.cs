@@ -58,11 +58,13 @@ public sealed record TokenCheck(Caller? Caller, string? Error)
 // Validates bearer tokens. A token's signature is checked once and the result kept until the token expires,
 // because signature verification is the dominant cost of an authenticated request; whether its credential
 // or user is still current is asked of SubjectStamps on every request.
-public sealed class TokenValidator(KeyRing keys, SubjectStamps stamps, TimeProvider clock, IOptions<AuthOptions> options)
+public sealed class TokenValidator(
+    KeyRing keys, SubjectStamps stamps, TimeProvider clock, IOptions<AuthOptions> options)
 {
     private const int MaxCachedTokens = 100_000;
     private readonly JsonWebTokenHandler _handler = new();
-    private readonly ConcurrentDictionary<string, (Caller Caller, DateTime Expires)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Caller Caller, DateTime Expires)> _verified =
+        new(StringComparer.Ordinal);
 
     public async ValueTask<TokenCheck> CheckAsync(string token, CancellationToken cancellationToken)
     {
@@ -95,7 +97,8 @@ public sealed class TokenValidator(KeyRing keys, SubjectStamps stamps, TimeProvi
             : TokenCheck.Fail("The token was revoked.");
     }
 
-    private async Task<(Caller? Caller, DateTime Expires, string? Error)> VerifyAsync(string token, CancellationToken cancellationToken)
+    private async Task<(Caller? Caller, DateTime Expires, string? Error)> VerifyAsync(
+        string token, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
         try

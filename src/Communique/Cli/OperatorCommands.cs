@@ -10,7 +10,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Communique.Cli;
 
-// Operator commands of the same program: `communique admin create-account`, `communique keys rotate`, `communique db migrate`.
+// Operator commands of the same program: `communique admin create-account`, `communique keys rotate`,
+// `communique db migrate`.
 public static class OperatorCommands
 {
     private static readonly string[] Verbs = ["admin", "keys", "db", "hard-bounces", "sending"];
@@ -19,20 +20,37 @@ public static class OperatorCommands
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        var root = new RootCommand("Communique operator commands.") { Admin(app), Keys(app), Db(app), HardBounces(app), Sending(app) };
+        var root = new RootCommand("Communique operator commands.")
+        {
+            Admin(app), Keys(app), Db(app), HardBounces(app), Sending(app),
+        };
         return await root.Parse(args).InvokeAsync();
     }
 
     private static Command Admin(WebApplication app)
     {
         var name = new Option<string>("--name") { Description = "Company name, e.g. \"Acme Corp\".", Required = true };
-        var email = new Option<string>("--admin-email") { Description = "E-mail of the account's first administrator.", Required = true };
-        var password = new Option<string?>("--admin-password") { Description = "Initial password (generated and printed when omitted)." };
-        var region = new Option<string>("--region") { Description = "Region of the first team.", DefaultValueFactory = _ => "us-east-1" };
-        var format = new Option<string>("--format") { Description = "text, or env for shell exports.", DefaultValueFactory = _ => "text" };
+        var email = new Option<string>("--admin-email")
+        {
+            Description = "E-mail of the account's first administrator.", Required = true,
+        };
+        var password = new Option<string?>("--admin-password")
+        {
+            Description = "Initial password (generated and printed when omitted).",
+        };
+        var region = new Option<string>("--region")
+        {
+            Description = "Region of the first team.", DefaultValueFactory = _ => "us-east-1",
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "text, or env for shell exports.", DefaultValueFactory = _ => "text",
+        };
         format.AcceptOnlyFromAmong("text", "env");
 
-        var create = new Command("create-account", "Create an account with its General team, an administrator and a first client credential.")
+        var create = new Command(
+            "create-account",
+            "Create an account with its General team, an administrator and a first client credential.")
         {
             name, email, password, region, format,
         };
@@ -79,13 +97,16 @@ public static class OperatorCommands
 
     private static Command Keys(WebApplication app)
     {
-        var rotate = new Command("rotate", "Start signing tokens with a new key; tokens signed with older keys stay valid until they expire.");
+        var rotate = new Command(
+            "rotate",
+            "Start signing tokens with a new key; tokens signed with older keys stay valid until they expire.");
         rotate.SetAction(async (_, cancellationToken) =>
         {
             await DataSetup.MigrateAsync(app.Services, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             var key = await KeyRing.RotateAsync(scope.ServiceProvider.GetRequiredService<AppDb>(),
-                app.Services.GetRequiredService<MasterKey>(), app.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+                app.Services.GetRequiredService<MasterKey>(), app.Services.GetRequiredService<TimeProvider>(),
+                cancellationToken);
             Console.WriteLine($"signing key: {key.Id} (running servers switch to it within a minute)");
             return 0;
         });
@@ -105,7 +126,8 @@ public static class OperatorCommands
             var db = scope.ServiceProvider.GetRequiredService<AppDb>();
             var key = Deliverability.Addresses.Normalize(result.GetValue(address)!);
             var removed = await db.HardBounces.Where(h => h.Address == key).ExecuteDeleteAsync(cancellationToken);
-            Console.WriteLine(removed == 0 ? $"{key} is not on the hard-bounce list" : $"{key} removed from the hard-bounce list");
+            Console.WriteLine(
+                removed == 0 ? $"{key} is not on the hard-bounce list" : $"{key} removed from the hard-bounce list");
             return removed == 0 ? 1 : 0;
         });
         return new Command("hard-bounces", "The global hard-bounce list.") { remove };
@@ -114,12 +136,16 @@ public static class OperatorCommands
     private static Command Sending(WebApplication app)
     {
         var team = new Argument<Guid>("team") { Description = "The id of the suspended team." };
-        var lift = new Command("lift", "Lift the bounce-rate guard's suspension of a team; its window starts afresh.") { team };
+        var lift = new Command("lift", "Lift the bounce-rate guard's suspension of a team; its window starts afresh.")
+        {
+            team,
+        };
         lift.SetAction(async (result, cancellationToken) =>
         {
             await DataSetup.MigrateAsync(app.Services, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
-            var lifted = await Deliverability.BounceGuard.LiftAsync(scope.ServiceProvider.GetRequiredService<AppDb>(), result.GetValue(team), cancellationToken);
+            var lifted = await Deliverability.BounceGuard.LiftAsync(
+                scope.ServiceProvider.GetRequiredService<AppDb>(), result.GetValue(team), cancellationToken);
             Console.WriteLine(lifted ? "suspension lifted: the team may send again" : "the team is not suspended");
             return lifted ? 0 : 1;
         });
@@ -139,10 +165,12 @@ public static class OperatorCommands
     }
 
     public sealed record CreatedAccount(
-        string? CustomerId, Guid TeamId, string? AdminEmail, string? ClientId, string? Secret, string? GeneratedPassword, string? Error);
+        string? CustomerId, Guid TeamId, string? AdminEmail, string? ClientId, string? Secret,
+        string? GeneratedPassword, string? Error);
 
     public static async Task<CreatedAccount> CreateAccountAsync(
-        IServiceProvider services, string name, string adminEmail, string? password, string region, CancellationToken cancellationToken)
+        IServiceProvider services, string name, string adminEmail, string? password, string region,
+        CancellationToken cancellationToken)
     {
         name = name.Trim();
         if (name.Length is 0 or > 200)
@@ -188,7 +216,8 @@ public static class OperatorCommands
         credential.TeamId = team.Id;
         db.Accounts.Add(account);
         db.Teams.Add(team);
-        db.Memberships.Add(new Membership { TeamId = team.Id, UserId = user.Id, Role = Role.Administrator, CreatedAt = now });
+        db.Memberships.Add(
+            new Membership { TeamId = team.Id, UserId = user.Id, Role = Role.Administrator, CreatedAt = now });
         db.Credentials.Add(credential);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedAccount(customerId, team.Id, adminEmail, credential.ClientId, secret, generated, null);

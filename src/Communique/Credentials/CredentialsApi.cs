@@ -10,14 +10,16 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Communique.Credentials;
 
-public sealed record CredentialResponse(Guid Id, string Name, string ClientId, string Role, string CreatedBy, DateTime CreatedAt, DateTime? RegeneratedAt)
+public sealed record CredentialResponse(
+    Guid Id, string Name, string ClientId, string Role, string CreatedBy, DateTime CreatedAt, DateTime? RegeneratedAt)
 {
     public static CredentialResponse From(ClientCredential c) =>
         new(c.Id, c.Name, c.ClientId, c.Role.Name(), c.CreatedBy, c.CreatedAt, c.RegeneratedAt);
 }
 
 // The only response that ever carries a secret: creation and regeneration.
-public sealed record IssuedCredentialResponse(Guid Id, string Name, string ClientId, string Secret, string Role, DateTime CreatedAt);
+public sealed record IssuedCredentialResponse(
+    Guid Id, string Name, string ClientId, string Secret, string Role, DateTime CreatedAt);
 
 public sealed record CreateCredentialRequest(
     [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [Required, MaxLength(32)] string? Role);
@@ -52,14 +54,18 @@ public static class CredentialsApi
         return TypedResults.Ok(Paging.Build(rows.Select(CredentialResponse.From).ToList(), take, c => c.Id));
     }
 
-    private static async Task<Results<Ok<CredentialResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CredentialResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var credential = await db.Credentials.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        return credential is null ? Problems.NotFound("credential") : TypedResults.Ok(CredentialResponse.From(credential));
+        return credential is null
+            ? Problems.NotFound("credential")
+            : TypedResults.Ok(CredentialResponse.From(credential));
     }
 
     private static async Task<Results<Created<IssuedCredentialResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateCredentialRequest request, TenantContext tenant, AppDb db, MasterKey master, CancellationToken cancellationToken)
+        CreateCredentialRequest request, TenantContext tenant, AppDb db, MasterKey master,
+        CancellationToken cancellationToken)
     {
         if (!Roles.TryParse(request.Role, out var role))
         {
@@ -72,11 +78,14 @@ public static class CredentialsApi
             return Problems.Forbidden("A credential cannot hold a role above its creator's.");
         }
 
-        var (credential, secret) = Issue(request.Name!.Trim(), role.Value, $"{caller.Kind.ToString().ToLowerInvariant()}:{caller.SubjectId}", master, db.Now);
+        var (credential, secret) = Issue(
+            request.Name!.Trim(), role.Value, $"{caller.Kind.ToString().ToLowerInvariant()}:{caller.SubjectId}",
+            master, db.Now);
         db.Credentials.Add(credential);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/credentials/{credential.Id}",
-            new IssuedCredentialResponse(credential.Id, credential.Name, credential.ClientId, secret, role.Value.Name(), credential.CreatedAt));
+            new IssuedCredentialResponse(
+                credential.Id, credential.Name, credential.ClientId, secret, role.Value.Name(), credential.CreatedAt));
     }
 
     private static async Task<Results<Ok<IssuedCredentialResponse>, ProblemHttpResult>> Regenerate(
@@ -106,7 +115,8 @@ public static class CredentialsApi
         return deleted == 0 ? Problems.NotFound("credential") : TypedResults.NoContent();
     }
 
-    public static (ClientCredential Credential, string Secret) Issue(string name, Role role, string createdBy, MasterKey master, DateTime now)
+    public static (ClientCredential Credential, string Secret) Issue(
+        string name, Role role, string createdBy, MasterKey master, DateTime now)
     {
         var secret = NewSecret();
         var credential = new ClientCredential

@@ -66,7 +66,8 @@ public sealed partial class LiquidTemplates : IDisposable
         }
     }
 
-    public bool TryCompile(string source, [NotNullWhen(true)] out CompiledTemplate? template, [NotNullWhen(false)] out LiquidError? error)
+    public bool TryCompile(
+        string source, [NotNullWhen(true)] out CompiledTemplate? template, [NotNullWhen(false)] out LiquidError? error)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (_compiled.TryGetValue(source, out template) && template is not null)
@@ -83,7 +84,8 @@ public sealed partial class LiquidTemplates : IDisposable
     }
 
     public async ValueTask<RenderOutcome> RenderAsync(
-        CompiledTemplate template, IReadOnlyDictionary<string, object?> record, RenderOptions options, CancellationToken cancellationToken)
+        CompiledTemplate template, IReadOnlyDictionary<string, object?> record, RenderOptions options,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(record);
@@ -97,7 +99,8 @@ public sealed partial class LiquidTemplates : IDisposable
 
         var context = new RenderContext(new RecordValue(record, null), _fluid, options, _time, cancellationToken);
         // Output is usually the source plus field values: start there and grow once at most.
-        using var writer = new BoundedWriter(context, Math.Min(template.SourceLength + template.SourceLength / 4 + 256, options.MaxOutputChars));
+        using var writer = new BoundedWriter(
+            context, Math.Min(template.SourceLength + template.SourceLength / 4 + 256, options.MaxOutputChars));
         try
         {
             await template.Fluid.RenderAsync(writer, options.HtmlEncode ? Html : NullEncoder.Default, context);
@@ -111,7 +114,8 @@ public sealed partial class LiquidTemplates : IDisposable
         {
             return RenderOutcome.Failed(new RenderFailure(
                 RenderFailureKind.StepLimit,
-                string.Create(CultureInfo.InvariantCulture, $"The template ran more than the limit of {options.MaxSteps} steps.")));
+                string.Create(CultureInfo.InvariantCulture,
+                    $"The template ran more than the limit of {options.MaxSteps} steps.")));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -127,7 +131,8 @@ public sealed partial class LiquidTemplates : IDisposable
 
     public void Dispose() => _compiled.Dispose();
 
-    private bool TryBuild(string source, [NotNullWhen(true)] out CompiledTemplate? template, [NotNullWhen(false)] out LiquidError? error)
+    private bool TryBuild(
+        string source, [NotNullWhen(true)] out CompiledTemplate? template, [NotNullWhen(false)] out LiquidError? error)
     {
         template = null;
         error = source.Length > MaxSourceChars
@@ -153,7 +158,9 @@ public sealed partial class LiquidTemplates : IDisposable
             // Some of Fluid's errors are thrown, with the position only in the message.
             var at = PositionSuffix().Match(e.Message);
             var offset = at.Success
-                ? TemplateScanner.Offset(source, int.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(at.Groups[2].Value, CultureInfo.InvariantCulture))
+                ? TemplateScanner.Offset(
+                    source, int.Parse(at.Groups[1].Value, CultureInfo.InvariantCulture),
+                    int.Parse(at.Groups[2].Value, CultureInfo.InvariantCulture))
                 : 0;
             error = Explain(source, at.Success ? e.Message[..at.Index] : e.Message, offset);
             return false;
@@ -177,7 +184,8 @@ public sealed partial class LiquidTemplates : IDisposable
         }
         if (sandbox.UnknownFilter is { } unknown)
         {
-            error = TemplateScanner.ErrorAt(source, TemplateScanner.FindFilter(source, unknown) ?? 0, $"Unknown filter '{unknown}'.");
+            error = TemplateScanner.ErrorAt(
+                source, TemplateScanner.FindFilter(source, unknown) ?? 0, $"Unknown filter '{unknown}'.");
             return false;
         }
         template = new CompiledTemplate(sandboxed, source.Length);
@@ -195,7 +203,8 @@ public sealed partial class LiquidTemplates : IDisposable
         if (unclosed.Success && TemplateScanner.FindUnclosed(source, unclosed.Groups[1].Value, offset) is { } opener)
         {
             var name = unclosed.Groups[1].Value;
-            return TemplateScanner.ErrorAt(source, opener, $"The '{name}' tag is not closed: '{{% end{name} %}}' was expected.");
+            return TemplateScanner.ErrorAt(
+                source, opener, $"The '{name}' tag is not closed: '{{% end{name} %}}' was expected.");
         }
         var unknown = UnknownTag().Match(message);
         if (unknown.Success)

@@ -15,7 +15,8 @@ internal static class LocaleFormatting
     private static readonly string[] CurrencyFormats = Formats("C");
     private static readonly string[] PercentFormats = Formats("P");
 
-    private static readonly ConcurrentDictionary<(string Culture, string Currency), NumberFormatInfo> Currencies = new();
+    private static readonly ConcurrentDictionary<(string Culture, string Currency), NumberFormatInfo> Currencies =
+        new();
 
     private static readonly Lazy<ILookup<string, CultureInfo>> CulturesByCurrency = new(() =>
         CultureInfo.GetCultures(CultureTypes.SpecificCultures)

@@ -9,7 +9,8 @@ namespace Communique.Rendering;
 // render touches only the fields its template uses. A name the record lacks is an error
 // naming the field unless the render ignores missing fields: this is the one place that
 // decides it, for top-level names (Fluid falls back to the model) and inside loops alike.
-internal sealed class RecordValue(IReadOnlyDictionary<string, object?> fields, string? path) : FluidValue, IFluidIndexable
+internal sealed class RecordValue(IReadOnlyDictionary<string, object?> fields, string? path)
+    : FluidValue, IFluidIndexable
 {
     public override FluidValues Type => FluidValues.Dictionary;
 
@@ -98,8 +99,10 @@ internal sealed class RecordValue(IReadOnlyDictionary<string, object?> fields, s
         short number => NumberValue.Create(number),
         DateTime moment => new DateFieldValue(new DateTimeOffset(moment.Ticks, TimeSpan.Zero), DateFieldKind.DateTime),
         DateTimeOffset moment => new DateFieldValue(moment, DateFieldKind.DateTime),
-        DateOnly day => new DateFieldValue(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), DateFieldKind.Date),
-        TimeOnly time => new DateFieldValue(new DateTimeOffset(DateOnly.MinValue.ToDateTime(time), TimeSpan.Zero), DateFieldKind.Time),
+        DateOnly day => new DateFieldValue(
+            new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), DateFieldKind.Date),
+        TimeOnly time => new DateFieldValue(
+            new DateTimeOffset(DateOnly.MinValue.ToDateTime(time), TimeSpan.Zero), DateFieldKind.Time),
         Guid id => new StringValue(id.ToString()),
         IReadOnlyDictionary<string, object?> nested => new RecordValue(nested, Join(parent, name)),
         // Repeaters: a list of rows, each a record of its own; lists of plain values work too.

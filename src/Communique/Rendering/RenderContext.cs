@@ -15,7 +15,9 @@ internal sealed class RenderContext : TemplateContext
     private readonly CancellationToken _cancellationToken;
     private int _checkpoints;
 
-    public RenderContext(FluidValue record, TemplateOptions fluidOptions, RenderOptions options, TimeProvider time, CancellationToken cancellationToken)
+    public RenderContext(
+        FluidValue record, TemplateOptions fluidOptions, RenderOptions options, TimeProvider time,
+        CancellationToken cancellationToken)
         : base(record, fluidOptions, allowModelMembers: false)
     {
         RenderOptions = options;
@@ -42,7 +44,8 @@ internal sealed class RenderContext : TemplateContext
         if (_time.GetTimestamp() > _deadline)
         {
             throw new RenderAbortedException(new RenderFailure(
-                RenderFailureKind.TimeLimit, $"Rendering took longer than the limit of {RenderOptions.Timeout.TotalMilliseconds:0} ms."));
+                RenderFailureKind.TimeLimit,
+                $"Rendering took longer than the limit of {RenderOptions.Timeout.TotalMilliseconds:0} ms."));
         }
     }
 
@@ -56,7 +59,8 @@ internal sealed class RenderContext : TemplateContext
         {
             throw new RenderAbortedException(new RenderFailure(
                 RenderFailureKind.CollectionLimit,
-                $"A filter produced a list of {array.Values.Count} items, more than the limit of {LiquidTemplates.MaxCollectionItems}."));
+                $"A filter produced a list of {array.Values.Count} items, " +
+                $"more than the limit of {LiquidTemplates.MaxCollectionItems}."));
         }
     }
 }
@@ -67,7 +71,9 @@ internal sealed class RenderAbortedException(RenderFailure failure) : Exception(
     public RenderFailure Failure { get; } = failure;
 
     public static RenderAbortedException MissingField(string field) => new(new RenderFailure(
-        RenderFailureKind.MissingField, $"The template uses the field '{field}', which the record does not have.", field));
+        RenderFailureKind.MissingField,
+        $"The template uses the field '{field}', which the record does not have.",
+        field));
 
     public static RenderAbortedException OutputLimit(int max) => new(new RenderFailure(
         RenderFailureKind.OutputLimit, $"The output is longer than the limit of {max} characters."));

@@ -13,7 +13,8 @@ public sealed record RenderOptions
     public bool IgnoreMissingFields { get; init; }
 
     // Keyed by the data source schema's field path: "total", or "items.price" inside a repeater.
-    public IReadOnlyDictionary<string, FieldFormat> FieldFormats { get; init; } = FrozenDictionary<string, FieldFormat>.Empty;
+    public IReadOnlyDictionary<string, FieldFormat> FieldFormats { get; init; } =
+        FrozenDictionary<string, FieldFormat>.Empty;
 
     public int MaxOutputChars { get; init; } = 1024 * 1024;
 

@@ -20,7 +20,8 @@ internal sealed class BoundedRangeExpression(Expression from, Expression to) : E
             throw new RenderAbortedException(new RenderFailure(
                 RenderFailureKind.CollectionLimit,
                 string.Create(CultureInfo.InvariantCulture,
-                    $"The range ({start}..{end}) has {count} items, more than the limit of {LiquidTemplates.MaxCollectionItems}.")));
+                    $"The range ({start}..{end}) has {count} items, " +
+                    $"more than the limit of {LiquidTemplates.MaxCollectionItems}.")));
         }
         var first = (int)decimal.Round(start);
         var values = new FluidValue[(int)count];
@@ -35,7 +36,8 @@ internal sealed class BoundedRangeExpression(Expression from, Expression to) : E
 // `{% capture %}` into a writer bound by the same output and time limits as the render.
 internal sealed class BoundedCaptureStatement(string identifier, IReadOnlyList<Statement> statements) : Statement
 {
-    public override async ValueTask<Completion> WriteToAsync(TextWriter writer, TextEncoder encoder, TemplateContext context)
+    public override async ValueTask<Completion> WriteToAsync(
+        TextWriter writer, TextEncoder encoder, TemplateContext context)
     {
         using var captured = new BoundedWriter((RenderContext)context, 256);
         var completion = Completion.Normal;
@@ -65,14 +67,16 @@ internal sealed class FieldOutputStatement(OutputStatement output, string path) 
             : output.WriteToAsync(writer, encoder, context);
     }
 
-    private async ValueTask<Completion> WriteFormattedAsync(TextWriter writer, TextEncoder encoder, RenderContext context, FieldFormat format)
+    private async ValueTask<Completion> WriteFormattedAsync(
+        TextWriter writer, TextEncoder encoder, RenderContext context, FieldFormat format)
     {
         context.IncrementSteps();
         var value = await output.Expression.EvaluateAsync(context);
         switch (value)
         {
             case NumberValue number:
-                writer.Write(encoder.Encode(LocaleFormatting.FormatField(number.ToNumberValue(), format, context.CultureInfo)));
+                writer.Write(
+                    encoder.Encode(LocaleFormatting.FormatField(number.ToNumberValue(), format, context.CultureInfo)));
                 break;
             case DateFieldValue date when format.DateFormat is not null:
                 writer.Write(encoder.Encode(date.Format(format.DateFormat, context.CultureInfo)));

@@ -30,11 +30,13 @@ internal static class TemplateScanner
             var (parts, depth) = tag.Name == "#" ? (0, 0) : Measure(source, tag);
             if (parts > MaxExpressionParts)
             {
-                return ErrorAt(source, tag.Start, $"This tag has more than {MaxExpressionParts} filters and operators.");
+                return ErrorAt(
+                    source, tag.Start, $"This tag has more than {MaxExpressionParts} filters and operators.");
             }
             if (depth > MaxBracketDepth)
             {
-                return ErrorAt(source, tag.Start, $"Brackets and parentheses are nested more than {MaxBracketDepth} deep.");
+                return ErrorAt(
+                    source, tag.Start, $"Brackets and parentheses are nested more than {MaxBracketDepth} deep.");
             }
             Track(open, tag);
             if (open.Count > MaxNesting)

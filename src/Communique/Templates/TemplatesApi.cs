@@ -11,11 +11,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Templates;
 
 public sealed record TemplateResponse(
-    Guid Id, string Name, string Channel, int Version, JsonElement Content, Guid? AssetFolderId, DateTime CreatedAt, DateTime UpdatedAt)
+    Guid Id, string Name, string Channel, int Version, JsonElement Content, Guid? AssetFolderId,
+    DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static TemplateResponse From(Template t) => new(
-        t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, ChannelContents.Parse(t.Content), t.AssetFolderId,
-        t.CreatedAt, t.UpdatedAt);
+        t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, ChannelContents.Parse(t.Content),
+        t.AssetFolderId, t.CreatedAt, t.UpdatedAt);
 }
 
 public sealed record TemplateSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
@@ -32,12 +33,15 @@ public static class TemplatesApi
     public static RouteGroupBuilder MapTemplates(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/templates").WithTags("Templates").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("", List).RequireAccess(Area.Templates, Access.View).WithSummary("The team's templates, optionally of one channel.");
+        group.MapGet("", List).RequireAccess(Area.Templates, Access.View)
+            .WithSummary("The team's templates, optionally of one channel.");
         group.MapPost("", Create).RequireAccess(Area.Templates, Access.Edit).WithSummary("Create a template.");
-        group.MapGet("/{id:guid}", Get).RequireAccess(Area.Templates, Access.View).WithSummary("One template; the ETag names its version.");
+        group.MapGet("/{id:guid}", Get).RequireAccess(Area.Templates, Access.View)
+            .WithSummary("One template; the ETag names its version.");
         group.MapPut("/{id:guid}", Update).RequireAccess(Area.Templates, Access.Edit)
             .WithSummary("Change a template (If-Match: the ETag read). Communications made from it keep their copy.");
-        group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Templates, Access.Edit).WithSummary("Delete a template.");
+        group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Templates, Access.Edit)
+            .WithSummary("Delete a template.");
         return group;
     }
 
@@ -64,7 +68,8 @@ public static class TemplatesApi
             .Where(t => (wanted == null || t.Channel == wanted) && (after == null || t.Id.CompareTo(after.Value) > 0))
             .OrderBy(t => t.Id).Take(take + 1)
             .ToListAsync(cancellationToken);
-        var items = rows.Select(t => new TemplateSummary(t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, t.UpdatedAt)).ToList();
+        var items = rows.Select(t => new TemplateSummary(
+            t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, t.UpdatedAt)).ToList();
         return TypedResults.Ok(Paging.Build(items, take, t => t.Id));
     }
 
@@ -82,7 +87,8 @@ public static class TemplatesApi
     }
 
     private static async Task<Results<Created<TemplateResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateTemplateRequest request, AppDb db, TemplateSyntax syntax, HttpResponse response, CancellationToken cancellationToken)
+        CreateTemplateRequest request, AppDb db, TemplateSyntax syntax, HttpResponse response,
+        CancellationToken cancellationToken)
     {
         if (!CommunicationsApi.TryChannel(request.Channel, out var channel))
         {
@@ -90,12 +96,14 @@ public static class TemplatesApi
         }
 
         var content = ChannelContents.Empty(channel);
-        if (request.Content is { } given && !ChannelContents.TryNormalize(channel, given, syntax.Check, out content, out var errors))
+        if (request.Content is { } given
+            && !ChannelContents.TryNormalize(channel, given, syntax.Check, out content, out var errors))
         {
             return Problems.Invalid(errors);
         }
 
-        if (request.AssetFolderId is { } folder && !await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
+        if (request.AssetFolderId is { } folder
+            && !await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
         {
             return Problems.Invalid("assetFolderId", "No folder of this team has this id.");
         }
@@ -121,8 +129,8 @@ public static class TemplatesApi
     }
 
     private static async Task<Results<Ok<TemplateResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        Guid id, UpdateTemplateRequest request, AppDb db, TemplateSyntax syntax, HttpRequest http, HttpResponse response,
-        CancellationToken cancellationToken)
+        Guid id, UpdateTemplateRequest request, AppDb db, TemplateSyntax syntax, HttpRequest http,
+        HttpResponse response, CancellationToken cancellationToken)
     {
         var template = await db.Templates.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
         if (template is null)
@@ -136,7 +144,8 @@ public static class TemplatesApi
         }
 
         var content = template.Content;
-        if (request.Content is { } given && !ChannelContents.TryNormalize(template.Channel, given, syntax.Check, out content, out var errors))
+        if (request.Content is { } given
+            && !ChannelContents.TryNormalize(template.Channel, given, syntax.Check, out content, out var errors))
         {
             return Problems.Invalid(errors);
         }
@@ -164,7 +173,8 @@ public static class TemplatesApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            var current = await db.Templates.AsNoTracking().Where(t => t.Id == id).Select(t => t.Version).FirstOrDefaultAsync(cancellationToken);
+            var current = await db.Templates.AsNoTracking().Where(t => t.Id == id).Select(t => t.Version)
+                .FirstOrDefaultAsync(cancellationToken);
             return ETags.Stale(current);
         }
 
@@ -175,7 +185,8 @@ public static class TemplatesApi
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         Guid id, AppDb db, HttpRequest http, CancellationToken cancellationToken)
     {
-        var version = await db.Templates.Where(t => t.Id == id).Select(t => (int?)t.Version).FirstOrDefaultAsync(cancellationToken);
+        var version = await db.Templates.Where(t => t.Id == id).Select(t => (int?)t.Version)
+            .FirstOrDefaultAsync(cancellationToken);
         if (version is null)
         {
             return Problems.NotFound("template");

@@ -32,7 +32,8 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
     {
         using var a = await _acme.AdminAsync();
         using var b = await _globex.AdminAsync();
-        var bCredential = (await (await b.PostJsonAsync("/credentials", new { name = "Globex CRM", role = "developer" }))
+        var bCredential = (await (await b.PostJsonAsync(
+            "/credentials", new { name = "Globex CRM", role = "developer" }))
             .JsonAsync(HttpStatusCode.Created)).Str("id");
 
         await (await a.GetAsync($"/credentials/{bCredential}")).ProblemAsync(HttpStatusCode.NotFound);
@@ -51,17 +52,20 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
     {
         using var a = await _acme.AdminAsync();
         using var b = await _globex.AdminAsync();
-        var bUser = (await (await b.PostJsonAsync("/users", new { email = "gina@globex.example", role = "designer", password = "a password of length" }))
+        var bUser = (await (await b.PostJsonAsync(
+            "/users", new { email = "gina@globex.example", role = "designer", password = "a password of length" }))
             .JsonAsync(HttpStatusCode.Created)).Str("id");
 
         await (await a.GetAsync($"/users/{bUser}")).ProblemAsync(HttpStatusCode.NotFound);
-        await (await a.PatchJsonAsync($"/users/{bUser}", new { role = "administrator" })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await a.PatchJsonAsync($"/users/{bUser}", new { role = "administrator" }))
+            .ProblemAsync(HttpStatusCode.NotFound);
         await (await a.DeleteAsync($"/users/{bUser}")).ProblemAsync(HttpStatusCode.NotFound);
         await (await a.PostAsync($"/users/{bUser}/unlock", null)).ProblemAsync(HttpStatusCode.NotFound);
         var listed = await (await a.GetAsync("/users")).Content.ReadAsStringAsync();
         Assert.DoesNotContain("globex", listed, StringComparison.OrdinalIgnoreCase);
         await (await a.GetAsync($"/teams/{_globex.TeamId}")).ProblemAsync(HttpStatusCode.NotFound);
-        await (await a.PatchJsonAsync($"/teams/{_globex.TeamId}", new { name = "Taken over" })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await a.PatchJsonAsync($"/teams/{_globex.TeamId}", new { name = "Taken over" }))
+            .ProblemAsync(HttpStatusCode.NotFound);
 
         var bMember = await (await b.GetAsync($"/users/{bUser}")).JsonAsync();
         Assert.Equal("designer", bMember.Str("role"));
@@ -191,12 +195,14 @@ public abstract class TenancyTests(Provider provider) : IAsyncLifetime
         Assert.All(visible, t => Assert.Equal(_acme.TeamId, t));
         Assert.Equal(2, await db.Credentials.IgnoreQueryFilters().CountAsync());
 
-        var (credential, _) = CredentialsApi.Issue("stamped", Communique.Auth.Role.Reporter, "test", _host.Service<Communique.Auth.MasterKey>(), db.Now);
+        var (credential, _) = CredentialsApi.Issue(
+            "stamped", Communique.Auth.Role.Reporter, "test", _host.Service<Communique.Auth.MasterKey>(), db.Now);
         db.Credentials.Add(credential);
         await db.SaveChangesAsync();
         Assert.Equal(_acme.TeamId, credential.TeamId);
 
-        var (foreign, _) = CredentialsApi.Issue("foreign", Communique.Auth.Role.Reporter, "test", _host.Service<Communique.Auth.MasterKey>(), db.Now);
+        var (foreign, _) = CredentialsApi.Issue(
+            "foreign", Communique.Auth.Role.Reporter, "test", _host.Service<Communique.Auth.MasterKey>(), db.Now);
         foreign.TeamId = _globex.TeamId;
         db.Credentials.Add(foreign);
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());

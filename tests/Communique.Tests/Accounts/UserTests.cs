@@ -11,7 +11,8 @@ public sealed class UserTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await TestHost.StartAsync(settings: new Dictionary<string, string?> { ["Auth:TeamRequestsPerWindow"] = "1000" });
+        _host = await TestHost.StartAsync(
+            settings: new Dictionary<string, string?> { ["Auth:TeamRequestsPerWindow"] = "1000" });
         _acme = await _host.CreateAccountAsync("Acme Corp");
     }
 
@@ -35,7 +36,8 @@ public sealed class UserTests : IAsyncLifetime
         var me = await (await client.GetAsync("/me")).JsonAsync();
         Assert.Equal("user", me.Str("kind"));
         Assert.Equal(_acme.AdminEmail, me.Str("email"));
-        Assert.Contains("team-administration:edit", me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains(
+            "team-administration:edit", me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
     }
 
     [Fact]
@@ -43,7 +45,8 @@ public sealed class UserTests : IAsyncLifetime
     {
         using var admin = await _acme.AdminAsync();
         var added = await (await admin.PostJsonAsync("/users",
-            new { email = "rita@acme.example", displayName = "Rita", role = "reporter", password = "reporting is fun 123" }))
+            new { email = "rita@acme.example", displayName = "Rita", role = "reporter",
+                password = "reporting is fun 123" }))
             .JsonAsync(HttpStatusCode.Created);
         Assert.Equal("reporter", added.Str("role"));
 
@@ -61,7 +64,8 @@ public sealed class UserTests : IAsyncLifetime
     {
         using var admin = await _acme.AdminAsync();
         var id = (await (await admin.PostJsonAsync("/users",
-            new { email = "dan@acme.example", role = "designer", password = "designing all day" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+            new { email = "dan@acme.example", role = "designer", password = "designing all day" }))
+                .JsonAsync(HttpStatusCode.Created)).Str("id");
         var token = (await (await LoginAsync("dan@acme.example", "designing all day")).JsonAsync()).Str("accessToken");
         using var dan = _host.ClientFor(token, _acme.CustomerId);
         Assert.Equal(HttpStatusCode.OK, (await dan.GetAsync("/me")).StatusCode);
@@ -104,18 +108,23 @@ public sealed class UserTests : IAsyncLifetime
         var id = members.GetProperty("items")[0].Str("id");
 
         await (await admin.DeleteAsync($"/users/{id}")).ProblemAsync(HttpStatusCode.Conflict);
-        await (await admin.PatchJsonAsync($"/users/{id}", new { role = "designer" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await admin.PatchJsonAsync($"/users/{id}", new { role = "designer" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]
     public async Task A_new_user_needs_a_password_and_a_known_role()
     {
         using var admin = await _acme.AdminAsync();
-        var problem = await (await admin.PostJsonAsync("/users", new { email = "x@acme.example", role = "designer" })).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
-        problem = await (await admin.PostJsonAsync("/users", new { email = "not-an-email", role = "designer", password = "long enough password" }))
+        var problem = await (await admin.PostJsonAsync("/users", new { email = "x@acme.example", role = "designer" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("email", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
+        problem = await (await admin.PostJsonAsync(
+            "/users", new { email = "not-an-email", role = "designer", password = "long enough password" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(
+            "email", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name),
+            StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -124,14 +133,17 @@ public sealed class UserTests : IAsyncLifetime
         var login = await (await LoginAsync(_acme.AdminEmail, _acme.AdminPassword)).JsonAsync();
         using var client = _host.ClientFor(login.Str("accessToken"), _acme.CustomerId);
 
-        var team = await (await client.PostJsonAsync("/teams", new { name = "Marketing EU", region = "eu-west-1" })).JsonAsync(HttpStatusCode.Created);
+        var team = await (await client.PostJsonAsync("/teams", new { name = "Marketing EU", region = "eu-west-1" }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.Equal("eu-west-1", team.Str("region"));
-        await (await client.PostJsonAsync("/teams", new { name = "Marketing EU", region = "eu-west-1" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await client.PostJsonAsync("/teams", new { name = "Marketing EU", region = "eu-west-1" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
 
         var teams = await (await client.GetAsync("/teams")).JsonAsync();
         Assert.Equal(["General", "Marketing EU"], teams.EnumerateArray().Select(t => t.Str("name")).Order().ToArray());
 
-        var intoNewTeam = await (await LoginAsync(_acme.AdminEmail, _acme.AdminPassword, Guid.Parse(team.Str("id")))).JsonAsync();
+        var intoNewTeam = await (await LoginAsync(_acme.AdminEmail, _acme.AdminPassword, Guid.Parse(team.Str("id"))))
+            .JsonAsync();
         Assert.Equal(team.Str("id"), intoNewTeam.Str("teamId"));
         Assert.Equal("administrator", intoNewTeam.Str("role"));
         var account = await (await client.GetAsync("/accounts/current")).JsonAsync();
@@ -152,7 +164,9 @@ public sealed class UserTests : IAsyncLifetime
         var first = await client.GetAsync("/me");
         Assert.Equal("3", first.Headers.GetValues("RateLimit-Limit").Single());
         Assert.Equal("2", first.Headers.GetValues("RateLimit-Remaining").Single());
-        Assert.True(int.Parse(first.Headers.GetValues("RateLimit-Reset").Single(), System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 60);
+        Assert.True(int.Parse(
+            first.Headers.GetValues("RateLimit-Reset").Single(),
+            System.Globalization.CultureInfo.InvariantCulture) is > 0 and <= 60);
         await client.GetAsync("/me");
         await client.GetAsync("/me");
         var limited = await client.GetAsync("/me");

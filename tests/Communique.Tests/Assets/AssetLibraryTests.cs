@@ -30,7 +30,8 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     }
 
     private static async Task<HttpResponseMessage> UploadAsync(
-        HttpClient client, byte[] bytes, string contentType, string kind = "image", string fileName = "logo.png", string? folderId = null)
+        HttpClient client, byte[] bytes, string contentType, string kind = "image", string fileName = "logo.png",
+        string? folderId = null)
     {
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(kind), "kind");
@@ -105,8 +106,10 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     [Fact]
     public async Task Identical_bytes_are_stored_once()
     {
-        var first = await (await UploadAsync(_admin, Png, "image/png", fileName: "a.png")).JsonAsync(HttpStatusCode.Created);
-        var second = await (await UploadAsync(_admin, Png, "image/png", fileName: "b.png")).JsonAsync(HttpStatusCode.Created);
+        var first = await (await UploadAsync(_admin, Png, "image/png", fileName: "a.png"))
+            .JsonAsync(HttpStatusCode.Created);
+        var second = await (await UploadAsync(_admin, Png, "image/png", fileName: "b.png"))
+            .JsonAsync(HttpStatusCode.Created);
 
         Assert.Equal(first.Str("sha256"), second.Str("sha256"));
         Assert.Single(BlobFiles());
@@ -142,8 +145,10 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     [Fact]
     public async Task An_svg_with_a_script_is_stored_without_it()
     {
-        const string svg = """<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script><rect width="10" height="10"/></svg>""";
-        var asset = await (await UploadAsync(_admin, Encoding.UTF8.GetBytes(svg), "image/svg+xml", fileName: "x.svg")).JsonAsync(HttpStatusCode.Created);
+        const string svg = """<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>"""
+            + """<rect width="10" height="10"/></svg>""";
+        var asset = await (await UploadAsync(_admin, Encoding.UTF8.GetBytes(svg), "image/svg+xml", fileName: "x.svg"))
+            .JsonAsync(HttpStatusCode.Created);
 
         var stored = await _admin.GetStringAsync($"/assets/{asset.Str("id")}/content");
         Assert.Contains("<rect", stored, StringComparison.Ordinal);
@@ -155,10 +160,13 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     public async Task A_design_scheme_must_be_a_palette_with_named_colours()
     {
         var good = """{"palette":[{"name":"Brand","color":"#0A3D62"}],"fonts":["Liberation Sans"]}""";
-        await (await UploadAsync(_admin, Encoding.UTF8.GetBytes(good), "application/json", "design-scheme", "brand.json")).JsonAsync(HttpStatusCode.Created);
+        await (await UploadAsync(
+            _admin, Encoding.UTF8.GetBytes(good), "application/json", "design-scheme", "brand.json"))
+            .JsonAsync(HttpStatusCode.Created);
 
         var bad = """{"palette":[{"name":"Brand","color":"blue"}]}""";
-        await (await UploadAsync(_admin, Encoding.UTF8.GetBytes(bad), "application/json", "design-scheme", "bad.json")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await UploadAsync(_admin, Encoding.UTF8.GetBytes(bad), "application/json", "design-scheme", "bad.json"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -166,15 +174,19 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     {
         var asset = await (await UploadAsync(_admin, Png, "image/png")).JsonAsync(HttpStatusCode.Created);
         var id = asset.Str("id");
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         var communication = await (await _admin.PostJsonAsync($"/projects/{project}/communications",
-            new { name = "Logo mail", channel = "email", content = new { subject = "Hi", html = $"<img src=\"/assets/{id}/content\">" } }))
+            new { name = "Logo mail", channel = "email",
+                content = new { subject = "Hi", html = $"<img src=\"/assets/{id}/content\">" } }))
             .JsonAsync(HttpStatusCode.Created);
 
         await (await _admin.DeleteAsync($"/assets/{id}")).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Single(BlobFiles());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/communications/{communication.Str("id")}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _admin.DeleteAsync($"/communications/{communication.Str("id")}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/assets/{id}")).StatusCode);
         Assert.Empty(BlobFiles());
     }
@@ -182,47 +194,63 @@ public sealed class AssetLibraryTests : IAsyncLifetime
     [Fact]
     public async Task A_communication_made_from_a_template_gets_its_own_copy_of_the_template_assets()
     {
-        var folder = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Newsletter kit" })).JsonAsync(HttpStatusCode.Created);
-        var icons = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Icons", parentId = folder.Str("id") })).JsonAsync(HttpStatusCode.Created);
-        var logo = await (await UploadAsync(_admin, Png, "image/png", folderId: icons.Str("id"))).JsonAsync(HttpStatusCode.Created);
-        var template = await (await _admin.PostJsonAsync("/templates",
-            new { name = "Newsletter", channel = "email", content = new { subject = "News", html = "<p>News</p>" }, assetFolderId = folder.Str("id") }))
+        var folder = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Newsletter kit" }))
             .JsonAsync(HttpStatusCode.Created);
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var icons = await (await _admin.PostJsonAsync(
+            "/assets/folders", new { name = "Icons", parentId = folder.Str("id") })).JsonAsync(HttpStatusCode.Created);
+        var logo = await (await UploadAsync(_admin, Png, "image/png", folderId: icons.Str("id")))
+            .JsonAsync(HttpStatusCode.Created);
+        var template = await (await _admin.PostJsonAsync("/templates",
+            new { name = "Newsletter", channel = "email", content = new { subject = "News", html = "<p>News</p>" },
+                assetFolderId = folder.Str("id") }))
+            .JsonAsync(HttpStatusCode.Created);
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
 
         var communication = await (await _admin.PostJsonAsync($"/projects/{project}/communications",
-            new { name = "December", channel = "email", templateId = template.Str("id") })).JsonAsync(HttpStatusCode.Created);
+            new { name = "December", channel = "email", templateId = template.Str("id") }))
+                .JsonAsync(HttpStatusCode.Created);
 
         var copyRoot = communication.Str("assetFolderId");
         Assert.NotEqual(folder.Str("id"), copyRoot);
         var folders = (await (await _admin.GetAsync("/assets/folders")).JsonAsync()).EnumerateArray().ToList();
-        var copiedIcons = folders.Single(f => f.Str("name") == "Icons" && f.GetProperty("parentId").GetString() == copyRoot);
-        var copied = (await (await _admin.GetAsync($"/assets?folderId={copiedIcons.Str("id")}")).JsonAsync()).GetProperty("items")[0];
+        var copiedIcons = folders.Single(
+            f => f.Str("name") == "Icons" && f.GetProperty("parentId").GetString() == copyRoot);
+        var copied = (await (await _admin.GetAsync($"/assets?folderId={copiedIcons.Str("id")}")).JsonAsync())
+            .GetProperty("items")[0];
         Assert.Equal(logo.Str("sha256"), copied.Str("sha256"));
         Assert.NotEqual(logo.Str("id"), copied.Str("id"));
 
         // Changing the template's file leaves the communication's copy alone.
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/assets/{logo.Str("id")}")).StatusCode);
-        Assert.Equal(Png, await (await _admin.GetAsync($"/assets/{copied.Str("id")}/content")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(
+            Png, await (await _admin.GetAsync($"/assets/{copied.Str("id")}/content")).Content.ReadAsByteArrayAsync());
         Assert.Single(BlobFiles());
     }
 
     [Fact]
     public async Task Folders_nest_move_and_refuse_cycles_and_deleting_what_is_not_empty()
     {
-        var brand = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Brand" })).JsonAsync(HttpStatusCode.Created);
-        var logos = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Logos", parentId = brand.Str("id") })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/assets/folders", new { name = "Logos", parentId = brand.Str("id") })).ProblemAsync(HttpStatusCode.Conflict);
+        var brand = await (await _admin.PostJsonAsync("/assets/folders", new { name = "Brand" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var logos = await (await _admin.PostJsonAsync(
+            "/assets/folders", new { name = "Logos", parentId = brand.Str("id") })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/assets/folders", new { name = "Logos", parentId = brand.Str("id") }))
+            .ProblemAsync(HttpStatusCode.Conflict);
 
-        await (await _admin.PatchJsonAsync($"/assets/folders/{brand.Str("id")}", new { parentId = logos.Str("id") })).ProblemAsync(HttpStatusCode.BadRequest);
-        var file = await (await UploadAsync(_admin, Png, "image/png", folderId: logos.Str("id"))).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PatchJsonAsync($"/assets/folders/{brand.Str("id")}", new { parentId = logos.Str("id") }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var file = await (await UploadAsync(_admin, Png, "image/png", folderId: logos.Str("id")))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.Equal(logos.Str("id"), file.Str("folderId"));
 
         await (await _admin.DeleteAsync($"/assets/folders/{logos.Str("id")}")).ProblemAsync(HttpStatusCode.Conflict);
-        var moved = await (await _admin.PatchJsonAsync($"/assets/{file.Str("id")}", new { name = "logo-2026.png", moveToRoot = true })).JsonAsync();
+        var moved = await (await _admin.PatchJsonAsync(
+            $"/assets/{file.Str("id")}", new { name = "logo-2026.png", moveToRoot = true })).JsonAsync();
         Assert.Equal("logo-2026.png", moved.Str("name"));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, moved.GetProperty("folderId").ValueKind);
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/assets/folders/{logos.Str("id")}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/assets/folders/{logos.Str("id")}")).StatusCode);
     }
 
     [Fact]
@@ -237,8 +265,10 @@ public sealed class AssetLibraryTests : IAsyncLifetime
         await (await other.DeleteAsync($"/assets/{asset.Str("id")}")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, (await (await other.GetAsync("/assets")).JsonAsync()).GetProperty("items").GetArrayLength());
 
-        var key = await (await _admin.PostJsonAsync("/credentials", new { name = "reports", role = "reporter" })).JsonAsync(HttpStatusCode.Created);
-        using var reporter = _host.ClientFor(await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId), _acme.CustomerId);
+        var key = await (await _admin.PostJsonAsync("/credentials", new { name = "reports", role = "reporter" }))
+            .JsonAsync(HttpStatusCode.Created);
+        using var reporter = _host.ClientFor(
+            await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId), _acme.CustomerId);
         Assert.Equal(HttpStatusCode.OK, (await reporter.GetAsync($"/assets/{asset.Str("id")}/content")).StatusCode);
         await (await UploadAsync(reporter, Png, "image/png", fileName: "r.png")).ProblemAsync(HttpStatusCode.Forbidden);
     }

@@ -23,7 +23,11 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     private object Body(string? clientId = null, string? secret = null, string? customerId = null) =>
-        new { client_id = clientId ?? _acme.ClientId, secret = secret ?? _acme.Secret, customer_id = customerId ?? _acme.CustomerId };
+        new
+        {
+            client_id = clientId ?? _acme.ClientId, secret = secret ?? _acme.Secret,
+            customer_id = customerId ?? _acme.CustomerId,
+        };
 
     [Fact]
     public async Task Authenticate_returns_the_token_as_a_bare_json_string()
@@ -49,9 +53,12 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task Wrong_secret_unknown_client_and_wrong_customer_id_get_one_generic_401()
     {
         using var client = _host.CreateClient();
-        var wrongSecret = await (await client.PostAsJsonAsync("/authenticate", Body(secret: "nope"))).ProblemAsync(HttpStatusCode.Unauthorized);
-        var unknownClient = await (await client.PostAsJsonAsync("/authenticate", Body(clientId: "cq-unknown"))).ProblemAsync(HttpStatusCode.Unauthorized);
-        var wrongCustomer = await (await client.PostAsJsonAsync("/authenticate", Body(customerId: "eocm-acme-corp"))).ProblemAsync(HttpStatusCode.Unauthorized);
+        var wrongSecret = await (await client.PostAsJsonAsync("/authenticate", Body(secret: "nope")))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+        var unknownClient = await (await client.PostAsJsonAsync("/authenticate", Body(clientId: "cq-unknown")))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+        var wrongCustomer = await (await client.PostAsJsonAsync("/authenticate", Body(customerId: "eocm-acme-corp")))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
 
         foreach (var problem in new[] { unknownClient, wrongCustomer })
         {
@@ -65,10 +72,13 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task A_missing_field_is_a_400_naming_the_field()
     {
         using var client = _host.CreateClient();
-        var response = await client.PostAsJsonAsync("/authenticate", new { client_id = _acme.ClientId, customer_id = _acme.CustomerId });
+        var response = await client.PostAsJsonAsync(
+            "/authenticate", new { client_id = _acme.ClientId, customer_id = _acme.CustomerId });
 
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("secret", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(
+            "secret", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name),
+            StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -138,7 +148,8 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task A_tampered_payload_is_401()
     {
         var parts = (await _acme.TokenAsync()).Split('.');
-        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("administrator", "designer", StringComparison.Ordinal);
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]))
+            .Replace("administrator", "designer", StringComparison.Ordinal);
         var tampered = $"{parts[0]}.{Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload))}.{parts[2]}";
 
         using var client = _host.ClientFor(tampered, _acme.CustomerId);
@@ -164,7 +175,8 @@ public sealed class AuthenticationTests : IAsyncLifetime
 
         var header = Base64UrlEncoder.Encode($$"""{"alg":"HS256","kid":"{{jwt.Kid}}","typ":"JWT"}""");
         var payload = token.Split('.')[1];
-        var forged = HMACSHA256.HashData(Encoding.UTF8.GetBytes(publicJwk), Encoding.ASCII.GetBytes($"{header}.{payload}"));
+        var forged = HMACSHA256.HashData(
+            Encoding.UTF8.GetBytes(publicJwk), Encoding.ASCII.GetBytes($"{header}.{payload}"));
         using var client = _host.ClientFor($"{header}.{payload}.{Base64UrlEncoder.Encode(forged)}", _acme.CustomerId);
         await (await client.GetAsync("/me")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
@@ -196,10 +208,12 @@ public sealed class AuthenticationTests : IAsyncLifetime
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
-        Assert.True(int.Parse(last.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.True(
+            int.Parse(last.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0);
 
         // While throttled even the right secret waits; after the window it works again.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/authenticate", Body())).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.TooManyRequests, (await client.PostAsJsonAsync("/authenticate", Body())).StatusCode);
         _host.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/authenticate", Body())).StatusCode);
     }
@@ -225,7 +239,8 @@ public sealed class AuthenticationTests : IAsyncLifetime
     public async Task Rotating_keys_signs_with_the_new_key_and_keeps_old_tokens_valid()
     {
         var before = await _acme.TokenAsync();
-        await _host.WithDbAsync(db => KeyRing.RotateAsync(db, _host.Service<MasterKey>(), _host.Clock, CancellationToken.None));
+        await _host.WithDbAsync(
+            db => KeyRing.RotateAsync(db, _host.Service<MasterKey>(), _host.Clock, CancellationToken.None));
         _host.Service<KeyRing>().Forget();
 
         var after = await _acme.TokenAsync();

@@ -185,7 +185,8 @@ public sealed class SignInMemoryTests
     {
         await using var host = await TestHost.StartAsync();
         var throttle = host.Service<SignInThrottle>();
-        var body = Encoding.UTF8.GetBytes($"{{\"client_id\":\"{new string('x', 1024 * 1024)}\",\"secret\":\"s\",\"customer_id\":\"c\"}}");
+        var body = Encoding.UTF8.GetBytes(
+            $"{{\"client_id\":\"{new string('x', 1024 * 1024)}\",\"secret\":\"s\",\"customer_id\":\"c\"}}");
         using var client = host.CreateClient();
         await Attempt(0);
         var before = GC.GetTotalMemory(forceFullCollection: true);

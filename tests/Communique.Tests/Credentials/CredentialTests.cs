@@ -18,9 +18,11 @@ public sealed class CredentialTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private static async Task<(string Id, string ClientId, string Secret)> CreateAsync(HttpClient admin, string name, string role = "developer")
+    private static async Task<(string Id, string ClientId, string Secret)> CreateAsync(
+        HttpClient admin, string name, string role = "developer")
     {
-        var created = await (await admin.PostJsonAsync("/credentials", new { name, role })).JsonAsync(HttpStatusCode.Created);
+        var created = await (await admin.PostJsonAsync("/credentials", new { name, role }))
+            .JsonAsync(HttpStatusCode.Created);
         return (created.Str("id"), created.Str("clientId"), created.Str("secret"));
     }
 
@@ -71,7 +73,8 @@ public sealed class CredentialTests : IAsyncLifetime
     {
         using var admin = await _acme.AdminAsync();
         var (id, clientId, secret) = await CreateAsync(admin, "Old integration");
-        using var client = _host.ClientFor(await _host.AuthenticateAsync(clientId, secret, _acme.CustomerId), _acme.CustomerId);
+        using var client = _host.ClientFor(
+            await _host.AuthenticateAsync(clientId, secret, _acme.CustomerId), _acme.CustomerId);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/credentials/{id}")).StatusCode);
 
@@ -85,10 +88,12 @@ public sealed class CredentialTests : IAsyncLifetime
     {
         using var admin = await _acme.AdminAsync();
         var (_, clientId, secret) = await CreateAsync(admin, "Developer key", "developer");
-        using var developer = _host.ClientFor(await _host.AuthenticateAsync(clientId, secret, _acme.CustomerId), _acme.CustomerId);
+        using var developer = _host.ClientFor(
+            await _host.AuthenticateAsync(clientId, secret, _acme.CustomerId), _acme.CustomerId);
 
         await (await developer.GetAsync("/credentials")).ProblemAsync(HttpStatusCode.Forbidden);
-        await (await developer.PostJsonAsync("/credentials", new { name = "escalate", role = "administrator" })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await developer.PostJsonAsync("/credentials", new { name = "escalate", role = "administrator" }))
+            .ProblemAsync(HttpStatusCode.Forbidden);
         await (await developer.GetAsync("/users")).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await developer.GetAsync("/me")).StatusCode);
     }
@@ -97,11 +102,15 @@ public sealed class CredentialTests : IAsyncLifetime
     public async Task An_unknown_role_is_a_400_naming_the_field()
     {
         using var admin = await _acme.AdminAsync();
-        var problem = await (await admin.PostJsonAsync("/credentials", new { name = "x", role = "superuser" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await admin.PostJsonAsync("/credentials", new { name = "x", role = "superuser" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("role", out _));
 
-        problem = await (await admin.PostJsonAsync("/credentials", new { role = "developer" })).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("name", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name), StringComparer.OrdinalIgnoreCase);
+        problem = await (await admin.PostJsonAsync("/credentials", new { role = "developer" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(
+            "name", problem.GetProperty("errors").EnumerateObject().Select(p => p.Name),
+            StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -117,9 +126,11 @@ public sealed class CredentialTests : IAsyncLifetime
         string? cursor = null;
         do
         {
-            var page = await (await admin.GetAsync($"/credentials?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            var page = await (await admin.GetAsync(
+                $"/credentials?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
             seen.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.Str("id")));
-            cursor = page.GetProperty("next").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.Str("next");
+            cursor = page.GetProperty("next").ValueKind == System.Text.Json.JsonValueKind.Null
+                ? null : page.Str("next");
         }
         while (cursor is not null);
 
@@ -133,9 +144,11 @@ public sealed class CredentialTests : IAsyncLifetime
     {
         using var admin = await _acme.AdminAsync();
         var (id, _, secret) = await CreateAsync(admin, "Scanned");
-        var regenerated = (await (await admin.PostAsync($"/credentials/{id}/regenerate", null)).JsonAsync()).Str("secret");
+        var regenerated = (await (await admin.PostAsync($"/credentials/{id}/regenerate", null)).JsonAsync())
+            .Str("secret");
         const string password = "a long enough password 42";
-        await (await admin.PostJsonAsync("/users", new { email = "dev@acme.example", role = "developer", password })).JsonAsync(HttpStatusCode.Created);
+        await (await admin.PostJsonAsync("/users", new { email = "dev@acme.example", role = "developer", password }))
+            .JsonAsync(HttpStatusCode.Created);
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var bytes = Directory.GetFiles(_host.Database.Folder, "communique.db*").SelectMany(File.ReadAllBytes).ToArray();

@@ -22,7 +22,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await TestHost.StartAsync(provider, new Dictionary<string, string?> { ["DataSources:MaxBytes"] = "1000000" });
+        _host = await TestHost.StartAsync(
+            provider, new Dictionary<string, string?> { ["DataSources:MaxBytes"] = "1000000" });
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
     }
@@ -34,7 +35,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     }
 
     private static async Task<HttpResponseMessage> UploadAsync(
-        HttpClient client, byte[] bytes, string fileName, string name = "Customers", string? uniqueField = "customer_id",
+        HttpClient client, byte[] bytes, string fileName, string name = "Customers",
+        string? uniqueField = "customer_id",
         string path = "/data", bool async = false, string? locale = null)
     {
         using var form = new MultipartFormDataContent();
@@ -60,7 +62,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         return await client.PostAsync(path, form);
     }
 
-    private static Task<HttpResponseMessage> UploadAsync(HttpClient client, string text, string fileName = "people.csv", string name = "Customers",
+    private static Task<HttpResponseMessage> UploadAsync(
+        HttpClient client, string text, string fileName = "people.csv", string name = "Customers",
         string? uniqueField = "customer_id", string path = "/data", bool async = false) =>
         UploadAsync(client, Encoding.UTF8.GetBytes(text), fileName, name, uniqueField, path, async);
 
@@ -71,7 +74,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     {
         var root = Path.Combine(_host.Database.Folder, "blobs");
         return Directory.Exists(root)
-            ? Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(f => !Path.GetRelativePath(root, f).StartsWith("tmp", StringComparison.Ordinal)).ToArray()
+            ? Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+                .Where(f => !Path.GetRelativePath(root, f).StartsWith("tmp", StringComparison.Ordinal)).ToArray()
             : [];
     }
 
@@ -114,12 +118,14 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
             csv.Append(i).Append(",person ").Append(i).Append('\n');
         }
 
-        var id = (await (await UploadAsync(_admin, csv.ToString(), uniqueField: "id")).JsonAsync(HttpStatusCode.Created)).Str("Id");
+        var id = (await (await UploadAsync(_admin, csv.ToString(), uniqueField: "id"))
+            .JsonAsync(HttpStatusCode.Created)).Str("Id");
         var names = new List<string>();
         string? cursor = null;
         do
         {
-            var page = await (await _admin.GetAsync($"/data/{id}?limit=40{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
+            var page = await (await _admin.GetAsync(
+                $"/data/{id}?limit=40{(cursor is null ? "" : "&cursor=" + cursor)}")).JsonAsync();
             names.AddRange(page.GetProperty("data").EnumerateArray().Select(r => r.Str("name")));
             cursor = page.TryGetProperty("next", out var next) ? next.GetString() : null;
         }
@@ -129,14 +135,18 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         var ours = await (await _admin.GetAsync($"/data/{id}/records?limit=5")).JsonAsync();
         Assert.Equal(5, ours.GetProperty("items").GetArrayLength());
         var uuid = ours.GetProperty("items")[2].Str("uuid");
-        Assert.Equal("person 2", (await (await _admin.GetAsync($"/data/{id}/records/{uuid}")).JsonAsync()).GetProperty("values").Str("name"));
+        Assert.Equal(
+            "person 2",
+            (await (await _admin.GetAsync($"/data/{id}/records/{uuid}")).JsonAsync())
+                .GetProperty("values").Str("name"));
     }
 
     [Fact]
     public async Task Latin1_bytes_in_a_csv_are_refused_naming_the_offset_and_nothing_is_stored()
     {
         var bytes = Encoding.Latin1.GetBytes("id,name\n1,Ren\u00e9\n");
-        var problem = await (await UploadAsync(_admin, bytes, "people.csv", uniqueField: null)).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await UploadAsync(_admin, bytes, "people.csv", uniqueField: null))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(13, problem.GetProperty("byteOffset").GetInt64());
         Assert.Contains("13", problem.Str("detail"), StringComparison.Ordinal);
         await AssertNothingStoredAsync();
@@ -155,7 +165,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Json_nested_ten_thousand_deep_is_refused()
     {
-        var json = "[{\"a\":" + string.Concat(Enumerable.Repeat("[", 10_000)) + string.Concat(Enumerable.Repeat("]", 10_000)) + "}]";
+        var json = "[{\"a\":" + string.Concat(Enumerable.Repeat("[", 10_000))
+            + string.Concat(Enumerable.Repeat("]", 10_000)) + "}]";
         await (await UploadAsync(_admin, json, "deep.json", uniqueField: null)).ProblemAsync(HttpStatusCode.BadRequest);
         await AssertNothingStoredAsync();
     }
@@ -163,8 +174,10 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Xml_with_a_dtd_or_external_entity_is_refused()
     {
-        const string xxe = """<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><people><person><name>&x;</name></person></people>""";
-        var problem = await (await UploadAsync(_admin, xxe, "people.xml", uniqueField: null)).ProblemAsync(HttpStatusCode.BadRequest);
+        const string xxe = """<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>"""
+            + """<people><person><name>&x;</name></person></people>""";
+        var problem = await (await UploadAsync(_admin, xxe, "people.xml", uniqueField: null))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.DoesNotContain("root:", problem.GetRawText(), StringComparison.Ordinal);
         await AssertNothingStoredAsync();
     }
@@ -183,7 +196,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
             }
         });
 
-        var problem = await (await UploadAsync(_admin, bomb, "bomb.xlsx", uniqueField: null)).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await UploadAsync(_admin, bomb, "bomb.xlsx", uniqueField: null))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("zip bomb", problem.Str("detail"), StringComparison.Ordinal);
         await AssertNothingStoredAsync();
     }
@@ -191,7 +205,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_file_over_the_size_limit_is_413()
     {
-        var big = "id,name\n" + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"{i},someone with a long name\n"));
+        var big = "id,name\n"
+            + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"{i},someone with a long name\n"));
         await (await UploadAsync(_admin, big, uniqueField: null)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         await AssertNothingStoredAsync();
     }
@@ -236,8 +251,10 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Json_arrays_of_objects_become_repeater_fields()
     {
-        const string json = """[{"email":"ann@example.com","items":[{"sku":"A1","qty":2},{"sku":"B2","qty":1}]},{"email":"bob@example.com","items":[]}]""";
-        var source = await (await UploadAsync(_admin, json, "orders.json", uniqueField: "email")).JsonAsync(HttpStatusCode.Created);
+        const string json = """[{"email":"ann@example.com","items":[{"sku":"A1","qty":2},{"sku":"B2","qty":1}]},"""
+            + """{"email":"bob@example.com","items":[]}]""";
+        var source = await (await UploadAsync(_admin, json, "orders.json", uniqueField: "email"))
+            .JsonAsync(HttpStatusCode.Created);
         var items = source.GetProperty("fields").EnumerateArray().Single(f => f.Str("name") == "items");
         Assert.Equal("array", items.Str("type"));
         Assert.Equal(["sku", "qty"], items.GetProperty("items").EnumerateArray().Select(f => f.Str("name")).ToArray());
@@ -253,13 +270,17 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         var id = (await (await UploadAsync(_admin, People)).JsonAsync(HttpStatusCode.Created)).Str("Id");
         var before = await RecordsAsync(id);
 
-        var refused = await (await _admin.PutAsJsonAsync($"/data/{id}/schema", new { fields = new[] { new { name = "First_Name", type = "number" } } }))
+        var refused = await (await _admin.PutAsJsonAsync(
+            $"/data/{id}/schema", new { fields = new[] { new { name = "First_Name", type = "number" } } }))
             .ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("Ann", refused.GetProperty("errors").GetProperty("fields.First_Name")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "Ann", refused.GetProperty("errors").GetProperty("fields.First_Name")[0].GetString(),
+            StringComparison.Ordinal);
 
         var changed = await (await _admin.PutAsJsonAsync($"/data/{id}/schema", new
         {
-            fields = new object[] { new { name = "First_Name", newName = "first_name" }, new { name = "vip", hidden = true }, new { name = "customer_id", type = "number" } },
+            fields = new object[] { new { name = "First_Name", newName = "first_name" },
+                new { name = "vip", hidden = true }, new { name = "customer_id", type = "number" } },
         })).JsonAsync();
         Assert.Contains(changed.GetProperty("fields").EnumerateArray(), f => f.Str("name") == "first_name");
 
@@ -275,8 +296,10 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         var id = (await (await UploadAsync(_admin, People)).JsonAsync(HttpStatusCode.Created)).Str("Id");
         var before = (await RecordsAsync(id)).ToDictionary(r => r.Str("customer_id"), r => r.Str("uuid"));
 
-        const string replacement = "customer id,First Name,email,balance,joined,vip\n2,Bobby,bob@example.com,25,01/15/2026,no\n4,Di,di@example.com,1,03/01/2026,yes\n";
-        var replaced = await (await UploadAsync(_admin, replacement, path: $"/data/{id}/import?mode=replace")).JsonAsync();
+        const string replacement = "customer id,First Name,email,balance,joined,vip\n"
+            + "2,Bobby,bob@example.com,25,01/15/2026,no\n4,Di,di@example.com,1,03/01/2026,yes\n";
+        var replaced = await (await UploadAsync(_admin, replacement, path: $"/data/{id}/import?mode=replace"))
+            .JsonAsync();
         Assert.Equal(2, replaced.GetProperty("recordCount").GetInt64());
 
         var after = (await RecordsAsync(id)).ToDictionary(r => r.Str("customer_id"), r => r);
@@ -285,17 +308,20 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         Assert.DoesNotContain(before.Values, u => u == after["4"].Str("uuid"));
         Assert.False(after.ContainsKey("1"));
 
-        await (await UploadAsync(_admin, "customer id,First Name,email,balance,joined,vip\n5,Ed,ed@example.com,3,04/01/2026,no\n",
+        await (await UploadAsync(
+            _admin, "customer id,First Name,email,balance,joined,vip\n5,Ed,ed@example.com,3,04/01/2026,no\n",
             path: $"/data/{id}/import?mode=append")).JsonAsync();
         Assert.Equal(["2", "4", "5"], (await RecordsAsync(id)).Select(r => r.Str("customer_id")).ToArray());
-        await (await UploadAsync(_admin, "other,columns\n1,2\n", path: $"/data/{id}/import?mode=append")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await UploadAsync(_admin, "other,columns\n1,2\n", path: $"/data/{id}/import?mode=append"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(3, (await RecordsAsync(id)).Count);
     }
 
     [Fact]
     public async Task Duplicates_of_the_unique_identifier_are_reported()
     {
-        var source = await (await UploadAsync(_admin, "customer id,name\n1,Ann\n2,Bob\n1,Ann again\n")).JsonAsync(HttpStatusCode.Created);
+        var source = await (await UploadAsync(_admin, "customer id,name\n1,Ann\n2,Bob\n1,Ann again\n"))
+            .JsonAsync(HttpStatusCode.Created);
         var report = source.GetProperty("lastImport");
         Assert.Equal(1, report.GetProperty("duplicateCount").GetInt64());
         Assert.Equal("1", report.GetProperty("duplicates")[0].Str("value"));
@@ -315,7 +341,9 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         Assert.Equal(100, job.GetProperty("progress").GetInt32());
         Assert.Equal(3, (await RecordsAsync(source.Str("Id"))).Count);
 
-        var bad = await (await UploadAsync(_admin, "id,name\n1,\"open\n", name: "Broken", uniqueField: null, async: true)).JsonAsync(HttpStatusCode.Accepted);
+        var bad = await (await UploadAsync(
+            _admin, "id,name\n1,\"open\n", name: "Broken", uniqueField: null, async: true))
+            .JsonAsync(HttpStatusCode.Accepted);
         Assert.True(await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None));
         var dead = await (await _admin.GetAsync($"/jobs/{bad.Str("importJobId")}")).JsonAsync();
         Assert.Equal("dead", dead.Str("state"));
@@ -329,7 +357,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
     public async Task A_cancelled_import_leaves_the_source_as_it_was()
     {
         var id = (await (await UploadAsync(_admin, People)).JsonAsync(HttpStatusCode.Created)).Str("Id");
-        var pending = await (await UploadAsync(_admin, "customer id,First Name\n9,Zed\n", path: $"/data/{id}/import?mode=replace", async: true))
+        var pending = await (await UploadAsync(
+            _admin, "customer id,First Name\n9,Zed\n", path: $"/data/{id}/import?mode=replace", async: true))
             .JsonAsync(HttpStatusCode.Accepted);
 
         var elsewhere = await (await _admin.PostAsync($"/jobs/{pending.Str("importJobId")}/cancel", null))
@@ -372,18 +401,21 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         });
         var account = await host.CreateAccountAsync("Big Data Co");
         using var admin = await account.AdminAsync();
-        var id = (await (await UploadAsync(admin, "id,name\n1,first\n", uniqueField: "id")).JsonAsync(HttpStatusCode.Created)).Str("Id");
+        var id = (await (await UploadAsync(admin, "id,name\n1,first\n", uniqueField: "id"))
+            .JsonAsync(HttpStatusCode.Created)).Str("Id");
         var big = new StringBuilder("id,name\n");
         for (var i = 0; i < 400_000; i++)
         {
             big.Append(i).Append(",someone number ").Append(i).Append('\n');
         }
 
-        var pending = await (await UploadAsync(admin, big.ToString(), path: $"/data/{id}/import?mode=replace", uniqueField: "id", async: true))
+        var pending = await (await UploadAsync(
+            admin, big.ToString(), path: $"/data/{id}/import?mode=replace", uniqueField: "id", async: true))
             .JsonAsync(HttpStatusCode.Accepted);
         var job = pending.Str("importJobId");
         var run = host.Service<JobRunner>().RunOneAsync(CancellationToken.None);
-        for (var i = 0; i < 200 && (await (await admin.GetAsync($"/jobs/{job}")).JsonAsync()).GetProperty("progress").GetInt32() == 0; i++)
+        for (var i = 0; i < 200
+            && (await (await admin.GetAsync($"/jobs/{job}")).JsonAsync()).GetProperty("progress").GetInt32() == 0; i++)
         {
             await Task.Delay(50);
         }
@@ -397,7 +429,8 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         Assert.Equal(1, source.GetProperty("recordCount").GetInt64());
         Assert.Contains("cancelled", source.GetProperty("lastImport").Str("error"), StringComparison.Ordinal);
         var rows = await host.WithDbAsync(db => Task.FromResult(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.DataRecords).Count()));
+            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.DataRecords)
+                .Count()));
         Assert.Equal(1, rows);
     }
 
@@ -412,11 +445,14 @@ public abstract class DataSourceTests(Provider provider) : IAsyncLifetime
         await (await other.GetAsync($"/data/{id}/schema")).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.GetAsync($"/data/{id}/records")).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.DeleteAsync($"/data/{id}")).ProblemAsync(HttpStatusCode.NotFound);
-        await (await UploadAsync(other, People, path: $"/data/{id}/import?mode=append")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await UploadAsync(other, People, path: $"/data/{id}/import?mode=append"))
+            .ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(0, (await (await other.GetAsync("/data")).JsonAsync()).GetArrayLength());
 
-        var key = await (await _admin.PostJsonAsync("/credentials", new { name = "reports", role = "reporter" })).JsonAsync(HttpStatusCode.Created);
-        using var reporter = _host.ClientFor(await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId), _acme.CustomerId);
+        var key = await (await _admin.PostJsonAsync("/credentials", new { name = "reports", role = "reporter" }))
+            .JsonAsync(HttpStatusCode.Created);
+        using var reporter = _host.ClientFor(
+            await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId), _acme.CustomerId);
         Assert.Equal(HttpStatusCode.OK, (await reporter.GetAsync($"/data/{id}")).StatusCode);
         await (await UploadAsync(reporter, People, name: "Mine")).ProblemAsync(HttpStatusCode.Forbidden);
 

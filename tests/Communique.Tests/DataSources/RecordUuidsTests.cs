@@ -19,7 +19,8 @@ public sealed class RecordUuidsTests
             Assert.Equal(7, uuid.Version);
             Assert.Equal(0b10, uuid.Variant >> 2);
             var bytes = uuid.ToByteArray(bigEndian: true);
-            var milliseconds = ((long)bytes[0] << 40) | ((long)bytes[1] << 32) | ((long)bytes[2] << 24) | ((long)bytes[3] << 16) | ((long)bytes[4] << 8) | bytes[5];
+            var milliseconds = ((long)bytes[0] << 40) | ((long)bytes[1] << 32) | ((long)bytes[2] << 24)
+                | ((long)bytes[3] << 16) | ((long)bytes[4] << 8) | bytes[5];
             Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), milliseconds);
         }
     }

@@ -34,7 +34,8 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         _admin = await _acme.AdminAsync();
         _public = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         _communication = (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Offer",
@@ -42,12 +43,14 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
             content = new
             {
                 subject = "Hello {{ first_name }}",
-                html = "<p>Hi {{ first_name }}, <a href=\"https://shop.acme.example/offer?a=1&amp;b=2\">see the offer</a>.</p>"
+                html = "<p>Hi {{ first_name }}, <a href=\"https://shop.acme.example/offer?a=1&amp;b=2\">see the " +
+                    "offer</a>.</p>"
                        + "<p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>",
                 unsubscribeCategory = "Offers",
             },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         await TestSenders.VerifyAsync(_host, _admin, _smtp, "news@acme.example");
     }
 
@@ -62,7 +65,9 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
     private async Task<string> SourceAsync(string name, params string[] people)
     {
         using var form = new MultipartFormDataContent { { new StringContent(name), "name" } };
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("email,first_name\n" + string.Concat(people.Select(p => $"{p},{p[..p.IndexOf('@')]}\n"))));
+        var file = new ByteArrayContent(
+            Encoding.UTF8.GetBytes(
+                "email,first_name\n" + string.Concat(people.Select(p => $"{p},{p[..p.IndexOf('@')]}\n"))));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "file", "people.csv");
         return (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
@@ -74,7 +79,8 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         var before = _smtp.Received.Count;
         var send = (await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
         {
-            communicationId = _communication, dataSourceId = source, addressField = "email", sender = "news@acme.example",
+            communicationId = _communication, dataSourceId = source, addressField = "email",
+            sender = "news@acme.example",
         })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
         for (var i = 0; i < 20 && await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
         {
@@ -92,10 +98,12 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
     {
         var messages = await (await _admin.GetAsync($"/campaigns/sends/{send}/messages")).JsonAsync();
         return messages.GetProperty("items").EnumerateArray().ToDictionary(
-            m => m.Str("address"), string? (m) => m.Str("state") == "suppressed" ? m.Str("suppressionReason") : m.Str("state"));
+            m => m.Str("address"), string? (m) =>
+                m.Str("state") == "suppressed" ? m.Str("suppressionReason") : m.Str("state"));
     }
 
-    private static string PathOf(string url) => url.StartsWith(Base, StringComparison.Ordinal) ? url[Base.Length..] : url;
+    private static string PathOf(string url) =>
+        url.StartsWith(Base, StringComparison.Ordinal) ? url[Base.Length..] : url;
 
     [GeneratedRegex("https://mail\\.acme\\.example/public/t/c/[A-Za-z0-9_-]+")]
     private static partial Regex ClickLink();
@@ -113,15 +121,24 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         var bounce = await (await _admin.GetAsync("/hard-bounces/Eve@Example.org")).JsonAsync();
         Assert.Contains("no such user", bounce.Str("detail"), StringComparison.Ordinal);
 
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "Bob@example.org" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "dee@example.org", category = "Offers" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "fay@example.org", category = "Other news" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "Blocked.example" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "dee@example.org" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "eve@example.org" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "gus@blocked.example" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "Bob@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "dee@example.org", category = "Offers" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync(
+            "/unsubscribes", new { address = "fay@example.org", category = "Other news" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "Blocked.example" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "dee@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "eve@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "gus@blocked.example" }))
+            .JsonAsync(HttpStatusCode.Created);
 
-        var people = await SourceAsync("People", "ann@example.org", "bob@example.org", "cy@blocked.example", "dee@example.org",
+        var people = await SourceAsync(
+            "People", "ann@example.org", "bob@example.org", "cy@blocked.example", "dee@example.org",
             "eve@example.org", "fay@example.org", "gus@blocked.example");
         var (send, received) = await SendAsync(people, 4);
         var outcomes = await OutcomesAsync(send);
@@ -137,7 +154,7 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
     }
 
     [Fact]
-    public async Task Opens_and_clicks_are_recorded_from_the_links_in_the_received_message_and_forged_tokens_do_nothing()
+    public async Task Opens_and_clicks_through_the_received_links_are_recorded_and_forged_tokens_do_nothing()
     {
         var (_, received) = await SendAsync(await SourceAsync("Ann", "ann@example.org"), 1);
         var html = received.Single().HtmlBody!;
@@ -145,7 +162,9 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         var click = PathOf(ClickLink().Match(html).Value);
 
         using var iphone = new HttpRequestMessage(HttpMethod.Get, pixel);
-        iphone.Headers.UserAgent.ParseAdd("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148");
+        iphone.Headers.UserAgent.ParseAdd(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
+            "Mobile/15E148");
         var opened = await _public.SendAsync(iphone);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         Assert.Equal("image/gif", opened.Content.Headers.ContentType!.MediaType);
@@ -157,7 +176,9 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         Assert.Equal(HttpStatusCode.OK, (await _public.SendAsync(proxy)).StatusCode);
 
         using var desktop = new HttpRequestMessage(HttpMethod.Get, click);
-        desktop.Headers.UserAgent.ParseAdd("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36");
+        desktop.Headers.UserAgent.ParseAdd(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 " +
+            "Safari/537.36");
         var clicked = await _public.SendAsync(desktop);
         Assert.Equal(HttpStatusCode.Redirect, clicked.StatusCode);
         Assert.Equal("https://shop.acme.example/offer?a=1&b=2", clicked.Headers.Location!.ToString());
@@ -167,7 +188,9 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         var altered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
         Assert.Equal(HttpStatusCode.NotFound, (await _public.GetAsync("/public/t/c/" + altered)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _public.GetAsync("/public/t/o/" + token + ".gif")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _public.GetAsync("/public/t/c/" + pixel["/public/t/o/".Length..^4])).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await _public.GetAsync("/public/t/c/" + pixel["/public/t/o/".Length..^4])).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _public.GetAsync("/public/t/c/bm90LWEtdG9rZW4")).StatusCode);
 
         await _host.Service<EventRecorder>().FlushAsync(CancellationToken.None);
@@ -183,7 +206,8 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         Assert.All(events, e => Assert.Equal(_acme.TeamId, e.TeamId));
 
         // Whatever else the request says, a click goes where its signed token says.
-        var tampered = await _public.GetAsync("/public/t/c/" + token + "?url=https%3A%2F%2Fevil.example&redirect=https%3A%2F%2Fevil.example");
+        var tampered = await _public.GetAsync(
+            "/public/t/c/" + token + "?url=https%3A%2F%2Fevil.example&redirect=https%3A%2F%2Fevil.example");
         Assert.Equal("https://shop.acme.example/offer?a=1&b=2", tampered.Headers.Location!.ToString());
     }
 
@@ -209,7 +233,9 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
 
         var list = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items");
         var entry = Assert.Single(list.EnumerateArray());
-        Assert.Equal(("ann@example.org", "Offers", "recipient"), (entry.Str("address"), entry.Str("category"), entry.Str("reason")));
+        Assert.Equal(
+            ("ann@example.org", "Offers", "recipient"),
+            (entry.Str("address"), entry.Str("category"), entry.Str("reason")));
         Assert.Equal(_communication, entry.Str("lastCommunicationId"));
 
         var (next, arrived) = await SendAsync(source, 1);
@@ -218,8 +244,11 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
 
         // A forged one-click changes nothing.
         using var forged = new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]);
-        Assert.Equal(HttpStatusCode.NotFound, (await _public.PostAsync("/public/unsubscribe/AQ" + https[^20..], forged)).StatusCode);
-        Assert.Single((await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await _public.PostAsync("/public/unsubscribe/AQ" + https[^20..], forged)).StatusCode);
+        Assert.Single(
+            (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -227,7 +256,8 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
     {
         var (_, received) = await SendAsync(await SourceAsync("Two", "ann@example.org", "bob@example.org"), 2);
         string LinkOf(string address) => PathOf(Regex.Match(
-            received.Single(m => m.To.Mailboxes.Single().Address == address).HtmlBody!, "https://mail\\.acme\\.example/public/unsubscribe/[A-Za-z0-9_-]+").Value);
+            received.Single(m => m.To.Mailboxes.Single().Address == address).HtmlBody!,
+            "https://mail\\.acme\\.example/public/unsubscribe/[A-Za-z0-9_-]+").Value);
 
         // Opening the link changes nothing: a scanner that follows every link unsubscribes no one.
         var page = await _public.GetAsync(LinkOf("ann@example.org"));
@@ -235,36 +265,54 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("<form method=\"post\">", html, StringComparison.Ordinal);
         Assert.Contains("Offers emails", html, StringComparison.Ordinal);
-        Assert.Empty((await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Empty(
+            (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
 
         using var everything = new FormUrlEncodedContent([new("scope", "all")]);
         var confirmed = await _public.PostAsync(LinkOf("ann@example.org"), everything);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        Assert.Contains("will not receive any more emails from this sender", await confirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(
+            "will not receive any more emails from this sender", await confirmed.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal);
 
         var token = LinkOf("bob@example.org")["/public/unsubscribe/".Length..];
         var done = await (await _public.PostAsJsonAsync("/public/unsubscribe", new { token })).JsonAsync();
         Assert.Equal(("bob@example.org", "Offers"), (done.Str("address"), done.Str("category")));
-        await (await _public.PostAsJsonAsync("/public/unsubscribe", new { token = token[..^3] + "AAA" })).ProblemAsync(HttpStatusCode.NotFound);
-        await (await _public.PostAsJsonAsync("/public/unsubscribe", new { token, scope = "everything" })).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(HttpStatusCode.NotFound, (await _public.GetAsync("/public/unsubscribe/" + token[..^3] + "AAA")).StatusCode);
+        await (await _public.PostAsJsonAsync("/public/unsubscribe", new { token = token[..^3] + "AAA" }))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        await (await _public.PostAsJsonAsync("/public/unsubscribe", new { token, scope = "everything" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(
+            HttpStatusCode.NotFound, (await _public.GetAsync("/public/unsubscribe/" + token[..^3] + "AAA")).StatusCode);
 
         var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray()
-            .ToDictionary(e => e.Str("address"), e => e.GetProperty("category").ValueKind == JsonValueKind.Null ? null : e.Str("category"));
-        Assert.Equal(new Dictionary<string, string?> { ["ann@example.org"] = null, ["bob@example.org"] = "Offers" }, entries);
+            .ToDictionary(
+                e => e.Str("address"),
+                e => e.GetProperty("category").ValueKind == JsonValueKind.Null ? null : e.Str("category"));
+        Assert.Equal(
+            new Dictionary<string, string?> { ["ann@example.org"] = null, ["bob@example.org"] = "Offers" }, entries);
     }
 
     [Fact]
     public async Task The_suppression_lists_are_managed_through_the_api_and_refuse_bad_input()
     {
-        var created = await (await _admin.PostJsonAsync("/unsubscribes", new { address = "Ann@Example.org", category = "Offers" })).JsonAsync(HttpStatusCode.Created);
-        Assert.Equal(("ann@example.org", "manual", true), (created.Str("address"), created.Str("reason"), created.GetProperty("editable").GetBoolean()));
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "ann@example.org", category = "Offers" })).ProblemAsync(HttpStatusCode.Conflict);
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "not an address" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "ann@example.org", category = " " })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "=cmd@example.org" })).JsonAsync(HttpStatusCode.Created);
+        var created = await (await _admin.PostJsonAsync(
+            "/unsubscribes", new { address = "Ann@Example.org", category = "Offers" }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(
+            ("ann@example.org", "manual", true),
+            (created.Str("address"), created.Str("reason"), created.GetProperty("editable").GetBoolean()));
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "ann@example.org", category = "Offers" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "not an address" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "ann@example.org", category = " " }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync("/unsubscribes", new { address = "=cmd@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
 
-        var edited = await (await _admin.PutAsJsonAsync($"/unsubscribes/{created.Str("id")}", new { address = "ann@example.org" })).JsonAsync();
+        var edited = await (await _admin.PutAsJsonAsync(
+            $"/unsubscribes/{created.Str("id")}", new { address = "ann@example.org" })).JsonAsync();
         Assert.Equal(JsonValueKind.Null, edited.GetProperty("category").ValueKind);
         var found = (await (await _admin.GetAsync("/unsubscribes?search=ANN")).JsonAsync()).GetProperty("items");
         Assert.Equal(created.Str("id"), Assert.Single(found.EnumerateArray()).Str("id"));
@@ -281,67 +329,104 @@ public abstract partial class DeliverabilityTests(Provider provider) : IAsyncLif
         {
             db.Unsubscribes.Add(new Unsubscribe
             {
-                TeamId = _acme.TeamId, Address = "cat@example.org", Reason = UnsubscribeReason.Complaint, CreatedAt = db.Now, UpdatedAt = db.Now,
+                TeamId = _acme.TeamId, Address = "cat@example.org", Reason = UnsubscribeReason.Complaint,
+                CreatedAt = db.Now, UpdatedAt = db.Now,
             });
             return await db.SaveChangesAcrossTeamsAsync(CancellationToken.None);
         });
-        var complaint = (await (await _admin.GetAsync("/unsubscribes?reason=complaint")).JsonAsync()).GetProperty("items")[0];
+        var complaint = (await (await _admin.GetAsync("/unsubscribes?reason=complaint")).JsonAsync())
+            .GetProperty("items")[0];
         Assert.False(complaint.GetProperty("editable").GetBoolean());
-        await (await _admin.PutAsJsonAsync($"/unsubscribes/{complaint.Str("id")}", new { address = "cat@example.org", category = "Offers" }))
+        await (await _admin.PutAsJsonAsync(
+            $"/unsubscribes/{complaint.Str("id")}", new { address = "cat@example.org", category = "Offers" }))
             .ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribes/{complaint.Str("id")}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribes/{complaint.Str("id")}")).StatusCode);
         await (await _admin.DeleteAsync($"/unsubscribes/{complaint.Str("id")}")).ProblemAsync(HttpStatusCode.NotFound);
 
-        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "https://x.example/" })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "localhost" })).ProblemAsync(HttpStatusCode.BadRequest);
-        var domain = await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "Spam.Example." })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "https://x.example/" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "localhost" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var domain = await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "Spam.Example." }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.Equal("spam.example", domain.Str("domain"));
-        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "spam.example" })).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/blacklisted-domains/{domain.Str("id")}")).StatusCode);
+        await (await _admin.PostJsonAsync("/blacklisted-domains", new { domain = "spam.example" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _admin.DeleteAsync($"/blacklisted-domains/{domain.Str("id")}")).StatusCode);
 
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "vip@example.org" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "VIP@example.org" })).ProblemAsync(HttpStatusCode.Conflict);
-        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "vip" })).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "vip@example.org" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "VIP@example.org" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync("/whitelisted-emails", new { address = "vip" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         await (await _admin.GetAsync("/hard-bounces/vip@example.org")).ProblemAsync(HttpStatusCode.NotFound);
 
         // Another team sees none of it.
         var other = await _host.CreateAccountAsync("Other Corp");
         using var otherAdmin = await other.AdminAsync();
-        Assert.Empty((await (await otherAdmin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
-        Assert.Empty((await (await otherAdmin.GetAsync("/whitelisted-emails")).JsonAsync()).GetProperty("items").EnumerateArray());
-        await (await otherAdmin.DeleteAsync($"/unsubscribes/{created.Str("id")}")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Empty(
+            (await (await otherAdmin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Empty(
+            (await (await otherAdmin.GetAsync("/whitelisted-emails")).JsonAsync()).GetProperty("items")
+            .EnumerateArray());
+        await (await otherAdmin.DeleteAsync($"/unsubscribes/{created.Str("id")}"))
+            .ProblemAsync(HttpStatusCode.NotFound);
     }
     [Fact]
     public async Task Categories_are_a_team_list_and_the_page_offers_them_to_choose_from()
     {
-        var offers = await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Offers", description = "Deals" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Newsletter" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Offers" })).ProblemAsync(HttpStatusCode.Conflict);
-        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "  " })).ProblemAsync(HttpStatusCode.BadRequest);
-        await (await _admin.PutAsJsonAsync($"/unsubscribe-categories/{offers.Str("id")}", new { name = "Deals" })).ProblemAsync(HttpStatusCode.BadRequest);
-        var edited = await (await _admin.PutAsJsonAsync($"/unsubscribe-categories/{offers.Str("id")}", new { name = "Offers", description = "Our deals" })).JsonAsync();
+        var offers = await (await _admin.PostJsonAsync(
+            "/unsubscribe-categories", new { name = "Offers", description = "Deals" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Newsletter" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "Offers" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync("/unsubscribe-categories", new { name = "  " }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PutAsJsonAsync($"/unsubscribe-categories/{offers.Str("id")}", new { name = "Deals" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var edited = await (await _admin.PutAsJsonAsync(
+            $"/unsubscribe-categories/{offers.Str("id")}", new { name = "Offers", description = "Our deals" }))
+            .JsonAsync();
         Assert.Equal("Our deals", edited.Str("description"));
-        Assert.Equal(2, (await (await _admin.GetAsync("/unsubscribe-categories")).JsonAsync()).GetProperty("items").GetArrayLength());
+        Assert.Equal(
+            2, (await (await _admin.GetAsync("/unsubscribe-categories")).JsonAsync()).GetProperty("items")
+            .GetArrayLength());
 
         var (_, received) = await SendAsync(await SourceAsync("Ann", "ann@example.org"), 1);
-        var link = PathOf(Regex.Match(received.Single().HtmlBody!, "https://mail\\.acme\\.example/public/unsubscribe/[A-Za-z0-9_-]+").Value);
+        var link = PathOf(
+            Regex.Match(received.Single().HtmlBody!,
+                "https://mail\\.acme\\.example/public/unsubscribe/[A-Za-z0-9_-]+").Value);
         var html = await (await _public.GetAsync(link)).Content.ReadAsStringAsync();
         Assert.Contains("value=\"Offers\" checked", html, StringComparison.Ordinal);
         Assert.Contains("value=\"Newsletter\">", html, StringComparison.Ordinal);
 
         // Both categories chosen; a category the team does not have is ignored.
-        using var choice = new FormUrlEncodedContent([new("category", "Offers"), new("category", "Newsletter"), new("category", "Invented")]);
+        using var choice = new FormUrlEncodedContent(
+            [new("category", "Offers"), new("category", "Newsletter"), new("category", "Invented")]);
         var done = await _public.PostAsync(link, choice);
         Assert.Contains("Offers, Newsletter emails", await done.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray().Select(e => e.Str("category")).Order();
+        var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .Select(e => e.Str("category")).Order();
         Assert.Equal(["Newsletter", "Offers"], entries);
 
-        await (await _admin.DeleteAsync($"/unsubscribe-categories/{offers.Str("id")}")).ProblemAsync(HttpStatusCode.Conflict);
-        var newsletter = (await (await _admin.GetAsync("/unsubscribe-categories")).JsonAsync()).GetProperty("items").EnumerateArray()
+        await (await _admin.DeleteAsync($"/unsubscribe-categories/{offers.Str("id")}"))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        var newsletter = (await (await _admin.GetAsync("/unsubscribe-categories")).JsonAsync()).GetProperty("items")
+            .EnumerateArray()
             .Single(c => c.Str("name") == "Newsletter");
-        var entry = (await (await _admin.GetAsync("/unsubscribes?category=Newsletter")).JsonAsync()).GetProperty("items")[0];
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribes/{entry.Str("id")}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribe-categories/{newsletter.Str("id")}")).StatusCode);
+        var entry = (await (await _admin.GetAsync("/unsubscribes?category=Newsletter")).JsonAsync())
+            .GetProperty("items")[0];
+        Assert.Equal(
+            HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/unsubscribes/{entry.Str("id")}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await _admin.DeleteAsync($"/unsubscribe-categories/{newsletter.Str("id")}")).StatusCode);
     }
 }
 

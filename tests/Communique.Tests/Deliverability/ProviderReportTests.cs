@@ -33,7 +33,8 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
         _public = _host.CreateClient();
-        _shop = await ShopCampaign.CreateAsync(_host, _admin, _smtp, "ann@example.org", "bob@example.org", "cy@example.org");
+        _shop = await ShopCampaign.CreateAsync(
+            _host, _admin, _smtp, "ann@example.org", "bob@example.org", "cy@example.org");
 
         var secret = await (await _admin.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created);
         _secret = secret.Str("secret");
@@ -48,25 +49,30 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
-    private Task<(string Send, Dictionary<string, MimeMessage> ByRecipient)> SendAsync(int expected) => _shop.SendAsync(expected);
+    private Task<(string Send, Dictionary<string, MimeMessage> ByRecipient)> SendAsync(int expected) =>
+        _shop.SendAsync(expected);
 
-    private Task<HttpResponseMessage> PostAsync(byte[] body, string contentType, string? secret = null, long? timestamp = null, bool sign = true)
+    private Task<HttpResponseMessage> PostAsync(
+        byte[] body, string contentType, string? secret = null, long? timestamp = null, bool sign = true)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (sign)
         {
-            var at = (timestamp ?? _host.Clock.GetUtcNow().ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var at = (timestamp ?? _host.Clock.GetUtcNow().ToUnixTimeSeconds())
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
             var signed = Encoding.ASCII.GetBytes(at + ".").Concat(body).ToArray();
             request.Headers.Add(ProviderWebhook.TimestampHeader, at);
             request.Headers.Add(ProviderWebhook.SignatureHeader,
-                "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? _secret), signed)));
+                "sha256="
+                    + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret ?? _secret), signed)));
         }
 
         return _public.SendAsync(request);
     }
 
-    private Task<HttpResponseMessage> PostAsync(MimeMessage report) => PostAsync(ReportMessages.Bytes(report), "message/rfc822");
+    private Task<HttpResponseMessage> PostAsync(MimeMessage report) =>
+        PostAsync(ReportMessages.Bytes(report), "message/rfc822");
 
     [Fact]
     public async Task Bounces_and_complaints_from_reports_change_the_lists_once_and_the_next_send_honours_them()
@@ -77,9 +83,14 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         var (send, received) = await SendAsync(3);
 
         // A DSN for two recipients of ann's message: hers failed for good; the other address is not one we sent to.
-        var dsn = ReportMessages.Dsn(received["ann@example.org"], headersOnly: true, ("ann@example.org", "failed", "5.1.1"), ("someone@else.example", "failed", "5.1.1"));
+        var dsn = ReportMessages.Dsn(
+            received["ann@example.org"], headersOnly: true, ("ann@example.org", "failed", "5.1.1"),
+            ("someone@else.example", "failed", "5.1.1"));
         var first = await (await PostAsync(dsn)).JsonAsync();
-        Assert.Equal((1, 0, 1), (first.GetProperty("applied").GetInt32(), first.GetProperty("duplicates").GetInt32(), first.GetProperty("ignored").GetInt32()));
+        Assert.Equal(
+            (1, 0, 1),
+            (first.GetProperty("applied").GetInt32(), first.GetProperty("duplicates").GetInt32(),
+                first.GetProperty("ignored").GetInt32()));
         var again = await (await PostAsync(dsn)).JsonAsync();
         Assert.Equal((0, 1), (again.GetProperty("applied").GetInt32(), again.GetProperty("duplicates").GetInt32()));
         var bounce = await (await _admin.GetAsync("/hard-bounces/ann@example.org")).JsonAsync();
@@ -87,24 +98,33 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         Assert.Contains("5.1.1", bounce.Str("detail"), StringComparison.Ordinal);
 
         // Delayed (4.x.x): a soft bounce, counted, not suppressed.
-        var soft = await (await PostAsync(ReportMessages.Dsn(received["bob@example.org"], headersOnly: false, ("bob@example.org", "delayed", "4.4.7")))).JsonAsync();
+        var soft = await (await PostAsync(
+            ReportMessages.Dsn(
+                received["bob@example.org"], headersOnly: false, ("bob@example.org", "delayed", "4.4.7")))).JsonAsync();
         Assert.Equal(1, soft.GetProperty("applied").GetInt32());
 
         // An abuse report: cy is unsubscribed from the team with reason complaint.
-        var complaint = await (await PostAsync(ReportMessages.Arf(received["cy@example.org"], "cy@example.org"))).JsonAsync();
+        var complaint = await (await PostAsync(ReportMessages.Arf(received["cy@example.org"], "cy@example.org")))
+            .JsonAsync();
         Assert.Equal(1, complaint.GetProperty("applied").GetInt32());
 
         var entries = (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray()
             .ToDictionary(e => e.Str("address"), e => e.Str("reason"));
-        Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "complaint" }, entries);
-        var kinds = await _host.WithDbAsync(db => db.MessageEvents.IgnoreQueryFilters().Select(e => e.Kind).ToListAsync());
+        Assert.Equal(
+            new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "complaint" },
+            entries);
+        var kinds = await _host.WithDbAsync(
+            db => db.MessageEvents.IgnoreQueryFilters().Select(e => e.Kind).ToListAsync());
         Assert.Equal([EventKind.SoftBounce, EventKind.HardBounce, EventKind.Complaint], kinds.Order());
 
         var (next, arrived) = await SendAsync(1);
         Assert.Equal(["bob@example.org"], arrived.Keys);
-        var suppressed = (await (await _admin.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed")).JsonAsync()).GetProperty("items")
+        var suppressed = (await (await _admin.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed"))
+            .JsonAsync()).GetProperty("items")
             .EnumerateArray().ToDictionary(m => m.Str("address"), m => m.Str("suppressionReason"));
-        Assert.Equal(new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "unsubscribed" }, suppressed);
+        Assert.Equal(
+            new Dictionary<string, string> { ["ann@example.org"] = "hard-bounce", ["cy@example.org"] = "unsubscribed" },
+            suppressed);
         Assert.NotEqual(send, next);
     }
 
@@ -153,41 +173,58 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
     public async Task Unsigned_forged_stale_or_unreadable_reports_change_nothing()
     {
         var (_, received) = await SendAsync(3);
-        var dsn = ReportMessages.Bytes(ReportMessages.Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "5.1.1")));
+        var dsn = ReportMessages.Bytes(
+            ReportMessages.Dsn(received["ann@example.org"], headersOnly: false,
+                ("ann@example.org", "failed", "5.1.1")));
 
         await (await PostAsync(dsn, "message/rfc822", sign: false)).ProblemAsync(HttpStatusCode.Unauthorized);
-        await (await PostAsync(dsn, "message/rfc822", secret: "not-the-secret")).ProblemAsync(HttpStatusCode.Unauthorized);
-        await (await PostAsync(dsn, "message/rfc822", timestamp: _host.Clock.GetUtcNow().AddMinutes(-10).ToUnixTimeSeconds())).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostAsync(dsn, "message/rfc822", secret: "not-the-secret"))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await PostAsync(
+            dsn, "message/rfc822", timestamp: _host.Clock.GetUtcNow().AddMinutes(-10).ToUnixTimeSeconds()))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
         // Signed for another team: the other team's URL refuses it.
         var other = await _host.CreateAccountAsync("Other Corp");
         using var otherAdmin = await other.AdminAsync();
-        var otherUrl = new Uri((await (await otherAdmin.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created)).Str("url")).AbsolutePath;
+        var otherUrl = new Uri(
+            (await (await otherAdmin.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created))
+            .Str("url")).AbsolutePath;
         var stolen = new HttpRequestMessage(HttpMethod.Post, otherUrl) { Content = new ByteArrayContent(dsn) };
-        var at = _host.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var at = _host.Clock.GetUtcNow().ToUnixTimeSeconds()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         stolen.Headers.Add(ProviderWebhook.TimestampHeader, at);
         stolen.Headers.Add(ProviderWebhook.SignatureHeader,
-            "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), Encoding.ASCII.GetBytes(at + ".").Concat(dsn).ToArray())));
+            "sha256="
+                + Convert.ToHexStringLower(
+                    HMACSHA256.HashData(
+                        Encoding.UTF8.GetBytes(_secret), Encoding.ASCII.GetBytes(at + ".").Concat(dsn).ToArray())));
         await (await _public.SendAsync(stolen)).ProblemAsync(HttpStatusCode.Unauthorized);
 
         // Malformed: not a report; a report with a bad status code; JSON of an unknown type.
         var plain = new MimeMessage { Subject = "hello", Body = new TextPart("plain") { Text = "not a report" } };
         await (await PostAsync(plain)).ProblemAsync(HttpStatusCode.BadRequest);
-        var broken = ReportMessages.Dsn(received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "five"));
+        var broken = ReportMessages.Dsn(
+            received["ann@example.org"], headersOnly: false, ("ann@example.org", "failed", "five"));
         var problem = await (await PostAsync(broken)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("'five' is not a status code", problem.Str("detail"), StringComparison.Ordinal);
-        await (await PostAsync(Encoding.UTF8.GetBytes("""{"type":"vanished","messageId":"x@y"}"""), "application/json")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await PostAsync(Encoding.UTF8.GetBytes("""{"type":"vanished","messageId":"x@y"}"""), "application/json"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
 
         // A report about a message we never sent is ignored.
-        var unknown = await (await PostAsync(Encoding.UTF8.GetBytes("""{"type":"bounce","messageId":"<never@sent.example>","recipient":"ann@example.org"}"""),
+        var unknown = await (await PostAsync(
+            Encoding.UTF8.GetBytes(
+                """{"type":"bounce","messageId":"<never@sent.example>","recipient":"ann@example.org"}"""),
             "application/json")).JsonAsync();
         Assert.Equal(1, unknown.GetProperty("ignored").GetInt32());
 
         await (await _admin.GetAsync("/hard-bounces/ann@example.org")).ProblemAsync(HttpStatusCode.NotFound);
-        Assert.Empty((await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Empty(
+            (await (await _admin.GetAsync("/unsubscribes")).JsonAsync()).GetProperty("items").EnumerateArray());
         Assert.Equal(0, await _host.WithDbAsync(db => db.MessageEvents.IgnoreQueryFilters().CountAsync()));
 
         // The JSON form works for a message we did send.
-        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { type = "complaint", messageId = received["bob@example.org"].MessageId });
+        var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new { type = "complaint", messageId = received["bob@example.org"].MessageId });
         var json = await (await PostAsync(body, "application/json")).JsonAsync();
         Assert.Equal(1, json.GetProperty("applied").GetInt32());
     }
@@ -204,16 +241,18 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_bounce_rate_guard_warns_at_two_percent_and_suspends_sending_at_four_until_an_operator_lifts_it()
+    public async Task The_bounce_rate_guard_warns_at_two_percent_and_suspends_at_four_until_an_operator_lifts_it()
     {
         // A history of 1,000 delivered messages today, 20 of them bounced hard (2.0 % before this send).
         async Task SeedAsync(long hardBounces) => await _host.WithDbAsync(async db =>
         {
             var day = DateOnly.FromDateTime(db.Now);
-            var row = await db.TeamDailyStats.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TeamId == _acme.TeamId && s.Day == day);
+            var row = await db.TeamDailyStats.IgnoreQueryFilters()
+                .FirstOrDefaultAsync(s => s.TeamId == _acme.TeamId && s.Day == day);
             if (row is null)
             {
-                db.TeamDailyStats.Add(new TeamDailyStats { TeamId = _acme.TeamId, Day = day, Sent = 1000, HardBounces = hardBounces });
+                db.TeamDailyStats.Add(
+                    new TeamDailyStats { TeamId = _acme.TeamId, Day = day, Sent = 1000, HardBounces = hardBounces });
             }
             else
             {
@@ -230,7 +269,9 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         _smtp.AnswerNext(1, SmtpServer.Protocol.SmtpReplyCode.MailboxUnavailable, "5.1.1 no such user");
         var (_, received) = await SendAsync(2);
         var status = await (await _admin.GetAsync("/sending-status")).JsonAsync();
-        Assert.Equal(("warned", 1002L, 21L), (status.Str("state"), status.GetProperty("sent").GetInt64(), status.GetProperty("hardBounces").GetInt64()));
+        Assert.Equal(
+            ("warned", 1002L, 21L),
+            (status.Str("state"), status.GetProperty("sent").GetInt64(), status.GetProperty("hardBounces").GetInt64()));
         Assert.Contains(_smtp.Received.Skip(before), m => m.Subject!.StartsWith("Warning for", StringComparison.Ordinal)
                                                          && m.To.Mailboxes.Any(a => a.Address == _acme.AdminEmail));
 
@@ -246,11 +287,14 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
 
         Assert.Contains(_smtp.Received, m => m.Subject!.StartsWith("Sending suspended for", StringComparison.Ordinal));
 
-        var refused = await (await _admin.PostJsonAsync($"/campaigns/{_shop.Campaign}/sends", _shop.SendRequest)).ProblemAsync(HttpStatusCode.Forbidden);
+        var refused = await (await _admin.PostJsonAsync($"/campaigns/{_shop.Campaign}/sends", _shop.SendRequest))
+            .ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("urn:communique:problem:sending-suspended", refused.Str("type"));
-        var transactional = await (await _admin.PostJsonAsync("/campaigns/v2/Receipts/transactional", new Dictionary<string, object?>
+        var transactional = await (await _admin.PostJsonAsync(
+            "/campaigns/v2/Receipts/transactional", new Dictionary<string, object?>
         {
-            ["communication"] = "Offer", ["project"] = "Shop", ["sender"] = "news@acme.example", ["email_json_path"] = "email",
+            ["communication"] = "Offer", ["project"] = "Shop", ["sender"] = "news@acme.example",
+            ["email_json_path"] = "email",
             ["dataset"] = new[] { new { email = "ann@example.org", first_name = "Ann" } },
         })).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("urn:communique:problem:sending-suspended", transactional.Str("type"));
@@ -258,7 +302,8 @@ public abstract class ProviderReportTests(Provider provider) : IAsyncLifetime
         // The operator lifts it; the window starts afresh and the team sends again.
         Assert.True(await _host.WithDbAsync(db => BounceGuard.LiftAsync(db, _acme.TeamId, CancellationToken.None)));
         Assert.Equal("ok", (await (await _admin.GetAsync("/sending-status")).JsonAsync()).Str("state"));
-        await (await _admin.PostJsonAsync($"/campaigns/{_shop.Campaign}/sends", _shop.SendRequest)).JsonAsync(HttpStatusCode.Accepted);
+        await (await _admin.PostJsonAsync($"/campaigns/{_shop.Campaign}/sends", _shop.SendRequest))
+            .JsonAsync(HttpStatusCode.Accepted);
     }
 }
 

@@ -6,17 +6,24 @@ namespace Communique.Tests.Deliverability;
 // notifications (RFC 3464) and abuse reports (ARF, RFC 5965) about a message we sent.
 public static class ReportMessages
 {
-    public static MimeMessage Dsn(MimeMessage original, bool headersOnly, params (string Recipient, string Action, string Status)[] recipients)
+    public static MimeMessage Dsn(
+        MimeMessage original, bool headersOnly, params (string Recipient, string Action, string Status)[] recipients)
     {
-        var report = new MultipartReport("delivery-status") { new TextPart("plain") { Text = "This is the mail system at mx.provider.example." } };
+        var report = new MultipartReport("delivery-status")
+        {
+            new TextPart("plain") { Text = "This is the mail system at mx.provider.example." },
+        };
         var status = new MessageDeliveryStatus();
-        status.StatusGroups.Add(new HeaderList { { "Reporting-MTA", "dns; mx.provider.example" }, { "Arrival-Date", "Fri, 27 Nov 2026 09:00:00 +0000" } });
+        status.StatusGroups.Add(
+            new HeaderList { { "Reporting-MTA", "dns; mx.provider.example" },
+                { "Arrival-Date", "Fri, 27 Nov 2026 09:00:00 +0000" } });
         foreach (var (recipient, action, code) in recipients)
         {
             status.StatusGroups.Add(new HeaderList
             {
                 { "Final-Recipient", $"rfc822; {recipient}" }, { "Action", action }, { "Status", code },
-                { "Diagnostic-Code", code.StartsWith('5') ? "smtp; 550 5.1.1 user unknown" : "smtp; 451 4.4.7 try later" },
+                { "Diagnostic-Code",
+                    code.StartsWith('5') ? "smtp; 550 5.1.1 user unknown" : "smtp; 451 4.4.7 try later" },
             });
         }
 
@@ -46,7 +53,8 @@ public static class ReportMessages
         feedback.Fields.Add("Original-Rcpt-To", recipient);
         var report = new MultipartReport("feedback-report")
         {
-            new TextPart("plain") { Text = "This is an email abuse report." }, feedback, new MessagePart { Message = original },
+            new TextPart("plain") { Text = "This is an email abuse report." }, feedback,
+            new MessagePart { Message = original },
         };
         var arf = new MimeMessage { Subject = "FW: complaint", Body = report };
         arf.From.Add(new MailboxAddress("", "fbl@provider.example"));

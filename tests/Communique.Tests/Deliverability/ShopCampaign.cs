@@ -10,22 +10,30 @@ namespace Communique.Tests.Deliverability;
 
 // What the report tests send from: a project with one email communication, a campaign, a data source of people and
 // a verified sender, all made through the API.
-public sealed record ShopCampaign(TestHost Host, HttpClient Admin, SmtpSink Smtp, string Campaign, string Communication, string Source)
+public sealed record ShopCampaign(
+    TestHost Host, HttpClient Admin, SmtpSink Smtp, string Campaign, string Communication, string Source)
 {
     public const string Sender = "news@acme.example";
 
-    public object SendRequest => new { communicationId = Communication, dataSourceId = Source, addressField = "email", sender = Sender };
+    public object SendRequest =>
+        new { communicationId = Communication, dataSourceId = Source, addressField = "email", sender = Sender };
 
-    public static async Task<ShopCampaign> CreateAsync(TestHost host, HttpClient admin, SmtpSink smtp, params string[] people)
+    public static async Task<ShopCampaign> CreateAsync(
+        TestHost host, HttpClient admin, SmtpSink smtp, params string[] people)
     {
-        var project = (await (await admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         var communication = (await (await admin.PostJsonAsync($"/projects/{project}/communications", new
         {
-            name = "Offer", channel = "email", content = new { subject = "Hello {{ first_name }}", html = "<p>Hi {{ first_name }}</p>" },
+            name = "Offer", channel = "email",
+            content = new { subject = "Hello {{ first_name }}", html = "<p>Hi {{ first_name }}</p>" },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        var campaign = (await (await admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var campaign = (await (await admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
-        var csv = "email,first_name\n" + string.Concat(people.Select(p => $"{p},{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(p[..p.IndexOf('@', StringComparison.Ordinal)])}\n"));
+        var csv = "email,first_name\n"
+            + string.Concat(people.Select(p => $"{p},{CultureInfo.InvariantCulture.TextInfo.ToTitleCase(
+                p[..p.IndexOf('@', StringComparison.Ordinal)])}\n"));
         var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "file", "people.csv");
@@ -38,7 +46,8 @@ public sealed record ShopCampaign(TestHost Host, HttpClient Admin, SmtpSink Smtp
     public async Task<(string Send, Dictionary<string, MimeMessage> ByRecipient)> SendAsync(int expected)
     {
         var before = Smtp.Received.Count;
-        var send = (await (await Admin.PostJsonAsync($"/campaigns/{Campaign}/sends", SendRequest)).JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        var send = (await (await Admin.PostJsonAsync($"/campaigns/{Campaign}/sends", SendRequest))
+            .JsonAsync(HttpStatusCode.Accepted)).Str("id");
         for (var i = 0; i < 20 && await Host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
         {
         }

@@ -42,10 +42,12 @@ public sealed partial class UnsubscribeBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_person_opens_the_link_from_the_email_confirms_in_a_real_browser_and_the_next_send_leaves_them_out()
+    public async Task A_person_confirms_the_emailed_link_in_a_real_browser_and_the_next_send_leaves_them_out()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");
-        var account = (await ServerProcess.CommandAsync(_environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example", "--format", "env"))
+        var account = (await ServerProcess.CommandAsync(
+            _environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example",
+            "--format", "env"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
@@ -53,31 +55,39 @@ public sealed partial class UnsubscribeBrowserTests : IAsyncLifetime
         using var api = new HttpClient { BaseAddress = server.Address };
         var token = (await (await api.PostJsonAsync("/authenticate", new
         {
-            client_id = account["COMMUNIQUE_CLIENT_ID"], secret = account["COMMUNIQUE_CLIENT_SECRET"], customer_id = account["COMMUNIQUE_CUSTOMER_ID"],
+            client_id = account["COMMUNIQUE_CLIENT_ID"], secret = account["COMMUNIQUE_CLIENT_SECRET"],
+            customer_id = account["COMMUNIQUE_CUSTOMER_ID"],
         })).JsonAsync()).GetString();
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         api.DefaultRequestHeaders.Add("PB-Customer-Id", account["COMMUNIQUE_CUSTOMER_ID"]);
 
-        var project = (await (await api.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await api.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         var communication = (await (await api.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Offer", channel = "email",
-            content = new { subject = "Offer for {{ name }}", html = "<p>Hello {{ name }}</p><p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>", unsubscribeCategory = "Offers" },
+            content = new { subject = "Offer for {{ name }}",
+                html = "<p>Hello {{ name }}</p><p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>",
+                unsubscribeCategory = "Offers" },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
         using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes("email,name\nann@example.org,Ann\nbob@example.org,Bob\n"));
+        var file = new ByteArrayContent(
+            Encoding.UTF8.GetBytes("email,name\nann@example.org,Ann\nbob@example.org,Bob\n"));
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "file", "people.csv");
         var source = (await (await api.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
-        await (await api.PostJsonAsync("/senders", new { address = "news@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        await (await api.PostJsonAsync("/senders", new { address = "news@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         var verification = await _smtp.WaitForAsync(1, TimeSpan.FromSeconds(30));
         var confirmed = await new HttpClient { BaseAddress = server.Address }.PostAsync("/public/senders/verify",
             new FormUrlEncodedContent([new("token", Token().Match(verification.TextBody!).Groups[1].Value)]));
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        var campaign = (await (await api.PostJsonAsync("/campaigns", new { projectId = project, name = "Offers" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var campaign = (await (await api.PostJsonAsync("/campaigns", new { projectId = project, name = "Offers" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         async Task<string> SendAsync() => (await (await api.PostJsonAsync($"/campaigns/{campaign}/sends", new
         {
-            communicationId = communication, dataSourceId = source, addressField = "email", sender = "news@acme.example",
+            communicationId = communication, dataSourceId = source, addressField = "email",
+            sender = "news@acme.example",
         })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
 
         await SendAsync();
@@ -89,32 +99,40 @@ public sealed partial class UnsubscribeBrowserTests : IAsyncLifetime
 
         await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
-            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            ExecutablePath = Chromium, Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         });
         await using var page = await browser.NewPageAsync();
         var opened = await page.GoToAsync(local);
         Assert.Equal(HttpStatusCode.OK, opened.Status);
         // The page works under its own policy: no frame, script, style or image of any origin, forms to itself only.
         Assert.Contains("frame-ancestors 'none'", opened.Headers["content-security-policy"], StringComparison.Ordinal);
-        Assert.Equal("Unsubscribe", await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"));
+        Assert.Equal(
+            "Unsubscribe", await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"));
         // Every control has a label a screen reader can announce, and the email's category is chosen already.
         Assert.True(await page.EvaluateExpressionAsync<bool>(
-            "[...document.querySelectorAll('input')].every(i => document.querySelector(`label[for=\"${i.id}\"]`) !== null)"));
-        Assert.True(await page.EvaluateExpressionAsync<bool>("document.querySelector('input[value=\"Offers\"]').checked"));
+            "[...document.querySelectorAll('input')].every(i => document.querySelector(`label[for=\"${i.id}\"]`) !== " +
+                "null)"));
+        Assert.True(
+            await page.EvaluateExpressionAsync<bool>("document.querySelector('input[value=\"Offers\"]').checked"));
 
         await Task.WhenAll(page.WaitForNavigationAsync(), page.ClickAsync("button[type=submit]"));
-        Assert.Equal("You are unsubscribed", await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"));
+        Assert.Equal(
+            "You are unsubscribed",
+            await page.EvaluateExpressionAsync<string>("document.querySelector('h1').textContent"));
         Assert.Contains("ann@example.org", await page.GetContentAsync(), StringComparison.Ordinal);
 
         var before = _smtp.Received.Count;
         var next = await SendAsync();
         await _smtp.WaitForAsync(before + 1, TimeSpan.FromSeconds(60));
-        for (var i = 0; i < 100 && (await (await api.GetAsync($"/campaigns/sends/{next}")).JsonAsync()).Str("state") != "completed"; i++)
+        for (var i = 0; i < 100
+            && (await (await api.GetAsync($"/campaigns/sends/{next}")).JsonAsync()).Str("state") != "completed"; i++)
         {
             await Task.Delay(100);
         }
 
-        var suppressed = (await (await api.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed")).JsonAsync()).GetProperty("items");
+        var suppressed = (await (await api.GetAsync($"/campaigns/sends/{next}/messages?state=suppressed")).JsonAsync())
+            .GetProperty("items");
         var entry = Assert.Single(suppressed.EnumerateArray());
         Assert.Equal(("ann@example.org", "unsubscribed"), (entry.Str("address"), entry.Str("suppressionReason")));
         Assert.Equal("bob@example.org", _smtp.Received.Skip(before).Single().To.Mailboxes.Single().Address);

@@ -6,10 +6,12 @@ namespace Communique.Tests.Infrastructure;
 
 public static class Http
 {
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    public static async Task<JsonElement> JsonAsync(
+        this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
@@ -17,7 +19,8 @@ public static class Http
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement.Clone();
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());

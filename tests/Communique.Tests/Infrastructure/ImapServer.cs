@@ -118,7 +118,9 @@ public sealed class ImapServer : IAsyncDisposable
         }
 
         await server.DisposeAsync();
-        throw new InvalidOperationException($"Dovecot did not listen on port {port}: {await File.ReadAllTextAsync(Path.Combine(folder, "dovecot.log"))}");
+        throw new InvalidOperationException(
+            $"Dovecot did not listen on port {port}: " +
+            $"{await File.ReadAllTextAsync(Path.Combine(folder, "dovecot.log"))}");
     }
 
     public async Task<ImapClient> ConnectAsync()

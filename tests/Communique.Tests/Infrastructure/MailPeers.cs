@@ -9,7 +9,8 @@ namespace Communique.Tests.Infrastructure;
 // DNS as published: the DKIM TXT records the API said to create, looked up by name.
 public sealed class PublishedDkimRecords(Dictionary<string, string> records) : DkimPublicKeyLocatorBase
 {
-    public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
+    public override AsymmetricKeyParameter LocatePublicKey(
+        string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
         GetPublicKey(records[$"{selector}._domainkey.{domain}"]);
 
     public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(
@@ -28,7 +29,8 @@ public static partial class TestSenders
         var email = await smtp.WaitForAsync(before + 1);
         var token = Token().Match(email.TextBody!).Groups[1].Value;
         using var anonymous = host.CreateClient();
-        var confirmed = await anonymous.PostAsync("/public/senders/verify", new FormUrlEncodedContent([new("token", token)]));
+        var confirmed = await anonymous.PostAsync(
+            "/public/senders/verify", new FormUrlEncodedContent([new("token", token)]));
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
     }
 

@@ -36,7 +36,9 @@ public sealed class ServerProcess : IAsyncDisposable
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            Assert.False(process.HasExited, $"the server exited with {(process.HasExited ? process.ExitCode : 0)}; see {logFile}");
+            Assert.False(
+                process.HasExited,
+                $"the server exited with {(process.HasExited ? process.ExitCode : 0)}; see {logFile}");
             try
             {
                 if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
@@ -54,7 +56,8 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     // Runs an operator command (`admin create-account ...`) to its end and returns what it printed.
-    public static async Task<string> CommandAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static async Task<string> CommandAsync(
+        IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         using var process = Run(environment, null, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
@@ -130,10 +133,13 @@ public sealed class ServerProcess : IAsyncDisposable
         var root = here;
         while (!File.Exists(Path.Combine(root.FullName, "Communique.slnx")))
         {
-            root = root.Parent ?? throw new InvalidOperationException("The repository root was not found above " + AppContext.BaseDirectory);
+            root = root.Parent
+                ?? throw new InvalidOperationException(
+                    "The repository root was not found above " + AppContext.BaseDirectory);
         }
 
-        var program = Path.Combine(root.FullName, "src", "Communique", "bin", configuration, framework, runtime, "communique.dll");
+        var program = Path.Combine(
+            root.FullName, "src", "Communique", "bin", configuration, framework, runtime, "communique.dll");
         Assert.True(File.Exists(program), program + " is not built");
         return program;
     }

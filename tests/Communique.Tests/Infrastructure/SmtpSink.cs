@@ -24,7 +24,8 @@ public sealed class SmtpSink : IAsyncDisposable
         var options = new SmtpServerOptionsBuilder()
             .ServerName("sink.test")
             // The library's default ends a session two minutes after it began, refusing a message in flight with 554.
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)).SessionTimeout(TimeSpan.FromMinutes(30)))
+            .Endpoint(
+                e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port)).SessionTimeout(TimeSpan.FromMinutes(30)))
             .MaxMessageSize(64 * 1024 * 1024)
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
@@ -132,7 +133,8 @@ public sealed class SmtpSink : IAsyncDisposable
         public ConcurrentDictionary<ISessionContext, bool> Sessions { get; } = new(ReferenceEqualityComparer.Instance);
 
         public override async Task<SmtpResponse> SaveAsync(
-            ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+            ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+            CancellationToken cancellationToken)
         {
             if (Scripted.TryDequeue(out var scripted))
             {

@@ -13,7 +13,8 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     public const string PostgresVariable = "COMMUNIQUE_TEST_POSTGRES";
     public const string RequirePostgresVariable = "COMMUNIQUE_REQUIRE_POSTGRES";
-    private const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Username=communique;Password=communique;Database=postgres";
+    private const string DefaultPostgres =
+        "Host=127.0.0.1;Port=5432;Username=communique;Password=communique;Database=postgres";
 
     private readonly string? _adminConnection;
     private readonly string? _databaseName;
@@ -22,7 +23,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Folder { get; }
     public string ConnectionString { get; }
 
-    private TestDatabase(Provider provider, string folder, string connectionString, string? adminConnection, string? databaseName)
+    private TestDatabase(
+        Provider provider, string folder, string connectionString, string? adminConnection, string? databaseName)
     {
         Provider = provider;
         Folder = folder;
@@ -37,7 +39,8 @@ public sealed class TestDatabase : IAsyncDisposable
         Directory.CreateDirectory(folder);
         if (provider == Provider.Sqlite)
         {
-            return new TestDatabase(provider, folder, $"Data Source={Path.Combine(folder, "communique.db")}", null, null);
+            return new TestDatabase(
+                provider, folder, $"Data Source={Path.Combine(folder, "communique.db")}", null, null);
         }
 
         var admin = await PostgresAdminAsync();
@@ -81,7 +84,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await using var connection = new NpgsqlConnection(_adminConnection);
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)", connection);
+            await using var drop = new NpgsqlCommand(
+                $"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
 

@@ -27,7 +27,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
     }
 
     public static async Task<TestHost> StartAsync(
-        Provider provider = Provider.Sqlite, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        Provider provider = Provider.Sqlite, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -79,15 +80,18 @@ public sealed class TestHost : WebApplicationFactory<Program>
     {
         var email = adminEmail ?? $"admin-{Guid.NewGuid():N}@example.com";
         var password = "correct horse battery staple";
-        var created = await OperatorCommands.CreateAccountAsync(Services, name, email, password, "us-east-1", CancellationToken.None);
+        var created = await OperatorCommands.CreateAccountAsync(
+            Services, name, email, password, "us-east-1", CancellationToken.None);
         Assert.Null(created.Error);
-        return new TestAccount(this, created.CustomerId!, created.TeamId, email, password, created.ClientId!, created.Secret!);
+        return new TestAccount(
+            this, created.CustomerId!, created.TeamId, email, password, created.ClientId!, created.Secret!);
     }
 
     public async Task<string> AuthenticateAsync(string clientId, string secret, string customerId)
     {
         using var client = CreateClient();
-        var response = await client.PostAsJsonAsync("/authenticate", new { client_id = clientId, secret, customer_id = customerId });
+        var response = await client.PostAsJsonAsync(
+            "/authenticate", new { client_id = clientId, secret, customer_id = customerId });
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<string>())!;
     }
@@ -109,7 +113,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
 }
 
 public sealed record TestAccount(
-    TestHost Host, string CustomerId, Guid TeamId, string AdminEmail, string AdminPassword, string ClientId, string Secret)
+    TestHost Host, string CustomerId, Guid TeamId, string AdminEmail, string AdminPassword, string ClientId,
+    string Secret)
 {
     public Task<string> TokenAsync() => Host.AuthenticateAsync(ClientId, Secret, CustomerId);
 

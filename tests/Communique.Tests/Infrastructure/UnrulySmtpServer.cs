@@ -54,7 +54,8 @@ public sealed class UnrulySmtpServer : IAsyncDisposable
             {
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII);
-                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n",
+                    AutoFlush = true };
                 await writer.WriteLineAsync("220 unruly.test ESMTP");
                 if (how == Unruliness.StallAfterGreeting)
                 {

@@ -19,7 +19,9 @@ public sealed class CompileTests : IDisposable
     [Fact]
     public void A_valid_template_compiles()
     {
-        Assert.True(_templates.TryCompile("Hi {{ name | upcase }}{% for i in items %}{{ i.sku }}{% endfor %}", out var template, out var error));
+        Assert.True(
+            _templates.TryCompile(
+                "Hi {{ name | upcase }}{% for i in items %}{{ i.sku }}{% endfor %}", out var template, out var error));
         Assert.NotNull(template);
         Assert.Null(error);
     }
@@ -103,13 +105,15 @@ public sealed class CompileTests : IDisposable
     public void Raw_and_comment_bodies_are_not_parsed()
     {
         Assert.True(_templates.TryCompile(
-            "{% raw %}{% if {{ %}{% endraw %}{% comment %}{% for {% endcomment %}{% # it's {% if %}", out _, out var error), error?.ToString());
+            "{% raw %}{% if {{ %}{% endraw %}{% comment %}{% for {% endcomment %}{% # it's {% if %}", out _,
+            out var error), error?.ToString());
     }
 
     [Fact]
     public void Blocks_nested_too_deeply_are_refused_where_the_limit_is_crossed()
     {
-        var source = string.Concat(Enumerable.Repeat("{% if a %}\n", 40)) + string.Concat(Enumerable.Repeat("{% endif %}", 40));
+        var source = string.Concat(Enumerable.Repeat("{% if a %}\n", 40))
+            + string.Concat(Enumerable.Repeat("{% endif %}", 40));
 
         var error = Refused(source);
 
@@ -122,7 +126,8 @@ public sealed class CompileTests : IDisposable
         var deepBlocks = string.Concat(Enumerable.Repeat("{% for a in b %}", 50_000));
         var longChain = "{{ a" + string.Concat(Enumerable.Repeat(" | upcase", 100_000)) + " }}";
         var longCondition = "{% if a" + string.Concat(Enumerable.Repeat(" or a", 100_000)) + " %}{% endif %}";
-        var deepIndex = "{{ " + string.Concat(Enumerable.Repeat("a[", 100_000)) + "0" + new string(']', 100_000) + " }}";
+        var deepIndex = "{{ " + string.Concat(Enumerable.Repeat("a[", 100_000)) + "0" + new string(']', 100_000)
+            + " }}";
         var deepParentheses = "{{ " + new string('(', 100_000) + "1..2" + new string(')', 100_000) + " }}";
 
         Assert.Contains("nested", Refused(deepBlocks).Message, StringComparison.Ordinal);
@@ -151,7 +156,8 @@ public sealed class CompileTests : IDisposable
                 + string.Concat(Enumerable.Repeat("{% endif %}{% endfor %}", nesting / 2)),
             "filters" => "{{ name" + string.Concat(Enumerable.Repeat(" | append: 'x'", parts)) + " }}",
             "operators" => "{% if x" + string.Concat(Enumerable.Repeat(" or x", parts - 1)) + " %}y{% endif %}",
-            "brackets" => "{{ " + string.Concat(Enumerable.Repeat("a[", brackets)) + "0" + new string(']', brackets) + " }}",
+            "brackets" =>
+                "{{ " + string.Concat(Enumerable.Repeat("a[", brackets)) + "0" + new string(']', brackets) + " }}",
             _ => string.Concat(Enumerable.Repeat("{% for x in items %}{% if x %}", nesting / 2))
                 + "{{ " + string.Concat(Enumerable.Repeat("a[", brackets - 1)) + "0" + new string(']', brackets - 1)
                 + string.Concat(Enumerable.Repeat(" | append: 'x'", parts - 2 * brackets)) + " }}"
@@ -166,7 +172,8 @@ public sealed class CompileTests : IDisposable
         {
             if (_templates.TryCompile(source, out var template, out error))
             {
-                outcome = _templates.RenderAsync(template, record, Text(), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                outcome = _templates.RenderAsync(template, record, Text(), CancellationToken.None).AsTask().GetAwaiter()
+                    .GetResult();
             }
         }, maxStackSize: 1024 * 1024);
         thread.Start();
@@ -200,11 +207,13 @@ public sealed class CompileTests : IDisposable
     [Fact]
     public async Task A_compiled_template_renders_concurrently_for_different_records()
     {
-        Assert.True(_templates.TryCompile("{% for i in items %}{{ i.n }}{% endfor %}-{{ name }}", out var template, out _));
+        Assert.True(
+            _templates.TryCompile("{% for i in items %}{{ i.n }}{% endfor %}-{{ name }}", out var template, out _));
 
         var renders = Enumerable.Range(0, 200).Select(n => _templates.RenderAsync(
             template,
-            Record(("name", $"r{n}"), ("items", new List<IReadOnlyDictionary<string, object?>> { Record(("n", n)), Record(("n", n + 1)) })),
+            Record(("name", $"r{n}"),
+                ("items", new List<IReadOnlyDictionary<string, object?>> { Record(("n", n)), Record(("n", n + 1)) })),
             Text(),
             TestContext.Current.CancellationToken).AsTask());
         var outcomes = await Task.WhenAll(renders);

@@ -11,13 +11,15 @@ internal static class Liquid
 
     public static RenderOptions Text(CultureInfo? culture = null) => new() { Culture = culture ?? EnUs };
 
-    public static RenderOptions Html(CultureInfo? culture = null) => new() { Culture = culture ?? EnUs, HtmlEncode = true };
+    public static RenderOptions Html(CultureInfo? culture = null) =>
+        new() { Culture = culture ?? EnUs, HtmlEncode = true };
 
     public static Dictionary<string, object?> Record(params (string Name, object? Value)[] fields) =>
         fields.ToDictionary(f => f.Name, f => f.Value);
 
     public static async Task<RenderOutcome> RenderAsync(
-        string source, IReadOnlyDictionary<string, object?> record, RenderOptions? options = null, LiquidTemplates? templates = null)
+        string source, IReadOnlyDictionary<string, object?> record, RenderOptions? options = null,
+        LiquidTemplates? templates = null)
     {
         using var owned = templates is null ? new LiquidTemplates(TimeProvider.System) : null;
         var engine = templates ?? owned!;

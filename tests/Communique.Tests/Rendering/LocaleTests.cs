@@ -8,7 +8,8 @@ public sealed class LocaleTests
 {
     private static readonly Dictionary<string, object?> Order = Record(
         ("total", 1234567.891m), ("count", 1200), ("ratio", 0.256m),
-        ("ordered", new DateOnly(2024, 3, 5)), ("shipped", new DateTime(2024, 3, 5, 14, 30, 0)), ("opens", new TimeOnly(9, 15)));
+        ("ordered", new DateOnly(2024, 3, 5)), ("shipped", new DateTime(2024, 3, 5, 14, 30, 0)),
+        ("opens", new TimeOnly(9, 15)));
 
     [Fact]
     public async Task Plain_numbers_follow_the_culture_decimal_separator()
@@ -29,10 +30,15 @@ public sealed class LocaleTests
     [Fact]
     public async Task The_currency_filter_uses_the_culture_pattern_and_the_currency_symbol()
     {
-        const string source = "{{ total | currency: 'EUR' }}|{{ total | currency: 'USD' }}|{{ total | currency: 'JPY' }}|{{ total | currency }}";
+        const string source = "{{ total | currency: 'EUR' }}|{{ total | currency: 'USD' }}|"
+            + "{{ total | currency: 'JPY' }}|{{ total | currency }}";
 
-        Assert.Equal("€1,234,567.89|$1,234,567.89|¥1,234,568|$1,234,567.89", await RenderTextAsync(source, Order, Text(EnUs)));
-        Assert.Equal("1.234.567,89 €|1.234.567,89 $|1.234.568 ¥|1.234.567,89 €", await RenderTextAsync(source, Order, Text(DeDe)));
+        Assert.Equal(
+            "€1,234,567.89|$1,234,567.89|¥1,234,568|$1,234,567.89",
+            await RenderTextAsync(source, Order, Text(EnUs)));
+        Assert.Equal(
+            "1.234.567,89 €|1.234.567,89 $|1.234.568 ¥|1.234.567,89 €",
+            await RenderTextAsync(source, Order, Text(DeDe)));
     }
 
     [Fact]
@@ -45,8 +51,10 @@ public sealed class LocaleTests
     [Fact]
     public async Task The_percent_filter_follows_the_culture()
     {
-        Assert.Equal("25.6%|26%", await RenderTextAsync("{{ ratio | percent }}|{{ ratio | percent: 0 }}", Order, Text(EnUs)));
-        Assert.Equal("25,6 %|26 %", await RenderTextAsync("{{ ratio | percent }}|{{ ratio | percent: 0 }}", Order, Text(DeDe)));
+        Assert.Equal(
+            "25.6%|26%", await RenderTextAsync("{{ ratio | percent }}|{{ ratio | percent: 0 }}", Order, Text(EnUs)));
+        Assert.Equal(
+            "25,6 %|26 %", await RenderTextAsync("{{ ratio | percent }}|{{ ratio | percent: 0 }}", Order, Text(DeDe)));
     }
 
     [Fact]
@@ -64,7 +72,8 @@ public sealed class LocaleTests
     [Fact]
     public async Task The_date_filter_keeps_liquid_formats_with_the_culture_names()
     {
-        const string source = "{{ ordered | date: '%A %-d %B %Y' }}|{{ shipped | date: '%d.%m.%Y %H:%M' }}|{{ shipped | date: '%b' }}";
+        const string source = "{{ ordered | date: '%A %-d %B %Y' }}|{{ shipped | date: '%d.%m.%Y %H:%M' }}|"
+            + "{{ shipped | date: '%b' }}";
 
         Assert.Equal("Tuesday 5 March 2024|05.03.2024 14:30|Mar", await RenderTextAsync(source, Order, Text(EnUs)));
         Assert.Equal("Dienstag 5 März 2024|05.03.2024 14:30|Mär", await RenderTextAsync(source, Order, Text(DeDe)));
@@ -102,7 +111,8 @@ public sealed class LocaleTests
             },
         };
 
-        var text = await RenderTextAsync("{{ total }}|{{ count }}|{{ ordered }}|{{ total | number: 1 }}", Order, options);
+        var text = await RenderTextAsync(
+            "{{ total }}|{{ count }}|{{ ordered }}|{{ total | number: 1 }}", Order, options);
 
         Assert.Equal("1'234'567,89|1.200|05 März 2024|1.234.567,9", text);
     }
@@ -110,14 +120,21 @@ public sealed class LocaleTests
     [Fact]
     public async Task Schema_field_formats_apply_inside_repeaters_by_path()
     {
-        var items = new List<IReadOnlyDictionary<string, object?>> { Record(("price", 1999.5m)), Record(("price", 5m)) };
+        var items = new List<IReadOnlyDictionary<string, object?>>
+        {
+            Record(("price", 1999.5m)), Record(("price", 5m)),
+        };
         var options = Text(EnUs) with
         {
-            FieldFormats = new Dictionary<string, FieldFormat> { ["items.price"] = new(DecimalPlaces: 2, ThousandsSeparator: " ") },
+            FieldFormats = new Dictionary<string, FieldFormat>
+            {
+                ["items.price"] = new(DecimalPlaces: 2, ThousandsSeparator: " "),
+            },
         };
 
         var text = await RenderTextAsync(
-            "{% for item in items %}{{ item.price }};{% endfor %}{{ items[0].price }};{% assign p = items[1].price %}{{ p }}",
+            "{% for item in items %}{{ item.price }};{% endfor %}{{ items[0].price }};"
+            + "{% assign p = items[1].price %}{{ p }}",
             Record(("items", items)), options);
 
         Assert.Equal("1 999.50;5.00;1 999.50;5", text);

@@ -26,7 +26,8 @@ public sealed class RenderingTests
     public async Task A_repeater_renders_once_per_row()
     {
         var text = await RenderTextAsync(
-            "{% for item in items %}{{ forloop.index }}:{{ item.sku }}x{{ item.qty }};{% endfor %} {{ items.size }} lines",
+            "{% for item in items %}{{ forloop.index }}:{{ item.sku }}x{{ item.qty }};{% endfor %} {{ items.size }} " +
+                "lines",
             Record(("items", ThreeItems)));
 
         Assert.Equal("1:A-1x2;2:B-2x1;3:C-3x5; 3 lines", text);
@@ -42,7 +43,8 @@ public sealed class RenderingTests
         };
 
         var text = await RenderTextAsync(
-            "{% for order in orders %}{{ order.id }}[{% for line in order.lines %}{{ line.sku }}{% unless forloop.last %},{% endunless %}{% else %}empty{% endfor %}]{% endfor %}",
+            "{% for order in orders %}{{ order.id }}[{% for line in order.lines %}{{ line.sku }}{% unless " +
+                "forloop.last %},{% endunless %}{% else %}empty{% endfor %}]{% endfor %}",
             Record(("orders", orders)));
 
         Assert.Equal("o1[A-1,B-2,C-3]o2[empty]", text);
@@ -105,7 +107,8 @@ public sealed class RenderingTests
         var options = Text() with { IgnoreMissingFields = true };
 
         var text = await RenderTextAsync(
-            "[{{ nickname }}]{% for item in items %}({{ item.sku }}{{ item.colour }}){% endfor %}{% if coupon %}x{% endif %}{% for x in nothing %}y{% endfor %}",
+            "[{{ nickname }}]{% for item in items %}({{ item.sku }}{{ item.colour }}){% endfor %}{% if coupon %}x{% " +
+                "endif %}{% for x in nothing %}y{% endfor %}",
             Record(("items", ThreeItems)), options);
 
         Assert.Equal("[](A-1)(B-2)(C-3)", text);
@@ -115,7 +118,8 @@ public sealed class RenderingTests
     public async Task Loop_variables_and_assigned_variables_are_not_fields()
     {
         var text = await RenderTextAsync(
-            "{% assign greeting = 'Hi' %}{% capture who %}{{ name | upcase }}{% endcapture %}{{ greeting }} {{ who }}{% for n in (1..3) %}{{ n }}{% endfor %}",
+            "{% assign greeting = 'Hi' %}{% capture who %}{{ name | upcase }}{% endcapture %}{{ greeting }} {{ who " +
+                "}}{% for n in (1..3) %}{{ n }}{% endfor %}",
             Record(("name", "ada")));
 
         Assert.Equal("Hi ADA123", text);
@@ -157,7 +161,8 @@ public sealed class RenderingTests
         var items = new List<IReadOnlyDictionary<string, object?>> { Record(("sku", "<b>")) };
 
         var text = await RenderTextAsync(
-            "{% for item in items %}{{ item.sku }}{{ item.sku | append: '&' }}{% endfor %}", Record(("items", items)), Html());
+            "{% for item in items %}{{ item.sku }}{{ item.sku | append: '&' }}{% endfor %}", Record(("items", items)),
+            Html());
 
         Assert.Equal("&lt;b&gt;&lt;b&gt;&amp;", text);
     }

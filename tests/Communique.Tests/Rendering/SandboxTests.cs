@@ -11,7 +11,8 @@ public sealed class SandboxTests
 {
     private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(5);
 
-    private static async Task<RenderFailure> StoppedAsync(string source, RenderOptions? options = null, LiquidTemplates? templates = null)
+    private static async Task<RenderFailure> StoppedAsync(
+        string source, RenderOptions? options = null, LiquidTemplates? templates = null)
     {
         var clock = Stopwatch.StartNew();
         var outcome = await RenderAsync(source, Record(("name", "Ada")), options, templates);
@@ -24,7 +25,8 @@ public sealed class SandboxTests
     [Fact]
     public async Task An_endless_loop_is_stopped_by_the_step_limit()
     {
-        var failure = await StoppedAsync("{% for a in (1..100000) %}{% for b in (1..100000) %}{% endfor %}{% endfor %}");
+        var failure = await StoppedAsync(
+            "{% for a in (1..100000) %}{% for b in (1..100000) %}{% endfor %}{% endfor %}");
 
         Assert.Equal(RenderFailureKind.StepLimit, failure.Kind);
     }
@@ -61,7 +63,8 @@ public sealed class SandboxTests
     [Fact]
     public async Task Exploding_output_is_stopped_at_the_output_limit()
     {
-        var failure = await StoppedAsync("{% for i in (1..100000) %}{% for j in (1..100) %}xxxxxxxxxx{% endfor %}{% endfor %}");
+        var failure = await StoppedAsync(
+            "{% for i in (1..100000) %}{% for j in (1..100) %}xxxxxxxxxx{% endfor %}{% endfor %}");
 
         Assert.Equal(RenderFailureKind.OutputLimit, failure.Kind);
     }
@@ -91,7 +94,8 @@ public sealed class SandboxTests
     public async Task A_list_doubling_itself_is_stopped_at_the_collection_limit()
     {
         var failure = await StoppedAsync(
-            "{% assign a = 'x,y' | split: ',' %}{% for i in (1..64) %}{% assign a = a | concat: a %}{% endfor %}{{ a | size }}");
+            "{% assign a = 'x,y' | split: ',' %}{% for i in (1..64) %}{% assign a = a | concat: a %}{% endfor %}{{ a " +
+                "| size }}");
 
         Assert.Equal(RenderFailureKind.CollectionLimit, failure.Kind);
     }
@@ -100,7 +104,8 @@ public sealed class SandboxTests
     public async Task A_capture_is_bounded_by_the_output_limit()
     {
         var failure = await StoppedAsync(
-            "{% capture s %}{% for i in (1..100000) %}{% for j in (1..100) %}xxxxxxxxxx{% endfor %}{% endfor %}{% endcapture %}");
+            "{% capture s %}{% for i in (1..100000) %}{% for j in (1..100) %}xxxxxxxxxx{% endfor %}{% endfor %}{% " +
+                "endcapture %}");
 
         Assert.Equal(RenderFailureKind.OutputLimit, failure.Kind);
     }
@@ -120,7 +125,8 @@ public sealed class SandboxTests
     [Fact]
     public async Task The_time_limit_follows_the_injected_clock()
     {
-        using var templates = new LiquidTemplates(new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMilliseconds(300) });
+        using var templates = new LiquidTemplates(
+            new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMilliseconds(300) });
 
         var failure = await StoppedAsync("{% for i in (1..1000) %}{{ name }}{% endfor %}", Text(), templates);
 
@@ -142,7 +148,8 @@ public sealed class SandboxTests
     [Fact]
     public async Task Now_comes_from_the_injected_clock()
     {
-        using var templates = new LiquidTemplates(new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+        using var templates = new LiquidTemplates(
+            new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero)));
 
         var outcome = await RenderAsync("{{ 'now' | date: '%Y-%m-%d %H:%M' }}", Record(), Text(), templates);
 

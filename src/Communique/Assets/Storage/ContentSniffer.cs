@@ -34,7 +34,8 @@ public static class ContentSniffer
 
     // A generic application/zip is not here: an archive can carry anything. Office files are ZIPs,
     // and the sniffer does not look inside them.
-    private static readonly FrozenDictionary<string, Allowed> Declared = new Dictionary<string, Allowed>(StringComparer.OrdinalIgnoreCase)
+    private static readonly FrozenDictionary<string, Allowed> Declared = new Dictionary<string, Allowed>(
+        StringComparer.OrdinalIgnoreCase)
     {
         ["image/png"] = new(ImageOrAttachment, [ContentFormat.Png]),
         ["image/jpeg"] = new(ImageOrAttachment, [ContentFormat.Jpeg]),
@@ -55,9 +56,12 @@ public static class ContentSniffer
         ["application/font-woff"] = new(Font, [ContentFormat.Woff]),
         ["font/woff2"] = new(Font, [ContentFormat.Woff2]),
         ["application/pdf"] = new([AssetKind.Attachment], [ContentFormat.Pdf]),
-        ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"] = new([AssetKind.Attachment], [ContentFormat.Zip]),
-        ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = new([AssetKind.Attachment], [ContentFormat.Zip]),
-        ["application/vnd.openxmlformats-officedocument.presentationml.presentation"] = new([AssetKind.Attachment], [ContentFormat.Zip]),
+        ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"] = new(
+            [AssetKind.Attachment], [ContentFormat.Zip]),
+        ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] = new(
+            [AssetKind.Attachment], [ContentFormat.Zip]),
+        ["application/vnd.openxmlformats-officedocument.presentationml.presentation"] = new(
+            [AssetKind.Attachment], [ContentFormat.Zip]),
         // JSON is text too; a one-line CSV such as [1,2] happens to be JSON.
         ["text/plain"] = new([AssetKind.Attachment], [ContentFormat.Text, ContentFormat.Json]),
         ["text/csv"] = new([AssetKind.Attachment], [ContentFormat.Text, ContentFormat.Json]),
@@ -76,7 +80,8 @@ public static class ContentSniffer
         var head = ArrayPool<byte>.Shared.Rent(HeadLength);
         try
         {
-            var read = await content.ReadAtLeastAsync(head.AsMemory(0, HeadLength), HeadLength, throwOnEndOfStream: false, cancellationToken);
+            var read = await content.ReadAtLeastAsync(
+                head.AsMemory(0, HeadLength), HeadLength, throwOnEndOfStream: false, cancellationToken);
             return Sniff(head.AsSpan(0, read));
         }
         finally
@@ -114,7 +119,10 @@ public static class ContentSniffer
 
         if (!Declared.TryGetValue(declared, out var allowed))
         {
-            return new(sniffed, $"{(declared.Length == 0 ? "an empty content type" : declared)} is not a type the asset library accepts");
+            return new(
+                sniffed,
+                $"{(declared.Length == 0 ? "an empty content type" : declared)} is not a type " +
+                "the asset library accepts");
         }
 
         if (!allowed.Kinds.Contains(kind))
@@ -130,7 +138,8 @@ public static class ContentSniffer
         var mediaType = sniffed switch
         {
             ContentFormat.Zip => declared.ToLowerInvariant(),
-            ContentFormat.Text or ContentFormat.Json when declared.StartsWith("text/", StringComparison.OrdinalIgnoreCase) =>
+            ContentFormat.Text or ContentFormat.Json
+                when declared.StartsWith("text/", StringComparison.OrdinalIgnoreCase) =>
                 $"{declared.ToLowerInvariant()}; charset=utf-8",
             _ => MediaTypeOf(sniffed)!,
         };
@@ -258,7 +267,9 @@ public static class ContentSniffer
 
         // 32- and 64-bit in either byte order, and the universal ("fat") header, which Java class
         // files share.
-        if (head.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(head) is 0xFEEDFACE or 0xFEEDFACF or 0xCEFAEDFE or 0xCFFAEDFE or 0xCAFEBABE)
+        if (head.Length >= 4
+            && BinaryPrimitives.ReadUInt32BigEndian(head)
+                is 0xFEEDFACE or 0xFEEDFACF or 0xCEFAEDFE or 0xCFFAEDFE or 0xCAFEBABE)
         {
             return ContentFormat.MacExecutable;
         }
@@ -292,7 +303,8 @@ public static class ContentSniffer
         }
 
         var chars = new char[head.Length];
-        var status = Utf8.ToUtf16(head, chars, out var consumed, out var written, replaceInvalidSequences: false, isFinalBlock: complete);
+        var status = Utf8.ToUtf16(
+            head, chars, out var consumed, out var written, replaceInvalidSequences: false, isFinalBlock: complete);
         if (status is not (OperationStatus.Done or OperationStatus.NeedMoreData))
         {
             return ContentFormat.Unknown;
@@ -393,7 +405,8 @@ public static class ContentSniffer
                     return ContentFormat.Svg;
                 }
 
-                return HtmlTags.GetAlternateLookup<ReadOnlySpan<char>>().Contains(local) ? ContentFormat.Html : ContentFormat.Unknown;
+                return HtmlTags.GetAlternateLookup<ReadOnlySpan<char>>().Contains(local)
+                    ? ContentFormat.Html : ContentFormat.Unknown;
             }
             else
             {

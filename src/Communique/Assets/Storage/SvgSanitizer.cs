@@ -65,9 +65,11 @@ public static class SvgSanitizer
     private static readonly SearchValues<char> DoubleQuotedEnd = SearchValues.Create("\"\n\r\f");
     private static readonly SearchValues<char> SingleQuotedEnd = SearchValues.Create("'\n\r\f");
 
-    private static readonly string[] RasterDataUrls = ["data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"];
+    private static readonly string[] RasterDataUrls = ["data:image/png", "data:image/jpeg", "data:image/gif",
+        "data:image/webp"];
 
-    public static async Task<SvgSanitization> SanitizeAsync(Stream svg, long maxCharacters, CancellationToken cancellationToken)
+    public static async Task<SvgSanitization> SanitizeAsync(
+        Stream svg, long maxCharacters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(svg);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCharacters);
@@ -106,7 +108,8 @@ public static class SvgSanitizer
             // XmlException carries no error code; with DtdProcessing.Prohibit every DTD ends here.
             return new(null, "the SVG declares a DTD (<!DOCTYPE> or <!ENTITY>), which is not accepted", removed.List);
         }
-        catch (XmlException e) when (e.Message.Contains(nameof(XmlReaderSettings.MaxCharactersInDocument), StringComparison.Ordinal))
+        catch (XmlException e)
+            when (e.Message.Contains(nameof(XmlReaderSettings.MaxCharactersInDocument), StringComparison.Ordinal))
         {
             return new(null, $"the SVG is longer than {maxCharacters} characters", removed.List);
         }
@@ -118,7 +121,8 @@ public static class SvgSanitizer
         return new(output.ToArray(), null, removed.List);
     }
 
-    private static async Task<string?> CopyAsync(XmlReader reader, XmlWriter writer, Removals removed, CancellationToken cancellationToken)
+    private static async Task<string?> CopyAsync(
+        XmlReader reader, XmlWriter writer, Removals removed, CancellationToken cancellationToken)
     {
         var sawRoot = false;
         var more = await reader.ReadAsync();
@@ -233,7 +237,8 @@ public static class SvgSanitizer
         }
     }
 
-    private static List<(string Prefix, string Local, string Namespace, string Value)> SafeAttributes(XmlReader element, Removals removed)
+    private static List<(string Prefix, string Local, string Namespace, string Value)> SafeAttributes(
+        XmlReader element, Removals removed)
     {
         var kept = new List<(string, string, string, string)>();
         if (element.MoveToFirstAttribute())
@@ -246,7 +251,8 @@ public static class SvgSanitizer
                     continue;
                 }
 
-                if (WhyRemoveAttribute(element.Name, element.LocalName, element.NamespaceURI, element.Value) is { } reason)
+                if (WhyRemoveAttribute(element.Name, element.LocalName, element.NamespaceURI, element.Value)
+                    is { } reason)
                 {
                     removed.Add(reason);
                     continue;
@@ -331,7 +337,8 @@ public static class SvgSanitizer
                     continue;
                 }
 
-                if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace)
+                if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace
+                    or XmlNodeType.SignificantWhitespace)
                 {
                     css.Append(reader.Value);
                 }
@@ -425,7 +432,8 @@ public static class SvgSanitizer
                     return false;
                 }
 
-                if (function.Equals("url", StringComparison.OrdinalIgnoreCase) || function.Equals("src", StringComparison.OrdinalIgnoreCase))
+                if (function.Equals("url", StringComparison.OrdinalIgnoreCase)
+                    || function.Equals("src", StringComparison.OrdinalIgnoreCase))
                 {
                     var close = css.IndexOf(')', i + 1);
                     if (close < 0)

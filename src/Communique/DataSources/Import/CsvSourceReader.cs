@@ -18,13 +18,17 @@ internal sealed class CsvSourceReader : SourceReader
 
     public CsvSourceReader(Stream stream, ImportLimits limits) : base(limits)
     {
-        _text = new StreamReader(new Utf8CheckingStream(stream), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false,
+        _text = new StreamReader(
+            new Utf8CheckingStream(stream), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false,
             bufferSize: 1 << 16, leaveOpen: true);
         _guard = new RecordSizeGuard(_text, limits.MaxRecordSize);
         try
         {
             var separator = _guard.DetectSeparator();
-            _sep = Sep.Reader(o => o with { Sep = new Sep(separator), HasHeader = false, DisableColCountCheck = true, Unescape = false })
+            _sep = Sep.Reader(o => o with
+                {
+                    Sep = new Sep(separator), HasHeader = false, DisableColCountCheck = true, Unescape = false,
+                })
                 .From(_guard);
             _fields = ReadHeader();
         }
@@ -52,7 +56,8 @@ internal sealed class CsvSourceReader : SourceReader
                 continue;
             }
             var names = Values(row, line, checkCount: false);
-            return SourceFieldSet.FromHeader(names, Limits, i => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), line);
+            return SourceFieldSet.FromHeader(
+                names, Limits, i => (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), line);
         }
         throw new SourceDataException(SourceProblem.BadHeader,
             "The file is empty. A CSV data source starts with a header row naming its fields.", 1, 0);
@@ -124,7 +129,8 @@ internal sealed class CsvSourceReader : SourceReader
                 if (quote > 0)
                 {
                     throw new SourceDataException(SourceProblem.UnbalancedQuote,
-                        $"Line {opening + col[..quote].Count('\n')} has a quote inside a value that does not start with one. " +
+                        $"Line {opening + col[..quote].Count('\n')} has a quote inside a value " +
+                        "that does not start with one. " +
                         "Quote the whole value and double the quotes inside it: \"a \"\"quoted\"\" word\".", opening);
                 }
                 var at = 1;
@@ -148,7 +154,8 @@ internal sealed class CsvSourceReader : SourceReader
                     }
                     var closing = opening + col[..at].Count('\n');
                     throw new SourceDataException(SourceProblem.UnbalancedQuote,
-                        $"On line {closing} a quoted value (opened on line {opening}) is followed by more text before the next separator. " +
+                        $"On line {closing} a quoted value (opened on line {opening}) is followed by more text " +
+                        "before the next separator. " +
                         "Double every quote inside a quoted value (\"\") and close every quote.", closing);
                 }
             }
@@ -159,7 +166,9 @@ internal sealed class CsvSourceReader : SourceReader
     private static string Unquote(ReadOnlySpan<char> col)
     {
         var inner = col[1..^1];
-        return inner.Contains("\"\"", StringComparison.Ordinal) ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal) : inner.ToString();
+        return inner.Contains("\"\"", StringComparison.Ordinal)
+            ? inner.ToString().Replace("\"\"", "\"", StringComparison.Ordinal)
+            : inner.ToString();
     }
 
     protected override void Dispose(bool disposing)

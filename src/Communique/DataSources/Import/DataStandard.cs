@@ -23,7 +23,8 @@ public sealed class DataStandard
 
         var dates = culture.DateTimeFormat;
         DatePatterns = Lenient(dates.ShortDatePattern);
-        TimePatterns = [.. new[] { dates.ShortTimePattern, dates.LongTimePattern }.SelectMany(Lenient).SelectMany(PlainSpaces)
+        TimePatterns = [.. new[] { dates.ShortTimePattern, dates.LongTimePattern }
+            .SelectMany(Lenient).SelectMany(PlainSpaces)
             .Distinct(StringComparer.Ordinal)];
         DateTimePatterns = [.. DatePatterns.SelectMany(d => TimePatterns.Select(t => d + " " + t))];
     }
@@ -59,7 +60,8 @@ public sealed class DataStandard
             }
             catch (CultureNotFoundException e)
             {
-                throw new ArgumentException($"'{n}' is not a known data standard (a culture name such as en-US or de-DE).", nameof(name), e);
+                throw new ArgumentException(
+                    $"'{n}' is not a known data standard (a culture name such as en-US or de-DE).", nameof(name), e);
             }
         });
     }

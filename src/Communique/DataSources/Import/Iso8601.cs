@@ -39,7 +39,8 @@ internal static class Iso8601
             if (s.Length > 8)
             {
                 var fraction = s[9..];
-                if (s[8] is not ('.' or ',') || fraction.Length is 0 or > 7 || !Digits(fraction, 0, fraction.Length, out var f))
+                if (s[8] is not ('.' or ',') || fraction.Length is 0 or > 7
+                    || !Digits(fraction, 0, fraction.Length, out var f))
                 {
                     return false;
                 }
@@ -70,7 +71,8 @@ internal static class Iso8601
             rest = rest[..^1];
         }
         else if (rest.Length > 6 && rest[^6] is '+' or '-' && rest[^3] == ':'
-            && Digits(rest, rest.Length - 5, 2, out var oh) && Digits(rest, rest.Length - 2, 2, out var om) && oh <= 14 && om <= 59)
+            && Digits(rest, rest.Length - 5, 2, out var oh) && Digits(rest, rest.Length - 2, 2, out var om)
+            && oh <= 14 && om <= 59)
         {
             var span = new TimeSpan(oh, om, 0);
             offset = rest[^6] == '-' ? -span : span;

@@ -44,7 +44,8 @@ internal sealed class JsonSourceReader : SourceReader
             throw new SourceDataException(SourceProblem.Malformed,
                 first == JsonTokenType.None
                     ? "The file is empty. A JSON data source is an array of objects: [{\"name\": \"Ann\"}, …]."
-                    : $"A JSON data source is an array of objects ([{{\"name\": \"Ann\"}}, …]), but this one starts with {Describe(first)} on line {line}.",
+                    : "A JSON data source is an array of objects ([{\"name\": \"Ann\"}, …]), " +
+                      $"but this one starts with {Describe(first)} on line {line}.",
                 line);
         }
         var position = 0;
@@ -60,14 +61,16 @@ internal sealed class JsonSourceReader : SourceReader
             if (token != JsonTokenType.StartObject)
             {
                 throw new SourceDataException(SourceProblem.Malformed,
-                    $"Item {position} of the array (line {line}) is {Describe(token)}; every item must be an object of fields.", line);
+                    $"Item {position} of the array (line {line}) is {Describe(token)}; " +
+                    "every item must be an object of fields.", line);
             }
             yield return ParseRecord(start, line);
         }
         var after = NextToken(skip: true, out _, out line);
         if (after != JsonTokenType.None)
         {
-            throw new SourceDataException(SourceProblem.Malformed, $"Line {line} has more JSON after the closing ] of the array.", line);
+            throw new SourceDataException(
+                SourceProblem.Malformed, $"Line {line} has more JSON after the closing ] of the array.", line);
         }
     }
 
@@ -82,7 +85,8 @@ internal sealed class JsonSourceReader : SourceReader
                 {
                     var type = reader.TokenType;
                     var start = _start + (int)reader.TokenStartIndex;
-                    if (!skip || type is not (JsonTokenType.StartObject or JsonTokenType.StartArray) || reader.TrySkip())
+                    if (!skip || type is not (JsonTokenType.StartObject or JsonTokenType.StartArray)
+                        || reader.TrySkip())
                     {
                         tokenStart = start;
                         tokenLine = _line + Newlines(_start, start);
@@ -110,7 +114,8 @@ internal sealed class JsonSourceReader : SourceReader
     {
         if (_eof)
         {
-            throw new SourceDataException(SourceProblem.Malformed, $"The JSON ends early, after line {_line}: a bracket or quote is not closed.", _line);
+            throw new SourceDataException(SourceProblem.Malformed,
+                $"The JSON ends early, after line {_line}: a bracket or quote is not closed.", _line);
         }
         if (_start > 0)
         {
@@ -125,7 +130,8 @@ internal sealed class JsonSourceReader : SourceReader
                 var skipped = _buffer.AsSpan(0, _end).IndexOfAnyExcept(" \t\r\n,"u8);
                 var line = _line + (skipped > 0 ? Newlines(0, skipped) : 0);
                 throw new SourceDataException(SourceProblem.TooLarge,
-                    $"The record that starts on line {line} is larger than {Limits.MaxRecordSize / (1024 * 1024)} MB.", line);
+                    $"The record that starts on line {line} is larger than {Limits.MaxRecordSize / (1024 * 1024)} MB.",
+                    line);
             }
             Array.Resize(ref _buffer, (int)Math.Min(_buffer.Length * 2L, Limits.MaxRecordSize));
         }
@@ -148,7 +154,8 @@ internal sealed class JsonSourceReader : SourceReader
         if (depth >= Limits.MaxDepth - 1)
         {
             return new SourceDataException(SourceProblem.TooDeep,
-                $"The JSON nests objects and arrays more than {Limits.MaxDepth} deep (line {line}). Flatten the data and upload it again.", line);
+                $"The JSON nests objects and arrays more than {Limits.MaxDepth} deep (line {line}). " +
+                "Flatten the data and upload it again.", line);
         }
         var message = e.Message;
         var position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
@@ -157,11 +164,13 @@ internal sealed class JsonSourceReader : SourceReader
             message = message[..position];
         }
         var column = (e.BytePositionInLine ?? 0) + 1;
-        return new SourceDataException(SourceProblem.Malformed, $"The JSON is not valid on line {line} at byte {column} of the line: {message}", line);
+        return new SourceDataException(SourceProblem.Malformed,
+            $"The JSON is not valid on line {line} at byte {column} of the line: {message}", line);
     }
 
     // The object is whole in the buffer (TrySkip checked it), so it parses without refills.
-    private const string DuplicateHint = "names are compared ignoring case, and nested objects become names joined by underscores";
+    private const string DuplicateHint =
+        "names are compared ignoring case, and nested objects become names joined by underscores";
 
     private SourceRecord ParseRecord(int start, long line)
     {
@@ -183,7 +192,8 @@ internal sealed class JsonSourceReader : SourceReader
             var key = FieldNames.Normalize(reader.GetString()!, Limits, line);
             if (key.Length == 0)
             {
-                throw new SourceDataException(SourceProblem.BadHeader, $"Line {line} has a field with an empty name.", line);
+                throw new SourceDataException(
+                    SourceProblem.BadHeader, $"Line {line} has a field with an empty name.", line);
             }
             var name = prefix + key;
             reader.Read();
@@ -217,7 +227,8 @@ internal sealed class JsonSourceReader : SourceReader
                     break;
                 case JsonTokenType.StartArray:
                     throw new SourceDataException(SourceProblem.Malformed,
-                        $"Line {line} has a list directly inside a list; put each inner list in an object with a name.", line);
+                        $"Line {line} has a list directly inside a list; put each inner list in an object with a name.",
+                        line);
                 default:
                     item.Set("value", Scalar(ref reader), line);
                     break;
@@ -232,9 +243,10 @@ internal sealed class JsonSourceReader : SourceReader
         JsonTokenType.String => reader.GetString(),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
-        JsonTokenType.Number => decimal.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-            ? number.ToString(_standard.Culture)
-            : System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+        JsonTokenType.Number =>
+            decimal.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                ? number.ToString(_standard.Culture)
+                : System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
         _ => null,
     };
 

@@ -32,7 +32,8 @@ public sealed class FieldTypeTracker(DataStandard standard)
             FieldType.Boolean => ValueParser.TryParseBoolean(s, out _) ? FieldType.Boolean : FieldType.String,
             FieldType.Date => ValueParser.TryParseDate(s, standard, out _) ? FieldType.Date
                 : ValueParser.TryParseDateTime(s, standard, out _) ? FieldType.DateTime : FieldType.String,
-            FieldType.DateTime => ValueParser.TryParseDateTime(s, standard, out _) ? FieldType.DateTime : FieldType.String,
+            FieldType.DateTime =>
+                ValueParser.TryParseDateTime(s, standard, out _) ? FieldType.DateTime : FieldType.String,
             FieldType.Time => ValueParser.TryParseTime(s, standard, out _) ? FieldType.Time : FieldType.String,
             _ => FieldType.String,
         };
@@ -133,7 +134,8 @@ public sealed class SchemaInference
                 }
                 else
                 {
-                    result.Add(new InferredField(source.Name, tracker?.Type ?? FieldType.String, tracker?.ValueCount ?? 0, null));
+                    result.Add(new InferredField(
+                        source.Name, tracker?.Type ?? FieldType.String, tracker?.ValueCount ?? 0, null));
                 }
             }
             return result;

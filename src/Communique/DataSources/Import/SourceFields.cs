@@ -59,7 +59,8 @@ public sealed class SourceFieldSet : IReadOnlyList<SourceField>
     }
 
     // The header of a CSV file or a spreadsheet: every column needs a name, and a distinct one.
-    internal static SourceFieldSet FromHeader(IReadOnlyList<string> rawNames, ImportLimits limits, Func<int, string> columnLabel, long line,
+    internal static SourceFieldSet FromHeader(
+        IReadOnlyList<string> rawNames, ImportLimits limits, Func<int, string> columnLabel, long line,
         string lineWord = "line")
     {
         if (rawNames.Count > limits.MaxFields)
@@ -74,13 +75,15 @@ public sealed class SourceFieldSet : IReadOnlyList<SourceField>
             if (name.Length == 0)
             {
                 throw new SourceDataException(SourceProblem.BadHeader,
-                    $"Column {columnLabel(i)} of the header row ({lineWord} {line}) has no name. Give every column a name.", line);
+                    $"Column {columnLabel(i)} of the header row ({lineWord} {line}) has no name. " +
+                    "Give every column a name.", line);
             }
             var existing = set.IndexOf(name);
             if (existing >= 0)
             {
                 throw new SourceDataException(SourceProblem.BadHeader,
-                    $"The header row ({lineWord} {line}) names two columns '{name}' (columns {columnLabel(existing)} and {columnLabel(i)}). " +
+                    $"The header row ({lineWord} {line}) names two columns '{name}' " +
+                    $"(columns {columnLabel(existing)} and {columnLabel(i)}). " +
                     "Field names must be unique, ignoring case, after spaces become underscores.", line);
             }
             set.Add(name, repeater: false, line);
@@ -98,7 +101,8 @@ internal static class FieldNames
         if (trimmed.Length > limits.MaxFieldNameLength)
         {
             throw new SourceDataException(SourceProblem.BadHeader,
-                $"The field name on line {line} starting '{trimmed[..40]}' is longer than {limits.MaxFieldNameLength} characters.", line);
+                $"The field name on line {line} starting '{trimmed[..40]}' is longer than " +
+                $"{limits.MaxFieldNameLength} characters.", line);
         }
         if (!trimmed.ContainsAny(Whitespace))
         {

@@ -23,7 +23,8 @@ public abstract class SourceReader : IDisposable
     // The standard decides how numbers from typed formats (JSON numbers, XLSX numeric cells) are
     // written, so that every value of a source is parsed by the same rules. XLSX needs a
     // seekable stream.
-    public static SourceReader Open(Stream stream, SourceFormat format, DataStandard standard, ImportLimits? limits = null)
+    public static SourceReader Open(
+        Stream stream, SourceFormat format, DataStandard standard, ImportLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(standard);

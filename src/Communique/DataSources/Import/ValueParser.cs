@@ -80,7 +80,8 @@ public static class ValueParser
         ArgumentNullException.ThrowIfNull(standard);
         text = text.Trim();
         if (Iso8601.TryParseDateTime(text, out value)
-            || DateTime.TryParseExact(text, standard.DateTimePatterns, standard.Culture, DateTimeStyles.None, out value))
+            || DateTime.TryParseExact(
+                text, standard.DateTimePatterns, standard.Culture, DateTimeStyles.None, out value))
         {
             return true;
         }
@@ -96,13 +97,15 @@ public static class ValueParser
     public static bool TryParseBoolean(ReadOnlySpan<char> text, out bool value)
     {
         text = text.Trim();
-        if (text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("yes", StringComparison.OrdinalIgnoreCase))
+        if (text.Equals("true", StringComparison.OrdinalIgnoreCase)
+            || text.Equals("yes", StringComparison.OrdinalIgnoreCase))
         {
             value = true;
             return true;
         }
         value = false;
-        return text.Equals("false", StringComparison.OrdinalIgnoreCase) || text.Equals("no", StringComparison.OrdinalIgnoreCase);
+        return text.Equals("false", StringComparison.OrdinalIgnoreCase)
+            || text.Equals("no", StringComparison.OrdinalIgnoreCase);
     }
 
     // For inference: a number that fits a decimal, and not a code whose leading zeros matter
@@ -115,7 +118,8 @@ public static class ValueParser
 
     // Checks the text is a number as the standard writes it (sign, digits grouped as the culture
     // groups them, decimal separator) and rewrites it as invariant "-1234.5".
-    private static bool Normalize(ReadOnlySpan<char> s, DataStandard standard, Span<char> output, out int length, out bool leadingZero)
+    private static bool Normalize(
+        ReadOnlySpan<char> s, DataStandard standard, Span<char> output, out int length, out bool leadingZero)
     {
         length = 0;
         leadingZero = false;

@@ -37,7 +37,8 @@ internal sealed class XlsxPackage : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new SourceDataException(SourceProblem.Malformed, "The file is not an XLSX workbook (it is not a valid zip file).", innerException: e);
+            throw new SourceDataException(SourceProblem.Malformed,
+                "The file is not an XLSX workbook (it is not a valid zip file).", innerException: e);
         }
         CheckSizes();
     }
@@ -47,7 +48,8 @@ internal sealed class XlsxPackage : IDisposable
         if (_zip.Entries.Count > _limits.MaxZipEntries)
         {
             throw new SourceDataException(SourceProblem.Unsafe,
-                $"The workbook has {_zip.Entries.Count} parts; the limit is {_limits.MaxZipEntries}. It was not opened.");
+                $"The workbook has {_zip.Entries.Count} parts; the limit is {_limits.MaxZipEntries}. " +
+                "It was not opened.");
         }
         long total = 0;
         foreach (var entry in _zip.Entries)
@@ -62,7 +64,8 @@ internal sealed class XlsxPackage : IDisposable
             if (total > _limits.MaxXlsxTotalBytes)
             {
                 throw new SourceDataException(SourceProblem.Unsafe,
-                    $"The workbook would inflate to more than {Megabytes(_limits.MaxXlsxTotalBytes)}. It was not decompressed.");
+                    $"The workbook would inflate to more than {Megabytes(_limits.MaxXlsxTotalBytes)}. " +
+                    "It was not decompressed.");
             }
             if (entry.Length > _limits.CompressionRatioFloorBytes
                 && entry.Length > Math.Max(entry.CompressedLength, 1) * _limits.MaxCompressionRatio)
@@ -70,7 +73,8 @@ internal sealed class XlsxPackage : IDisposable
                 throw new SourceDataException(SourceProblem.Unsafe,
                     $"The workbook looks like a zip bomb: its part '{entry.FullName}' would inflate from " +
                     $"{Megabytes(entry.CompressedLength)} to {Megabytes(entry.Length)} " +
-                    $"({entry.Length / Math.Max(entry.CompressedLength, 1)}:1; spreadsheets stay under {_limits.MaxCompressionRatio}:1). " +
+                    $"({entry.Length / Math.Max(entry.CompressedLength, 1)}:1; " +
+                    $"spreadsheets stay under {_limits.MaxCompressionRatio}:1). " +
                     "It was not decompressed.");
             }
         }
@@ -81,10 +85,12 @@ internal sealed class XlsxPackage : IDisposable
     public XmlReader Open(string part)
     {
         var entry = _zip.GetEntry(part)
-            ?? throw new SourceDataException(SourceProblem.Malformed, $"The workbook has no part '{part}'; save it again as .xlsx and upload it.");
+            ?? throw new SourceDataException(SourceProblem.Malformed,
+                $"The workbook has no part '{part}'; save it again as .xlsx and upload it.");
         var bounded = new BoundedStream(entry.Open(), entry.Length, part);
-        var text = new StreamReader(new Utf8CheckingStream(bounded, part, ownsInner: true), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false,
-            bufferSize: 1 << 16, leaveOpen: false);
+        var text = new StreamReader(
+            new Utf8CheckingStream(bounded, part, ownsInner: true), new UTF8Encoding(false),
+            detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: false);
         return XmlReader.Create(text, XmlSettings);
     }
 
@@ -92,9 +98,10 @@ internal sealed class XlsxPackage : IDisposable
     public static SourceDataException Refusal(Exception e, string part) => e switch
     {
         SourceDataException known => known,
-        XmlException x when x.Message.Contains("DTD", StringComparison.Ordinal) => new SourceDataException(SourceProblem.Unsafe,
-            $"The workbook part '{part}' has a document type declaration; DTDs are refused because their entities can expand " +
-            "without bound or read other files."),
+        XmlException x when x.Message.Contains("DTD", StringComparison.Ordinal) => new SourceDataException(
+            SourceProblem.Unsafe,
+            $"The workbook part '{part}' has a document type declaration; " +
+            "DTDs are refused because their entities can expand without bound or read other files."),
         XmlException x => new SourceDataException(SourceProblem.Malformed,
             $"The workbook part '{part}' is not well-formed XML (line {x.LineNumber}): {x.Message}"),
         _ => new SourceDataException(SourceProblem.Malformed, $"The workbook part '{part}' is damaged: {e.Message}"),
@@ -126,7 +133,8 @@ internal sealed class XlsxPackage : IDisposable
             if (_read > declared)
             {
                 throw new SourceDataException(SourceProblem.Unsafe,
-                    $"The workbook part '{part}' inflates to more than the {declared} bytes it declares: the file is damaged or a zip bomb. " +
+                    $"The workbook part '{part}' inflates to more than the {declared} bytes it declares: " +
+                    "the file is damaged or a zip bomb. " +
                     "Reading stopped there.");
             }
             return n;

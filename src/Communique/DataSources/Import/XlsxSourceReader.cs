@@ -132,8 +132,8 @@ internal sealed class XlsxSourceReader : SourceReader
     {
         while (xml.Read())
         {
-            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "Relationship" && xml.GetAttribute("Id") == relation
-                && xml.GetAttribute("Target") is { } target)
+            if (xml.NodeType == XmlNodeType.Element && xml.LocalName == "Relationship"
+                && xml.GetAttribute("Id") == relation && xml.GetAttribute("Target") is { } target)
             {
                 if (target.StartsWith('/'))
                 {
@@ -157,7 +157,8 @@ internal sealed class XlsxSourceReader : SourceReader
                 return string.Join('/', path);
             }
         }
-        throw new SourceDataException(SourceProblem.Malformed, "The workbook does not say where its first worksheet is.");
+        throw new SourceDataException(
+            SourceProblem.Malformed, "The workbook does not say where its first worksheet is.");
     }
 
     // Which cell styles show a number as a date or a time: Excel stores dates as day counts.
@@ -184,7 +185,10 @@ internal sealed class XlsxSourceReader : SourceReader
                     inCellFormats = !xml.IsEmptyElement;
                     break;
                 case "xf" when inCellFormats:
-                    var format = int.TryParse(xml.GetAttribute("numFmtId"), CultureInfo.InvariantCulture, out var formatId) ? formatId : 0;
+                    var format = int.TryParse(
+                        xml.GetAttribute("numFmtId"), CultureInfo.InvariantCulture, out var formatId)
+                        ? formatId
+                        : 0;
                     _styles.Add(custom.TryGetValue(format, out var kind) ? kind : BuiltIn(format));
                     break;
             }
@@ -285,7 +289,8 @@ internal sealed class XlsxSourceReader : SourceReader
                 case XmlNodeType.EndElement when xml.LocalName == "t" && textOnlyInT:
                     inT = false;
                     break;
-                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace
+                case XmlNodeType.Text or XmlNodeType.CDATA
+                    or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace
                     when inT && phonetic == 0:
                     if (single is null)
                     {
@@ -337,8 +342,9 @@ internal sealed class XlsxSourceReader : SourceReader
                 if (column >= _width)
                 {
                     throw new SourceDataException(SourceProblem.RaggedRow,
-                        $"Row {_rowNumber} has a value in column {ColumnName(column)}, right of the last named column " +
-                        $"({ColumnName(_width - 1)}). Name that column in the header row or clear the cell.", _rowNumber);
+                        $"Row {_rowNumber} has a value in column {ColumnName(column)}, " +
+                        $"right of the last named column ({ColumnName(_width - 1)}). " +
+                        "Name that column in the header row or clear the cell.", _rowNumber);
                 }
                 values[column] = value;
             }
@@ -361,7 +367,9 @@ internal sealed class XlsxSourceReader : SourceReader
             {
                 continue;
             }
-            _rowNumber = long.TryParse(_sheet.GetAttribute("r"), CultureInfo.InvariantCulture, out var r) ? r : _rowNumber + 1;
+            _rowNumber = long.TryParse(_sheet.GetAttribute("r"), CultureInfo.InvariantCulture, out var r)
+                ? r
+                : _rowNumber + 1;
             if (_sheet.IsEmptyElement)
             {
                 return true;
@@ -372,11 +380,14 @@ internal sealed class XlsxSourceReader : SourceReader
             {
                 if (_sheet.NodeType == XmlNodeType.Element && _sheet.LocalName == "c")
                 {
-                    column = _sheet.GetAttribute("r") is { } reference && ColumnIndex(reference) is >= 0 and var at ? at : column + 1;
+                    column = _sheet.GetAttribute("r") is { } reference && ColumnIndex(reference) is >= 0 and var at
+                        ? at
+                        : column + 1;
                     if (column >= Limits.MaxFields)
                     {
                         throw new SourceDataException(SourceProblem.TooLarge,
-                            $"Row {_rowNumber} has a value in column {ColumnName(column)}; the limit is {Limits.MaxFields} columns.", _rowNumber);
+                            $"Row {_rowNumber} has a value in column {ColumnName(column)}; " +
+                            $"the limit is {Limits.MaxFields} columns.", _rowNumber);
                     }
                     var value = ReadCell();
                     if (value.Length > 0)
@@ -435,12 +446,14 @@ internal sealed class XlsxSourceReader : SourceReader
             return _strings[index];
         }
         throw new SourceDataException(SourceProblem.Malformed,
-            $"Row {_rowNumber} refers to text the workbook does not have; save it again as .xlsx and upload it.", _rowNumber);
+            $"Row {_rowNumber} refers to text the workbook does not have; save it again as .xlsx and upload it.",
+            _rowNumber);
     }
 
     private string Number(string raw, CellFormat format)
     {
-        if (format != CellFormat.Number && double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial))
+        if (format != CellFormat.Number
+            && double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial))
         {
             if (_date1904)
             {
@@ -449,7 +462,9 @@ internal sealed class XlsxSourceReader : SourceReader
             if (serial is > -657435 and < 2958466)
             {
                 var moment = DateTime.FromOADate(serial);
-                moment = new DateTime(moment.Ticks - moment.Ticks % TimeSpan.TicksPerSecond + (moment.Millisecond >= 500 ? TimeSpan.TicksPerSecond : 0));
+                moment = new DateTime(
+                    moment.Ticks - moment.Ticks % TimeSpan.TicksPerSecond
+                    + (moment.Millisecond >= 500 ? TimeSpan.TicksPerSecond : 0));
                 return format switch
                 {
                     CellFormat.Date => moment.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

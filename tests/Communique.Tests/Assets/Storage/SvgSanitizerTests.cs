@@ -15,7 +15,8 @@ public sealed class SvgSanitizerTests
         return await SvgSanitizer.SanitizeAsync(input, maxCharacters, TestContext.Current.CancellationToken);
     }
 
-    private static async Task<(XDocument Document, string Text, IReadOnlyList<string> Removed)> SanitisedAsync(string svg)
+    private static async Task<(XDocument Document, string Text, IReadOnlyList<string> Removed)> SanitisedAsync(
+        string svg)
     {
         var result = await SanitizeAsync(svg);
         Assert.True(result.Accepted, result.Refusal);
@@ -78,7 +79,9 @@ public sealed class SvgSanitizerTests
         Assert.DoesNotContain("alert", text, StringComparison.Ordinal);
         Assert.DoesNotContain("javascript", text, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(document.Descendants(Svg + "script"));
-        Assert.DoesNotContain(document.Descendants().Attributes(), a => a.Name.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(
+            document.Descendants().Attributes(),
+            a => a.Name.LocalName.StartsWith("on", StringComparison.OrdinalIgnoreCase));
         Assert.Single(document.Descendants(Svg + "rect"));
         Assert.Single(document.Descendants(Svg + "circle"));
         Assert.Equal(2, document.Descendants(Svg + "a").Count());
@@ -203,7 +206,8 @@ public sealed class SvgSanitizerTests
     [Fact]
     public async Task Character_data_comes_out_as_escaped_text()
     {
-        const string svg = """<svg xmlns="http://www.w3.org/2000/svg"><text><![CDATA[</text><img src=x onerror=alert(1)>]]></text></svg>""";
+        const string svg = """<svg xmlns="http://www.w3.org/2000/svg">"""
+            + """<text><![CDATA[</text><img src=x onerror=alert(1)>]]></text></svg>""";
 
         var (document, text, _) = await SanitisedAsync(svg);
 
@@ -215,7 +219,8 @@ public sealed class SvgSanitizerTests
     [Fact]
     public async Task Sanitising_twice_changes_nothing_the_second_time()
     {
-        const string svg = """<svg xmlns="http://www.w3.org/2000/svg" onload="x()"><script>x()</script><circle r="1" fill="url(#a)"/></svg>""";
+        const string svg = """<svg xmlns="http://www.w3.org/2000/svg" onload="x()"><script>x()</script>"""
+            + """<circle r="1" fill="url(#a)"/></svg>""";
         var once = await SanitizeAsync(svg);
 
         var twice = await SanitizeAsync(Encoding.UTF8.GetString(once.Svg!));
@@ -233,7 +238,8 @@ public sealed class SvgSanitizerTests
             <svg xmlns="http://www.w3.org/2000/svg"><text>&lol2;</text></svg>
             """;
 
-        Assert.Equal("the SVG declares a DTD (<!DOCTYPE> or <!ENTITY>), which is not accepted", await RefusalAsync(svg));
+        Assert.Equal(
+            "the SVG declares a DTD (<!DOCTYPE> or <!ENTITY>), which is not accepted", await RefusalAsync(svg));
     }
 
     [Fact]
@@ -273,7 +279,8 @@ public sealed class SvgSanitizerTests
     [Fact]
     public async Task Bytes_that_are_not_valid_in_the_declared_encoding_are_refused()
     {
-        using var input = new MemoryStream([.. "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>caf"u8, 0xE9, .. "</text></svg>"u8]);
+        using var input = new MemoryStream(
+            [.. "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>caf"u8, 0xE9, .. "</text></svg>"u8]);
 
         var result = await SvgSanitizer.SanitizeAsync(input, 1000, TestContext.Current.CancellationToken);
 
@@ -283,8 +290,13 @@ public sealed class SvgSanitizerTests
     [Fact]
     public async Task A_document_whose_root_is_not_svg_is_refused()
     {
-        Assert.Equal("the root element is <html>, not <svg>", await RefusalAsync("""<html xmlns="http://www.w3.org/1999/xhtml"><svg xmlns="http://www.w3.org/2000/svg"/></html>"""));
-        Assert.StartsWith("the root <svg> element is not in the SVG namespace", await RefusalAsync("<svg><rect/></svg>"), StringComparison.Ordinal);
+        Assert.Equal(
+            "the root element is <html>, not <svg>",
+            await RefusalAsync(
+                """<html xmlns="http://www.w3.org/1999/xhtml"><svg xmlns="http://www.w3.org/2000/svg"/></html>"""));
+        Assert.StartsWith(
+            "the root <svg> element is not in the SVG namespace", await RefusalAsync("<svg><rect/></svg>"),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -299,7 +311,8 @@ public sealed class SvgSanitizerTests
     public async Task An_svg_nested_too_deep_is_refused()
     {
         var depth = SvgSanitizer.MaxDepth + 10;
-        var svg = $"""<svg xmlns="http://www.w3.org/2000/svg">{string.Concat(Enumerable.Repeat("<g>", depth))}{string.Concat(Enumerable.Repeat("</g>", depth))}</svg>""";
+        var svg = $"""<svg xmlns="http://www.w3.org/2000/svg">{string.Concat(Enumerable.Repeat("<g>", depth))}"""
+            + $"""{string.Concat(Enumerable.Repeat("</g>", depth))}</svg>""";
 
         Assert.Equal($"the SVG nests elements deeper than {SvgSanitizer.MaxDepth} levels", await RefusalAsync(svg));
     }

@@ -76,7 +76,8 @@ public sealed class CsvSourceTests
     [Fact]
     public void Quoted_values_keep_separators_newlines_and_doubled_quotes()
     {
-        var (_, records) = Read("id,note,city\n1,\"Hello, \"\"world\"\"\",Paris\n2,\"two\nlines\",Rome\n3,plain,Oslo\n", SourceFormat.Csv);
+        var (_, records) = Read(
+            "id,note,city\n1,\"Hello, \"\"world\"\"\",Paris\n2,\"two\nlines\",Rome\n3,plain,Oslo\n", SourceFormat.Csv);
 
         Assert.Equal(["1", "Hello, \"world\"", "Paris"], Values(records[0]));
         Assert.Equal(["2", "two\nlines", "Rome"], Values(records[1]));
@@ -196,7 +197,8 @@ public sealed class CsvSourceTests
         }
         var limits = new ImportLimits { MaxRecordSize = 64 * 1024 };
 
-        var error = Assert.Throws<SourceDataException>(() => Read(Encoding.UTF8.GetBytes(text.ToString()), SourceFormat.Csv, limits: limits));
+        var error = Assert.Throws<SourceDataException>(
+            () => Read(Encoding.UTF8.GetBytes(text.ToString()), SourceFormat.Csv, limits: limits));
 
         Assert.Equal(SourceProblem.TooLarge, error.Problem);
         Assert.Equal(2, error.Line);
@@ -277,7 +279,8 @@ public sealed class CsvSourceTests
                 }
                 _pending = Encoding.UTF8.GetBytes(_row++ < 0
                     ? "id,name,email,city,amount,joined,time,active,score,note\n"
-                    : $"{_row},Name {_row},n{_row}@example.com,Lyon,{_row % 1000}.5,2026-01-{_row % 28 + 1:00},10:30,true,{_row % 7},\"a, b\"\n");
+                    : $"{_row},Name {_row},n{_row}@example.com,Lyon,{_row % 1000}.5," +
+                      $"2026-01-{_row % 28 + 1:00},10:30,true,{_row % 7},\"a, b\"\n");
                 _at = 0;
             }
             var n = Math.Min(count, _pending.Length - _at);
@@ -290,7 +293,11 @@ public sealed class CsvSourceTests
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();

@@ -47,7 +47,9 @@ public sealed class EncodingTests
     [Fact]
     public void Latin1_bytes_in_an_xml_file_are_refused_naming_the_offset_and_line()
     {
-        var error = Refusal(Latin1("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<people>\n<person><name>René</name></person>\n</people>"),
+        var error = Refusal(
+            Latin1("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+                + "<people>\n<person><name>René</name></person>\n</people>"),
             SourceFormat.Xml);
 
         Assert.Equal(SourceProblem.NotUtf8, error.Problem);
@@ -62,7 +64,9 @@ public sealed class EncodingTests
         {
             var entry = zip.CreateEntry("xl/sharedStrings.xml");
             using var stream = entry.Open();
-            stream.Write(Latin1("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>René</t></si></sst>"));
+            stream.Write(
+                Latin1("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                    + "<si><t>René</t></si></sst>"));
         });
 
         var error = Refusal(xlsx, SourceFormat.Xlsx);
@@ -156,7 +160,11 @@ public sealed class EncodingTests
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();

@@ -36,7 +36,8 @@ public sealed class JsonSourceTests
     [Fact]
     public void Nested_objects_are_flattened_with_underscores()
     {
-        var (fields, records) = Read("""[{"name": "Ann", "address": {"city": "Lyon", "geo": {"lat": 45.76}}}]""", SourceFormat.Json);
+        var (fields, records) = Read(
+            """[{"name": "Ann", "address": {"city": "Lyon", "geo": {"lat": 45.76}}}]""", SourceFormat.Json);
 
         Assert.Equal(["name", "address_city", "address_geo_lat"], Names(fields));
         Assert.Equal(["Ann", "Lyon", "45.76"], Values(records[0]));
@@ -99,7 +100,8 @@ public sealed class JsonSourceTests
     [Fact]
     public void Numbers_are_written_in_the_data_standard_so_they_parse_like_text_numbers()
     {
-        var (_, records) = Read("""[{"amount": 1234.5, "big": 1e3, "huge": 1e40}]""", SourceFormat.Json, DataStandard.For("de-DE"));
+        var (_, records) = Read(
+            """[{"amount": 1234.5, "big": 1e3, "huge": 1e40}]""", SourceFormat.Json, DataStandard.For("de-DE"));
 
         Assert.Equal(["1234,5", "1000", "1e40"], Values(records[0]));
     }
@@ -226,7 +228,8 @@ public sealed class JsonSourceTests
         var limits = new ImportLimits { MaxRecordSize = 128 * 1024 };
 
         var error = Assert.Throws<SourceDataException>(() =>
-            Read(Encoding.UTF8.GetBytes($"[\n{{\"a\": 1}},\n{{\"a\": \"{big}\"}}]"), SourceFormat.Json, limits: limits));
+            Read(Encoding.UTF8.GetBytes($"[\n{{\"a\": 1}},\n{{\"a\": \"{big}\"}}]"), SourceFormat.Json,
+                limits: limits));
 
         Assert.Equal(SourceProblem.TooLarge, error.Problem);
         Assert.Equal(3, error.Line);
@@ -235,7 +238,8 @@ public sealed class JsonSourceTests
     [Fact]
     public void Many_records_stream_through_a_small_buffer()
     {
-        var json = "[" + string.Join(",\n", Enumerable.Range(1, 50_000).Select(i => $"{{\"id\": {i}, \"name\": \"n{i}\"}}")) + "]";
+        var json = "["
+            + string.Join(",\n", Enumerable.Range(1, 50_000).Select(i => $"{{\"id\": {i}, \"name\": \"n{i}\"}}")) + "]";
 
         var (_, records) = Read(json, SourceFormat.Json);
 

@@ -28,7 +28,11 @@ public sealed class SchemaInferenceTests
             Bob,12,1/5/1985,2026-05-02 11:00,19:00,no,10001
             """);
 
-        Assert.Equal([FieldType.String, FieldType.Number, FieldType.Date, FieldType.DateTime, FieldType.Time, FieldType.Boolean, FieldType.String],
+        Assert.Equal(
+            [
+                FieldType.String, FieldType.Number, FieldType.Date, FieldType.DateTime, FieldType.Time,
+                FieldType.Boolean, FieldType.String,
+            ],
             Types(fields));
     }
 

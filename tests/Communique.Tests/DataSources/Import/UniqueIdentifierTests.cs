@@ -8,7 +8,8 @@ public sealed class UniqueIdentifierTests
     [Fact]
     public void Duplicates_of_the_identifier_are_reported_with_their_lines()
     {
-        var (fields, records) = Read("id,name\nA1,Ann\nB2,Bob\nA1,Ann again\nC3,Cy\nB2,Bob again\nA1,Ann thrice\n", SourceFormat.Csv);
+        var (fields, records) = Read(
+            "id,name\nA1,Ann\nB2,Bob\nA1,Ann again\nC3,Cy\nB2,Bob again\nA1,Ann thrice\n", SourceFormat.Csv);
         var finder = new DuplicateFinder();
         var id = fields.IndexOf("id");
 

@@ -80,7 +80,8 @@ public sealed class ValueParserTests
     [InlineData("de-DE", "15:45", 15, 45, 0)]
     [InlineData("de-DE", "15:45:30", 15, 45, 30)]
     [InlineData("de-DE", "09:05:07.25", 9, 5, 7)]
-    public void Times_parse_in_the_data_standard_and_in_iso_8601(string standard, string text, int hour, int minute, int second)
+    public void Times_parse_in_the_data_standard_and_in_iso_8601(
+        string standard, string text, int hour, int minute, int second)
     {
         Assert.True(ValueParser.TryParseTime(text, DataStandard.For(standard), out var time));
         Assert.Equal((hour, minute, second), (time.Hour, time.Minute, time.Second));

@@ -112,7 +112,9 @@ public sealed class XlsxSourceTests
     [Fact]
     public void A_header_cell_without_a_name_is_refused_naming_the_column()
     {
-        var xlsx = Xlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="C1" t="inlineStr"><is><t>c</t></is></c></row>""");
+        var xlsx = Xlsx(
+            """<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>"""
+            + """<c r="C1" t="inlineStr"><is><t>c</t></is></c></row>""");
 
         var error = Refusal(xlsx, SourceFormat.Xlsx);
 
@@ -123,7 +125,9 @@ public sealed class XlsxSourceTests
     [Fact]
     public void Duplicate_header_names_are_refused_naming_the_columns()
     {
-        var xlsx = Xlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c><c r="B1" t="inlineStr"><is><t>email</t></is></c></row>""");
+        var xlsx = Xlsx(
+            """<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c>"""
+            + """<c r="B1" t="inlineStr"><is><t>email</t></is></c></row>""");
 
         var error = Refusal(xlsx, SourceFormat.Xlsx);
 
@@ -146,7 +150,9 @@ public sealed class XlsxSourceTests
         var bomb = Xlsx("", writeSheet: zip =>
         {
             using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
-            sheet.Write(Encoding.UTF8.GetBytes("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"));
+            sheet.Write(
+                Encoding.UTF8.GetBytes(
+                    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"));
             var rows = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<row><c><v>1</v></c></row>", 40_000)));
             for (long written = 0; written < 200L << 20; written += rows.Length)
             {
@@ -161,7 +167,8 @@ public sealed class XlsxSourceTests
         Assert.Equal(SourceProblem.Unsafe, error.Problem);
         Assert.Contains("zip bomb", error.Message, StringComparison.Ordinal);
         Assert.Contains("xl/worksheets/sheet1.xml", error.Message, StringComparison.Ordinal);
-        Assert.True(counting.BytesRead < bomb.Length / 4, $"read {counting.BytesRead} of {bomb.Length} bytes before refusing");
+        Assert.True(
+            counting.BytesRead < bomb.Length / 4, $"read {counting.BytesRead} of {bomb.Length} bytes before refusing");
     }
 
     [Fact]
@@ -178,7 +185,8 @@ public sealed class XlsxSourceTests
     [Fact]
     public void A_part_that_inflates_past_its_declared_size_is_stopped()
     {
-        var rows = string.Concat(Enumerable.Range(2, 5_000).Select(i => $"<row r=\"{i}\"><c r=\"A{i}\"><v>{i}</v></c></row>"));
+        var rows = string.Concat(
+            Enumerable.Range(2, 5_000).Select(i => $"<row r=\"{i}\"><c r=\"A{i}\"><v>{i}</v></c></row>"));
         var xlsx = Xlsx("""<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>""" + rows);
         var declared = 4_000u;
         DeclareSize(xlsx, "xl/worksheets/sheet1.xml", declared);

@@ -40,7 +40,8 @@ public sealed class XmlSourceTests
     [Fact]
     public void Cdata_and_entities_are_read_as_text()
     {
-        var (_, records) = Read("<r><p><note><![CDATA[a < b]]></note><name>Tom &amp; Jerry</name></p></r>", SourceFormat.Xml);
+        var (_, records) = Read(
+            "<r><p><note><![CDATA[a < b]]></note><name>Tom &amp; Jerry</name></p></r>", SourceFormat.Xml);
 
         Assert.Equal(["a < b", "Tom & Jerry"], Values(records[0]));
     }
@@ -48,7 +49,8 @@ public sealed class XmlSourceTests
     [Fact]
     public void The_bytes_are_read_as_utf8_whatever_the_declaration_says()
     {
-        var (_, records) = Read("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r><p><name>Zoé</name></p></r>", SourceFormat.Xml);
+        var (_, records) = Read(
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r><p><name>Zoé</name></p></r>", SourceFormat.Xml);
 
         Assert.Equal("Zoé", records[0].GetValue(0));
     }
@@ -99,7 +101,8 @@ public sealed class XmlSourceTests
                 """, SourceFormat.Xml);
 
             Assert.Equal(SourceProblem.Unsafe, error.Problem);
-            Assert.DoesNotContain("secret", error.Message.Replace(secret, "", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.DoesNotContain(
+                "secret", error.Message.Replace(secret, "", StringComparison.Ordinal), StringComparison.Ordinal);
         }
         finally
         {
@@ -147,7 +150,8 @@ public sealed class XmlSourceTests
     [Fact]
     public void Elements_nested_ten_thousand_deep_are_refused_without_crashing()
     {
-        var deep = "<r><p>" + string.Concat(Enumerable.Repeat("<a>", 10_000)) + string.Concat(Enumerable.Repeat("</a>", 10_000)) + "</p></r>";
+        var deep = "<r><p>" + string.Concat(Enumerable.Repeat("<a>", 10_000))
+            + string.Concat(Enumerable.Repeat("</a>", 10_000)) + "</p></r>";
 
         var error = Refusal(deep, SourceFormat.Xml);
 
