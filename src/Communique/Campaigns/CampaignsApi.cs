@@ -8,6 +8,7 @@ using Communique.Email.Compose;
 using Communique.DataSources;
 using Communique.Http;
 using Communique.Jobs;
+using Communique.Senders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -37,8 +38,6 @@ public sealed record MessageResponse(
 
 public static class CampaignsApi
 {
-    public const string SenderNotVerified = "urn:communique:problem:sender-not-verified";
-
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/campaigns").WithTags("Campaigns").WithGroupName("private").RequireTeamCaller();
@@ -85,7 +84,7 @@ public static class CampaignsApi
 
         var campaign = new Campaign { ProjectId = projectId, Name = request.Name!.Trim(), CreatedAt = db.Now };
         db.Campaigns.Add(campaign);
-        if (!await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The project already has a campaign named '{campaign.Name}'; add a send to it instead.");
         }
@@ -184,7 +183,7 @@ public static class CampaignsApi
                 $"The data source has no field '{request.AddressField}'. Its fields: {string.Join(", ", schema.Where(f => f.Items is null).Select(f => f.Name))}.");
         }
 
-        if (await UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
+        if (await VerifiedSenders.RefusalAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
         }
@@ -226,14 +225,6 @@ public static class CampaignsApi
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
     }
-
-    // Only a verified sender address of the team may send, matched exactly (case included).
-    internal static async Task<ProblemHttpResult?> UnverifiedSenderAsync(AppDb db, string sender, CancellationToken cancellationToken) =>
-        await db.Senders.AnyAsync(s => s.Address == sender && s.VerifiedAt != null, cancellationToken)
-            ? null
-            : TypedResults.Problem(
-                $"'{sender}' is not a verified sender address of the team (the match is exact, case included). Add it under /senders and confirm it first.",
-                statusCode: 403, title: "Sender not verified", type: SenderNotVerified);
 
     private static async Task<Results<Ok<SendResponse>, ProblemHttpResult>> GetSend(Guid sendId, AppDb db, CancellationToken cancellationToken)
     {

@@ -9,6 +9,7 @@ using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Rendering;
+using Communique.Senders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -182,7 +183,7 @@ public static class TransactionalApi
             return Problems.Invalid("communication", "Transactional sends take email communications.");
         }
 
-        if (await CampaignsApi.UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
+        if (await VerifiedSenders.RefusalAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
         }

@@ -158,7 +158,7 @@ public static class DataSourcesApi
             source.ImportJobId = holder;
         }
 
-        if (!await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             db.ChangeTracker.Clear();
             await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], CancellationToken.None);

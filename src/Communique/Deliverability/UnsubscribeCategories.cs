@@ -12,6 +12,8 @@ namespace Communique.Deliverability;
 // one in its unsubscribeCategory (General when it names none); the unsubscribe page offers the team's categories.
 public sealed class UnsubscribeCategory : ITeamOwned
 {
+    public const string Default = "General";
+
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TeamId { get; set; }
     public required string Name { get; set; }

@@ -24,7 +24,8 @@ public sealed record UnsubscribeResponse(string Address, string? Category, bool 
 // - POST /public/unsubscribe with JSON {token, scope} does the same for integrations.
 public static class UnsubscribePage
 {
-    public const string DefaultCategory = "General";
+    // The delivery job reads it here until its references move to UnsubscribeCategory.Default.
+    public const string DefaultCategory = UnsubscribeCategory.Default;
 
     public static void MapUnsubscribe(this IEndpointRouteBuilder app)
     {
@@ -54,7 +55,7 @@ public static class UnsubscribePage
         }
 
         var content = System.Text.Json.JsonSerializer.Deserialize<EmailContent>(row.Content, System.Text.Json.JsonSerializerOptions.Web);
-        var category = string.IsNullOrWhiteSpace(content?.UnsubscribeCategory) ? DefaultCategory : content.UnsubscribeCategory.Trim();
+        var category = string.IsNullOrWhiteSpace(content?.UnsubscribeCategory) ? UnsubscribeCategory.Default : content.UnsubscribeCategory.Trim();
         return new Target(row.TeamId, row.SendId, read.MessageId, row.CommunicationId, Addresses.Normalize(row.Address), category);
     }
 

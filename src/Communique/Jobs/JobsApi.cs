@@ -75,7 +75,7 @@ public static class JobsApi
         var kind = kinds.Of(job.Kind)!;
         if (!RoleMatrix.Allows(db.Tenant.Caller!.Role, kind.Area, Access.Edit))
         {
-            var area = RoleMatrix.Kebab(kind.Area.ToString());
+            var area = WireNames.Of(kind.Area);
             return Problems.Forbidden($"Cancelling a {job.Kind} job needs edit access to {area}.");
         }
 

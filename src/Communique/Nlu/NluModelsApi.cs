@@ -424,5 +424,5 @@ public static class NluModelsApi
     }
 
     private static async Task<ProblemHttpResult?> SaveUniqueAsync(AppDb db, string conflict, CancellationToken cancellationToken) =>
-        await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken) ? null : Problems.Conflict(conflict);
+        await db.SaveUniqueAsync(cancellationToken) ? null : Problems.Conflict(conflict);
 }

@@ -56,7 +56,7 @@ public static class ProjectsApi
         var name = request.Name!.Trim();
         var project = new Project { Name = name, Description = request.Description, CreatedAt = db.Now, UpdatedAt = db.Now };
         db.Projects.Add(project);
-        if (!await SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The team already has a project named '{name}'.");
         }
@@ -76,7 +76,7 @@ public static class ProjectsApi
         project.Name = request.Name!.Trim();
         project.Description = request.Description;
         project.UpdatedAt = db.Now;
-        if (!await SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The team already has a project named '{project.Name}'.");
         }
@@ -94,18 +94,5 @@ public static class ProjectsApi
         return await db.Projects.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("project")
             : TypedResults.NoContent();
-    }
-
-    internal static async Task<bool> SaveUniqueAsync(AppDb db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return false;
-        }
     }
 }

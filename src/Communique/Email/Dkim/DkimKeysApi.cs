@@ -50,7 +50,7 @@ public static partial class DkimKeysApi
         DkimKeyRequest request, AppDb db, MasterKey masterKey, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var domain = NormalizeDomain(request.Domain);
+        var domain = DkimKey.NormalizeDomain(request.Domain);
         if (domain is null)
         {
             errors["domain"] = ["A domain name, like example.com: letters, digits and hyphens in dot-separated labels."];
@@ -102,27 +102,8 @@ public static partial class DkimKeysApi
             ? Problems.NotFound("DKIM key")
             : TypedResults.NoContent();
 
-    // Lower case and ASCII: an international name becomes its xn-- form, as DNS and the d= tag carry it.
-    internal static string? NormalizeDomain(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 253)
-        {
-            return null;
-        }
-
-        try
-        {
-            var ascii = new IdnMapping().GetAscii(text.Trim().TrimEnd('.')).ToLowerInvariant();
-            return ascii.Contains('.', StringComparison.Ordinal) && ascii.Split('.').All(l => LabelPattern().IsMatch(l)) ? ascii : null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-    private static partial Regex LabelPattern();
+    // The delivery job calls it here until its references move to DkimKey.NormalizeDomain.
+    internal static string? NormalizeDomain(string? text) => DkimKey.NormalizeDomain(text);
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex SelectorPattern();
