@@ -610,12 +610,6 @@ public static class DataSourcesApi
     }
 }
 
-// A feature that may forbid deleting a data source while it uses it (a running or scheduled campaign).
-public interface IDataSourceUsage
-{
-    Task<string?> BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken);
-}
-
 // An import job still queued or running writes into the data source: deleting the source underneath it would fail the
 // import half-way. A job that was cancelled or dead-lettered no longer counts, whatever the source's status says.
 public sealed class RunningImport : IDataSourceUsage
