@@ -146,11 +146,13 @@ public static class BounceGuard
         return true;
     }
 
-    public static void MapSendingStatus(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapSendingStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/sending-status", Status).WithTags("Sending status").WithGroupName("private").RequireTeamCaller()
-            .RequireAccess(Area.Campaigns, Access.View)
+        var group = app.MapGroup("/sending-status").WithTags("Sending status").WithGroupName("private")
+            .RequireTeamCaller();
+        group.MapGet("", Status).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("The team's hard-bounce rate over the guard's window, and whether it is warned or suspended.");
+        return group;
     }
 
     private static async Task<Ok<SendingStatusResponse>> Status(AppDb db, CancellationToken cancellationToken)

@@ -13,16 +13,19 @@ public sealed record WebhookSecretResponse(
 
 public static class WebhookSecretApi
 {
-    public static void MapWebhookSecret(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapWebhookSecret(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/webhook-secret").WithTags("Provider webhooks").WithGroupName("private").RequireTeamCaller();
+        var group = app.MapGroup("/webhook-secret").WithTags("Provider webhooks").WithGroupName("private")
+            .RequireTeamCaller();
         group.MapPost("", Rotate).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Make the team's webhook signing secret (replacing any earlier one); it is shown this once.");
         group.MapGet("", Get).RequireAccess(Area.Suppression, Access.View)
             .WithSummary("When the team's webhook secret was made, and where reports go (never the secret).");
+        return group;
     }
 
-    private static async Task<Created<WebhookSecretResponse>> Rotate(AppDb db, MasterKey master, IOptions<Email.MailOptions> mail, CancellationToken cancellationToken)
+    private static async Task<Created<WebhookSecretResponse>> Rotate(
+        AppDb db, MasterKey master, IOptions<Email.MailOptions> mail, CancellationToken cancellationToken)
     {
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var teamId = db.Tenant.TeamId;
@@ -43,9 +46,12 @@ public static class WebhookSecretApi
         AppDb db, IOptions<Email.MailOptions> mail, CancellationToken cancellationToken)
     {
         var existing = await db.WebhookSecrets.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        return existing is null ? Problems.NotFound("webhook secret") : TypedResults.Ok(Response(null, existing, mail, existing.TeamId));
+        return existing is null ? Problems.NotFound("webhook secret")
+            : TypedResults.Ok(Response(null, existing, mail, existing.TeamId));
     }
 
-    private static WebhookSecretResponse Response(string? secret, WebhookSecret s, IOptions<Email.MailOptions> mail, Guid teamId) =>
-        new(secret, s.CreatedAt, mail.Value.Link($"/public/webhooks/{teamId}/reports"), ProviderWebhook.SignatureHeader, ProviderWebhook.TimestampHeader);
+    private static WebhookSecretResponse Response(
+        string? secret, WebhookSecret s, IOptions<Email.MailOptions> mail, Guid teamId) =>
+        new(secret, s.CreatedAt, mail.Value.Link($"/public/webhooks/{teamId}/reports"),
+            ProviderWebhook.SignatureHeader, ProviderWebhook.TimestampHeader);
 }

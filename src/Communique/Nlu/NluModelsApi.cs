@@ -49,7 +49,7 @@ public sealed record EntityResponse(Guid Id, string Name, string Kind, IReadOnly
 // The nlu group: models, their intents and entities, import and export of training data.
 public static class NluModelsApi
 {
-    public static void MapNluModels(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapNluModels(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/nlu/models").WithTags("NLU models").WithGroupName("nlu").RequireTeamCaller();
         models.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The team's NLU models.");
@@ -80,6 +80,7 @@ public static class NluModelsApi
         models.MapPost("/{id:guid}/import", Import).RequireAccess(Area.Communications, Access.Edit).DisableAntiforgery()
             .WithBodyLimit(NluTrainingData.MaxImportBytes)
             .WithSummary("Import training data: JSON as export gives it, or CSV text,intent (text/csv). mode=merge (default) adds utterances; replace replaces the intents and entities.");
+        return models;
     }
 
     private static async Task<Results<Ok<Page<ModelResponse>>, ValidationProblem>> List(AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)

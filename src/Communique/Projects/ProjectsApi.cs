@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
-using Communique.Communications;
 using Communique.Data;
 using Communique.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +23,8 @@ public static class ProjectsApi
         group.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The team's projects.");
         group.MapPost("", Create).RequireAccess(Area.Communications, Access.Edit).WithSummary("Create a project.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One project.");
-        group.MapPut("/{id:guid}", Update).RequireAccess(Area.Communications, Access.Edit).WithSummary("Rename or describe a project.");
+        group.MapPut("/{id:guid}", Update).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Rename or describe a project.");
         group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Delete an empty project (409 while it holds communications).");
         return group;
@@ -44,7 +44,8 @@ public static class ProjectsApi
         return TypedResults.Ok(Paging.Build(rows.Select(ProjectResponse.From).ToList(), take, p => p.Id));
     }
 
-    private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         return project is null ? Problems.NotFound("project") : TypedResults.Ok(ProjectResponse.From(project));
@@ -54,7 +55,10 @@ public static class ProjectsApi
         ProjectRequest request, AppDb db, CancellationToken cancellationToken)
     {
         var name = request.Name!.Trim();
-        var project = new Project { Name = name, Description = request.Description, CreatedAt = db.Now, UpdatedAt = db.Now };
+        var project = new Project
+        {
+            Name = name, Description = request.Description, CreatedAt = db.Now, UpdatedAt = db.Now,
+        };
         db.Projects.Add(project);
         if (!await db.SaveUniqueAsync(cancellationToken))
         {
@@ -84,11 +88,15 @@ public static class ProjectsApi
         return TypedResults.Ok(ProjectResponse.From(project));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, AppDb db, IEnumerable<IProjectUsage> usages, CancellationToken cancellationToken)
     {
-        if (await db.Communications.AnyAsync(c => c.ProjectId == id, cancellationToken))
+        foreach (var usage in usages)
         {
-            return Problems.Conflict("The project still holds communications; delete or move them first.");
+            if (await usage.BlockingUseAsync(db, id, cancellationToken) is { } reason)
+            {
+                return Problems.Conflict(reason);
+            }
         }
 
         return await db.Projects.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
