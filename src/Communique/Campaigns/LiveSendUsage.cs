@@ -11,7 +11,8 @@ public sealed class LiveSendUsage : ICommunicationUsage, IDataSourceUsage
 {
     Task<string?> ICommunicationUsage.BlockingUseAsync(
         AppDb db, Guid communicationId, CancellationToken cancellationToken) =>
-        ReasonAsync(db.CampaignSends.Where(s => s.CommunicationId == communicationId), "communication", cancellationToken);
+        ReasonAsync(db.CampaignSends.Where(s => s.CommunicationId == communicationId), "communication",
+            cancellationToken);
 
     Task<string?> IDataSourceUsage.BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken) =>
         ReasonAsync(db.CampaignSends.Where(s => s.DataSourceId == dataSourceId), "data source", cancellationToken);

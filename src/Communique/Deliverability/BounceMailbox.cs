@@ -60,7 +60,8 @@ public sealed record MailboxPoll(int Read, int Reports, int Unsubscribes, int Le
 // reports about mail we never sent, forged tokens, messages over 1 MB — is marked \Seen and left for a person. A
 // database failure leaves the message unseen, to be read again at the next poll; a report read twice counts once.
 public sealed partial class BounceMailbox(
-    IOptions<BounceMailboxOptions> options, IServiceScopeFactory scopes, MailTokens tokens, ILogger<BounceMailbox> logger)
+    IOptions<BounceMailboxOptions> options, IServiceScopeFactory scopes, MailTokens tokens,
+        ILogger<BounceMailbox> logger)
 {
     public const int MaxMessageBytes = 1024 * 1024;
 
@@ -92,7 +93,8 @@ public sealed partial class BounceMailbox(
         var batch = unseen.Take(settings.MaxPerPoll).ToList();
         var summaries = batch.Count == 0
             ? []
-            : await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
+            : await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size,
+                cancellationToken);
 
         var (reports, unsubscribes, leftAlone) = (0, 0, 0);
         var deleted = new List<UniqueId>();
@@ -100,9 +102,11 @@ public sealed partial class BounceMailbox(
         {
             var outcome = summary.Size > MaxMessageBytes
                 ? LeftAlone(summary.UniqueId, $"it is over {MaxMessageBytes} bytes")
-                : await HandleAsync(summary.UniqueId, await folder.GetMessageAsync(summary.UniqueId, cancellationToken), cancellationToken);
+                : await HandleAsync(summary.UniqueId,
+                    await folder.GetMessageAsync(summary.UniqueId, cancellationToken), cancellationToken);
             var delete = outcome != Outcome.LeftAlone && !settings.KeepProcessed;
-            await folder.AddFlagsAsync(summary.UniqueId, delete ? MessageFlags.Seen | MessageFlags.Deleted : MessageFlags.Seen, true, cancellationToken);
+            await folder.AddFlagsAsync(summary.UniqueId, delete ? MessageFlags.Seen | MessageFlags.Deleted
+                : MessageFlags.Seen, true, cancellationToken);
             if (delete)
             {
                 deleted.Add(summary.UniqueId);
@@ -180,6 +184,7 @@ public sealed partial class BounceMailbox(
     };
 
     // "unsubscribe <token>", as the mailto: link fills it in; replies ("Re: unsubscribe …") included.
-    [GeneratedRegex(@"\bunsubscribe\s+(?<token>[A-Za-z0-9_-]{16,8192})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"\bunsubscribe\s+(?<token>[A-Za-z0-9_-]{16,8192})",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex UnsubscribeSubject();
 }

@@ -26,7 +26,9 @@ public sealed class BounceMailboxPoller(
                 var poll = await mailbox.PollOnceAsync(stoppingToken);
                 if (poll.Read > 0)
                 {
-                    logger.LogInformation("Bounce mailbox: {Read} read, {Reports} reports, {Unsubscribes} unsubscribes, {LeftAlone} left alone",
+                    logger.LogInformation(
+                        "Bounce mailbox: {Read} read, {Reports} reports, {Unsubscribes} unsubscribes, "
+                        + "{LeftAlone} left alone",
                         poll.Read, poll.Reports, poll.Unsubscribes, poll.LeftAlone);
                 }
             }
@@ -34,10 +36,12 @@ public sealed class BounceMailboxPoller(
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException
-                                          or AuthenticationException or SslHandshakeException or FolderNotFoundException or TimeoutException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ImapProtocolException
+                                          or ImapCommandException or AuthenticationException or SslHandshakeException
+                                          or FolderNotFoundException or TimeoutException)
             {
-                logger.LogWarning("Bounce mailbox {Host}:{Port} could not be read: {Reason}", options.Value.Host, options.Value.Port, e.Message);
+                logger.LogWarning("Bounce mailbox {Host}:{Port} could not be read: {Reason}", options.Value.Host,
+                    options.Value.Port, e.Message);
             }
             catch (Exception e)
             {

@@ -8,7 +8,8 @@ public static class UserAgents
     // an open is real but the device is theirs), and link scanners.
     private static readonly string[] Machines =
     [
-        "GoogleImageProxy", "YahooMailProxy", "Barracuda", "Mimecast", "Proofpoint", "bot", "crawler", "spider", "preview",
+        "GoogleImageProxy", "YahooMailProxy", "Barracuda", "Mimecast", "Proofpoint", "bot", "crawler", "spider",
+            "preview",
         "curl/", "python-requests", "Go-http-client", "Java/", "okhttp", "HeadlessChrome",
     ];
 
@@ -26,7 +27,8 @@ public static class UserAgents
             return (DeviceClass.Other, kind != EventKind.Open);
         }
 
-        var machine = userAgent.Trim() == "Mozilla/5.0" || Machines.Any(m => userAgent.Contains(m, StringComparison.OrdinalIgnoreCase));
+        var machine = userAgent.Trim() == "Mozilla/5.0"
+            || Machines.Any(m => userAgent.Contains(m, StringComparison.OrdinalIgnoreCase));
         DeviceClass device;
         if (ua.Contains("iPad", StringComparison.Ordinal) || ua.Contains("Tablet", StringComparison.OrdinalIgnoreCase)
             || (ua.Contains("Android", StringComparison.Ordinal) && !ua.Contains("Mobile", StringComparison.Ordinal)))
@@ -40,7 +42,8 @@ public static class UserAgents
         }
         else if (ua.Contains("Windows", StringComparison.Ordinal) || ua.Contains("Macintosh", StringComparison.Ordinal)
                  || ua.Contains("X11", StringComparison.Ordinal) || ua.Contains("Linux", StringComparison.Ordinal)
-                 || ua.Contains("CrOS", StringComparison.Ordinal) || ua.Contains("Outlook", StringComparison.OrdinalIgnoreCase)
+                 || ua.Contains("CrOS", StringComparison.Ordinal)
+                     || ua.Contains("Outlook", StringComparison.OrdinalIgnoreCase)
                  || ua.Contains("Thunderbird", StringComparison.Ordinal))
         {
             device = DeviceClass.Desktop;

@@ -47,7 +47,8 @@ public static class ProblemTypes
 public static class Problems
 {
     public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem($"The {what} does not exist.", statusCode: 404, title: "Not found", type: ProblemTypes.NotFound);
+        TypedResults.Problem($"The {what} does not exist.", statusCode: 404, title: "Not found",
+            type: ProblemTypes.NotFound);
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: 409, title: "Conflict", type: ProblemTypes.Conflict);

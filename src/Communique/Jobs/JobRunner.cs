@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Communique.Jobs;
 
 // Claims one job and runs it to an outcome, heartbeating its lease meanwhile.
-public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOptions<JobOptions> options, ILogger<JobRunner> log)
+public sealed class JobRunner(JobStore store, IServiceScopeFactory scopes, IOptions<JobOptions> options,
+    ILogger<JobRunner> log)
 {
     public async Task<bool> RunOneAsync(CancellationToken stopping)
     {
