@@ -22,7 +22,7 @@ public sealed record ImportRequest(Guid DataSourceId, string BlobHash, ImportMod
 
 public sealed record ImportReport(
     string Mode, long Records, IReadOnlyList<Duplicate>? Duplicates, long DuplicateCount, long BlankKeys,
-        string? Error, DateTime At);
+    string? Error, DateTime At);
 
 // Streams an uploaded file into a data source's records: parse, infer, store in batches, then make
 // the new records visible in one update. Anything that fails on the way takes its rows back out.
@@ -69,7 +69,7 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
 
     private async Task<ImportReport> ImportAsync(
         DataSource source, ImportRequest request, int generation, long start, Func<int, Task>? progress,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var standard = DataStandard.For(source.Locale);
         await using var content = await blobs.OpenReadAsync(request.BlobHash, cancellationToken)
@@ -186,7 +186,7 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
             : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json));
         var report = new ImportReport(
             request.Mode.ToString().ToLowerInvariant(), position - start, duplicates?.Duplicates,
-                duplicates?.DuplicateCount ?? 0,
+            duplicates?.DuplicateCount ?? 0,
             duplicates?.BlankCount ?? 0, null, db.Now);
 
         // The one write that makes the new records visible.
@@ -203,7 +203,7 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
     // A writer that failed has nothing more to take: surface its exception instead of waiting on a full channel.
     private static async Task SendAsync(
         Channel<(List<DataRecord> Records, int Percent)> batches, (List<DataRecord> Records, int Percent) batch,
-            Task writer,
+        Task writer,
         CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)

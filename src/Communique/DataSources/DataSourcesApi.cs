@@ -516,7 +516,7 @@ public static class DataSourcesApi
 
     private static async Task<Dictionary<string, string[]>> MisfitsAsync(
         AppDb db, DataSource source, List<(int Index, FieldType Type)> retyped, DataStandard standard,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var checks = retyped.Select(r => (r.Index, Check: new TypeCheck(r.Type, standard, maxReported: 5))).ToList();
         await foreach (var row in db.DataRecords.AsNoTracking()

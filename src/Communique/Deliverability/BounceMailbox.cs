@@ -61,7 +61,7 @@ public sealed record MailboxPoll(int Read, int Reports, int Unsubscribes, int Le
 // database failure leaves the message unseen, to be read again at the next poll; a report read twice counts once.
 public sealed partial class BounceMailbox(
     IOptions<BounceMailboxOptions> options, IServiceScopeFactory scopes, MailTokens tokens,
-        ILogger<BounceMailbox> logger)
+    ILogger<BounceMailbox> logger)
 {
     public const int MaxMessageBytes = 1024 * 1024;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Communique.Auth;
-using Communique.Campaigns;
 using Communique.Data;
 using Communique.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,7 +38,7 @@ public static class ProviderWebhook
 
     private static async Task<Results<Ok<ReportsApplied>, ProblemHttpResult, ValidationProblem>> Receive(
         Guid team, HttpRequest request, AppDb db, MasterKey master, ILoggerFactory loggers,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         // The endpoint's body limit stops the copy (413) once it passes MaxBytes.
         using var buffer = new MemoryStream();

@@ -20,7 +20,7 @@ public static partial class ReportIntake
     // (the installation's bounce mailbox).
     public static async Task<ReportsApplied> ApplyAsync(
         AppDb db, Guid? team, IReadOnlyList<ProviderReport> reports, ILogger logger,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(reports);
@@ -142,7 +142,7 @@ public static partial class ReportIntake
     // From every category of the team: a complaint (or a dead mailbox) is about the sender, not one kind of email.
     private static async Task UnsubscribeAsync(
         AppDb db, Guid team, string address, UnsubscribeReason reason, Guid sendId, Guid messageId,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var communication = await db.CampaignSends.IgnoreQueryFilters().Where(s => s.Id == sendId)
             .Select(s => s.CommunicationId).FirstAsync(cancellationToken);

@@ -18,7 +18,7 @@ public static class Suppression
     // The reason for each address (as given) that must not be sent to; addresses that may be sent to are absent.
     public static async Task<Dictionary<string, string>> ReasonsAsync(
         AppDb db, Guid teamId, string category, IReadOnlyCollection<string> addresses,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         if (addresses.Count == 0)

@@ -14,7 +14,7 @@ public sealed record UnsubscribeEntryRequest(
 
 public sealed record UnsubscribeEntry(
     Guid Id, string Address, string? Category, string Reason, Guid? LastCommunicationId, DateTime CreatedAt,
-        DateTime UpdatedAt, bool Editable)
+    DateTime UpdatedAt, bool Editable)
 {
     public static UnsubscribeEntry From(Unsubscribe u) =>
         new(u.Id, u.Address, u.Category, WireNames.Of(u.Reason), u.LastCommunicationId, u.CreatedAt, u.UpdatedAt,
@@ -93,7 +93,7 @@ public static class SuppressionApi
 
     private static async Task<Results<Ok<Page<UnsubscribeEntry>>, ValidationProblem>> ListUnsubscribes(
         AppDb db, string? search, string? category, string? reason, int? limit, string? cursor,
-            CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Encodings.Web;
-using Communique.Campaigns;
 using Communique.Communications;
 using Communique.Data;
 using Communique.Email.Compose;
@@ -173,7 +172,7 @@ public static class UnsubscribePage
         {
             await Suppression.UnsubscribeAsync(
                 db, target.TeamId, target.Address, category, UnsubscribeReason.Recipient, target.CommunicationId,
-                    target.MessageId, cancellationToken);
+                target.MessageId, cancellationToken);
         }
 
         var all = categories.Contains(null);

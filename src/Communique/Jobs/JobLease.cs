@@ -105,7 +105,7 @@ public sealed class JobLease(Job job, string token, IServiceScopeFactory scopes,
 
     private Task<int> UpdateAsync(
         Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Job>> setters,
-            CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken) =>
         WithDbAsync(db => db.Jobs.IgnoreQueryFilters()
             .Where(j => j.Id == job.Id && j.LeaseToken == token)
             .ExecuteUpdateAsync(setters, cancellationToken));
