@@ -15,6 +15,7 @@ using Communique.Http;
 using Communique.Jobs;
 using Communique.Nlu;
 using Communique.Projects;
+using Communique.Reporting;
 using Communique.Senders;
 using Communique.Templates;
 using Communique.Tenancy;
@@ -45,6 +46,7 @@ builder.Services.AddJobs(builder.Configuration);
 builder.Services.AddHealth();
 builder.Services.AddSingleton<Communique.Rendering.LiquidTemplates>();
 builder.Services.AddSingleton<TemplateSyntax>();
+builder.Services.AddScoped<IProjectUsage, ProjectCommunications>();
 builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
@@ -57,7 +59,8 @@ if (isCommand)
     // Operator commands print results on stdout for scripts; diagnostics go to stderr.
     builder.Logging.ClearProviders();
     builder.Logging.AddSimpleConsole();
-    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+        o.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
 }
@@ -102,8 +105,20 @@ if (app.ServesApi())
     app.MapDkimKeys();
     app.MapCampaigns();
     app.MapTransactional();
-    app.MapDeliverability();
-    app.MapNlu();
+    app.MapTracking();
+    app.MapUnsubscribe();
+    app.MapUnsubscribes();
+    app.MapBlacklistedDomains();
+    app.MapWhitelistedEmails();
+    app.MapHardBounces();
+    app.MapUnsubscribeCategories();
+    app.MapWebhookSecret();
+    app.MapProviderWebhook();
+    app.MapSendingStatus();
+    app.MapReports();
+    app.MapNluModels();
+    app.MapNluVersions();
+    app.MapNluParse();
 }
 
 app.LogWhenStarted();

@@ -4,7 +4,6 @@ using Communique.Assets.Storage;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
-using Communique.Projects;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -19,8 +18,8 @@ public sealed record AssetResponse(
     DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static AssetResponse From(Asset a) => new(
-        a.Id, a.Name, a.FolderId == Guid.Empty ? null : a.FolderId, RoleMatrix.Kebab(a.Kind.ToString()),
-        a.ContentType, a.Length, a.Hash, a.CreatedAt, a.UpdatedAt);
+        a.Id, a.Name, a.FolderId == Guid.Empty ? null : a.FolderId, WireNames.Of(a.Kind), a.ContentType,
+        a.Length, a.Hash, a.CreatedAt, a.UpdatedAt);
 }
 
 public sealed record FolderResponse(Guid Id, string Name, Guid? ParentId, DateTime CreatedAt)
@@ -85,7 +84,7 @@ public static class AssetsApi
 
         var folder = new AssetFolder { ParentId = parent, Name = request.Name!.Trim(), CreatedAt = db.Now };
         db.AssetFolders.Add(folder);
-        return await ProjectsApi.SaveUniqueAsync(db, cancellationToken)
+        return await db.SaveUniqueAsync(cancellationToken)
             ? TypedResults.Created($"/assets/folders/{folder.Id}", FolderResponse.From(folder))
             : Problems.Conflict($"The folder already holds a folder named '{folder.Name}'.");
     }
@@ -116,7 +115,7 @@ public static class AssetsApi
         }
 
         folder.Name = request.Name?.Trim() ?? folder.Name;
-        return await ProjectsApi.SaveUniqueAsync(db, cancellationToken)
+        return await db.SaveUniqueAsync(cancellationToken)
             ? TypedResults.Ok(FolderResponse.From(folder))
             : Problems.Conflict($"The target folder already holds a folder named '{folder.Name}'.");
     }
@@ -288,7 +287,7 @@ public static class AssetsApi
         };
         db.Assets.Add(asset);
         db.AttachBlob(stored.Hash, BlobHolder.Asset, asset.Id);
-        if (!await ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             db.ChangeTracker.Clear();
             await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], cancellationToken);
@@ -320,7 +319,7 @@ public static class AssetsApi
 
         asset.Name = request.Name?.Trim() ?? asset.Name;
         asset.UpdatedAt = db.Now;
-        return await ProjectsApi.SaveUniqueAsync(db, cancellationToken)
+        return await db.SaveUniqueAsync(cancellationToken)
             ? TypedResults.Ok(AssetResponse.From(asset))
             : Problems.Conflict($"The target folder already holds a file named '{asset.Name}'.");
     }

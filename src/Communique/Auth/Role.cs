@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using Communique.Http;
 
 namespace Communique.Auth;
 
@@ -66,17 +67,12 @@ public static class RoleMatrix
         role => role,
         role => Enum.GetValues<Area>()
             .Where(area => AccessOf(role, area) != Access.None)
-            .Select(area => $"{Kebab(area.ToString())}:{Kebab(AccessOf(role, area).ToString())}")
+            .Select(area => $"{WireNames.Of(area)}:{WireNames.Of(AccessOf(role, area))}")
             .ToArray());
 
     public static bool Allows(Role role, Area area, Access needed) => AccessOf(role, area) >= needed;
 
     public static string PolicyName(Area area, Access access) => $"{area}:{access}";
-
-    // "CreateCommunication" -> "create-communication", as areas appear in API responses.
-    public static string Kebab(string pascal) =>
-        string.Concat(
-            pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }
 
 public static class Roles

@@ -9,7 +9,8 @@ public static class CampaignSetup
 {
     public static IServiceCollection AddCampaigns(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TransactionalOptions>().Bind(configuration.GetSection(TransactionalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TransactionalOptions>().Bind(configuration.GetSection(TransactionalOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<LiveSendUsage>();
         services.AddScoped<ICommunicationUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
         services.AddScoped<IDataSourceUsage>(sp => sp.GetRequiredService<LiveSendUsage>());

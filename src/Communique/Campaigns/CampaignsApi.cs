@@ -8,6 +8,7 @@ using Communique.Email.Compose;
 using Communique.DataSources;
 using Communique.Http;
 using Communique.Jobs;
+using Communique.Senders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -17,7 +18,8 @@ namespace Communique.Campaigns;
 public sealed record CampaignRequest(
     Guid? ProjectId, [Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
 
-public sealed record CampaignResponse(Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
+public sealed record CampaignResponse(
+    Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
 
 public sealed record SendRequest(
     Guid? CommunicationId, Guid? DataSourceId, [MaxLength(200)] string? AddressField, [MaxLength(320)] string? Sender,
@@ -27,29 +29,34 @@ public sealed record SendRequest(
 public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
 
 public sealed record SendResponse(
-    Guid Id, Guid CampaignId, Guid CommunicationId, int CommunicationVersion, string DataSource, Guid? DataSourceId, string AddressField,
-    string Sender, string? SenderName, string? ReplyTo, string State, DateTime? ScheduledAt, SendCounts Counts, DateTime CreatedAt,
+    Guid Id, Guid CampaignId, Guid CommunicationId, int CommunicationVersion, string DataSource, Guid? DataSourceId,
+    string AddressField, string Sender, string? SenderName, string? ReplyTo, string State, DateTime? ScheduledAt,
+    SendCounts Counts, DateTime CreatedAt,
     DateTime? StartedAt, DateTime? EndedAt);
 
 public sealed record MessageResponse(
-    Guid Id, long Position, Guid? RecordUuid, string Address, string State, int Attempts, string? LastReply, string? SuppressionReason,
+    Guid Id, long Position, Guid? RecordUuid, string Address, string State, int Attempts, string? LastReply,
+    string? SuppressionReason,
     string? MessageId, DateTime CreatedAt, DateTime? SentAt, DateTime? NextAttemptAt);
 
 public static class CampaignsApi
 {
-    public const string SenderNotVerified = "urn:communique:problem:sender-not-verified";
-
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/campaigns").WithTags("Campaigns").WithGroupName("private").RequireTeamCaller();
         group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View).WithSummary("The team's campaigns.");
-        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit).WithSummary("Create a campaign in a project.");
-        group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View).WithSummary("A campaign with its sends and their progress.");
+        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Create a campaign in a project.");
+        group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("A campaign with its sends and their progress.");
         group.MapPost("/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send an email communication to the records of a data source, now or at a scheduled time.");
-        group.MapGet("/sends/{sendId:guid}", GetSend).RequireAccess(Area.Campaigns, Access.View).WithSummary("One send and its live progress.");
-        group.MapPost("/sends/{sendId:guid}/pause", Pause).RequireAccess(Area.Campaigns, Access.Edit).WithSummary("Pause a scheduled or running send.");
-        group.MapPost("/sends/{sendId:guid}/resume", Resume).RequireAccess(Area.Campaigns, Access.Edit).WithSummary("Resume a paused send.");
+        group.MapGet("/sends/{sendId:guid}", GetSend).RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("One send and its live progress.");
+        group.MapPost("/sends/{sendId:guid}/pause", Pause).RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Pause a scheduled or running send.");
+        group.MapPost("/sends/{sendId:guid}/resume", Resume).RequireAccess(Area.Campaigns, Access.Edit)
+            .WithSummary("Resume a paused send.");
         group.MapPost("/sends/{sendId:guid}/cancel", Cancel).RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Cancel a send: messages not yet handed to the mail server are not sent.");
         group.MapGet("/sends/{sendId:guid}/messages", Messages).RequireAccess(Area.Campaigns, Access.View)
@@ -67,7 +74,8 @@ public static class CampaignsApi
 
         var rows = await db.Campaigns.AsNoTracking().Where(c => after == null || c.Id.CompareTo(after.Value) > 0)
             .OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Build(rows.Select(c => new CampaignResponse(c.Id, c.ProjectId, c.Name, c.CreatedAt)).ToList(), take, c => c.Id));
+        var page = rows.Select(c => new CampaignResponse(c.Id, c.ProjectId, c.Name, c.CreatedAt)).ToList();
+        return TypedResults.Ok(Paging.Build(page, take, c => c.Id));
     }
 
     private static async Task<Results<Created<CampaignResponse>, ValidationProblem, ProblemHttpResult>> Create(
@@ -85,15 +93,18 @@ public static class CampaignsApi
 
         var campaign = new Campaign { ProjectId = projectId, Name = request.Name!.Trim(), CreatedAt = db.Now };
         db.Campaigns.Add(campaign);
-        if (!await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
-            return Problems.Conflict($"The project already has a campaign named '{campaign.Name}'; add a send to it instead.");
+            return Problems.Conflict(
+                $"The project already has a campaign named '{campaign.Name}'; add a send to it instead.");
         }
 
-        return TypedResults.Created($"/campaigns/{campaign.Id}", new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, []));
+        return TypedResults.Created($"/campaigns/{campaign.Id}",
+            new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, []));
     }
 
-    private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (campaign is null)
@@ -101,17 +112,20 @@ public static class CampaignsApi
             return Problems.NotFound("campaign");
         }
 
-        var sends = await db.CampaignSends.AsNoTracking().Where(s => s.CampaignId == id).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var sends = await db.CampaignSends.AsNoTracking().Where(s => s.CampaignId == id).OrderBy(s => s.Id)
+            .ToListAsync(cancellationToken);
         var responses = new List<SendResponse>();
         foreach (var send in sends)
         {
             responses.Add(await ResponseAsync(db, send, cancellationToken));
         }
 
-        return TypedResults.Ok(new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, responses));
+        return TypedResults.Ok(
+            new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, responses));
     }
 
-    private static async Task<IResult> StartSend(Guid id, SendRequest request, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
+        Guid id, SendRequest request, AppDb db, CancellationToken cancellationToken)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
@@ -155,7 +169,8 @@ public static class CampaignsApi
             return Problems.Invalid(errors);
         }
 
-        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CommunicationId, cancellationToken);
+        var communication = await db.Communications.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.Id == request.CommunicationId, cancellationToken);
         if (communication is null)
         {
             return Problems.NotFound("communication");
@@ -166,7 +181,8 @@ public static class CampaignsApi
             return Problems.Invalid("communicationId", "Campaign sends take email communications.");
         }
 
-        var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DataSourceId, cancellationToken);
+        var source = await db.DataSources.AsNoTracking()
+            .FirstOrDefaultAsync(d => d.Id == request.DataSourceId, cancellationToken);
         if (source is null)
         {
             return Problems.NotFound("data source");
@@ -181,10 +197,11 @@ public static class CampaignsApi
         if (!schema.Any(f => f.Name == request.AddressField && f.Items is null))
         {
             return Problems.Invalid("addressField",
-                $"The data source has no field '{request.AddressField}'. Its fields: {string.Join(", ", schema.Where(f => f.Items is null).Select(f => f.Name))}.");
+                $"The data source has no field '{request.AddressField}'. Its fields: "
+                + $"{string.Join(", ", schema.Where(f => f.Items is null).Select(f => f.Name))}.");
         }
 
-        if (await UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
+        if (await VerifiedSenders.RefusalAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
         }
@@ -227,27 +244,27 @@ public static class CampaignsApi
         return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
     }
 
-    // Only a verified sender address of the team may send, matched exactly (case included).
-    internal static async Task<ProblemHttpResult?> UnverifiedSenderAsync(AppDb db, string sender, CancellationToken cancellationToken) =>
-        await db.Senders.AnyAsync(s => s.Address == sender && s.VerifiedAt != null, cancellationToken)
-            ? null
-            : TypedResults.Problem(
-                $"'{sender}' is not a verified sender address of the team (the match is exact, case included). Add it under /senders and confirm it first.",
-                statusCode: 403, title: "Sender not verified", type: SenderNotVerified);
-
-    private static async Task<Results<Ok<SendResponse>, ProblemHttpResult>> GetSend(Guid sendId, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SendResponse>, ProblemHttpResult>> GetSend(
+        Guid sendId, AppDb db, CancellationToken cancellationToken)
     {
         var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId, cancellationToken);
-        return send is null ? Problems.NotFound("send") : TypedResults.Ok(await ResponseAsync(db, send, cancellationToken));
+        return send is null
+            ? Problems.NotFound("send")
+            : TypedResults.Ok(await ResponseAsync(db, send, cancellationToken));
     }
 
-    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Pause(Guid sendId, AppDb db, CancellationToken cancellationToken) =>
-        MoveAsync(db, sendId, [SendState.Scheduled, SendState.Sending], SendState.Paused, "Only a scheduled or running send can be paused.", cancellationToken);
+    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Pause(
+        Guid sendId, AppDb db, CancellationToken cancellationToken) =>
+        MoveAsync(db, sendId, [SendState.Scheduled, SendState.Sending], SendState.Paused,
+            "Only a scheduled or running send can be paused.", cancellationToken);
 
-    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Resume(Guid sendId, AppDb db, CancellationToken cancellationToken) =>
-        MoveAsync(db, sendId, [SendState.Paused], SendState.Sending, "Only a paused send can be resumed.", cancellationToken);
+    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Resume(
+        Guid sendId, AppDb db, CancellationToken cancellationToken) =>
+        MoveAsync(
+            db, sendId, [SendState.Paused], SendState.Sending, "Only a paused send can be resumed.", cancellationToken);
 
-    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Cancel(Guid sendId, AppDb db, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<SendResponse>, ProblemHttpResult>> Cancel(
+        Guid sendId, AppDb db, CancellationToken cancellationToken) =>
         MoveAsync(db, sendId, [SendState.Scheduled, SendState.Sending, SendState.Paused], SendState.Cancelled,
             "Only a scheduled, running or paused send can be cancelled.", cancellationToken);
 
@@ -278,7 +295,8 @@ public static class CampaignsApi
         }
         else if (to is SendState.Sending && send.DataSourceId is not null)
         {
-            db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: wasScheduled ? send.ScheduledAt : null);
+            db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10,
+                runAfter: wasScheduled ? send.ScheduledAt : null);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -329,10 +347,12 @@ public static class CampaignsApi
         }
 
         var rows = await db.OutboundMessages.AsNoTracking()
-            .Where(m => m.SendId == sendId && (wanted == null || m.State == wanted) && (after == null || m.Id.CompareTo(after.Value) > 0))
+            .Where(m => m.SendId == sendId && (wanted == null || m.State == wanted)
+                && (after == null || m.Id.CompareTo(after.Value) > 0))
             .OrderBy(m => m.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(m => new MessageResponse(
-            m.Id, m.Position, m.RecordUuid, m.Address, WireNames.Of(m.State), m.Attempts, m.LastReply, m.SuppressionReason, m.MessageIdHeader,
+            m.Id, m.Position, m.RecordUuid, m.Address, WireNames.Of(m.State), m.Attempts, m.LastReply,
+            m.SuppressionReason, m.MessageIdHeader,
             m.CreatedAt, m.SentAt, m.State is MessageState.Queued or MessageState.Sending ? m.NextAttemptAt : null))
             .ToList(), take, m => m.Id));
     }
@@ -340,36 +360,22 @@ public static class CampaignsApi
     private static async Task<SendResponse> ResponseAsync(AppDb db, CampaignSend s, CancellationToken cancellationToken)
     {
         // The send was read through the team's filter, so its messages are the team's: counted without the team filter,
-        // the count is read from the delivery index alone instead of every message row (a progress poll of a running
-        // 100,000-recipient send fetched 100,000 rows).
-        var counts = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.SendId == s.Id).GroupBy(m => m.State)
-            .Select(g => new { State = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.State, g => g.Count, cancellationToken);
+        // the count is read from the delivery index alone, not from every message row of a large send.
+        var counts = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.SendId == s.Id)
+            .GroupBy(m => m.State).Select(g => new { State = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.State, g => g.Count, cancellationToken);
         var sourceName = s.DataSourceId is { } sourceId
-            ? await db.DataSources.AsNoTracking().Where(d => d.Id == sourceId).Select(d => d.Name).FirstOrDefaultAsync(cancellationToken) ?? "(deleted)"
+            ? await db.DataSources.AsNoTracking().Where(d => d.Id == sourceId).Select(d => d.Name)
+                .FirstOrDefaultAsync(cancellationToken) ?? "(deleted)"
             : "Transactional Call";
         return new SendResponse(
-            s.Id, s.CampaignId, s.CommunicationId, s.CommunicationVersion, sourceName, s.DataSourceId, s.AddressField, s.SenderAddress, s.SenderName,
+            s.Id, s.CampaignId, s.CommunicationId, s.CommunicationVersion, sourceName, s.DataSourceId, s.AddressField,
+            s.SenderAddress, s.SenderName,
             s.ReplyTo, WireNames.Of(s.State), s.ScheduledAt,
-            new SendCounts(s.RecordCount, counts.GetValueOrDefault(MessageState.Queued), counts.GetValueOrDefault(MessageState.Sending),
-                counts.GetValueOrDefault(MessageState.Sent), counts.GetValueOrDefault(MessageState.Failed), counts.GetValueOrDefault(MessageState.Suppressed)),
+            new SendCounts(
+                s.RecordCount, counts.GetValueOrDefault(MessageState.Queued),
+                counts.GetValueOrDefault(MessageState.Sending), counts.GetValueOrDefault(MessageState.Sent),
+                counts.GetValueOrDefault(MessageState.Failed), counts.GetValueOrDefault(MessageState.Suppressed)),
             s.CreatedAt, s.StartedAt, s.EndedAt);
-    }
-}
-
-// A communication or data source that a scheduled, running or paused send still reads cannot be deleted.
-public sealed class LiveSendUsage : ICommunicationUsage, IDataSourceUsage
-{
-    Task<string?> ICommunicationUsage.BlockingUseAsync(AppDb db, Guid communicationId, CancellationToken cancellationToken) =>
-        ReasonAsync(db.CampaignSends.Where(s => s.CommunicationId == communicationId), "communication", cancellationToken);
-
-    Task<string?> IDataSourceUsage.BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken) =>
-        ReasonAsync(db.CampaignSends.Where(s => s.DataSourceId == dataSourceId), "data source", cancellationToken);
-
-    private static async Task<string?> ReasonAsync(IQueryable<CampaignSend> sends, string what, CancellationToken cancellationToken)
-    {
-        var live = await sends.Where(s => s.State == SendState.Scheduled || s.State == SendState.Sending || s.State == SendState.Paused)
-            .Select(s => new { s.Id, s.State }).FirstOrDefaultAsync(cancellationToken);
-        return live is null ? null
-            : $"A campaign send that is {WireNames.Of(live.State)} uses this {what} (send {live.Id}); cancel it or let it complete first.";
     }
 }

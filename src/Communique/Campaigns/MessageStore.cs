@@ -15,26 +15,23 @@ namespace Communique.Campaigns;
 // tracking of 1,000 new entities per batch cost about a sixth of a send's CPU; of a delivered batch about 2.5 %.
 public static class MessageStore
 {
-    private const string Columns =
-        """ "Id", "TeamId", "SendId", "Position", "RecordUuid", "Address", "State", "Attempts", "SuppressionReason", "NextAttemptAt", "CreatedAt" """;
+    private static readonly BulkTable<OutboundMessage> Messages = new BulkTable<OutboundMessage>("OutboundMessages")
+        .Uuid("Id", m => m.Id)
+        .Uuid("TeamId", m => m.TeamId)
+        .Uuid("SendId", m => m.SendId)
+        .Bigint("Position", m => m.Position)
+        .NullableUuid("RecordUuid", m => m.RecordUuid)
+        .Text("Address", m => m.Address)
+        .Text("State", m => m.State.ToString())
+        .Int4("Attempts", m => m.Attempts)
+        .Text("SuppressionReason", m => m.SuppressionReason)
+        .Time("NextAttemptAt", m => m.NextAttemptAt)
+        .Time("CreatedAt", m => m.CreatedAt);
 
-    public static async Task WriteAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Message rows are written inside the caller's transaction.");
-        }
-
-        var connection = db.Database.GetDbConnection();
-        if (connection is NpgsqlConnection postgres)
-        {
-            await CopyAsync(postgres, batch, cancellationToken);
-        }
-        else
-        {
-            Insert((SqliteConnection)connection, batch, cancellationToken);
-        }
-    }
+    public static Task WriteAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken) =>
+        db.Database.CurrentTransaction is null
+            ? throw new InvalidOperationException("Message rows are written inside the caller's transaction.")
+            : BulkWriter.WriteAsync(db, Messages, batch, cancellationToken);
 
     // Marks the given messages sending, stamped, with one attempt more — those still queued: another run may have taken
     // some meanwhile. Returns the ones this call marked. Inside the caller's transaction.
@@ -152,90 +149,6 @@ public static class MessageStore
                 raw.sqlite3_bind_int(statement, 7, m.Attempts);
                 SqliteRaw.UpperText(m.Id, id);
                 raw.sqlite3_bind_text16(statement, 8, id);
-                SqliteRaw.Step(statement, handle);
-            }
-        }
-    }
-
-    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
-    {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            $"""COPY "OutboundMessages" ({Columns}) FROM STDIN (FORMAT BINARY)""", cancellationToken);
-        foreach (var m in batch)
-        {
-            await copy.StartRowAsync(cancellationToken);
-            await copy.WriteAsync(m.Id, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(m.TeamId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(m.SendId, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(m.Position, NpgsqlDbType.Bigint, cancellationToken);
-            await WriteOrNullAsync(copy, m.RecordUuid, NpgsqlDbType.Uuid, cancellationToken);
-            await copy.WriteAsync(m.Address, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(m.State.ToString(), NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(m.Attempts, NpgsqlDbType.Integer, cancellationToken);
-            await WriteOrNullAsync(copy, m.SuppressionReason, NpgsqlDbType.Text, cancellationToken);
-            await copy.WriteAsync(m.NextAttemptAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-        }
-
-        await copy.CompleteAsync(cancellationToken);
-    }
-
-    private static async Task WriteOrNullAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await copy.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await copy.WriteAsync(value, type, cancellationToken);
-        }
-    }
-
-    private static readonly string InsertSql = $"""INSERT INTO "OutboundMessages" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)""";
-
-    private static void Insert(SqliteConnection connection, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
-    {
-        var handle = connection.Handle!;
-        SqliteRaw.Check(raw.sqlite3_prepare_v2(handle, InsertSql, out var statement), handle);
-        using (statement)
-        {
-            Span<char> id = stackalloc char[36];
-            Span<char> team = stackalloc char[36];
-            Span<char> send = stackalloc char[36];
-            Span<char> record = stackalloc char[36];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if ((i & 255) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                var m = batch[i];
-                SqliteRaw.UpperText(m.Id, id);
-                SqliteRaw.UpperText(m.TeamId, team);
-                SqliteRaw.UpperText(m.SendId, send);
-                raw.sqlite3_bind_text16(statement, 1, id);
-                raw.sqlite3_bind_text16(statement, 2, team);
-                raw.sqlite3_bind_text16(statement, 3, send);
-                raw.sqlite3_bind_int64(statement, 4, m.Position);
-                if (m.RecordUuid is { } uuid)
-                {
-                    SqliteRaw.UpperText(uuid, record);
-                    raw.sqlite3_bind_text16(statement, 5, record);
-                }
-                else
-                {
-                    raw.sqlite3_bind_null(statement, 5);
-                }
-
-                raw.sqlite3_bind_text16(statement, 6, m.Address);
-                raw.sqlite3_bind_text16(statement, 7, m.State.ToString());
-                raw.sqlite3_bind_int(statement, 8, m.Attempts);
-                SqliteRaw.BindText(statement, 9, m.SuppressionReason);
-
-                raw.sqlite3_bind_text16(statement, 10, SqliteRaw.Time(m.NextAttemptAt));
-                raw.sqlite3_bind_text16(statement, 11, SqliteRaw.Time(m.CreatedAt));
                 SqliteRaw.Step(statement, handle);
             }
         }

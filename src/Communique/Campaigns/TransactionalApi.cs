@@ -9,13 +9,21 @@ using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Rendering;
+using Communique.Senders;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using SendResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Communique.Campaigns.TransactionalAccepted>,
+    Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Communique.Campaigns;
 
-// The EngageOne-compatible transactional sends (ENGAGEONE-COMPAT.md): field names and shapes are a contract.
+// The EngageOne-compatible transactional sends (docs/transactional.md): EngageOne clients call them unchanged, so the
+// field names (snake_case) and shapes are a contract.
 public sealed record TransactionalRequest(
     [property: JsonPropertyName("communication"), MaxLength(200)] string? Communication,
     [property: JsonPropertyName("project"), MaxLength(200)] string? Project,
@@ -46,16 +54,18 @@ public sealed record TransactionalStatus(
 
 public static class TransactionalApi
 {
-    public static void MapTransactional(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapTransactional(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private").RequireTeamCaller();
+        var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private")
+            .RequireTeamCaller();
         group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
                 TimeProvider clock, CancellationToken cancellationToken) =>
                 SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock,
                     cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
-            .WithSummary("Send a communication to the records given inline; email_json_path names the field that holds each address.");
+            .WithSummary("Send a communication to the records given inline; email_json_path names the field that "
+                + "holds each address.");
         group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
                 TimeProvider clock, CancellationToken cancellationToken) =>
@@ -69,11 +79,12 @@ public static class TransactionalApi
                 + "recursive descent (..), slices and unions are refused with 400. See docs/transactional.md.");
         group.MapGet("/v2/transactional/{sendId:guid}", Status).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("A transactional send's status and its recipients.");
+        return group;
     }
 
-    private static async Task<IResult> SendAsync(
-        string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db, LiquidTemplates liquid,
-        TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<SendResult> SendAsync(
+        string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db,
+        LiquidTemplates liquid, TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
@@ -90,11 +101,94 @@ public static class TransactionalApi
             if (earlier is not null)
             {
                 return earlier.RequestHash.AsSpan().SequenceEqual(requestHash)
-                    ? Results.Text(earlier.Response, "application/json", statusCode: earlier.Status)
-                    : Problems.Conflict("This Idempotency-Key was used within the last 24 hours with a different request.");
+                    ? TypedResults.Text(earlier.Response, "application/json", statusCode: earlier.Status)
+                    : Problems.Conflict(
+                        "This Idempotency-Key was used within the last 24 hours with a different request.");
             }
         }
 
+        if (Validate(request, jsonPath, options, cancellationToken, out var call) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var project = await db.Projects.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Name == request.Project, cancellationToken);
+        if (project is null)
+        {
+            return Problems.NotFound("project");
+        }
+
+        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(
+            c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
+        if (communication is null)
+        {
+            return Problems.NotFound("communication");
+        }
+
+        if (communication.Channel != Channel.Email)
+        {
+            return Problems.Invalid("communication", "Transactional sends take email communications.");
+        }
+
+        if (await VerifiedSenders.RefusalAsync(db, request.Sender!, cancellationToken) is { } unverified)
+        {
+            return unverified;
+        }
+
+        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
+        {
+            return BounceGuard.Suspended();
+        }
+
+        var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        if (await Email.Compose.MailAttachments.ProblemAsync(db, email.Attachments, cancellationToken)
+            is { } attachments)
+        {
+            return Problems.Conflict(attachments);
+        }
+
+        if (request.Subject is not null)
+        {
+            email = email with { Subject = request.Subject };
+        }
+
+        var ignoreMissing = request.IgnoreMissingFields ?? false;
+        if (await CheckRendersAsync(liquid, email, call.Records, ignoreMissing, options, clock, cancellationToken)
+            is { } unrenderable)
+        {
+            return unrenderable;
+        }
+
+        var send = new CampaignSend
+        {
+            CommunicationId = communication.Id,
+            CommunicationVersion = communication.Version,
+            Content = communication.Content,
+            RecordCount = call.Records.Count,
+            AddressField = request.EmailJsonPath!,
+            SenderAddress = request.Sender!,
+            SenderName = request.SenderName,
+            ReplyTo = call.ReplyTo?.ToString(),
+            SubjectOverride = request.Subject,
+            IgnoreMissingFields = ignoreMissing,
+            State = SendState.Sending,
+            StartedAt = db.Now,
+            CreatedAt = db.Now,
+        };
+        return await StoreAsync(
+            db, campaignName, project.Id, send, call, (idempotencyKey, requestHash), cancellationToken);
+    }
+
+    // The records and their addresses, read from a request whose shape is right.
+    private sealed record CheckedCall(List<JsonElement> Records, List<string?> Addresses, MailboxAddress? ReplyTo);
+
+    // The request's shape and the addresses it selects: all that is checked without the database.
+    private static SendResult? Validate(
+        TransactionalRequest request, bool jsonPath, TransactionalOptions options, CancellationToken cancellationToken,
+        out CheckedCall call)
+    {
+        call = null!;
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Communication))
         {
@@ -114,7 +208,9 @@ public static class TransactionalApi
 
         if (string.IsNullOrWhiteSpace(request.EmailJsonPath))
         {
-            errors["email_json_path"] = [jsonPath ? "A JSONPath selecting each record's address, e.g. $[*].email." : "The name of the field that holds each record's address."];
+            errors["email_json_path"] = [jsonPath
+                ? "A JSONPath selecting each record's address, e.g. $[*].email."
+                : "The name of the field that holds each record's address."];
         }
 
         if (string.IsNullOrWhiteSpace(request.Sender))
@@ -137,7 +233,8 @@ public static class TransactionalApi
         if (records.Count > options.MaxRecords)
         {
             return TypedResults.Problem(
-                $"A transactional call takes at most {options.MaxRecords} records; this one has {records.Count}. Send them in several calls, or import them as a data source for a bulk send.",
+                $"A transactional call takes at most {options.MaxRecords} records; this one has {records.Count}. "
+                + "Send them in several calls, or import them as a data source for a bulk send.",
                 statusCode: 413, title: "Too many records", type: ProblemTypes.PayloadTooLarge);
         }
 
@@ -164,47 +261,15 @@ public static class TransactionalApi
                 : $"No record has a field '{request.EmailJsonPath}'.");
         }
 
-        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Name == request.Project, cancellationToken);
-        if (project is null)
-        {
-            return Problems.NotFound("project");
-        }
+        call = new CheckedCall(records, addresses, replyTo);
+        return null;
+    }
 
-        var communication = await db.Communications.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
-        if (communication is null)
-        {
-            return Problems.NotFound("communication");
-        }
-
-        if (communication.Channel != Channel.Email)
-        {
-            return Problems.Invalid("communication", "Transactional sends take email communications.");
-        }
-
-        if (await CampaignsApi.UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
-        {
-            return unverified;
-        }
-
-        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
-        {
-            return BounceGuard.Suspended();
-        }
-
-        // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
-        var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
-        if (await Email.Compose.MailAttachments.ProblemAsync(db, email.Attachments, cancellationToken) is { } attachments)
-        {
-            return Problems.Conflict(attachments);
-        }
-
-        if (request.Subject is not null)
-        {
-            email = email with { Subject = request.Subject };
-        }
-
-        var ignoreMissing = request.IgnoreMissingFields ?? false;
+    // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
+    private static async Task<SendResult?> CheckRendersAsync(
+        LiquidTemplates liquid, EmailContent email, List<JsonElement> records, bool ignoreMissing,
+        TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var culture = System.Globalization.CultureInfo.GetCultureInfo("en-US");
         var noFormats = new Dictionary<string, FieldFormat>();
         // Each render is bounded on its own; the budget bounds them all, so that no call costs more than that much CPU
@@ -239,36 +304,30 @@ public static class TransactionalApi
                 statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
         }
 
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == campaignName, cancellationToken);
+        return null;
+    }
+
+    // The send, its messages and the request for the team's delivery, committed together; the campaign is made on
+    // the first call that names it.
+    private static async Task<SendResult> StoreAsync(
+        AppDb db, string campaignName, Guid projectId, CampaignSend send, CheckedCall call,
+        (string Key, byte[] RequestHash) idempotency, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns
+            .FirstOrDefaultAsync(c => c.ProjectId == projectId && c.Name == campaignName, cancellationToken);
         if (campaign is null)
         {
-            campaign = new Campaign { ProjectId = project.Id, Name = campaignName, CreatedAt = db.Now };
+            campaign = new Campaign { ProjectId = projectId, Name = campaignName, CreatedAt = db.Now };
             db.Campaigns.Add(campaign);
         }
 
-        var send = new CampaignSend
-        {
-            CampaignId = campaign.Id,
-            CommunicationId = communication.Id,
-            CommunicationVersion = communication.Version,
-            Content = communication.Content,
-            RecordCount = records.Count,
-            AddressField = request.EmailJsonPath!,
-            SenderAddress = request.Sender!,
-            SenderName = request.SenderName,
-            ReplyTo = replyTo?.ToString(),
-            SubjectOverride = request.Subject,
-            IgnoreMissingFields = ignoreMissing,
-            State = SendState.Sending,
-            StartedAt = db.Now,
-            CreatedAt = db.Now,
-        };
+        send.CampaignId = campaign.Id;
         db.CampaignSends.Add(send);
         var invalid = 0;
-        for (var i = 0; i < records.Count; i++)
+        for (var i = 0; i < call.Records.Count; i++)
         {
-            var message = OutboundMessage.To(send.Id, i, addresses[i], db.Now);
-            message.RecordJson = records[i].GetRawText();
+            var message = OutboundMessage.To(send.Id, i, call.Addresses[i], db.Now);
+            message.RecordJson = call.Records[i].GetRawText();
             db.OutboundMessages.Add(message);
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
         }
@@ -276,17 +335,17 @@ public static class TransactionalApi
         db.SendStats.Add(new Reporting.SendStats { SendId = send.Id, SuppressedInvalid = invalid });
 
         var response = new TransactionalAccepted(send.Id);
-        if (idempotencyKey.Length > 0)
+        if (idempotency.Key.Length > 0)
         {
             db.IdempotentRequests.Add(new IdempotentRequest
             {
-                Key = idempotencyKey, RequestHash = requestHash, Status = 200, Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
+                Key = idempotency.Key, RequestHash = idempotency.RequestHash, Status = 200,
+                Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
             });
         }
 
         try
         {
-            // The messages and the request for the team's delivery commit together.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
@@ -295,7 +354,8 @@ public static class TransactionalApi
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Two calls raced: for the same campaign name (the other created it) or with the same Idempotency-Key.
-            return Problems.Conflict("A concurrent request created the same campaign or used the same Idempotency-Key; send the request again.");
+            return Problems.Conflict("A concurrent request created the same campaign or used the same "
+                + "Idempotency-Key; send the request again.");
         }
 
         return TypedResults.Ok(response);
@@ -303,21 +363,26 @@ public static class TransactionalApi
 
     private static List<string?>? SelectByField(List<JsonElement> records, string field)
     {
-        var addresses = records.Select(r => r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null).ToList();
+        var addresses = records.Select(r =>
+            r.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null).ToList();
         return records.Any(r => r.TryGetProperty(field, out _)) ? addresses : null;
     }
 
-    private static async Task<IResult> Status(Guid sendId, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TransactionalStatus>, ProblemHttpResult>> Status(
+        Guid sendId, AppDb db, CancellationToken cancellationToken)
     {
-        var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
+        var send = await db.CampaignSends.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
         if (send is null)
         {
             return Problems.NotFound("transactional send");
         }
 
-        var messages = await db.OutboundMessages.AsNoTracking().Where(m => m.SendId == sendId).OrderBy(m => m.Position).ToListAsync(cancellationToken);
+        var messages = await db.OutboundMessages.AsNoTracking().Where(m => m.SendId == sendId).OrderBy(m => m.Position)
+            .ToListAsync(cancellationToken);
         int Count(MessageState state) => messages.Count(m => m.State == state);
-        var (sent, suppressed, failed) = (Count(MessageState.Sent), Count(MessageState.Suppressed), Count(MessageState.Failed));
+        var (sent, suppressed, failed) =
+            (Count(MessageState.Sent), Count(MessageState.Suppressed), Count(MessageState.Failed));
         var pending = messages.Count - sent - suppressed - failed;
         // Once nothing is pending, "failed" says that nothing was delivered: every recipient failed or was suppressed
         // (the counts and each recipient's reason say which). Suppressed recipients beside delivered ones are the rules
@@ -326,9 +391,12 @@ public static class TransactionalApi
             : sent == 0 ? "failed"
             : failed == 0 ? "sent"
             : "partially_sent";
-        return TypedResults.Ok(new TransactionalStatus(send.Id, status, messages.Count, sent, suppressed, failed, messages.Select(m => new TransactionalRecipient(
-            m.Address, m.State is MessageState.Sending ? "queued" : WireNames.Of(m.State), m.SuppressionReason ?? (m.State == MessageState.Failed ? m.LastReply : null),
-            m.MessageIdHeader is { } id ? $"<{id}>" : null)).ToList()));
+        var recipients = messages.Select(m => new TransactionalRecipient(
+            m.Address, m.State is MessageState.Sending ? "queued" : WireNames.Of(m.State),
+            m.SuppressionReason ?? (m.State == MessageState.Failed ? m.LastReply : null),
+            m.MessageIdHeader is { } id ? $"<{id}>" : null)).ToList();
+        return TypedResults.Ok(
+            new TransactionalStatus(send.Id, status, messages.Count, sent, suppressed, failed, recipients));
     }
 }
 

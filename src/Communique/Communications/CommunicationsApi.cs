@@ -3,7 +3,6 @@ using System.Text.Json;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
-using Communique.Projects;
 using Communique.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -164,7 +163,7 @@ public static class CommunicationsApi
         };
         db.Communications.Add(communication);
         db.CommunicationVersions.Add(Snapshot(communication, tenant, request.TemplateId is null ? "created" : "created-from-template", now));
-        if (!await ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The project already has a communication named '{communication.Name}'.");
         }
@@ -215,7 +214,7 @@ public static class CommunicationsApi
         db.CommunicationVersions.Add(Snapshot(communication, tenant, change, now));
         try
         {
-            if (!await ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+            if (!await db.SaveUniqueAsync(cancellationToken))
             {
                 return Problems.Conflict($"The project already has a communication named '{name}'.");
             }

@@ -13,4 +13,18 @@ public static class DbErrors
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    // Saves, or answers false when a unique index refused the write (a name taken, or taken by a racing request).
+    public static async Task<bool> SaveUniqueAsync(this AppDb db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return false;
+        }
+    }
 }

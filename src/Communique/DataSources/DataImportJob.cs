@@ -17,7 +17,8 @@ public sealed class DataImportJob(DataImporter importer, AppDb db, IBlobStore bl
         var request = JsonSerializer.Deserialize<ImportRequest>(job.Payload!, DataImporter.Json)!;
         try
         {
-            var report = await importer.RunAsync(request, percent => job.ReportAsync(percent, null, cancellationToken), cancellationToken);
+            var report = await importer.RunAsync(request, percent => job.ReportAsync(percent, null, cancellationToken),
+                cancellationToken);
             job.Result = JsonSerializer.Serialize(report, DataImporter.Json);
             await db.ReleaseBlobsAsync(blobs, [job.Id], CancellationToken.None);
         }

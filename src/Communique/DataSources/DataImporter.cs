@@ -21,7 +21,8 @@ public enum ImportMode
 public sealed record ImportRequest(Guid DataSourceId, string BlobHash, ImportMode Mode);
 
 public sealed record ImportReport(
-    string Mode, long Records, IReadOnlyList<Duplicate>? Duplicates, long DuplicateCount, long BlankKeys, string? Error, DateTime At);
+    string Mode, long Records, IReadOnlyList<Duplicate>? Duplicates, long DuplicateCount, long BlankKeys,
+    string? Error, DateTime At);
 
 // Streams an uploaded file into a data source's records: parse, infer, store in batches, then make
 // the new records visible in one update. Anything that fails on the way takes its rows back out.
@@ -32,7 +33,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public async Task<ImportReport> RunAsync(ImportRequest request, Func<int, Task>? progress, CancellationToken cancellationToken)
+    public async Task<ImportReport> RunAsync(
+        ImportRequest request, Func<int, Task>? progress, CancellationToken cancellationToken)
     {
         var source = await db.DataSources.FirstAsync(d => d.Id == request.DataSourceId, cancellationToken);
         var generation = request.Mode == ImportMode.Append ? source.Generation : source.Generation + 1;
@@ -66,21 +68,24 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
     }
 
     private async Task<ImportReport> ImportAsync(
-        DataSource source, ImportRequest request, int generation, long start, Func<int, Task>? progress, CancellationToken cancellationToken)
+        DataSource source, ImportRequest request, int generation, long start, Func<int, Task>? progress,
+        CancellationToken cancellationToken)
     {
         var standard = DataStandard.For(source.Locale);
         await using var content = await blobs.OpenReadAsync(request.BlobHash, cancellationToken)
             ?? throw new InvalidOperationException("The uploaded file is no longer stored.");
         using var reader = SourceReader.Open(content, source.Format, standard);
 
-        var existing = request.Mode == ImportMode.Append ? JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json)! : null;
+        var existing = request.Mode == ImportMode.Append
+            ? JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json)! : null;
         var keep = request.Mode == ImportMode.Replace && source.UniqueField is not null
             ? await KnownUuidsAsync(source, cancellationToken)
             : null;
         var inference = new SchemaInference(reader.Fields, standard);
         // Sized up front from the file (about 100 bytes a record), so the hash set does not grow by doubling.
         var duplicates = source.UniqueField is null ? null
-            : new DuplicateFinder(expectedRecords: content.CanSeek ? (int)Math.Min(content.Length / 100, 50_000_000) : 0);
+            : new DuplicateFinder(expectedRecords: content.CanSeek ? (int)Math.Min(content.Length / 100, 50_000_000)
+                : 0);
         var buffer = new ArrayBufferWriter<byte>(1024);
         using var json = new Utf8JsonWriter(buffer);
         var position = start;
@@ -116,9 +121,11 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
                 if (keyIndex == -2)
                 {
                     keyIndex = source.UniqueField is null ? -1 : reader.Fields.IndexOf(source.UniqueField);
-                    if (source.UniqueField is not null && keyIndex < 0 && source.Format is SourceFormat.Csv or SourceFormat.Xlsx)
+                    if (source.UniqueField is not null && keyIndex < 0
+                        && source.Format is SourceFormat.Csv or SourceFormat.Xlsx)
                     {
-                        throw new SourceDataException(SourceProblem.Malformed, $"The unique identifier '{source.UniqueField}' is not a field of the file.");
+                        throw new SourceDataException(SourceProblem.Malformed,
+                            $"The unique identifier '{source.UniqueField}' is not a field of the file.");
                     }
 
                     order = existing is null ? null : AppendOrder(existing, reader.Fields);
@@ -140,7 +147,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
 
                 if (batch.Count == options.Value.BatchSize)
                 {
-                    var percent = content.CanSeek && content.Length > 0 ? (int)(content.Position * 100 / content.Length) : 0;
+                    var percent = content.CanSeek && content.Length > 0
+                        ? (int)(content.Position * 100 / content.Length) : 0;
                     await SendAsync(batches, (batch, percent), writer, cancellationToken);
                     batch = new List<DataRecord>(options.Value.BatchSize);
                 }
@@ -174,9 +182,11 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
         }
 
         await TableStatistics.RefreshAfterLoadAsync(db, "DataRecords", position - start, cancellationToken);
-        var schema = existing ?? Merge(inference.Fields, source.Generation == 0 ? null : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json));
+        var schema = existing ?? Merge(inference.Fields, source.Generation == 0 ? null
+            : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, Json));
         var report = new ImportReport(
-            request.Mode.ToString().ToLowerInvariant(), position - start, duplicates?.Duplicates, duplicates?.DuplicateCount ?? 0,
+            request.Mode.ToString().ToLowerInvariant(), position - start, duplicates?.Duplicates,
+            duplicates?.DuplicateCount ?? 0,
             duplicates?.BlankCount ?? 0, null, db.Now);
 
         // The one write that makes the new records visible.
@@ -192,7 +202,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
 
     // A writer that failed has nothing more to take: surface its exception instead of waiting on a full channel.
     private static async Task SendAsync(
-        Channel<(List<DataRecord> Records, int Percent)> batches, (List<DataRecord> Records, int Percent) batch, Task writer,
+        Channel<(List<DataRecord> Records, int Percent)> batches, (List<DataRecord> Records, int Percent) batch,
+        Task writer,
         CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)
@@ -220,7 +231,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
     {
         var known = new Dictionary<string, Guid>(StringComparer.Ordinal);
         await foreach (var row in db.DataRecords.AsNoTracking()
-                           .Where(r => r.DataSourceId == source.Id && r.Generation == source.Generation && r.Position < source.RecordCount && r.Key != null)
+                           .Where(r => r.DataSourceId == source.Id && r.Generation == source.Generation
+                               && r.Position < source.RecordCount && r.Key != null)
                            .Select(r => new { r.Key, r.Uuid }).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             known.TryAdd(row.Key!, row.Uuid);
@@ -239,7 +251,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
         }
 
         var missing = schema.Where((_, i) => order[i] < 0).Select(f => f.SourceName).ToList();
-        var extra = fields.Where(f => !schema.Any(s => string.Equals(s.SourceName, f.Name, StringComparison.OrdinalIgnoreCase))).Select(f => f.Name).ToList();
+        var extra = fields.Where(f => !schema.Any(s =>
+            string.Equals(s.SourceName, f.Name, StringComparison.OrdinalIgnoreCase))).Select(f => f.Name).ToList();
         if (missing.Count > 0 || extra.Count > 0)
         {
             throw new SourceDataException(SourceProblem.Malformed,
@@ -252,7 +265,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per value or row: see Import/SourceReader.cs
-    private static string Encode(SourceRecord record, SourceFieldSet fields, int[]? order, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
+    private static string Encode(SourceRecord record, SourceFieldSet fields, int[]? order,
+        ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer)
     {
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
@@ -303,7 +317,8 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
     private static List<FieldSchema> Merge(IReadOnlyList<InferredField> inferred, List<FieldSchema>? previous) =>
         inferred.Select(f =>
         {
-            var fresh = new FieldSchema(f.Name, Schemas.TypeName(f.Type), Items: f.Items is null ? null : Merge(f.Items, null));
+            var fresh = new FieldSchema(f.Name, Schemas.TypeName(f.Type), Items: f.Items is null ? null
+                : Merge(f.Items, null));
             var before = previous?.FirstOrDefault(p => string.Equals(p.SourceName, f.Name, StringComparison.Ordinal));
             return before is null ? fresh : fresh with
             {

@@ -7,7 +7,8 @@ public static class DataSourceSetup
 {
     public static IServiceCollection AddDataSources(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DataSourceOptions>().Bind(configuration.GetSection(DataSourceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DataSourceOptions>().Bind(configuration.GetSection(DataSourceOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<DataImporter>();
         services.AddScoped<IDataSourceUsage, RunningImport>();
         services.AddJobHandler<DataImportJob>(

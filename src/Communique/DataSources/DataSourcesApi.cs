@@ -16,22 +16,26 @@ namespace Communique.DataSources;
 public sealed record DataSourceResponse(
     [property: System.Text.Json.Serialization.JsonPropertyName("Id")] Guid Id,
     [property: System.Text.Json.Serialization.JsonPropertyName("Name")] string Name,
-    string Format, string Locale, string? UniqueField, string Status, long RecordCount, IReadOnlyList<FieldSchema> Fields,
+    string Format, string Locale, string? UniqueField, string Status, long RecordCount,
+        IReadOnlyList<FieldSchema> Fields,
     JsonElement? LastImport, Guid? ImportJobId, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static DataSourceResponse From(DataSource d) => new(
         d.Id, d.Name, d.Format.ToString().ToLowerInvariant(), d.Locale, d.UniqueField,
-        (d.Status == DataSourceStatus.Importing && !d.ImportAlive ? (d.Generation == 0 ? DataSourceStatus.Failed : DataSourceStatus.Ready) : d.Status)
+        (d.Status == DataSourceStatus.Importing && !d.ImportAlive
+            ? (d.Generation == 0 ? DataSourceStatus.Failed : DataSourceStatus.Ready) : d.Status)
             .ToString().ToLowerInvariant(),
         d.RecordCount,
         JsonSerializer.Deserialize<List<FieldSchema>>(d.Schema, DataImporter.Json)!,
-        d.LastImport is null ? null : JsonDocument.Parse(d.LastImport).RootElement.Clone(), d.ImportJobId, d.CreatedAt, d.UpdatedAt);
+        d.LastImport is null ? null : JsonDocument.Parse(d.LastImport).RootElement.Clone(), d.ImportJobId, d.CreatedAt,
+            d.UpdatedAt);
 }
 
 public sealed record FieldChange(
     [Required, MaxLength(256)] string? Name, [MaxLength(256), SingleLine] string? NewName, [MaxLength(32)] string? Type,
     bool? Hidden, [Range(0, 10)] int? DecimalPlaces,
-    [MaxLength(4)] string? DecimalSeparator, [MaxLength(4)] string? ThousandsSeparator, [MaxLength(64)] string? DateFormat);
+    [MaxLength(4)] string? DecimalSeparator, [MaxLength(4)] string? ThousandsSeparator,
+        [MaxLength(64)] string? DateFormat);
 
 public sealed record SchemaChange(
     [MaxLength(10_000)] IReadOnlyList<FieldChange>? Fields, [MaxLength(256)] string? UniqueField,
@@ -45,18 +49,22 @@ public static class DataSourcesApi
     public static RouteGroupBuilder MapDataSources(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/data").WithTags("Data sources").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("", List).RequireAccess(Area.DataSources, Access.View).WithSummary("The team's data sources (EngageOne-compatible).");
+        group.MapGet("", List).RequireAccess(Area.DataSources, Access.View)
+            .WithSummary("The team's data sources (EngageOne-compatible).");
         group.MapPost("", Upload).RequireAccess(Area.DataSources, Access.Edit).DisableAntiforgery()
-            .WithSummary("Upload a data source: multipart/form-data with fields name, optional format (csv, json, xlsx, xml), "
-                + "locale (e.g. en-US) and uniqueField, then the file. Small files are imported at once (201); larger ones, "
-                + "or with field async=true, by a job (202).");
+            .WithSummary("Upload a data source: multipart/form-data with fields name, optional format (csv, json, "
+                + "xlsx, xml), locale (e.g. en-US) and uniqueField, then the file. Small files are imported at once "
+                + "(201); larger ones, or with field async=true, by a job (202).");
         group.MapGet("/{id:guid}", Records).RequireAccess(Area.DataSources, Access.View)
             .WithSummary("The records, each with its uuid (EngageOne-compatible); paged with limit and cursor.");
-        group.MapGet("/{id:guid}/schema", Schema).RequireAccess(Area.DataSources, Access.View).WithSummary("The source, its schema and last import.");
+        group.MapGet("/{id:guid}/schema", Schema).RequireAccess(Area.DataSources, Access.View)
+            .WithSummary("The source, its schema and last import.");
         group.MapPut("/{id:guid}/schema", ChangeSchema).RequireAccess(Area.DataSources, Access.Edit)
             .WithSummary("Rename, hide or retype fields, set formats, the unique identifier or the data standard.");
-        group.MapGet("/{id:guid}/records", RecordPage).RequireAccess(Area.DataSources, Access.View).WithSummary("Records in pages.");
-        group.MapGet("/{id:guid}/records/{uuid:guid}", Record).RequireAccess(Area.DataSources, Access.View).WithSummary("One record by uuid.");
+        group.MapGet("/{id:guid}/records", RecordPage).RequireAccess(Area.DataSources, Access.View)
+            .WithSummary("Records in pages.");
+        group.MapGet("/{id:guid}/records/{uuid:guid}", Record).RequireAccess(Area.DataSources, Access.View)
+            .WithSummary("One record by uuid.");
         group.MapPost("/{id:guid}/import", Reimport).RequireAccess(Area.DataSources, Access.Edit).DisableAntiforgery()
             .WithSummary("Replace (mode=replace) or extend (mode=append) the records from a new file.");
         group.MapPost("/{id:guid}/import/cancel", CancelImport).RequireAccess(Area.DataSources, Access.Edit)
@@ -77,7 +85,8 @@ public static class DataSourcesApi
         return TypedResults.Ok(sources.Select(DataSourceResponse.From).ToList());
     }
 
-    private static async Task<Results<Ok<DataSourceResponse>, ProblemHttpResult>> Schema(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DataSourceResponse>, ProblemHttpResult>> Schema(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (source is null)
@@ -93,10 +102,12 @@ public static class DataSourcesApi
     private static async Task SeeImportAsync(AppDb db, DataSource source, CancellationToken cancellationToken)
     {
         source.ImportAlive = source.Status == DataSourceStatus.Importing && source.ImportJobId is { } job
-            && await db.Jobs.AnyAsync(j => j.Id == job && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken);
+            && await db.Jobs.AnyAsync(j => j.Id == job && (j.State == JobState.Queued || j.State == JobState.Running),
+                cancellationToken);
     }
 
-    private static async Task<IResult> Upload(
+    private static async Task<Results<Created<DataSourceResponse>, Accepted<DataSourceResponse>, ValidationProblem,
+        ProblemHttpResult>> Upload(
         HttpRequest request, AppDb db, IBlobStore blobs, DataImporter importer, IOptions<DataSourceOptions> options,
         CancellationToken cancellationToken)
     {
@@ -104,7 +115,7 @@ public static class DataSourcesApi
         var (upload, failure) = await ReadUploadAsync(request, blobs, options.Value.MaxBytes, cancellationToken);
         if (failure != UploadFailure.None)
         {
-            return Refused(failure, options.Value.MaxBytes);
+            return failure == UploadFailure.TooLarge ? TooLarge(options.Value.MaxBytes) : Refused(failure);
         }
 
         var (fields, fileName, stored) = upload!;
@@ -158,7 +169,7 @@ public static class DataSourcesApi
             source.ImportJobId = holder;
         }
 
-        if (!await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             db.ChangeTracker.Clear();
             await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], CancellationToken.None);
@@ -189,7 +200,8 @@ public static class DataSourcesApi
         return TypedResults.Created($"/data/{source.Id}/schema", DataSourceResponse.From(imported));
     }
 
-    private static async Task<IResult> Reimport(
+    private static async Task<Results<Ok<DataSourceResponse>, Accepted<DataSourceResponse>, ValidationProblem,
+        ProblemHttpResult>> Reimport(
         Guid id, string? mode, HttpRequest request, AppDb db, IBlobStore blobs, DataImporter importer,
         IOptions<DataSourceOptions> options, CancellationToken cancellationToken)
     {
@@ -219,14 +231,15 @@ public static class DataSourcesApi
         var (upload, failure) = await ReadUploadAsync(request, blobs, options.Value.MaxBytes, cancellationToken);
         if (failure != UploadFailure.None)
         {
-            return Refused(failure, options.Value.MaxBytes);
+            return failure == UploadFailure.TooLarge ? TooLarge(options.Value.MaxBytes) : Refused(failure);
         }
 
         var (fields, fileName, stored) = upload!;
         if (FormatOf(fields.GetValueOrDefault("format"), fileName) != source.Format)
         {
             await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], CancellationToken.None);
-            return Problems.Invalid("format", $"This data source is {source.Format.ToString().ToLowerInvariant()}; send a file of that format.");
+            return Problems.Invalid("format",
+                $"This data source is {source.Format.ToString().ToLowerInvariant()}; send a file of that format.");
         }
 
         var importRequest = new ImportRequest(source.Id, stored.Hash, importMode.Value);
@@ -255,7 +268,8 @@ public static class DataSourcesApi
         }
 
         db.ChangeTracker.Clear();
-        return TypedResults.Ok(DataSourceResponse.From(await db.DataSources.AsNoTracking().FirstAsync(d => d.Id == id, cancellationToken)));
+        return TypedResults.Ok(DataSourceResponse.From(await db.DataSources.AsNoTracking()
+            .FirstAsync(d => d.Id == id, cancellationToken)));
     }
 
     private static async Task<Results<Ok<DataSourceResponse>, ProblemHttpResult>> CancelImport(
@@ -320,13 +334,15 @@ public static class DataSourcesApi
         if (limit is < 1 or > 10_000 || !TryPosition(cursor, out var from))
         {
             return Problems.Invalid(limit is < 1 or > 10_000 ? "limit" : "cursor",
-                limit is < 1 or > 10_000 ? "limit must be between 1 and 10000." : "cursor is not one this server issued.");
+                limit is < 1 or > 10_000 ? "limit must be between 1 and 10000."
+                    : "cursor is not one this server issued.");
         }
 
         var schema = JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
         var end = limit is { } take ? Math.Min(source.RecordCount, from + take) : source.RecordCount;
         var rows = db.DataRecords.AsNoTracking()
-            .Where(r => r.DataSourceId == id && r.Generation == source.Generation && r.Position >= from && r.Position < end)
+            .Where(r => r.DataSourceId == id && r.Generation == source.Generation && r.Position >= from
+                && r.Position < end)
             .OrderBy(r => r.Position)
             .Select(r => new { r.Uuid, r.Values })
             .AsAsyncEnumerable();
@@ -375,26 +391,31 @@ public static class DataSourcesApi
         var take = limit ?? Paging.DefaultLimit;
         if (take is < 1 or > Paging.MaxLimit || !TryPosition(cursor, out var from))
         {
-            return Problems.Invalid(take is < 1 or > Paging.MaxLimit ? "limit" : "cursor", "limit must be 1 to 200, and cursor one this server issued.");
+            return Problems.Invalid(take is < 1 or > Paging.MaxLimit ? "limit" : "cursor",
+                "limit must be 1 to 200, and cursor one this server issued.");
         }
 
         var schema = JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
         var end = Math.Min(source.RecordCount, from + take);
         var rows = await db.DataRecords.AsNoTracking()
-            .Where(r => r.DataSourceId == id && r.Generation == source.Generation && r.Position >= from && r.Position < end)
+            .Where(r => r.DataSourceId == id && r.Generation == source.Generation && r.Position >= from
+                && r.Position < end)
             .OrderBy(r => r.Position).ToListAsync(cancellationToken);
         var items = rows.Select(r => new RecordResponse(r.Uuid, r.Position, Named(schema, r.Values))).ToList();
         return TypedResults.Ok(new Page<RecordResponse>(items, end < source.RecordCount ? Cursor(end) : null));
     }
 
-    private static async Task<Results<Ok<RecordResponse>, ProblemHttpResult>> Record(Guid id, Guid uuid, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RecordResponse>, ProblemHttpResult>> Record(
+        Guid id, Guid uuid, AppDb db, CancellationToken cancellationToken)
     {
         var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         var row = source is null ? null : await db.DataRecords.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.DataSourceId == id && r.Uuid == uuid && r.Generation == source.Generation && r.Position < source.RecordCount, cancellationToken);
+            .FirstOrDefaultAsync(r => r.DataSourceId == id && r.Uuid == uuid && r.Generation == source.Generation
+                && r.Position < source.RecordCount, cancellationToken);
         return row is null
             ? Problems.NotFound("record")
-            : TypedResults.Ok(new RecordResponse(row.Uuid, row.Position, Named(JsonSerializer.Deserialize<List<FieldSchema>>(source!.Schema, DataImporter.Json)!, row.Values)));
+            : TypedResults.Ok(new RecordResponse(row.Uuid, row.Position,
+                Named(JsonSerializer.Deserialize<List<FieldSchema>>(source!.Schema, DataImporter.Json)!, row.Values)));
     }
 
     private static async Task<Results<Ok<DataSourceResponse>, ValidationProblem, ProblemHttpResult>> ChangeSchema(
@@ -432,9 +453,11 @@ public static class DataSourcesApi
             if (change.NewName is { } newName)
             {
                 newName = newName.Trim().Replace(' ', '_');
-                if (newName.Length == 0 || schema.Any(f => f != field && string.Equals(f.Name, newName, StringComparison.OrdinalIgnoreCase)))
+                if (newName.Length == 0 || schema.Any(f => f != field
+                    && string.Equals(f.Name, newName, StringComparison.OrdinalIgnoreCase)))
                 {
-                    return Problems.Invalid("fields", $"'{change.NewName}' is empty or already the name of another field.");
+                    return Problems.Invalid("fields",
+                        $"'{change.NewName}' is empty or already the name of another field.");
                 }
 
                 field = field with { Name = newName, Source = field.SourceName };
@@ -444,7 +467,9 @@ public static class DataSourcesApi
             {
                 if (!Schemas.TryType(typeName, out var type) || type == FieldType.Array || field.Items is not null)
                 {
-                    return Problems.Invalid("fields", $"'{typeName}' is not a type field '{change.Name}' can take (string, number, date, time, datetime, boolean).");
+                    return Problems.Invalid("fields",
+                        $"'{typeName}' is not a type field '{change.Name}' can take (string, number, date, time, "
+                        + "datetime, boolean).");
                 }
 
                 if (type != FieldType.String)
@@ -471,7 +496,8 @@ public static class DataSourcesApi
         }
 
         // A new type must fit every stored value; otherwise say which values do not.
-        if (retyped.Count > 0 && await MisfitsAsync(db, source, retyped, DataStandard.For(locale), cancellationToken) is { Count: > 0 } misfits)
+        if (retyped.Count > 0 && await MisfitsAsync(db, source, retyped, DataStandard.For(locale),
+            cancellationToken) is { Count: > 0 } misfits)
         {
             return Problems.Invalid(misfits);
         }
@@ -489,12 +515,15 @@ public static class DataSourcesApi
     }
 
     private static async Task<Dictionary<string, string[]>> MisfitsAsync(
-        AppDb db, DataSource source, List<(int Index, FieldType Type)> retyped, DataStandard standard, CancellationToken cancellationToken)
+        AppDb db, DataSource source, List<(int Index, FieldType Type)> retyped, DataStandard standard,
+        CancellationToken cancellationToken)
     {
         var checks = retyped.Select(r => (r.Index, Check: new TypeCheck(r.Type, standard, maxReported: 5))).ToList();
         await foreach (var row in db.DataRecords.AsNoTracking()
-                           .Where(r => r.DataSourceId == source.Id && r.Generation == source.Generation && r.Position < source.RecordCount)
-                           .OrderBy(r => r.Position).Select(r => new { r.Position, r.Values }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+                           .Where(r => r.DataSourceId == source.Id && r.Generation == source.Generation
+                               && r.Position < source.RecordCount)
+                           .OrderBy(r => r.Position).Select(r => new { r.Position, r.Values }).AsAsyncEnumerable()
+                               .WithCancellation(cancellationToken))
         {
             using var values = JsonDocument.Parse(row.Values);
             foreach (var (index, check) in checks)
@@ -507,7 +536,8 @@ public static class DataSourcesApi
         var schema = JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
         return checks.Where(c => !c.Check.AllFit).ToDictionary(
             c => $"fields.{schema[c.Index].Name}",
-            c => new[] { $"{c.Check.MisfitCount} value(s) do not fit, e.g. " + string.Join(", ", c.Check.Misfits.Select(m => $"record {m.Line}: '{m.Value}'")) });
+            c => new[] { $"{c.Check.MisfitCount} value(s) do not fit, e.g. "
+                + string.Join(", ", c.Check.Misfits.Select(m => $"record {m.Line}: '{m.Value}'")) });
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -545,10 +575,12 @@ public static class DataSourcesApi
         return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
     }
 
-    private static IResult Refused(UploadFailure failure, long max) => failure switch
+    private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(
+        $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large",
+        type: ProblemTypes.PayloadTooLarge);
+
+    private static ValidationProblem Refused(UploadFailure failure) => failure switch
     {
-        UploadFailure.TooLarge => TypedResults.Problem($"The file is larger than the limit of {max} bytes.", statusCode: 413,
-            title: "Payload too large", type: ProblemTypes.PayloadTooLarge),
         UploadFailure.NotMultipart => Problems.Invalid("file", "Send multipart/form-data: fields and one file part."),
         UploadFailure.FileName => Problems.Invalid("file", SingleLine.Refusal("file name")),
         _ => Problems.Invalid("file", "The upload has no file part."),
@@ -556,7 +588,10 @@ public static class DataSourcesApi
 
     private static ProblemHttpResult Refused(SourceDataException e) => TypedResults.Problem(
         e.Message, statusCode: 400, title: "The file cannot be imported", type: ProblemTypes.UnreadableData,
-        extensions: new Dictionary<string, object?> { ["line"] = e.Line, ["byteOffset"] = e.ByteOffset, ["problem"] = e.Problem.ToString() });
+        extensions: new Dictionary<string, object?>
+        {
+            ["line"] = e.Line, ["byteOffset"] = e.ByteOffset, ["problem"] = e.Problem.ToString(),
+        });
 
     private static SourceFormat? FormatOf(string? declared, string fileName)
     {
@@ -600,7 +635,8 @@ public static class DataSourcesApi
         }
 
         Span<byte> bytes = stackalloc byte[8];
-        if (cursor.Length == 11 && Base64Url.IsValid(cursor) && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 8)
+        if (cursor.Length == 11 && Base64Url.IsValid(cursor)
+            && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 8)
         {
             position = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes);
             return position >= 0;
@@ -608,12 +644,6 @@ public static class DataSourcesApi
 
         return false;
     }
-}
-
-// A feature that may forbid deleting a data source while it uses it (a running or scheduled campaign).
-public interface IDataSourceUsage
-{
-    Task<string?> BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken);
 }
 
 // An import job still queued or running writes into the data source: deleting the source underneath it would fail the
@@ -624,7 +654,8 @@ public sealed class RunningImport : IDataSourceUsage
     {
         var job = await db.DataSources.Where(d => d.Id == dataSourceId && d.Status == DataSourceStatus.Importing)
             .Select(d => d.ImportJobId).FirstOrDefaultAsync(cancellationToken);
-        return job is { } id && await db.Jobs.AnyAsync(j => j.Id == id && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken)
+        return job is { } id && await db.Jobs.AnyAsync(j => j.Id == id
+            && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken)
             ? $"An import into this data source is queued or running (job {id}); cancel it "
                 + $"(POST /data/{dataSourceId}/import/cancel) or wait for it to end, then delete the data source."
             : null;

@@ -42,8 +42,10 @@ public static class RecordValues
         }
     }
 
-    // Typed values for Liquid: numbers as decimal, dates as DateOnly, and so on; text that does not fit its type stays text.
-    public static Dictionary<string, object?> Typed(IReadOnlyList<FieldSchema> schema, JsonElement values, DataStandard standard)
+    // Typed values for Liquid: numbers as decimal, dates as DateOnly, and so on; text that does not fit its type stays
+    // text.
+    public static Dictionary<string, object?> Typed(
+        IReadOnlyList<FieldSchema> schema, JsonElement values, DataStandard standard)
     {
         var record = new Dictionary<string, object?>(StringComparer.Ordinal);
         var i = 0;
@@ -58,13 +60,15 @@ public static class RecordValues
             if (field.Items is { } items)
             {
                 record[field.Name] = value.ValueKind == JsonValueKind.Array
-                    ? value.EnumerateArray().Select(item => (IReadOnlyDictionary<string, object?>)Typed(items, item, standard)).ToList()
+                    ? value.EnumerateArray().Select(item =>
+                        (IReadOnlyDictionary<string, object?>)Typed(items, item, standard)).ToList()
                     : new List<IReadOnlyDictionary<string, object?>>();
                 continue;
             }
 
             var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            record[field.Name] = text is not null && Schemas.TryType(field.Type, out var type) && type != FieldType.String
+            record[field.Name] = text is not null && Schemas.TryType(field.Type, out var type)
+                && type != FieldType.String
                 && ValueParser.TryParse(text, type, standard, out var typed)
                 ? typed
                 : text;

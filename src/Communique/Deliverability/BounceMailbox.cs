@@ -60,7 +60,8 @@ public sealed record MailboxPoll(int Read, int Reports, int Unsubscribes, int Le
 // reports about mail we never sent, forged tokens, messages over 1 MB — is marked \Seen and left for a person. A
 // database failure leaves the message unseen, to be read again at the next poll; a report read twice counts once.
 public sealed partial class BounceMailbox(
-    IOptions<BounceMailboxOptions> options, IServiceScopeFactory scopes, MailTokens tokens, ILogger<BounceMailbox> logger)
+    IOptions<BounceMailboxOptions> options, IServiceScopeFactory scopes, MailTokens tokens,
+    ILogger<BounceMailbox> logger)
 {
     public const int MaxMessageBytes = 1024 * 1024;
 
@@ -92,7 +93,8 @@ public sealed partial class BounceMailbox(
         var batch = unseen.Take(settings.MaxPerPoll).ToList();
         var summaries = batch.Count == 0
             ? []
-            : await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
+            : await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size,
+                cancellationToken);
 
         var (reports, unsubscribes, leftAlone) = (0, 0, 0);
         var deleted = new List<UniqueId>();
@@ -100,9 +102,11 @@ public sealed partial class BounceMailbox(
         {
             var outcome = summary.Size > MaxMessageBytes
                 ? LeftAlone(summary.UniqueId, $"it is over {MaxMessageBytes} bytes")
-                : await HandleAsync(summary.UniqueId, await folder.GetMessageAsync(summary.UniqueId, cancellationToken), cancellationToken);
+                : await HandleAsync(summary.UniqueId,
+                    await folder.GetMessageAsync(summary.UniqueId, cancellationToken), cancellationToken);
             var delete = outcome != Outcome.LeftAlone && !settings.KeepProcessed;
-            await folder.AddFlagsAsync(summary.UniqueId, delete ? MessageFlags.Seen | MessageFlags.Deleted : MessageFlags.Seen, true, cancellationToken);
+            await folder.AddFlagsAsync(summary.UniqueId, delete ? MessageFlags.Seen | MessageFlags.Deleted
+                : MessageFlags.Seen, true, cancellationToken);
             if (delete)
             {
                 deleted.Add(summary.UniqueId);
@@ -180,57 +184,7 @@ public sealed partial class BounceMailbox(
     };
 
     // "unsubscribe <token>", as the mailto: link fills it in; replies ("Re: unsubscribe …") included.
-    [GeneratedRegex(@"\bunsubscribe\s+(?<token>[A-Za-z0-9_-]{16,8192})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"\bunsubscribe\s+(?<token>[A-Za-z0-9_-]{16,8192})",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex UnsubscribeSubject();
-}
-
-// Polls the bounce mailbox on worker processes while it is configured. Give the setting to one worker: two nodes
-// reading the same mailbox at once could both apply a report before either records it.
-public sealed class BounceMailboxPoller(
-    BounceMailbox mailbox, IOptions<BounceMailboxOptions> options, IOptions<HostingOptions> hosting, TimeProvider clock,
-    ILogger<BounceMailboxPoller> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled || hosting.Value.Role == ProcessRole.Api)
-        {
-            return;
-        }
-
-        var interval = TimeSpan.FromSeconds(options.Value.PollSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var poll = await mailbox.PollOnceAsync(stoppingToken);
-                if (poll.Read > 0)
-                {
-                    logger.LogInformation("Bounce mailbox: {Read} read, {Reports} reports, {Unsubscribes} unsubscribes, {LeftAlone} left alone",
-                        poll.Read, poll.Reports, poll.Unsubscribes, poll.LeftAlone);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException
-                                          or AuthenticationException or SslHandshakeException or FolderNotFoundException or TimeoutException)
-            {
-                logger.LogWarning("Bounce mailbox {Host}:{Port} could not be read: {Reason}", options.Value.Host, options.Value.Port, e.Message);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Reading the bounce mailbox failed; trying again at the next poll");
-            }
-
-            try
-            {
-                await Task.Delay(interval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
 }

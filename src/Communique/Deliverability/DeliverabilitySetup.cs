@@ -7,24 +7,13 @@ public static class DeliverabilitySetup
 {
     public static IServiceCollection AddDeliverability(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BounceMailboxOptions>().Bind(configuration.GetSection(BounceMailboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BounceMailboxOptions>().Bind(configuration.GetSection(BounceMailboxOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BounceMailbox>();
         services.AddHostedService<BounceMailboxPoller>();
         services.AddSingleton<EventRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
         services.AddJobHandler<BounceAlertJob>(BounceAlertJob.Kind, Area.TeamAdministration);
         return services;
-    }
-
-    public static void MapDeliverability(this IEndpointRouteBuilder app)
-    {
-        app.MapTracking();
-        app.MapUnsubscribe();
-        app.MapSuppression();
-        app.MapUnsubscribeCategories();
-        app.MapWebhookSecret();
-        app.MapProviderWebhook();
-        app.MapSendingStatus();
-        Reporting.ReportsApi.MapReports(app);
     }
 }

@@ -93,7 +93,8 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
             {
                 await StoreAsync(batch, cancellationToken);
             }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            catch (Exception ex)
+                when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
                 logger.LogError(ex, "{Count} tracking events could not be stored", batch.Count);
             }
@@ -139,9 +140,11 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
             var at = send.Min(e => e.At);
             // A conditional update counts each message's first open (and click) once, whichever process saw it.
             var uniqueOpens = opened.Count == 0 ? 0 : await db.OutboundMessages.IgnoreQueryFilters()
-                .Where(m => opened.Contains(m.Id) && m.OpenedAt == null).ExecuteUpdateAsync(u => u.SetProperty(m => m.OpenedAt, at), cancellationToken);
+                .Where(m => opened.Contains(m.Id) && m.OpenedAt == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.OpenedAt, at), cancellationToken);
             var uniqueClicks = clicked.Count == 0 ? 0 : await db.OutboundMessages.IgnoreQueryFilters()
-                .Where(m => clicked.Contains(m.Id) && m.ClickedAt == null).ExecuteUpdateAsync(u => u.SetProperty(m => m.ClickedAt, at), cancellationToken);
+                .Where(m => clicked.Contains(m.Id) && m.ClickedAt == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClickedAt, at), cancellationToken);
             await Reporting.Stats.AddAsync(db, send.Key.TeamId, send.Key.SendId, new Reporting.StatsDelta
             {
                 Opens = human.Count(e => e.Kind == EventKind.Open),
@@ -157,7 +160,8 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
             foreach (var hour in human.GroupBy(e => Reporting.Stats.HourOf(e.At)))
             {
                 await Reporting.Stats.AddHourAsync(db, send.Key.TeamId, send.Key.SendId, hour.Key,
-                    hour.Count(e => e.Kind == EventKind.Open), hour.Count(e => e.Kind == EventKind.Click), cancellationToken);
+                    hour.Count(e => e.Kind == EventKind.Open), hour.Count(e => e.Kind == EventKind.Click),
+                        cancellationToken);
             }
         }
 

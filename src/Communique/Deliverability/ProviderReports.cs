@@ -24,19 +24,22 @@ public static class ProviderReports
         }
 
         var messageId = OriginalMessageId(multipart)
-                        ?? throw new MalformedReportException("The report does not include the original message's Message-ID.");
+                        ?? throw new MalformedReportException(
+                            "The report does not include the original message's Message-ID.");
         return multipart.ReportType?.ToLowerInvariant() switch
         {
             "delivery-status" => DeliveryStatus(multipart, messageId),
             "feedback-report" => [Feedback(multipart, messageId)],
-            _ => throw new MalformedReportException($"Report type '{multipart.ReportType}' is neither delivery-status nor feedback-report."),
+            _ => throw new MalformedReportException(
+                $"Report type '{multipart.ReportType}' is neither delivery-status nor feedback-report."),
         };
     }
 
     private static List<ProviderReport> DeliveryStatus(MultipartReport multipart, string messageId)
     {
         var status = multipart.OfType<MessageDeliveryStatus>().FirstOrDefault()
-                     ?? throw new MalformedReportException("A delivery-status report needs a message/delivery-status part.");
+                     ?? throw new MalformedReportException(
+                         "A delivery-status report needs a message/delivery-status part.");
         if (status.StatusGroups.Count < 2)
         {
             throw new MalformedReportException("The delivery status has no per-recipient fields.");
@@ -49,7 +52,8 @@ public static class ProviderReports
                             ?? throw new MalformedReportException("A recipient's fields have no Final-Recipient.");
             var action = group["Action"]?.Trim().ToLowerInvariant()
                          ?? throw new MalformedReportException($"The fields for {recipient} have no Action.");
-            var code = group["Status"]?.Trim() ?? throw new MalformedReportException($"The fields for {recipient} have no Status.");
+            var code = group["Status"]?.Trim()
+                ?? throw new MalformedReportException($"The fields for {recipient} have no Status.");
             if (code.Length < 5 || code[1] != '.' || code[0] is not ('2' or '4' or '5'))
             {
                 throw new MalformedReportException($"'{code}' is not a status code (class.subject.detail, RFC 3463).");
@@ -67,7 +71,8 @@ public static class ProviderReports
             if (kind is { } k)
             {
                 var diagnostic = group["Diagnostic-Code"]?.Trim();
-                reports.Add(new ProviderReport(k, messageId, recipient, code, diagnostic is null ? $"{action} {code}" : $"{code} {diagnostic}"));
+                reports.Add(new ProviderReport(k, messageId, recipient, code, diagnostic is null ? $"{action} {code}"
+                    : $"{code} {diagnostic}"));
             }
         }
 
@@ -99,5 +104,6 @@ public static class ProviderReports
 
     // MimeKit reads both message/rfc822 and text/rfc822-headers as a message part (the latter with headers only).
     private static string? OriginalMessageId(MultipartReport multipart) =>
-        multipart.Skip(1).OfType<MessagePart>().Select(p => p.Message?.MessageId).FirstOrDefault(id => !string.IsNullOrEmpty(id));
+        multipart.Skip(1).OfType<MessagePart>().Select(p => p.Message?.MessageId)
+            .FirstOrDefault(id => !string.IsNullOrEmpty(id));
 }

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Communique.Auth;
-using Communique.Campaigns;
 using Communique.Data;
 using Communique.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,15 +27,18 @@ public static class ProviderWebhook
     public const int MaxBytes = 1024 * 1024;
     private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
-    public static void MapProviderWebhook(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapProviderWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/public/webhooks/{team:guid}/reports", Receive).WithTags("Provider webhooks")
-            .WithGroupName("public").AllowAnonymous().DisableAntiforgery().WithBodyLimit(MaxBytes)
+        var group = app.MapGroup("/public/webhooks").WithTags("Provider webhooks").WithGroupName("public")
+            .AllowAnonymous();
+        group.MapPost("/{team:guid}/reports", Receive).DisableAntiforgery().WithBodyLimit(MaxBytes)
             .WithSummary("A provider's bounce or complaint report (DSN, ARF or JSON), signed with the team's secret.");
+        return group;
     }
 
     private static async Task<Results<Ok<ReportsApplied>, ProblemHttpResult, ValidationProblem>> Receive(
-        Guid team, HttpRequest request, AppDb db, MasterKey master, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid team, HttpRequest request, AppDb db, MasterKey master, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         // The endpoint's body limit stops the copy (413) once it passes MaxBytes.
         using var buffer = new MemoryStream();
@@ -46,7 +48,8 @@ public static class ProviderWebhook
             .Select(s => s.SealedSecret).FirstOrDefaultAsync(cancellationToken);
         if (secret is null || !Verify(request, body, master.Unseal(secret), db.Now))
         {
-            return TypedResults.Problem("The report is not signed with this team's webhook secret (or its timestamp is too old).",
+            return TypedResults.Problem(
+                "The report is not signed with this team's webhook secret (or its timestamp is too old).",
                 statusCode: 401, title: "Unauthenticated", type: ProblemTypes.Unauthenticated);
         }
 
@@ -62,7 +65,8 @@ public static class ProviderWebhook
             return Problems.Invalid("report", e.Message);
         }
 
-        return TypedResults.Ok(await ReportIntake.ApplyAsync(db, team, reports, loggers.CreateLogger(typeof(ProviderWebhook)), cancellationToken));
+        return TypedResults.Ok(await ReportIntake.ApplyAsync(db, team, reports,
+            loggers.CreateLogger(typeof(ProviderWebhook)), cancellationToken));
     }
 
     private static List<ProviderReport> FromJson(byte[] body)
@@ -81,7 +85,8 @@ public static class ProviderWebhook
             throw new MalformedReportException("messageId (the Message-ID header of the message we sent) is required.");
         }
 
-        return [new ProviderReport(kind, report.MessageId, report.Recipient, report.Status, report.Detail ?? report.Status ?? report.Type!)];
+        return [new ProviderReport(kind, report.MessageId, report.Recipient, report.Status, report.Detail
+            ?? report.Status ?? report.Type!)];
     }
 
     private static bool Verify(HttpRequest request, byte[] body, byte[] secret, DateTime now)
@@ -106,7 +111,8 @@ public static class ProviderWebhook
         body.CopyTo(signed, timestamp.Length + 1);
         var expected = HMACSHA256.HashData(secret, signed);
         Span<byte> given = stackalloc byte[32];
-        return Convert.FromHexString(signature.AsSpan(7), given, out _, out var written) == System.Buffers.OperationStatus.Done
+        return Convert.FromHexString(signature.AsSpan(7), given, out _,
+            out var written) == System.Buffers.OperationStatus.Done
                && written == 32 && CryptographicOperations.FixedTimeEquals(expected, given);
     }
 }

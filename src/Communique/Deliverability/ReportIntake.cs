@@ -19,7 +19,8 @@ public static partial class ReportIntake
     // team: the team the report was addressed to (the webhook), or null when it is known only from the message
     // (the installation's bounce mailbox).
     public static async Task<ReportsApplied> ApplyAsync(
-        AppDb db, Guid? team, IReadOnlyList<ProviderReport> reports, ILogger logger, CancellationToken cancellationToken)
+        AppDb db, Guid? team, IReadOnlyList<ProviderReport> reports, ILogger logger,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(reports);
@@ -30,16 +31,19 @@ public static partial class ReportIntake
             var recipient = report.Recipient is null ? null : Addresses.Normalize(report.Recipient);
             var candidates = await MessagesWith(db, team, key).AsNoTracking()
                 .Select(m => new { m.Id, m.TeamId, m.SendId, m.Address }).ToListAsync(cancellationToken);
-            var target = candidates.FirstOrDefault(m => recipient is null || Addresses.Normalize(m.Address) == recipient);
+            var target = candidates.FirstOrDefault(m => recipient is null
+                || Addresses.Normalize(m.Address) == recipient);
             if (target is null)
             {
-                logger.LogInformation("A {Kind} report for message {MessageId} ({Recipient}) matches nothing {Team} sent; ignored",
+                logger.LogInformation(
+                    "A {Kind} report for message {MessageId} ({Recipient}) matches nothing {Team} sent; ignored",
                     report.Kind, key, report.Recipient, team?.ToString() ?? "anyone");
                 ignored++;
                 continue;
             }
 
-            if (await db.MessageEvents.IgnoreQueryFilters().AnyAsync(e => e.MessageId == target.Id && e.Kind == report.Kind, cancellationToken))
+            if (await db.MessageEvents.IgnoreQueryFilters()
+                .AnyAsync(e => e.MessageId == target.Id && e.Kind == report.Kind, cancellationToken))
             {
                 duplicates++;
                 continue;
@@ -48,7 +52,8 @@ public static partial class ReportIntake
             var detail = report.Detail.Length > 1000 ? report.Detail[..1000] : report.Detail;
             db.MessageEvents.Add(new MessageEvent
             {
-                TeamId = target.TeamId, SendId = target.SendId, MessageId = target.Id, Kind = report.Kind, At = db.Now, Detail = detail,
+                TeamId = target.TeamId, SendId = target.SendId, MessageId = target.Id, Kind = report.Kind,
+                At = db.Now, Detail = detail,
             });
             switch (report.Kind)
             {
@@ -59,10 +64,12 @@ public static partial class ReportIntake
                             cancellationToken);
                     }
 
-                    await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.HardBounce, target.SendId, target.Id, cancellationToken);
+                    await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.HardBounce,
+                        target.SendId, target.Id, cancellationToken);
                     break;
                 case EventKind.Complaint:
-                    await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.Complaint, target.SendId, target.Id, cancellationToken);
+                    await UnsubscribeAsync(db, target.TeamId, target.Address, UnsubscribeReason.Complaint,
+                        target.SendId, target.Id, cancellationToken);
                     break;
             }
 
@@ -72,14 +79,16 @@ public static partial class ReportIntake
                 var messages = db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == target.Id);
                 if (report.Kind == EventKind.Complaint)
                 {
-                    await messages.ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplainedAt, db.Now), cancellationToken);
+                    await messages.ExecuteUpdateAsync(u => u.SetProperty(m => m.ComplainedAt, db.Now),
+                        cancellationToken);
                 }
                 else
                 {
                     // A hard bounce outranks a soft one reported before it; a soft one never replaces a hard one.
                     var bounce = report.Kind == EventKind.HardBounce ? "hard" : "soft";
                     await messages.Where(m => m.Bounce == null || bounce == "hard").ExecuteUpdateAsync(u => u
-                        .SetProperty(m => m.Bounce, bounce).SetProperty(m => m.BounceDetail, detail), cancellationToken);
+                        .SetProperty(m => m.Bounce, bounce).SetProperty(m => m.BounceDetail, detail),
+                            cancellationToken);
                 }
 
                 await Reporting.Stats.AddAsync(db, target.TeamId, target.SendId, new Reporting.StatsDelta
@@ -132,9 +141,12 @@ public static partial class ReportIntake
 
     // From every category of the team: a complaint (or a dead mailbox) is about the sender, not one kind of email.
     private static async Task UnsubscribeAsync(
-        AppDb db, Guid team, string address, UnsubscribeReason reason, Guid sendId, Guid messageId, CancellationToken cancellationToken)
+        AppDb db, Guid team, string address, UnsubscribeReason reason, Guid sendId, Guid messageId,
+        CancellationToken cancellationToken)
     {
-        var communication = await db.CampaignSends.IgnoreQueryFilters().Where(s => s.Id == sendId).Select(s => s.CommunicationId).FirstAsync(cancellationToken);
-        await Suppression.UnsubscribeAsync(db, team, address, null, reason, communication, messageId, cancellationToken);
+        var communication = await db.CampaignSends.IgnoreQueryFilters().Where(s => s.Id == sendId)
+            .Select(s => s.CommunicationId).FirstAsync(cancellationToken);
+        await Suppression.UnsubscribeAsync(db, team, address, null, reason, communication, messageId,
+            cancellationToken);
     }
 }

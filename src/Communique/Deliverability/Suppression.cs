@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
 
-// The rules every recipient passes before its message is made (PRODUCT.md §5), in this order: the global hard-bounce
-// list and the team's own hard bounces (its unsubscribe entries with reason hard-bounce, from its provider's reports);
+// The rules every recipient passes before its message is made ("Who is not sent to" in docs/deliverability.md), in
+// this order: the global hard-bounce list and the team's own hard bounces (its unsubscribe entries with reason
+// hard-bounce, from its provider's reports);
 // then, unless the team whitelisted the address, the team's unsubscribes (from the email's category or from
 // everything) and its blacklisted domains. Invalid addresses never get this far (they are suppressed when the message
 // rows are written). Asked once per batch of messages: four indexed reads, whatever the batch's size.
@@ -16,7 +17,8 @@ public static class Suppression
 
     // The reason for each address (as given) that must not be sent to; addresses that may be sent to are absent.
     public static async Task<Dictionary<string, string>> ReasonsAsync(
-        AppDb db, Guid teamId, string category, IReadOnlyCollection<string> addresses, CancellationToken cancellationToken)
+        AppDb db, Guid teamId, string category, IReadOnlyCollection<string> addresses,
+        CancellationToken cancellationToken)
     {
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         if (addresses.Count == 0)
@@ -69,16 +71,19 @@ public static class Suppression
     // A permanent failure the platform itself saw (the relay's 5xx answer to our own SMTP session, a DSN in the
     // installation's bounce mailbox): the address joins the global hard-bounce list (or its entry is refreshed).
     // Saved with the caller's next SaveChanges.
-    public static async Task RecordHardBouncesAsync(AppDb db, IReadOnlyCollection<(string Address, string Detail)> bounces, CancellationToken cancellationToken)
+    public static async Task RecordHardBouncesAsync(
+        AppDb db, IReadOnlyCollection<(string Address, string Detail)> bounces, CancellationToken cancellationToken)
     {
         if (bounces.Count == 0)
         {
             return;
         }
 
-        var byAddress = bounces.GroupBy(b => Addresses.Normalize(b.Address)).ToDictionary(g => g.Key, g => g.Last().Detail);
+        var byAddress = bounces.GroupBy(b => Addresses.Normalize(b.Address))
+            .ToDictionary(g => g.Key, g => g.Last().Detail);
         var keys = byAddress.Keys.ToList();
-        var known = await db.HardBounces.Where(h => keys.Contains(h.Address)).ToDictionaryAsync(h => h.Address, cancellationToken);
+        var known = await db.HardBounces.Where(h => keys.Contains(h.Address))
+            .ToDictionaryAsync(h => h.Address, cancellationToken);
         foreach (var (address, detail) in byAddress)
         {
             var clipped = detail.Length > 1000 ? detail[..1000] : detail;
@@ -90,7 +95,10 @@ public static class Suppression
             }
             else
             {
-                db.HardBounces.Add(new HardBounce { Address = address, Detail = clipped, CreatedAt = db.Now, LastBouncedAt = db.Now, Count = 1 });
+                db.HardBounces.Add(new HardBounce
+                {
+                    Address = address, Detail = clipped, CreatedAt = db.Now, LastBouncedAt = db.Now, Count = 1,
+                });
             }
         }
     }
@@ -100,17 +108,19 @@ public static class Suppression
     // manual or recipient entry, and a hard bounce outranks them all, since it is the one reason that the team's
     // whitelist does not override. Saved with the caller's next SaveChanges.
     public static async Task UnsubscribeAsync(
-        AppDb db, Guid team, string address, string? category, UnsubscribeReason reason, Guid communicationId, Guid messageId,
-        CancellationToken cancellationToken)
+        AppDb db, Guid team, string address, string? category, UnsubscribeReason reason, Guid communicationId,
+        Guid messageId, CancellationToken cancellationToken)
     {
         var key = Addresses.Normalize(address);
         var existing = await db.Unsubscribes.IgnoreQueryFilters()
-            .FirstOrDefaultAsync(u => u.TeamId == team && u.Address == key && u.Category == category, cancellationToken);
+            .FirstOrDefaultAsync(u => u.TeamId == team && u.Address == key && u.Category == category,
+                cancellationToken);
         if (existing is null)
         {
             db.Unsubscribes.Add(new Unsubscribe
             {
-                TeamId = team, Address = key, Category = category, Reason = reason, LastCommunicationId = communicationId, MessageId = messageId,
+                TeamId = team, Address = key, Category = category, Reason = reason,
+                LastCommunicationId = communicationId, MessageId = messageId,
                 CreatedAt = db.Now, UpdatedAt = db.Now,
             });
             return;

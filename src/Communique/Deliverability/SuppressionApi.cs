@@ -9,13 +9,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
 
-public sealed record UnsubscribeEntryRequest([Required, MaxLength(320)] string? Address, [MaxLength(200)] string? Category);
+public sealed record UnsubscribeEntryRequest(
+    [Required, MaxLength(320)] string? Address, [MaxLength(200)] string? Category);
 
 public sealed record UnsubscribeEntry(
-    Guid Id, string Address, string? Category, string Reason, Guid? LastCommunicationId, DateTime CreatedAt, DateTime UpdatedAt, bool Editable)
+    Guid Id, string Address, string? Category, string Reason, Guid? LastCommunicationId, DateTime CreatedAt,
+    DateTime UpdatedAt, bool Editable)
 {
     public static UnsubscribeEntry From(Unsubscribe u) =>
-        new(u.Id, u.Address, u.Category, WireNames.Of(u.Reason), u.LastCommunicationId, u.CreatedAt, u.UpdatedAt, u.IsEditable);
+        new(u.Id, u.Address, u.Category, WireNames.Of(u.Reason), u.LastCommunicationId, u.CreatedAt, u.UpdatedAt,
+            u.IsEditable);
 }
 
 public sealed record DomainRequest([Required, MaxLength(253)] string? Domain);
@@ -36,9 +39,10 @@ public sealed record HardBounceEntry(
 // only operators change (`communique hard-bounces remove`), or the team's own (an unsubscribe entry to remove).
 public static class SuppressionApi
 {
-    public static void MapSuppression(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapUnsubscribes(this IEndpointRouteBuilder app)
     {
-        var unsubscribes = app.MapGroup("/unsubscribes").WithTags("Unsubscribes").WithGroupName("private").RequireTeamCaller();
+        var unsubscribes = app.MapGroup("/unsubscribes").WithTags("Unsubscribes").WithGroupName("private")
+            .RequireTeamCaller();
         unsubscribes.MapGet("", ListUnsubscribes).RequireAccess(Area.Suppression, Access.View)
             .WithSummary("Unsubscribed recipients; search by part of the address, filter by category or reason.");
         unsubscribes.MapGet("/export", ExportUnsubscribes).RequireAccess(Area.Suppression, Access.View)
@@ -49,25 +53,47 @@ public static class SuppressionApi
             .WithSummary("Change an entry's address or category (manual and recipient entries only).");
         unsubscribes.MapDelete("/{id:guid}", RemoveUnsubscribe).RequireAccess(Area.Suppression, Access.Edit)
             .WithSummary("Remove an entry: the address may be emailed again.");
+        return unsubscribes;
+    }
 
-        var domains = app.MapGroup("/blacklisted-domains").WithTags("Blacklisted domains").WithGroupName("private").RequireTeamCaller();
-        domains.MapGet("", ListDomains).RequireAccess(Area.Suppression, Access.View).WithSummary("Domains the team never sends to.");
-        domains.MapPost("", AddDomain).RequireAccess(Area.Suppression, Access.Edit).WithSummary("Blacklist a domain (not its subdomains).");
-        domains.MapDelete("/{id:guid}", RemoveDomain).RequireAccess(Area.Suppression, Access.Edit).WithSummary("Remove a domain from the list.");
+    public static RouteGroupBuilder MapBlacklistedDomains(this IEndpointRouteBuilder app)
+    {
+        var domains = app.MapGroup("/blacklisted-domains").WithTags("Blacklisted domains").WithGroupName("private")
+            .RequireTeamCaller();
+        domains.MapGet("", ListDomains).RequireAccess(Area.Suppression, Access.View)
+            .WithSummary("Domains the team never sends to.");
+        domains.MapPost("", AddDomain).RequireAccess(Area.Suppression, Access.Edit)
+            .WithSummary("Blacklist a domain (not its subdomains).");
+        domains.MapDelete("/{id:guid}", RemoveDomain).RequireAccess(Area.Suppression, Access.Edit)
+            .WithSummary("Remove a domain from the list.");
+        return domains;
+    }
 
-        var whitelist = app.MapGroup("/whitelisted-emails").WithTags("Whitelisted emails").WithGroupName("private").RequireTeamCaller();
+    public static RouteGroupBuilder MapWhitelistedEmails(this IEndpointRouteBuilder app)
+    {
+        var whitelist = app.MapGroup("/whitelisted-emails").WithTags("Whitelisted emails").WithGroupName("private")
+            .RequireTeamCaller();
         whitelist.MapGet("", ListWhitelist).RequireAccess(Area.Suppression, Access.View)
-            .WithSummary("Addresses sent to even when unsubscribed or in a blacklisted domain (never past a hard bounce).");
-        whitelist.MapPost("", AddWhitelist).RequireAccess(Area.Suppression, Access.Edit).WithSummary("Whitelist an address.");
-        whitelist.MapDelete("/{id:guid}", RemoveWhitelist).RequireAccess(Area.Suppression, Access.Edit).WithSummary("Remove an address from the list.");
+            .WithSummary(
+                "Addresses sent to even when unsubscribed or in a blacklisted domain (never past a hard bounce).");
+        whitelist.MapPost("", AddWhitelist).RequireAccess(Area.Suppression, Access.Edit)
+            .WithSummary("Whitelist an address.");
+        whitelist.MapDelete("/{id:guid}", RemoveWhitelist).RequireAccess(Area.Suppression, Access.Edit)
+            .WithSummary("Remove an address from the list.");
+        return whitelist;
+    }
 
-        app.MapGet("/hard-bounces/{address}", HardBounceOf).WithTags("Hard bounces").WithGroupName("private").RequireTeamCaller()
-            .RequireAccess(Area.Suppression, Access.View)
+    public static RouteGroupBuilder MapHardBounces(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/hard-bounces").WithTags("Hard bounces").WithGroupName("private").RequireTeamCaller();
+        group.MapGet("/{address}", HardBounceOf).RequireAccess(Area.Suppression, Access.View)
             .WithSummary("Whether an address hard-bounced (the global list, or the team's own reports), and why.");
+        return group;
     }
 
     private static async Task<Results<Ok<Page<UnsubscribeEntry>>, ValidationProblem>> ListUnsubscribes(
-        AppDb db, string? search, string? category, string? reason, int? limit, string? cursor, CancellationToken cancellationToken)
+        AppDb db, string? search, string? category, string? reason, int? limit, string? cursor,
+        CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
@@ -99,7 +125,8 @@ public static class SuppressionApi
         context.Response.Headers.ContentDisposition = "attachment; filename=\"unsubscribes.csv\"";
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false));
         await writer.WriteLineAsync("address,category,reason,last_communication_id,created_at,updated_at");
-        await foreach (var u in db.Unsubscribes.AsNoTracking().OrderBy(u => u.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var u in db.Unsubscribes.AsNoTracking().OrderBy(u => u.Id).AsAsyncEnumerable()
+            .WithCancellation(cancellationToken))
         {
             await writer.WriteLineAsync(string.Join(',',
                 Csv(u.Address), Csv(u.Category ?? ""), WireNames.Of(u.Reason), u.LastCommunicationId?.ToString() ?? "",
@@ -126,7 +153,8 @@ public static class SuppressionApi
 
         var entry = new Unsubscribe
         {
-            Address = address, Category = category, Reason = UnsubscribeReason.Manual, CreatedAt = db.Now, UpdatedAt = db.Now,
+            Address = address, Category = category, Reason = UnsubscribeReason.Manual, CreatedAt = db.Now,
+            UpdatedAt = db.Now,
         };
         db.Unsubscribes.Add(entry);
         await db.SaveChangesAsync(cancellationToken);
@@ -149,13 +177,16 @@ public static class SuppressionApi
 
         if (!entry.IsEditable)
         {
-            return Problems.Conflict($"An entry with reason '{WireNames.Of(entry.Reason)}' cannot be edited; it can only be removed.");
+            return Problems.Conflict(
+                $"An entry with reason '{WireNames.Of(entry.Reason)}' cannot be edited; it can only be removed.");
         }
 
         var (address, category) = (Addresses.Normalize(request.Address!), Category(request.Category));
-        if (await db.Unsubscribes.AnyAsync(u => u.Id != id && u.Address == address && u.Category == category, cancellationToken))
+        if (await db.Unsubscribes.AnyAsync(u => u.Id != id && u.Address == address && u.Category == category,
+            cancellationToken))
         {
-            return Problems.Conflict($"Another entry already unsubscribes '{address}' from {(category is null ? "every category" : $"'{category}'")}.");
+            var from = category is null ? "every category" : $"'{category}'";
+            return Problems.Conflict($"Another entry already unsubscribes '{address}' from {from}.");
         }
 
         entry.Address = address;
@@ -165,7 +196,8 @@ public static class SuppressionApi
         return TypedResults.Ok(UnsubscribeEntry.From(entry));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveUnsubscribe(Guid id, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveUnsubscribe(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
         await db.Unsubscribes.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("unsubscribe entry")
             : TypedResults.NoContent();
@@ -187,8 +219,10 @@ public static class SuppressionApi
             return Problems.Invalid("cursor", error!);
         }
 
-        var rows = await db.BlacklistedDomains.AsNoTracking().Where(d => after == null || d.Id.CompareTo(after.Value) > 0)
-            .OrderBy(d => d.Id).Take(take + 1).Select(d => new DomainEntry(d.Id, d.Domain, d.CreatedAt)).ToListAsync(cancellationToken);
+        var rows = await db.BlacklistedDomains.AsNoTracking()
+            .Where(d => after == null || d.Id.CompareTo(after.Value) > 0)
+            .OrderBy(d => d.Id).Take(take + 1).Select(d => new DomainEntry(d.Id, d.Domain, d.CreatedAt))
+                .ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows, take, d => d.Id));
     }
 
@@ -212,10 +246,12 @@ public static class SuppressionApi
             return Problems.Conflict($"'{domain}' is already blacklisted.");
         }
 
-        return TypedResults.Created($"/blacklisted-domains/{entry.Id}", new DomainEntry(entry.Id, entry.Domain, entry.CreatedAt));
+        return TypedResults.Created($"/blacklisted-domains/{entry.Id}",
+            new DomainEntry(entry.Id, entry.Domain, entry.CreatedAt));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDomain(Guid id, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDomain(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
         await db.BlacklistedDomains.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("blacklisted domain")
             : TypedResults.NoContent();
@@ -228,8 +264,10 @@ public static class SuppressionApi
             return Problems.Invalid("cursor", error!);
         }
 
-        var rows = await db.WhitelistedEmails.AsNoTracking().Where(w => after == null || w.Id.CompareTo(after.Value) > 0)
-            .OrderBy(w => w.Id).Take(take + 1).Select(w => new AddressEntry(w.Id, w.Address, w.CreatedAt)).ToListAsync(cancellationToken);
+        var rows = await db.WhitelistedEmails.AsNoTracking()
+            .Where(w => after == null || w.Id.CompareTo(after.Value) > 0)
+            .OrderBy(w => w.Id).Take(take + 1).Select(w => new AddressEntry(w.Id, w.Address, w.CreatedAt))
+                .ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows, take, w => w.Id));
     }
 
@@ -252,15 +290,18 @@ public static class SuppressionApi
             return Problems.Conflict($"'{entry.Address}' is already whitelisted.");
         }
 
-        return TypedResults.Created($"/whitelisted-emails/{entry.Id}", new AddressEntry(entry.Id, entry.Address, entry.CreatedAt));
+        return TypedResults.Created($"/whitelisted-emails/{entry.Id}",
+            new AddressEntry(entry.Id, entry.Address, entry.CreatedAt));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveWhitelist(Guid id, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveWhitelist(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
         await db.WhitelistedEmails.Where(w => w.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("whitelisted email")
             : TypedResults.NoContent();
 
-    private static async Task<Results<Ok<HardBounceEntry>, ProblemHttpResult>> HardBounceOf(string address, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HardBounceEntry>, ProblemHttpResult>> HardBounceOf(
+        string address, AppDb db, CancellationToken cancellationToken)
     {
         var key = Addresses.Normalize(address);
         var global = await db.HardBounces.AsNoTracking().FirstOrDefaultAsync(h => h.Address == key, cancellationToken);

@@ -67,11 +67,3 @@ public sealed class HardBounce
     public DateTime LastBouncedAt { get; set; }
     public int Count { get; set; }
 }
-
-public static class Addresses
-{
-    // Lists compare addresses without case (RFC 5321 lets the local part be case-sensitive; no mailbox provider is).
-    public static string Normalize(string address) => address.Trim().ToLowerInvariant();
-
-    public static string DomainOf(string address) => Normalize(address[(address.LastIndexOf('@') + 1)..]);
-}

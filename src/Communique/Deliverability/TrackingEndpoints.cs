@@ -8,16 +8,21 @@ namespace Communique.Deliverability;
 public static class TrackingEndpoints
 {
     // A transparent 1×1 GIF.
-    private static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    private static readonly byte[] Pixel = Convert.FromBase64String(
+        "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
-    public static void MapTracking(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapTracking(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/public/t").WithTags("Tracking").WithGroupName("public").AllowAnonymous();
-        group.MapGet("/o/{token}.gif", Open).WithSummary("The open-tracking pixel of a message (a 1×1 GIF, never cached).");
-        group.MapGet("/c/{token}", Click).WithSummary("A tracked link: records the click and redirects (302) to the link's own address.");
+        group.MapGet("/o/{token}.gif", Open)
+            .WithSummary("The open-tracking pixel of a message (a 1×1 GIF, never cached).");
+        group.MapGet("/c/{token}", Click)
+            .WithSummary("A tracked link: records the click and redirects (302) to the link's own address.");
+        return group;
     }
 
-    private static async Task<IResult> Open(string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
+    private static async Task<IResult> Open(
+        string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
     {
         if (tokens.Read(token) is not { Kind: MailTokenKind.Open } open)
         {
@@ -30,7 +35,8 @@ public static class TrackingEndpoints
         return Results.Bytes(Pixel, "image/gif");
     }
 
-    private static async Task<IResult> Click(string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
+    private static async Task<IResult> Click(
+        string token, HttpContext context, MailTokens tokens, EventRecorder events, TimeProvider clock)
     {
         if (tokens.Read(token) is not { Kind: MailTokenKind.Click, Url: { } url } click
             || !Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
@@ -43,13 +49,15 @@ public static class TrackingEndpoints
         return Results.Redirect(url);
     }
 
-    private static ValueTask RecordAsync(EventRecorder events, MailToken token, EventKind kind, HttpContext context, TimeProvider clock)
+    private static ValueTask RecordAsync(
+        EventRecorder events, MailToken token, EventKind kind, HttpContext context, TimeProvider clock)
     {
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var (device, machine) = UserAgents.Classify(userAgent, kind);
         return events.RecordAsync(new MessageEvent
         {
-            MessageId = token.MessageId, Kind = kind, At = clock.GetUtcNow().UtcDateTime, Device = device, Machine = machine,
+            MessageId = token.MessageId, Kind = kind, At = clock.GetUtcNow().UtcDateTime, Device = device,
+            Machine = machine,
             Url = token.Url is { Length: > 2048 } longUrl ? longUrl[..2048] : token.Url,
         });
     }

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Encodings.Web;
-using Communique.Campaigns;
 using Communique.Communications;
 using Communique.Data;
 using Communique.Email.Compose;
@@ -24,21 +23,26 @@ public sealed record UnsubscribeResponse(string Address, string? Category, bool 
 // - POST /public/unsubscribe with JSON {token, scope} does the same for integrations.
 public static class UnsubscribePage
 {
-    public const string DefaultCategory = "General";
+    // The delivery job reads it here until its references move to UnsubscribeCategory.Default.
+    public const string DefaultCategory = UnsubscribeCategory.Default;
 
-    public static void MapUnsubscribe(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapUnsubscribe(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/public/unsubscribe").WithTags("Unsubscribe").WithGroupName("public").AllowAnonymous();
+        var group = app.MapGroup("/public/unsubscribe").WithTags("Unsubscribe").WithGroupName("public")
+            .AllowAnonymous();
         group.MapGet("/{token}", Show).WithSummary("The page an unsubscribe link opens.");
         group.MapPost("/{token}", Post).DisableAntiforgery().WithBodyLimit(PublicPages.MaxFormBytes)
             .WithSummary("RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click), or the page's form.");
         group.MapPost("", Json).WithBodyLimit(PublicPages.MaxFormBytes)
             .WithSummary("Unsubscribe with a message's token (scope: category, the default, or all).");
+        return group;
     }
 
-    private sealed record Target(Guid TeamId, Guid SendId, Guid MessageId, Guid CommunicationId, string Address, string Category);
+    private sealed record Target(Guid TeamId, Guid SendId, Guid MessageId, Guid CommunicationId, string Address,
+        string Category);
 
-    private static async Task<Target?> FindAsync(string? token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Target?> FindAsync(
+        string? token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
     {
         if (tokens.Read(token) is not { Kind: MailTokenKind.Unsubscribe } read)
         {
@@ -46,19 +50,24 @@ public static class UnsubscribePage
         }
 
         var row = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Id == read.MessageId)
-            .Join(db.CampaignSends.IgnoreQueryFilters(), m => m.SendId, s => s.Id, (m, s) => new { m.TeamId, m.SendId, m.Address, s.CommunicationId, s.Content })
+            .Join(db.CampaignSends.IgnoreQueryFilters(), m => m.SendId, s => s.Id, (m, s) =>
+                new { m.TeamId, m.SendId, m.Address, s.CommunicationId, s.Content })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return null;
         }
 
-        var content = System.Text.Json.JsonSerializer.Deserialize<EmailContent>(row.Content, System.Text.Json.JsonSerializerOptions.Web);
-        var category = string.IsNullOrWhiteSpace(content?.UnsubscribeCategory) ? DefaultCategory : content.UnsubscribeCategory.Trim();
-        return new Target(row.TeamId, row.SendId, read.MessageId, row.CommunicationId, Addresses.Normalize(row.Address), category);
+        var content = System.Text.Json.JsonSerializer.Deserialize<EmailContent>(row.Content,
+            System.Text.Json.JsonSerializerOptions.Web);
+        var category = string.IsNullOrWhiteSpace(content?.UnsubscribeCategory) ? UnsubscribeCategory.Default
+            : content.UnsubscribeCategory.Trim();
+        return new Target(row.TeamId, row.SendId, read.MessageId, row.CommunicationId,
+            Addresses.Normalize(row.Address), category);
     }
 
-    private static async Task<IResult> Show(string token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> Show(
+        string token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
     {
         if (await FindAsync(token, tokens, db, cancellationToken) is not { } target)
         {
@@ -67,14 +76,17 @@ public static class UnsubscribePage
 
         var choices = await ChoicesAsync(db, target, cancellationToken);
         var boxes = string.Concat(choices.Select((c, i) => $"""
-            <p><input type="checkbox" id="category-{i}" name="category" value="{HtmlEncoder.Default.Encode(c)}"{(c == target.Category ? " checked" : "")}> <label for="category-{i}">{HtmlEncoder.Default.Encode(c)} emails</label></p>
+            <p><input type="checkbox" id="category-{i}" name="category" value="{HtmlEncoder.Default.Encode(c)}"{
+                (c == target.Category ? " checked" : "")}>
+            <label for="category-{i}">{HtmlEncoder.Default.Encode(c)} emails</label></p>
             """));
         return PublicPages.Page(200, "Unsubscribe", $"""
             <p>Stop emails to <b>{HtmlEncoder.Default.Encode(target.Address)}</b>:</p>
             <form method="post">
             <fieldset><legend>Which emails?</legend>
             {boxes}
-            <p><input type="checkbox" id="scope-all" name="scope" value="all"> <label for="scope-all">All emails from this sender</label></p>
+            <p><input type="checkbox" id="scope-all" name="scope" value="all">
+            <label for="scope-all">All emails from this sender</label></p>
             </fieldset>
             <button type="submit">Unsubscribe</button>
             </form>
@@ -84,12 +96,14 @@ public static class UnsubscribePage
     // The email's own category first, then the team's other categories.
     private static async Task<List<string>> ChoicesAsync(AppDb db, Target target, CancellationToken cancellationToken)
     {
-        var names = await db.UnsubscribeCategories.IgnoreQueryFilters().AsNoTracking().Where(c => c.TeamId == target.TeamId)
+        var names = await db.UnsubscribeCategories.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.TeamId == target.TeamId)
             .OrderBy(c => c.Name).Select(c => c.Name).ToListAsync(cancellationToken);
         return [target.Category, .. names.Where(n => n != target.Category)];
     }
 
-    private static async Task<IResult> Post(string token, HttpRequest request, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> Post(
+        string token, HttpRequest request, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
         var oneClick = form is not null && form["List-Unsubscribe"].ToString() == "One-Click";
@@ -107,12 +121,14 @@ public static class UnsubscribePage
 
         var all = form is not null && form["scope"].ToString() == "all";
         var offered = await ChoicesAsync(db, target, cancellationToken);
-        var chosen = form is null ? [] : form["category"].Where(c => c is not null && offered.Contains(c)).Select(c => c!).Distinct().ToList();
+        var chosen = form is null ? [] : form["category"].Where(c => c is not null && offered.Contains(c))
+            .Select(c => c!).Distinct().ToList();
         List<string?> categories = all ? [null] : chosen.Count > 0 ? [.. chosen] : [target.Category];
         await UnsubscribeAsync(db, target, categories, cancellationToken);
         var what = all ? "any more emails from this sender"
             : $"any more {string.Join(", ", categories.Select(c => HtmlEncoder.Default.Encode(c!)))} emails";
-        return PublicPages.Page(200, "You are unsubscribed", $"<p><b>{HtmlEncoder.Default.Encode(target.Address)}</b> will not receive {what}.</p>");
+        return PublicPages.Page(200, "You are unsubscribed",
+            $"<p><b>{HtmlEncoder.Default.Encode(target.Address)}</b> will not receive {what}.</p>");
     }
 
     private static async Task<Results<Ok<UnsubscribeResponse>, ProblemHttpResult, ValidationProblem>> Json(
@@ -120,7 +136,8 @@ public static class UnsubscribePage
     {
         if (request.Scope is not (null or "category" or "all"))
         {
-            return Problems.Invalid("scope", "Use \"category\" (the email's unsubscribe category, the default) or \"all\".");
+            return Problems.Invalid("scope",
+                "Use \"category\" (the email's unsubscribe category, the default) or \"all\".");
         }
 
         if (await FindAsync(request.Token, tokens, db, cancellationToken) is not { } target)
@@ -135,7 +152,8 @@ public static class UnsubscribePage
 
     // RFC 2369's mailto: a message to the List-Unsubscribe address with subject "unsubscribe <token>" (read from the
     // bounce mailbox) unsubscribes the message's recipient from the email's category, like the one-click POST.
-    public static async Task<bool> ByMailAsync(string token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
+    public static async Task<bool> ByMailAsync(
+        string token, MailTokens tokens, AppDb db, CancellationToken cancellationToken)
     {
         if (await FindAsync(token, tokens, db, cancellationToken) is not { } target)
         {
@@ -147,33 +165,39 @@ public static class UnsubscribePage
     }
 
     // Idempotent: unsubscribing twice leaves one entry per category. A null category is every category.
-    private static async Task UnsubscribeAsync(AppDb db, Target target, IReadOnlyList<string?> categories, CancellationToken cancellationToken)
+    private static async Task UnsubscribeAsync(
+        AppDb db, Target target, IReadOnlyList<string?> categories, CancellationToken cancellationToken)
     {
         foreach (var category in categories)
         {
             await Suppression.UnsubscribeAsync(
-                db, target.TeamId, target.Address, category, UnsubscribeReason.Recipient, target.CommunicationId, target.MessageId, cancellationToken);
+                db, target.TeamId, target.Address, category, UnsubscribeReason.Recipient, target.CommunicationId,
+                target.MessageId, cancellationToken);
         }
 
         var all = categories.Contains(null);
         db.MessageEvents.Add(new MessageEvent
         {
-            TeamId = target.TeamId, SendId = target.SendId, MessageId = target.MessageId, Kind = EventKind.Unsubscribe, At = db.Now,
+            TeamId = target.TeamId, SendId = target.SendId, MessageId = target.MessageId, Kind = EventKind.Unsubscribe,
+                At = db.Now,
             Detail = all ? "all" : string.Join(", ", categories),
         });
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAcrossTeamsAsync(cancellationToken);
         // Counted once per message, however often its link is used.
-        var first = await db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == target.MessageId && m.UnsubscribedAt == null)
+        var first = await db.OutboundMessages.IgnoreQueryFilters()
+            .Where(m => m.Id == target.MessageId && m.UnsubscribedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.UnsubscribedAt, db.Now), cancellationToken);
         if (first > 0)
         {
-            await Reporting.Stats.AddAsync(db, target.TeamId, target.SendId, new Reporting.StatsDelta { Unsubscribes = 1 }, cancellationToken);
+            await Reporting.Stats.AddAsync(db, target.TeamId, target.SendId,
+                new Reporting.StatsDelta { Unsubscribes = 1 }, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
     private static IResult NotValid() =>
-        PublicPages.Page(404, "Link not valid", "<p>This unsubscribe link is not valid. Open the whole link from the email you received.</p>");
+        PublicPages.Page(404, "Link not valid",
+            "<p>This unsubscribe link is not valid. Open the whole link from the email you received.</p>");
 }

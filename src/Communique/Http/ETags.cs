@@ -25,10 +25,12 @@ public static class ETags
         }
 
         var current = For(version);
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || (!t.IsWeak && t.Tag.Equals(current, StringComparison.Ordinal)));
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any)
+            || (!t.IsWeak && t.Tag.Equals(current, StringComparison.Ordinal)));
     }
 
     public static ProblemHttpResult Stale(int version) => TypedResults.Problem(
-        $"The resource has changed since it was read; its current ETag is {For(version)}. Read it again and reapply the change.",
+        $"The resource has changed since it was read; its current ETag is {For(version)}. Read it again and "
+        + "reapply the change.",
         statusCode: 412, title: "Precondition failed", type: ProblemTypes.PreconditionFailed);
 }

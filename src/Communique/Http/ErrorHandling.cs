@@ -12,7 +12,8 @@ public static class ErrorHandling
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             // Framework-made problems (validation, 404 of an unknown route) get our catalogue's types too.
-            if (c.ProblemDetails.Type is null || c.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+            if (c.ProblemDetails.Type is null
+                || c.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
             {
                 c.ProblemDetails.Type = c.ProblemDetails is HttpValidationProblemDetails
                     ? ProblemTypes.Validation
@@ -31,7 +32,8 @@ public static class ErrorHandling
 internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems, ILogger<UnhandledExceptionHandler> log)
     : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(
+        HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
         {
@@ -56,7 +58,8 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
 
         if (problem is null)
         {
-            log.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+            log.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method,
+                context.Request.Path);
             problem = new ProblemDetails
             {
                 Status = 500,
@@ -67,7 +70,8 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
         }
 
         context.Response.StatusCode = problem.Status ?? 500;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        return await problems.TryWriteAsync(
+            new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
     private static ProblemDetails Describe(BadHttpRequestException bad)
@@ -86,7 +90,8 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
             var path = json.Path is null or "$" ? "body" : json.Path.TrimStart('$', '.');
             problem.Detail = json.Message.Contains("missing required properties", StringComparison.Ordinal)
                 ? json.Message
-                : $"The JSON body is not valid at {json.Path ?? "$"} (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}).";
+                : $"The JSON body is not valid at {json.Path ?? "$"} (line {json.LineNumber + 1}, "
+                    + $"byte {json.BytePositionInLine + 1}).";
             problem.Extensions["errors"] = new Dictionary<string, string[]> { [path] = [problem.Detail] };
         }
 

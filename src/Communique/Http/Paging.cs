@@ -27,7 +27,8 @@ public static class Paging
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        if (cursor.Length == 22 && Base64Url.IsValid(cursor) && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 16)
+        if (cursor.Length == 22 && Base64Url.IsValid(cursor)
+            && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 16)
         {
             after = new Guid(bytes, bigEndian: true);
             return true;

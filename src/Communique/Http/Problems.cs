@@ -23,6 +23,8 @@ public static class ProblemTypes
     public const string UnreadableData = Prefix + "unreadable-data";
     public const string RenderFailed = Prefix + "render-failed";
     public const string SendingSuspended = Prefix + "sending-suspended";
+    // A send from an address that is not a verified sender of the team.
+    public const string SenderNotVerified = Prefix + "sender-not-verified";
     // Input whose processing takes longer than allowed: a transactional call's render budget, a regex's match timeout.
     public const string TooComplex = Prefix + "too-complex";
     public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";
@@ -45,7 +47,8 @@ public static class ProblemTypes
 public static class Problems
 {
     public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem($"The {what} does not exist.", statusCode: 404, title: "Not found", type: ProblemTypes.NotFound);
+        TypedResults.Problem($"The {what} does not exist.", statusCode: 404, title: "Not found",
+            type: ProblemTypes.NotFound);
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: 409, title: "Conflict", type: ProblemTypes.Conflict);

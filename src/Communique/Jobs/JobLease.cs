@@ -24,13 +24,15 @@ public sealed class JobLease(Job job, string token, IServiceScopeFactory scopes,
     {
         var renewed = Renewed;
         var now = Now;
-        var held = await UpdateAsync(j => j.SetProperty(x => x.LeaseExpiresAt, renewed).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        var held = await UpdateAsync(j => j.SetProperty(x => x.LeaseExpiresAt, renewed)
+            .SetProperty(x => x.UpdatedAt, now), cancellationToken);
         if (held == 0)
         {
             return LeaseStatus.Lost;
         }
 
-        return await WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AnyAsync(j => j.Id == job.Id && j.CancelRequested, cancellationToken))
+        return await WithDbAsync(db => db.Jobs.IgnoreQueryFilters()
+            .AnyAsync(j => j.Id == job.Id && j.CancelRequested, cancellationToken))
             ? LeaseStatus.CancelRequested
             : LeaseStatus.Held;
     }
@@ -102,7 +104,8 @@ public sealed class JobLease(Job job, string token, IServiceScopeFactory scopes,
     }
 
     private Task<int> UpdateAsync(
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Job>> setters, CancellationToken cancellationToken) =>
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<Job>> setters,
+        CancellationToken cancellationToken) =>
         WithDbAsync(db => db.Jobs.IgnoreQueryFilters()
             .Where(j => j.Id == job.Id && j.LeaseToken == token)
             .ExecuteUpdateAsync(setters, cancellationToken));

@@ -75,7 +75,7 @@ public static class JobsApi
         var kind = kinds.Of(job.Kind)!;
         if (!RoleMatrix.Allows(db.Tenant.Caller!.Role, kind.Area, Access.Edit))
         {
-            var area = RoleMatrix.Kebab(kind.Area.ToString());
+            var area = WireNames.Of(kind.Area);
             return Problems.Forbidden($"Cancelling a {job.Kind} job needs edit access to {area}.");
         }
 
@@ -97,22 +97,5 @@ public static class JobsApi
     {
         var visible = kinds.VisibleTo(db.Tenant.Caller!.Role);
         return db.Jobs.AsNoTracking().Where(j => visible.Contains(j.Kind));
-    }
-}
-
-public static class JobCancellation
-{
-    // Queued jobs are cancelled at once; running ones are asked to stop (their worker sees it at its next heartbeat).
-    public static async Task CancelJobsAsync(this AppDb db, IQueryable<Job> jobs, CancellationToken cancellationToken)
-    {
-        var now = db.Now;
-        await jobs.Where(j => j.State == JobState.Queued).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.State, JobState.Cancelled)
-            .SetProperty(j => j.CancelRequested, true)
-            .SetProperty(j => j.CompletedAt, now)
-            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
-        await jobs.Where(j => j.State == JobState.Running).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.CancelRequested, true)
-            .SetProperty(j => j.UpdatedAt, now), cancellationToken);
     }
 }

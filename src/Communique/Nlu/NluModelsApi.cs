@@ -54,7 +54,7 @@ public sealed record EntityResponse(
 // The nlu group: models, their intents and entities, import and export of training data.
 public static class NluModelsApi
 {
-    public static void MapNluModels(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapNluModels(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/nlu/models").WithTags("NLU models").WithGroupName("nlu").RequireTeamCaller();
         models.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The team's NLU models.");
@@ -98,6 +98,7 @@ public static class NluModelsApi
             .WithBodyLimit(NluTrainingData.MaxImportBytes)
             .WithSummary("Import training data: JSON as export gives it, or CSV text,intent (text/csv). "
                 + "mode=merge (default) adds utterances; replace replaces the intents and entities.");
+        return models;
     }
 
     private static async Task<Results<Ok<Page<ModelResponse>>, ValidationProblem>> List(
@@ -478,5 +479,5 @@ public static class NluModelsApi
 
     private static async Task<ProblemHttpResult?> SaveUniqueAsync(
         AppDb db, string conflict, CancellationToken cancellationToken) =>
-        await Projects.ProjectsApi.SaveUniqueAsync(db, cancellationToken) ? null : Problems.Conflict(conflict);
+        await db.SaveUniqueAsync(cancellationToken) ? null : Problems.Conflict(conflict);
 }

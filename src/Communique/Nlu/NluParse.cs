@@ -33,13 +33,14 @@ public static class NluParse
 {
     public const int MaxTop = 20;
 
-    public static void MapNluParse(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapNluParse(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/nlu/models/{id:guid}/parse", Parse)
-            .WithTags("NLU parsing").WithGroupName("nlu").RequireTeamCaller()
-            .RequireAccess(Area.Communications, Access.View)
+        var group = app.MapGroup("/nlu/models/{id:guid}/parse").WithTags("NLU parsing").WithGroupName("nlu")
+            .RequireTeamCaller();
+        group.MapPost("", Parse).RequireAccess(Area.Communications, Access.View)
             .WithSummary(
                 "The intent (or out of scope), a ranking and the entities of a text, from the model's active version.");
+        return group;
     }
 
     private static async Task<Results<Ok<ParseResponse>, ValidationProblem, ProblemHttpResult>> Parse(

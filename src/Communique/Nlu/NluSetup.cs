@@ -15,11 +15,4 @@ public static class NluSetup
             NluTrainingJob.Kind, Area.Communications, "POST /nlu/models/{modelId}/versions/{number}/cancel");
         return services;
     }
-
-    public static void MapNlu(this IEndpointRouteBuilder app)
-    {
-        app.MapNluModels();
-        app.MapNluVersions();
-        app.MapNluParse();
-    }
 }

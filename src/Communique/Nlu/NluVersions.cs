@@ -27,7 +27,7 @@ public static class NluVersions
     // Utterances of an intent with this name are examples of what the model should reject, not an intent.
     public const string OutOfScopeIntent = "out_of_scope";
 
-    public static void MapNluVersions(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapNluVersions(this IEndpointRouteBuilder app)
     {
         var versions = app.MapGroup("/nlu/models/{id:guid}/versions")
             .WithTags("NLU training").WithGroupName("nlu").RequireTeamCaller();
@@ -42,6 +42,7 @@ public static class NluVersions
             .WithSummary("Make a ready version the one parse uses (an older one: a rollback).");
         versions.MapPost("/{number:int}/cancel", Cancel).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Cancel a version still training: it fails as cancelled, and its job ends.");
+        return versions;
     }
 
     private static async Task<Results<Accepted<VersionResponse>, ValidationProblem, ProblemHttpResult>> Train(

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
-using Communique.Communications;
 using Communique.Data;
 using Communique.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +23,8 @@ public static class ProjectsApi
         group.MapGet("", List).RequireAccess(Area.Communications, Access.View).WithSummary("The team's projects.");
         group.MapPost("", Create).RequireAccess(Area.Communications, Access.Edit).WithSummary("Create a project.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Communications, Access.View).WithSummary("One project.");
-        group.MapPut("/{id:guid}", Update).RequireAccess(Area.Communications, Access.Edit).WithSummary("Rename or describe a project.");
+        group.MapPut("/{id:guid}", Update).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Rename or describe a project.");
         group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Delete an empty project (409 while it holds communications).");
         return group;
@@ -44,7 +44,8 @@ public static class ProjectsApi
         return TypedResults.Ok(Paging.Build(rows.Select(ProjectResponse.From).ToList(), take, p => p.Id));
     }
 
-    private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
         return project is null ? Problems.NotFound("project") : TypedResults.Ok(ProjectResponse.From(project));
@@ -54,9 +55,12 @@ public static class ProjectsApi
         ProjectRequest request, AppDb db, CancellationToken cancellationToken)
     {
         var name = request.Name!.Trim();
-        var project = new Project { Name = name, Description = request.Description, CreatedAt = db.Now, UpdatedAt = db.Now };
+        var project = new Project
+        {
+            Name = name, Description = request.Description, CreatedAt = db.Now, UpdatedAt = db.Now,
+        };
         db.Projects.Add(project);
-        if (!await SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The team already has a project named '{name}'.");
         }
@@ -76,7 +80,7 @@ public static class ProjectsApi
         project.Name = request.Name!.Trim();
         project.Description = request.Description;
         project.UpdatedAt = db.Now;
-        if (!await SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The team already has a project named '{project.Name}'.");
         }
@@ -84,28 +88,19 @@ public static class ProjectsApi
         return TypedResults.Ok(ProjectResponse.From(project));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, AppDb db, IEnumerable<IProjectUsage> usages, CancellationToken cancellationToken)
     {
-        if (await db.Communications.AnyAsync(c => c.ProjectId == id, cancellationToken))
+        foreach (var usage in usages)
         {
-            return Problems.Conflict("The project still holds communications; delete or move them first.");
+            if (await usage.BlockingUseAsync(db, id, cancellationToken) is { } reason)
+            {
+                return Problems.Conflict(reason);
+            }
         }
 
         return await db.Projects.Where(p => p.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("project")
             : TypedResults.NoContent();
-    }
-
-    internal static async Task<bool> SaveUniqueAsync(AppDb db, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return false;
-        }
     }
 }

@@ -15,7 +15,8 @@ namespace Communique.Senders;
 // Makes a fresh verification link for a sender address and mails it. A job, so that adding a sender never waits on a
 // mail server and a relay that is down is tried again with backoff. The token exists only in the email; the database
 // keeps its keyed hash.
-public sealed class SenderVerificationJob(AppDb db, MasterKey keys, IMailTransport transport, IOptions<MailOptions> mail) : IJobHandler
+public sealed class SenderVerificationJob(
+    AppDb db, MasterKey keys, IMailTransport transport, IOptions<MailOptions> mail) : IJobHandler
 {
     public const string Kind = "sender-verification";
 
@@ -38,16 +39,19 @@ public sealed class SenderVerificationJob(AppDb db, MasterKey keys, IMailTranspo
         sender.UpdatedAt = db.Now;
         await db.SaveChangesAsync(cancellationToken);
 
-        var result = await transport.SendAsync(Message(sender.Address, mail.Value.Link("/public/senders/verify?token=" + token)), cancellationToken);
+        var result = await transport.SendAsync(Message(sender.Address,
+            mail.Value.Link("/public/senders/verify?token=" + token)), cancellationToken);
         switch (result.Outcome)
         {
             case DeliveryOutcome.Accepted:
                 job.Result = JsonSerializer.Serialize(new { sender.Address, result.Reply }, JsonSerializerOptions.Web);
                 return;
             case DeliveryOutcome.PermanentFailure:
-                throw new JobFailedException($"The mail server refused the verification email for {sender.Address}: {result.Reply}");
+                throw new JobFailedException(
+                    $"The mail server refused the verification email for {sender.Address}: {result.Reply}");
             default:
-                throw new IOException($"The verification email for {sender.Address} could not be handed over yet: {result.Reply}");
+                throw new IOException(
+                    $"The verification email for {sender.Address} could not be handed over yet: {result.Reply}");
         }
     }
 
@@ -67,7 +71,8 @@ public sealed class SenderVerificationJob(AppDb db, MasterKey keys, IMailTranspo
             """;
         var html = $"""
             <p>Someone asked to send email from <b>{HtmlEncoder.Default.Encode(address)}</b> with Communique.</p>
-            <p><a href="{HtmlEncoder.Default.Encode(link)}">Confirm this sender address</a> (the link works for 24 hours).</p>
+            <p><a href="{HtmlEncoder.Default.Encode(link)}">Confirm this sender address</a>
+            (the link works for 24 hours).</p>
             <p>If you did not ask for this, ignore this email: nothing will be sent from your address.</p>
             """;
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();

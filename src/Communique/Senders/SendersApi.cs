@@ -12,10 +12,12 @@ namespace Communique.Senders;
 public sealed record SenderRequest([Required, MaxLength(320)] string? Address);
 
 public sealed record SenderResponse(
-    Guid Id, string Address, string Status, DateTime? VerifiedAt, DateTime? LinkExpiresAt, DateTime? LastSentAt, DateTime CreatedAt)
+    Guid Id, string Address, string Status, DateTime? VerifiedAt, DateTime? LinkExpiresAt, DateTime? LastSentAt,
+    DateTime CreatedAt)
 {
     public static SenderResponse From(Sender s, DateTime now) => new(
-        s.Id, s.Address, WireNames.Of(s.StatusAt(now)), s.VerifiedAt, s.VerifiedAt is null ? s.TokenExpiresAt : null, s.LastSentAt, s.CreatedAt);
+        s.Id, s.Address, WireNames.Of(s.StatusAt(now)), s.VerifiedAt, s.VerifiedAt is null ? s.TokenExpiresAt : null,
+        s.LastSentAt, s.CreatedAt);
 }
 
 public static class SendersApi
@@ -23,13 +25,15 @@ public static class SendersApi
     public static RouteGroupBuilder MapSenders(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/senders").WithTags("Senders").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View).WithSummary("The team's sender addresses with their status.");
+        group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("The team's sender addresses with their status.");
         group.MapPost("", Add).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Add a sender address; a verification email with a link valid for 24 hours goes to it.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View).WithSummary("One sender address.");
         group.MapPost("/{id:guid}/resend", Resend).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Send a new verification link (the previous one stops working).");
-        group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.TeamAdministration, Access.Edit).WithSummary("Remove a sender address.");
+        group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.TeamAdministration, Access.Edit)
+            .WithSummary("Remove a sender address.");
         return group;
     }
 
@@ -44,10 +48,12 @@ public static class SendersApi
         var rows = await db.Senders.AsNoTracking()
             .Where(s => after == null || s.Id.CompareTo(after.Value) > 0)
             .OrderBy(s => s.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Build(rows.Select(s => SenderResponse.From(s, db.Now)).ToList(), take, s => s.Id));
+        var page = rows.Select(s => SenderResponse.From(s, db.Now)).ToList();
+        return TypedResults.Ok(Paging.Build(page, take, s => s.Id));
     }
 
-    private static async Task<Results<Ok<SenderResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SenderResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var sender = await db.Senders.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         return sender is null ? Problems.NotFound("sender") : TypedResults.Ok(SenderResponse.From(sender, db.Now));
@@ -59,7 +65,8 @@ public static class SendersApi
         var address = request.Address!;
         if (!IsMailbox(address))
         {
-            return Problems.Invalid("address", "Give one email address, like news@example.com, without a display name or spaces.");
+            return Problems.Invalid("address",
+                "Give one email address, like news@example.com, without a display name or spaces.");
         }
 
         var sender = new Sender { Address = address, CreatedAt = db.Now, UpdatedAt = db.Now };
@@ -77,7 +84,8 @@ public static class SendersApi
         return TypedResults.Created($"/senders/{sender.Id}", SenderResponse.From(sender, db.Now));
     }
 
-    private static async Task<Results<Accepted<SenderResponse>, ProblemHttpResult>> Resend(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<SenderResponse>, ProblemHttpResult>> Resend(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var sender = await db.Senders.FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (sender is null)
@@ -99,7 +107,8 @@ public static class SendersApi
         return TypedResults.Accepted($"/senders/{sender.Id}", SenderResponse.From(sender, db.Now));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
         await db.Senders.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("sender")
             : TypedResults.NoContent();
@@ -108,6 +117,7 @@ public static class SendersApi
     internal static bool IsMailbox(string text) =>
         text.Length <= 320 && text.Trim() == text && !text.Contains(' ', StringComparison.Ordinal)
         && MailboxAddress.TryParse(ParserOptions.Default, text, out var mailbox)
-        && string.IsNullOrEmpty(mailbox.Name) && mailbox.Address == text && mailbox.Address.Contains('@', StringComparison.Ordinal)
+        && string.IsNullOrEmpty(mailbox.Name) && mailbox.Address == text
+            && mailbox.Address.Contains('@', StringComparison.Ordinal)
         && !mailbox.Address.EndsWith('@') && !mailbox.Address.StartsWith('@');
 }

@@ -4,7 +4,6 @@ using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
 using Communique.Http;
-using Communique.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -119,7 +118,7 @@ public static class TemplatesApi
             UpdatedAt = db.Now,
         };
         db.Templates.Add(template);
-        if (!await ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+        if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The team already has a {request.Channel} template named '{template.Name}'.");
         }
@@ -166,7 +165,7 @@ public static class TemplatesApi
         template.UpdatedAt = db.Now;
         try
         {
-            if (!await ProjectsApi.SaveUniqueAsync(db, cancellationToken))
+            if (!await db.SaveUniqueAsync(cancellationToken))
             {
                 return Problems.Conflict($"The team already has a template named '{template.Name}'.");
             }

@@ -43,7 +43,8 @@ public static class DkimCanonical
 
     // `name:value` CRLF with the name in lower case, the value unfolded, runs of white space made one space and white
     // space removed at both ends of the value and before the colon; without the CRLF for the signature's own field.
-    public static void Header(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, IBufferWriter<byte> output, bool crlf = true)
+    public static void Header(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, IBufferWriter<byte> output,
+        bool crlf = true)
     {
         name = name.TrimEnd(" \t"u8);
         var span = output.GetSpan(name.Length + value.Length + 3);

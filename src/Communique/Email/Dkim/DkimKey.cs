@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Communique.Tenancy;
 
 namespace Communique.Email.Dkim;
@@ -10,7 +12,7 @@ public enum DkimAlgorithm
 
 // A team's signing key for one domain: every message from an address at the domain is signed with it. The private key
 // is sealed with the installation's master key; the public key is what the DNS record publishes.
-public sealed class DkimKey : ITeamOwned
+public sealed partial class DkimKey : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TeamId { get; set; }
@@ -30,4 +32,28 @@ public sealed class DkimKey : ITeamOwned
     public string RecordName => $"{Selector}._domainkey.{Domain}";
 
     public string RecordValue => $"v=DKIM1; k={(Algorithm == DkimAlgorithm.Rsa ? "rsa" : "ed25519")}; p={PublicKey}";
+
+    // Lower case and ASCII: an international name becomes its xn-- form, as DNS and the d= tag carry it.
+    public static string? NormalizeDomain(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 253)
+        {
+            return null;
+        }
+
+        try
+        {
+            var ascii = new IdnMapping().GetAscii(text.Trim().TrimEnd('.')).ToLowerInvariant();
+            return ascii.Contains('.', StringComparison.Ordinal) && ascii.Split('.').All(l => LabelPattern().IsMatch(l))
+                ? ascii
+                : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex LabelPattern();
 }

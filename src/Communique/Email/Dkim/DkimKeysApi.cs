@@ -14,10 +14,12 @@ public sealed record DkimKeyRequest(
 
 public sealed record DnsRecord(string Name, string Type, string Value);
 
-public sealed record DkimKeyResponse(Guid Id, string Domain, string Selector, string Algorithm, DnsRecord DnsRecord, DateTime CreatedAt)
+public sealed record DkimKeyResponse(
+    Guid Id, string Domain, string Selector, string Algorithm, DnsRecord DnsRecord, DateTime CreatedAt)
 {
     public static DkimKeyResponse From(DkimKey k) =>
-        new(k.Id, k.Domain, k.Selector, WireNames.Of(k.Algorithm), new DnsRecord(k.RecordName, "TXT", k.RecordValue), k.CreatedAt);
+        new(k.Id, k.Domain, k.Selector, WireNames.Of(k.Algorithm), new DnsRecord(k.RecordName, "TXT", k.RecordValue),
+            k.CreatedAt);
 }
 
 public static partial class DkimKeysApi
@@ -25,9 +27,11 @@ public static partial class DkimKeysApi
     public static RouteGroupBuilder MapDkimKeys(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/dkim-keys").WithTags("DKIM keys").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View).WithSummary("The team's DKIM keys with the DNS records to publish.");
+        group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View)
+            .WithSummary("The team's DKIM keys with the DNS records to publish.");
         group.MapPost("", Create).RequireAccess(Area.TeamAdministration, Access.Edit)
-            .WithSummary("Generate a DKIM key for a domain (RSA-2048 by default, or Ed25519); returns the DNS TXT record to publish.");
+            .WithSummary("Generate a DKIM key for a domain (RSA-2048 by default, or Ed25519); returns the DNS TXT "
+                + "record to publish.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View).WithSummary("One DKIM key.");
         group.MapDelete("/{id:guid}", Delete).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Delete a DKIM key: messages from its domain are no longer signed with it.");
@@ -36,11 +40,13 @@ public static partial class DkimKeysApi
 
     private static async Task<Ok<Page<DkimKeyResponse>>> List(AppDb db, CancellationToken cancellationToken)
     {
-        var keys = await db.DkimKeys.AsNoTracking().OrderBy(k => k.Domain).ThenBy(k => k.Id).ToListAsync(cancellationToken);
+        var keys = await db.DkimKeys.AsNoTracking().OrderBy(k => k.Domain).ThenBy(k => k.Id)
+            .ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(keys.Select(DkimKeyResponse.From).ToList(), keys.Count, k => k.Id));
     }
 
-    private static async Task<Results<Ok<DkimKeyResponse>, ProblemHttpResult>> Get(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DkimKeyResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var key = await db.DkimKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
         return key is null ? Problems.NotFound("DKIM key") : TypedResults.Ok(DkimKeyResponse.From(key));
@@ -50,16 +56,18 @@ public static partial class DkimKeysApi
         DkimKeyRequest request, AppDb db, MasterKey masterKey, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var domain = NormalizeDomain(request.Domain);
+        var domain = DkimKey.NormalizeDomain(request.Domain);
         if (domain is null)
         {
-            errors["domain"] = ["A domain name, like example.com: letters, digits and hyphens in dot-separated labels."];
+            errors["domain"] =
+                ["A domain name, like example.com: letters, digits and hyphens in dot-separated labels."];
         }
 
         var selector = request.Selector ?? "cq" + db.Now.ToString("yyyyMM", CultureInfo.InvariantCulture);
         if (!SelectorPattern().IsMatch(selector))
         {
-            errors["selector"] = ["1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen."];
+            errors["selector"] =
+                ["1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen."];
         }
 
         var algorithm = DkimAlgorithm.Rsa;
@@ -91,38 +99,21 @@ public static partial class DkimKeysApi
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            return Problems.Conflict($"The team already has a key with selector '{selector}' for {domain}; choose another selector.");
+            return Problems.Conflict(
+                $"The team already has a key with selector '{selector}' for {domain}; choose another selector.");
         }
 
         return TypedResults.Created($"/dkim-keys/{key.Id}", DkimKeyResponse.From(key));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, AppDb db, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
         await db.DkimKeys.Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("DKIM key")
             : TypedResults.NoContent();
 
-    // Lower case and ASCII: an international name becomes its xn-- form, as DNS and the d= tag carry it.
-    internal static string? NormalizeDomain(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > 253)
-        {
-            return null;
-        }
-
-        try
-        {
-            var ascii = new IdnMapping().GetAscii(text.Trim().TrimEnd('.')).ToLowerInvariant();
-            return ascii.Contains('.', StringComparison.Ordinal) && ascii.Split('.').All(l => LabelPattern().IsMatch(l)) ? ascii : null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-    private static partial Regex LabelPattern();
+    // The delivery job calls it here until its references move to DkimKey.NormalizeDomain.
+    internal static string? NormalizeDomain(string? text) => DkimKey.NormalizeDomain(text);
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex SelectorPattern();

@@ -22,8 +22,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
     // The headers that say who sent what to whom; signed when present. From is always present and always signed.
     private static readonly string[] Signed =
     [
-        "From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "List-Unsubscribe",
-        "List-Unsubscribe-Post",
+        "From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+        "List-Unsubscribe", "List-Unsubscribe-Post",
     ];
 
     // What the SMTP client writes (MailKit: CRLF line ends); the signature covers those bytes.
@@ -60,7 +60,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
         foreach (var name in Signed)
         {
             var index = fields.Count - 1;
-            while (index >= 0 && !Ascii.EqualsIgnoreCase(headers.Slice(fields[index].NameStart, fields[index].NameLength).TrimEnd(" \t"u8), name))
+            while (index >= 0 && !Ascii.EqualsIgnoreCase(headers.Slice(fields[index].NameStart,
+                fields[index].NameLength).TrimEnd(" \t"u8), name))
             {
                 index--;
             }
@@ -71,7 +72,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
             }
 
             var field = fields[index];
-            DkimCanonical.Header(headers.Slice(field.NameStart, field.NameLength), headers[field.ValueStart..field.ValueEnd], buffers.Canonical);
+            DkimCanonical.Header(headers.Slice(field.NameStart, field.NameLength),
+                headers[field.ValueStart..field.ValueEnd], buffers.Canonical);
             names.Add(name);
         }
 
@@ -82,7 +84,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
 
         // The signature's own field, with b= empty and last, folded where its value has spaces anyway.
         var value = $" v=1; a={signer.Algorithm}; c=relaxed/relaxed; d={key.Domain}; s={key.Selector};\r\n"
-                    + $"\tt={clock.GetUtcNow().ToUnixTimeSeconds()}; h={string.Join(':', names).ToLowerInvariant()};\r\n\tbh={bodyHash};\r\n\tb=";
+                    + $"\tt={clock.GetUtcNow().ToUnixTimeSeconds()}; h={string.Join(':', names).ToLowerInvariant()};"
+                    + $"\r\n\tbh={bodyHash};\r\n\tb=";
         var prefix = Encoding.ASCII.GetBytes(value);
         DkimCanonical.Header("DKIM-Signature"u8, prefix, buffers.Canonical, crlf: false);
         var signature = Convert.ToBase64String(signer.Sign(SHA256.HashData(buffers.Canonical.WrittenSpan)));
@@ -154,8 +157,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
         return format;
     }
 
-    // A key: RSA (PKCS #1 v1.5 over the SHA-256 digest, with .NET's RSA, which is OpenSSL's and about ten times faster
-    // than BouncyCastle's) or Ed25519 (the digest signed with PureEdDSA, RFC 8463).
+    // A key: RSA (PKCS #1 v1.5 over the SHA-256 digest, with .NET's RSA, which is OpenSSL's and much faster than
+    // BouncyCastle's) or Ed25519 (the digest signed with PureEdDSA, RFC 8463).
     private sealed class Signer(string algorithm, RsaKeys? rsa, Ed25519PrivateKeyParameters? ed25519)
     {
         public string Algorithm => algorithm;
@@ -200,7 +203,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
         {
         }
 
-        public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly = false, CancellationToken cancellationToken = default)
+        public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly = false,
+            CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(options);
             ArgumentNullException.ThrowIfNull(stream);
@@ -223,7 +227,8 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
         }
 
         public override async Task WriteToAsync(
-            FormatOptions options, Stream stream, bool contentOnly = false, CancellationToken cancellationToken = default)
+            FormatOptions options, Stream stream, bool contentOnly = false,
+            CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(options);
             ArgumentNullException.ThrowIfNull(stream);

@@ -8,17 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
 
-// A kind of email a recipient can stop receiving on its own (e.g. Offers, Newsletter). An email communication names
-// one in its unsubscribeCategory (General when it names none); the unsubscribe page offers the team's categories.
-public sealed class UnsubscribeCategory : ITeamOwned
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid TeamId { get; set; }
-    public required string Name { get; set; }
-    public string? Description { get; set; }
-    public DateTime CreatedAt { get; set; }
-}
-
 public sealed record CategoryRequest(
     [Required, MaxLength(200), SingleLine] string? Name, [MaxLength(500)] string? Description);
 
@@ -29,25 +18,32 @@ public sealed record CategoryResponse(Guid Id, string Name, string? Description,
 
 public static class UnsubscribeCategoriesApi
 {
-    public static void MapUnsubscribeCategories(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapUnsubscribeCategories(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/unsubscribe-categories").WithTags("Unsubscribe categories").WithGroupName("private").RequireTeamCaller();
-        group.MapGet("", List).RequireAccess(Area.Suppression, Access.View).WithSummary("The team's unsubscribe categories.");
-        group.MapPost("", Add).RequireAccess(Area.Suppression, Access.Edit).WithSummary("Add a category (names are unique in the team).");
+        var group = app.MapGroup("/unsubscribe-categories").WithTags("Unsubscribe categories").WithGroupName("private")
+            .RequireTeamCaller();
+        group.MapGet("", List).RequireAccess(Area.Suppression, Access.View)
+            .WithSummary("The team's unsubscribe categories.");
+        group.MapPost("", Add).RequireAccess(Area.Suppression, Access.Edit)
+            .WithSummary("Add a category (names are unique in the team).");
         group.MapPut("/{id:guid}", Edit).RequireAccess(Area.Suppression, Access.Edit)
-            .WithSummary("Change a category's description (the name is what communications and unsubscribes refer to, so it stays).");
+            .WithSummary("Change a category's description (the name is what communications and unsubscribes refer "
+                + "to, so it stays).");
         group.MapDelete("/{id:guid}", Remove).RequireAccess(Area.Suppression, Access.Edit)
             .WithSummary("Remove a category nobody is unsubscribed from.");
+        return group;
     }
 
-    private static async Task<Results<Ok<Page<CategoryResponse>>, ValidationProblem>> List(AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<CategoryResponse>>, ValidationProblem>> List(
+        AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
             return Problems.Invalid("cursor", error!);
         }
 
-        var rows = await db.UnsubscribeCategories.AsNoTracking().Where(c => after == null || c.Id.CompareTo(after.Value) > 0)
+        var rows = await db.UnsubscribeCategories.AsNoTracking()
+            .Where(c => after == null || c.Id.CompareTo(after.Value) > 0)
             .OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(CategoryResponse.From).ToList(), take, c => c.Id));
     }
@@ -61,7 +57,8 @@ public static class UnsubscribeCategoriesApi
             return Problems.Invalid("name", "Name the category, e.g. Offers.");
         }
 
-        var category = new UnsubscribeCategory { Name = name, Description = request.Description?.Trim(), CreatedAt = db.Now };
+        var category = new UnsubscribeCategory { Name = name, Description = request.Description?.Trim(),
+            CreatedAt = db.Now };
         db.UnsubscribeCategories.Add(category);
         try
         {
@@ -86,7 +83,8 @@ public static class UnsubscribeCategoriesApi
 
         if (request.Name!.Trim() != category.Name)
         {
-            return Problems.Invalid("name", $"A category keeps its name ('{category.Name}'); add a new category to use another.");
+            return Problems.Invalid("name",
+                $"A category keeps its name ('{category.Name}'); add a new category to use another.");
         }
 
         category.Description = request.Description?.Trim();
@@ -94,7 +92,8 @@ public static class UnsubscribeCategoriesApi
         return TypedResults.Ok(CategoryResponse.From(category));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var category = await db.UnsubscribeCategories.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (category is null)
@@ -105,7 +104,8 @@ public static class UnsubscribeCategoriesApi
         var unsubscribed = await db.Unsubscribes.CountAsync(u => u.Category == category.Name, cancellationToken);
         if (unsubscribed > 0)
         {
-            return Problems.Conflict($"{unsubscribed} unsubscribe entries refer to '{category.Name}'; remove them first.");
+            return Problems.Conflict(
+                $"{unsubscribed} unsubscribe entries refer to '{category.Name}'; remove them first.");
         }
 
         db.UnsubscribeCategories.Remove(category);
