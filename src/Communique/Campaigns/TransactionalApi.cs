@@ -164,36 +164,37 @@ public static class TransactionalApi
                 : $"No record has a field '{request.EmailJsonPath}'.");
         }
 
-        var project = await db.Projects.AsNoTracking().FirstOrDefaultAsync(p => p.Name == request.Project, cancellationToken);
-        if (project is null)
+        var target = await TransactionalTarget.FindAsync(
+            db, request.Project!, request.Communication!, campaignName, request.Sender!, cancellationToken);
+        if (target is null)
         {
             return Problems.NotFound("project");
         }
 
-        var communication = await db.Communications.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
-        if (communication is null)
+        if (target.CommunicationId is not { } communicationId)
         {
             return Problems.NotFound("communication");
         }
 
-        if (communication.Channel != Channel.Email)
+        if (target.Channel != Channel.Email)
         {
             return Problems.Invalid("communication", "Transactional sends take email communications.");
         }
 
-        if (await CampaignsApi.UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
+        // The refusal is rare: its problem is built where the sender rule lives, at the cost of asking again.
+        if (!target.SenderVerified
+            && await CampaignsApi.UnverifiedSenderAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
         }
 
-        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
+        if (target.Suspended)
         {
             return BounceGuard.Suspended();
         }
 
         // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
-        var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        var email = JsonSerializer.Deserialize<EmailContent>(target.Content!, JsonSerializerOptions.Web)!;
         if (await Email.Compose.MailAttachments.ProblemAsync(db, email.Attachments, cancellationToken) is { } attachments)
         {
             return Problems.Conflict(attachments);
@@ -239,19 +240,22 @@ public static class TransactionalApi
                 statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
         }
 
-        var campaign = await db.Campaigns.FirstOrDefaultAsync(c => c.ProjectId == project.Id && c.Name == campaignName, cancellationToken);
-        if (campaign is null)
+        var campaign = new Campaign
         {
-            campaign = new Campaign { ProjectId = project.Id, Name = campaignName, CreatedAt = db.Now };
+            Id = target.CampaignId ?? Guid.CreateVersion7(), ProjectId = target.ProjectId, Name = campaignName,
+            CreatedAt = db.Now,
+        };
+        if (target.CampaignId is null)
+        {
             db.Campaigns.Add(campaign);
         }
 
         var send = new CampaignSend
         {
             CampaignId = campaign.Id,
-            CommunicationId = communication.Id,
-            CommunicationVersion = communication.Version,
-            Content = communication.Content,
+            CommunicationId = communicationId,
+            CommunicationVersion = target.CommunicationVersion!.Value,
+            Content = target.Content!,
             RecordCount = records.Count,
             AddressField = request.EmailJsonPath!,
             SenderAddress = request.Sender!,
