@@ -51,15 +51,15 @@ public static class TransactionalApi
         var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private").RequireTeamCaller();
         group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
-                TimeProvider clock, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock,
+                TimeProvider clock, TransactionalIntake intake, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock, intake,
                     cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send a communication to the records given inline; email_json_path names the field that holds each address.");
         group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
-                TimeProvider clock, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock,
+                TimeProvider clock, TransactionalIntake intake, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock, intake,
                     cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. "
@@ -73,7 +73,8 @@ public static class TransactionalApi
 
     private static async Task<IResult> SendAsync(
         string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db, LiquidTemplates liquid,
-        TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
+        TransactionalOptions options, TimeProvider clock, TransactionalIntake intake,
+        CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
@@ -240,19 +241,14 @@ public static class TransactionalApi
                 statusCode: 422, title: "Too complex", type: ProblemTypes.TooComplex);
         }
 
-        var campaign = new Campaign
-        {
-            Id = target.CampaignId ?? Guid.CreateVersion7(), ProjectId = target.ProjectId, Name = campaignName,
-            CreatedAt = db.Now,
-        };
-        if (target.CampaignId is null)
-        {
-            db.Campaigns.Add(campaign);
-        }
-
+        var team = db.Tenant.TeamId;
+        var newCampaign = target.CampaignId is null
+            ? new Campaign { TeamId = team, ProjectId = target.ProjectId, Name = campaignName, CreatedAt = db.Now }
+            : null;
         var send = new CampaignSend
         {
-            CampaignId = campaign.Id,
+            TeamId = team,
+            CampaignId = target.CampaignId ?? newCampaign!.Id,
             CommunicationId = communicationId,
             CommunicationVersion = target.CommunicationVersion!.Value,
             Content = target.Content!,
@@ -267,39 +263,32 @@ public static class TransactionalApi
             StartedAt = db.Now,
             CreatedAt = db.Now,
         };
-        db.CampaignSends.Add(send);
+        var messages = new List<OutboundMessage>(records.Count);
         var invalid = 0;
         for (var i = 0; i < records.Count; i++)
         {
             var message = OutboundMessage.To(send.Id, i, addresses[i], db.Now);
+            message.TeamId = team;
             message.RecordJson = records[i].GetRawText();
-            db.OutboundMessages.Add(message);
+            messages.Add(message);
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
         }
 
-        db.SendStats.Add(new Reporting.SendStats { SendId = send.Id, SuppressedInvalid = invalid });
-
+        var stats = new Reporting.SendStats { SendId = send.Id, TeamId = team, SuppressedInvalid = invalid };
         var response = new TransactionalAccepted(send.Id);
-        if (idempotencyKey.Length > 0)
+        var idempotent = idempotencyKey.Length == 0 ? null : new IdempotentRequest
         {
-            db.IdempotentRequests.Add(new IdempotentRequest
-            {
-                Key = idempotencyKey, RequestHash = requestHash, Status = 200, Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
-            });
-        }
+            TeamId = team, Key = idempotencyKey, RequestHash = requestHash, Status = 200,
+            Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
+        };
 
-        try
+        // The messages and the request for the team's delivery commit together, with the calls beside this one.
+        var call = new AcceptedCall(newCampaign, send, messages, stats, idempotent, cancellationToken);
+        if (!await intake.StoreAsync(call, cancellationToken))
         {
-            // The messages and the request for the team's delivery commit together.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // Two calls raced: for the same campaign name (the other created it) or with the same Idempotency-Key.
-            return Problems.Conflict("A concurrent request created the same campaign or used the same Idempotency-Key; send the request again.");
+            // Two calls raced with the same Idempotency-Key.
+            return Problems.Conflict(
+                "A concurrent request used the same Idempotency-Key; send the request again.");
         }
 
         return TypedResults.Ok(response);
