@@ -45,19 +45,22 @@ public abstract class TransactionalIntakeTests(Provider provider) : IAsyncLifeti
         return (admin, account.TeamId);
     }
 
-    private static StringContent Body(string address, string sender = Sender) => new(
+    private static StringContent Body(string address, string sender = Sender, int records = 1) => new(
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["communication"] = "Order confirmation", ["project"] = "Shop", ["email_json_path"] = "email",
-            ["sender"] = sender, ["dataset"] = new[] { new { email = address, first_name = "Ann" } },
+            ["sender"] = sender,
+            ["dataset"] = Enumerable.Range(0, records)
+                .Select(i => new { email = i == 0 ? address : $"{i}.{address}", first_name = "Ann" }),
         }), System.Text.Encoding.UTF8, "application/json");
 
     private static Task<HttpResponseMessage> CallAsync(
-        HttpClient admin, string campaign, string address, string? key = null, string sender = Sender)
+        HttpClient admin, string campaign, string address, string? key = null, string sender = Sender,
+        int records = 1)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/campaigns/v2/{campaign}/transactional")
         {
-            Content = Body(address, sender),
+            Content = Body(address, sender, records),
         };
         if (key is not null)
         {
@@ -116,6 +119,27 @@ public abstract class TransactionalIntakeTests(Provider provider) : IAsyncLifeti
         {
             admin.Dispose();
         }
+    }
+
+    // A thousand messages take more parameters than one statement carries: they are written in several.
+    [Fact]
+    public async Task A_call_of_a_thousand_records_beside_small_ones_is_stored_whole()
+    {
+        var (admin, team) = await TeamAsync("Acme");
+        using var _ = admin;
+        var large = CallAsync(admin, "Orders", "bulk@example.com", records: 1000);
+        var small = Enumerable.Range(0, 8).Select(i => CallAsync(admin, "Orders", $"small{i}@example.com")).ToList();
+        var send = Guid.Parse((await (await large).JsonAsync()).Str("send_id"));
+        foreach (var call in small)
+        {
+            using var response = await call;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var positions = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters()
+            .Where(m => m.SendId == send && m.TeamId == team && m.RecordJson != null)
+            .OrderBy(m => m.Position).Select(m => m.Position).ToListAsync());
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), positions);
     }
 
     [Fact]
