@@ -11,6 +11,7 @@ public static class CampaignSetup
     {
         services.AddOptions<TransactionalOptions>().Bind(configuration.GetSection(TransactionalOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TransactionalIntake>();
         services.AddScoped<LiveSendUsage>();
         services.AddScoped<ICommunicationUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
         services.AddScoped<IDataSourceUsage>(sp => sp.GetRequiredService<LiveSendUsage>());

@@ -60,16 +60,16 @@ public static class TransactionalApi
             .RequireTeamCaller();
         group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
-                TimeProvider clock, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock,
+                TimeProvider clock, TransactionalIntake intake, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: false, db, liquid, options.Value, clock, intake,
                     cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send a communication to the records given inline; email_json_path names the field that "
                 + "holds each address.");
         group.MapPost("/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
-                TimeProvider clock, CancellationToken cancellationToken) =>
-                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock,
+                TimeProvider clock, TransactionalIntake intake, CancellationToken cancellationToken) =>
+                SendAsync(campaignName, http, request, jsonPath: true, db, liquid, options.Value, clock, intake,
                     cancellationToken))
             .RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Version 1: as v2, but email_json_path is a JSONPath over the dataset array, e.g. "
@@ -84,7 +84,8 @@ public static class TransactionalApi
 
     private static async Task<SendResult> SendAsync(
         string campaignName, HttpRequest http, TransactionalRequest request, bool jsonPath, AppDb db,
-        LiquidTemplates liquid, TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)
+        LiquidTemplates liquid, TransactionalOptions options, TimeProvider clock, TransactionalIntake intake,
+        CancellationToken cancellationToken)
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
@@ -112,36 +113,36 @@ public static class TransactionalApi
             return invalid;
         }
 
-        var project = await db.Projects.AsNoTracking()
-            .FirstOrDefaultAsync(p => p.Name == request.Project, cancellationToken);
-        if (project is null)
+        var target = await TransactionalTarget.FindAsync(
+            db, request.Project!, request.Communication!, campaignName, request.Sender!, cancellationToken);
+        if (target is null)
         {
             return Problems.NotFound("project");
         }
 
-        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(
-            c => c.ProjectId == project.Id && c.Name == request.Communication, cancellationToken);
-        if (communication is null)
+        if (target.CommunicationId is not { } communicationId)
         {
             return Problems.NotFound("communication");
         }
 
-        if (communication.Channel != Channel.Email)
+        if (target.Channel != Channel.Email)
         {
             return Problems.Invalid("communication", "Transactional sends take email communications.");
         }
 
-        if (await VerifiedSenders.RefusalAsync(db, request.Sender!, cancellationToken) is { } unverified)
+        // The refusal is rare: its problem is built where the sender rule lives, at the cost of asking again.
+        if (!target.SenderVerified
+            && await VerifiedSenders.RefusalAsync(db, request.Sender!, cancellationToken) is { } unverified)
         {
             return unverified;
         }
 
-        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
+        if (target.Suspended)
         {
             return BounceGuard.Suspended();
         }
 
-        var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
+        var email = JsonSerializer.Deserialize<EmailContent>(target.Content!, JsonSerializerOptions.Web)!;
         if (await Email.Compose.MailAttachments.ProblemAsync(db, email.Attachments, cancellationToken)
             is { } attachments)
         {
@@ -160,11 +161,17 @@ public static class TransactionalApi
             return unrenderable;
         }
 
+        var team = db.Tenant.TeamId;
+        var newCampaign = target.CampaignId is null
+            ? new Campaign { TeamId = team, ProjectId = target.ProjectId, Name = campaignName, CreatedAt = db.Now }
+            : null;
         var send = new CampaignSend
         {
-            CommunicationId = communication.Id,
-            CommunicationVersion = communication.Version,
-            Content = communication.Content,
+            TeamId = team,
+            CampaignId = target.CampaignId ?? newCampaign!.Id,
+            CommunicationId = communicationId,
+            CommunicationVersion = target.CommunicationVersion!.Value,
+            Content = target.Content!,
             RecordCount = call.Records.Count,
             AddressField = request.EmailJsonPath!,
             SenderAddress = request.Sender!,
@@ -177,7 +184,7 @@ public static class TransactionalApi
             CreatedAt = db.Now,
         };
         return await StoreAsync(
-            db, campaignName, project.Id, send, call, (idempotencyKey, requestHash), cancellationToken);
+            db, intake, newCampaign, send, call, (idempotencyKey, requestHash), cancellationToken);
     }
 
     // The records and their addresses, read from a request whose shape is right.
@@ -307,55 +314,36 @@ public static class TransactionalApi
         return null;
     }
 
-    // The send, its messages and the request for the team's delivery, committed together; the campaign is made on
-    // the first call that names it.
+    // The send, its messages and the request for the team's delivery, committed together with the calls beside
+    // this one; the campaign is made by the first call that names it.
     private static async Task<SendResult> StoreAsync(
-        AppDb db, string campaignName, Guid projectId, CampaignSend send, CheckedCall call,
+        AppDb db, TransactionalIntake intake, Campaign? newCampaign, CampaignSend send, CheckedCall call,
         (string Key, byte[] RequestHash) idempotency, CancellationToken cancellationToken)
     {
-        var campaign = await db.Campaigns
-            .FirstOrDefaultAsync(c => c.ProjectId == projectId && c.Name == campaignName, cancellationToken);
-        if (campaign is null)
-        {
-            campaign = new Campaign { ProjectId = projectId, Name = campaignName, CreatedAt = db.Now };
-            db.Campaigns.Add(campaign);
-        }
-
-        send.CampaignId = campaign.Id;
-        db.CampaignSends.Add(send);
+        var team = send.TeamId;
+        var messages = new List<OutboundMessage>(call.Records.Count);
         var invalid = 0;
         for (var i = 0; i < call.Records.Count; i++)
         {
             var message = OutboundMessage.To(send.Id, i, call.Addresses[i], db.Now);
+            message.TeamId = team;
             message.RecordJson = call.Records[i].GetRawText();
-            db.OutboundMessages.Add(message);
+            messages.Add(message);
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
         }
 
-        db.SendStats.Add(new Reporting.SendStats { SendId = send.Id, SuppressedInvalid = invalid });
-
+        var stats = new Reporting.SendStats { SendId = send.Id, TeamId = team, SuppressedInvalid = invalid };
         var response = new TransactionalAccepted(send.Id);
-        if (idempotency.Key.Length > 0)
+        var idempotent = idempotency.Key.Length == 0 ? null : new IdempotentRequest
         {
-            db.IdempotentRequests.Add(new IdempotentRequest
-            {
-                Key = idempotency.Key, RequestHash = idempotency.RequestHash, Status = 200,
-                Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
-            });
-        }
-
-        try
+            TeamId = team, Key = idempotency.Key, RequestHash = idempotency.RequestHash, Status = 200,
+            Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
+        };
+        if (!await intake.StoreAsync(
+            new AcceptedCall(newCampaign, send, messages, stats, idempotent, cancellationToken), cancellationToken))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // Two calls raced: for the same campaign name (the other created it) or with the same Idempotency-Key.
-            return Problems.Conflict("A concurrent request created the same campaign or used the same "
-                + "Idempotency-Key; send the request again.");
+            // Two calls raced with the same Idempotency-Key.
+            return Problems.Conflict("A concurrent request used the same Idempotency-Key; send the request again.");
         }
 
         return TypedResults.Ok(response);
