@@ -213,7 +213,7 @@ public sealed partial class CampaignSendJob(
         }
 
         return new Making(
-            email, schema, DataStandard.For(locale), CultureInfo.GetCultureInfo(locale), EmailPreview.FormatsOf(schema), send, key, from, replyTo);
+            email, schema, DataStandard.For(locale), CultureInfo.GetCultureInfo(locale), EmailRenderer.FormatsOf(schema), send, key, from, replyTo);
     }
 
     private async Task DeliverAsync(CampaignSend send, DataSource? source, List<FieldSchema> schema, JobContext job, CancellationToken cancellationToken)
@@ -440,7 +440,7 @@ public sealed partial class CampaignSendJob(
         if (message.RecordJson is not null)
         {
             using var inline = JsonDocument.Parse(message.RecordJson);
-            record = EmailPreview.FromJson(inline.RootElement);
+            record = EmailRenderer.FromJson(inline.RootElement);
         }
         else if (values is null)
         {
@@ -453,7 +453,7 @@ public sealed partial class CampaignSendJob(
         }
 
         record[MessageLinks.UnsubscribeField] = links.UnsubscribeUrl;
-        var (rendered, failure, part) = await EmailPreview.RenderAsync(liquid, email.Content, record, culture, formats, send.IgnoreMissingFields, cancellationToken);
+        var (rendered, failure, part) = await EmailRenderer.RenderAsync(liquid, email.Content, record, culture, formats, send.IgnoreMissingFields, cancellationToken);
         if (rendered is null)
         {
             message.State = MessageState.Failed;
@@ -463,7 +463,7 @@ public sealed partial class CampaignSendJob(
 
         if (email.TidyText)
         {
-            rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
+            rendered = rendered with { Text = EmailRenderer.Tidy(rendered.Text) };
         }
 
         MimeMessage mime;

@@ -216,9 +216,9 @@ public static class TransactionalApi
             for (var i = 0; i < records.Count; i++)
             {
                 work.Token.ThrowIfCancellationRequested();
-                var values = EmailPreview.FromJson(records[i]);
+                var values = Email.Compose.EmailRenderer.FromJson(records[i]);
                 values[Email.Compose.MessageLinks.UnsubscribeField] = "";
-                var (_, failure, part) = await EmailPreview.RenderAsync(
+                var (_, failure, part) = await Email.Compose.EmailRenderer.RenderAsync(
                     liquid, email, values, culture, noFormats, ignoreMissing, work.Token);
                 if (failure is not null)
                 {

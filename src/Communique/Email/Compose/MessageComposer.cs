@@ -88,7 +88,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
     public void Dispose() => _prepared.Dispose();
 
     public MimeMessage Compose(
-        Envelope envelope, EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss = true,
+        Envelope envelope, RenderedEmail rendered, MessageLinks links, bool tracking, bool inlineCss = true,
         IReadOnlyList<MailAttachment>? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -139,7 +139,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
 
     // The rendered HTML as sent: CSS inlined (unless the template already was), then the preheader, click links and
     // open pixel written into the text: no parse of the whole document per message.
-    private string Html(EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss)
+    private string Html(RenderedEmail rendered, MessageLinks links, bool tracking, bool inlineCss)
     {
         var html = inlineCss ? InlineCss(rendered.Html) : rendered.Html;
         var result = new StringBuilder(html.Length + 1024);

@@ -99,7 +99,7 @@ public static partial class TemplateInliner
     }
 
     // The text part's template when none is written, derived once per send from the HTML template: the HTML's words
-    // with each link's address after its text (EmailPreview.TextOf) and the Liquid kept, so that each message's text
+    // with each link's address after its text (EmailRenderer.TextOf) and the Liquid kept, so that each message's text
     // costs one render instead of a pass over its HTML. Null when a Liquid tag does not come through, or the Liquid
     // comes out of order (a tag in the head, a style or a script; a link whose text and address both hold Liquid):
     // then each message's text is derived from its rendered HTML.
@@ -137,7 +137,7 @@ public static partial class TemplateInliner
         string text;
         try
         {
-            text = Communications.EmailPreview.TextOf(masked.ToString());
+            text = EmailRenderer.TextOf(masked.ToString());
         }
         catch (RegexMatchTimeoutException)
         {
