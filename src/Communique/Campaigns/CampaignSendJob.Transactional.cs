@@ -28,7 +28,7 @@ public sealed partial class CampaignSendJob
         var now = db.Now;
         // A claimed message is stamped with the end of its claim's lease. One still `sending` past it was left by a run
         // that died: the mail server may or may not have it; it is sent again.
-        var abandoned = db.OutboundMessages.Where(m => m.RecordJson != null && m.State == MessageState.Sending && m.NextAttemptAt < now);
+        var abandoned = db.OutboundMessages.Where(m => m.Kind == SendKind.Transactional && m.State == MessageState.Sending && m.NextAttemptAt < now);
         if (await abandoned.AnyAsync(cancellationToken))
         {
             await abandoned.ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MessageState.Queued), cancellationToken);
@@ -44,7 +44,7 @@ public sealed partial class CampaignSendJob
             {
                 if (await BounceGuard.IsSuspendedAsync(db, team, cancellationToken))
                 {
-                    await db.CampaignSends.Where(s => s.DataSourceId == null && s.State == SendState.Sending).ExecuteUpdateAsync(u => u
+                    await db.CampaignSends.Where(s => s.Kind == SendKind.Transactional && s.State == SendState.Sending).ExecuteUpdateAsync(u => u
                         .SetProperty(s => s.State, SendState.Paused)
                         .SetProperty(s => s.Error, "Paused: the team's sending is suspended by the bounce-rate guard."), cancellationToken);
                     return;
@@ -99,7 +99,7 @@ public sealed partial class CampaignSendJob
         {
             var now = db.Now;
             var due = await db.OutboundMessages.AsNoTracking()
-                .Where(m => m.RecordJson != null && m.State == MessageState.Queued && m.NextAttemptAt <= now
+                .Where(m => m.Kind == SendKind.Transactional && m.State == MessageState.Queued && m.NextAttemptAt <= now
                     && db.CampaignSends.Any(s => s.Id == m.SendId && s.State == SendState.Sending))
                 .OrderBy(m => m.NextAttemptAt).Take(DeliverBatch).ToListAsync(cancellationToken);
             if (due.Count == 0)
@@ -175,7 +175,7 @@ public sealed partial class CampaignSendJob
     private async Task RequestDeferredAsync(CancellationToken cancellationToken)
     {
         var next = await db.OutboundMessages
-            .Where(m => m.RecordJson != null && (m.State == MessageState.Queued || m.State == MessageState.Sending)
+            .Where(m => m.Kind == SendKind.Transactional && (m.State == MessageState.Queued || m.State == MessageState.Sending)
                 && db.CampaignSends.Any(s => s.Id == m.SendId && s.State == SendState.Sending))
             .MinAsync(m => (DateTime?)m.NextAttemptAt, cancellationToken);
         if (next is { } at)

@@ -85,7 +85,7 @@ public sealed partial class CampaignSendJob(
         }
 
         // A transactional send asked for before its team's calls were delivered together: the team's job takes it.
-        if (send.DataSourceId is null)
+        if (send.Kind == SendKind.Transactional)
         {
             await RequestTransactionalAsync(db, null, cancellationToken);
             return;
@@ -140,8 +140,7 @@ public sealed partial class CampaignSendJob(
             var now = db.Now;
             foreach (var record in records)
             {
-                var message = OutboundMessage.To(send.Id, record.Position, AddressIn(record.Values, addressIndex), now);
-                message.TeamId = send.TeamId;
+                var message = OutboundMessage.To(send, record.Position, AddressIn(record.Values, addressIndex), now);
                 message.RecordUuid = record.Uuid;
                 messages.Add(message);
             }

@@ -206,6 +206,7 @@ public static class CampaignsApi
             CampaignId = id,
             CommunicationId = communication.Id,
             CommunicationVersion = communication.Version,
+            Channel = communication.Channel,
             Content = communication.Content,
             DataSourceId = source.Id,
             DataSourceGeneration = source.Generation,
@@ -276,7 +277,7 @@ public static class CampaignsApi
         {
             send.EndedAt = db.Now;
         }
-        else if (to is SendState.Sending && send.DataSourceId is not null)
+        else if (to is SendState.Sending && send.Kind == SendKind.Bulk)
         {
             db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: wasScheduled ? send.ScheduledAt : null);
         }
@@ -293,7 +294,7 @@ public static class CampaignsApi
             }
 
             // A transactional send is delivered by its team's transactional job.
-            if (to is SendState.Sending && send.DataSourceId is null)
+            if (to is SendState.Sending && send.Kind == SendKind.Transactional)
             {
                 await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
             }

@@ -16,7 +16,7 @@ namespace Communique.Campaigns;
 public static class MessageStore
 {
     private const string Columns =
-        """ "Id", "TeamId", "SendId", "Position", "RecordUuid", "Address", "State", "Attempts", "SuppressionReason", "NextAttemptAt", "CreatedAt" """;
+        """ "Id", "TeamId", "SendId", "Position", "RecordUuid", "Address", "State", "Attempts", "SuppressionReason", "NextAttemptAt", "CreatedAt", "Channel", "Kind" """;
 
     public static async Task WriteAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
     {
@@ -175,6 +175,8 @@ public static class MessageStore
             await WriteOrNullAsync(copy, m.SuppressionReason, NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(m.NextAttemptAt, NpgsqlDbType.TimestampTz, cancellationToken);
             await copy.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(m.Channel.ToString(), NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(m.Kind.ToString(), NpgsqlDbType.Text, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);
@@ -192,7 +194,7 @@ public static class MessageStore
         }
     }
 
-    private static readonly string InsertSql = $"""INSERT INTO "OutboundMessages" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)""";
+    private static readonly string InsertSql = $"""INSERT INTO "OutboundMessages" ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)""";
 
     private static void Insert(SqliteConnection connection, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
     {
@@ -236,6 +238,8 @@ public static class MessageStore
 
                 raw.sqlite3_bind_text16(statement, 10, SqliteRaw.Time(m.NextAttemptAt));
                 raw.sqlite3_bind_text16(statement, 11, SqliteRaw.Time(m.CreatedAt));
+                raw.sqlite3_bind_text16(statement, 12, m.Channel.ToString());
+                raw.sqlite3_bind_text16(statement, 13, m.Kind.ToString());
                 SqliteRaw.Step(statement, handle);
             }
         }

@@ -251,6 +251,8 @@ public static class TransactionalApi
             CampaignId = campaign.Id,
             CommunicationId = communication.Id,
             CommunicationVersion = communication.Version,
+            Channel = communication.Channel,
+            Kind = SendKind.Transactional,
             Content = communication.Content,
             RecordCount = records.Count,
             AddressField = request.EmailJsonPath!,
@@ -267,7 +269,7 @@ public static class TransactionalApi
         var invalid = 0;
         for (var i = 0; i < records.Count; i++)
         {
-            var message = OutboundMessage.To(send.Id, i, addresses[i], db.Now);
+            var message = OutboundMessage.To(send, i, addresses[i], db.Now);
             message.RecordJson = records[i].GetRawText();
             db.OutboundMessages.Add(message);
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
@@ -309,7 +311,7 @@ public static class TransactionalApi
 
     private static async Task<IResult> Status(Guid sendId, AppDb db, CancellationToken cancellationToken)
     {
-        var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
+        var send = await db.CampaignSends.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sendId && s.Kind == SendKind.Transactional, cancellationToken);
         if (send is null)
         {
             return Problems.NotFound("transactional send");
