@@ -8,6 +8,7 @@ using Communique.Email.Compose;
 using Communique.DataSources;
 using Communique.Http;
 using Communique.Jobs;
+using Communique.Sending;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -111,7 +112,8 @@ public static class CampaignsApi
         return TypedResults.Ok(new CampaignResponse(campaign.Id, campaign.ProjectId, campaign.Name, campaign.CreatedAt, responses));
     }
 
-    private static async Task<IResult> StartSend(Guid id, SendRequest request, AppDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> StartSend(
+        Guid id, SendRequest request, AppDb db, ChannelPlugins channels, CancellationToken cancellationToken)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
@@ -161,9 +163,9 @@ public static class CampaignsApi
             return Problems.NotFound("communication");
         }
 
-        if (communication.Channel != Channel.Email)
+        if (!channels.Has(communication.Channel))
         {
-            return Problems.Invalid("communicationId", "Campaign sends take email communications.");
+            return ChannelPlugins.NotAvailable(communication.Channel);
         }
 
         var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == request.DataSourceId, cancellationToken);
@@ -223,7 +225,7 @@ public static class CampaignsApi
             CreatedAt = db.Now,
         };
         db.CampaignSends.Add(send);
-        db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: scheduled);
+        db.EnqueueJob(BulkSendJob.Kind, new BulkSendJob.Payload(send.Id), maxAttempts: 10, runAfter: scheduled);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
     }
@@ -279,7 +281,7 @@ public static class CampaignsApi
         }
         else if (to is SendState.Sending && send.Kind == SendKind.Bulk)
         {
-            db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: wasScheduled ? send.ScheduledAt : null);
+            db.EnqueueJob(BulkSendJob.Kind, new BulkSendJob.Payload(send.Id), maxAttempts: 10, runAfter: wasScheduled ? send.ScheduledAt : null);
         }
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -289,14 +291,14 @@ public static class CampaignsApi
             // (stopping it in the middle would leave a batch handed to the mail server to be sent again).
             if (to is SendState.Paused or SendState.Cancelled)
             {
-                var waiting = CampaignSendJob.JobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
+                var waiting = BulkSendJob.JobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
                 await db.CancelJobsAsync(waiting, cancellationToken);
             }
 
             // A transactional send is delivered by its team's transactional job.
             if (to is SendState.Sending && send.Kind == SendKind.Transactional)
             {
-                await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
+                await TransactionalDeliveryJob.RequestAsync(db, null, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -36,8 +36,9 @@ public static class MessageStore
         }
     }
 
-    // Marks the given messages sending, stamped, with one attempt more — those still queued: another run may have taken
-    // some meanwhile. Returns the ones this call marked. Inside the caller's transaction.
+    // Marks the given messages sending, stamped — those still queued: another run may have taken some meanwhile (an
+    // attempt is counted at the hand-over, not here). Returns the ones this call marked. Inside the caller's
+    // transaction.
     public static async Task<HashSet<Guid>> ClaimAsync(AppDb db, IReadOnlyList<Guid> ids, DateTime stamp, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
@@ -84,12 +85,12 @@ public static class MessageStore
     }
 
     private const string ClaimSql = """
-        UPDATE "OutboundMessages" SET "State" = 'Sending', "Attempts" = "Attempts" + 1, "NextAttemptAt" = ?1
+        UPDATE "OutboundMessages" SET "State" = 'Sending', "NextAttemptAt" = ?1
         WHERE "Id" = ?2 AND "State" = 'Queued'
         """;
 
     private const string ClaimAllSql = """
-        UPDATE "OutboundMessages" SET "State" = 'Sending', "Attempts" = "Attempts" + 1, "NextAttemptAt" = @stamp
+        UPDATE "OutboundMessages" SET "State" = 'Sending', "NextAttemptAt" = @stamp
         WHERE "Id" = ANY(@ids) AND "State" = 'Queued'
         RETURNING "Id"
         """;

@@ -291,7 +291,7 @@ public static class TransactionalApi
             // The messages and the request for the team's delivery commit together.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
+            await Sending.TransactionalDeliveryJob.RequestAsync(db, null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
@@ -324,7 +324,8 @@ public static class TransactionalApi
         // Once nothing is pending, "failed" says that nothing was delivered: every recipient failed or was suppressed
         // (the counts and each recipient's reason say which). Suppressed recipients beside delivered ones are the rules
         // working, as in a bulk send: the send is "sent".
-        var status = pending > 0 ? (messages.Any(m => m.Attempts > 0) ? "sending" : "queued")
+        var started = messages.Any(m => m.Attempts > 0 || m.State == MessageState.Sending);
+        var status = pending > 0 ? (started ? "sending" : "queued")
             : sent == 0 ? "failed"
             : failed == 0 ? "sent"
             : "partially_sent";

@@ -65,7 +65,7 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                 }
 
                 var again = await SendOnceAsync(message, cancellationToken, keptConnection: false);
-                return (again.Result, again.Unreachable);
+                return (again.Result with { HandOvers = 2 }, again.Unreachable);
             }
             finally
             {

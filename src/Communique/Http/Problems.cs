@@ -23,6 +23,8 @@ public static class ProblemTypes
     public const string UnreadableData = Prefix + "unreadable-data";
     public const string RenderFailed = Prefix + "render-failed";
     public const string SendingSuspended = Prefix + "sending-suspended";
+    // A send of a channel this installation cannot deliver (no renderer and transport registered for it).
+    public const string ChannelNotAvailable = Prefix + "channel-not-available";
     // Input whose processing takes longer than allowed: a transactional call's render budget, a regex's match timeout.
     public const string TooComplex = Prefix + "too-complex";
     public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";
