@@ -9,10 +9,11 @@ namespace Communique.Tests.Campaigns;
 
 // The server program in its own process starts a 20,000-recipient campaign, is killed with SIGKILL part-way, and is
 // started again on the same data: every recipient gets the message, and the only duplicates are messages that were
-// in flight (marked sending) at the kill.
+// inside a hand-over at the kill: at most one per open relay connection (outcomes are saved as the relay answers).
 public sealed partial class CrashTests : IAsyncLifetime
 {
     private const int Recipients = 20_000;
+    private const int Connections = 8;
 
     private readonly string _data = Directory.CreateTempSubdirectory("communique-crash-").FullName;
     private SmtpSink _smtp = null!;
@@ -32,6 +33,8 @@ public sealed partial class CrashTests : IAsyncLifetime
             ["Mail__Relays__0__Host"] = "127.0.0.1",
             ["Mail__Relays__0__Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Mail__Relays__0__Security"] = "None",
+            ["Mail__Relays__0__MaxConnections"] = $"{Connections}",
+            ["Mail__SendParallelism"] = $"{Connections}",
         };
     }
 
@@ -43,7 +46,7 @@ public sealed partial class CrashTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_campaign_killed_part_way_resumes_and_every_recipient_gets_the_message_with_duplicates_only_from_the_messages_in_flight()
+    public async Task A_campaign_killed_part_way_resumes_and_at_most_one_message_per_connection_arrives_twice()
     {
         var account = (await ServerProcess.CommandAsync(_environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example", "--format", "env"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -83,8 +86,9 @@ public sealed partial class CrashTests : IAsyncLifetime
         var duplicates = arrivals.Sum(a => a.Value - 1);
         // test.sh prints this line from the test report after every run.
         TestContext.Current.TestOutputHelper!.WriteLine(
-            $"crash test: {acceptedAtKill} of {Recipients} delivered at the kill, {inFlight} marked sending, {duplicates} delivered twice");
-        Assert.InRange(duplicates, 0, inFlight);
+            $"crash test: {acceptedAtKill} of {Recipients} delivered at the kill, {inFlight} marked sending, "
+            + $"{duplicates} delivered twice, {Connections} relay connections");
+        Assert.InRange(duplicates, 0, Math.Min(inFlight, Connections));
     }
 
     internal static async Task<HttpClient> SignInAsync(ServerProcess server, Dictionary<string, string> account)
