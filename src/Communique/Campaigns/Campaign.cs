@@ -75,8 +75,9 @@ public enum MessageState
     Suppressed,
 }
 
-// One message to one recipient, of its send's channel and kind: written before it is handed to a mail server, so that a crash loses nothing and resumes
-// without sending again what the server already took (except the messages in flight at the moment of the crash).
+// One message to one recipient, of its send's channel and kind: written before it is handed to a transport, so that
+// a crash loses nothing and resumes without sending again what the transport already took (except the messages
+// inside a hand-over at the moment of the crash).
 public sealed class OutboundMessage : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

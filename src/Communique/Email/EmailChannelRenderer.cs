@@ -45,7 +45,8 @@ public sealed class EmailChannelRenderer(
         var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
         var key = await KeyOfAsync(DkimKeysApi.NormalizeDomain(from.Domain), cancellationToken);
         var culture = CultureInfo.GetCultureInfo(shape.Locale);
-        return (new PreparedEmail(send, email, culture, EmailRenderer.FormatsOf(shape.Schema), key, from, replyTo), null);
+        var formats = EmailRenderer.FormatsOf(shape.Schema);
+        return (new PreparedEmail(send, email, culture, formats, key, from, replyTo), null);
     }
 
     private async Task<DkimKey?> KeyOfAsync(string? domain, CancellationToken cancellationToken)

@@ -79,7 +79,9 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
 
         var source = await db.DataSources.AsNoTracking()
             .FirstOrDefaultAsync(d => d.Id == send.DataSourceId, cancellationToken);
-        var schema = source is null ? [] : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
+        var schema = source is null
+            ? []
+            : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
         if (source is not null)
         {
             var expanded = send.Expanded;
@@ -219,7 +221,8 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
             // A short batch took every message that was due: nothing to claim beside it (a single-recipient send
             // ends without another round of queries).
             return new ClaimedBatch(
-                batch, _ => prepared, m => RecordOf(records.GetValueOrDefault(m.Position)), batch.Count < DeliveryLoop.Batch);
+                batch, _ => prepared, m => RecordOf(records.GetValueOrDefault(m.Position)),
+                Last: batch.Count < DeliveryLoop.Batch);
         }
 
         private Dictionary<string, object?> RecordOf(string? values)

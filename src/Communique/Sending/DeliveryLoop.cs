@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Sending;
 
-// The one delivery loop of every channel, bulk and transactional: claim a batch → suppress → render → archive hook →
-// hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while the
+// The one delivery loop of every channel, bulk and transactional: claim a batch → suppress → render → archive
+// hook → hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while the
 // previous one's last messages are with the transport, so the connections never wait for the database between
 // batches. A message keeps its connection's slot until its outcome is saved; outcomes are saved as they come, a
 // group per commit (what arrived while the previous commit ran). So a crash leaves at most one delivered but unsaved
@@ -29,7 +29,8 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
         TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Max(0, attempts - 1))));
 
     // What every message of the send is made with; null when the send cannot be made (it has then failed).
-    public async Task<PreparedSend?> PrepareAsync(CampaignSend send, RecordShape shape, CancellationToken cancellationToken)
+    public async Task<PreparedSend?> PrepareAsync(
+        CampaignSend send, RecordShape shape, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(send);
         var (prepared, failure) = await channels.RendererOf(send.Channel).PrepareAsync(send, shape, cancellationToken);
@@ -92,7 +93,8 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                 unsaved -= group.Count;
                 var ended = unsaved == 0 && last && !stopped;
                 await writer.WriteAsync(
-                    source.TeamId, group, saved => source.SavingAsync(saved, ended, cancellationToken), cancellationToken);
+                    source.TeamId, group, saved => source.SavingAsync(saved, ended, cancellationToken),
+                    cancellationToken);
                 outcomes.Saved();
                 await source.SavedAsync(group.Count, cancellationToken);
                 drained = false;
@@ -110,7 +112,8 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
 
     // Suppression for the whole batch at once (a suppressed message keeps its reason and is final without a
     // hand-over), then every other message on its way.
-    private async Task StartAsync(Guid team, ClaimedBatch claimed, Outcomes outcomes, CancellationToken cancellationToken)
+    private async Task StartAsync(
+        Guid team, ClaimedBatch claimed, Outcomes outcomes, CancellationToken cancellationToken)
     {
         foreach (var category in claimed.Messages.GroupBy(m => claimed.PreparedOf(m).Category))
         {

@@ -23,7 +23,8 @@ public static class SendingSetup
 
     // A channel is its renderer (scoped: preparing a send may read the database) and its transport (one per process,
     // keeping its connections); nothing else is registered for it.
-    public static IServiceCollection AddChannel<TRenderer, TTransport>(this IServiceCollection services, Channel channel)
+    public static IServiceCollection AddChannel<TRenderer, TTransport>(
+        this IServiceCollection services, Channel channel)
         where TRenderer : class, IChannelRenderer
         where TTransport : class, IChannelTransport
     {

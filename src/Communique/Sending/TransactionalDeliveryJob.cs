@@ -38,7 +38,8 @@ public sealed class TransactionalDeliveryJob(AppDb db, DeliveryLoop loop, IOptio
             && m.State == MessageState.Sending && m.NextAttemptAt < now);
         if (await abandoned.AnyAsync(cancellationToken))
         {
-            await abandoned.ExecuteUpdateAsync(u => u.SetProperty(m => m.State, MessageState.Queued), cancellationToken);
+            await abandoned.ExecuteUpdateAsync(
+                u => u.SetProperty(m => m.State, MessageState.Queued), cancellationToken);
         }
 
         await loop.RunAsync(new Delivery(db, loop, TimeSpan.FromSeconds(jobs.Value.LeaseSeconds)), cancellationToken);
@@ -156,7 +157,8 @@ public sealed class TransactionalDeliveryJob(AppDb db, DeliveryLoop loop, IOptio
         {
             var ids = saved.Select(m => m.SendId).Distinct().ToList();
             var pending = await db.OutboundMessages
-                .Where(m => ids.Contains(m.SendId) && (m.State == MessageState.Queued || m.State == MessageState.Sending))
+                .Where(m => ids.Contains(m.SendId)
+                    && (m.State == MessageState.Queued || m.State == MessageState.Sending))
                 .Select(m => m.SendId).Distinct().ToListAsync(cancellationToken);
             var done = ids.Except(pending).ToList();
             if (done.Count > 0)
