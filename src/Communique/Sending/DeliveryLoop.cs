@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Sending;
 
 // The one delivery loop of every channel, bulk and transactional: claim a batch → suppress → render → archive
-// hook → hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while the
-// previous one's last messages are with the transport, so the connections never wait for the database between
+// hook → hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while
+// the previous one's last messages are with the transport, so the connections never wait for the database between
 // batches. A message keeps its connection's slot until its outcome is saved; outcomes are saved as they come, a
 // group per commit (what arrived while the previous commit ran). So a crash leaves at most one delivered but unsaved
 // message per open connection, sent again by the next run.

@@ -86,7 +86,10 @@ public sealed class FaultyRelay : IAsyncDisposable
             {
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII);
-                await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+                await using var writer = new StreamWriter(stream, Encoding.ASCII)
+                {
+                    NewLine = "\r\n", AutoFlush = true,
+                };
                 await writer.WriteLineAsync("220 faulty.test ESMTP");
                 string? recipient = null;
                 var fault = Fault.None;

@@ -85,7 +85,8 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
         var source = (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
         var send = (await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
         {
-            communicationId = _communication, dataSourceId = source, addressField = "email", sender = "news@acme.example",
+            communicationId = _communication, dataSourceId = source, addressField = "email",
+            sender = "news@acme.example",
         })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
 
         await RunAllJobsAsync();
@@ -106,7 +107,8 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
 
         var messages = (await MessagesAsync(send)).ToDictionary(m => m.Address);
         Assert.All(messages.Values, m => Assert.Equal((Channel.Push, SendKind.Bulk), (m.Channel, m.Kind)));
-        Assert.Equal((MessageState.Sent, 2), (messages["busy@example.org"].State, messages["busy@example.org"].Attempts));
+        var busy = messages["busy@example.org"];
+        Assert.Equal((MessageState.Sent, 2), (busy.State, busy.Attempts));
         Assert.Equal((MessageState.Failed, 1, "refused for good"),
             (messages["refused@example.org"].State, messages["refused@example.org"].Attempts,
                 messages["refused@example.org"].LastReply));
@@ -133,7 +135,8 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
             var transactional = new CampaignSend
             {
                 TeamId = team, CampaignId = campaign, CommunicationId = Guid.Parse(_communication),
-                Channel = Channel.Push, Kind = SendKind.Transactional, Content = """{"body":"Your code, {{ first_name }}"}""",
+                Channel = Channel.Push, Kind = SendKind.Transactional,
+                Content = """{"body":"Your code, {{ first_name }}"}""",
                 AddressField = "to", SenderAddress = "news@acme.example", State = SendState.Sending, RecordCount = 3,
                 CreatedAt = db.Now, StartedAt = db.Now,
             };

@@ -31,7 +31,8 @@ public sealed class MailTokens(MasterKey masterKey)
     {
         ArgumentNullException.ThrowIfNull(token);
         var url = token.Kind == MailTokenKind.Click
-            ? Encoding.UTF8.GetBytes(token.Url ?? throw new ArgumentException("A click token needs a URL.", nameof(token)))
+            ? Encoding.UTF8.GetBytes(
+                token.Url ?? throw new ArgumentException("A click token needs a URL.", nameof(token)))
             : [];
         var bytes = new byte[Fixed + url.Length + MacLength];
         bytes[0] = Version;
