@@ -48,11 +48,7 @@ public sealed partial class CrashTests : IAsyncLifetime
     [Fact]
     public async Task A_campaign_killed_part_way_resumes_and_at_most_one_message_per_connection_arrives_twice()
     {
-        var account = (await ServerProcess.CommandAsync(_environment, "admin", "create-account", "--name", "Acme Corp",
-                "--admin-email", "admin@acme.example", "--format", "env"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
+        var account = await CreateAccountAsync(_environment);
         var log = Path.Combine(_data, "server.log");
 
         string send;
@@ -94,6 +90,15 @@ public sealed partial class CrashTests : IAsyncLifetime
             + $"{duplicates} delivered twice, {Connections} relay connections");
         Assert.InRange(duplicates, 0, Math.Min(inFlight, Connections));
     }
+
+    // The operator command that creates the account, run on the server's data; its client credentials by name.
+    internal static async Task<Dictionary<string, string>> CreateAccountAsync(
+        IReadOnlyDictionary<string, string> environment) =>
+        (await ServerProcess.CommandAsync(environment, "admin", "create-account", "--name", "Acme Corp",
+            "--admin-email", "admin@acme.example", "--format", "env"))
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
+        .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
 
     internal static async Task<HttpClient> SignInAsync(ServerProcess server, Dictionary<string, string> account)
     {
@@ -168,7 +173,7 @@ public sealed partial class CrashTests : IAsyncLifetime
     private static Task WaitAsync(Func<bool> done, TimeSpan within, string what) =>
         WaitAsync(() => Task.FromResult(done()), within, what);
 
-    private static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within, string what)
+    internal static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within, string what)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!await done())

@@ -50,11 +50,7 @@ public sealed partial class FaultTests : IAsyncLifetime
     [Fact]
     public async Task A_transactional_call_to_a_faulty_relay_killed_part_way_loses_nothing_and_counts_right()
     {
-        var account = (await ServerProcess.CommandAsync(_environment, "admin", "create-account", "--name", "Acme Corp",
-                "--admin-email", "admin@acme.example", "--format", "env"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
+        var account = await CrashTests.CreateAccountAsync(_environment);
         var log = Path.Combine(_data, "server.log");
 
         string send;
@@ -63,7 +59,8 @@ public sealed partial class FaultTests : IAsyncLifetime
         {
             using var api = await CrashTests.SignInAsync(first, account);
             send = await CallAsync(first, api);
-            await WaitAsync(() => Task.FromResult(_relay.Accepted >= Recipients * 35 / 100), TimeSpan.FromMinutes(3),
+            await CrashTests.WaitAsync(
+                () => Task.FromResult(_relay.Accepted >= Recipients * 35 / 100), TimeSpan.FromMinutes(3),
                 "a third of the call to arrive");
             first.Kill();
             await Task.Delay(500);
@@ -76,7 +73,7 @@ public sealed partial class FaultTests : IAsyncLifetime
         await using (var second = await ServerProcess.StartAsync(_environment, log))
         {
             using var api = await CrashTests.SignInAsync(second, account);
-            await WaitAsync(
+            await CrashTests.WaitAsync(
                 async () => (await (await api.GetAsync($"/campaigns/v2/transactional/{send}")).JsonAsync())
                     .Str("status") is not ("queued" or "sending"),
                 TimeSpan.FromMinutes(6), "the call to be delivered after the restart");
@@ -125,7 +122,8 @@ public sealed partial class FaultTests : IAsyncLifetime
 
         await (await api.PostJsonAsync("/senders", new { address = "orders@acme.example" }))
             .JsonAsync(HttpStatusCode.Created);
-        await WaitAsync(() => Task.FromResult(!_relay.Others.IsEmpty), TimeSpan.FromSeconds(30), "the verification");
+        await CrashTests.WaitAsync(
+            () => Task.FromResult(!_relay.Others.IsEmpty), TimeSpan.FromSeconds(30), "the verification");
         _relay.Others.TryDequeue(out var verification);
         using (var anonymous = new HttpClient { BaseAddress = server.Address })
         {
@@ -152,16 +150,6 @@ public sealed partial class FaultTests : IAsyncLifetime
         await using var sum = db.CreateCommand();
         sum.CommandText = "SELECT SUM(Attempts) FROM OutboundMessages WHERE Address LIKE 'buyer%'";
         return Convert.ToInt32(await sum.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> done, TimeSpan within, string what)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await done())
-        {
-            Assert.True(waited.Elapsed < within, $"waited {within} for {what}");
-            await Task.Delay(200);
-        }
     }
 
     [GeneratedRegex("token=([A-Za-z0-9_-]+)")]
