@@ -85,14 +85,14 @@ try
         using var parsed = JsonDocument.Parse(values);
         var record = RecordValues.Typed(schema, parsed.RootElement, standard);
         record[MessageLinks.UnsubscribeField] = links.UnsubscribeUrl;
-        var (rendered, failure, _) = await EmailPreview.RenderAsync(
+        var (rendered, failure, _) = await EmailRenderer.RenderAsync(
             liquid, email.Content, record, culture, new Dictionary<string, FieldFormat>(), false, cancellationToken);
         if (rendered is null)
         {
             throw new InvalidOperationException(failure!.Message);
         }
 
-        rendered = rendered with { Text = EmailPreview.Tidy(rendered.Text) };
+        rendered = rendered with { Text = EmailRenderer.Tidy(rendered.Text) };
         var mime = composer.Compose(
             new Envelope(from, new MailboxAddress("", $"reader{i}@example.org")), rendered, links, true,
             inlineCss: false);

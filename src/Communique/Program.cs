@@ -17,6 +17,7 @@ using Communique.Nlu;
 using Communique.Projects;
 using Communique.Reporting;
 using Communique.Senders;
+using Communique.Sending;
 using Communique.Templates;
 using Communique.Tenancy;
 
@@ -51,6 +52,7 @@ builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddCampaigns(builder.Configuration);
+builder.Services.AddSending();
 builder.Services.AddDeliverability(builder.Configuration);
 builder.Services.AddNlu(builder.Configuration);
 builder.Services.AddApiDocs();

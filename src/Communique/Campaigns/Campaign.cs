@@ -1,3 +1,4 @@
+using Communique.Communications;
 using Communique.Tenancy;
 
 namespace Communique.Campaigns;
@@ -22,6 +23,14 @@ public enum SendState
     Failed,
 }
 
+// How a send came: a bulk send of a data source's records, or a transactional call carrying its records inline
+// (delivered with the team's other transactional calls by one job).
+public enum SendKind
+{
+    Bulk,
+    Transactional,
+}
+
 // One send of a campaign: a communication (its content copied when the send was made, so later edits do not change
 // it) to the records of one generation of a data source.
 public sealed class CampaignSend : ITeamOwned
@@ -31,6 +40,8 @@ public sealed class CampaignSend : ITeamOwned
     public Guid CampaignId { get; set; }
     public Guid CommunicationId { get; set; }
     public int CommunicationVersion { get; set; }
+    public Channel Channel { get; set; }
+    public SendKind Kind { get; set; }
     public required string Content { get; set; }
     public Guid? DataSourceId { get; set; }
     public int DataSourceGeneration { get; set; }
@@ -64,13 +75,16 @@ public enum MessageState
     Suppressed,
 }
 
-// One email to one recipient: written before it is handed to a mail server, so that a crash loses nothing and resumes
-// without sending again what the server already took (except the messages in flight at the moment of the crash).
+// One message to one recipient, of its send's channel and kind: written before it is handed to a transport, so that
+// a crash loses nothing and resumes without sending again what the transport already took (except the messages
+// inside a hand-over at the moment of the crash).
 public sealed class OutboundMessage : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid TeamId { get; set; }
     public Guid SendId { get; set; }
+    public Channel Channel { get; set; }
+    public SendKind Kind { get; set; }
     public long Position { get; set; }
     public Guid? RecordUuid { get; set; }
 
@@ -96,13 +110,18 @@ public sealed class OutboundMessage : ITeamOwned
     public DateTime? UnsubscribedAt { get; set; }
 
     // A recipient's message: queued, or suppressed when the address is missing or is not one address.
-    public static OutboundMessage To(Guid sendId, long position, string? address, DateTime now)
+    public static OutboundMessage To(CampaignSend send, long position, string? address, DateTime now)
     {
+        ArgumentNullException.ThrowIfNull(send);
         var trimmed = address?.Trim() ?? "";
-        var problem = trimmed.Length == 0 ? "no-address" : Senders.SendersApi.IsMailbox(trimmed) ? null : "invalid-address";
+        var problem = trimmed.Length == 0 ? "no-address"
+            : Senders.SendersApi.IsMailbox(trimmed) ? null : "invalid-address";
         return new OutboundMessage
         {
-            SendId = sendId,
+            TeamId = send.TeamId,
+            SendId = send.Id,
+            Channel = send.Channel,
+            Kind = send.Kind,
             Position = position,
             Address = trimmed,
             State = problem is null ? MessageState.Queued : MessageState.Suppressed,

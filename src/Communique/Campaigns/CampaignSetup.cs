@@ -15,11 +15,6 @@ public static class CampaignSetup
         services.AddScoped<LiveSendUsage>();
         services.AddScoped<ICommunicationUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
         services.AddScoped<IDataSourceUsage>(sp => sp.GetRequiredService<LiveSendUsage>());
-        services.AddJobHandler<CampaignSendJob>(
-            CampaignSendJob.Kind, Area.Campaigns, "POST /campaigns/sends/{sendId}/cancel");
-        services.AddJobHandler<CampaignSendJob>(
-            CampaignSendJob.TransactionalKind, Area.Campaigns,
-            "POST /campaigns/sends/{sendId}/cancel of each transactional send");
         return services;
     }
 }

@@ -9,6 +9,7 @@ using Communique.DataSources;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Senders;
+using Communique.Sending;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -125,7 +126,7 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
-        Guid id, SendRequest request, AppDb db, CancellationToken cancellationToken)
+        Guid id, SendRequest request, AppDb db, ChannelPlugins channels, CancellationToken cancellationToken)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
@@ -176,9 +177,9 @@ public static class CampaignsApi
             return Problems.NotFound("communication");
         }
 
-        if (communication.Channel != Channel.Email)
+        if (!channels.Has(communication.Channel))
         {
-            return Problems.Invalid("communicationId", "Campaign sends take email communications.");
+            return ChannelPlugins.NotAvailable(communication.Channel);
         }
 
         var source = await db.DataSources.AsNoTracking()
@@ -223,6 +224,7 @@ public static class CampaignsApi
             CampaignId = id,
             CommunicationId = communication.Id,
             CommunicationVersion = communication.Version,
+            Channel = communication.Channel,
             Content = communication.Content,
             DataSourceId = source.Id,
             DataSourceGeneration = source.Generation,
@@ -239,7 +241,7 @@ public static class CampaignsApi
             CreatedAt = db.Now,
         };
         db.CampaignSends.Add(send);
-        db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10, runAfter: scheduled);
+        db.EnqueueJob(BulkSendJob.Kind, new BulkSendJob.Payload(send.Id), maxAttempts: 10, runAfter: scheduled);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
     }
@@ -293,9 +295,9 @@ public static class CampaignsApi
         {
             send.EndedAt = db.Now;
         }
-        else if (to is SendState.Sending && send.DataSourceId is not null)
+        else if (to is SendState.Sending && send.Kind == SendKind.Bulk)
         {
-            db.EnqueueJob(CampaignSendJob.Kind, new CampaignSendJob.Payload(send.Id), maxAttempts: 10,
+            db.EnqueueJob(BulkSendJob.Kind, new BulkSendJob.Payload(send.Id), maxAttempts: 10,
                 runAfter: wasScheduled ? send.ScheduledAt : null);
         }
 
@@ -306,14 +308,14 @@ public static class CampaignsApi
             // (stopping it in the middle would leave a batch handed to the mail server to be sent again).
             if (to is SendState.Paused or SendState.Cancelled)
             {
-                var waiting = CampaignSendJob.JobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
+                var waiting = BulkSendJob.JobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
                 await db.CancelJobsAsync(waiting, cancellationToken);
             }
 
             // A transactional send is delivered by its team's transactional job.
-            if (to is SendState.Sending && send.DataSourceId is null)
+            if (to is SendState.Sending && send.Kind == SendKind.Transactional)
             {
-                await CampaignSendJob.RequestTransactionalAsync(db, null, cancellationToken);
+                await TransactionalDeliveryJob.RequestAsync(db, null, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -8,11 +8,11 @@ using SQLitePCL;
 
 namespace Communique.Campaigns;
 
-// Bulk writes of a send's message rows, below EF Core (as RecordStore does for imported records): new rows by a prepared
-// insert stepped per row on SQLite and binary COPY on PostgreSQL; the outcomes of a delivered batch by a prepared
-// update per row on SQLite and one UPDATE over arrays on PostgreSQL. Written on the context's connection, inside the
-// transaction the caller has begun, so the rows and the send's cursor or counters commit together. EF's change
-// tracking of 1,000 new entities per batch cost about a sixth of a send's CPU; of a delivered batch about 2.5 %.
+// Bulk writes of a send's message rows, below EF Core (as RecordStore does for imported records): new rows by a
+// prepared insert stepped per row on SQLite and binary COPY on PostgreSQL; the outcomes of delivered messages by a
+// prepared update per row on SQLite and one UPDATE over arrays on PostgreSQL. Written on the context's connection,
+// inside the transaction the caller has begun, so the rows and the send's cursor or counters commit together. EF's
+// change tracking of thousands of entities per batch is a noticeable part of a send's CPU.
 public static class MessageStore
 {
     private static readonly BulkTable<OutboundMessage> Messages = new BulkTable<OutboundMessage>("OutboundMessages")
@@ -26,16 +26,20 @@ public static class MessageStore
         .Int4("Attempts", m => m.Attempts)
         .Text("SuppressionReason", m => m.SuppressionReason)
         .Time("NextAttemptAt", m => m.NextAttemptAt)
-        .Time("CreatedAt", m => m.CreatedAt);
+        .Time("CreatedAt", m => m.CreatedAt)
+        .Text("Channel", m => m.Channel.ToString())
+        .Text("Kind", m => m.Kind.ToString());
 
     public static Task WriteAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken) =>
         db.Database.CurrentTransaction is null
             ? throw new InvalidOperationException("Message rows are written inside the caller's transaction.")
             : BulkWriter.WriteAsync(db, Messages, batch, cancellationToken);
 
-    // Marks the given messages sending, stamped, with one attempt more — those still queued: another run may have taken
-    // some meanwhile. Returns the ones this call marked. Inside the caller's transaction.
-    public static async Task<HashSet<Guid>> ClaimAsync(AppDb db, IReadOnlyList<Guid> ids, DateTime stamp, CancellationToken cancellationToken)
+    // Marks the given messages sending, stamped — those still queued: another run may have taken some meanwhile (an
+    // attempt is counted at the hand-over, not here). Returns the ones this call marked. Inside the caller's
+    // transaction.
+    public static async Task<HashSet<Guid>> ClaimAsync(
+        AppDb db, IReadOnlyList<Guid> ids, DateTime stamp, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
         {
@@ -68,8 +72,10 @@ public static class MessageStore
             return claimed;
         }
 
-        await using var command = new NpgsqlCommand(ClaimAllSql, postgres, (NpgsqlTransaction)transaction.GetDbTransaction());
-        command.Parameters.Add(new NpgsqlParameter<DateTime>("stamp", stamp) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var command = new NpgsqlCommand(
+            ClaimAllSql, postgres, (NpgsqlTransaction)transaction.GetDbTransaction());
+        command.Parameters.Add(
+            new NpgsqlParameter<DateTime>("stamp", stamp) { NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -81,18 +87,19 @@ public static class MessageStore
     }
 
     private const string ClaimSql = """
-        UPDATE "OutboundMessages" SET "State" = 'Sending', "Attempts" = "Attempts" + 1, "NextAttemptAt" = ?1
+        UPDATE "OutboundMessages" SET "State" = 'Sending', "NextAttemptAt" = ?1
         WHERE "Id" = ?2 AND "State" = 'Queued'
         """;
 
     private const string ClaimAllSql = """
-        UPDATE "OutboundMessages" SET "State" = 'Sending', "Attempts" = "Attempts" + 1, "NextAttemptAt" = @stamp
+        UPDATE "OutboundMessages" SET "State" = 'Sending', "NextAttemptAt" = @stamp
         WHERE "Id" = ANY(@ids) AND "State" = 'Queued'
         RETURNING "Id"
         """;
 
-    // What delivering a batch changed on each of its messages.
-    public static async Task WriteOutcomesAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
+    // What delivering changed on each of the messages.
+    public static async Task WriteOutcomesAsync(
+        AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
         {
@@ -106,13 +113,20 @@ public static class MessageStore
             return;
         }
 
-        await using var command = new NpgsqlCommand(OutcomesSql, postgres, (NpgsqlTransaction)transaction.GetDbTransaction());
+        await using var command = new NpgsqlCommand(
+            OutcomesSql, postgres, (NpgsqlTransaction)transaction.GetDbTransaction());
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. batch.Select(m => m.Id)]));
         command.Parameters.Add(new NpgsqlParameter<string[]>("states", [.. batch.Select(m => m.State.ToString())]));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("replies", [.. batch.Select(m => m.LastReply)]));
         command.Parameters.Add(new NpgsqlParameter<string?[]>("ids_sent", [.. batch.Select(m => m.MessageIdHeader)]));
-        command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("sent", [.. batch.Select(m => m.SentAt)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("next", [.. batch.Select(m => m.NextAttemptAt)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime?[]>("sent", [.. batch.Select(m => m.SentAt)])
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("next", [.. batch.Select(m => m.NextAttemptAt)])
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("reasons", [.. batch.Select(m => m.SuppressionReason)]));
         command.Parameters.Add(new NpgsqlParameter<int[]>("attempts", [.. batch.Select(m => m.Attempts)]));
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -127,8 +141,8 @@ public static class MessageStore
         """;
 
     private const string UpdateSql = """
-        UPDATE "OutboundMessages" SET "State" = ?1, "LastReply" = ?2, "MessageIdHeader" = ?3, "SentAt" = ?4, "NextAttemptAt" = ?5,
-            "SuppressionReason" = ?6, "Attempts" = ?7 WHERE "Id" = ?8
+        UPDATE "OutboundMessages" SET "State" = ?1, "LastReply" = ?2, "MessageIdHeader" = ?3, "SentAt" = ?4,
+            "NextAttemptAt" = ?5, "SuppressionReason" = ?6, "Attempts" = ?7 WHERE "Id" = ?8
         """;
 
     private static void UpdateOutcomes(SqliteConnection connection, IReadOnlyList<OutboundMessage> batch)

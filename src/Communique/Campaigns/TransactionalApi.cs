@@ -171,6 +171,8 @@ public static class TransactionalApi
             CampaignId = target.CampaignId ?? newCampaign!.Id,
             CommunicationId = communicationId,
             CommunicationVersion = target.CommunicationVersion!.Value,
+            Channel = Channel.Email,
+            Kind = SendKind.Transactional,
             Content = target.Content!,
             RecordCount = call.Records.Count,
             AddressField = request.EmailJsonPath!,
@@ -288,9 +290,9 @@ public static class TransactionalApi
             for (var i = 0; i < records.Count; i++)
             {
                 work.Token.ThrowIfCancellationRequested();
-                var values = EmailPreview.FromJson(records[i]);
+                var values = Email.Compose.EmailRenderer.FromJson(records[i]);
                 values[Email.Compose.MessageLinks.UnsubscribeField] = "";
-                var (_, failure, part) = await EmailPreview.RenderAsync(
+                var (_, failure, part) = await Email.Compose.EmailRenderer.RenderAsync(
                     liquid, email, values, culture, noFormats, ignoreMissing, work.Token);
                 if (failure is not null)
                 {
@@ -325,8 +327,7 @@ public static class TransactionalApi
         var invalid = 0;
         for (var i = 0; i < call.Records.Count; i++)
         {
-            var message = OutboundMessage.To(send.Id, i, call.Addresses[i], db.Now);
-            message.TeamId = team;
+            var message = OutboundMessage.To(send, i, call.Addresses[i], db.Now);
             message.RecordJson = call.Records[i].GetRawText();
             messages.Add(message);
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
@@ -360,7 +361,7 @@ public static class TransactionalApi
         Guid sendId, AppDb db, CancellationToken cancellationToken)
     {
         var send = await db.CampaignSends.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.Id == sendId && s.DataSourceId == null, cancellationToken);
+            .FirstOrDefaultAsync(s => s.Id == sendId && s.Kind == SendKind.Transactional, cancellationToken);
         if (send is null)
         {
             return Problems.NotFound("transactional send");
@@ -375,7 +376,8 @@ public static class TransactionalApi
         // Once nothing is pending, "failed" says that nothing was delivered: every recipient failed or was suppressed
         // (the counts and each recipient's reason say which). Suppressed recipients beside delivered ones are the rules
         // working, as in a bulk send: the send is "sent".
-        var status = pending > 0 ? (messages.Any(m => m.Attempts > 0) ? "sending" : "queued")
+        var started = messages.Any(m => m.Attempts > 0 || m.State == MessageState.Sending);
+        var status = pending > 0 ? (started ? "sending" : "queued")
             : sent == 0 ? "failed"
             : failed == 0 ? "sent"
             : "partially_sent";

@@ -276,7 +276,7 @@ public static class CommunicationsApi
         var locale = request.Locale;
         if (request.Record is { ValueKind: JsonValueKind.Object } inline)
         {
-            record = EmailPreview.FromJson(inline);
+            record = Email.Compose.EmailRenderer.FromJson(inline);
         }
         else if (request.DataSourceId is { } sourceId && request.Uuid is { } uuid)
         {
@@ -292,7 +292,7 @@ public static class CommunicationsApi
             using var values = JsonDocument.Parse(row.Values);
             locale ??= source.Locale;
             record = DataSources.RecordValues.Typed(schema, values.RootElement, DataSources.Import.DataStandard.For(locale));
-            formats = EmailPreview.FormatsOf(schema);
+            formats = Email.Compose.EmailRenderer.FormatsOf(schema);
         }
         else
         {
@@ -310,7 +310,7 @@ public static class CommunicationsApi
         }
 
         var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
-        var (preview, failure, part) = await EmailPreview.RenderAsync(
+        var (preview, failure, part) = await Email.Compose.EmailRenderer.RenderAsync(
             liquid, email, record, culture, formats, request.IgnoreMissingFields, cancellationToken);
         if (failure is not null)
         {
@@ -320,7 +320,7 @@ public static class CommunicationsApi
                     title: "Rendering failed", type: ProblemTypes.RenderFailed);
         }
 
-        return TypedResults.Ok(preview!);
+        return TypedResults.Ok(EmailPreviewResponse.From(preview!));
     }
 
     private static async Task<Results<Ok<List<VersionSummary>>, ProblemHttpResult>> Versions(Guid id, AppDb db, CancellationToken cancellationToken)

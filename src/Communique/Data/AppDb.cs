@@ -227,6 +227,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(s => new { s.CommunicationId, s.State });
             e.HasIndex(s => new { s.DataSourceId, s.State });
             e.Property(s => s.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
             e.Property(s => s.AddressField).HasMaxLength(200);
             e.Property(s => s.SenderAddress).HasMaxLength(320);
             e.Property(s => s.SenderName).HasMaxLength(200);
@@ -239,9 +241,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // The delivery order: a send's queued messages by due time, then position; read a batch at a time.
             e.HasIndex(m => new { m.SendId, m.State, m.NextAttemptAt, m.Position });
             e.HasIndex(m => new { m.SendId, m.Position });
-            // A team's transactional messages by state and due time: the ones to deliver next across all its calls
-            // (only transactional messages carry their record; bulk sends read theirs from the data source).
-            e.HasIndex(m => new { m.TeamId, m.State, m.NextAttemptAt }).HasFilter("\"RecordJson\" IS NOT NULL")
+            // A team's transactional messages by state and due time: the ones to deliver next across all its calls.
+            e.HasIndex(m => new { m.TeamId, m.State, m.NextAttemptAt }).HasFilter("\"Kind\" = 'Transactional'")
                 .HasDatabaseName("IX_OutboundMessages_Transactional");
             // Provider reports name the message by its Message-ID header. The team comes second: an index led by the
             // team is what SQLite chose for every query of one send's messages (the team's filter is an equality too),
@@ -249,6 +250,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // such reads, its cost growing with the team's history).
             e.HasIndex(m => new { m.MessageIdHeader, m.TeamId });
             e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Kind).HasConversion<string>().HasMaxLength(16);
             e.Property(m => m.Address).HasMaxLength(320);
             e.Property(m => m.SuppressionReason).HasMaxLength(64);
             e.Property(m => m.MessageIdHeader).HasMaxLength(200);

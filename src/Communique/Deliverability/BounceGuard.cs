@@ -54,7 +54,9 @@ public static class BounceGuard
     public const double SuspendAt = 0.04;
     public const long MinimumSent = 200;
 
-    public static async Task CountAsync(AppDb db, Guid team, long sent, long hardBounces, CancellationToken cancellationToken)
+    // Called in the transaction that saves the outcomes it counts: the guard sees saved outcomes only.
+    public static async Task CountAsync(
+        AppDb db, Guid team, long sent, long hardBounces, CancellationToken cancellationToken)
     {
         if (sent == 0 && hardBounces == 0)
         {

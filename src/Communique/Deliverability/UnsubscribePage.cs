@@ -23,9 +23,6 @@ public sealed record UnsubscribeResponse(string Address, string? Category, bool 
 // - POST /public/unsubscribe with JSON {token, scope} does the same for integrations.
 public static class UnsubscribePage
 {
-    // The delivery job reads it here until its references move to UnsubscribeCategory.Default.
-    public const string DefaultCategory = UnsubscribeCategory.Default;
-
     public static RouteGroupBuilder MapUnsubscribe(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/public/unsubscribe").WithTags("Unsubscribe").WithGroupName("public")

@@ -1,6 +1,7 @@
 using Communique.Auth;
 using Communique.Data;
 using Communique.Jobs;
+using Communique.Sending;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -29,6 +30,8 @@ public static class MailSetup
         services.AddSingleton<Dkim.DkimSigning>();
         services.AddSingleton<Compose.MailTokens>();
         services.AddSingleton<Compose.MessageComposer>();
+        services.AddSingleton<Compose.MessageAttachments>();
+        services.AddChannel<EmailChannelRenderer, EmailTransport>(Communications.Channel.Email);
         services.AddJobHandler<Senders.SenderVerificationJob>(
             Senders.SenderVerificationJob.Kind, Area.TeamAdministration);
         return services;

@@ -14,7 +14,8 @@ public sealed class PickupFolderTransport(string directory) : IMailTransport
         var name = Guid.CreateVersion7().ToString("N");
         var partial = Path.Combine(Directory, name + ".tmp");
         var final = Path.Combine(Directory, name + ".eml");
-        await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        await using (var file = new FileStream(
+                         partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
         {
             await message.WriteToAsync(FormatOptions.Default, file, cancellationToken);
         }

@@ -11,9 +11,10 @@ namespace Communique.Email;
 // Delivery through SMTP relays with MailKit. Each relay keeps up to MaxConnections open connections, used one
 // message at a time each and kept for the next; relays are tried in order, the next one only when a relay cannot be
 // reached at all. Sockets are opened by us so that Nagle's algorithm can be turned off: with it, each small SMTP
-// command waits for the previous segment's acknowledgement and a connection manages about ten messages a second.
+// command waits for the previous segment's acknowledgement, which caps a connection at a few messages a second.
 // With a return path, that is the envelope sender of every message (instead of its From), so bounces reach it.
-public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogger<SmtpTransport> logger, MailboxAddress? returnPath = null)
+public sealed class SmtpTransport(
+    IReadOnlyList<SmtpRelayOptions> relays, ILogger<SmtpTransport> logger, MailboxAddress? returnPath = null)
     : IMailTransport, IAsyncDisposable
 {
     private readonly Relay[] _relays = [.. relays.Select(r => new Relay(r, logger, returnPath))];
@@ -51,13 +52,14 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
 
         private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
 
-        public async Task<(DeliveryResult Result, bool Unreachable)> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        public async Task<(DeliveryResult Result, bool Unreachable)> SendAsync(
+            MimeMessage message, CancellationToken cancellationToken)
         {
             await _connections.WaitAsync(cancellationToken);
             try
             {
-                // A kept connection that turns out to be closed costs nothing but a new connection: the message is tried
-                // again at once instead of waiting for its next attempt.
+                // A kept connection that turns out to be closed costs nothing but a new connection: the message is
+                // tried again at once instead of waiting for its next attempt (a second hand-over).
                 var (result, unreachable, stale) = await SendOnceAsync(message, cancellationToken);
                 if (!stale)
                 {
@@ -65,7 +67,7 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                 }
 
                 var again = await SendOnceAsync(message, cancellationToken, keptConnection: false);
-                return (again.Result, again.Unreachable);
+                return (again.Result with { HandOvers = 2 }, again.Unreachable);
             }
             finally
             {
@@ -99,22 +101,30 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                     {
                         client = await ConnectAsync(cancellationToken);
                     }
-                    catch (Exception e) when (e is SocketException or IOException or SslHandshakeException or TimeoutException
-                                                  or SmtpProtocolException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                    catch (Exception e) when (e is SocketException or IOException or SslHandshakeException
+                                                  or TimeoutException or SmtpProtocolException
+                                                  or OperationCanceledException
+                                                  && !cancellationToken.IsCancellationRequested)
                     {
-                        logger.LogWarning("SMTP relay {Host}:{Port} could not be reached: {Reason}", options.Host, options.Port, e.Message);
-                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} unreachable: {e.Message}"), true, false);
+                        logger.LogWarning("SMTP relay {Host}:{Port} could not be reached: {Reason}",
+                            options.Host, options.Port, e.Message);
+                        var unreachable = $"{options.Host}:{options.Port} unreachable: {e.Message}";
+                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, unreachable), true, false);
                     }
                     catch (AuthenticationException e)
                     {
-                        logger.LogError("SMTP relay {Host}:{Port} refused our credentials: {Reason}", options.Host, options.Port, e.Message);
-                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"{options.Host}:{options.Port} refused authentication: {e.Message}"), true, false);
+                        logger.LogError("SMTP relay {Host}:{Port} refused our credentials: {Reason}",
+                            options.Host, options.Port, e.Message);
+                        var refused = $"{options.Host}:{options.Port} refused authentication: {e.Message}";
+                        return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, refused), true, false);
                     }
                 }
 
                 var reply = returnPath is null
                     ? await client.SendAsync(message, cancellationToken)
-                    : await client.SendAsync(message, returnPath, message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes), cancellationToken);
+                    : await client.SendAsync(message, returnPath,
+                        message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes),
+                        cancellationToken);
                 _idle.Add((client, Stopwatch.GetTimestamp()));
                 client = null;
                 return (DeliveryResult.Accepted(reply), false, false);
@@ -130,12 +140,15 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                     client = null;
                 }
 
-                return (new DeliveryResult(code >= 500 ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TemporaryFailure, reply), false, false);
+                var outcome = code >= 500 ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TemporaryFailure;
+                return (new DeliveryResult(outcome, reply), false, false);
             }
-            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or TimeoutException or ServiceNotConnectedException
+            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or TimeoutException
+                                          or ServiceNotConnectedException
                                           or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, $"connection to {options.Host}:{options.Port} lost: {e.Message}"), false,
+                var lost = $"connection to {options.Host}:{options.Port} lost: {e.Message}";
+                return (new DeliveryResult(DeliveryOutcome.TemporaryFailure, lost), false,
                     kept && e is not TimeoutException and not OperationCanceledException);
             }
             finally
@@ -154,7 +167,8 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                     await client.DisconnectAsync(quit: true, quick.Token);
                 }
             }
-            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException
+                                          or SmtpCommandException or OperationCanceledException)
             {
             }
             finally
@@ -173,7 +187,8 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 connectTimeout.CancelAfter(TimeSpan.FromSeconds(options.TimeoutSeconds));
                 await socket.ConnectAsync(options.Host, options.Port, connectTimeout.Token);
-                await client.ConnectAsync(socket, options.Host, options.Port, Security(options.Security), cancellationToken);
+                await client.ConnectAsync(
+                    socket, options.Host, options.Port, Security(options.Security), cancellationToken);
                 if (!string.IsNullOrEmpty(options.UserName))
                 {
                     await client.AuthenticateAsync(options.UserName, options.Password ?? "", cancellationToken);
@@ -210,13 +225,15 @@ public sealed class SmtpTransport(IReadOnlyList<SmtpRelayOptions> relays, ILogge
 }
 
 // MailKit measures a message before sending it when the server announces SIZE, by writing the whole message once
-// more (2-3 % of a campaign send's CPU in a profile). The SIZE parameter is optional (RFC 1870): without it a server
+// more, a cost paid for every message. The SIZE parameter is optional (RFC 1870): without it a server
 // with a size limit refuses an oversized message after its data instead of before, and ours are bounded (attachments
 // ≤ 10 MB). Messages go as DATA, never BDAT, which would need the size.
 internal sealed class UnmeasuredSmtpClient : SmtpClient
 {
-    protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) => -1;
+    protected override long GetSize(
+        FormatOptions options, MimeMessage message, CancellationToken cancellationToken) => -1;
 
-    protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
+    protected override Task<long> GetSizeAsync(
+        FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
         Task.FromResult(-1L);
 }

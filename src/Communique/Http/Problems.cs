@@ -25,6 +25,8 @@ public static class ProblemTypes
     public const string SendingSuspended = Prefix + "sending-suspended";
     // A send from an address that is not a verified sender of the team.
     public const string SenderNotVerified = Prefix + "sender-not-verified";
+    // A send of a channel this installation cannot deliver (no renderer and transport registered for it).
+    public const string ChannelNotAvailable = Prefix + "channel-not-available";
     // Input whose processing takes longer than allowed: a transactional call's render budget, a regex's match timeout.
     public const string TooComplex = Prefix + "too-complex";
     public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";

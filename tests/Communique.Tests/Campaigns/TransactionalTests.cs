@@ -228,7 +228,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     private static object Order(int i) => new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{2000 + i}" };
 
     private Task<List<Job>> DeliveryJobsAsync() => _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking()
-        .Where(j => j.Kind == Communique.Campaigns.CampaignSendJob.TransactionalKind).ToListAsync());
+        .Where(j => j.Kind == Communique.Sending.TransactionalDeliveryJob.Kind).ToListAsync());
 
     private async Task<string> StatusAsync(string sendId) =>
         (await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync()).Str("status");
@@ -300,7 +300,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
 
         Assert.Equal("sending", await StatusAsync(send));
         var next = Assert.Single(await DeliveryJobsAsync(), j => j.State == JobState.Queued);
-        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.Add(Communique.Campaigns.CampaignSendJob.Backoff(1)), next.RunAfter);
+        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.Add(Communique.Sending.DeliveryLoop.Backoff(1)), next.RunAfter);
         Assert.False(await RunJobAsync());
 
         _host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -363,7 +363,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.True(taken.claimed.SetEquals([taken.Item2[0], taken.Item2[2]]));
         var after = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync());
         Assert.All(after, m => Assert.Equal(Communique.Campaigns.MessageState.Sending, m.State));
-        Assert.Equal([1, 0, 1], after.Select(m => m.Attempts));
+        Assert.Equal([0, 0, 0], after.Select(m => m.Attempts));
         Assert.Equal(taken.stamp, after[0].NextAttemptAt);
         Assert.NotEqual(taken.stamp, after[1].NextAttemptAt);
     }

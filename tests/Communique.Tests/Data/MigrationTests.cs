@@ -72,7 +72,7 @@ public sealed class MigrationsOnSqlite() : MigrationTests(Provider.Sqlite)
         var plans = await PlansAsync(db =>
         [
             db.OutboundMessages
-                .Where(m => m.RecordJson != null && m.State == MessageState.Queued && m.NextAttemptAt <= now
+                .Where(m => m.Kind == SendKind.Transactional && m.State == MessageState.Queued && m.NextAttemptAt <= now
                     && db.CampaignSends.Any(s => s.Id == m.SendId && s.State == SendState.Sending))
                 .OrderBy(m => m.NextAttemptAt).Take(200),
         ]);

@@ -43,7 +43,7 @@ public sealed class ComposerTests : IAsyncLifetime
         var composer = _host.Service<MessageComposer>();
         var id = Guid.CreateVersion7();
         var links = composer.LinksFor(id);
-        var rendered = new EmailPreviewResponse("Your offer, Ann", Html.Replace("UNSUBSCRIBE", links.UnsubscribeUrl, StringComparison.Ordinal),
+        var rendered = new RenderedEmail("Your offer, Ann", Html.Replace("UNSUBSCRIBE", links.UnsubscribeUrl, StringComparison.Ordinal),
             "Hello Ann\nSee the offer: https://shop.acme.example/offer", "Ten per cent off this week");
         var message = composer.Compose(
             new Envelope(new MailboxAddress("Acme", "news@acme.example"), new MailboxAddress("Ann", "ann@example.org"),
@@ -125,7 +125,7 @@ public sealed class ComposerTests : IAsyncLifetime
         var composer = _host.Service<MessageComposer>();
         var tokens = _host.Service<MailTokens>();
         var links = composer.LinksFor(Guid.CreateVersion7());
-        var rendered = new EmailPreviewResponse("Hi", "<p><a title='x' href='https://a.example/x?y=1&amp;z=2'>A</a> <a href=https://b.example/>B</a></p>", "A B", "Hidden & first");
+        var rendered = new RenderedEmail("Hi", "<p><a title='x' href='https://a.example/x?y=1&amp;z=2'>A</a> <a href=https://b.example/>B</a></p>", "A B", "Hidden & first");
 
         var html = composer.Compose(
             new Envelope(new MailboxAddress("Acme", "news@acme.example"), new MailboxAddress("", "ann@example.org")), rendered, links, tracking: true, inlineCss: false).HtmlBody!;

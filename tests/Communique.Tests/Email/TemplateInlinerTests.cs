@@ -102,8 +102,8 @@ public sealed class TemplateInlinerTests : IDisposable
         Assert.NotNull(text);
         foreach (var vip in new[] { true, false })
         {
-            var expected = EmailPreview.TextOf(await RenderAsync(Template, Record(vip)));
-            Assert.Equal(expected, EmailPreview.Tidy(await RenderAsync(text, Record(vip), html: false)));
+            var expected = EmailRenderer.TextOf(await RenderAsync(Template, Record(vip)));
+            Assert.Equal(expected, EmailRenderer.Tidy(await RenderAsync(text, Record(vip), html: false)));
         }
     }
 

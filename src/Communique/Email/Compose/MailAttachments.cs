@@ -14,22 +14,27 @@ public static class MailAttachments
     // Together, per message. Mail servers commonly refuse messages over 10 to 25 MB once encoded (base64 adds a third).
     public const long MaxBytes = 10L * 1024 * 1024;
 
-    // Why the attachments cannot be sent (an id that is not an asset of the team, or too much together); null if they can.
-    public static async Task<string?> ProblemAsync(AppDb db, IReadOnlyList<Guid>? ids, CancellationToken cancellationToken)
+    // Why the attachments cannot be sent (an id that is not an asset of the team, or too much together); null if they
+    // can.
+    public static async Task<string?> ProblemAsync(
+        AppDb db, IReadOnlyList<Guid>? ids, CancellationToken cancellationToken)
     {
         if (ids is not { Count: > 0 })
         {
             return null;
         }
 
-        var found = await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Length }).ToListAsync(cancellationToken);
+        var found = await db.Assets.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Length })
+            .ToListAsync(cancellationToken);
         if (ids.Where(id => found.All(a => a.Id != id)).Select(id => (Guid?)id).FirstOrDefault() is { } missing)
         {
             return $"The email's attachment {missing} is not an asset of this team (deleted, or never uploaded).";
         }
 
         var total = found.Sum(a => a.Length);
-        return total > MaxBytes ? $"The email's attachments come to {total} bytes; at most {MaxBytes} go with one message." : null;
+        return total > MaxBytes
+            ? $"The email's attachments come to {total} bytes; at most {MaxBytes} go with one message."
+            : null;
     }
 
     // Null when one of them is gone (deleted after the send was asked for).

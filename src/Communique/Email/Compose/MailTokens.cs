@@ -30,13 +30,17 @@ public sealed class MailTokens(MasterKey masterKey)
     public string Create(MailToken token)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var url = token.Kind == MailTokenKind.Click ? Encoding.UTF8.GetBytes(token.Url ?? throw new ArgumentException("A click token needs a URL.", nameof(token))) : [];
+        var url = token.Kind == MailTokenKind.Click
+            ? Encoding.UTF8.GetBytes(
+                token.Url ?? throw new ArgumentException("A click token needs a URL.", nameof(token)))
+            : [];
         var bytes = new byte[Fixed + url.Length + MacLength];
         bytes[0] = Version;
         bytes[1] = (byte)token.Kind;
         token.MessageId.TryWriteBytes(bytes.AsSpan(2, 16), bigEndian: true, out _);
         url.CopyTo(bytes, Fixed);
-        HMACSHA256.HashData(_key, bytes.AsSpan(0, Fixed + url.Length)).AsSpan(0, MacLength).CopyTo(bytes.AsSpan(Fixed + url.Length));
+        HMACSHA256.HashData(_key, bytes.AsSpan(0, Fixed + url.Length)).AsSpan(0, MacLength)
+            .CopyTo(bytes.AsSpan(Fixed + url.Length));
         return Base64Url.EncodeToString(bytes);
     }
 
@@ -55,7 +59,8 @@ public sealed class MailTokens(MasterKey masterKey)
         }
 
         var signed = bytes.AsSpan(0, bytes.Length - MacLength);
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength), bytes.AsSpan(signed.Length)))
+        var mac = HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength);
+        if (!CryptographicOperations.FixedTimeEquals(mac, bytes.AsSpan(signed.Length)))
         {
             return null;
         }
@@ -63,6 +68,8 @@ public sealed class MailTokens(MasterKey masterKey)
         var kind = (MailTokenKind)bytes[1];
         var id = new Guid(bytes.AsSpan(2, 16), bigEndian: true);
         var url = signed.Length > Fixed ? Encoding.UTF8.GetString(signed[Fixed..]) : null;
-        return kind == MailTokenKind.Click && url is null ? null : new MailToken(kind, id, kind == MailTokenKind.Click ? url : null);
+        return kind == MailTokenKind.Click && url is null
+            ? null
+            : new MailToken(kind, id, kind == MailTokenKind.Click ? url : null);
     }
 }

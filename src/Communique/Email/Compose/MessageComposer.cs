@@ -32,7 +32,8 @@ public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool Ti
 // element), the preheader as hidden first text, web links rewritten to signed click links (never the unsubscribe
 // link or non-web schemes), an open pixel, a text part, a unique Message-ID and the List-Unsubscribe headers of
 // RFC 2369 and RFC 8058 (one-click).
-public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock) : IDisposable
+public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOptions> mail, TimeProvider clock)
+    : IDisposable
 {
     // Where the mailto: unsubscribe goes; parsed once, not per message. Only an address the operator named: one made up
     // (SystemFrom's default is no-reply@localhost) would send the recipient's unsubscribe to nowhere, or to a mailbox
@@ -55,8 +56,8 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
 
     // What a send's messages are made from (TemplateInliner): the content with its CSS already inline and its text
     // part's template derived from the HTML when the template allows; otherwise each message's CSS is inlined, and its
-    // text derived, after rendering. Preparing parses the template's HTML and CSS, milliseconds for a few kilobytes;
-    // every transactional call is a send of its own, so the result is kept per template instead of made per send.
+    // text derived, after rendering. Preparing parses the template's HTML and CSS, far dearer than a message; every
+    // transactional call is a send of its own, so the result is kept per template instead of made per send.
     public PreparedEmail Prepare(EmailContent email)
     {
         ArgumentNullException.ThrowIfNull(email);
@@ -72,7 +73,8 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
             prepared = new PreparedTemplates(TemplateInliner.TryInline(html), derived);
             _prepared.Set(key, prepared, new MemoryCacheEntryOptions
             {
-                Size = 1 + html.Length + (email.Text?.Length ?? 0) + (prepared.InlinedHtml?.Length ?? 0) + (derived?.Length ?? 0),
+                Size = 1 + html.Length + (email.Text?.Length ?? 0) + (prepared.InlinedHtml?.Length ?? 0)
+                    + (derived?.Length ?? 0),
             });
         }
 
@@ -88,7 +90,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
     public void Dispose() => _prepared.Dispose();
 
     public MimeMessage Compose(
-        Envelope envelope, EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss = true,
+        Envelope envelope, RenderedEmail rendered, MessageLinks links, bool tracking, bool inlineCss = true,
         IReadOnlyList<MailAttachment>? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(envelope);
@@ -98,7 +100,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         // Copies: a MimeKit address list subscribes to its addresses' Changed events, so one address object shared by
         // the messages of a send would keep every one of them alive for as long as the send runs.
         // Date and Message-ID given to the constructor: without them it makes its own (formatting the local time and
-        // looking the host's name up), half the cost of an empty message.
+        // looking the host's name up), a large part of the cost of a small message.
         var message = new MimeMessage(
             new Header(HeaderId.Date, DateUtils.FormatDate(clock.GetUtcNow())),
             new Header(HeaderId.MessageId, $"<{links.MessageId:N}@{envelope.From.Domain}>"));
@@ -114,7 +116,11 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
             ? $"<{links.UnsubscribeUrl}>, <{mailto}>"
             : $"<{links.UnsubscribeUrl}>");
         message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
-        var alternative = new MultipartAlternative { Encoded(TextFormat.Plain, rendered.Text), Encoded(TextFormat.Html, Html(rendered, links, tracking, inlineCss)) };
+        var alternative = new MultipartAlternative
+        {
+            Encoded(TextFormat.Plain, rendered.Text),
+            Encoded(TextFormat.Html, Html(rendered, links, tracking, inlineCss)),
+        };
         if (attachments is not { Count: > 0 })
         {
             message.Body = alternative;
@@ -126,7 +132,8 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         {
             mixed.Add(new MimePart(ContentType.Parse(attachment.ContentType))
             {
-                Content = new MimeContent(new MemoryStream(attachment.Encoded, writable: false), ContentEncoding.Base64),
+                Content = new MimeContent(
+                    new MemoryStream(attachment.Encoded, writable: false), ContentEncoding.Base64),
                 ContentTransferEncoding = ContentEncoding.Base64,
                 ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
                 FileName = attachment.FileName,
@@ -139,12 +146,15 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
 
     // The rendered HTML as sent: CSS inlined (unless the template already was), then the preheader, click links and
     // open pixel written into the text: no parse of the whole document per message.
-    private string Html(EmailPreviewResponse rendered, MessageLinks links, bool tracking, bool inlineCss)
+    private string Html(RenderedEmail rendered, MessageLinks links, bool tracking, bool inlineCss)
     {
         var html = inlineCss ? InlineCss(rendered.Html) : rendered.Html;
         var result = new StringBuilder(html.Length + 1024);
         var bodyStart = BodyStart().Match(html) is { Success: true } body ? body.Index + body.Length : 0;
-        var bodyEnd = html.LastIndexOf("</body", StringComparison.OrdinalIgnoreCase) is var end and >= 0 && end >= bodyStart ? end : html.Length;
+        var bodyEnd = html.LastIndexOf("</body", StringComparison.OrdinalIgnoreCase) is var end and >= 0
+                      && end >= bodyStart
+            ? end
+            : html.Length;
         var at = 0;
         void CopyTo(int index)
         {
@@ -168,7 +178,8 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
                 if (value.Index < bodyEnd && Tracked(href, links))
                 {
                     CopyTo(value.Index);
-                    result.Append(mail.Value.Link("/public/t/c/" + tokens.Create(new MailToken(MailTokenKind.Click, links.MessageId, href))));
+                    var click = tokens.Create(new MailToken(MailTokenKind.Click, links.MessageId, href));
+                    result.Append(mail.Value.Link("/public/t/c/" + click));
                     at = value.Index + value.Length;
                 }
             }
@@ -187,11 +198,12 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
     private static string InlineCss(string html)
     {
         using var premailer = new PreMailer.Net.PreMailer(html);
-        return premailer.MoveCssInline(removeStyleElements: true, ignoreElements: "link", preserveMediaQueries: true).Html;
+        return premailer.MoveCssInline(removeStyleElements: true, ignoreElements: "link", preserveMediaQueries: true)
+            .Html;
     }
 
-    // A text part encoded once, quoted-printable: the DKIM body hash, the size the SMTP client announces and the DATA it
-    // writes then copy these bytes instead of encoding the text three times.
+    // A text part encoded once, quoted-printable: the DKIM body hash, the size the SMTP client announces and the DATA
+    // it writes then copy these bytes instead of encoding the text three times.
     private static TextPart Encoded(TextFormat format, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -200,7 +212,8 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         var length = encoder.Flush(bytes, 0, bytes.Length, encoded);
         var part = new TextPart(format)
         {
-            Content = new MimeContent(new MemoryStream(encoded, 0, length, writable: false), ContentEncoding.QuotedPrintable),
+            Content = new MimeContent(
+                new MemoryStream(encoded, 0, length, writable: false), ContentEncoding.QuotedPrintable),
             ContentTransferEncoding = ContentEncoding.QuotedPrintable,
         };
         part.ContentType.Charset = "utf-8";
@@ -220,6 +233,7 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
     private static partial Regex Href();
 
     private static bool Tracked(string href, MessageLinks links) =>
-        (href.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        (href.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+         || href.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
         && !string.Equals(href, links.UnsubscribeUrl, StringComparison.Ordinal);
 }

@@ -27,12 +27,14 @@ public static partial class TemplateInliner
         "style", "script", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
     };
 
-    private static readonly HashSet<string> SelectingAttributes = new(StringComparer.Ordinal) { "class", "id", "style" };
+    private static readonly HashSet<string> SelectingAttributes =
+        new(StringComparer.Ordinal) { "class", "id", "style" };
 
     public static string? TryInline(string template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        if (template.Contains(MaskOpen, StringComparison.Ordinal) || template.Contains(MaskClose, StringComparison.Ordinal))
+        if (template.Contains(MaskOpen, StringComparison.Ordinal)
+            || template.Contains(MaskClose, StringComparison.Ordinal))
         {
             return null;
         }
@@ -45,7 +47,8 @@ public static partial class TemplateInliner
         }
 
         var document = new HtmlParser(new HtmlParserOptions { IsKeepingSourceReferences = true }).ParseDocument(masked);
-        var before = document.All.ToDictionary(e => e, e => e.Attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
+        var before = document.All.ToDictionary(
+            e => e, e => e.Attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
         var styles = document.QuerySelectorAll("style").ToList();
         using (var premailer = new PreMailer.Net.PreMailer(document))
         {
@@ -61,13 +64,16 @@ public static partial class TemplateInliner
             }
 
             var close = masked.IndexOf("</style", start, StringComparison.OrdinalIgnoreCase);
-            var end = close < 0 ? masked.Length : masked.IndexOf('>', close) is var gt and >= 0 ? gt + 1 : masked.Length;
+            var end = close < 0 ? masked.Length
+                : masked.IndexOf('>', close) is var gt and >= 0 ? gt + 1
+                : masked.Length;
             patches.Add((start, end, style.Parent is null ? "" : $"<style>{style.TextContent}</style>"));
         }
 
         foreach (var (element, attributes) in before)
         {
-            var changed = element.Attributes.Where(a => !attributes.TryGetValue(a.Name, out var old) || old != a.Value).ToList();
+            var changed = element.Attributes
+                .Where(a => !attributes.TryGetValue(a.Name, out var old) || old != a.Value).ToList();
             if (changed.Count == 0 || element.LocalName == "style")
             {
                 continue;
@@ -99,14 +105,15 @@ public static partial class TemplateInliner
     }
 
     // The text part's template when none is written, derived once per send from the HTML template: the HTML's words
-    // with each link's address after its text (EmailPreview.TextOf) and the Liquid kept, so that each message's text
+    // with each link's address after its text (EmailRenderer.TextOf) and the Liquid kept, so that each message's text
     // costs one render instead of a pass over its HTML. Null when a Liquid tag does not come through, or the Liquid
     // comes out of order (a tag in the head, a style or a script; a link whose text and address both hold Liquid):
     // then each message's text is derived from its rendered HTML.
     public static string? TryDeriveText(string template)
     {
         ArgumentNullException.ThrowIfNull(template);
-        if (template.Contains(MaskOpen, StringComparison.Ordinal) || template.Contains(MaskClose, StringComparison.Ordinal))
+        if (template.Contains(MaskOpen, StringComparison.Ordinal)
+            || template.Contains(MaskClose, StringComparison.Ordinal))
         {
             return null;
         }
@@ -137,7 +144,7 @@ public static partial class TemplateInliner
         string text;
         try
         {
-            text = Communications.EmailPreview.TextOf(masked.ToString());
+            text = EmailRenderer.TextOf(masked.ToString());
         }
         catch (RegexMatchTimeoutException)
         {
@@ -176,7 +183,8 @@ public static partial class TemplateInliner
 
         var index = reference.Position.Index;
         return index >= 0 && index + 1 + element.LocalName.Length <= masked.Length && masked[index] == '<'
-            && string.Compare(masked, index + 1, element.LocalName, 0, element.LocalName.Length, StringComparison.OrdinalIgnoreCase) == 0
+            && string.Compare(masked, index + 1, element.LocalName, 0, element.LocalName.Length,
+                StringComparison.OrdinalIgnoreCase) == 0
             ? index
             : null;
     }
@@ -270,13 +278,15 @@ public static partial class TemplateInliner
         foreach (var (valueStart, valueEnd, value) in changed.Where(a => values.ContainsKey(a.Name))
                      .Select(a => (values[a.Name].Start, values[a.Name].End, a.Value)).OrderByDescending(v => v.Start))
         {
-            tag.Remove(valueStart - start, valueEnd - valueStart).Insert(valueStart - start, "=\"" + Encode(value) + "\"");
+            tag.Remove(valueStart - start, valueEnd - valueStart)
+                .Insert(valueStart - start, "=\"" + Encode(value) + "\"");
         }
 
         return (start, end, tag.ToString());
     }
 
-    private static string Encode(string value) => value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+    private static string Encode(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
 
     private static bool IsTagSpace(char c) => c is ' ' or '\t' or '\n' or '\f' or '\r';
 
@@ -382,10 +392,12 @@ public static partial class TemplateInliner
                 case Html.Bogus when c == '>':
                     state = Html.Text;
                     break;
-                case Html.RawText when c == '<' && string.Compare(source, i, "</" + rawText, 0, rawText.Length + 2, StringComparison.OrdinalIgnoreCase) == 0:
+                case Html.RawText when c == '<' && string.Compare(
+                    source, i, "</" + rawText, 0, rawText.Length + 2, StringComparison.OrdinalIgnoreCase) == 0:
                     state = Html.Text;
                     continue;
-                case Html.TagName or Html.BeforeAttribute or Html.AttributeName or Html.AfterAttributeName or Html.BeforeValue or Html.UnquotedValue
+                case Html.TagName or Html.BeforeAttribute or Html.AttributeName or Html.AfterAttributeName
+                    or Html.BeforeValue or Html.UnquotedValue
                     when c == '>':
                     var name = tagName.ToString().ToLowerInvariant();
                     state = !endTag && RawTextElements.Contains(name) ? Html.RawText : Html.Text;
@@ -488,7 +500,8 @@ public static partial class TemplateInliner
         var intact = true;
         var result = Masked().Replace(text, m =>
         {
-            var number = int.Parse(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CultureInfo.InvariantCulture);
+            var number = int.Parse(
+                m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CultureInfo.InvariantCulture);
             if (number >= segments.Count || used[number])
             {
                 intact = false;

@@ -112,9 +112,6 @@ public static partial class DkimKeysApi
             ? Problems.NotFound("DKIM key")
             : TypedResults.NoContent();
 
-    // The delivery job calls it here until its references move to DkimKey.NormalizeDomain.
-    internal static string? NormalizeDomain(string? text) => DkimKey.NormalizeDomain(text);
-
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex SelectorPattern();
 }

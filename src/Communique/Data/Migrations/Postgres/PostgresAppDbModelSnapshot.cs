@@ -329,6 +329,11 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<Guid>("CommunicationId")
                         .HasColumnType("uuid");
 
@@ -359,6 +364,11 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.Property<bool>("IgnoreMissingFields")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<long>("RecordCount")
                         .HasColumnType("bigint");
@@ -467,6 +477,11 @@ namespace Communique.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTime?>("ClickedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -475,6 +490,11 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("LastReply")
                         .HasMaxLength(1000)
@@ -528,7 +548,7 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("TeamId", "State", "NextAttemptAt")
                         .HasDatabaseName("IX_OutboundMessages_Transactional")
-                        .HasFilter("\"RecordJson\" IS NOT NULL");
+                        .HasFilter("\"Kind\" = 'Transactional'");
 
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 

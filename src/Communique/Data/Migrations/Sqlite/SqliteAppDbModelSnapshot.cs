@@ -324,6 +324,11 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CommunicationId")
                         .HasColumnType("TEXT");
 
@@ -354,6 +359,11 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.Property<bool>("IgnoreMissingFields")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("RecordCount")
                         .HasColumnType("INTEGER");
@@ -462,6 +472,11 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ClickedAt")
                         .HasColumnType("TEXT");
 
@@ -469,6 +484,11 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LastReply")
@@ -523,7 +543,7 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "State", "NextAttemptAt")
                         .HasDatabaseName("IX_OutboundMessages_Transactional")
-                        .HasFilter("\"RecordJson\" IS NOT NULL");
+                        .HasFilter("\"Kind\" = 'Transactional'");
 
                     b.HasIndex("SendId", "State", "NextAttemptAt", "Position");
 

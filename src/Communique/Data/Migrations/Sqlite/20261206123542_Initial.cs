@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Communique.Data.Migrations.Postgres
+namespace Communique.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,10 +15,10 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Accounts",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CustomerId = table.Column<string>(type: "character varying(210)", maxLength: 210, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 210, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -29,11 +29,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "AssetFolders",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ParentId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -44,16 +44,16 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Assets",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    FolderId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Length = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FolderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Length = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -64,9 +64,9 @@ namespace Communique.Data.Migrations.Postgres
                 name: "BlobReferences",
                 columns: table => new
                 {
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Holder = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    HolderId = table.Column<Guid>(type: "uuid", nullable: false)
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Holder = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    HolderId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -77,20 +77,20 @@ namespace Communique.Data.Migrations.Postgres
                 name: "DataSources",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Format = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Locale = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    UniqueField = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Schema = table.Column<string>(type: "text", nullable: false),
-                    Generation = table.Column<int>(type: "integer", nullable: false),
-                    RecordCount = table.Column<long>(type: "bigint", nullable: false),
-                    LastImport = table.Column<string>(type: "text", nullable: true),
-                    ImportJobId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Locale = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UniqueField = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Schema = table.Column<string>(type: "TEXT", nullable: false),
+                    Generation = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastImport = table.Column<string>(type: "TEXT", nullable: true),
+                    ImportJobId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -101,14 +101,14 @@ namespace Communique.Data.Migrations.Postgres
                 name: "DkimKeys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
-                    Selector = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
-                    Algorithm = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    SealedPrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    PublicKey = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Domain = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
+                    Selector = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    Algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SealedPrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -119,11 +119,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "HardBounces",
                 columns: table => new
                 {
-                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LastBouncedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Count = table.Column<int>(type: "integer", nullable: false)
+                    Address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastBouncedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -134,13 +134,13 @@ namespace Communique.Data.Migrations.Postgres
                 name: "IdempotentRequests",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    RequestHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    Response = table.Column<string>(type: "text", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    RequestHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Response = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -151,26 +151,26 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Jobs",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Payload = table.Column<string>(type: "text", nullable: true),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    MaxAttempts = table.Column<int>(type: "integer", nullable: false),
-                    Progress = table.Column<int>(type: "integer", nullable: false),
-                    Cursor = table.Column<string>(type: "text", nullable: true),
-                    Result = table.Column<string>(type: "text", nullable: true),
-                    Error = table.Column<string>(type: "text", nullable: true),
-                    CancelRequested = table.Column<bool>(type: "boolean", nullable: false),
-                    LeaseToken = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    LeaseExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    RunAfter = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Payload = table.Column<string>(type: "TEXT", nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Progress = table.Column<int>(type: "INTEGER", nullable: false),
+                    Cursor = table.Column<string>(type: "TEXT", nullable: true),
+                    Result = table.Column<string>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LeaseToken = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LeaseExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RunAfter = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -181,16 +181,16 @@ namespace Communique.Data.Migrations.Postgres
                 name: "MessageEvents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SendId = table.Column<Guid>(type: "uuid", nullable: false),
-                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Device = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    Machine = table.Column<bool>(type: "boolean", nullable: false),
-                    Url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SendId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Device = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    Machine = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -201,12 +201,12 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Projects",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -217,15 +217,15 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Senders",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    VerifiedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    TokenHash = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: true),
-                    TokenExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastSentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    VerifiedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: true),
+                    TokenExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastSentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -236,12 +236,12 @@ namespace Communique.Data.Migrations.Postgres
                 name: "SigningKeys",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Algorithm = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    SealedPrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    PublicKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    RetiredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SealedPrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    PublicKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RetiredAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -252,15 +252,15 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Templates",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Content = table.Column<string>(type: "text", nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    AssetFolderId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    AssetFolderId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -271,11 +271,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Teams",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Region = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -292,15 +292,15 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Users",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    AccountId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: false),
-                    SecurityStamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    DefaultTeamId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AccountId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: false),
+                    SecurityStamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DefaultTeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -317,13 +317,13 @@ namespace Communique.Data.Migrations.Postgres
                 name: "DataRecords",
                 columns: table => new
                 {
-                    DataSourceId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Generation = table.Column<int>(type: "integer", nullable: false),
-                    Position = table.Column<long>(type: "bigint", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Uuid = table.Column<Guid>(type: "uuid", nullable: false),
-                    Key = table.Column<string>(type: "text", nullable: true),
-                    Values = table.Column<string>(type: "text", nullable: false)
+                    DataSourceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Generation = table.Column<int>(type: "INTEGER", nullable: false),
+                    Position = table.Column<long>(type: "INTEGER", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Uuid = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", nullable: true),
+                    Values = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -340,11 +340,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Campaigns",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProjectId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -361,17 +361,17 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Communications",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProjectId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Content = table.Column<string>(type: "text", nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false),
-                    TemplateId = table.Column<Guid>(type: "uuid", nullable: true),
-                    AssetFolderId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    TemplateId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AssetFolderId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -388,10 +388,10 @@ namespace Communique.Data.Migrations.Postgres
                 name: "BlacklistedDomains",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Domain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Domain = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -408,16 +408,16 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Credentials",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    ClientId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    SecretHash = table.Column<byte[]>(type: "bytea", nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Stamp = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    RegeneratedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ClientId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SecretHash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Stamp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RegeneratedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -434,16 +434,16 @@ namespace Communique.Data.Migrations.Postgres
                 name: "NluModels",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Language = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: false),
-                    Threshold = table.Column<double>(type: "double precision", nullable: true),
-                    BuiltIns = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    ActiveVersionId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Versions = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: true),
+                    BuiltIns = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ActiveVersionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Versions = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -460,10 +460,10 @@ namespace Communique.Data.Migrations.Postgres
                 name: "TeamDailyStats",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Day = table.Column<DateOnly>(type: "date", nullable: false),
-                    Sent = table.Column<long>(type: "bigint", nullable: false),
-                    HardBounces = table.Column<long>(type: "bigint", nullable: false)
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Sent = table.Column<long>(type: "INTEGER", nullable: false),
+                    HardBounces = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -480,13 +480,13 @@ namespace Communique.Data.Migrations.Postgres
                 name: "TeamSendings",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Rate = table.Column<double>(type: "double precision", nullable: false),
-                    WarnedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    SuspendedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LiftedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Rate = table.Column<double>(type: "REAL", nullable: false),
+                    WarnedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    SuspendedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LiftedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -503,11 +503,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "UnsubscribeCategories",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -524,15 +524,15 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Unsubscribes",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    Category = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Reason = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    LastCommunicationId = table.Column<Guid>(type: "uuid", nullable: true),
-                    MessageId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    Category = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    LastCommunicationId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -549,9 +549,9 @@ namespace Communique.Data.Migrations.Postgres
                 name: "WebhookSecrets",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SealedSecret = table.Column<byte[]>(type: "bytea", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SealedSecret = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -568,10 +568,10 @@ namespace Communique.Data.Migrations.Postgres
                 name: "WhitelistedEmails",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -588,11 +588,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "Memberships",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Role = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -615,29 +615,31 @@ namespace Communique.Data.Migrations.Postgres
                 name: "CampaignSends",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CommunicationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CommunicationVersion = table.Column<int>(type: "integer", nullable: false),
-                    Content = table.Column<string>(type: "text", nullable: false),
-                    DataSourceId = table.Column<Guid>(type: "uuid", nullable: true),
-                    DataSourceGeneration = table.Column<int>(type: "integer", nullable: false),
-                    AddressField = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SenderAddress = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    SenderName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    ReplyTo = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
-                    SubjectOverride = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    Tracking = table.Column<bool>(type: "boolean", nullable: false),
-                    IgnoreMissingFields = table.Column<bool>(type: "boolean", nullable: false),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    ScheduledAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Expanded = table.Column<long>(type: "bigint", nullable: false),
-                    RecordCount = table.Column<long>(type: "bigint", nullable: false),
-                    Error = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommunicationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommunicationVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false),
+                    DataSourceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DataSourceGeneration = table.Column<int>(type: "INTEGER", nullable: false),
+                    AddressField = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SenderAddress = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    SenderName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ReplyTo = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    SubjectOverride = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Tracking = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IgnoreMissingFields = table.Column<bool>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ScheduledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Expanded = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -654,15 +656,15 @@ namespace Communique.Data.Migrations.Postgres
                 name: "CommunicationVersions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    CommunicationId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Content = table.Column<string>(type: "text", nullable: false),
-                    Author = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Change = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CommunicationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Content = table.Column<string>(type: "TEXT", nullable: false),
+                    Author = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Change = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -679,15 +681,15 @@ namespace Communique.Data.Migrations.Postgres
                 name: "NluEntities",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ModelId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Values = table.Column<string>(type: "text", nullable: false),
-                    Pattern = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ModelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Values = table.Column<string>(type: "TEXT", nullable: false),
+                    Pattern = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -704,14 +706,14 @@ namespace Communique.Data.Migrations.Postgres
                 name: "NluIntents",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ModelId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Utterances = table.Column<string>(type: "text", nullable: false),
-                    UtteranceCount = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ModelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Utterances = table.Column<string>(type: "TEXT", nullable: false),
+                    UtteranceCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -728,20 +730,20 @@ namespace Communique.Data.Migrations.Postgres
                 name: "NluModelVersions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ModelId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Number = table.Column<int>(type: "integer", nullable: false),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    JobId = table.Column<Guid>(type: "uuid", nullable: false),
-                    DataHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ArtifactHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    ArtifactBytes = table.Column<long>(type: "bigint", nullable: false),
-                    Threshold = table.Column<double>(type: "double precision", nullable: true),
-                    Metrics = table.Column<string>(type: "text", nullable: true),
-                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CompletedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ModelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    JobId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DataHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ArtifactHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ArtifactBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Threshold = table.Column<double>(type: "REAL", nullable: true),
+                    Metrics = table.Column<string>(type: "TEXT", nullable: true),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -758,27 +760,29 @@ namespace Communique.Data.Migrations.Postgres
                 name: "OutboundMessages",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    SendId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Position = table.Column<long>(type: "bigint", nullable: false),
-                    RecordUuid = table.Column<Guid>(type: "uuid", nullable: true),
-                    RecordJson = table.Column<string>(type: "text", nullable: true),
-                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastReply = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    SuppressionReason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    MessageIdHeader = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    OpenedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ClickedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Bounce = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    BounceDetail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    ComplainedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    UnsubscribedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SendId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Position = table.Column<long>(type: "INTEGER", nullable: false),
+                    RecordUuid = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RecordJson = table.Column<string>(type: "TEXT", nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastReply = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SuppressionReason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    MessageIdHeader = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    OpenedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClickedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Bounce = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    BounceDetail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ComplainedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UnsubscribedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -795,11 +799,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "SendHourlyStats",
                 columns: table => new
                 {
-                    SendId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Hour = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Opens = table.Column<long>(type: "bigint", nullable: false),
-                    Clicks = table.Column<long>(type: "bigint", nullable: false)
+                    SendId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Hour = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Opens = table.Column<long>(type: "INTEGER", nullable: false),
+                    Clicks = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -816,28 +820,28 @@ namespace Communique.Data.Migrations.Postgres
                 name: "SendStats",
                 columns: table => new
                 {
-                    SendId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Sent = table.Column<long>(type: "bigint", nullable: false),
-                    Failed = table.Column<long>(type: "bigint", nullable: false),
-                    SuppressedInvalid = table.Column<long>(type: "bigint", nullable: false),
-                    SuppressedHardBounce = table.Column<long>(type: "bigint", nullable: false),
-                    SuppressedUnsubscribed = table.Column<long>(type: "bigint", nullable: false),
-                    SuppressedBlacklisted = table.Column<long>(type: "bigint", nullable: false),
-                    Opens = table.Column<long>(type: "bigint", nullable: false),
-                    UniqueOpens = table.Column<long>(type: "bigint", nullable: false),
-                    MachineOpens = table.Column<long>(type: "bigint", nullable: false),
-                    Clicks = table.Column<long>(type: "bigint", nullable: false),
-                    UniqueClicks = table.Column<long>(type: "bigint", nullable: false),
-                    SoftBounces = table.Column<long>(type: "bigint", nullable: false),
-                    HardBounces = table.Column<long>(type: "bigint", nullable: false),
-                    RefusedHard = table.Column<long>(type: "bigint", nullable: false),
-                    Complaints = table.Column<long>(type: "bigint", nullable: false),
-                    Unsubscribes = table.Column<long>(type: "bigint", nullable: false),
-                    Desktop = table.Column<long>(type: "bigint", nullable: false),
-                    Mobile = table.Column<long>(type: "bigint", nullable: false),
-                    Tablet = table.Column<long>(type: "bigint", nullable: false),
-                    OtherDevice = table.Column<long>(type: "bigint", nullable: false)
+                    SendId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Sent = table.Column<long>(type: "INTEGER", nullable: false),
+                    Failed = table.Column<long>(type: "INTEGER", nullable: false),
+                    SuppressedInvalid = table.Column<long>(type: "INTEGER", nullable: false),
+                    SuppressedHardBounce = table.Column<long>(type: "INTEGER", nullable: false),
+                    SuppressedUnsubscribed = table.Column<long>(type: "INTEGER", nullable: false),
+                    SuppressedBlacklisted = table.Column<long>(type: "INTEGER", nullable: false),
+                    Opens = table.Column<long>(type: "INTEGER", nullable: false),
+                    UniqueOpens = table.Column<long>(type: "INTEGER", nullable: false),
+                    MachineOpens = table.Column<long>(type: "INTEGER", nullable: false),
+                    Clicks = table.Column<long>(type: "INTEGER", nullable: false),
+                    UniqueClicks = table.Column<long>(type: "INTEGER", nullable: false),
+                    SoftBounces = table.Column<long>(type: "INTEGER", nullable: false),
+                    HardBounces = table.Column<long>(type: "INTEGER", nullable: false),
+                    RefusedHard = table.Column<long>(type: "INTEGER", nullable: false),
+                    Complaints = table.Column<long>(type: "INTEGER", nullable: false),
+                    Unsubscribes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Desktop = table.Column<long>(type: "INTEGER", nullable: false),
+                    Mobile = table.Column<long>(type: "INTEGER", nullable: false),
+                    Tablet = table.Column<long>(type: "INTEGER", nullable: false),
+                    OtherDevice = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1047,7 +1051,7 @@ namespace Communique.Data.Migrations.Postgres
                 name: "IX_OutboundMessages_Transactional",
                 table: "OutboundMessages",
                 columns: new[] { "TeamId", "State", "NextAttemptAt" },
-                filter: "\"RecordJson\" IS NOT NULL");
+                filter: "\"Kind\" = 'Transactional'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Projects_TeamId_Name",

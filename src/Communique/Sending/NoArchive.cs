@@ -1,0 +1,10 @@
+namespace Communique.Sending;
+
+// The archive when none is configured.
+public sealed class NoArchive : IMessageArchive
+{
+    public bool Keeps => false;
+
+    public Task KeepAsync(ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+}

@@ -1,0 +1,75 @@
+using Communique.Campaigns;
+using Communique.Data;
+using Communique.Deliverability;
+using Communique.Reporting;
+
+namespace Communique.Sending;
+
+// Saves a group of outcomes in one transaction: the messages' rows, their sends' counters and the bounce-rate
+// guard's counts (delivered and refused hard), so that the guard counts saved outcomes only, never messages in
+// flight. A permanent refusal is a hard bounce: the address joins the global list with the transport's reply.
+public sealed class OutcomeWriter(AppDb db)
+{
+    public async Task WriteAsync(
+        Guid team, IReadOnlyList<Outcome> outcomes, Func<List<OutboundMessage>, Task> inTransaction,
+        CancellationToken cancellationToken)
+    {
+        var messages = new List<OutboundMessage>(outcomes.Count);
+        var refused = new List<(string Address, string Detail)>();
+        var sent = 0;
+        foreach (var (message, hard) in outcomes)
+        {
+            messages.Add(message);
+            sent += message.State == MessageState.Sent ? 1 : 0;
+            if (hard)
+            {
+                refused.Add((message.Address, message.LastReply ?? "refused"));
+            }
+        }
+
+        await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await MessageStore.WriteOutcomesAsync(db, messages, cancellationToken);
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            foreach (var send in outcomes.GroupBy(o => o.Message.SendId))
+            {
+                await Stats.AddAsync(db, team, send.Key, DeltaOf(send), cancellationToken);
+            }
+
+            await BounceGuard.CountAsync(db, team, sent, refused.Count, cancellationToken);
+            await inTransaction(messages);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        db.ChangeTracker.Clear();
+        if (refused.Count > 0)
+        {
+            await BounceGuard.JudgeAsync(db, team, cancellationToken);
+        }
+    }
+
+    private static StatsDelta DeltaOf(IEnumerable<Outcome> outcomes)
+    {
+        long sent = 0, failed = 0, refused = 0, bounced = 0, unsubscribed = 0, blacklisted = 0;
+        foreach (var (message, hard) in outcomes)
+        {
+            refused += hard ? 1 : 0;
+            sent += message.State == MessageState.Sent ? 1 : 0;
+            failed += message.State == MessageState.Failed ? 1 : 0;
+            bounced += message.SuppressionReason == Suppression.HardBounced ? 1 : 0;
+            unsubscribed += message.SuppressionReason == Suppression.Unsubscribed ? 1 : 0;
+            blacklisted += message.SuppressionReason == Suppression.DomainBlacklisted ? 1 : 0;
+        }
+
+        return new StatsDelta
+        {
+            Sent = sent, Failed = failed, RefusedHard = refused, SuppressedHardBounce = bounced,
+            SuppressedUnsubscribed = unsubscribed, SuppressedBlacklisted = blacklisted,
+        };
+    }
+}

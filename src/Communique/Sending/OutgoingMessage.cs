@@ -1,0 +1,9 @@
+namespace Communique.Sending;
+
+// One message as its channel's renderer made it, ready for the channel's transport.
+public abstract class OutgoingMessage
+{
+    // The exact bytes the transport is handed. Made only when asked for (an archive keeps them): from then on the
+    // transport hands over these bytes, never a second serialisation of the message.
+    public abstract ReadOnlyMemory<byte> Bytes();
+}
