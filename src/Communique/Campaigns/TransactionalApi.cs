@@ -333,7 +333,7 @@ public static class TransactionalApi
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
         }
 
-        var stats = new Reporting.SendStats { SendId = send.Id, TeamId = team, SuppressedInvalid = invalid };
+        var stats = new SendStats { SendId = send.Id, TeamId = team, SuppressedInvalid = invalid };
         var response = new TransactionalAccepted(send.Id);
         var idempotent = idempotency.Key.Length == 0 ? null : new IdempotentRequest
         {

@@ -5,7 +5,6 @@ using Communique.DataSources;
 using Communique.DataSources.Import;
 using Communique.Deliverability;
 using Communique.Jobs;
-using Communique.Reporting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Sending;
