@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
-using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Rendering;
@@ -139,7 +138,7 @@ public static class TransactionalApi
 
         if (target.Suspended)
         {
-            return BounceGuard.Suspended();
+            return SendingSuspension.Suspended();
         }
 
         var email = JsonSerializer.Deserialize<EmailContent>(target.Content!, JsonSerializerOptions.Web)!;

@@ -57,7 +57,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Deliverability.MessageEvent> MessageEvents => Set<Deliverability.MessageEvent>();
     public DbSet<Deliverability.WebhookSecret> WebhookSecrets => Set<Deliverability.WebhookSecret>();
     public DbSet<Deliverability.TeamDailyStats> TeamDailyStats => Set<Deliverability.TeamDailyStats>();
-    public DbSet<Deliverability.TeamSending> TeamSendings => Set<Deliverability.TeamSending>();
+    public DbSet<Campaigns.TeamSending> TeamSendings => Set<Campaigns.TeamSending>();
     public DbSet<Campaigns.SendStats> SendStats => Set<Campaigns.SendStats>();
     public DbSet<Nlu.NluModel> NluModels => Set<Nlu.NluModel>();
     public DbSet<Nlu.NluIntent> NluIntents => Set<Nlu.NluIntent>();
@@ -299,7 +299,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasKey(d => new { d.TeamId, d.Day });
             e.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
-        model.Entity<Deliverability.TeamSending>(e =>
+        model.Entity<Campaigns.TeamSending>(e =>
         {
             e.HasKey(t => t.TeamId);
             e.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
