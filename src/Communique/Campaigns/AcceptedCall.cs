@@ -1,5 +1,3 @@
-using Communique.Reporting;
-
 namespace Communique.Campaigns;
 
 // A transactional call that passed its checks, as the rows that store it (each stamped with the call's team). The

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
-using Communique.Deliverability;
 using Communique.Email.Compose;
 using Communique.DataSources;
 using Communique.Http;
@@ -207,9 +206,9 @@ public static class CampaignsApi
             return unverified;
         }
 
-        if (await BounceGuard.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
+        if (await SendingSuspension.IsSuspendedAsync(db, db.Tenant.TeamId, cancellationToken))
         {
-            return BounceGuard.Suspended();
+            return SendingSuspension.Suspended();
         }
 
         var content = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
@@ -284,9 +283,9 @@ public static class CampaignsApi
             return Problems.Conflict($"{refusal} This one is {WireNames.Of(send.State)}.");
         }
 
-        if (to is SendState.Sending && await BounceGuard.IsSuspendedAsync(db, send.TeamId, cancellationToken))
+        if (to is SendState.Sending && await SendingSuspension.IsSuspendedAsync(db, send.TeamId, cancellationToken))
         {
-            return BounceGuard.Suspended();
+            return SendingSuspension.Suspended();
         }
 
         var wasScheduled = send.ScheduledAt is { } at && at > db.Now;

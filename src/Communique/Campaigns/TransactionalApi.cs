@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
-using Communique.Deliverability;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Rendering;
@@ -139,7 +138,7 @@ public static class TransactionalApi
 
         if (target.Suspended)
         {
-            return BounceGuard.Suspended();
+            return SendingSuspension.Suspended();
         }
 
         var email = JsonSerializer.Deserialize<EmailContent>(target.Content!, JsonSerializerOptions.Web)!;
@@ -333,7 +332,7 @@ public static class TransactionalApi
             invalid += message.State == MessageState.Suppressed ? 1 : 0;
         }
 
-        var stats = new Reporting.SendStats { SendId = send.Id, TeamId = team, SuppressedInvalid = invalid };
+        var stats = new SendStats { SendId = send.Id, TeamId = team, SuppressedInvalid = invalid };
         var response = new TransactionalAccepted(send.Id);
         var idempotent = idempotency.Key.Length == 0 ? null : new IdempotentRequest
         {

@@ -1,6 +1,5 @@
 using Communique.Communications;
 using Communique.Data;
-using Communique.Deliverability;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Campaigns;

@@ -57,13 +57,13 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Deliverability.MessageEvent> MessageEvents => Set<Deliverability.MessageEvent>();
     public DbSet<Deliverability.WebhookSecret> WebhookSecrets => Set<Deliverability.WebhookSecret>();
     public DbSet<Deliverability.TeamDailyStats> TeamDailyStats => Set<Deliverability.TeamDailyStats>();
-    public DbSet<Deliverability.TeamSending> TeamSendings => Set<Deliverability.TeamSending>();
-    public DbSet<Reporting.SendStats> SendStats => Set<Reporting.SendStats>();
+    public DbSet<Campaigns.TeamSending> TeamSendings => Set<Campaigns.TeamSending>();
+    public DbSet<Campaigns.SendStats> SendStats => Set<Campaigns.SendStats>();
     public DbSet<Nlu.NluModel> NluModels => Set<Nlu.NluModel>();
     public DbSet<Nlu.NluIntent> NluIntents => Set<Nlu.NluIntent>();
     public DbSet<Nlu.NluEntity> NluEntities => Set<Nlu.NluEntity>();
     public DbSet<Nlu.NluModelVersion> NluModelVersions => Set<Nlu.NluModelVersion>();
-    public DbSet<Reporting.SendHourlyStats> SendHourlyStats => Set<Reporting.SendHourlyStats>();
+    public DbSet<Campaigns.SendHourlyStats> SendHourlyStats => Set<Campaigns.SendHourlyStats>();
 
     private bool _crossingTeams;
 
@@ -299,18 +299,18 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasKey(d => new { d.TeamId, d.Day });
             e.HasOne<Team>().WithMany().HasForeignKey(d => d.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
-        model.Entity<Deliverability.TeamSending>(e =>
+        model.Entity<Campaigns.TeamSending>(e =>
         {
             e.HasKey(t => t.TeamId);
             e.Property(t => t.State).HasConversion<string>().HasMaxLength(16);
             e.HasOne<Team>().WithMany().HasForeignKey(t => t.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
-        model.Entity<Reporting.SendStats>(e =>
+        model.Entity<Campaigns.SendStats>(e =>
         {
             e.HasKey(x => x.SendId);
             e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(x => x.SendId).OnDelete(DeleteBehavior.Cascade);
         });
-        model.Entity<Reporting.SendHourlyStats>(e =>
+        model.Entity<Campaigns.SendHourlyStats>(e =>
         {
             e.HasKey(x => new { x.SendId, x.Hour });
             e.HasOne<Campaigns.CampaignSend>().WithMany().HasForeignKey(x => x.SendId).OnDelete(DeleteBehavior.Cascade);

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Communique.Auth;
+using Communique.Campaigns;
 using Communique.Data;
 using Communique.Email;
 using Communique.Jobs;

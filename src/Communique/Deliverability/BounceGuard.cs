@@ -1,45 +1,12 @@
 using Communique.Auth;
+using Communique.Campaigns;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
-using Communique.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
-
-// A team's delivered messages and hard bounces per UTC day: what the bounce-rate guard (and, later, reports) read
-// instead of counting messages. Incremented with an upsert, so concurrent sends of one team never lose a count.
-public sealed class TeamDailyStats : ITeamOwned
-{
-    public Guid TeamId { get; set; }
-    public DateOnly Day { get; set; }
-    public long Sent { get; set; }
-    public long HardBounces { get; set; }
-}
-
-public enum SendingState
-{
-    Ok,
-    Warned,
-    Suspended,
-}
-
-// Where the team stands, and what happened: one row per team, changed by the guard and by operators.
-public sealed class TeamSending : ITeamOwned
-{
-    public Guid TeamId { get; set; }
-    public SendingState State { get; set; }
-    public double Rate { get; set; }
-    public DateTime? WarnedAt { get; set; }
-    public DateTime? SuspendedAt { get; set; }
-    public DateTime? LiftedAt { get; set; }
-    public DateTime UpdatedAt { get; set; }
-}
-
-public sealed record SendingStatusResponse(
-    string State, double HardBounceRate, long Sent, long HardBounces, int WindowDays, double WarnAt, double SuspendAt, long MinimumSent,
-    DateTime? WarnedAt, DateTime? SuspendedAt, DateTime? LiftedAt);
 
 // The bounce-rate guard. Over the team's last WindowDays UTC days (today included), hard bounces — synchronous 5xx
 // and DSN 5.x.x — divided by messages delivered to a relay: at WarnAt the team's administrators get an email and the
@@ -49,9 +16,9 @@ public sealed record SendingStatusResponse(
 // team is judged again only on what it sends after the lift.
 public static class BounceGuard
 {
-    public const int WindowDays = 7;
+    public const int WindowDays = SendingSuspension.WindowDays;
     public const double WarnAt = 0.02;
-    public const double SuspendAt = 0.04;
+    public const double SuspendAt = SendingSuspension.SuspendAt;
     public const long MinimumSent = 200;
 
     // Called in the transaction that saves the outcomes it counts: the guard sees saved outcomes only.
@@ -65,7 +32,8 @@ public static class BounceGuard
 
         var day = DateOnly.FromDateTime(db.Now);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "TeamDailyStats" ("TeamId", "Day", "Sent", "HardBounces") VALUES ({team}, {day}, {sent}, {hardBounces})
+            INSERT INTO "TeamDailyStats" ("TeamId", "Day", "Sent", "HardBounces")
+            VALUES ({team}, {day}, {sent}, {hardBounces})
             ON CONFLICT ("TeamId", "Day") DO UPDATE SET "Sent" = "TeamDailyStats"."Sent" + excluded."Sent",
                 "HardBounces" = "TeamDailyStats"."HardBounces" + excluded."HardBounces"
             """, cancellationToken);
@@ -74,7 +42,8 @@ public static class BounceGuard
     // Judges the team on its window; warns or suspends when a threshold is crossed. Returns the state.
     public static async Task<SendingState> JudgeAsync(AppDb db, Guid team, CancellationToken cancellationToken)
     {
-        var status = await db.TeamSendings.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TeamId == team, cancellationToken);
+        var status = await db.TeamSendings.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(s => s.TeamId == team, cancellationToken);
         var (sent, bounced) = await WindowAsync(db, team, status?.LiftedAt, cancellationToken);
         var rate = sent == 0 ? 0 : (double)bounced / sent;
         if (status is null)
@@ -91,13 +60,15 @@ public static class BounceGuard
             {
                 status.State = SendingState.Suspended;
                 status.SuspendedAt = db.Now;
-                db.EnqueueJob(BounceAlertJob.Kind, new BounceAlertJob.Payload(team, SendingState.Suspended, rate)).TeamId = team;
+                db.EnqueueJob(BounceAlertJob.Kind, new BounceAlertJob.Payload(team, SendingState.Suspended, rate))
+                    .TeamId = team;
             }
             else if (rate >= WarnAt && status.State == SendingState.Ok)
             {
                 status.State = SendingState.Warned;
                 status.WarnedAt = db.Now;
-                db.EnqueueJob(BounceAlertJob.Kind, new BounceAlertJob.Payload(team, SendingState.Warned, rate)).TeamId = team;
+                db.EnqueueJob(BounceAlertJob.Kind, new BounceAlertJob.Payload(team, SendingState.Warned, rate))
+                    .TeamId = team;
             }
             else if (rate < WarnAt && status.State == SendingState.Warned)
             {
@@ -109,15 +80,8 @@ public static class BounceGuard
         return status.State;
     }
 
-    public static async Task<bool> IsSuspendedAsync(AppDb db, Guid team, CancellationToken cancellationToken) =>
-        await db.TeamSendings.IgnoreQueryFilters().AnyAsync(s => s.TeamId == team && s.State == SendingState.Suspended, cancellationToken);
-
-    public static ProblemHttpResult Suspended() => TypedResults.Problem(
-        $"Sending is suspended for this team: its hard-bounce rate reached {SuspendAt:P0} over the last {WindowDays} days. "
-        + "Clean the recipient lists, then ask an operator to lift the suspension. GET /sending-status shows the figures.",
-        statusCode: 403, title: "Sending suspended", type: ProblemTypes.SendingSuspended);
-
-    private static async Task<(long Sent, long Bounced)> WindowAsync(AppDb db, Guid team, DateTime? liftedAt, CancellationToken cancellationToken)
+    private static async Task<(long Sent, long Bounced)> WindowAsync(
+        AppDb db, Guid team, DateTime? liftedAt, CancellationToken cancellationToken)
     {
         var from = DateOnly.FromDateTime(db.Now).AddDays(1 - WindowDays);
         if (liftedAt is { } lifted && DateOnly.FromDateTime(lifted) > from)
@@ -125,7 +89,8 @@ public static class BounceGuard
             from = DateOnly.FromDateTime(lifted);
         }
 
-        var rows = await db.TeamDailyStats.IgnoreQueryFilters().AsNoTracking().Where(s => s.TeamId == team && s.Day >= from)
+        var rows = await db.TeamDailyStats.IgnoreQueryFilters().AsNoTracking()
+            .Where(s => s.TeamId == team && s.Day >= from)
             .Select(s => new { s.Sent, s.HardBounces }).ToListAsync(cancellationToken);
         return (rows.Sum(r => r.Sent), rows.Sum(r => r.HardBounces));
     }
@@ -133,7 +98,8 @@ public static class BounceGuard
     // Operators only: the team may send again; the window starts afresh from today.
     public static async Task<bool> LiftAsync(AppDb db, Guid team, CancellationToken cancellationToken)
     {
-        var status = await db.TeamSendings.IgnoreQueryFilters().FirstOrDefaultAsync(s => s.TeamId == team, cancellationToken);
+        var status = await db.TeamSendings.IgnoreQueryFilters()
+            .FirstOrDefaultAsync(s => s.TeamId == team, cancellationToken);
         if (status is not { State: SendingState.Suspended })
         {
             return false;
@@ -142,7 +108,8 @@ public static class BounceGuard
         status.State = SendingState.Ok;
         status.LiftedAt = db.Now;
         status.UpdatedAt = db.Now;
-        await db.TeamDailyStats.IgnoreQueryFilters().Where(s => s.TeamId == team && s.Day == DateOnly.FromDateTime(db.Now))
+        await db.TeamDailyStats.IgnoreQueryFilters()
+            .Where(s => s.TeamId == team && s.Day == DateOnly.FromDateTime(db.Now))
             .ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAcrossTeamsAsync(cancellationToken);
         return true;
@@ -163,7 +130,8 @@ public static class BounceGuard
         var status = await db.TeamSendings.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         var (sent, bounced) = await WindowAsync(db, team, status?.LiftedAt, cancellationToken);
         return TypedResults.Ok(new SendingStatusResponse(
-            WireNames.Of(status?.State ?? SendingState.Ok), sent == 0 ? 0 : Math.Round((double)bounced / sent, 4), sent, bounced, WindowDays,
-            WarnAt, SuspendAt, MinimumSent, status?.WarnedAt, status?.SuspendedAt, status?.LiftedAt));
+            WireNames.Of(status?.State ?? SendingState.Ok), sent == 0 ? 0 : Math.Round((double)bounced / sent, 4),
+            sent, bounced, WindowDays, WarnAt, SuspendAt, MinimumSent,
+            status?.WarnedAt, status?.SuspendedAt, status?.LiftedAt));
     }
 }

@@ -7,9 +7,9 @@ namespace Communique.Deliverability;
 // Tracking events are answered at once and written in batches: a request only queues its event, and a background
 // writer stores what is queued every few milliseconds in one transaction (one commit for many opens, instead of one
 // each). The cost is that events queued at a crash — at most the last flush interval's — are lost, which tracking can
-// afford and sending cannot (message rows are never written this way). The queue is bounded: when requests come faster
-// than the writer stores them, a request waits for room (up to a second), which slows the callers down instead of
-// losing their events; only an event that found no room in that second is dropped, and counted in the log.
+// afford and sending cannot (message rows are never written this way). The queue is bounded: when requests come
+// faster than the writer stores them, a request waits for room (up to a second), which slows the callers down instead
+// of losing their events; only an event that found no room in that second is dropped, and counted in the log.
 public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventRecorder> logger) : BackgroundService
 {
     public const int Capacity = 20_000;
@@ -145,7 +145,7 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
             var uniqueClicks = clicked.Count == 0 ? 0 : await db.OutboundMessages.IgnoreQueryFilters()
                 .Where(m => clicked.Contains(m.Id) && m.ClickedAt == null)
                     .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClickedAt, at), cancellationToken);
-            await Reporting.Stats.AddAsync(db, send.Key.TeamId, send.Key.SendId, new Reporting.StatsDelta
+            await Campaigns.Stats.AddAsync(db, send.Key.TeamId, send.Key.SendId, new Campaigns.StatsDelta
             {
                 Opens = human.Count(e => e.Kind == EventKind.Open),
                 UniqueOpens = uniqueOpens,
@@ -157,9 +157,9 @@ public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventReco
                 Tablet = human.Count(e => e.Device == DeviceClass.Tablet),
                 OtherDevice = human.Count(e => e.Device is DeviceClass.Other or null),
             }, cancellationToken);
-            foreach (var hour in human.GroupBy(e => Reporting.Stats.HourOf(e.At)))
+            foreach (var hour in human.GroupBy(e => Campaigns.Stats.HourOf(e.At)))
             {
-                await Reporting.Stats.AddHourAsync(db, send.Key.TeamId, send.Key.SendId, hour.Key,
+                await Campaigns.Stats.AddHourAsync(db, send.Key.TeamId, send.Key.SendId, hour.Key,
                     hour.Count(e => e.Kind == EventKind.Open), hour.Count(e => e.Kind == EventKind.Click),
                         cancellationToken);
             }

@@ -91,7 +91,7 @@ public static partial class ReportIntake
                             cancellationToken);
                 }
 
-                await Reporting.Stats.AddAsync(db, target.TeamId, target.SendId, new Reporting.StatsDelta
+                await Campaigns.Stats.AddAsync(db, target.TeamId, target.SendId, new Campaigns.StatsDelta
                 {
                     HardBounces = report.Kind == EventKind.HardBounce ? 1 : 0,
                     SoftBounces = report.Kind == EventKind.SoftBounce ? 1 : 0,

@@ -187,8 +187,8 @@ public static class UnsubscribePage
             .ExecuteUpdateAsync(u => u.SetProperty(m => m.UnsubscribedAt, db.Now), cancellationToken);
         if (first > 0)
         {
-            await Reporting.Stats.AddAsync(db, target.TeamId, target.SendId,
-                new Reporting.StatsDelta { Unsubscribes = 1 }, cancellationToken);
+            await Campaigns.Stats.AddAsync(db, target.TeamId, target.SendId,
+                new Campaigns.StatsDelta { Unsubscribes = 1 }, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -3,9 +3,7 @@ using Communique.Campaigns;
 using Communique.Data;
 using Communique.DataSources;
 using Communique.DataSources.Import;
-using Communique.Deliverability;
 using Communique.Jobs;
-using Communique.Reporting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Sending;
@@ -182,7 +180,7 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
             }
 
             // The bounce-rate guard suspended the team: the send pauses where it is; resuming it waits for the lift.
-            if (await BounceGuard.IsSuspendedAsync(db, send.TeamId, cancellationToken))
+            if (await SendingSuspension.IsSuspendedAsync(db, send.TeamId, cancellationToken))
             {
                 await db.CampaignSends.Where(s => s.Id == send.Id && s.State == SendState.Sending)
                     .ExecuteUpdateAsync(u => u

@@ -1,7 +1,6 @@
 using Communique.Campaigns;
 using Communique.Data;
 using Communique.Deliverability;
-using Communique.Reporting;
 
 namespace Communique.Sending;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Communique.Campaigns;
 using Communique.Data;
-using Communique.Deliverability;
 using Communique.Email.Compose;
 using Communique.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -55,7 +54,7 @@ public sealed class TransactionalDeliveryJob(AppDb db, DeliveryLoop loop, IOptio
         // own), marked sending with the end of the lease as their stamp.
         public async Task<ClaimedBatch?> ClaimAsync(CancellationToken cancellationToken)
         {
-            if (await BounceGuard.IsSuspendedAsync(db, TeamId, cancellationToken))
+            if (await SendingSuspension.IsSuspendedAsync(db, TeamId, cancellationToken))
             {
                 await db.CampaignSends.Where(s => s.Kind == SendKind.Transactional && s.State == SendState.Sending)
                     .ExecuteUpdateAsync(u => u

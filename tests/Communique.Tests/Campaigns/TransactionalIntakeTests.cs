@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Communique.Deliverability;
+using Communique.Campaigns;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,74 +1,7 @@
 using Communique.Data;
-using Communique.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
-namespace Communique.Reporting;
-
-// A send's numbers, kept up to date as things happen (the delivery job's batches, the tracking recorder, provider
-// reports, unsubscribes), so that a report adds up a few rows however many messages the sends had.
-public sealed class SendStats : ITeamOwned
-{
-    public Guid SendId { get; set; }
-    public Guid TeamId { get; set; }
-    public long Sent { get; set; }
-    public long Failed { get; set; }
-    public long SuppressedInvalid { get; set; }
-    public long SuppressedHardBounce { get; set; }
-    public long SuppressedUnsubscribed { get; set; }
-    public long SuppressedBlacklisted { get; set; }
-    public long Opens { get; set; }
-    public long UniqueOpens { get; set; }
-    public long MachineOpens { get; set; }
-    public long Clicks { get; set; }
-    public long UniqueClicks { get; set; }
-    public long SoftBounces { get; set; }
-    // Reported by a provider after the relay took the message (DSN 5.x.x).
-    public long HardBounces { get; set; }
-
-    // Refused by the relay with a 5xx (also counted in Failed).
-    public long RefusedHard { get; set; }
-    public long Complaints { get; set; }
-    public long Unsubscribes { get; set; }
-    public long Desktop { get; set; }
-    public long Mobile { get; set; }
-    public long Tablet { get; set; }
-    public long OtherDevice { get; set; }
-}
-
-// Human opens and clicks of a send per UTC hour.
-public sealed class SendHourlyStats : ITeamOwned
-{
-    public Guid SendId { get; set; }
-    public Guid TeamId { get; set; }
-    public DateTime Hour { get; set; }
-    public long Opens { get; set; }
-    public long Clicks { get; set; }
-}
-
-// Increments of a send's numbers; zero fields change nothing.
-public sealed record StatsDelta
-{
-    public long Sent { get; init; }
-    public long Failed { get; init; }
-    public long SuppressedInvalid { get; init; }
-    public long SuppressedHardBounce { get; init; }
-    public long SuppressedUnsubscribed { get; init; }
-    public long SuppressedBlacklisted { get; init; }
-    public long Opens { get; init; }
-    public long UniqueOpens { get; init; }
-    public long MachineOpens { get; init; }
-    public long Clicks { get; init; }
-    public long UniqueClicks { get; init; }
-    public long SoftBounces { get; init; }
-    public long HardBounces { get; init; }
-    public long RefusedHard { get; init; }
-    public long Complaints { get; init; }
-    public long Unsubscribes { get; init; }
-    public long Desktop { get; init; }
-    public long Mobile { get; init; }
-    public long Tablet { get; init; }
-    public long OtherDevice { get; init; }
-}
+namespace Communique.Campaigns;
 
 public static class Stats
 {

@@ -1,0 +1,8 @@
+namespace Communique.Campaigns;
+
+public enum SendingState
+{
+    Ok,
+    Warned,
+    Suspended,
+}
