@@ -33,7 +33,8 @@ public sealed class SqliteConnections(IServiceProvider services) : IDisposable
         connection.Open();
 
         SqliteBusyWait.Install(connection);
-        using (var introduction = new SqliteAppDb(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite(connection).Options))
+        using (var introduction = new SqliteAppDb(
+            new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite(connection).Options))
         {
             _ = introduction.Database.GetDbConnection();
         }

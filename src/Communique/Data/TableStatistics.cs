@@ -17,7 +17,8 @@ public static class TableStatistics
         ["OutboundMessages"] = "ANALYZE \"OutboundMessages\"",
     };
 
-    public static async Task RefreshAfterLoadAsync(AppDb db, string table, long rows, CancellationToken cancellationToken)
+    public static async Task RefreshAfterLoadAsync(AppDb db, string table, long rows,
+        CancellationToken cancellationToken)
     {
         if (!Analyze.TryGetValue(table, out var statement))
         {
