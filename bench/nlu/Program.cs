@@ -1,4 +1,4 @@
-// The NLU benchmark (issue 6), through the HTTP API of a running server: imports CLINC150's train split (and its
+// The NLU benchmark, through the HTTP API of a running server: imports CLINC150's train split (and its
 // out-of-scope training examples as the intent out_of_scope), trains a version (the job the API runs), activates it,
 // parses val and oos_val one request at a time, chooses the out-of-scope threshold on them, and reports in-scope
 // accuracy (an in-scope query rejected counts as an error) and out-of-scope recall. With --test FILE (keys test and
@@ -167,7 +167,7 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
 var seconds = clock.Elapsed.TotalSeconds;
 var serverCpu = (Process.GetProcessById(serverPid).TotalProcessorTime - cpu).TotalMilliseconds / throughputParses;
 Array.Sort(latencies);
-Console.WriteLine($"throughput, {clients} clients, {throughputParses} parses: {throughputParses / seconds:F0} parses/s, "
-    + $"p50 {latencies[throughputParses / 2]:F2} ms, p99 {latencies[throughputParses * 99 / 100]:F2} ms; "
-    + $"server CPU {serverCpu:F2} ms per parse");
+Console.WriteLine($"throughput, {clients} clients, {throughputParses} parses: "
+    + $"{throughputParses / seconds:F0} parses/s, p50 {latencies[throughputParses / 2]:F2} ms, "
+    + $"p99 {latencies[throughputParses * 99 / 100]:F2} ms; server CPU {serverCpu:F2} ms per parse");
 Console.WriteLine($"server memory after: {Rss()} MB");

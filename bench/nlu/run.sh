@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# NLU benchmark (issue 6): CLINC150 through the HTTP API of the real server on SQLite (see Program.cs).
+# NLU benchmark: CLINC150 through the HTTP API of the real server on SQLite (see Program.cs).
 #
 #   bench/nlu/run.sh [--test FILE]      (DATA=../shared/data/clinc150/train_val.json CLIENTS=4 PARSES=3000 PORT=5187)
 #
