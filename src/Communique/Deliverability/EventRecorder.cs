@@ -4,12 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
 
-// Tracking events are answered at once and written in batches: a request only queues its event, and a background
-// writer stores what is queued every few milliseconds in one transaction (one commit for many opens, instead of one
-// each). The cost is that events queued at a crash — at most the last flush interval's — are lost, which tracking can
-// afford and sending cannot (message rows are never written this way). The queue is bounded: when requests come faster
-// than the writer stores them, a request waits for room (up to a second), which slows the callers down instead of
-// losing their events; only an event that found no room in that second is dropped, and counted in the log.
+// Tracking events are answered at once and written in batches: a request only queues its event, and a background writer
+// stores what is queued every few milliseconds in one transaction (one commit for many opens, instead of one each). The
+// cost is that events queued at a crash — at most the last flush interval's — are lost, which tracking can afford
+// and sending cannot (message rows are never written this way). The queue is bounded: when requests come faster than
+// the writer stores them, a request waits for room (up to a second), which slows the callers down instead of losing
+// their events; only an event that found no room in that second is dropped, and counted in the log.
 public sealed class EventRecorder(IServiceScopeFactory scopes, ILogger<EventRecorder> logger) : BackgroundService
 {
     public const int Capacity = 20_000;

@@ -14,7 +14,8 @@ public static class MailSetup
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.Relays.All(r => !string.IsNullOrWhiteSpace(r.Host) && r.Port is > 0 and <= 65535
                 && r.MaxConnections > 0 && r.TimeoutSeconds > 0),
-                "Every Mail:Relays entry needs a Host, a Port (1-65535), MaxConnections ≥ 1 and TimeoutSeconds ≥ 1.")
+                "Every Mail:Relays entry needs a Host, a Port (1-65535), "
+                + "MaxConnections ≥ 1 and TimeoutSeconds ≥ 1.")
             .Validate(o => IsAddress(o.ReturnPath) && IsAddress(o.UnsubscribeAddress),
                 "Mail:ReturnPath and Mail:UnsubscribeAddress must be email addresses.")
             .ValidateOnStart()

@@ -65,7 +65,8 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
     [Theory]
     [InlineData("rsa")]
     [InlineData("ed25519")]
-    public async Task A_message_signed_with_a_generated_key_arrives_and_verifies_with_the_published_record(string algorithm)
+    public async Task A_message_signed_with_a_generated_key_arrives_and_verifies_with_the_published_record(
+        string algorithm)
     {
         var (key, dns) = await CreateKeyAsync(algorithm);
         var message = Message();

@@ -41,7 +41,8 @@ public sealed class TransportTests : IAsyncLifetime
         }
 
         await _sink.WaitForAsync(5);
-        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Issue {i} — déjà vu"), _sink.Received.Select(m => m.Subject));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Issue {i} — déjà vu"),
+            _sink.Received.Select(m => m.Subject));
         Assert.Equal("reader3@example.org", _sink.Received.ElementAt(3).To.Mailboxes.Single().Address);
         Assert.Equal("Hello reader 4", _sink.Received.Last().TextBody?.Trim());
         Assert.Equal(1, _sink.Sessions);
