@@ -17,7 +17,8 @@ setup_postgres() {
   fi
   if ! command -v pg_ctlcluster >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     log "installing PostgreSQL"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
   fi
   command -v pg_ctlcluster >/dev/null 2>&1 || return 0
   local version name
@@ -42,7 +43,8 @@ install_for_tests() {
   if [ "$(id -u)" = 0 ] && ! command -v "$command" >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     log "installing $package"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null; }
+      { apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null; }
   fi
 }
 
@@ -74,8 +76,8 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(value notExecuted)))
 done
 
-# Figures some tests report as they pass (the crash test: delivered at the kill, in flight, duplicates).
-grep -ho 'crash test: [^<&]*' "$results"/*.trx 2>/dev/null | sort -u >&2
+# Figures some tests report as they pass (the crash and fault tests: delivered at the kill, duplicates, attempts).
+grep -ho -e 'crash test: [^<&]*' -e 'fault test: [^<&]*' "$results"/*.trx 2>/dev/null | sort -u >&2
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then

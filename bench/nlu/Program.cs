@@ -1,4 +1,4 @@
-// The NLU benchmark (issue 6), through the HTTP API of a running server: imports CLINC150's train split (and its
+// The NLU benchmark, through the HTTP API of a running server: imports CLINC150's train split (and its
 // out-of-scope training examples as the intent out_of_scope), trains a version (the job the API runs), activates it,
 // parses val and oos_val one request at a time, chooses the out-of-scope threshold on them, and reports in-scope
 // accuracy (an in-scope query rejected counts as an error) and out-of-scope recall. With --test FILE (keys test and
@@ -14,7 +14,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-var (api, token, customer, dataFile, serverPid) = (args[0], args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
+var (api, token, customer, dataFile, serverPid) = (args[0], args[1], args[2], args[3],
+    int.Parse(args[4], CultureInfo.InvariantCulture));
 var testFile = args.Length > 6 && args[5] == "--test" ? args[6] : null;
 var clients = int.Parse(Environment.GetEnvironmentVariable("CLIENTS") ?? "4", CultureInfo.InvariantCulture);
 var throughputParses = int.Parse(Environment.GetEnvironmentVariable("PARSES") ?? "3000", CultureInfo.InvariantCulture);
@@ -26,8 +27,10 @@ http.DefaultRequestHeaders.Add("PB-Customer-Id", customer);
 var data = JsonNode.Parse(File.ReadAllText(dataFile))!;
 List<(string Text, string Intent)> Split(JsonNode root, string key) =>
     [.. root[key]!.AsArray().Select(p => (p![0]!.GetValue<string>(), p[1]!.GetValue<string>()))];
-var (train, val, oosTrain, oosVal) = (Split(data, "train"), Split(data, "val"), Split(data, "oos_train"), Split(data, "oos_val"));
-Console.WriteLine($"CLINC150: train {train.Count} + oos_train {oosTrain.Count}; val {val.Count} + oos_val {oosVal.Count}");
+var (train, val, oosTrain, oosVal) = (Split(data, "train"), Split(data, "val"), Split(data, "oos_train"),
+    Split(data, "oos_val"));
+Console.WriteLine($"CLINC150: train {train.Count} + oos_train {oosTrain.Count}; "
+    + $"val {val.Count} + oos_val {oosVal.Count}");
 
 async Task<JsonNode> Call(HttpMethod method, string path, HttpContent? content = null)
 {
@@ -42,16 +45,22 @@ async Task<JsonNode> Call(HttpMethod method, string path, HttpContent? content =
     return JsonNode.Parse(body)!;
 }
 
-long Rss() => long.Parse(File.ReadLines($"/proc/{serverPid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+long Rss() => long.Parse(
+    File.ReadLines($"/proc/{serverPid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+    CultureInfo.InvariantCulture) / 1024;
 
-var model = (await Call(HttpMethod.Post, "/nlu/models", JsonContent.Create(new { name = "CLINC150" })))["id"]!.GetValue<string>();
+var model = (await Call(HttpMethod.Post, "/nlu/models",
+    JsonContent.Create(new { name = "CLINC150" })))["id"]!.GetValue<string>();
 var csv = new StringBuilder("text,intent\n");
 foreach (var (text, intent) in train.Concat(oosTrain.Select(o => (o.Text, "out_of_scope"))))
 {
-    csv.Append('"').Append(text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(intent).Append('\n');
+    csv.Append('"').Append(text.Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(intent)
+        .Append('\n');
 }
 
-var imported = await Call(HttpMethod.Post, $"/nlu/models/{model}/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+var imported = await Call(HttpMethod.Post, $"/nlu/models/{model}/import",
+    new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
 Console.WriteLine($"imported: {imported.ToJsonString()}");
 var rssBefore = Rss();
 
@@ -71,8 +80,10 @@ if (version["state"]!.GetValue<string>() != "ready")
 }
 
 var metrics = version["metrics"]!;
-Console.WriteLine($"training: {trainingWall:F1} s from the request to ready (job: {metrics["trainingSeconds"]} s, of which embedding {metrics["embeddingSeconds"]} s); " +
-                  $"threshold tuned in training {version["threshold"]}; held-out: {metrics["heldOut"]!.ToJsonString()[..Math.Min(300, metrics["heldOut"]!.ToJsonString().Length)]}");
+var heldOut = metrics["heldOut"]!.ToJsonString();
+Console.WriteLine($"training: {trainingWall:F1} s from the request to ready (job: {metrics["trainingSeconds"]} s, "
+    + $"of which embedding {metrics["embeddingSeconds"]} s); threshold tuned in training {version["threshold"]}; "
+    + $"held-out: {heldOut[..Math.Min(300, heldOut.Length)]}");
 await Call(HttpMethod.Post, $"/nlu/models/{model}/versions/{number}/activate");
 
 async Task<(string? Intent, string Best, double InScope, double Ms)> Parse(string text)
@@ -88,7 +99,8 @@ await Parse(val[0].Text);
 Console.WriteLine($"server memory: {rssBefore} MB before the first parse, {Rss()} MB with the version loaded");
 var trainedThreshold = version["threshold"]!.GetValue<double>();
 
-async Task<List<(string Expected, string Best, double InScope)>> ParseAll(IEnumerable<(string Text, string Intent)> items)
+async Task<List<(string Expected, string Best, double InScope)>> ParseAll(
+    IEnumerable<(string Text, string Intent)> items)
 {
     var results = new List<(string, string, double)>();
     foreach (var (text, intent) in items)
@@ -100,8 +112,10 @@ async Task<List<(string Expected, string Best, double InScope)>> ParseAll(IEnume
     return results;
 }
 
-(double Accuracy, double Recall) Score(List<(string Expected, string Best, double InScope)> inScope, List<(string Expected, string Best, double InScope)> oos, double threshold) =>
-    (inScope.Count(r => r.Best == r.Expected && r.InScope >= threshold) / (double)inScope.Count, oos.Count(r => r.InScope < threshold) / (double)oos.Count);
+(double Accuracy, double Recall) Score(List<(string Expected, string Best, double InScope)> inScope,
+    List<(string Expected, string Best, double InScope)> oos, double threshold) =>
+    (inScope.Count(r => r.Best == r.Expected && r.InScope >= threshold) / (double)inScope.Count,
+        oos.Count(r => r.InScope < threshold) / (double)oos.Count);
 
 var valResults = await ParseAll(val);
 var oosValResults = await ParseAll(oosVal);
@@ -111,8 +125,10 @@ var chosen = Math.BitIncrement(sorted[(int)Math.Ceiling(0.75 * sorted.Count) - 1
 var noRejection = valResults.Count(r => r.Best == r.Expected) / (double)valResults.Count;
 var atTrained = Score(valResults, oosValResults, trainedThreshold);
 var atChosen = Score(valResults, oosValResults, chosen);
-Console.WriteLine($"val: no rejection {noRejection:P2}; threshold from training {trainedThreshold:F4}: in-scope {atTrained.Accuracy:P2}, out-of-scope recall {atTrained.Recall:P1}");
-Console.WriteLine($"val: threshold chosen on val/oos_val {chosen:F4}: in-scope {atChosen.Accuracy:P2}, out-of-scope recall {atChosen.Recall:P1}");
+Console.WriteLine($"val: no rejection {noRejection:P2}; threshold from training {trainedThreshold:F4}: "
+    + $"in-scope {atTrained.Accuracy:P2}, out-of-scope recall {atTrained.Recall:P1}");
+Console.WriteLine($"val: threshold chosen on val/oos_val {chosen:F4}: "
+    + $"in-scope {atChosen.Accuracy:P2}, out-of-scope recall {atChosen.Recall:P1}");
 
 if (testFile is not null)
 {
@@ -121,8 +137,9 @@ if (testFile is not null)
     var testResults = await ParseAll(testIn);
     var oosTestResults = await ParseAll(testOos);
     var atTest = Score(testResults, oosTestResults, chosen);
-    Console.WriteLine($"TEST ({testIn.Count} + {testOos.Count}), threshold chosen on val {chosen:F4}: in-scope accuracy {atTest.Accuracy:P2}, out-of-scope recall {atTest.Recall:P1} " +
-                      $"(no rejection {testResults.Count(r => r.Best == r.Expected) / (double)testResults.Count:P2})");
+    Console.WriteLine($"TEST ({testIn.Count} + {testOos.Count}), threshold chosen on val {chosen:F4}: "
+        + $"in-scope accuracy {atTest.Accuracy:P2}, out-of-scope recall {atTest.Recall:P1} "
+        + $"(no rejection {testResults.Count(r => r.Best == r.Expected) / (double)testResults.Count:P2})");
 }
 
 // Latency one at a time (the val parses above), then throughput with concurrent clients.
@@ -133,7 +150,8 @@ foreach (var (text, _) in val.Take(1000))
 }
 
 single.Sort();
-Console.WriteLine($"parse latency, one client, 1000 parses: p50 {single[500]:F2} ms, p90 {single[900]:F2} ms, p99 {single[990]:F2} ms");
+Console.WriteLine($"parse latency, one client, 1000 parses: "
+    + $"p50 {single[500]:F2} ms, p90 {single[900]:F2} ms, p99 {single[990]:F2} ms");
 var next = -1;
 var latencies = new double[throughputParses];
 var cpu = Process.GetProcessById(serverPid).TotalProcessorTime;
@@ -149,6 +167,7 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
 var seconds = clock.Elapsed.TotalSeconds;
 var serverCpu = (Process.GetProcessById(serverPid).TotalProcessorTime - cpu).TotalMilliseconds / throughputParses;
 Array.Sort(latencies);
-Console.WriteLine($"throughput, {clients} clients, {throughputParses} parses: {throughputParses / seconds:F0} parses/s, p50 {latencies[throughputParses / 2]:F2} ms, " +
-                  $"p99 {latencies[throughputParses * 99 / 100]:F2} ms; server CPU {serverCpu:F2} ms per parse");
+Console.WriteLine($"throughput, {clients} clients, {throughputParses} parses: "
+    + $"{throughputParses / seconds:F0} parses/s, p50 {latencies[throughputParses / 2]:F2} ms, "
+    + $"p99 {latencies[throughputParses * 99 / 100]:F2} ms; server CPU {serverCpu:F2} ms per parse");
 Console.WriteLine($"server memory after: {Rss()} MB");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# NLU benchmark (issue 6): CLINC150 through the HTTP API of the real server on SQLite (see Program.cs).
+# NLU benchmark: CLINC150 through the HTTP API of the real server on SQLite (see Program.cs).
 #
 #   bench/nlu/run.sh [--test FILE]      (DATA=../shared/data/clinc150/train_val.json CLIENTS=4 PARSES=3000 PORT=5187)
 #
@@ -21,13 +21,17 @@ trap cleanup EXIT
 dotnet build -c Release src/Communique -v q -nologo >/dev/null
 dotnet build -c Release bench/nlu -v q -nologo >/dev/null
 bin=$PWD/src/Communique/bin/Release/net10.0/linux-x64/communique
-export Storage__DataDirectory="$work/data" Logging__LogLevel__Default=Warning Auth__TeamRequestsPerWindow=100000000 Communique__Role=Both
+export Storage__DataDirectory="$work/data" Logging__LogLevel__Default=Warning \
+  Auth__TeamRequestsPerWindow=100000000 Communique__Role=Both
 eval "$("$bin" admin create-account --name 'Bench Corp' --admin-email admin@bench.example --format env)"
 "$bin" --urls "http://127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
 api=http://127.0.0.1:$PORT
-token=$(curl -sf -X POST "$api/authenticate" -H 'Content-Type: application/json' \
-  -d "{\"client_id\":\"$COMMUNIQUE_CLIENT_ID\",\"secret\":\"$COMMUNIQUE_CLIENT_SECRET\",\"customer_id\":\"$COMMUNIQUE_CUSTOMER_ID\"}" | tr -d '"')
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-bench/nlu/bin/Release/net10.0/linux-x64/nlu-bench "$api" "$token" "$COMMUNIQUE_CUSTOMER_ID" "$DATA" "$server" "${args[@]}"
+login="{\"client_id\":\"$COMMUNIQUE_CLIENT_ID\",\"secret\":\"$COMMUNIQUE_CLIENT_SECRET\","
+login+="\"customer_id\":\"$COMMUNIQUE_CUSTOMER_ID\"}"
+token=$(curl -sf -X POST "$api/authenticate" -H 'Content-Type: application/json' -d "$login" | tr -d '"')
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+echo "machine: $(nproc) cores, $cpu; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench/nlu/bin/Release/net10.0/linux-x64/nlu-bench \
+  "$api" "$token" "$COMMUNIQUE_CUSTOMER_ID" "$DATA" "$server" "${args[@]}"

@@ -60,7 +60,8 @@ public sealed class EntityExtractionTests
     [Fact]
     public void A_list_entity_matches_in_scripts_written_without_spaces()
     {
-        Assert.Equal([("東京", "東京"), ("とうきょう", "東京")], Found("明日東京に行きます、とうきょうへ", "city", [City]));
+        Assert.Equal([("東京", "東京"), ("とうきょう", "東京")],
+            Found("明日東京に行きます、とうきょうへ", "city", [City]));
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public static class MessageStore
         .Text("Channel", m => m.Channel.ToString())
         .Text("Kind", m => m.Kind.ToString());
 
-    public static Task WriteAsync(AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken) =>
+    public static Task WriteAsync(
+        AppDb db, IReadOnlyList<OutboundMessage> batch, CancellationToken cancellationToken) =>
         db.Database.CurrentTransaction is null
             ? throw new InvalidOperationException("Message rows are written inside the caller's transaction.")
             : BulkWriter.WriteAsync(db, Messages, batch, cancellationToken);

@@ -10,11 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Communications;
 
 public sealed record CommunicationResponse(
-    Guid Id, Guid ProjectId, string Name, string Channel, int Version, JsonElement Content, Guid? TemplateId, Guid? AssetFolderId,
+    Guid Id, Guid ProjectId, string Name, string Channel, int Version, JsonElement Content, Guid? TemplateId,
+    Guid? AssetFolderId,
     DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static CommunicationResponse From(Communication c) => new(
-        c.Id, c.ProjectId, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Version, ChannelContents.Parse(c.Content), c.TemplateId,
+        c.Id, c.ProjectId, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Version, ChannelContents.Parse(c.Content),
+        c.TemplateId,
         c.AssetFolderId, c.CreatedAt, c.UpdatedAt);
 }
 
@@ -31,9 +33,11 @@ public sealed record UpdateCommunicationRequest(
 
 public sealed record VersionSummary(int Number, string Name, string Author, string Change, DateTime CreatedAt);
 
-public sealed record VersionResponse(int Number, string Name, string Author, string Change, DateTime CreatedAt, JsonElement Content);
+public sealed record VersionResponse(int Number, string Name, string Author, string Change, DateTime CreatedAt,
+    JsonElement Content);
 
-public sealed record VersionComparison(int Number, int? Previous, bool NameChanged, string? PreviousName, string Name, IReadOnlyList<ContentChange> Changes);
+public sealed record VersionComparison(int Number, int? Previous, bool NameChanged, string? PreviousName, string Name,
+    IReadOnlyList<ContentChange> Changes);
 
 public static class CommunicationsApi
 {
@@ -42,7 +46,8 @@ public static class CommunicationsApi
         var group = app.MapGroup("").WithTags("Communications").WithGroupName("private").RequireTeamCaller();
         group.MapGet("/projects/{projectId:guid}/communications", List).RequireAccess(Area.Communications, Access.View)
             .WithSummary("The communications of a project.");
-        group.MapPost("/projects/{projectId:guid}/communications", Create).RequireAccess(Area.CreateCommunication, Access.Edit)
+        group.MapPost("/projects/{projectId:guid}/communications", Create)
+            .RequireAccess(Area.CreateCommunication, Access.Edit)
             .WithSummary("Create a communication, empty or copied from a template.");
         group.MapGet("/communications/{id:guid}", Get).RequireAccess(Area.Communications, Access.View)
             .WithSummary("One communication with its current content; the ETag names its version.");
@@ -51,12 +56,15 @@ public static class CommunicationsApi
         group.MapDelete("/communications/{id:guid}", Delete).RequireAccess(Area.Communications, Access.Edit)
             .WithSummary("Delete a communication and its versions.");
         group.MapPost("/communications/{id:guid}/preview", Preview).RequireAccess(Area.Communications, Access.View)
-            .WithSummary("Render an email communication for one record: a data source record by uuid, or a record given inline.");
+            .WithSummary("Render an email communication for one record: a data source record by uuid, "
+                + "or a record given inline.");
         group.MapGet("/communications/{id:guid}/versions", Versions).RequireAccess(Area.Communications, Access.View)
             .WithSummary("Every version, newest first.");
-        group.MapGet("/communications/{id:guid}/versions/{number:int}", Version).RequireAccess(Area.Communications, Access.View)
+        group.MapGet("/communications/{id:guid}/versions/{number:int}", Version)
+            .RequireAccess(Area.Communications, Access.View)
             .WithSummary("One version as it was saved.");
-        group.MapGet("/communications/{id:guid}/versions/{number:int}/changes", Changes).RequireAccess(Area.Communications, Access.View)
+        group.MapGet("/communications/{id:guid}/versions/{number:int}/changes", Changes)
+            .RequireAccess(Area.Communications, Access.View)
             .WithSummary("What this version changed compared with the one before it.");
         return group;
     }
@@ -79,13 +87,15 @@ public static class CommunicationsApi
             .OrderBy(c => c.Id).Take(take + 1)
             .Select(c => new CommunicationSummary(c.Id, c.Name, c.Channel.ToString(), c.Version, c.UpdatedAt))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.Build(rows.Select(r => r with { Channel = r.Channel.ToLowerInvariant() }).ToList(), take, r => r.Id));
+        return TypedResults.Ok(Paging.Build(
+            rows.Select(r => r with { Channel = r.Channel.ToLowerInvariant() }).ToList(), take, r => r.Id));
     }
 
     private static async Task<Results<Ok<CommunicationResponse>, ProblemHttpResult>> Get(
         Guid id, AppDb db, HttpResponse response, CancellationToken cancellationToken)
     {
-        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var communication = await db.Communications.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (communication is null)
         {
             return Problems.NotFound("communication");
@@ -118,7 +128,8 @@ public static class CommunicationsApi
                 return Problems.Invalid("content", "Give either content or templateId, not both.");
             }
 
-            var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken);
+            var template = await db.Templates.AsNoTracking()
+                .FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken);
             if (template is null)
             {
                 return Problems.Invalid("templateId", "No template of this team has this id.");
@@ -126,14 +137,17 @@ public static class CommunicationsApi
 
             if (template.Channel != channel)
             {
-                return Problems.Invalid("templateId", $"The template is for the {template.Channel.ToString().ToLowerInvariant()} channel.");
+                return Problems.Invalid("templateId",
+                    $"The template is for the {template.Channel.ToString().ToLowerInvariant()} channel.");
             }
 
             // A copy, assets included: later edits of the template leave this communication alone.
             content = template.Content;
-            if (template.AssetFolderId is { } folder && await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
+            if (template.AssetFolderId is { } folder
+                && await db.AssetFolders.AnyAsync(f => f.Id == folder, cancellationToken))
             {
-                assetFolder = (await Assets.AssetFolders.CopyAsync(db, folder, $"{request.Name!.Trim()} assets", cancellationToken)).Id;
+                assetFolder = (await Assets.AssetFolders.CopyAsync(db, folder, $"{request.Name!.Trim()} assets",
+                    cancellationToken)).Id;
             }
         }
         else if (request.Content is { } given)
@@ -162,7 +176,8 @@ public static class CommunicationsApi
             UpdatedAt = now,
         };
         db.Communications.Add(communication);
-        db.CommunicationVersions.Add(Snapshot(communication, tenant, request.TemplateId is null ? "created" : "created-from-template", now));
+        db.CommunicationVersions.Add(Snapshot(communication, tenant,
+            request.TemplateId is null ? "created" : "created-from-template", now));
         if (!await db.SaveUniqueAsync(cancellationToken))
         {
             return Problems.Conflict($"The project already has a communication named '{communication.Name}'.");
@@ -193,7 +208,8 @@ public static class CommunicationsApi
         }
 
         var content = communication.Content;
-        if (request.Content is { } given && !ChannelContents.TryNormalize(communication.Channel, given, syntax.Check, out content, out var errors))
+        if (request.Content is { } given
+            && !ChannelContents.TryNormalize(communication.Channel, given, syntax.Check, out content, out var errors))
         {
             return Problems.Invalid(errors);
         }
@@ -206,7 +222,9 @@ public static class CommunicationsApi
         }
 
         var now = db.Now;
-        var change = name != communication.Name ? (content != communication.Content ? "renamed-and-edited" : "renamed") : "edited";
+        var change = name != communication.Name
+            ? (content != communication.Content ? "renamed-and-edited" : "renamed")
+            : "edited";
         communication.Name = name;
         communication.Content = content;
         communication.Version++;
@@ -222,7 +240,8 @@ public static class CommunicationsApi
         catch (DbUpdateConcurrencyException)
         {
             // Another writer saved a version between our read and our write.
-            var current = await db.Communications.AsNoTracking().Where(c => c.Id == id).Select(c => c.Version).FirstOrDefaultAsync(cancellationToken);
+            var current = await db.Communications.AsNoTracking().Where(c => c.Id == id).Select(c => c.Version)
+                .FirstOrDefaultAsync(cancellationToken);
             return ETags.Stale(current);
         }
 
@@ -231,9 +250,11 @@ public static class CommunicationsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        Guid id, AppDb db, HttpRequest http, IEnumerable<ICommunicationUsage> usages, CancellationToken cancellationToken)
+        Guid id, AppDb db, HttpRequest http, IEnumerable<ICommunicationUsage> usages,
+        CancellationToken cancellationToken)
     {
-        var version = await db.Communications.Where(c => c.Id == id).Select(c => (int?)c.Version).FirstOrDefaultAsync(cancellationToken);
+        var version = await db.Communications.Where(c => c.Id == id).Select(c => (int?)c.Version)
+            .FirstOrDefaultAsync(cancellationToken);
         if (version is null)
         {
             return Problems.NotFound("communication");
@@ -258,9 +279,11 @@ public static class CommunicationsApi
     }
 
     private static async Task<Results<Ok<EmailPreviewResponse>, ValidationProblem, ProblemHttpResult>> Preview(
-        Guid id, PreviewRequest request, AppDb db, Rendering.LiquidTemplates liquid, CancellationToken cancellationToken)
+        Guid id, PreviewRequest request, AppDb db, Rendering.LiquidTemplates liquid,
+        CancellationToken cancellationToken)
     {
-        var communication = await db.Communications.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var communication = await db.Communications.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (communication is null)
         {
             return Problems.NotFound("communication");
@@ -280,18 +303,22 @@ public static class CommunicationsApi
         }
         else if (request.DataSourceId is { } sourceId && request.Uuid is { } uuid)
         {
-            var source = await db.DataSources.AsNoTracking().FirstOrDefaultAsync(d => d.Id == sourceId, cancellationToken);
+            var source = await db.DataSources.AsNoTracking()
+                .FirstOrDefaultAsync(d => d.Id == sourceId, cancellationToken);
             var row = source is null ? null : await db.DataRecords.AsNoTracking().FirstOrDefaultAsync(
-                r => r.DataSourceId == sourceId && r.Uuid == uuid && r.Generation == source.Generation && r.Position < source.RecordCount, cancellationToken);
+                r => r.DataSourceId == sourceId && r.Uuid == uuid && r.Generation == source.Generation
+                    && r.Position < source.RecordCount, cancellationToken);
             if (source is null || row is null)
             {
                 return Problems.Invalid("uuid", "No record of this team's data source has this uuid.");
             }
 
-            var schema = JsonSerializer.Deserialize<List<DataSources.FieldSchema>>(source.Schema, DataSources.DataImporter.Json)!;
+            var schema = JsonSerializer.Deserialize<List<DataSources.FieldSchema>>(source.Schema,
+                DataSources.DataImporter.Json)!;
             using var values = JsonDocument.Parse(row.Values);
             locale ??= source.Locale;
-            record = DataSources.RecordValues.Typed(schema, values.RootElement, DataSources.Import.DataStandard.For(locale));
+            record = DataSources.RecordValues.Typed(schema, values.RootElement,
+                DataSources.Import.DataStandard.For(locale));
             formats = Email.Compose.EmailRenderer.FormatsOf(schema);
         }
         else
@@ -315,7 +342,8 @@ public static class CommunicationsApi
         if (failure is not null)
         {
             return failure.Kind == Rendering.RenderFailureKind.MissingField
-                ? Problems.Invalid($"record.{failure.Field}", $"The {part} uses the field '{failure.Field}', which the record does not have.")
+                ? Problems.Invalid($"record.{failure.Field}",
+                    $"The {part} uses the field '{failure.Field}', which the record does not have.")
                 : TypedResults.Problem($"The {part} could not be rendered: {failure.Message}", statusCode: 422,
                     title: "Rendering failed", type: ProblemTypes.RenderFailed);
         }
@@ -323,7 +351,8 @@ public static class CommunicationsApi
         return TypedResults.Ok(EmailPreviewResponse.From(preview!));
     }
 
-    private static async Task<Results<Ok<List<VersionSummary>>, ProblemHttpResult>> Versions(Guid id, AppDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<VersionSummary>>, ProblemHttpResult>> Versions(
+        Guid id, AppDb db, CancellationToken cancellationToken)
     {
         var versions = await db.CommunicationVersions.AsNoTracking()
             .Where(v => v.CommunicationId == id).OrderByDescending(v => v.Number)
@@ -339,7 +368,8 @@ public static class CommunicationsApi
             .FirstOrDefaultAsync(v => v.CommunicationId == id && v.Number == number, cancellationToken);
         return v is null
             ? Problems.NotFound("version")
-            : TypedResults.Ok(new VersionResponse(v.Number, v.Name, v.Author, v.Change, v.CreatedAt, ChannelContents.Parse(v.Content)));
+            : TypedResults.Ok(new VersionResponse(v.Number, v.Name, v.Author, v.Change, v.CreatedAt,
+                ChannelContents.Parse(v.Content)));
     }
 
     private static async Task<Results<Ok<VersionComparison>, ProblemHttpResult>> Changes(
@@ -359,16 +389,20 @@ public static class CommunicationsApi
             previous is null ? ChannelContents.Parse("{}") : ChannelContents.Parse(previous.Content),
             ChannelContents.Parse(current.Content));
         return TypedResults.Ok(new VersionComparison(
-            number, previous?.Number, previous is not null && previous.Name != current.Name, previous?.Name, current.Name, changes));
+            number, previous?.Number, previous is not null && previous.Name != current.Name, previous?.Name,
+            current.Name, changes));
     }
 
-    private static CommunicationVersion Snapshot(Communication c, TenantContext tenant, string change, DateTime now) => new()
+    private static CommunicationVersion Snapshot(
+        Communication c, TenantContext tenant, string change, DateTime now) => new()
     {
         CommunicationId = c.Id,
         Number = c.Version,
         Name = c.Name,
         Content = c.Content,
-        Author = tenant.Caller is { } caller ? $"{caller.Kind.ToString().ToLowerInvariant()}:{caller.SubjectId}" : "system",
+        Author = tenant.Caller is { } caller
+            ? $"{caller.Kind.ToString().ToLowerInvariant()}:{caller.SubjectId}"
+            : "system",
         Change = change,
         CreatedAt = now,
     };

@@ -18,7 +18,8 @@ public static class ContentChanges
     {
         if (before is { ValueKind: JsonValueKind.Object } b && after is { ValueKind: JsonValueKind.Object } a)
         {
-            var names = b.EnumerateObject().Select(p => p.Name).Union(a.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
+            var names = b.EnumerateObject().Select(p => p.Name)
+                .Union(a.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
             foreach (var name in names.Order(StringComparer.Ordinal))
             {
                 Compare($"{path}/{Escape(name)}",
@@ -36,5 +37,6 @@ public static class ContentChanges
         }
     }
 
-    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal)
+        .Replace("/", "~1", StringComparison.Ordinal);
 }

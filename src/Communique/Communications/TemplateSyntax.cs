@@ -6,5 +6,6 @@ namespace Communique.Communications;
 public sealed class TemplateSyntax(LiquidTemplates liquid)
 {
     public TemplateProblem? Check(string source) =>
-        liquid.TryCompile(source, out _, out var error) ? null : new TemplateProblem(error.Line, error.Column, error.Message);
+        liquid.TryCompile(source, out _, out var error) ? null
+            : new TemplateProblem(error.Line, error.Column, error.Message);
 }

@@ -73,7 +73,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     private Guid CurrentTeamId => tenant.TeamId;
 
     private static readonly System.Reflection.PropertyInfo CurrentTeamIdProperty =
-        typeof(AppDb).GetProperty(nameof(CurrentTeamId), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        typeof(AppDb).GetProperty(nameof(CurrentTeamId),
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -391,7 +392,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         return Expression.Lambda(Expression.Equal(owner, current), e);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess,
+        CancellationToken cancellationToken = default)
     {
         StampTeams();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
@@ -428,7 +430,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             else if (entry.State is EntityState.Added or EntityState.Modified
                      && tenant.HasTeam && !_crossingTeams && entry.Entity.TeamId != tenant.TeamId)
             {
-                throw new InvalidOperationException($"A {entry.Metadata.ClrType.Name} of another team cannot be written from this scope.");
+                throw new InvalidOperationException(
+                    $"A {entry.Metadata.ClrType.Name} of another team cannot be written from this scope.");
             }
         }
 

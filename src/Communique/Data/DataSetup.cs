@@ -9,19 +9,21 @@ public static class DataSetup
 {
     public static IServiceCollection AddData(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
             .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Database:ConnectionString is required when Database:Provider is Postgres.")
             .ValidateOnStart();
 
-        // Pooled contexts, configured when first used so that configuration added late (tests, command line) still decides:
-        // a request rents one and returns it on dispose instead of building a DbContext.
+        // Pooled contexts, configured when first used so that configuration added late (tests, command line)
+        // still decides: a request rents one and returns it on dispose instead of building a DbContext.
         services.AddPooledDbContextFactory<SqliteAppDb>((sp, o) => o.UseSqlite(SqliteConnectionString(sp)), PoolSize);
         services.AddPooledDbContextFactory<PostgresAppDb>((sp, o) => o.UseNpgsql(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), PoolSize);
         services.AddSingleton<SqliteConnections>();
-        services.AddScoped<AppDb>(sp => Rent(sp).Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped<AppDb>(sp => Rent(sp)
+            .Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -33,7 +33,8 @@ public sealed class SqliteConnections(IServiceProvider services) : IDisposable
         connection.Open();
 
         SqliteBusyWait.Install(connection);
-        using (var introduction = new SqliteAppDb(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite(connection).Options))
+        using (var introduction = new SqliteAppDb(
+            new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite(connection).Options))
         {
             _ = introduction.Database.GetDbConnection();
         }
@@ -69,11 +70,10 @@ public sealed class SqliteConnections(IServiceProvider services) : IDisposable
 }
 
 // A writer that finds the database locked waits inside SQLite instead of getting SQLITE_BUSY at once, which
-// Microsoft.Data.Sqlite answers by sleeping 150 ms per retry (API writes beside a running send waited 150 ms at a time,
-// a p99 of 0.5–1 s for a transactional call). SQLite's own waiting (`busy_timeout`) sleeps 1, 2, 5, 10, 15, 20, 25 ...
-// 100 ms between attempts, while a write transaction here holds the lock for well under a millisecond: with a dozen
-// writers queued, most of them slept long after the lock was free. This one tries again after 0.1, 0.2, 0.5, 1 and then
-// every 2 ms, for up to 30 s like before.
+// Microsoft.Data.Sqlite answers by sleeping 150 ms per retry. SQLite's own waiting (`busy_timeout`) sleeps
+// 1, 2, 5, 10, 15, 20, 25 ... 100 ms between attempts, while a write transaction here holds the lock for well under
+// a millisecond, so queued writers would sleep long after the lock is free. This one tries again after 0.1, 0.2, 0.5,
+// 1 and then every 2 ms, for up to 30 s.
 internal static class SqliteBusyWait
 {
     private const long GiveUpAfterMicroseconds = 30_000_000;

@@ -3,9 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.Data;
 
 // After a bulk load PostgreSQL's planner keeps the table's old statistics until autovacuum analyzes it (later, and only
-// past its thresholds): a send that read its 50 records per batch by key from a table just filled by COPY was planned
-// as a scan of the whole table, 6–9 ms of PostgreSQL's CPU a batch. Loads of many rows refresh them at once. SQLite
-// plans from the schema alone.
+// past its thresholds), so reads by key from a table just filled by COPY are planned as scans of the whole table.
+// Loads of many rows refresh them at once. SQLite plans from the schema alone.
 public static class TableStatistics
 {
     public const long ManyRows = 10_000;
@@ -17,7 +16,8 @@ public static class TableStatistics
         ["OutboundMessages"] = "ANALYZE \"OutboundMessages\"",
     };
 
-    public static async Task RefreshAfterLoadAsync(AppDb db, string table, long rows, CancellationToken cancellationToken)
+    public static async Task RefreshAfterLoadAsync(AppDb db, string table, long rows,
+        CancellationToken cancellationToken)
     {
         if (!Analyze.TryGetValue(table, out var statement))
         {

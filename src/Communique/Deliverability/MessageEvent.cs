@@ -23,8 +23,8 @@ public enum DeviceClass
 }
 
 // Something a recipient (or a machine acting for one) did with a message. Machine opens — a mail-privacy proxy
-// fetching every image of a message on delivery, a security scanner — are kept but flagged, and left out of human open
-// counts.
+// fetching every image of a message on delivery, a security scanner — are kept but flagged, and left out of human
+// open counts.
 public sealed class MessageEvent : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();

@@ -12,9 +12,12 @@ public static class MailSetup
     public static IServiceCollection AddMail(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MailOptions>().Bind(configuration.GetSection(MailOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.Relays.All(r => !string.IsNullOrWhiteSpace(r.Host) && r.Port is > 0 and <= 65535 && r.MaxConnections > 0 && r.TimeoutSeconds > 0),
-                "Every Mail:Relays entry needs a Host, a Port (1-65535), MaxConnections ≥ 1 and TimeoutSeconds ≥ 1.")
-            .Validate(o => IsAddress(o.ReturnPath) && IsAddress(o.UnsubscribeAddress), "Mail:ReturnPath and Mail:UnsubscribeAddress must be email addresses.")
+            .Validate(o => o.Relays.All(r => !string.IsNullOrWhiteSpace(r.Host) && r.Port is > 0 and <= 65535
+                && r.MaxConnections > 0 && r.TimeoutSeconds > 0),
+                "Every Mail:Relays entry needs a Host, a Port (1-65535), "
+                + "MaxConnections ≥ 1 and TimeoutSeconds ≥ 1.")
+            .Validate(o => IsAddress(o.ReturnPath) && IsAddress(o.UnsubscribeAddress),
+                "Mail:ReturnPath and Mail:UnsubscribeAddress must be email addresses.")
             .ValidateOnStart()
             .PostConfigure<ServerAddress>((o, server) => o.ListeningAddress = () => server.First);
         services.AddSingleton<ServerAddress>();
@@ -24,7 +27,8 @@ public static class MailSetup
             return mail.Relays.Count > 0
                 ? new SmtpTransport(mail.Relays, sp.GetRequiredService<ILogger<SmtpTransport>>(),
                     mail.ReturnPath is null ? null : MailboxAddress.Parse(mail.ReturnPath))
-                : new PickupFolderTransport(mail.PickupDirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory));
+                : new PickupFolderTransport(mail.PickupDirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>()
+                    .Value.DataDirectory));
         });
         services.AddSingleton<SendRateLimits>();
         services.AddSingleton<Dkim.DkimSigning>();
@@ -37,5 +41,6 @@ public static class MailSetup
         return services;
     }
 
-    private static bool IsAddress(string? address) => address is null || (MailboxAddress.TryParse(address, out var parsed) && parsed.Address.Contains('@', StringComparison.Ordinal));
+    private static bool IsAddress(string? address) => address is null
+        || (MailboxAddress.TryParse(address, out var parsed) && parsed.Address.Contains('@', StringComparison.Ordinal));
 }

@@ -29,7 +29,8 @@ public sealed class SendRateLimits : IDisposable
         _domains = PartitionedRateLimiter.Create<string, string>(domain =>
         {
             var rate = rates.Domains.TryGetValue(domain, out var specific) ? specific : rates.DomainPerSecond;
-            return rate > 0 ? RateLimitPartition.GetTokenBucketLimiter(domain, _ => Bucket(rate)) : RateLimitPartition.GetNoLimiter(domain);
+            return rate > 0 ? RateLimitPartition.GetTokenBucketLimiter(domain, _ => Bucket(rate))
+                : RateLimitPartition.GetNoLimiter(domain);
         });
     }
 

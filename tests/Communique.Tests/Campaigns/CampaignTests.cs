@@ -13,7 +13,8 @@ namespace Communique.Tests.Campaigns;
 
 public abstract class CampaignTests(Provider provider) : IAsyncLifetime
 {
-    private const string People = "email,first_name\nann@example.org,Ann\nbob@example.org,Bob\nnot-an-address,Cy\n,Dee\n";
+    private const string People =
+        "email,first_name\nann@example.org,Ann\nbob@example.org,Bob\nnot-an-address,Cy\n,Dee\n";
 
     private SmtpSink _smtp = null!;
     private TestHost _host = null!;
@@ -31,7 +32,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
 
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         _communication = (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Offer",
@@ -39,11 +41,13 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
             content = new
             {
                 subject = "Hello {{ first_name }}",
-                html = "<style>p { color: #333 }</style><p>Hi {{ first_name }}, <a href=\"https://shop.acme.example/offer\">see the offer</a>.</p>"
+                html = "<style>p { color: #333 }</style>"
+                    + "<p>Hi {{ first_name }}, <a href=\"https://shop.acme.example/offer\">see the offer</a>.</p>"
                     + "<p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>",
             },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
-        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = project, name = "November" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
 
         using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
         var file = new ByteArrayContent(Encoding.UTF8.GetBytes(People));
@@ -52,7 +56,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         _source = (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
 
         await VerifySenderAsync("news@acme.example");
-        var key = await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example", selector = "s1" })).JsonAsync(HttpStatusCode.Created);
+        var key = await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example", selector = "s1" }))
+            .JsonAsync(HttpStatusCode.Created);
         _dns[key.GetProperty("dnsRecord").Str("name")] = key.GetProperty("dnsRecord").Str("value");
     }
 
@@ -120,37 +125,44 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         Assert.Equal(2, counts.GetProperty("sent").GetInt32());
         Assert.Equal(2, counts.GetProperty("suppressed").GetInt32());
 
-        var suppressed = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}/messages?state=suppressed")).JsonAsync();
-        Assert.Equal(["invalid-address", "no-address"], suppressed.GetProperty("items").EnumerateArray().Select(m => m.Str("suppressionReason")).Order());
+        var suppressed = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}/messages?state=suppressed"))
+            .JsonAsync();
+        Assert.Equal(["invalid-address", "no-address"], suppressed.GetProperty("items").EnumerateArray()
+            .Select(m => m.Str("suppressionReason")).Order());
         var sent = await (await _admin.GetAsync($"/campaigns/sends/{send.Str("id")}/messages?state=sent")).JsonAsync();
         Assert.Contains(sent.GetProperty("items").EnumerateArray(), m => m.Str("messageId") == ann.MessageId);
 
         var campaign = await (await _admin.GetAsync($"/campaigns/{_campaign}")).JsonAsync();
         Assert.Single(campaign.GetProperty("sends").EnumerateArray());
-        await (await _admin.PostAsync($"/campaigns/sends/{send.Str("id")}/resume", null)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostAsync($"/campaigns/sends/{send.Str("id")}/resume", null))
+            .ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]
     public async Task Attachments_go_with_every_message_signed_and_an_unknown_one_refuses_the_send()
     {
-        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        var pdf = Encoding.ASCII.GetBytes(
+            "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
         using var upload = new MultipartFormDataContent { { new StringContent("attachment"), "kind" } };
         var file = new ByteArrayContent(pdf);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         upload.Add(file, "file", "terms.pdf");
         var asset = (await (await _admin.PostAsync("/assets", upload)).JsonAsync(HttpStatusCode.Created)).Str("id");
 
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Terms" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Terms" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         async Task<string> CommunicationAsync(string name, string attachment) =>
             (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
             {
                 name,
                 channel = "email",
-                content = new { subject = "New terms", html = "<p>Hi {{ first_name }}, our terms are attached.</p>", attachments = new[] { attachment } },
+                content = new { subject = "New terms", html = "<p>Hi {{ first_name }}, our terms are attached.</p>",
+                    attachments = new[] { attachment } },
             })).JsonAsync(HttpStatusCode.Created)).Str("id");
 
         var before = _smtp.Received.Count;
-        await (await StartAsync(new { communicationId = await CommunicationAsync("Terms", asset) })).JsonAsync(HttpStatusCode.Accepted);
+        await (await StartAsync(new { communicationId = await CommunicationAsync("Terms", asset) }))
+            .JsonAsync(HttpStatusCode.Accepted);
         await RunAllJobsAsync();
         await _smtp.WaitForAsync(before + 2);
         foreach (var message in _smtp.Received.Skip(before))
@@ -162,10 +174,12 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
             await attachment.Content!.DecodeToAsync(bytes);
             Assert.Equal(pdf, bytes.ToArray());
             Assert.StartsWith("Hi ", message.TextBody, StringComparison.Ordinal);
-            Assert.True(await new DkimVerifier(new PublishedDkimRecords(_dns)).VerifyAsync(message, message.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
+            Assert.True(await new DkimVerifier(new PublishedDkimRecords(_dns))
+                .VerifyAsync(message, message.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
         }
 
-        var refused = await (await StartAsync(new { communicationId = await CommunicationAsync("Lost", Guid.NewGuid().ToString()) })).ProblemAsync(HttpStatusCode.Conflict);
+        var lost = await CommunicationAsync("Lost", Guid.NewGuid().ToString());
+        var refused = await (await StartAsync(new { communicationId = lost })).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("not an asset of this team", refused.Str("detail"), StringComparison.Ordinal);
     }
 
@@ -182,7 +196,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         Assert.Equal("sending", waiting.Str("state"));
         Assert.Equal(1, waiting.GetProperty("counts").GetProperty("queued").GetInt32());
         Assert.Equal(1, waiting.GetProperty("counts").GetProperty("failed").GetInt32());
-        var failed = (await (await _admin.GetAsync($"/campaigns/sends/{send}/messages?state=failed")).JsonAsync()).GetProperty("items")[0];
+        var failed = (await (await _admin.GetAsync($"/campaigns/sends/{send}/messages?state=failed")).JsonAsync())
+            .GetProperty("items")[0];
         Assert.StartsWith("550", failed.Str("lastReply"), StringComparison.Ordinal);
         Assert.Contains("user unknown", failed.Str("lastReply"), StringComparison.Ordinal);
 
@@ -194,7 +209,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         var done = await (await _admin.GetAsync($"/campaigns/sends/{send}")).JsonAsync();
         Assert.Equal("completed", done.Str("state"));
         Assert.Equal(1, done.GetProperty("counts").GetProperty("sent").GetInt32());
-        var retried = (await (await _admin.GetAsync($"/campaigns/sends/{send}/messages?state=sent")).JsonAsync()).GetProperty("items")[0];
+        var retried = (await (await _admin.GetAsync($"/campaigns/sends/{send}/messages?state=sent")).JsonAsync())
+            .GetProperty("items")[0];
         Assert.Equal(2, retried.GetProperty("attempts").GetInt32());
         await _smtp.WaitForAsync(before + 1);
         Assert.Equal(before + 1, _smtp.Received.Count);
@@ -203,13 +219,16 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_scheduled_send_can_be_paused_resumed_and_cancelled_and_holds_its_communication_until_then()
     {
-        var send = await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddHours(1) })).JsonAsync(HttpStatusCode.Accepted);
+        var send = await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddHours(1) }))
+            .JsonAsync(HttpStatusCode.Accepted);
         var id = send.Str("id");
         Assert.Equal("scheduled", send.Str("state"));
         Assert.False(await RunJobAsync());
 
-        Assert.Equal("paused", (await (await _admin.PostAsync($"/campaigns/sends/{id}/pause", null)).JsonAsync()).Str("state"));
-        Assert.Equal("scheduled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/resume", null)).JsonAsync()).Str("state"));
+        Assert.Equal("paused", (await (await _admin.PostAsync($"/campaigns/sends/{id}/pause", null)).JsonAsync())
+            .Str("state"));
+        Assert.Equal("scheduled", (await (await _admin.PostAsync($"/campaigns/sends/{id}/resume", null)).JsonAsync())
+            .Str("state"));
         await (await _admin.DeleteAsync($"/communications/{_communication}")).ProblemAsync(HttpStatusCode.Conflict);
         await (await _admin.DeleteAsync($"/data/{_source}")).ProblemAsync(HttpStatusCode.Conflict);
 
@@ -220,8 +239,10 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
         _admin.Dispose();
         _admin = await _acme.AdminAsync();
         await RunAllJobsAsync();
-        Assert.Equal(0, (await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync()).GetProperty("counts").GetProperty("sent").GetInt32());
-        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/communications/{_communication}")).StatusCode);
+        Assert.Equal(0, (await (await _admin.GetAsync($"/campaigns/sends/{id}")).JsonAsync()).GetProperty("counts")
+            .GetProperty("sent").GetInt32());
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/communications/{_communication}"))
+            .StatusCode);
     }
 
     [Fact]
@@ -280,17 +301,20 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Bad_sends_are_refused_with_a_clear_problem()
     {
-        var unverified = await (await StartAsync(new { sender = "News@acme.example" })).ProblemAsync(HttpStatusCode.Forbidden);
+        var unverified = await (await StartAsync(new { sender = "News@acme.example" }))
+            .ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("urn:communique:problem:sender-not-verified", unverified.Str("type"));
         await (await StartAsync(new { sender = "other@acme.example" })).ProblemAsync(HttpStatusCode.Forbidden);
 
         var field = await (await StartAsync(new { addressField = "e_mail" })).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("first_name", field.Str("detail"), StringComparison.Ordinal);
-        var past = await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) })).ProblemAsync(HttpStatusCode.BadRequest);
+        var past = await (await StartAsync(new { scheduleAt = _host.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1) }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(past.GetProperty("errors").TryGetProperty("scheduleAt", out _));
         await (await StartAsync(new { communicationId = Guid.NewGuid() })).ProblemAsync(HttpStatusCode.NotFound);
         await (await StartAsync(new { dataSourceId = Guid.NewGuid() })).ProblemAsync(HttpStatusCode.NotFound);
-        await (await _admin.PostJsonAsync($"/campaigns/{Guid.NewGuid()}/sends", new { })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _admin.PostJsonAsync($"/campaigns/{Guid.NewGuid()}/sends", new { }))
+            .ProblemAsync(HttpStatusCode.NotFound);
         Assert.False(await RunJobAsync());
     }
 

@@ -16,9 +16,11 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync();
-        _host = await TestHost.StartAsync(Provider.Sqlite, _smtp.RelaySettings(("Mail:RateLimits:DomainPerSecond", "1000"), ("Mail:RateLimits:Domains:slow.example", "5")));
+        _host = await TestHost.StartAsync(Provider.Sqlite, _smtp.RelaySettings(
+            ("Mail:RateLimits:DomainPerSecond", "1000"), ("Mail:RateLimits:Domains:slow.example", "5")));
         _admin = await (await _host.CreateAccountAsync("Acme Corp")).AdminAsync();
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Notice",
@@ -37,10 +39,13 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     private async Task<TimeSpan> SendAsync(string domain, int count)
     {
-        var dataset = Enumerable.Range(0, count).Select(i => new { email = $"reader{i}@{domain}", name = $"Reader {i}" }).ToArray();
-        await (await _admin.PostJsonAsync($"/campaigns/v2/Notices-{domain}/transactional", new Dictionary<string, object?>
+        var dataset = Enumerable.Range(0, count)
+            .Select(i => new { email = $"reader{i}@{domain}", name = $"Reader {i}" }).ToArray();
+        await (await _admin.PostJsonAsync($"/campaigns/v2/Notices-{domain}/transactional",
+            new Dictionary<string, object?>
         {
-            ["communication"] = "Notice", ["project"] = "Shop", ["dataset"] = dataset, ["email_json_path"] = "email", ["sender"] = "shop@acme.example",
+            ["communication"] = "Notice", ["project"] = "Shop", ["dataset"] = dataset, ["email_json_path"] = "email",
+            ["sender"] = "shop@acme.example",
         })).JsonAsync();
 
         var clock = Stopwatch.StartNew();
@@ -62,6 +67,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.True(slow >= TimeSpan.FromSeconds(1.8), $"15 messages at 5 a second took {slow}");
         Assert.True(fast < slow, $"the general rate took {fast}, the slow domain {slow}");
         Assert.Equal(before + 30, _smtp.Accepted);
-        Assert.All(_smtp.ArrivalsByRecipient.Where(a => a.Key.StartsWith("reader", StringComparison.Ordinal)), a => Assert.Equal(1, a.Value));
+        Assert.All(_smtp.ArrivalsByRecipient.Where(a => a.Key.StartsWith("reader", StringComparison.Ordinal)),
+            a => Assert.Equal(1, a.Value));
     }
 }

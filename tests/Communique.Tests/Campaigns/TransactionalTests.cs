@@ -21,12 +21,18 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         _smtp = await SmtpSink.StartAsync();
         _host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Transactional:MaxRecords", "5")));
         _admin = await (await _host.CreateAccountAsync("Acme Corp")).AdminAsync();
-        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
         {
             name = "Order confirmation",
             channel = "email",
-            content = new { subject = "Order", html = "<p>Thanks {{ first_name }} for order {{ order_no }}.</p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>" },
+            content = new
+            {
+                subject = "Order",
+                html = "<p>Thanks {{ first_name }} for order {{ order_no }}.</p>"
+                    + "<a href=\"{{ unsubscribe_url }}\">Unsubscribe</a>",
+            },
         })).JsonAsync(HttpStatusCode.Created);
 
         await TestSenders.VerifyAsync(_host, _admin, _smtp, "shop@acme.example");
@@ -41,9 +47,11 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
 
     private Task<bool> RunJobAsync() => _host.Service<JobRunner>().RunOneAsync(CancellationToken.None);
 
-    private static object Body(object dataset, string path = "customer_email", bool? ignoreMissing = null) => new Dictionary<string, object?>
+    private static object Body(object dataset, string path = "customer_email",
+        bool? ignoreMissing = null) => new Dictionary<string, object?>
     {
-        ["communication"] = "Order confirmation", ["project"] = "Shop", ["dataset"] = dataset, ["email_json_path"] = path,
+        ["communication"] = "Order confirmation", ["project"] = "Shop", ["dataset"] = dataset,
+        ["email_json_path"] = path,
         ["sender"] = "shop@acme.example", ["sender_name"] = "Acme Shop", ["reply_to"] = "help@acme.example",
         ["subject"] = "Your order {{ order_no }}", ["ignore_missing_fields"] = ignoreMissing,
     };
@@ -58,7 +66,8 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_v2_call_is_stored_before_it_answers_then_delivered_and_its_status_lists_every_recipient()
     {
-        var sendId = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders))).JsonAsync()).Str("send_id");
+        var sendId = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders)))
+            .JsonAsync()).Str("send_id");
 
         var queued = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
         Assert.Equal("queued", queued.Str("status"));
@@ -87,10 +96,12 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
 
         await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(Orders[..1]))).JsonAsync();
         var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
-        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
+        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}"))
+            .JsonAsync();
         Assert.Equal("Orders", campaign.Str("name"));
         Assert.Equal(2, campaign.GetProperty("sends").GetArrayLength());
-        Assert.All(campaign.GetProperty("sends").EnumerateArray(), s => Assert.Equal("Transactional Call", s.Str("dataSource")));
+        Assert.All(campaign.GetProperty("sends").EnumerateArray(),
+            s => Assert.Equal("Transactional Call", s.Str("dataSource")));
     }
 
     [Fact]
@@ -101,13 +112,17 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
             new { contact = new { email = "ann@example.com" }, first_name = "Ann", order_no = "1" },
             new { contact = new { email = "bob@example.com" }, first_name = "Bob", order_no = "2" },
         ];
-        var sendId = (await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*].contact.email"))).JsonAsync()).Str("send_id");
+        var sendId = (await (await _admin.PostJsonAsync("/campaigns/Orders/transactional",
+            Body(dataset, "$[*].contact.email"))).JsonAsync()).Str("send_id");
         var status = await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync();
-        Assert.Equal(["ann@example.com", "bob@example.com"], status.GetProperty("recipients").EnumerateArray().Select(r => r.Str("email")));
+        Assert.Equal(["ann@example.com", "bob@example.com"], status.GetProperty("recipients").EnumerateArray()
+            .Select(r => r.Str("email")));
 
-        var nothing = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*].contact.phone"))).ProblemAsync(HttpStatusCode.BadRequest);
+        var nothing = await (await _admin.PostJsonAsync("/campaigns/Orders/transactional",
+            Body(dataset, "$[*].contact.phone"))).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(nothing.GetProperty("errors").TryGetProperty("email_json_path", out _));
-        await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*"))).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.PostJsonAsync("/campaigns/Orders/transactional", Body(dataset, "$[*")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -198,34 +213,47 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     {
         object[] dataset = [Orders[0], new { customer_email = "bob@example.com", first_name = "Bob" }];
 
-        var refused = await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(dataset))).ProblemAsync(HttpStatusCode.BadRequest);
+        var refused = await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(dataset)))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(refused.GetProperty("errors").TryGetProperty("dataset[1].order_no", out _));
         Assert.False(await RunJobAsync());
 
-        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(dataset, ignoreMissing: true))).JsonAsync();
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(dataset, ignoreMissing: true)))
+            .JsonAsync();
     }
 
     [Fact]
     public async Task The_same_idempotency_key_and_body_give_the_first_answer_and_send_nothing_twice()
     {
-        using var first = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional") { Content = JsonContent(Body(Orders)) };
+        using var first = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional")
+        {
+            Content = JsonContent(Body(Orders)),
+        };
         first.Headers.Add("Idempotency-Key", "order-1042");
         var a = (await (await _admin.SendAsync(first)).JsonAsync()).Str("send_id");
-        using var again = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional") { Content = JsonContent(Body(Orders)) };
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional")
+        {
+            Content = JsonContent(Body(Orders)),
+        };
         again.Headers.Add("Idempotency-Key", "order-1042");
         var b = (await (await _admin.SendAsync(again)).JsonAsync()).Str("send_id");
         Assert.Equal(a, b);
 
-        using var other = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional") { Content = JsonContent(Body(Orders[..1])) };
+        using var other = new HttpRequestMessage(HttpMethod.Post, "/campaigns/v2/Orders/transactional")
+        {
+            Content = JsonContent(Body(Orders[..1])),
+        };
         other.Headers.Add("Idempotency-Key", "order-1042");
         await (await _admin.SendAsync(other)).ProblemAsync(HttpStatusCode.Conflict);
 
         var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
-        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
+        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}"))
+            .JsonAsync();
         Assert.Equal(1, campaign.GetProperty("sends").GetArrayLength());
     }
 
-    private static object Order(int i) => new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{2000 + i}" };
+    private static object Order(int i) =>
+        new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{2000 + i}" };
 
     private Task<List<Job>> DeliveryJobsAsync() => _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking()
         .Where(j => j.Kind == Communique.Sending.TransactionalDeliveryJob.Kind).ToListAsync());
@@ -240,7 +268,8 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         var sends = new List<string>();
         for (var i = 0; i < 12; i++)
         {
-            sends.Add((await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(i) }))).JsonAsync()).Str("send_id"));
+            sends.Add((await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional",
+                Body(new[] { Order(i) }))).JsonAsync()).Str("send_id"));
         }
 
         var waiting = Assert.Single(await DeliveryJobsAsync());
@@ -256,11 +285,13 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         await _smtp.WaitForAsync(before + 12);
         var addresses = _smtp.Received.Skip(before).Select(m => m.To.Mailboxes.Single().Address).ToList();
         Assert.Equal(Enumerable.Range(0, 12).Select(i => $"buyer{i}@example.com").Order(), addresses.Order());
-        Assert.Contains("Thanks Buyer7 for order 2007.", _smtp.Received.Single(m => m.To.Mailboxes.Single().Address == "buyer7@example.com").HtmlBody,
+        Assert.Contains("Thanks Buyer7 for order 2007.",
+            _smtp.Received.Single(m => m.To.Mailboxes.Single().Address == "buyer7@example.com").HtmlBody,
             StringComparison.Ordinal);
         Assert.Equal(JobState.Succeeded, Assert.Single(await DeliveryJobsAsync()).State);
         var campaigns = await (await _admin.GetAsync("/campaigns")).JsonAsync();
-        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}")).JsonAsync();
+        var campaign = await (await _admin.GetAsync($"/campaigns/{campaigns.GetProperty("items")[0].Str("id")}"))
+            .JsonAsync();
         Assert.All(campaign.GetProperty("sends").EnumerateArray(), s => Assert.Equal("completed", s.Str("state")));
     }
 
@@ -268,9 +299,11 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     public async Task A_paused_call_waits_while_the_others_go_and_goes_when_resumed()
     {
         var before = _smtp.Received.Count;
-        var paused = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(1) }))).JsonAsync()).Str("send_id");
+        var paused = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(1) })))
+            .JsonAsync()).Str("send_id");
         await (await _admin.PostAsync($"/campaigns/sends/{paused}/pause", null)).JsonAsync();
-        var other = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(2) }))).JsonAsync()).Str("send_id");
+        var other = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(2) })))
+            .JsonAsync()).Str("send_id");
 
         while (await RunJobAsync())
         {
@@ -293,14 +326,16 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     public async Task A_deferred_call_is_tried_again_later_by_a_job_the_team_asks_for_itself()
     {
         _smtp.AnswerNext(1, SmtpServer.Protocol.SmtpReplyCode.Aborted, "4.7.1 greylisted, try again");
-        var send = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(3) }))).JsonAsync()).Str("send_id");
+        var send = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(3) })))
+            .JsonAsync()).Str("send_id");
         while (await RunJobAsync())
         {
         }
 
         Assert.Equal("sending", await StatusAsync(send));
         var next = Assert.Single(await DeliveryJobsAsync(), j => j.State == JobState.Queued);
-        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.Add(Communique.Sending.DeliveryLoop.Backoff(1)), next.RunAfter);
+        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.Add(Communique.Sending.DeliveryLoop.Backoff(1)),
+            next.RunAfter);
         Assert.False(await RunJobAsync());
 
         _host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -312,18 +347,22 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         Assert.Equal("sent", status.Str("status"));
         await _smtp.WaitForAsync(1);
         Assert.Single(_smtp.Received, m => m.To.Mailboxes.Single().Address == "buyer3@example.com");
-        var message = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().SingleAsync(m => m.Address == "buyer3@example.com"));
+        var message = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking()
+            .SingleAsync(m => m.Address == "buyer3@example.com"));
         Assert.Equal(2, message.Attempts);
     }
 
     [Fact]
     public async Task A_message_left_sending_by_a_run_that_died_is_sent_again_once_its_claim_has_lapsed()
     {
-        var send = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(4) }))).JsonAsync()).Str("send_id");
+        var send = (await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(4) })))
+            .JsonAsync()).Str("send_id");
         // As a run that claimed it and died would leave it: sending, stamped with the end of its claim's lease.
         var lapses = _host.Clock.GetUtcNow().UtcDateTime.AddSeconds(30);
-        await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Address == "buyer4@example.com")
-            .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, Communique.Campaigns.MessageState.Sending).SetProperty(m => m.Attempts, 1)
+        await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters()
+            .Where(m => m.Address == "buyer4@example.com")
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, Communique.Campaigns.MessageState.Sending)
+                .SetProperty(m => m.Attempts, 1)
                 .SetProperty(m => m.NextAttemptAt, lapses)));
 
         while (await RunJobAsync())
@@ -346,22 +385,26 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_claim_takes_only_the_messages_still_queued()
     {
-        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(new[] { Order(5), Order(6), Order(7) }))).JsonAsync();
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional",
+            Body(new[] { Order(5), Order(6), Order(7) }))).JsonAsync();
         var taken = await _host.WithDbAsync(async db =>
         {
-            var messages = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync();
+            var messages = await db.OutboundMessages.IgnoreQueryFilters().AsNoTracking()
+                .Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync();
             // As if another run had claimed the second one a moment before.
             await db.OutboundMessages.IgnoreQueryFilters().Where(m => m.Id == messages[1].Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.State, Communique.Campaigns.MessageState.Sending));
             var stamp = _host.Clock.GetUtcNow().UtcDateTime.AddSeconds(30);
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var claimed = await Communique.Campaigns.MessageStore.ClaimAsync(db, [.. messages.Select(m => m.Id)], stamp, CancellationToken.None);
+            var claimed = await Communique.Campaigns.MessageStore.ClaimAsync(db, [.. messages.Select(m => m.Id)], stamp,
+                CancellationToken.None);
             await transaction.CommitAsync();
             return (claimed, messages.Select(m => m.Id).ToList(), stamp);
         });
 
         Assert.True(taken.claimed.SetEquals([taken.Item2[0], taken.Item2[2]]));
-        var after = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking().Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync());
+        var after = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.Address.StartsWith("buyer")).OrderBy(m => m.Address).ToListAsync());
         Assert.All(after, m => Assert.Equal(Communique.Campaigns.MessageState.Sending, m.State));
         Assert.Equal([0, 0, 0], after.Select(m => m.Attempts));
         Assert.Equal(taken.stamp, after[0].NextAttemptAt);
@@ -467,17 +510,33 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task Unknown_names_an_unverified_sender_and_too_many_records_are_refused()
     {
-        var noProject = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders)) { ["project"] = "Nope" };
-        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", noProject)).ProblemAsync(HttpStatusCode.NotFound);
-        var noCommunication = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders)) { ["communication"] = "Nope" };
-        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", noCommunication)).ProblemAsync(HttpStatusCode.NotFound);
-        var casing = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders)) { ["sender"] = "Shop@acme.example" };
-        var unverified = await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", casing)).ProblemAsync(HttpStatusCode.Forbidden);
+        var noProject = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders))
+        {
+            ["project"] = "Nope",
+        };
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", noProject))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        var noCommunication = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders))
+        {
+            ["communication"] = "Nope",
+        };
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", noCommunication))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        var casing = new Dictionary<string, object?>((Dictionary<string, object?>)Body(Orders))
+        {
+            ["sender"] = "Shop@acme.example",
+        };
+        var unverified = await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", casing))
+            .ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("urn:communique:problem:sender-not-verified", unverified.Str("type"));
 
-        var many = Enumerable.Range(0, 6).Select(i => (object)new { customer_email = $"r{i}@example.com", first_name = "R", order_no = "1" }).ToArray();
-        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(many))).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        await (await _admin.GetAsync($"/campaigns/v2/transactional/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+        var many = Enumerable.Range(0, 6)
+            .Select(i => (object)new { customer_email = $"r{i}@example.com", first_name = "R", order_no = "1" })
+            .ToArray();
+        await (await _admin.PostJsonAsync("/campaigns/v2/Orders/transactional", Body(many)))
+            .ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        await (await _admin.GetAsync($"/campaigns/v2/transactional/{Guid.NewGuid()}"))
+            .ProblemAsync(HttpStatusCode.NotFound);
         Assert.False(await RunJobAsync());
     }
 }

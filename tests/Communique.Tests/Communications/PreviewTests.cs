@@ -16,7 +16,8 @@ public sealed class PreviewTests : IAsyncLifetime
         _host = await TestHost.StartAsync();
         var acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await acme.AdminAsync();
-        _project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        _project = (await (await _admin.PostJsonAsync("/projects", new { name = "Shop" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
     }
 
     public async ValueTask DisposeAsync()
@@ -27,12 +28,14 @@ public sealed class PreviewTests : IAsyncLifetime
 
     private async Task<string> EmailAsync(string subject, string html, string? text = null) =>
         (await (await _admin.PostJsonAsync($"/projects/{_project}/communications",
-            new { name = Guid.NewGuid().ToString("N"), channel = "email", content = new { subject, html, text } })).JsonAsync(HttpStatusCode.Created)).Str("id");
+            new { name = Guid.NewGuid().ToString("N"), channel = "email", content = new { subject, html, text } }))
+                .JsonAsync(HttpStatusCode.Created)).Str("id");
 
     [Fact]
     public async Task An_inline_record_renders_subject_html_and_a_text_part_derived_from_the_html()
     {
-        var id = await EmailAsync("Hello {{ first_name }}", "<h1>Hi {{ first_name }}</h1><p>See <a href=\"https://shop.example/o/{{ order_no }}\">your order</a></p>");
+        var id = await EmailAsync("Hello {{ first_name }}",
+            "<h1>Hi {{ first_name }}</h1><p>See <a href=\"https://shop.example/o/{{ order_no }}\">your order</a></p>");
 
         var preview = await (await _admin.PostJsonAsync($"/communications/{id}/preview",
             new { record = new { first_name = "Ann <b>&</b>", order_no = "1042" } })).JsonAsync();
@@ -56,10 +59,13 @@ public sealed class PreviewTests : IAsyncLifetime
         file.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         form.Add(file, "file", "orders.json");
         var source = await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created);
-        var uuid = (await (await _admin.GetAsync($"/data/{source.Str("Id")}")).JsonAsync()).GetProperty("data")[0].Str("uuid");
-        var id = await EmailAsync("Order for {{ name }}", "<p>{{ total | number: 2 }}</p>{% for item in items %}<li>{{ item.sku }}</li>{% endfor %}");
+        var uuid = (await (await _admin.GetAsync($"/data/{source.Str("Id")}")).JsonAsync()).GetProperty("data")[0]
+            .Str("uuid");
+        var id = await EmailAsync("Order for {{ name }}",
+            "<p>{{ total | number: 2 }}</p>{% for item in items %}<li>{{ item.sku }}</li>{% endfor %}");
 
-        var preview = await (await _admin.PostJsonAsync($"/communications/{id}/preview", new { dataSourceId = source.Str("Id"), uuid })).JsonAsync();
+        var preview = await (await _admin.PostJsonAsync($"/communications/{id}/preview",
+            new { dataSourceId = source.Str("Id"), uuid })).JsonAsync();
 
         Assert.Equal("Order for Ann", preview.Str("subject"));
         Assert.Contains("1.234,50", preview.Str("html"), StringComparison.Ordinal);
@@ -71,7 +77,8 @@ public sealed class PreviewTests : IAsyncLifetime
     {
         var id = await EmailAsync("Hi {{ first_name }}", "<p>Your code: {{ code }}</p>");
 
-        var problem = await (await _admin.PostJsonAsync($"/communications/{id}/preview", new { record = new { first_name = "Ann" } }))
+        var problem = await (await _admin.PostJsonAsync($"/communications/{id}/preview",
+            new { record = new { first_name = "Ann" } }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("record.code", out _));
 
@@ -99,7 +106,8 @@ public sealed class PreviewTests : IAsyncLifetime
     public async Task An_unclosed_tag_is_refused_at_save_with_its_line_and_column()
     {
         var response = await _admin.PostJsonAsync($"/projects/{_project}/communications",
-            new { name = "Broken", channel = "email", content = new { subject = "Hi", html = "<p>Hello</p>\n<p>{% if vip %}VIP</p>" } });
+            new { name = "Broken", channel = "email",
+                content = new { subject = "Hi", html = "<p>Hello</p>\n<p>{% if vip %}VIP</p>" } });
 
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         var message = problem.GetProperty("errors").GetProperty("content.html")[0].GetString()!;

@@ -24,7 +24,8 @@ public abstract class MigrationTests(Provider provider) : IAsyncLifetime
         await DataSetup.MigrateAsync(_host.Services, CancellationToken.None);
         await DataSetup.MigrateAsync(_host.Services, CancellationToken.None);
 
-        Assert.Equal(applied, await _host.WithDbAsync(async db => (await db.Database.GetAppliedMigrationsAsync()).ToList()));
+        Assert.Equal(applied,
+            await _host.WithDbAsync(async db => (await db.Database.GetAppliedMigrationsAsync()).ToList()));
         Assert.Empty(await _host.WithDbAsync(async db => (await db.Database.GetPendingMigrationsAsync()).ToList()));
     }
 
@@ -34,7 +35,8 @@ public abstract class MigrationTests(Provider provider) : IAsyncLifetime
         Assert.False(await _host.WithDbAsync(db => Task.FromResult(db.Database.HasPendingModelChanges())));
     }
 
-    protected Task<List<string>> QueryAsync(string sql) => _host.WithDbAsync(db => db.Database.SqlQueryRaw<string>(sql).ToListAsync());
+    protected Task<List<string>> QueryAsync(string sql) =>
+        _host.WithDbAsync(db => db.Database.SqlQueryRaw<string>(sql).ToListAsync());
 
     protected Task<T> WithDbAsync<T>(Func<AppDb, Task<T>> work) => _host.WithDbAsync(work);
 }
@@ -60,7 +62,8 @@ public sealed class MigrationsOnSqlite() : MigrationTests(Provider.Sqlite)
         ]);
 
         Assert.Equal(3, plans.Count);
-        Assert.All(plans, plan => Assert.Matches(@"^SEARCH o USING (COVERING )?INDEX IX_OutboundMessages_SendId_", plan));
+        Assert.All(plans,
+            plan => Assert.Matches(@"^SEARCH o USING (COVERING )?INDEX IX_OutboundMessages_SendId_", plan));
     }
 
     // A team's transactional delivery reads its due messages across all its calls by the transactional index, whatever
@@ -77,7 +80,9 @@ public sealed class MigrationsOnSqlite() : MigrationTests(Provider.Sqlite)
                 .OrderBy(m => m.NextAttemptAt).Take(200),
         ]);
 
-        Assert.Matches(@"^SEARCH o USING INDEX IX_OutboundMessages_Transactional \(TeamId=\? AND State=\? AND NextAttemptAt<\?\)", plans[0]);
+        Assert.Matches(
+            @"^SEARCH o USING INDEX IX_OutboundMessages_Transactional \(TeamId=\? AND State=\? AND NextAttemptAt<\?\)",
+            plans[0]);
         Assert.DoesNotContain(plans, plan => plan.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
@@ -89,7 +94,8 @@ public sealed class MigrationsOnSqlite() : MigrationTests(Provider.Sqlite)
         foreach (var query in queriesOf(db))
         {
             // EF writes its parameters as `.param set` lines before the statement; unbound, they read as NULL.
-            var sql = string.Join('\n', query.ToQueryString().Split('\n').Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
+            var sql = string.Join('\n', query.ToQueryString().Split('\n')
+                .Where(line => !line.StartsWith(".param", StringComparison.Ordinal)));
             Assert.Contains("\"TeamId\" = @", sql, StringComparison.Ordinal);
             await using var command = connection.CreateCommand();
 #pragma warning disable CA2100 // the statement is EF's own translation of the queries above

@@ -43,7 +43,8 @@ public sealed class ComposerTests : IAsyncLifetime
         var composer = _host.Service<MessageComposer>();
         var id = Guid.CreateVersion7();
         var links = composer.LinksFor(id);
-        var rendered = new RenderedEmail("Your offer, Ann", Html.Replace("UNSUBSCRIBE", links.UnsubscribeUrl, StringComparison.Ordinal),
+        var rendered = new RenderedEmail("Your offer, Ann",
+            Html.Replace("UNSUBSCRIBE", links.UnsubscribeUrl, StringComparison.Ordinal),
             "Hello Ann\nSee the offer: https://shop.acme.example/offer", "Ten per cent off this week");
         var message = composer.Compose(
             new Envelope(new MailboxAddress("Acme", "news@acme.example"), new MailboxAddress("Ann", "ann@example.org"),
@@ -52,7 +53,8 @@ public sealed class ComposerTests : IAsyncLifetime
 
         var before = _smtp.Received.Count;
         await using var smtp = new SmtpTransport(
-            [new SmtpRelayOptions { Host = "127.0.0.1", Port = _smtp.Port, Security = SmtpSecurity.None }], NullLogger<SmtpTransport>.Instance);
+            [new SmtpRelayOptions { Host = "127.0.0.1", Port = _smtp.Port, Security = SmtpSecurity.None }],
+            NullLogger<SmtpTransport>.Instance);
         Assert.Equal(DeliveryOutcome.Accepted, (await smtp.SendAsync(message, CancellationToken.None)).Outcome);
         var arrived = await _smtp.WaitForAsync(before + 1);
         Assert.Equal($"{id:N}@acme.example", arrived.MessageId);
@@ -60,7 +62,7 @@ public sealed class ComposerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task What_arrives_has_both_parts_inlined_css_signed_click_links_an_open_pixel_and_one_click_unsubscribe()
+    public async Task What_arrives_has_both_parts_inlined_css_click_links_an_open_pixel_and_one_click_unsubscribe()
     {
         var arrived = await SendAndReceiveAsync(tracking: true);
         var tokens = _host.Service<MailTokens>();
@@ -79,7 +81,8 @@ public sealed class ComposerTests : IAsyncLifetime
         var hrefs = document.QuerySelectorAll("a").Select(a => a.GetAttribute("href")!).ToList();
         Assert.StartsWith("https://mail.acme.example/public/t/c/", hrefs[0], StringComparison.Ordinal);
         var click = tokens.Read(hrefs[0]["https://mail.acme.example/public/t/c/".Length..]);
-        Assert.Equal(new MailToken(MailTokenKind.Click, Guid.ParseExact(arrived.MessageId![..32], "N"), "https://shop.acme.example/offer?utm=1&x=2"), click);
+        Assert.Equal(new MailToken(MailTokenKind.Click, Guid.ParseExact(arrived.MessageId![..32], "N"),
+            "https://shop.acme.example/offer?utm=1&x=2"), click);
         Assert.StartsWith("https://mail.acme.example/public/unsubscribe/", hrefs[1], StringComparison.Ordinal);
         Assert.Equal("mailto:help@acme.example", hrefs[2]);
         Assert.Equal("#top", hrefs[3]);
@@ -125,16 +128,25 @@ public sealed class ComposerTests : IAsyncLifetime
         var composer = _host.Service<MessageComposer>();
         var tokens = _host.Service<MailTokens>();
         var links = composer.LinksFor(Guid.CreateVersion7());
-        var rendered = new RenderedEmail("Hi", "<p><a title='x' href='https://a.example/x?y=1&amp;z=2'>A</a> <a href=https://b.example/>B</a></p>", "A B", "Hidden & first");
+        var rendered = new RenderedEmail("Hi",
+            "<p><a title='x' href='https://a.example/x?y=1&amp;z=2'>A</a> <a href=https://b.example/>B</a></p>", "A B",
+            "Hidden & first");
 
         var html = composer.Compose(
-            new Envelope(new MailboxAddress("Acme", "news@acme.example"), new MailboxAddress("", "ann@example.org")), rendered, links, tracking: true, inlineCss: false).HtmlBody!;
+            new Envelope(new MailboxAddress("Acme", "news@acme.example"), new MailboxAddress("", "ann@example.org")),
+            rendered, links, tracking: true, inlineCss: false).HtmlBody!;
 
-        Assert.StartsWith("""<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">Hidden &amp; first</div><p>""", html, StringComparison.Ordinal);
-        Assert.EndsWith(""".gif" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">""", html, StringComparison.Ordinal);
-        var hrefs = new HtmlParser().ParseDocument(html).QuerySelectorAll("a").Select(a => a.GetAttribute("href")!).ToList();
-        Assert.Equal("https://a.example/x?y=1&z=2", tokens.Read(hrefs[0]["https://mail.acme.example/public/t/c/".Length..])!.Url);
-        Assert.Equal("https://b.example/", tokens.Read(hrefs[1]["https://mail.acme.example/public/t/c/".Length..])!.Url);
+        Assert.StartsWith(
+            """<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">Hidden &amp; first</div><p>""",
+            html, StringComparison.Ordinal);
+        Assert.EndsWith(""".gif" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">""",
+            html, StringComparison.Ordinal);
+        var hrefs = new HtmlParser().ParseDocument(html).QuerySelectorAll("a").Select(a => a.GetAttribute("href")!)
+            .ToList();
+        Assert.Equal("https://a.example/x?y=1&z=2",
+            tokens.Read(hrefs[0]["https://mail.acme.example/public/t/c/".Length..])!.Url);
+        Assert.Equal("https://b.example/",
+            tokens.Read(hrefs[1]["https://mail.acme.example/public/t/c/".Length..])!.Url);
     }
 
     [Fact]
@@ -153,7 +165,8 @@ public sealed class ComposerTests : IAsyncLifetime
         Assert.Null(tokens.Read(""));
 
         var composer = _host.Service<MessageComposer>();
-        Assert.NotEqual(composer.LinksFor(Guid.CreateVersion7()).UnsubscribeUrl, composer.LinksFor(Guid.CreateVersion7()).UnsubscribeUrl);
+        Assert.NotEqual(composer.LinksFor(Guid.CreateVersion7()).UnsubscribeUrl,
+            composer.LinksFor(Guid.CreateVersion7()).UnsubscribeUrl);
     }
 
     // A template is prepared once and kept: a send of the same template gets the same preparation, whatever else of
@@ -164,7 +177,8 @@ public sealed class ComposerTests : IAsyncLifetime
         var composer = _host.Service<MessageComposer>();
         var first = composer.Prepare(new EmailContent("Hello {{ name }}", Html, null, null, null, null));
         var again = composer.Prepare(new EmailContent("Another subject", Html, null, "A preheader", null, "news"));
-        var written = composer.Prepare(new EmailContent("Hello {{ name }}", Html, "Hello {{ name }}, in words.", null, null, null));
+        var written = composer.Prepare(new EmailContent("Hello {{ name }}", Html, "Hello {{ name }}, in words.", null,
+            null, null));
 
         Assert.False(first.InlineCss);
         Assert.Contains("color: #c00", first.Content.Html, StringComparison.Ordinal);

@@ -16,7 +16,8 @@ namespace Communique.Tests.Email;
 public sealed class DkimSignatureTests
 {
     private static readonly MasterKey Keys =
-        new(Options.Create(new AuthOptions { MasterKey = Convert.ToBase64String(new byte[32]) }), Options.Create(new StorageOptions()));
+        new(Options.Create(new AuthOptions { MasterKey = Convert.ToBase64String(new byte[32]) }),
+            Options.Create(new StorageOptions()));
 
     private static readonly DkimSigning Signing = new(Keys, TimeProvider.System);
 
@@ -28,7 +29,8 @@ public sealed class DkimSignatureTests
         var canonical = new ArrayBufferWriter<byte>();
         foreach (var field in DkimCanonical.Fields(headers))
         {
-            DkimCanonical.Header(headers.Slice(field.NameStart, field.NameLength), headers[field.ValueStart..field.ValueEnd], canonical);
+            DkimCanonical.Header(headers.Slice(field.NameStart, field.NameLength),
+                headers[field.ValueStart..field.ValueEnd], canonical);
         }
 
         Assert.Equal("a:X\r\nb:Y Z\r\n", Encoding.ASCII.GetString(canonical.WrittenSpan));
@@ -53,13 +55,15 @@ public sealed class DkimSignatureTests
 
     public static TheoryData<string, string> Messages => new()
     {
-        { "rsa", "plain" }, { "ed25519", "plain" }, { "rsa", "untidy" }, { "ed25519", "untidy" }, { "rsa", "attachment" },
+        { "rsa", "plain" }, { "ed25519", "plain" }, { "rsa", "untidy" }, { "ed25519", "untidy" },
+        { "rsa", "attachment" },
         { "rsa", "international" }, { "rsa", "no-body" },
     };
 
     [Theory]
     [MemberData(nameof(Messages))]
-    public async Task Signatures_verify_after_the_round_trip_and_break_when_the_body_or_a_signed_header_changes(string algorithm, string shape)
+    public async Task Signatures_verify_after_the_round_trip_and_break_when_the_body_or_a_signed_header_changes(
+        string algorithm, string shape)
     {
         var (key, dns) = Key(algorithm == "rsa" ? DkimAlgorithm.Rsa : DkimAlgorithm.Ed25519);
         var message = Message(shape);
@@ -79,7 +83,8 @@ public sealed class DkimSignatureTests
         {
             var text = Encoding.ASCII.GetString(Bytes(message)).Replace("Hello", "Hallo", StringComparison.Ordinal);
             var tampered = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(text)));
-            Assert.False(await verifier.VerifyAsync(tampered, tampered.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
+            Assert.False(await verifier.VerifyAsync(tampered,
+                tampered.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
         }
     }
 
@@ -112,7 +117,8 @@ public sealed class DkimSignatureTests
     private static (DkimKey Key, Dictionary<string, string> Dns) Key(DkimAlgorithm algorithm)
     {
         var (secret, publicKey) = DkimSigning.Generate(algorithm);
-        var key = new DkimKey { Domain = "acme.example", Selector = "s1", Algorithm = algorithm, SealedPrivateKey = Keys.Seal(secret), PublicKey = publicKey };
+        var key = new DkimKey { Domain = "acme.example", Selector = "s1", Algorithm = algorithm,
+            SealedPrivateKey = Keys.Seal(secret), PublicKey = publicKey };
         return (key, new Dictionary<string, string> { [key.RecordName] = key.RecordValue });
     }
 
@@ -123,7 +129,8 @@ public sealed class DkimSignatureTests
         message.To.Add(new MailboxAddress("Ann", "ann@example.org"));
         message.Subject = "Your statement";
         message.MessageId = MimeUtils.GenerateMessageId("acme.example");
-        var body = new BodyBuilder { TextBody = "Hello Ann,\r\nyour balance is 12.50.\r\n", HtmlBody = "<p>Hello Ann</p>" };
+        var body = new BodyBuilder { TextBody = "Hello Ann,\r\nyour balance is 12.50.\r\n",
+            HtmlBody = "<p>Hello Ann</p>" };
         switch (shape)
         {
             case "untidy":
@@ -133,7 +140,8 @@ public sealed class DkimSignatureTests
                 body.TextBody = "Hello  Ann,\t \r\n\r\n  indented\t\ttext   \r\nmore\r\n\r\n\r\n";
                 break;
             case "attachment":
-                body.Attachments.Add("statement.pdf", Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray(), ContentType.Parse("application/pdf"));
+                body.Attachments.Add("statement.pdf", Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray(),
+                    ContentType.Parse("application/pdf"));
                 break;
             case "international":
                 message.Subject = "Relevé de novembre — prêt 🎉";

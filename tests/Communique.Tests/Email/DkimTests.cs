@@ -37,16 +37,22 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
         message.To.Add(new MailboxAddress("Ann", "ann@example.org"));
         message.Subject = "Your November statement — ready";
         message.MessageId = MimeUtils.GenerateMessageId("acme.example");
-        message.Headers.Add(HeaderId.ListUnsubscribe, "<https://mail.acme.example/u/abc>, <mailto:unsubscribe@acme.example?subject=abc>");
+        message.Headers.Add(HeaderId.ListUnsubscribe,
+            "<https://mail.acme.example/u/abc>, <mailto:unsubscribe@acme.example?subject=abc>");
         message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
-        message.Body = new BodyBuilder { HtmlBody = "<p style=\"color:#333\">Hello Ann, your balance is 1 234,50 €</p>", TextBody = "Hello Ann, your balance is 1 234,50 €" }
+        message.Body = new BodyBuilder
+        {
+            HtmlBody = "<p style=\"color:#333\">Hello Ann, your balance is 1 234,50 €</p>",
+            TextBody = "Hello Ann, your balance is 1 234,50 €",
+        }
             .ToMessageBody();
         return message;
     }
 
     private async Task<(DkimKey Key, Dictionary<string, string> Dns)> CreateKeyAsync(string algorithm)
     {
-        var created = await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "Acme.Example", selector = "s1", algorithm }))
+        var created = await (await _admin.PostJsonAsync("/dkim-keys",
+            new { domain = "Acme.Example", selector = "s1", algorithm }))
             .JsonAsync(HttpStatusCode.Created);
         var record = created.GetProperty("dnsRecord");
         Assert.Equal("s1._domainkey.acme.example", record.Str("name"));
@@ -59,14 +65,16 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
     [Theory]
     [InlineData("rsa")]
     [InlineData("ed25519")]
-    public async Task A_message_signed_with_a_generated_key_arrives_over_smtp_and_verifies_with_the_published_record(string algorithm)
+    public async Task A_message_signed_with_a_generated_key_arrives_and_verifies_with_the_published_record(
+        string algorithm)
     {
         var (key, dns) = await CreateKeyAsync(algorithm);
         var message = Message();
         _host.Service<DkimSigning>().Sign(message, key);
 
         await using var smtp = new SmtpTransport(
-            [new SmtpRelayOptions { Host = "127.0.0.1", Port = _smtp.Port, Security = SmtpSecurity.None }], NullLogger<SmtpTransport>.Instance);
+            [new SmtpRelayOptions { Host = "127.0.0.1", Port = _smtp.Port, Security = SmtpSecurity.None }],
+            NullLogger<SmtpTransport>.Instance);
         Assert.Equal(DeliveryOutcome.Accepted, (await smtp.SendAsync(message, CancellationToken.None)).Outcome);
         var arrived = await _smtp.WaitForAsync(1);
 
@@ -74,8 +82,10 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
         Assert.Contains("c=relaxed/relaxed", signature.Value, StringComparison.Ordinal);
         Assert.Contains("d=acme.example", signature.Value, StringComparison.Ordinal);
         Assert.Contains("s=s1", signature.Value, StringComparison.Ordinal);
-        Assert.Contains(algorithm == "rsa" ? "a=rsa-sha256" : "a=ed25519-sha256", signature.Value, StringComparison.Ordinal);
-        foreach (var signed in new[] { "from", "to", "subject", "message-id", "list-unsubscribe", "list-unsubscribe-post" })
+        Assert.Contains(algorithm == "rsa" ? "a=rsa-sha256" : "a=ed25519-sha256", signature.Value,
+            StringComparison.Ordinal);
+        foreach (var signed in new[] { "from", "to", "subject", "message-id", "list-unsubscribe",
+            "list-unsubscribe-post" })
         {
             Assert.Contains(signed, signature.Value.ToLowerInvariant(), StringComparison.Ordinal);
         }
@@ -91,7 +101,8 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task The_private_key_is_stored_sealed_and_never_returned()
     {
-        var created = await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example" })).JsonAsync(HttpStatusCode.Created);
+        var created = await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.Equal("rsa", created.Str("algorithm"));
         Assert.Matches("^cq[0-9]{6}$", created.Str("selector"));
         Assert.False(created.TryGetProperty("privateKey", out _));
@@ -104,7 +115,8 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
             rsa.ImportPkcs8PrivateKey(key.SealedPrivateKey, out _);
         });
         var listed = await (await _admin.GetAsync("/dkim-keys")).JsonAsync();
-        Assert.Equal(created.GetProperty("dnsRecord").Str("value"), listed.GetProperty("items")[0].GetProperty("dnsRecord").Str("value"));
+        Assert.Equal(created.GetProperty("dnsRecord").Str("value"), listed.GetProperty("items")[0]
+            .GetProperty("dnsRecord").Str("value"));
     }
 
     [Theory]
@@ -114,7 +126,8 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
     [InlineData("""{"domain":"acme.example","algorithm":"dsa"}""", "algorithm")]
     public async Task Bad_requests_name_the_field(string body, string field)
     {
-        var response = await _admin.PostAsync("/dkim-keys", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await _admin.PostAsync("/dkim-keys",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
@@ -122,9 +135,11 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task The_same_selector_twice_is_a_conflict_and_another_team_sees_no_keys()
     {
-        var id = (await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example", selector = "s1", algorithm = "ed25519" }))
+        var id = (await (await _admin.PostJsonAsync("/dkim-keys",
+            new { domain = "acme.example", selector = "s1", algorithm = "ed25519" }))
             .JsonAsync(HttpStatusCode.Created)).Str("id");
-        await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "ACME.example", selector = "s1" })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "ACME.example", selector = "s1" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
 
         using var other = await (await _host.CreateAccountAsync("Globex")).AdminAsync();
         await (await other.GetAsync($"/dkim-keys/{id}")).ProblemAsync(HttpStatusCode.NotFound);

@@ -6,12 +6,14 @@ namespace Communique.Tests.Email;
 
 public sealed class SendRateLimitsTests
 {
-    private static SendRateLimits Limits(int team = 0, int domain = 0, Dictionary<string, int>? domains = null) => new(Options.Create(new MailOptions
+    private static SendRateLimits Limits(int team = 0, int domain = 0,
+        Dictionary<string, int>? domains = null) => new(Options.Create(new MailOptions
     {
         RateLimits = new SendRateOptions { TeamPerSecond = team, DomainPerSecond = domain, Domains = domains ?? [] },
     }));
 
-    private static async Task<TimeSpan> TimeAsync(SendRateLimits limits, int count, Func<int, (Guid Team, string Address)> next)
+    private static async Task<TimeSpan> TimeAsync(SendRateLimits limits, int count,
+        Func<int, (Guid Team, string Address)> next)
     {
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)

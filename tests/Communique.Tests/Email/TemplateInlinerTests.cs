@@ -41,7 +41,8 @@ public sealed class TemplateInlinerTests : IDisposable
         Assert.True(_liquid.TryCompile(source, out var template, out var error), error?.Message);
         var outcome = await _liquid.RenderAsync(template, record, new RenderOptions
         {
-            Culture = CultureInfo.InvariantCulture, FieldFormats = new Dictionary<string, FieldFormat>(), HtmlEncode = html,
+            Culture = CultureInfo.InvariantCulture, FieldFormats = new Dictionary<string, FieldFormat>(),
+            HtmlEncode = html,
         }, CancellationToken.None);
         Assert.True(outcome.Succeeded, outcome.Failure?.Message);
         return outcome.Text!;
@@ -53,11 +54,18 @@ public sealed class TemplateInlinerTests : IDisposable
         var inlined = TemplateInliner.TryInline(Template);
 
         Assert.NotNull(inlined);
-        Assert.Contains("""{% if vip %}<p class="vip" style="color: #c00;font-weight: bold">Dear {{ first_name }},</p>{% else %}<p style="color: #c00">Hello""", inlined, StringComparison.Ordinal);
-        Assert.Contains("""{% for line in lines %}<tr><td>{{ line.label }}</td><td class="amount" width="80" style="text-align: right">{{ line.amount }}</td></tr>{% endfor %}""", inlined, StringComparison.Ordinal);
+        Assert.Contains(
+            """{% if vip %}<p class="vip" style="color: #c00;font-weight: bold">Dear {{ first_name }},</p>"""
+                + """{% else %}<p style="color: #c00">Hello""",
+            inlined, StringComparison.Ordinal);
+        Assert.Contains(
+            """{% for line in lines %}<tr><td>{{ line.label }}</td>"""
+                + """<td class="amount" width="80" style="text-align: right">{{ line.amount }}</td></tr>{% endfor %}""",
+            inlined, StringComparison.Ordinal);
         Assert.Contains("<title>{{ first_name }}'s statement</title>", inlined, StringComparison.Ordinal);
         Assert.Contains("<!-- for {{ first_name }} -->", inlined, StringComparison.Ordinal);
-        Assert.Contains("""<a href="https://shop.example/offer?who={{ first_name | url_encode }}&amp;x=1">""", inlined, StringComparison.Ordinal);
+        Assert.Contains("""<a href="https://shop.example/offer?who={{ first_name | url_encode }}&amp;x=1">""", inlined,
+            StringComparison.Ordinal);
         Assert.Contains("{% raw %}{{ not liquid }}{% endraw %}", inlined, StringComparison.Ordinal);
         Assert.Contains("<style>@media (max-width: 600px)", inlined, StringComparison.Ordinal);
         Assert.DoesNotContain(".vip {", inlined, StringComparison.Ordinal);
@@ -70,7 +78,8 @@ public sealed class TemplateInlinerTests : IDisposable
     public async Task A_message_from_the_inlined_template_has_the_styles_of_one_inlined_after_rendering(bool vip)
     {
         var once = await RenderAsync(TemplateInliner.TryInline(Template)!, Record(vip));
-        var perMessage = PreMailer.Net.PreMailer.MoveCssInline(await RenderAsync(Template, Record(vip)), removeStyleElements: true, preserveMediaQueries: true).Html;
+        var perMessage = PreMailer.Net.PreMailer.MoveCssInline(await RenderAsync(Template, Record(vip)),
+            removeStyleElements: true, preserveMediaQueries: true).Html;
 
         var parser = new HtmlParser();
         var styles = (string html) => parser.ParseDocument(html).Body!.QuerySelectorAll("*")
@@ -92,7 +101,8 @@ public sealed class TemplateInlinerTests : IDisposable
 
     [Fact]
     public void A_template_without_css_comes_back_unchanged_apart_from_line_ends() =>
-        Assert.Equal("<p>Hello {{ name }}</p>\n<p>{% if a < b %}less{% endif %}</p>", TemplateInliner.TryInline("<p>Hello {{ name }}</p>\r\n<p>{% if a < b %}less{% endif %}</p>"));
+        Assert.Equal("<p>Hello {{ name }}</p>\n<p>{% if a < b %}less{% endif %}</p>",
+            TemplateInliner.TryInline("<p>Hello {{ name }}</p>\r\n<p>{% if a < b %}less{% endif %}</p>"));
 
     [Fact]
     public async Task The_derived_text_template_renders_what_the_text_of_each_rendered_message_would_be()
@@ -109,5 +119,6 @@ public sealed class TemplateInlinerTests : IDisposable
 
     [Fact]
     public void A_liquid_tag_in_the_head_keeps_the_text_derived_per_message() =>
-        Assert.Null(TemplateInliner.TryDeriveText("<html><head><style>p { color: {% if a %}red{% endif %} }</style></head><body><p>Hi</p></body></html>"));
+        Assert.Null(TemplateInliner.TryDeriveText(
+            "<html><head><style>p { color: {% if a %}red{% endif %} }</style></head><body><p>Hi</p></body></html>"));
 }

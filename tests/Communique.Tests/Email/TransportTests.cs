@@ -15,7 +15,8 @@ public sealed class TransportTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _sink.DisposeAsync();
 
     private static SmtpTransport Smtp(params int[] ports) => new(
-        [.. ports.Select(p => new SmtpRelayOptions { Host = "127.0.0.1", Port = p, Security = SmtpSecurity.None, MaxConnections = 2, TimeoutSeconds = 5 })],
+        [.. ports.Select(p => new SmtpRelayOptions { Host = "127.0.0.1", Port = p, Security = SmtpSecurity.None,
+            MaxConnections = 2, TimeoutSeconds = 5 })],
         NullLogger<SmtpTransport>.Instance);
 
     private static MimeMessage Message(int n)
@@ -40,7 +41,8 @@ public sealed class TransportTests : IAsyncLifetime
         }
 
         await _sink.WaitForAsync(5);
-        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Issue {i} — déjà vu"), _sink.Received.Select(m => m.Subject));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"Issue {i} — déjà vu"),
+            _sink.Received.Select(m => m.Subject));
         Assert.Equal("reader3@example.org", _sink.Received.ElementAt(3).To.Mailboxes.Single().Address);
         Assert.Equal("Hello reader 4", _sink.Received.Last().TextBody?.Trim());
         Assert.Equal(1, _sink.Sessions);
@@ -63,7 +65,7 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_5xx_reply_is_a_permanent_failure_a_4xx_a_temporary_one_and_the_connection_serves_the_next_message()
+    public async Task A_5xx_reply_fails_for_good_a_4xx_for_now_and_the_connection_serves_the_next_message()
     {
         await using var smtp = Smtp(_sink.Port);
         _sink.AnswerNext(1, SmtpReplyCode.MailboxUnavailable, "5.1.1 no such user");
@@ -94,18 +96,21 @@ public sealed class TransportTests : IAsyncLifetime
         }
 
         await using var withFallback = Smtp(closed, _sink.Port);
-        Assert.Equal(DeliveryOutcome.Accepted, (await withFallback.SendAsync(Message(2), CancellationToken.None)).Outcome);
+        Assert.Equal(DeliveryOutcome.Accepted, (await withFallback.SendAsync(Message(2), CancellationToken.None))
+            .Outcome);
         Assert.Equal("reader2@example.org", (await _sink.WaitForAsync(1)).To.Mailboxes.Single().Address);
     }
 
     [Theory]
     [InlineData(Unruliness.DropMidData, "lost")]
     [InlineData(Unruliness.StallAfterGreeting, "unreachable")]
-    public async Task A_connection_dropped_mid_data_or_a_stalled_server_is_a_temporary_failure_within_the_timeout(Unruliness how, string reply)
+    public async Task A_dropped_connection_or_a_stalled_server_is_a_temporary_failure_within_the_timeout(
+        Unruliness how, string reply)
     {
         await using var unruly = new UnrulySmtpServer(how);
         await using var smtp = new SmtpTransport(
-            [new SmtpRelayOptions { Host = "127.0.0.1", Port = unruly.Port, Security = SmtpSecurity.None, TimeoutSeconds = 1 }],
+            [new SmtpRelayOptions { Host = "127.0.0.1", Port = unruly.Port, Security = SmtpSecurity.None,
+                TimeoutSeconds = 1 }],
             NullLogger<SmtpTransport>.Instance);
         var waited = System.Diagnostics.Stopwatch.StartNew();
 
@@ -124,8 +129,10 @@ public sealed class TransportTests : IAsyncLifetime
         {
             var pickup = new PickupFolderTransport(folder);
 
-            Assert.Equal(DeliveryOutcome.Accepted, (await pickup.SendAsync(Message(1), CancellationToken.None)).Outcome);
-            Assert.Equal(DeliveryOutcome.Accepted, (await pickup.SendAsync(Message(2), CancellationToken.None)).Outcome);
+            Assert.Equal(DeliveryOutcome.Accepted, (await pickup.SendAsync(Message(1), CancellationToken.None))
+                .Outcome);
+            Assert.Equal(DeliveryOutcome.Accepted, (await pickup.SendAsync(Message(2), CancellationToken.None))
+                .Outcome);
 
             var files = Directory.GetFiles(folder);
             Assert.Equal(2, files.Length);

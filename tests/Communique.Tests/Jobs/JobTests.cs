@@ -97,7 +97,8 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
     }
 
     private Task<List<Job>> JobsOfKeyAsync(string key) =>
-        _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking().Where(j => j.Key == key).OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).ToListAsync());
+        _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking().Where(j => j.Key == key)
+            .OrderBy(j => j.CreatedAt).ThenBy(j => j.Id).ToListAsync());
 
     [Fact]
     public async Task Jobs_of_one_key_wait_queued_once_and_run_one_at_a_time()
@@ -170,7 +171,8 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
         var retrying = await (await client.GetAsync($"/jobs/{id}")).JsonAsync();
         Assert.Equal("queued", retrying.Str("state"));
         Assert.Equal("the probe failed on purpose", retrying.Str("error"));
-        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), retrying.GetProperty("runAfter").GetDateTime().ToUniversalTime());
+        Assert.Equal(_host.Clock.GetUtcNow().UtcDateTime.AddSeconds(5), retrying.GetProperty("runAfter").GetDateTime()
+            .ToUniversalTime());
 
         // Not before its backoff has passed: 5 s, then 10 s.
         Assert.False(await Runner.RunOneAsync(CancellationToken.None));
@@ -238,7 +240,8 @@ public abstract class JobTests(Provider provider) : IAsyncLifetime
 
         // The dead worker's lease no longer lets it write.
         Assert.Equal(0, await crashed.SucceedAsync("late", CancellationToken.None));
-        Assert.Equal("done by attempt 2, resumed from half-way", (await (await client.GetAsync($"/jobs/{id}")).JsonAsync()).Str("result"));
+        Assert.Equal("done by attempt 2, resumed from half-way",
+            (await (await client.GetAsync($"/jobs/{id}")).JsonAsync()).Str("result"));
     }
 
     [Fact]

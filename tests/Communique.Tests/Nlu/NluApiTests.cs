@@ -147,7 +147,8 @@ public abstract class NluApiTests(Provider provider) : IAsyncLifetime
             name = "reset_password",
             utterances = new object[]
             {
-                new { text = "I forgot my password" }, new { text = "réinitialiser mon mot de passe", language = "fr" },
+                new { text = "I forgot my password" },
+                new { text = "réinitialiser mon mot de passe", language = "fr" },
             },
         })).JsonAsync(HttpStatusCode.Created);
         await (await _admin.PostJsonAsync($"/nlu/models/{model}/intents", new { name = "reset_password" }))

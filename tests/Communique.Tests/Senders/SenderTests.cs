@@ -52,7 +52,8 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_sender_is_verified_through_the_link_in_the_email_it_receives()
     {
-        var added = await (await _admin.PostJsonAsync("/senders", new { address = "News@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        var added = await (await _admin.PostJsonAsync("/senders", new { address = "News@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.Equal("pending", added.Str("status"));
         Assert.True(await RunJobAsync());
 
@@ -66,7 +67,8 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<form method=\"post\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal("pending", (await (await _admin.GetAsync($"/senders/{added.Str("id")}")).JsonAsync()).Str("status"));
+        Assert.Equal("pending", (await (await _admin.GetAsync($"/senders/{added.Str("id")}")).JsonAsync())
+            .Str("status"));
 
         Assert.Equal(HttpStatusCode.OK, (await ConfirmAsync(link)).StatusCode);
         var verified = await (await _admin.GetAsync($"/senders/{added.Str("id")}")).JsonAsync();
@@ -76,7 +78,8 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
         var token = link[(link.IndexOf('=', StringComparison.Ordinal) + 1)..];
         if (provider == Provider.Sqlite)
         {
-            var bytes = Directory.GetFiles(_host.Database.Folder, "communique.db*").SelectMany(File.ReadAllBytes).ToArray();
+            var bytes = Directory.GetFiles(_host.Database.Folder, "communique.db*").SelectMany(File.ReadAllBytes)
+                .ToArray();
             Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(token)));
         }
     }
@@ -84,7 +87,8 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_link_expires_after_24_hours_and_a_resend_replaces_it()
     {
-        var id = (await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var id = (await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         Assert.True(await RunJobAsync());
         var first = LinkIn(await _smtp.WaitForAsync(1));
 
@@ -107,7 +111,8 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
     public async Task A_relay_that_defers_the_email_gets_it_again_later_and_one_that_refuses_it_ends_the_job()
     {
         _smtp.AnswerNext(1, SmtpReplyCode.Aborted, "4.2.1 try later");
-        var added = await (await _admin.PostJsonAsync("/senders", new { address = "later@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        var added = await (await _admin.PostJsonAsync("/senders", new { address = "later@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.True(await RunJobAsync());
         Assert.Empty(_smtp.Received);
 
@@ -116,11 +121,13 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
         Assert.Equal("later@acme.example", (await _smtp.WaitForAsync(1)).To.Mailboxes.Single().Address);
 
         _smtp.AnswerNext(1, SmtpReplyCode.MailboxUnavailable, "5.1.1 no such mailbox");
-        await (await _admin.PostJsonAsync("/senders", new { address = "nobody@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/senders", new { address = "nobody@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.True(await RunJobAsync());
         var jobs = await (await _admin.GetAsync("/jobs?state=dead")).JsonAsync();
         Assert.Contains("no such mailbox", jobs.GetProperty("items")[0].Str("error"), StringComparison.Ordinal);
-        Assert.Equal("pending", (await (await _admin.GetAsync($"/senders/{added.Str("id")}")).JsonAsync()).Str("status"));
+        Assert.Equal("pending", (await (await _admin.GetAsync($"/senders/{added.Str("id")}")).JsonAsync())
+            .Str("status"));
     }
 
     [Theory]
@@ -130,7 +137,8 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
     [InlineData(" news@acme.example")]
     public async Task Anything_but_one_bare_address_is_refused(string address)
     {
-        var problem = await (await _admin.PostJsonAsync("/senders", new { address })).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await _admin.PostJsonAsync("/senders", new { address }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("address", out _));
         Assert.False(await RunJobAsync());
     }
@@ -138,16 +146,20 @@ public abstract partial class SenderTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task The_same_address_twice_is_a_conflict_but_another_spelling_is_another_sender()
     {
-        await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" })).JsonAsync(HttpStatusCode.Created);
-        await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" })).ProblemAsync(HttpStatusCode.Conflict);
-        await (await _admin.PostJsonAsync("/senders", new { address = "News@acme.example" })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        await (await _admin.PostJsonAsync("/senders", new { address = "News@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
         Assert.Equal(2, (await (await _admin.GetAsync("/senders")).JsonAsync()).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
     public async Task Another_teams_senders_do_not_exist()
     {
-        var id = (await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var id = (await (await _admin.PostJsonAsync("/senders", new { address = "news@acme.example" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
         using var other = await (await _host.CreateAccountAsync("Globex")).AdminAsync();
 
         await (await other.GetAsync($"/senders/{id}")).ProblemAsync(HttpStatusCode.NotFound);

@@ -555,6 +555,131 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("OutboundMessages");
                 });
 
+            modelBuilder.Entity("Communique.Campaigns.SendHourlyStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("SendId", "Hour");
+
+                    b.ToTable("SendHourlyStats");
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.SendStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Desktop")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MachineOpens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Mobile")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OtherDevice")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RefusedHard")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedBlacklisted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedHardBounce")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedInvalid")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SuppressedUnsubscribed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Tablet")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UniqueOpens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Unsubscribes")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("SendId");
+
+                    b.ToTable("SendStats");
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.TeamSending", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Rate")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TeamId");
+
+                    b.ToTable("TeamSendings");
+                });
+
             modelBuilder.Entity("Communique.Communications.Communication", b =>
                 {
                     b.Property<Guid>("Id")
@@ -914,36 +1039,6 @@ namespace Communique.Data.Migrations.Postgres
                     b.HasKey("TeamId", "Day");
 
                     b.ToTable("TeamDailyStats");
-                });
-
-            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
-                {
-                    b.Property<Guid>("TeamId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime?>("LiftedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<double>("Rate")
-                        .HasColumnType("double precision");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<DateTime?>("SuspendedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime?>("WarnedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("TeamId");
-
-                    b.ToTable("TeamSendings");
                 });
 
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
@@ -1408,101 +1503,6 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("Projects");
                 });
 
-            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
-                {
-                    b.Property<Guid>("SendId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime>("Hour")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long>("Clicks")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Opens")
-                        .HasColumnType("bigint");
-
-                    b.Property<Guid>("TeamId")
-                        .HasColumnType("uuid");
-
-                    b.HasKey("SendId", "Hour");
-
-                    b.ToTable("SendHourlyStats");
-                });
-
-            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
-                {
-                    b.Property<Guid>("SendId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long>("Clicks")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Complaints")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Desktop")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Failed")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("HardBounces")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("MachineOpens")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Mobile")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Opens")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("OtherDevice")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("RefusedHard")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Sent")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("SoftBounces")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("SuppressedBlacklisted")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("SuppressedHardBounce")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("SuppressedInvalid")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("SuppressedUnsubscribed")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Tablet")
-                        .HasColumnType("bigint");
-
-                    b.Property<Guid>("TeamId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long>("UniqueClicks")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("UniqueOpens")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Unsubscribes")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("SendId");
-
-                    b.ToTable("SendStats");
-                });
-
             modelBuilder.Entity("Communique.Senders.Sender", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1653,6 +1653,33 @@ namespace Communique.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Communique.Campaigns.SendHourlyStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.SendStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.TeamSending", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Communique.Communications.Communication", b =>
                 {
                     b.HasOne("Communique.Projects.Project", null)
@@ -1699,15 +1726,6 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Deliverability.TeamDailyStats", b =>
-                {
-                    b.HasOne("Communique.Accounts.Team", null)
-                        .WithMany()
-                        .HasForeignKey("TeamId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
@@ -1784,24 +1802,6 @@ namespace Communique.Data.Migrations.Postgres
                     b.HasOne("Communique.Nlu.NluModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
-                {
-                    b.HasOne("Communique.Campaigns.CampaignSend", null)
-                        .WithMany()
-                        .HasForeignKey("SendId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
-                {
-                    b.HasOne("Communique.Campaigns.CampaignSend", null)
-                        .WithMany()
-                        .HasForeignKey("SendId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -550,6 +550,131 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("OutboundMessages");
                 });
 
+            modelBuilder.Entity("Communique.Campaigns.SendHourlyStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SendId", "Hour");
+
+                    b.ToTable("SendHourlyStats");
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.SendStats", b =>
+                {
+                    b.Property<Guid>("SendId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Desktop")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MachineOpens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Mobile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OtherDevice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RefusedHard")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedBlacklisted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedHardBounce")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedInvalid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuppressedUnsubscribed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Tablet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UniqueClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UniqueOpens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Unsubscribes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SendId");
+
+                    b.ToTable("SendStats");
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.TeamSending", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LiftedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Rate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SuspendedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("WarnedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId");
+
+                    b.ToTable("TeamSendings");
+                });
+
             modelBuilder.Entity("Communique.Communications.Communication", b =>
                 {
                     b.Property<Guid>("Id")
@@ -909,36 +1034,6 @@ namespace Communique.Data.Migrations.Sqlite
                     b.HasKey("TeamId", "Day");
 
                     b.ToTable("TeamDailyStats");
-                });
-
-            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
-                {
-                    b.Property<Guid>("TeamId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LiftedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double>("Rate")
-                        .HasColumnType("REAL");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("SuspendedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("WarnedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("TeamId");
-
-                    b.ToTable("TeamSendings");
                 });
 
             modelBuilder.Entity("Communique.Deliverability.Unsubscribe", b =>
@@ -1403,101 +1498,6 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("Projects");
                 });
 
-            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
-                {
-                    b.Property<Guid>("SendId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("Hour")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Clicks")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Opens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("TeamId")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("SendId", "Hour");
-
-                    b.ToTable("SendHourlyStats");
-                });
-
-            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
-                {
-                    b.Property<Guid>("SendId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Clicks")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Complaints")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Desktop")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Failed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("HardBounces")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("MachineOpens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Mobile")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Opens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("OtherDevice")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("RefusedHard")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Sent")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SoftBounces")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SuppressedBlacklisted")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SuppressedHardBounce")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SuppressedInvalid")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SuppressedUnsubscribed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Tablet")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("TeamId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UniqueClicks")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UniqueOpens")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Unsubscribes")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("SendId");
-
-                    b.ToTable("SendStats");
-                });
-
             modelBuilder.Entity("Communique.Senders.Sender", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1648,6 +1648,33 @@ namespace Communique.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Communique.Campaigns.SendHourlyStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.SendStats", b =>
+                {
+                    b.HasOne("Communique.Campaigns.CampaignSend", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Campaigns.TeamSending", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Communique.Communications.Communication", b =>
                 {
                     b.HasOne("Communique.Projects.Project", null)
@@ -1694,15 +1721,6 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Deliverability.TeamDailyStats", b =>
-                {
-                    b.HasOne("Communique.Accounts.Team", null)
-                        .WithMany()
-                        .HasForeignKey("TeamId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Deliverability.TeamSending", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
@@ -1779,24 +1797,6 @@ namespace Communique.Data.Migrations.Sqlite
                     b.HasOne("Communique.Nlu.NluModel", null)
                         .WithMany()
                         .HasForeignKey("ModelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Reporting.SendHourlyStats", b =>
-                {
-                    b.HasOne("Communique.Campaigns.CampaignSend", null)
-                        .WithMany()
-                        .HasForeignKey("SendId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Communique.Reporting.SendStats", b =>
-                {
-                    b.HasOne("Communique.Campaigns.CampaignSend", null)
-                        .WithMany()
-                        .HasForeignKey("SendId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
