@@ -1,6 +1,6 @@
 namespace Communique.DataSources.Import;
 
-// The names are the product's (PRODUCT.md §4): string, number, date, time, datetime, boolean, array.
+// The field types as the API names them (a data source's schema): string, number, date, time, datetime, boolean, array.
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Naming", "CA1720:Identifier contains type name", Justification = "The product's type names.")]
 public enum FieldType
