@@ -24,29 +24,52 @@ public sealed class EmailChannelRenderer(
     // The DKIM keys found so far by domain: a transactional run prepares many sends of the same senders.
     private readonly Dictionary<string, DkimKey?> _keys = new(StringComparer.Ordinal);
 
+    // The contents prepared so far, by their JSON: the calls of one communication version carry the same copy.
+    private readonly Dictionary<string, (EmailContent Content, Compose.PreparedEmail Email)> _contents =
+        new(StringComparer.Ordinal);
+
+    private const int KeptContents = 100;
+
     public async Task<(PreparedSend? Prepared, string? Failure)> PrepareAsync(
         CampaignSend send, RecordShape shape, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(shape);
-        var content = JsonSerializer.Deserialize<EmailContent>(send.Content, JsonSerializerOptions.Web)!;
-        if (send.SubjectOverride is not null)
-        {
-            content = content with { Subject = send.SubjectOverride };
-        }
-
+        var (content, prepared) = ContentOf(send);
         if (await attachments.OfSendAsync(db, content.Attachments, cancellationToken) is not { } stored)
         {
             return (null, "An attachment of the email was deleted after the send was asked for.");
         }
 
-        var email = composer.Prepare(content) with { Attachments = stored };
+        var email = prepared with { Attachments = stored };
         var from = new MailboxAddress(send.SenderName ?? "", send.SenderAddress);
         var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
         var key = await KeyOfAsync(DkimKey.NormalizeDomain(from.Domain), cancellationToken);
         var culture = CultureInfo.GetCultureInfo(shape.Locale);
         var formats = EmailRenderer.FormatsOf(shape.Schema);
         return (new PreparedEmail(send, email, culture, formats, key, from, replyTo), null);
+    }
+
+    private (EmailContent Content, Compose.PreparedEmail Email) ContentOf(CampaignSend send)
+    {
+        if (send.SubjectOverride is null && _contents.TryGetValue(send.Content, out var known))
+        {
+            return known;
+        }
+
+        var content = JsonSerializer.Deserialize<EmailContent>(send.Content, JsonSerializerOptions.Web)!;
+        if (send.SubjectOverride is not null)
+        {
+            content = content with { Subject = send.SubjectOverride };
+            return (content, composer.Prepare(content));
+        }
+
+        if (_contents.Count >= KeptContents)
+        {
+            _contents.Clear();
+        }
+
+        return _contents[send.Content] = (content, composer.Prepare(content));
     }
 
     private async Task<DkimKey?> KeyOfAsync(string? domain, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class MailOptions
 
     // Messages of one send rendered, signed and handed over at the same time (each on its own relay connection).
     [Range(1, 256)]
-    public int SendParallelism { get; set; } = 8;
+    public int SendParallelism { get; set; } = 16;
 
     public SendRateOptions RateLimits { get; set; } = new();
 

@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Communique.Campaigns;
 using Communique.Data;
 using Communique.Deliverability;
@@ -10,9 +11,9 @@ namespace Communique.Sending;
 // The one delivery loop of every channel, bulk and transactional: claim a batch → suppress → render → archive
 // hook → hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while
 // the previous one's last messages are with the transport, so the connections never wait for the database between
-// batches. A message keeps its connection's slot until its outcome is saved; outcomes are saved as they come, a
-// group per commit (what arrived while the previous commit ran). So a crash leaves at most one delivered but unsaved
-// message per open connection, sent again by the next run.
+// batches. A message keeps its connection until its outcome is saved; outcomes are saved as they come, a group per
+// commit (see Outcomes). So a crash leaves at most one delivered but unsaved message per open connection, sent again
+// by the next run.
 public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArchive archive, OutcomeWriter writer)
 {
     public const int Batch = 200;
@@ -157,6 +158,7 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
             var renderer = channels.RendererOf(message.Channel);
             var slots = SlotsOf(message.Channel);
             await slots.Ahead.WaitAsync(cancellationToken);
+            outcomes.Making();
             try
             {
                 RenderedMessage rendered;
@@ -174,11 +176,12 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                 {
                     message.State = MessageState.Failed;
                     message.LastReply = Clip(rendered.Failure);
-                    outcomes.Post(new Outcome(message, Refused: false));
+                    outcomes.PostUnmade(new Outcome(message, Refused: false));
                     return;
                 }
 
                 await slots.Connections.WaitAsync(cancellationToken);
+                outcomes.HandingOver(slots.Transport.Parallelism);
                 try
                 {
                     if (archive.Keeps)
@@ -255,40 +258,134 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
 
     private sealed record Slots(IChannelTransport Transport, SemaphoreSlim Connections, SemaphoreSlim Ahead);
 
-    // The outcomes on their way to the writer. A message handed over waits for the commit that saves it: the commit
-    // after the one running when it was posted, at the latest.
+    // The outcomes on their way to the writer. A message handed over waits for the commit that saves it (holding its
+    // connection: what a crash can leave delivered but unsaved is one message per connection), and the writer waits a
+    // little for the messages on their way, so that one commit saves a message of every connection rather than the
+    // few that arrived while the previous commit ran: it starts once nothing is on its way, once every connection
+    // waits for it, or Gather after the group's first outcome (wall-clock time, whatever the database's clock).
     private sealed class Outcomes
     {
-        private readonly Channel<Outcome> _queue = Channel.CreateUnbounded<Outcome>(
-            new UnboundedChannelOptions { SingleReader = true });
+        // The longest a posted outcome waits for others: a stalled connection holds back the others only this long.
+        private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(10);
 
+        private readonly Lock _gate = new();
+        private readonly List<Outcome> _posted = [];
+        private int _making;
+        private int _handingOver;
+        private int _waiting;
+        private int _connections;
+        private TaskCompletionSource? _arrived;
+        private Exception? _failure;
         private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TaskCompletionSource? _saving;
 
-        public void Post(Outcome outcome) => _queue.Writer.TryWrite(outcome);
-
-        // Read after the post: a commit whose group was taken before it cannot be the one waited for.
-        public Task PostAndWaitAsync(Outcome outcome)
+        // An outcome decided without the transport (suppressed).
+        public void Post(Outcome outcome)
         {
-            _queue.Writer.TryWrite(outcome);
-            return Volatile.Read(ref _next).Task;
+            lock (_gate)
+            {
+                _posted.Add(outcome);
+                Wake();
+            }
         }
 
-        public void Fail(Exception e) => _queue.Writer.TryComplete(e);
+        // A message is being made for the transport.
+        public void Making()
+        {
+            lock (_gate)
+            {
+                _making++;
+            }
+        }
 
-        // Everything posted so far; waits for at least one.
+        // A message that could not be made.
+        public void PostUnmade(Outcome outcome)
+        {
+            lock (_gate)
+            {
+                _making--;
+                _posted.Add(outcome);
+                Wake();
+            }
+        }
+
+        // A message made goes to the transport, on one of its connections.
+        public void HandingOver(int connections)
+        {
+            lock (_gate)
+            {
+                _making--;
+                _handingOver++;
+                _connections = Math.Max(_connections, connections);
+            }
+        }
+
+        // The outcome of a message handed over; completes when the commit that saves it has.
+        public Task PostAndWaitAsync(Outcome outcome)
+        {
+            lock (_gate)
+            {
+                _handingOver--;
+                _waiting++;
+                _posted.Add(outcome);
+                Wake();
+                return _next.Task;
+            }
+        }
+
+        public void Fail(Exception e)
+        {
+            lock (_gate)
+            {
+                _failure ??= e;
+                Wake();
+            }
+        }
+
+        // Everything posted so far, when the group is ready; waits for one outcome at least.
         public async Task TakeAsync(List<Outcome> group, CancellationToken cancellationToken)
         {
-            if (!await _queue.Reader.WaitToReadAsync(cancellationToken))
+            long? first = null;
+            while (true)
             {
-                await _queue.Reader.Completion;
-            }
+                Task arrived;
+                lock (_gate)
+                {
+                    if (_failure is not null)
+                    {
+                        ExceptionDispatchInfo.Throw(_failure);
+                    }
 
-            _saving = Interlocked.Exchange(
-                ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            while (_queue.Reader.TryRead(out var outcome))
-            {
-                group.Add(outcome);
+                    if (_posted.Count > 0)
+                    {
+                        first ??= Stopwatch.GetTimestamp();
+                        if ((_making == 0 && _handingOver == 0) || _waiting >= _connections
+                            || Stopwatch.GetElapsedTime(first.Value) >= Gather)
+                        {
+                            _waiting = 0;
+                            group.AddRange(_posted);
+                            _posted.Clear();
+                            _saving = _next;
+                            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                            return;
+                        }
+                    }
+
+                    _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    arrived = _arrived.Task;
+                }
+
+                if (first is null)
+                {
+                    await arrived.WaitAsync(cancellationToken);
+                }
+                else
+                {
+                    var left = Gather - Stopwatch.GetElapsedTime(first.Value);
+                    await arrived.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken)
+                        .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
         }
 
@@ -297,7 +394,16 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
         public void Abandon()
         {
             _saving?.TrySetCanceled();
-            Volatile.Read(ref _next).TrySetCanceled();
+            lock (_gate)
+            {
+                _next.TrySetCanceled();
+            }
+        }
+
+        private void Wake()
+        {
+            _arrived?.TrySetResult();
+            _arrived = null;
         }
     }
 }

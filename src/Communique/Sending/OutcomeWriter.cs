@@ -35,10 +35,8 @@ public sealed class OutcomeWriter(AppDb db)
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            foreach (var send in outcomes.GroupBy(o => o.Message.SendId))
-            {
-                await Stats.AddAsync(db, team, send.Key, DeltaOf(send), cancellationToken);
-            }
+            var sends = outcomes.GroupBy(o => o.Message.SendId).Select(s => (s.Key, DeltaOf(s))).ToList();
+            await Stats.AddDeliveriesAsync(db, team, sends, cancellationToken);
 
             await BounceGuard.CountAsync(db, team, sent, refused.Count, cancellationToken);
             await inTransaction(messages);
