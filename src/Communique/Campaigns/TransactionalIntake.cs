@@ -140,7 +140,7 @@ public sealed class TransactionalIntake : IAsyncDisposable
             var tenant = new TenantContext();
             tenant.EnterTeam(team);
             db.Attach(tenant, clock);
-            await Sending.TransactionalDeliveryJob.RequestAsync(db, null, none);
+            await SendJobs.RequestTransactionalDeliveryAsync(db, null, none);
         }
 
         await transaction.CommitAsync(none);
