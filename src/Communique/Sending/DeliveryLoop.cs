@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Communique.Campaigns;
 using Communique.Data;
 using Communique.Deliverability;
-using Communique.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Sending;

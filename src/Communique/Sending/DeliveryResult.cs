@@ -1,4 +1,4 @@
-namespace Communique.Email;
+namespace Communique.Sending;
 
 // What happened to one message, with the server's reply as it was given, and how many times it was handed over to
 // get there (a relay that could not be reached counts as one try; a resend on a fresh connection after a kept one

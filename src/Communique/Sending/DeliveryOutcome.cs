@@ -1,4 +1,4 @@
-namespace Communique.Email;
+namespace Communique.Sending;
 
 public enum DeliveryOutcome
 {
