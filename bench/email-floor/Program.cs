@@ -10,6 +10,7 @@ using Communique.Email;
 using Communique.Email.Compose;
 using Communique.Email.Dkim;
 using Communique.Rendering;
+using Communique.Sending;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -7,20 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Accounts;
-
-public sealed record AccountResponse(Guid Id, string Name, string CustomerId, DateTime CreatedAt);
-
-public sealed record TeamResponse(Guid Id, string Name, string Region, DateTime CreatedAt)
-{
-    public static TeamResponse From(Team t) => new(t.Id, t.Name, t.Region, t.CreatedAt);
-}
-
-public sealed record CreateTeamRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name,
-    [Required, MaxLength(64), RegularExpression("^[a-z0-9-]{2,64}$")] string? Region,
-    [EmailAddress, MaxLength(320)] string? AdministratorEmail);
-
-public sealed record RenameTeamRequest([Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
 
 // Accounts and their teams. A caller sees its own account, and only the teams it belongs to.
 public static class TeamsApi

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -8,17 +7,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Accounts;
-
-public sealed record MemberResponse(
-    Guid Id, string Email, string DisplayName, string Role, bool Locked, DateTime JoinedAt);
-
-public sealed record AddMemberRequest(
-    [Required, EmailAddress, MaxLength(320)] string? Email,
-    [MaxLength(200), SingleLine] string? DisplayName,
-    [Required, MaxLength(32)] string? Role,
-    [MinLength(12), MaxLength(256)] string? Password);
-
-public sealed record UpdateMemberRequest([Required, MaxLength(32)] string? Role);
 
 // The users of the caller's team: memberships with a role. A user belongs to one account, and users outside the
 // caller's team do not exist here, whether they are users of another team, of another account or of none.

@@ -1,10 +1,8 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Assets.Storage;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -12,31 +10,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Communique.Assets;
-
-public sealed record AssetResponse(
-    Guid Id, string Name, Guid? FolderId, string Kind, string ContentType, long Length, string Sha256,
-    DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static AssetResponse From(Asset a) => new(
-        a.Id, a.Name, a.FolderId == Guid.Empty ? null : a.FolderId, WireNames.Of(a.Kind), a.ContentType,
-        a.Length, a.Hash, a.CreatedAt, a.UpdatedAt);
-}
-
-public sealed record FolderResponse(Guid Id, string Name, Guid? ParentId, DateTime CreatedAt)
-{
-    public static FolderResponse From(AssetFolder f) =>
-        new(f.Id, f.Name, f.ParentId == Guid.Empty ? null : f.ParentId, f.CreatedAt);
-}
-
-public sealed record CreateFolderRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, Guid? ParentId);
-
-// Rename and/or move. A null ParentId/FolderId with MoveToRoot true moves to the root.
-public sealed record UpdateFolderRequest(
-    [MinLength(1), MaxLength(200), SingleLine] string? Name, Guid? ParentId, bool MoveToRoot = false);
-
-public sealed record UpdateAssetRequest(
-    [MinLength(1), MaxLength(200), SingleLine] string? Name, Guid? FolderId, bool MoveToRoot = false);
 
 // The asset library: folders and files (images, attachments, fonts, design schemes), checked by their bytes.
 public static class AssetsApi

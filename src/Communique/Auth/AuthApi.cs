@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
 using Communique.Accounts;
 using Communique.Data;
 using Communique.Http;
@@ -11,25 +9,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Auth;
-
-// The wire shape of EngageOne's /authenticate: snake_case fields, a bare JSON string back.
-public sealed record AuthenticateRequest(
-    [property: JsonPropertyName("client_id"), Required, MaxLength(200)] string? ClientId,
-    [property: JsonPropertyName("secret"), Required, MaxLength(200)] string? Secret,
-    [property: JsonPropertyName("customer_id"), Required, MaxLength(210)] string? CustomerId);
-
-// The same e-mail may be a user of several accounts: customerId (or teamId) says which; without either, the account
-// whose user has this password is the one signed in to.
-public sealed record LoginRequest(
-    [Required, MaxLength(320)] string? Email, [Required, MaxLength(256)] string? Password, Guid? TeamId,
-    [MaxLength(210)] string? CustomerId);
-
-public sealed record LoginResponse(
-    string AccessToken, string TokenType, int ExpiresIn, string CustomerId, Guid TeamId, string Role);
-
-public sealed record MeResponse(
-    string Kind, Guid Id, string Name, string? Email, string CustomerId, Guid AccountId, Guid TeamId, string TeamName,
-    string Role, IReadOnlyList<string> Permissions);
 
 public static class AuthApi
 {

@@ -8,7 +8,6 @@ using Communique.DataSources;
 using Communique.Http;
 using Communique.Jobs;
 using Communique.Senders;
-using Communique.Sending;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -125,7 +124,7 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
-        Guid id, SendRequest request, AppDb db, ChannelPlugins channels, CancellationToken cancellationToken)
+        Guid id, SendRequest request, AppDb db, IChannelAvailability channels, CancellationToken cancellationToken)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
@@ -178,7 +177,7 @@ public static class CampaignsApi
 
         if (!channels.Has(communication.Channel))
         {
-            return ChannelPlugins.NotAvailable(communication.Channel);
+            return IChannelAvailability.NotAvailable(communication.Channel);
         }
 
         var source = await db.DataSources.AsNoTracking()
@@ -240,7 +239,7 @@ public static class CampaignsApi
             CreatedAt = db.Now,
         };
         db.CampaignSends.Add(send);
-        db.EnqueueJob(BulkSendJob.Kind, new BulkSendJob.Payload(send.Id), maxAttempts: 10, runAfter: scheduled);
+        db.EnqueueJob(SendJobs.BulkSend, new SendJobs.BulkSendPayload(send.Id), maxAttempts: 10, runAfter: scheduled);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/campaigns/sends/{send.Id}", await ResponseAsync(db, send, cancellationToken));
     }
@@ -296,7 +295,7 @@ public static class CampaignsApi
         }
         else if (to is SendState.Sending && send.Kind == SendKind.Bulk)
         {
-            db.EnqueueJob(BulkSendJob.Kind, new BulkSendJob.Payload(send.Id), maxAttempts: 10,
+            db.EnqueueJob(SendJobs.BulkSend, new SendJobs.BulkSendPayload(send.Id), maxAttempts: 10,
                 runAfter: wasScheduled ? send.ScheduledAt : null);
         }
 
@@ -307,14 +306,14 @@ public static class CampaignsApi
             // (stopping it in the middle would leave a batch handed to the mail server to be sent again).
             if (to is SendState.Paused or SendState.Cancelled)
             {
-                var waiting = BulkSendJob.JobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
+                var waiting = SendJobs.BulkSendJobsOf(db, send.Id).Where(j => j.State == JobState.Queued);
                 await db.CancelJobsAsync(waiting, cancellationToken);
             }
 
             // A transactional send is delivered by its team's transactional job.
             if (to is SendState.Sending && send.Kind == SendKind.Transactional)
             {
-                await TransactionalDeliveryJob.RequestAsync(db, null, cancellationToken);
+                await SendJobs.RequestTransactionalDeliveryAsync(db, null, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -129,10 +129,10 @@ public sealed class TransactionalIntake : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<AppDb>();
         await using var transaction = await db.Database.BeginTransactionAsync(none);
         await CreateCampaignsAsync(db, group, none);
-        await EntityRows.InsertAsync(db, [.. group.Select(c => c.Send)], null, none);
-        await EntityRows.InsertAsync(db, [.. group.SelectMany(c => c.Messages)], null, none);
-        await EntityRows.InsertAsync(db, [.. group.Select(c => c.Stats)], null, none);
-        await EntityRows.InsertAsync(db, [.. group.Select(c => c.Idempotency).OfType<IdempotentRequest>()], null, none);
+        await BulkWriter.InsertAsync(db, [.. group.Select(c => c.Send)], null, none);
+        await BulkWriter.InsertAsync(db, [.. group.SelectMany(c => c.Messages)], null, none);
+        await BulkWriter.InsertAsync(db, [.. group.Select(c => c.Stats)], null, none);
+        await BulkWriter.InsertAsync(db, [.. group.Select(c => c.Idempotency).OfType<IdempotentRequest>()], null, none);
         // The delivery is asked for in each team's name, as the team's own request would.
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         foreach (var team in group.Select(c => c.Send.TeamId).Distinct())
@@ -140,7 +140,7 @@ public sealed class TransactionalIntake : IAsyncDisposable
             var tenant = new TenantContext();
             tenant.EnterTeam(team);
             db.Attach(tenant, clock);
-            await Sending.TransactionalDeliveryJob.RequestAsync(db, null, none);
+            await SendJobs.RequestTransactionalDeliveryAsync(db, null, none);
         }
 
         await transaction.CommitAsync(none);
@@ -158,7 +158,7 @@ public sealed class TransactionalIntake : IAsyncDisposable
             return;
         }
 
-        await EntityRows.InsertAsync(db, created, " ON CONFLICT DO NOTHING", cancellationToken);
+        await BulkWriter.InsertAsync(db, created, " ON CONFLICT DO NOTHING", cancellationToken);
         var ids = new Dictionary<(Guid, Guid, string), Guid>();
         foreach (var c in created)
         {

@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace Communique.Communications;
 
-// Where a Liquid template in content does not parse: line and column within that template.
-public sealed record TemplateProblem(int Line, int Column, string Message);
-
 // Checks and normalises the content of a communication or template for its channel.
 // Channels without a content model of their own yet (document, chat, video, push) keep any JSON object as given.
 public static class ChannelContents

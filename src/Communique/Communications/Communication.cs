@@ -2,15 +2,6 @@ using Communique.Tenancy;
 
 namespace Communique.Communications;
 
-public enum Channel
-{
-    Email,
-    Document,
-    Chat,
-    Video,
-    Push,
-}
-
 public sealed class Communication : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -30,18 +21,4 @@ public sealed class Communication : ITeamOwned
     public Guid? AssetFolderId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
-}
-
-// An immutable snapshot written with every change of a communication.
-public sealed class CommunicationVersion : ITeamOwned
-{
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid TeamId { get; set; }
-    public Guid CommunicationId { get; set; }
-    public int Number { get; set; }
-    public required string Name { get; set; }
-    public required string Content { get; set; }
-    public required string Author { get; set; }
-    public required string Change { get; set; }
-    public DateTime CreatedAt { get; set; }
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Auth;
 using Communique.Data;
@@ -8,36 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Communications;
-
-public sealed record CommunicationResponse(
-    Guid Id, Guid ProjectId, string Name, string Channel, int Version, JsonElement Content, Guid? TemplateId,
-    Guid? AssetFolderId,
-    DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static CommunicationResponse From(Communication c) => new(
-        c.Id, c.ProjectId, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Version, ChannelContents.Parse(c.Content),
-        c.TemplateId,
-        c.AssetFolderId, c.CreatedAt, c.UpdatedAt);
-}
-
-public sealed record CommunicationSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
-
-public sealed record CreateCommunicationRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name,
-    [Required, MaxLength(16)] string? Channel,
-    JsonElement? Content,
-    Guid? TemplateId);
-
-public sealed record UpdateCommunicationRequest(
-    [MinLength(1), MaxLength(200), SingleLine] string? Name, JsonElement? Content);
-
-public sealed record VersionSummary(int Number, string Name, string Author, string Change, DateTime CreatedAt);
-
-public sealed record VersionResponse(int Number, string Name, string Author, string Change, DateTime CreatedAt,
-    JsonElement Content);
-
-public sealed record VersionComparison(int Number, int? Previous, bool NameChanged, string? PreviousName, string Name,
-    IReadOnlyList<ContentChange> Changes);
 
 public static class CommunicationsApi
 {
@@ -408,10 +377,4 @@ public static class CommunicationsApi
     };
 
     internal static bool TryChannel(string? name, out Channel channel) => WireNames.TryParse(name, out channel);
-}
-
-// A feature that may forbid deleting a communication while it uses it (a running or scheduled campaign).
-public interface ICommunicationUsage
-{
-    Task<string?> BlockingUseAsync(AppDb db, Guid communicationId, CancellationToken cancellationToken);
 }

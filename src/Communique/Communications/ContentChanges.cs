@@ -2,8 +2,6 @@ using System.Text.Json;
 
 namespace Communique.Communications;
 
-public sealed record ContentChange(string Path, JsonElement? Before, JsonElement? After);
-
 // What changed between two versions of a content document, by JSON Pointer (RFC 6901).
 public static class ContentChanges
 {

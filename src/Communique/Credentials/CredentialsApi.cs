@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Communique.Auth;
 using Communique.Data;
@@ -9,20 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Communique.Credentials;
-
-public sealed record CredentialResponse(
-    Guid Id, string Name, string ClientId, string Role, string CreatedBy, DateTime CreatedAt, DateTime? RegeneratedAt)
-{
-    public static CredentialResponse From(ClientCredential c) =>
-        new(c.Id, c.Name, c.ClientId, c.Role.Name(), c.CreatedBy, c.CreatedAt, c.RegeneratedAt);
-}
-
-// The only response that ever carries a secret: creation and regeneration.
-public sealed record IssuedCredentialResponse(
-    Guid Id, string Name, string ClientId, string Secret, string Role, DateTime CreatedAt);
-
-public sealed record CreateCredentialRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [Required, MaxLength(32)] string? Role);
 
 public static class CredentialsApi
 {

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using SQLitePCL;
@@ -9,9 +12,13 @@ namespace Communique.Data;
 // Writes many rows of one table below EF Core, whose change tracking would cost more than the rows: binary COPY on
 // PostgreSQL; on SQLite one prepared insert stepped per row through SQLite's C API (Microsoft.Data.Sqlite binds every
 // parameter by looking its name up in the statement, which costs more than the rows themselves). Written on the
-// context's connection, inside whatever transaction the caller has begun on it.
+// context's connection, inside whatever transaction the caller has begun on it. A group commit's few rows per table go
+// in one round trip instead: multi-row INSERT statements on both providers (InsertAsync).
 public static class BulkWriter
 {
+    // Parameters per multi-row statement, well below SQLite's limit (32,766) and PostgreSQL's (65,535).
+    private const int MaxParameters = 8_000;
+
     public static async Task WriteAsync<T>(
         AppDb db, BulkTable<T> table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
     {
@@ -28,6 +35,52 @@ public static class BulkWriter
         else
         {
             Insert((SqliteConnection)connection, table, rows, cancellationToken);
+        }
+    }
+
+    // New rows of a mapped entity, with the columns the model gives it (BulkTable<T>.Of), inside the caller's
+    // transaction. suffix: appended to each statement, e.g. " ON CONFLICT DO NOTHING" (both providers read it).
+    public static async Task InsertAsync<T>(
+        AppDb db, IReadOnlyList<T> rows, string? suffix, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (db.Database.CurrentTransaction is not { } transaction)
+        {
+            throw new InvalidOperationException("Rows are inserted inside the caller's transaction.");
+        }
+
+        var table = BulkTable<T>.Of(db.Model);
+        var columns = table.Columns;
+        var perStatement = Math.Max(1, MaxParameters / columns.Count);
+        var connection = db.Database.GetDbConnection();
+        for (var start = 0; start < rows.Count; start += perStatement)
+        {
+            var end = Math.Min(rows.Count, start + perStatement);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction.GetDbTransaction();
+            var sql = new StringBuilder(table.InsertHeadSql);
+            for (var r = start; r < end; r++)
+            {
+                sql.Append(r == start ? "(" : ", (");
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var column = columns[c].Mapped!;
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{command.Parameters.Count}");
+                    command.Parameters.Add(column.Mapping.CreateParameter(
+                        command, name, column.Getter.GetClrValueUsingContainingEntity(rows[r]), column.Nullable));
+                    sql.Append(c == 0 ? "" : ", ").Append(name);
+                }
+
+                sql.Append(')');
+            }
+
+            command.CommandText = sql.Append(suffix).ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 

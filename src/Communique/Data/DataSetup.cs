@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Data;
@@ -100,17 +99,4 @@ public static class DataSetup
 
     public static bool MigrateOnStart(IServiceProvider services) =>
         services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart;
-}
-
-// Used only by `dotnet ef` to build each provider's migrations.
-public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAppDb>
-{
-    public SqliteAppDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAppDb>().UseSqlite("Data Source=design.db").Options);
-}
-
-public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresAppDb>
-{
-    public PostgresAppDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAppDb>().UseNpgsql("Host=localhost").Options);
 }

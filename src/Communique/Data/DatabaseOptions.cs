@@ -1,12 +1,4 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Communique.Data;
-
-public enum DatabaseProvider
-{
-    Sqlite,
-    Postgres,
-}
 
 public sealed class DatabaseOptions
 {
@@ -18,12 +10,4 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     public bool MigrateOnStart { get; set; } = true;
-}
-
-public sealed class StorageOptions
-{
-    public const string Section = "Storage";
-
-    [Required]
-    public string DataDirectory { get; set; } = "data";
 }

@@ -11,19 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace Communique.DataSources;
 
-public enum ImportMode
-{
-    Create,
-    Replace,
-    Append,
-}
-
-public sealed record ImportRequest(Guid DataSourceId, string BlobHash, ImportMode Mode);
-
-public sealed record ImportReport(
-    string Mode, long Records, IReadOnlyList<Duplicate>? Duplicates, long DuplicateCount, long BlankKeys,
-    string? Error, DateTime At);
-
 // Streams an uploaded file into a data source's records: parse, infer, store in batches, then make
 // the new records visible in one update. Anything that fails on the way takes its rows back out.
 public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSourceOptions> options, TimeProvider clock)
@@ -331,24 +318,4 @@ public sealed class DataImporter(AppDb db, IBlobStore blobs, IOptions<DataSource
                 DateFormat = before.DateFormat,
             };
         }).ToList();
-}
-
-public static class Schemas
-{
-    public static string TypeName(FieldType type) => type.ToString().ToLowerInvariant();
-
-    public static bool TryType(string? name, out FieldType type)
-    {
-        foreach (var candidate in Enum.GetValues<FieldType>())
-        {
-            if (string.Equals(TypeName(candidate), name, StringComparison.Ordinal))
-            {
-                type = candidate;
-                return true;
-            }
-        }
-
-        type = default;
-        return false;
-    }
 }

@@ -1,15 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using Communique.DataSources.Import;
 using Communique.Tenancy;
 
 namespace Communique.DataSources;
-
-public enum DataSourceStatus
-{
-    Importing,
-    Ready,
-    Failed,
-}
 
 // Recipient data: a schema (JSON) and records in DataRecords. Records of the current generation
 // with Position < RecordCount are visible; an import writes beyond that and only then moves the mark,
@@ -37,49 +29,4 @@ public sealed class DataSource : ITeamOwned
     public bool ImportAlive { get; set; } = true;
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
-}
-
-// One record. Values is a JSON array in schema order (raw text as imported; repeaters as arrays of arrays),
-// so renaming or retyping a field changes the schema only, never a million rows.
-public sealed class DataRecord : ITeamOwned
-{
-    public Guid TeamId { get; set; }
-    public Guid DataSourceId { get; set; }
-    public int Generation { get; set; }
-    public long Position { get; set; }
-
-    // The system uuid: kept across replacements for records whose unique identifier is unchanged.
-    public Guid Uuid { get; set; }
-    public string? Key { get; set; }
-    public required string Values { get; set; }
-}
-
-public sealed record FieldSchema(
-    string Name,
-    string Type,
-    bool Hidden = false,
-    int? DecimalPlaces = null,
-    string? DecimalSeparator = null,
-    string? ThousandsSeparator = null,
-    string? DateFormat = null,
-    IReadOnlyList<FieldSchema>? Items = null,
-    string? Source = null)
-{
-    // The column name in the imported file; a renamed field still matches its column on append or replace.
-    public string SourceName => Source ?? Name;
-}
-
-public sealed class DataSourceOptions
-{
-    public const string Section = "DataSources";
-
-    [Range(1, 100L * 1024 * 1024 * 1024)]
-    public long MaxBytes { get; set; } = 1024L * 1024 * 1024;
-
-    // Uploads up to this size are imported within the request (201 or 400); larger ones run as a job (202).
-    [Range(0, 1024L * 1024 * 1024)]
-    public long InlineImportBytes { get; set; } = 8L * 1024 * 1024;
-
-    [Range(100, 1_000_000)]
-    public int BatchSize { get; set; } = 5000;
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Assets.Storage;
 using Communique.Auth;
@@ -12,36 +11,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Communique.DataSources;
-
-public sealed record DataSourceResponse(
-    [property: System.Text.Json.Serialization.JsonPropertyName("Id")] Guid Id,
-    [property: System.Text.Json.Serialization.JsonPropertyName("Name")] string Name,
-    string Format, string Locale, string? UniqueField, string Status, long RecordCount,
-        IReadOnlyList<FieldSchema> Fields,
-    JsonElement? LastImport, Guid? ImportJobId, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static DataSourceResponse From(DataSource d) => new(
-        d.Id, d.Name, d.Format.ToString().ToLowerInvariant(), d.Locale, d.UniqueField,
-        (d.Status == DataSourceStatus.Importing && !d.ImportAlive
-            ? (d.Generation == 0 ? DataSourceStatus.Failed : DataSourceStatus.Ready) : d.Status)
-            .ToString().ToLowerInvariant(),
-        d.RecordCount,
-        JsonSerializer.Deserialize<List<FieldSchema>>(d.Schema, DataImporter.Json)!,
-        d.LastImport is null ? null : JsonDocument.Parse(d.LastImport).RootElement.Clone(), d.ImportJobId, d.CreatedAt,
-            d.UpdatedAt);
-}
-
-public sealed record FieldChange(
-    [Required, MaxLength(256)] string? Name, [MaxLength(256), SingleLine] string? NewName, [MaxLength(32)] string? Type,
-    bool? Hidden, [Range(0, 10)] int? DecimalPlaces,
-    [MaxLength(4)] string? DecimalSeparator, [MaxLength(4)] string? ThousandsSeparator,
-        [MaxLength(64)] string? DateFormat);
-
-public sealed record SchemaChange(
-    [MaxLength(10_000)] IReadOnlyList<FieldChange>? Fields, [MaxLength(256)] string? UniqueField,
-    [MaxLength(32)] string? Locale);
-
-public sealed record RecordResponse(Guid Uuid, long Position, JsonElement Values);
 
 // Recipient data: upload, schema, records. GET /data and GET /data/{id} keep EngageOne's shapes.
 public static class DataSourcesApi
@@ -643,21 +612,5 @@ public static class DataSourcesApi
         }
 
         return false;
-    }
-}
-
-// An import job still queued or running writes into the data source: deleting the source underneath it would fail the
-// import half-way. A job that was cancelled or dead-lettered no longer counts, whatever the source's status says.
-public sealed class RunningImport : IDataSourceUsage
-{
-    public async Task<string?> BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken)
-    {
-        var job = await db.DataSources.Where(d => d.Id == dataSourceId && d.Status == DataSourceStatus.Importing)
-            .Select(d => d.ImportJobId).FirstOrDefaultAsync(cancellationToken);
-        return job is { } id && await db.Jobs.AnyAsync(j => j.Id == id
-            && (j.State == JobState.Queued || j.State == JobState.Running), cancellationToken)
-            ? $"An import into this data source is queued or running (job {id}); cancel it "
-                + $"(POST /data/{dataSourceId}/import/cancel) or wait for it to end, then delete the data source."
-            : null;
     }
 }

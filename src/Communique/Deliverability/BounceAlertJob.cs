@@ -5,6 +5,7 @@ using Communique.Campaigns;
 using Communique.Data;
 using Communique.Email;
 using Communique.Jobs;
+using Communique.Sending;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;

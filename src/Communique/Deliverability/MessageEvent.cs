@@ -2,26 +2,6 @@ using Communique.Tenancy;
 
 namespace Communique.Deliverability;
 
-public enum EventKind
-{
-    Open,
-    Click,
-    Unsubscribe,
-
-    // From a provider's report (DSN or ARF) or the bounce mailbox; a synchronous 5xx stays on the message itself.
-    SoftBounce,
-    HardBounce,
-    Complaint,
-}
-
-public enum DeviceClass
-{
-    Desktop,
-    Mobile,
-    Tablet,
-    Other,
-}
-
 // Something a recipient (or a machine acting for one) did with a message. Machine opens — a mail-privacy proxy
 // fetching every image of a message on delivery, a security scanner — are kept but flagged, and left out of human
 // open counts.

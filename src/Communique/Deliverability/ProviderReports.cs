@@ -2,11 +2,6 @@ using MimeKit;
 
 namespace Communique.Deliverability;
 
-// One recipient's outcome in a provider's report.
-public sealed record ProviderReport(EventKind Kind, string MessageId, string? Recipient, string? Status, string Detail);
-
-public sealed class MalformedReportException(string message) : Exception(message);
-
 // Reads the reports mail providers send back, with MimeKit:
 // - delivery status notifications (RFC 3464): multipart/report; report-type=delivery-status, one group of fields per
 //   recipient; Action failed with a 5.x.x Status is a hard bounce, a 4.x.x Status (delayed, or failed for now) a soft

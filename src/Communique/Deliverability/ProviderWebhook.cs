@@ -11,8 +11,6 @@ using MimeKit;
 
 namespace Communique.Deliverability;
 
-public sealed record JsonReport(string? Type, string? MessageId, string? Recipient, string? Status, string? Detail);
-
 // Where a team's mail provider posts bounces and complaints (Public API, signed instead of signed in):
 // POST /public/webhooks/{team}/reports with the report as it came — a DSN or ARF message (message/rfc822 or
 // multipart/report) — or JSON {type: bounce|soft-bounce|complaint, messageId, recipient, status, detail}.

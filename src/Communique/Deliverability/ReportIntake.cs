@@ -4,8 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
 
-public sealed record ReportsApplied(int Applied, int Duplicates, int Ignored);
-
 // Where bounce and complaint reports land, whichever way they came (a provider's signed webhook, the bounce mailbox):
 // each report is matched to the message we sent by its Message-ID, recorded once as an event, and applied — a hard
 // bounce unsubscribes the address from the team with reason hard-bounce (which the team's whitelist does not

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Communique.Auth;
 using Communique.Data;
@@ -8,31 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
-
-public sealed record UnsubscribeEntryRequest(
-    [Required, MaxLength(320)] string? Address, [MaxLength(200)] string? Category);
-
-public sealed record UnsubscribeEntry(
-    Guid Id, string Address, string? Category, string Reason, Guid? LastCommunicationId, DateTime CreatedAt,
-    DateTime UpdatedAt, bool Editable)
-{
-    public static UnsubscribeEntry From(Unsubscribe u) =>
-        new(u.Id, u.Address, u.Category, WireNames.Of(u.Reason), u.LastCommunicationId, u.CreatedAt, u.UpdatedAt,
-            u.IsEditable);
-}
-
-public sealed record DomainRequest([Required, MaxLength(253)] string? Domain);
-
-public sealed record DomainEntry(Guid Id, string Domain, DateTime CreatedAt);
-
-public sealed record AddressRequest([Required, MaxLength(320)] string? Address);
-
-public sealed record AddressEntry(Guid Id, string Address, DateTime CreatedAt);
-
-// Scope "global": the list every account shares (Count: how often the platform saw the address bounce); "team": the
-// caller's own hard bounce, from its provider's report about one of its messages (no Count).
-public sealed record HardBounceEntry(
-    string Address, string Scope, string Detail, int? Count, DateTime CreatedAt, DateTime LastBouncedAt);
 
 // The team's suppression lists (Private API): unsubscribed recipients (one category, or all when the category is
 // null), blacklisted domains, whitelisted emails; and a lookup of an address's hard bounce: on the global list, which

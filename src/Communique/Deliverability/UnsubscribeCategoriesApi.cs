@@ -1,20 +1,10 @@
-using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
-using Communique.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
-
-public sealed record CategoryRequest(
-    [Required, MaxLength(200), SingleLine] string? Name, [MaxLength(500)] string? Description);
-
-public sealed record CategoryResponse(Guid Id, string Name, string? Description, DateTime CreatedAt)
-{
-    public static CategoryResponse From(UnsubscribeCategory c) => new(c.Id, c.Name, c.Description, c.CreatedAt);
-}
 
 public static class UnsubscribeCategoriesApi
 {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Encodings.Web;
 using Communique.Communications;
 using Communique.Data;
@@ -8,10 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Deliverability;
-
-public sealed record UnsubscribeRequest([MaxLength(1000)] string? Token, [MaxLength(16)] string? Scope);
-
-public sealed record UnsubscribeResponse(string Address, string? Category, bool Unsubscribed);
 
 // Unsubscribing from a message's link (Public API, no sign-in; the signed token names the message, so it can only
 // ever unsubscribe that message's recipient from that message's team):

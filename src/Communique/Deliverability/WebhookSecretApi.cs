@@ -8,9 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace Communique.Deliverability;
 
-public sealed record WebhookSecretResponse(
-    string? Secret, DateTime CreatedAt, string Url, string SignatureHeader, string TimestampHeader);
-
 public static class WebhookSecretApi
 {
     public static RouteGroupBuilder MapWebhookSecret(this IEndpointRouteBuilder app)

@@ -1,3 +1,4 @@
+using Communique.Sending;
 using MimeKit;
 
 namespace Communique.Email;

@@ -3,16 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Communique.Email;
 
-public sealed class SendRateOptions
-{
-    // Messages a second per team, and per recipient domain (e.g. gmail.com), in each worker process; 0: no limit.
-    public int TeamPerSecond { get; set; }
-    public int DomainPerSecond { get; set; }
-
-    // Per-domain rates that replace DomainPerSecond for those domains (lower case).
-    public Dictionary<string, int> Domains { get; set; } = [];
-}
-
 // Token buckets that a message waits on before it is handed to the mail server: one per team, one per recipient
 // domain. They live in the process: with several worker processes the effective rate is that many times the setting.
 public sealed class SendRateLimits : IDisposable

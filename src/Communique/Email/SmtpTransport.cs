@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
+using Communique.Sending;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;

@@ -1,27 +1,9 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Http;
-
-public sealed class RequestLimitOptions
-{
-    public const string Section = "Http";
-
-    // The largest JSON request body an endpoint reads, unless it states a limit of its own (WithBodyLimit).
-    [Range(16 * 1024, 256L * 1024 * 1024)]
-    public long MaxJsonBodyBytes { get; set; } = 4 * 1024 * 1024;
-}
-
-// How many bytes of its body an endpoint reads: its own limit (WithBodyLimit), or for an endpoint that reads JSON the
-// configured default; uploads that enforce a limit of their own say so with IRequestSizeLimitMetadata. The limit holds
-// while the body streams in: a Content-Length over it is refused before anything is read, and a chunked body is
-// refused (413) as soon as it passes the limit, the rest left unread. The server's own limit is set where the server
-// has one (Kestrel); a counting stream enforces it everywhere else, so a handler never sees a byte past the limit
-// whichever server it runs on.
-public sealed record BodyLimit(long MaxBytes);
 
 public static class BodyLimits
 {

@@ -4,20 +4,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace Communique.Http;
 
-public sealed record UploadPart(IReadOnlyDictionary<string, string> Fields, MultipartSection File, string FileName);
-
-// A whole form: every field, wherever it came, and what the caller made of the file part.
-public sealed record Upload<T>(IReadOnlyDictionary<string, string> Fields, string FileName, T File);
-
-public enum UploadFailure
-{
-    None,
-    NotMultipart,
-    NoFile,
-    TooLarge,
-    FileName,
-}
-
 // Reads multipart/form-data uploads without ever buffering a file: either up to the first file part, which is left
 // unread for the caller to stream (its fields come first), or the whole form, the file streamed to the caller as it
 // arrives and the small fields read wherever they come. A file name must be one line (SingleLine).

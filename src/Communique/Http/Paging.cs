@@ -2,8 +2,6 @@ using System.Buffers.Text;
 
 namespace Communique.Http;
 
-public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);
-
 // Keyset paging on version-7 ids: the cursor is the last id seen, opaque to callers.
 public static class Paging
 {

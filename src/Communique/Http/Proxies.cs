@@ -1,24 +1,8 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Http;
-
-public sealed class ProxyOptions
-{
-    public const string Section = "ForwardedHeaders";
-
-    // Addresses (e.g. "10.0.0.5") and networks (e.g. "10.0.0.0/8") of the load balancers or reverse proxies in front
-    // of the server. Loopback is always trusted, as a proxy on the same host would be.
-    public string[] KnownProxies { get; set; } = [];
-
-    public string[] KnownNetworks { get; set; } = [];
-
-    // How many proxies, from the nearest, may each add an address to X-Forwarded-For.
-    [Range(1, 10)]
-    public int ForwardLimit { get; set; } = 1;
-}
 
 // The client's address (and scheme) as the nearest trusted proxy saw it. X-Forwarded-For from any other connection is
 // ignored, so a client cannot choose the address that sign-in throttling counts against.

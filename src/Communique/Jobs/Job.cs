@@ -2,15 +2,6 @@ using Communique.Tenancy;
 
 namespace Communique.Jobs;
 
-public enum JobState
-{
-    Queued,
-    Running,
-    Succeeded,
-    Dead,
-    Cancelled,
-}
-
 public sealed class Job : ITeamOwned
 {
     public const int DefaultMaxAttempts = 5;

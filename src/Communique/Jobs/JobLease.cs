@@ -3,13 +3,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Jobs;
 
-public enum LeaseStatus
-{
-    Held,
-    CancelRequested,
-    Lost,
-}
-
 // A worker's hold on one claimed job. Every write is conditional on the lease token, so a worker that lost
 // its lease (it stalled and another worker re-claimed the job) can no longer change the job.
 public sealed class JobLease(Job job, string token, IServiceScopeFactory scopes, TimeProvider clock, JobOptions options)

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Assets.Storage;
 using Communique.Auth;
@@ -9,47 +8,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Nlu;
-
-public sealed record ModelRequest(
-    [MaxLength(200), SingleLine] string? Name, [MaxLength(16)] string? Language, double? Threshold,
-    [MaxLength(100), EachMaxLength(64)] IReadOnlyList<string>? BuiltIns);
-
-public sealed record ModelResponse(
-    Guid Id, string Name, string Language, double? Threshold, IReadOnlyList<string> BuiltIns, Guid? ActiveVersionId,
-    int Versions, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static ModelResponse From(NluModel m) => new(
-        m.Id, m.Name, m.Language, m.Threshold, m.BuiltIns.Split(',', StringSplitOptions.RemoveEmptyEntries),
-        m.ActiveVersionId, m.Versions, m.CreatedAt, m.UpdatedAt);
-}
-
-public sealed record IntentRequest(
-    [MaxLength(200), SingleLine] string? Name,
-    [MaxLength(NluRules.MaxUtterancesPerIntent)] IReadOnlyList<Utterance>? Utterances);
-
-public sealed record IntentResponse(
-    Guid Id, string Name, IReadOnlyList<Utterance> Utterances, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static IntentResponse From(NluIntent i) =>
-        new(i.Id, i.Name, JsonSerializer.Deserialize<List<Utterance>>(i.Utterances, NluRules.Json)!, i.CreatedAt,
-            i.UpdatedAt);
-}
-
-public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);
-
-public sealed record EntityRequest(
-    [MaxLength(200), SingleLine] string? Name, [MaxLength(32)] string? Kind,
-    [MaxLength(NluRules.MaxEntityValues)] IReadOnlyList<EntityValueDto>? Values,
-    [MaxLength(Entities.EntityPatterns.MaxLength)] string? Pattern);
-
-public sealed record EntityResponse(
-    Guid Id, string Name, string Kind, IReadOnlyList<EntityValueDto> Values, string? Pattern, DateTime CreatedAt,
-    DateTime UpdatedAt)
-{
-    public static EntityResponse From(NluEntity e) => new(
-        e.Id, e.Name, WireNames.Of(e.Kind), JsonSerializer.Deserialize<List<EntityValueDto>>(e.Values, NluRules.Json)!,
-        e.Pattern, e.CreatedAt, e.UpdatedAt);
-}
 
 // The nlu group: models, their intents and entities, import and export of training data.
 public static class NluModelsApi

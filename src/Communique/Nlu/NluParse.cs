@@ -1,33 +1,11 @@
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
 using Communique.Nlu.Engine;
-using Communique.Nlu.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Nlu;
-
-public sealed record ParseRequest(
-    [MaxLength(NluRules.MaxParseLength)] string? Text, [MaxLength(16)] string? Language, int? Top);
-
-public sealed record RankedIntent(string Name, double Confidence);
-
-public sealed record ParsedEntity(string Entity, string Raw, string Value, int Start, int End);
-
-// intent is null when the text is out of scope; confidence is the top intent's probability among the intents,
-// inScopeConfidence the calibrated confidence that the text is about any intent at all, compared with the threshold.
-public sealed record ParseResponse(
-    string Text,
-    RankedIntent? Intent,
-    bool OutOfScope,
-    double InScopeConfidence,
-    double Threshold,
-    IReadOnlyList<RankedIntent> Ranking,
-    IReadOnlyList<ParsedEntity> Entities,
-    int Version);
 
 public static class NluParse
 {

@@ -7,8 +7,6 @@ using nietras.SeparatedValues;
 
 namespace Communique.Nlu;
 
-public sealed record ImportResult(int Intents, int Utterances, int Entities);
-
 // Training data as one document (JSON) or as CSV rows `text,intent`, read from and written to a model's rows.
 public static class NluTrainingData
 {

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -6,14 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Projects;
-
-public sealed record ProjectResponse(Guid Id, string Name, string? Description, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static ProjectResponse From(Project p) => new(p.Id, p.Name, p.Description, p.CreatedAt, p.UpdatedAt);
-}
-
-public sealed record ProjectRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [MaxLength(2000)] string? Description);
 
 public static class ProjectsApi
 {

@@ -4,13 +4,6 @@ using Fluid.Values;
 
 namespace Communique.Rendering;
 
-internal enum DateFieldKind
-{
-    Date,
-    Time,
-    DateTime,
-}
-
 // A date, time or date-time field. Fluid's own date value prints ISO 8601 ("u") whatever
 // the culture; a record's dates print in the data standard's short format instead. It is a
 // DateTime to Fluid, so the `date` filter reads it as any other date.

@@ -253,13 +253,3 @@ public sealed partial class LiquidTemplates : IDisposable
     [GeneratedRegex(@"^Unknown tag '([^']*)'", RegexOptions.None, 1000)]
     private static partial Regex UnknownTag();
 }
-
-// A template that compiled: render it as often as needed, from any thread.
-public sealed class CompiledTemplate
-{
-    internal CompiledTemplate(IFluidTemplate fluid, int sourceLength) => (Fluid, SourceLength) = (fluid, sourceLength);
-
-    internal IFluidTemplate Fluid { get; }
-
-    internal int SourceLength { get; }
-}

@@ -22,11 +22,3 @@ public sealed record RenderOptions
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 }
-
-// A field's display format from the data source schema, used when the field is output
-// without a filter. Null members fall back to the culture. DateFormat is a .NET format string.
-public sealed record FieldFormat(
-    int? DecimalPlaces = null,
-    string? DecimalSeparator = null,
-    string? ThousandsSeparator = null,
-    string? DateFormat = null);

@@ -18,18 +18,3 @@ public sealed record RenderOutcome
 
     internal static RenderOutcome Failed(RenderFailure failure) => new(null, failure);
 }
-
-// Field is set for MissingField: the dotted path the template asked for ("items.sku").
-public sealed record RenderFailure(RenderFailureKind Kind, string Message, string? Field = null);
-
-public enum RenderFailureKind
-{
-    MissingField,
-    OutputLimit,
-    StepLimit,
-    CollectionLimit,
-    TimeLimit,
-    TemplateError,
-}
-
-public sealed record LiquidError(string Message, int Line, int Column);

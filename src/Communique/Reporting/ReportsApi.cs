@@ -9,23 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Reporting;
 
-public sealed record SuppressedCounts(
-    long Total, long InvalidAddress, long HardBounce, long Unsubscribed, long BlacklistedDomain);
-
-public sealed record TwoCounts(long Unique, long Total);
-
-public sealed record BounceCounts(long Soft, long Hard);
-
-public sealed record DeviceCounts(long Desktop, long Mobile, long Tablet, long Other);
-
-public sealed record HourCounts(DateTime Hour, long Opens, long Clicks);
-
-public sealed record Report(
-    string Scope, Guid Id, int Sends, long Recipients, long Sent, long Delivered, long Failed,
-    SuppressedCounts Suppressed, TwoCounts Opens, long MachineOpens, TwoCounts Clicks, BounceCounts Bounces,
-    long Complaints, long Unsubscribes, DeviceCounts Devices,
-    IReadOnlyList<HourCounts> TimeSeries);
-
 // Reports per project, communication, campaign and send (Private API), added up from the sends' kept numbers
 // (SendStats, SendHourlyStats), never from the messages or their events. Delivered: taken by the relay and not bounced
 // (hard) afterwards. Opens and clicks are human ones; machine opens are reported apart. Devices count human opens and

@@ -2,13 +2,6 @@ using Communique.Tenancy;
 
 namespace Communique.Senders;
 
-public enum SenderStatus
-{
-    Pending,
-    Verified,
-    Expired,
-}
-
 // An address a team may send from, once someone proved they read its mailbox. The address is kept exactly as given:
 // only that spelling may send.
 public sealed class Sender : ITeamOwned

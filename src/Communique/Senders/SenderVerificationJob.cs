@@ -6,6 +6,7 @@ using Communique.Auth;
 using Communique.Data;
 using Communique.Email;
 using Communique.Jobs;
+using Communique.Sending;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -8,17 +7,6 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
 namespace Communique.Senders;
-
-public sealed record SenderRequest([Required, MaxLength(320)] string? Address);
-
-public sealed record SenderResponse(
-    Guid Id, string Address, string Status, DateTime? VerifiedAt, DateTime? LinkExpiresAt, DateTime? LastSentAt,
-    DateTime CreatedAt)
-{
-    public static SenderResponse From(Sender s, DateTime now) => new(
-        s.Id, s.Address, WireNames.Of(s.StatusAt(now)), s.VerifiedAt, s.VerifiedAt is null ? s.TokenExpiresAt : null,
-        s.LastSentAt, s.CreatedAt);
-}
 
 public static class SendersApi
 {

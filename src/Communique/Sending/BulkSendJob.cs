@@ -14,24 +14,13 @@ namespace Communique.Sending;
 // follow-up job is scheduled for the earliest of them.
 public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
 {
-    public const string Kind = "campaign-send";
     public const int ExpandBatch = 1000;
-
-    public sealed record Payload(Guid SendId);
-
-    // The jobs that run a send, found by their payload (written by EnqueueJob with the default options, as here).
-    public static IQueryable<Job> JobsOf(AppDb db, Guid sendId)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        var payload = JsonSerializer.Serialize(new Payload(sendId));
-        return db.Jobs.Where(j => j.Kind == Kind && j.Payload == payload);
-    }
 
     // A send whose job died (or was stopped) fails with the job's error instead of staying scheduled or sending.
     public async Task EndedAsync(JobContext job, JobState state, string? failure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var payload = JsonSerializer.Deserialize<SendJobs.BulkSendPayload>(job.Payload!, JsonSerializerOptions.Web)!;
         var reason = state == JobState.Cancelled
             ? "The send's job was cancelled."
             : $"The send's job failed: {failure}";
@@ -46,7 +35,7 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var payload = JsonSerializer.Deserialize<Payload>(job.Payload!, JsonSerializerOptions.Web)!;
+        var payload = JsonSerializer.Deserialize<SendJobs.BulkSendPayload>(job.Payload!, JsonSerializerOptions.Web)!;
         var send = await db.CampaignSends.FirstOrDefaultAsync(s => s.Id == payload.SendId, cancellationToken);
         if (send is null || send.State is not (SendState.Scheduled or SendState.Sending))
         {
@@ -56,7 +45,7 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
         // A transactional send asked for before its team's calls were delivered together: the team's job takes it.
         if (send.Kind == SendKind.Transactional)
         {
-            await TransactionalDeliveryJob.RequestAsync(db, null, cancellationToken);
+            await SendJobs.RequestTransactionalDeliveryAsync(db, null, cancellationToken);
             return;
         }
 
@@ -260,7 +249,7 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
                 .FirstOrDefaultAsync(cancellationToken);
             if (next is not null)
             {
-                db.EnqueueJob(Kind, new Payload(send.Id), runAfter: next);
+                db.EnqueueJob(SendJobs.BulkSend, new SendJobs.BulkSendPayload(send.Id), runAfter: next);
                 await db.SaveChangesAsync(cancellationToken);
                 return;
             }

@@ -1,12 +1,12 @@
+using Communique.Campaigns;
 using Communique.Communications;
-using Communique.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Communique.Sending;
 
 // The channels that can be sent, each a renderer and a transport registered under its Channel (AddChannel). A send
 // of a channel without them is refused where it is asked for.
 public sealed class ChannelPlugins(IServiceProvider services, IEnumerable<ChannelRegistration> registered)
+    : IChannelAvailability
 {
     private readonly HashSet<Channel> _channels = [.. registered.Select(r => r.Channel)];
 
@@ -17,9 +17,4 @@ public sealed class ChannelPlugins(IServiceProvider services, IEnumerable<Channe
 
     public IChannelTransport TransportOf(Channel channel) =>
         services.GetRequiredKeyedService<IChannelTransport>(channel);
-
-    public static ProblemHttpResult NotAvailable(Channel channel) => TypedResults.Problem(
-        $"This installation cannot send {WireNames.Of(channel)} communications: no renderer and transport are "
-        + "registered for that channel.",
-        statusCode: 422, title: "Channel not available", type: ProblemTypes.ChannelNotAvailable);
 }

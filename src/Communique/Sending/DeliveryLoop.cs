@@ -3,7 +3,6 @@ using System.Runtime.ExceptionServices;
 using Communique.Campaigns;
 using Communique.Data;
 using Communique.Deliverability;
-using Communique.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Sending;

@@ -1,5 +1,4 @@
 using Communique.Campaigns;
-using Communique.Email;
 
 namespace Communique.Sending;
 

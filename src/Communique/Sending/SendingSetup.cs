@@ -1,4 +1,5 @@
 using Communique.Auth;
+using Communique.Campaigns;
 using Communique.Communications;
 using Communique.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,12 +12,13 @@ public static class SendingSetup
     {
         services.TryAddSingleton<IMessageArchive, NoArchive>();
         services.AddScoped<ChannelPlugins>();
+        services.AddScoped<IChannelAvailability>(sp => sp.GetRequiredService<ChannelPlugins>());
         services.AddScoped<OutcomeWriter>();
         services.AddScoped<DeliveryLoop>();
         services.AddJobHandler<BulkSendJob>(
-            BulkSendJob.Kind, Area.Campaigns, "POST /campaigns/sends/{sendId}/cancel");
+            SendJobs.BulkSend, Area.Campaigns, "POST /campaigns/sends/{sendId}/cancel");
         services.AddJobHandler<TransactionalDeliveryJob>(
-            TransactionalDeliveryJob.Kind, Area.Campaigns,
+            SendJobs.TransactionalDelivery, Area.Campaigns,
             "POST /campaigns/sends/{sendId}/cancel of each transactional send");
         return services;
     }

@@ -14,19 +14,9 @@ namespace Communique.Sending;
 // transaction that saves its last outcome.
 public sealed class TransactionalDeliveryJob(AppDb db, DeliveryLoop loop, IOptions<JobOptions> jobs) : IJobHandler
 {
-    public const string Kind = "transactional-delivery";
-
     // Sends whose preparation is kept between batches; past this many the cache starts again (a job may run for
     // hours).
     private const int KeptSends = 500;
-
-    // Asks for the team's transactional delivery, now or at runAfter; in the caller's transaction.
-    public static Task RequestAsync(AppDb db, DateTime? runAfter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return db.EnqueueOnceAsync(
-            Kind, $"{Kind}:{db.Tenant.TeamId:N}", runAfter, maxAttempts: 10, cancellationToken);
-    }
 
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
     {
@@ -181,7 +171,7 @@ public sealed class TransactionalDeliveryJob(AppDb db, DeliveryLoop loop, IOptio
                 .MinAsync(m => (DateTime?)m.NextAttemptAt, cancellationToken);
             if (next is { } at)
             {
-                await RequestAsync(db, at, cancellationToken);
+                await SendJobs.RequestTransactionalDeliveryAsync(db, at, cancellationToken);
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
@@ -8,24 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Templates;
-
-public sealed record TemplateResponse(
-    Guid Id, string Name, string Channel, int Version, JsonElement Content, Guid? AssetFolderId,
-    DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static TemplateResponse From(Template t) => new(
-        t.Id, t.Name, t.Channel.ToString().ToLowerInvariant(), t.Version, ChannelContents.Parse(t.Content),
-        t.AssetFolderId, t.CreatedAt, t.UpdatedAt);
-}
-
-public sealed record TemplateSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);
-
-public sealed record CreateTemplateRequest(
-    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name, [Required, MaxLength(16)] string? Channel,
-    JsonElement? Content, Guid? AssetFolderId);
-
-public sealed record UpdateTemplateRequest(
-    [MinLength(1), MaxLength(200), SingleLine] string? Name, JsonElement? Content, Guid? AssetFolderId);
 
 public static class TemplatesApi
 {

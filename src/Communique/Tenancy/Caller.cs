@@ -2,12 +2,6 @@ using Communique.Auth;
 
 namespace Communique.Tenancy;
 
-public enum SubjectKind
-{
-    Credential,
-    User,
-}
-
 // Who is calling, as proven by a validated token.
 public sealed record Caller(
     SubjectKind Kind,

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Communique.Campaigns;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -256,7 +257,7 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
         new { customer_email = $"buyer{i}@example.com", first_name = $"Buyer{i}", order_no = $"{2000 + i}" };
 
     private Task<List<Job>> DeliveryJobsAsync() => _host.WithDbAsync(db => db.Jobs.IgnoreQueryFilters().AsNoTracking()
-        .Where(j => j.Kind == Communique.Sending.TransactionalDeliveryJob.Kind).ToListAsync());
+        .Where(j => j.Kind == SendJobs.TransactionalDelivery).ToListAsync());
 
     private async Task<string> StatusAsync(string sendId) =>
         (await (await _admin.GetAsync($"/campaigns/v2/transactional/{sendId}")).JsonAsync()).Str("status");

@@ -2,6 +2,7 @@ using AngleSharp.Html.Parser;
 using Communique.Communications;
 using Communique.Email;
 using Communique.Email.Compose;
+using Communique.Sending;
 using Communique.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using MimeKit;

@@ -1,6 +1,7 @@
 using System.Net;
 using Communique.Email;
 using Communique.Email.Dkim;
+using Communique.Sending;
 using Communique.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using Communique.Email;
+using Communique.Sending;
 using Communique.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using MimeKit;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Communique.Campaigns;
-using Communique.Email;
 using Communique.Sending;
 
 namespace Communique.Tests.Sending;

@@ -149,9 +149,9 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
                 db.OutboundMessages.Add(message);
             }
 
-            var job = db.EnqueueJob(TransactionalDeliveryJob.Kind);
+            var job = db.EnqueueJob(SendJobs.TransactionalDelivery);
             job.TeamId = team;
-            job.Key = $"{TransactionalDeliveryJob.Kind}:{team:N}";
+            job.Key = $"{SendJobs.TransactionalDelivery}:{team:N}";
             await db.SaveChangesAcrossTeamsAsync(CancellationToken.None);
             return transactional.Id.ToString();
         });

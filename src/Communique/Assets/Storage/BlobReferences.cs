@@ -3,24 +3,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Assets.Storage;
 
-// Every kind of row that keeps a blob's hash. A new kind of holder (a channel's media, a document's output) adds its
-// name here and attaches its blobs; deletion needs nothing more.
-public enum BlobHolder
-{
-    Asset,
-    DataUpload,
-    NluTrainingData,
-    NluArtifact,
-}
-
-// One blob held by one holder (HolderId is the asset's, the import job's, the model version's id).
-public sealed class BlobReference
-{
-    public required string Hash { get; set; }
-    public BlobHolder Holder { get; set; }
-    public Guid HolderId { get; set; }
-}
-
 // The blob store is content-addressed and shared by every team and feature, so identical bytes stored by an asset and
 // by an NLU model are one blob. A blob is deleted only here, and only when no reference names it: references are
 // added in the unit of work that stores their holder, and released when the holder goes.

@@ -1,21 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Frozen;
-using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
 namespace Communique.Assets.Storage;
-
-// MediaType is what to store and serve the bytes as when accepted: the sniffed format's own type,
-// except where the declared one says more (a docx is a ZIP; CSV is text).
-public sealed record ContentCheck(ContentFormat Format, string? Refusal, string? MediaType = null)
-{
-    [MemberNotNullWhen(false, nameof(Refusal))]
-    [MemberNotNullWhen(true, nameof(MediaType))]
-    public bool Accepted => Refusal is null;
-}
 
 // Decides what a file is from its first bytes (magic numbers from the formats' public
 // specifications) and whether that matches what the upload declared. The rules are an allow-list:

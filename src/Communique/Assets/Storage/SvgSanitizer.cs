@@ -1,17 +1,9 @@
 using System.Buffers;
 using System.Collections.Frozen;
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Xml;
 
 namespace Communique.Assets.Storage;
-
-public sealed record SvgSanitization(byte[]? Svg, string? Refusal, IReadOnlyList<string> Removed)
-{
-    [MemberNotNullWhen(true, nameof(Svg))]
-    [MemberNotNullWhen(false, nameof(Refusal))]
-    public bool Accepted => Svg is not null;
-}
 
 // Makes an uploaded SVG safe to serve as an image and to inline into HTML.
 //

@@ -4,10 +4,6 @@ using System.Runtime.InteropServices;
 
 namespace Communique.DataSources.Import;
 
-// A value of the unique identifier that occurs more than once: where it first occurred and the
-// lines (or rows) where it occurs again.
-public sealed record Duplicate(string Value, long FirstLine, IReadOnlyList<long> RepeatLines);
-
 // Checks that the chosen identifier field is unique and never blank. Remembers a 128-bit hash
 // per value, not the value: 36 bytes a record whatever the identifier's length (about 40 MB for
 // a million records), with a chance of a false duplicate far below that of a disk error.

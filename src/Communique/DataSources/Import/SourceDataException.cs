@@ -1,18 +1,5 @@
 namespace Communique.DataSources.Import;
 
-// Why a data source was refused; the API maps each kind to its own problem type.
-public enum SourceProblem
-{
-    NotUtf8,
-    Malformed,
-    BadHeader,
-    UnbalancedQuote,
-    RaggedRow,
-    TooDeep,
-    TooLarge,
-    Unsafe,
-}
-
 // A data source that cannot be imported as it is. The message tells the user what to fix and
 // where; Line (text formats, 1-based; the row for XLSX) and ByteOffset (0-based) say it again
 // for machines.

@@ -1,7 +1,5 @@
 namespace Communique.DataSources.Import;
 
-public sealed record Misfit(long Line, string Value);
-
 // When a user retypes a field: which values would not parse as the new type. Keeps the first
 // few for the user to see and counts the rest.
 public sealed class TypeCheck

@@ -5,9 +5,6 @@ using MimeKit.Encodings;
 
 namespace Communique.Email.Compose;
 
-// A file attached to every message of a send: one of the team's assets, read and base64-encoded once per send.
-public sealed record MailAttachment(string FileName, string ContentType, byte[] Encoded);
-
 // The attachments of an email's content: asset ids, checked when a send is asked for and read when it runs.
 public static class MailAttachments
 {

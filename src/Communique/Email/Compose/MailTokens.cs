@@ -5,16 +5,6 @@ using Communique.Auth;
 
 namespace Communique.Email.Compose;
 
-public enum MailTokenKind : byte
-{
-    Open = 1,
-    Click = 2,
-    Unsubscribe = 3,
-}
-
-// What a token in an email link stands for: the message it was sent in and, for a click, where the link goes.
-public sealed record MailToken(MailTokenKind Kind, Guid MessageId, string? Url = null);
-
 // The signed tokens of tracking and unsubscribe links. Layout, before base64url: version (1), kind (1), message id
 // (16, big-endian), for clicks the destination URL in UTF-8; then the first 16 bytes of an HMAC-SHA256 of all that
 // under a key derived from the master key. The destination is inside the signed part, so a click link can only ever

@@ -11,23 +11,6 @@ using MimeKit.Utils;
 
 namespace Communique.Email.Compose;
 
-// The addresses of one message.
-public sealed record Envelope(MailboxAddress From, MailboxAddress To, MailboxAddress? ReplyTo = null);
-
-// The per-recipient links a message carries besides its content's own: made before rendering, so that templates can
-// place {{ unsubscribe_url }} where they like. The mailto: unsubscribe only with Mail:UnsubscribeAddress configured.
-public sealed record MessageLinks(Guid MessageId, string UnsubscribeUrl, string? UnsubscribeMailto, string OpenPixelUrl)
-{
-    public const string UnsubscribeField = "unsubscribe_url";
-}
-
-// A send's content, ready for its messages (MessageComposer.Prepare). A text part derived from the HTML template is
-// tidied after rendering (the Liquid tags' lines leave blank lines behind).
-public sealed record PreparedEmail(EmailContent Content, bool InlineCss, bool TidyText = false)
-{
-    public IReadOnlyList<MailAttachment> Attachments { get; init; } = [];
-}
-
 // Turns a rendered email into the MIME message that is sent: CSS moved inline (media queries kept in a style
 // element), the preheader as hidden first text, web links rewritten to signed click links (never the unsubscribe
 // link or non-web schemes), an open pixel, a text part, a unique Message-ID and the List-Unsubscribe headers of

@@ -4,12 +4,6 @@ using Communique.Tenancy;
 
 namespace Communique.Email.Dkim;
 
-public enum DkimAlgorithm
-{
-    Rsa,
-    Ed25519,
-}
-
 // A team's signing key for one domain: every message from an address at the domain is signed with it. The private key
 // is sealed with the installation's master key; the public key is what the DNS record publishes.
 public sealed partial class DkimKey : ITeamOwned

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Communique.Auth;
@@ -8,19 +7,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Email.Dkim;
-
-public sealed record DkimKeyRequest(
-    [MaxLength(253)] string? Domain, [MaxLength(63)] string? Selector, [MaxLength(16)] string? Algorithm);
-
-public sealed record DnsRecord(string Name, string Type, string Value);
-
-public sealed record DkimKeyResponse(
-    Guid Id, string Domain, string Selector, string Algorithm, DnsRecord DnsRecord, DateTime CreatedAt)
-{
-    public static DkimKeyResponse From(DkimKey k) =>
-        new(k.Id, k.Domain, k.Selector, WireNames.Of(k.Algorithm), new DnsRecord(k.RecordName, "TXT", k.RecordValue),
-            k.CreatedAt);
-}
 
 public static partial class DkimKeysApi
 {

@@ -1,0 +1,3 @@
+namespace Communique.Nlu.Engine;
+
+public sealed record IntentConfusion(string Expected, string Predicted, int Count);

@@ -1,0 +1,7 @@
+namespace Communique.Nlu.Entities;
+
+public enum EntityKind
+{
+    List,
+    Regex,
+}

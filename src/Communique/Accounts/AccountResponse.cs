@@ -1,0 +1,3 @@
+namespace Communique.Accounts;
+
+public sealed record AccountResponse(Guid Id, string Name, string CustomerId, DateTime CreatedAt);

@@ -1,0 +1,8 @@
+namespace Communique.Auth;
+
+public enum Access
+{
+    None,
+    View,
+    Edit,
+}

@@ -1,0 +1,15 @@
+namespace Communique.Auth;
+
+public enum Area
+{
+    Communications,
+    CreateCommunication,
+    Campaigns,
+    Reporting,
+    Suppression,
+    DataSources,
+    Templates,
+    Assets,
+    TeamAdministration,
+    LiveTakeover,
+}

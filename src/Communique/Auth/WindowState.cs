@@ -1,0 +1,3 @@
+namespace Communique.Auth;
+
+public readonly record struct WindowState(bool Allowed, int Limit, int Remaining, TimeSpan ResetIn);

@@ -1,0 +1,10 @@
+namespace Communique.Campaigns;
+
+public enum MessageState
+{
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Suppressed,
+}

@@ -1,0 +1,11 @@
+namespace Communique.Campaigns;
+
+public enum SendState
+{
+    Scheduled,
+    Sending,
+    Paused,
+    Completed,
+    Cancelled,
+    Failed,
+}

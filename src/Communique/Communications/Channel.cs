@@ -1,0 +1,10 @@
+namespace Communique.Communications;
+
+public enum Channel
+{
+    Email,
+    Document,
+    Chat,
+    Video,
+    Push,
+}

@@ -1,0 +1,3 @@
+namespace Communique.Communications;
+
+public sealed record CommunicationSummary(Guid Id, string Name, string Channel, int Version, DateTime UpdatedAt);

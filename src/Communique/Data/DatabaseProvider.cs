@@ -1,0 +1,7 @@
+namespace Communique.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Communique.Data;
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+}

@@ -1,0 +1,3 @@
+namespace Communique.DataSources.Import;
+
+public sealed record InferredField(string Name, FieldType Type, long ValueCount, IReadOnlyList<InferredField>? Items);

@@ -1,0 +1,3 @@
+namespace Communique.DataSources.Import;
+
+public sealed record Misfit(long Line, string Value);

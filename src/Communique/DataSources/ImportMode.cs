@@ -1,0 +1,8 @@
+namespace Communique.DataSources;
+
+public enum ImportMode
+{
+    Create,
+    Replace,
+    Append,
+}

@@ -1,0 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Communique.Deliverability;
+
+public sealed record AddressRequest([Required, MaxLength(320)] string? Address);

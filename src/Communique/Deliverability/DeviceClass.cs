@@ -1,0 +1,9 @@
+namespace Communique.Deliverability;
+
+public enum DeviceClass
+{
+    Desktop,
+    Mobile,
+    Tablet,
+    Other,
+}

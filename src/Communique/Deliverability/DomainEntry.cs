@@ -1,0 +1,3 @@
+namespace Communique.Deliverability;
+
+public sealed record DomainEntry(Guid Id, string Domain, DateTime CreatedAt);

@@ -1,0 +1,3 @@
+namespace Communique.Deliverability;
+
+public sealed class MalformedReportException(string message) : Exception(message);

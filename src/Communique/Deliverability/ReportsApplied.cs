@@ -1,0 +1,3 @@
+namespace Communique.Deliverability;
+
+public sealed record ReportsApplied(int Applied, int Duplicates, int Ignored);

@@ -1,0 +1,7 @@
+namespace Communique.Email.Dkim;
+
+public enum DkimAlgorithm
+{
+    Rsa,
+    Ed25519,
+}

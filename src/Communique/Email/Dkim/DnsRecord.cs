@@ -1,0 +1,3 @@
+namespace Communique.Email.Dkim;
+
+public sealed record DnsRecord(string Name, string Type, string Value);

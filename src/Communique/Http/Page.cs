@@ -1,0 +1,3 @@
+namespace Communique.Http;
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? Next);

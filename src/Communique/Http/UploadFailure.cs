@@ -1,0 +1,10 @@
+namespace Communique.Http;
+
+public enum UploadFailure
+{
+    None,
+    NotMultipart,
+    NoFile,
+    TooLarge,
+    FileName,
+}

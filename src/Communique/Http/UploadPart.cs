@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Communique.Http;
+
+public sealed record UploadPart(IReadOnlyDictionary<string, string> Fields, MultipartSection File, string FileName);

@@ -1,0 +1,10 @@
+namespace Communique.Jobs;
+
+public enum JobState
+{
+    Queued,
+    Running,
+    Succeeded,
+    Dead,
+    Cancelled,
+}

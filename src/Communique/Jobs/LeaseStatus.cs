@@ -1,0 +1,8 @@
+namespace Communique.Jobs;
+
+public enum LeaseStatus
+{
+    Held,
+    CancelRequested,
+    Lost,
+}

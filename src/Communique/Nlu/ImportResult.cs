@@ -1,0 +1,3 @@
+namespace Communique.Nlu;
+
+public sealed record ImportResult(int Intents, int Utterances, int Entities);

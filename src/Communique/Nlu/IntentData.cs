@@ -1,0 +1,3 @@
+namespace Communique.Nlu;
+
+public sealed record IntentData(string Name, IReadOnlyList<Utterance> Utterances);

@@ -1,0 +1,3 @@
+namespace Communique.Nlu;
+
+public sealed record IntentSummary(Guid Id, string Name, int Utterances, DateTime UpdatedAt);

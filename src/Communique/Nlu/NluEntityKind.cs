@@ -1,0 +1,7 @@
+namespace Communique.Nlu;
+
+public enum NluEntityKind
+{
+    List,
+    Regex,
+}

@@ -1,0 +1,8 @@
+namespace Communique.Nlu;
+
+public enum NluVersionState
+{
+    Training,
+    Ready,
+    Failed,
+}

@@ -1,0 +1,3 @@
+namespace Communique.Nlu;
+
+public sealed record RankedIntent(string Name, double Confidence);

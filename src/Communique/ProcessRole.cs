@@ -1,0 +1,8 @@
+namespace Communique;
+
+public enum ProcessRole
+{
+    Both,
+    Api,
+    Worker,
+}

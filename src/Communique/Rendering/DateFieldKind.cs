@@ -1,0 +1,8 @@
+namespace Communique.Rendering;
+
+internal enum DateFieldKind
+{
+    Date,
+    Time,
+    DateTime,
+}

@@ -1,0 +1,11 @@
+namespace Communique.Rendering;
+
+public enum RenderFailureKind
+{
+    MissingField,
+    OutputLimit,
+    StepLimit,
+    CollectionLimit,
+    TimeLimit,
+    TemplateError,
+}

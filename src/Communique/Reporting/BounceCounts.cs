@@ -1,0 +1,3 @@
+namespace Communique.Reporting;
+
+public sealed record BounceCounts(long Soft, long Hard);

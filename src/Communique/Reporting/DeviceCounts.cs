@@ -1,0 +1,3 @@
+namespace Communique.Reporting;
+
+public sealed record DeviceCounts(long Desktop, long Mobile, long Tablet, long Other);

@@ -1,0 +1,3 @@
+namespace Communique.Reporting;
+
+public sealed record HourCounts(DateTime Hour, long Opens, long Clicks);

@@ -1,0 +1,4 @@
+namespace Communique.Reporting;
+
+public sealed record SuppressedCounts(
+    long Total, long InvalidAddress, long HardBounce, long Unsubscribed, long BlacklistedDomain);

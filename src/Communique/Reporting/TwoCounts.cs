@@ -1,0 +1,3 @@
+namespace Communique.Reporting;
+
+public sealed record TwoCounts(long Unique, long Total);

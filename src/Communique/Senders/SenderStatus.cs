@@ -1,0 +1,8 @@
+namespace Communique.Senders;
+
+public enum SenderStatus
+{
+    Pending,
+    Verified,
+    Expired,
+}

@@ -1,0 +1,7 @@
+namespace Communique.Tenancy;
+
+public enum SubjectKind
+{
+    Credential,
+    User,
+}
