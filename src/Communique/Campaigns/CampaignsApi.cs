@@ -16,15 +16,23 @@ using MimeKit;
 namespace Communique.Campaigns;
 
 public sealed record CampaignRequest(
-    Guid? ProjectId, [Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
+    [Required(ErrorMessage = "The project the campaign belongs to.")] Guid? ProjectId,
+    [Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
 
 public sealed record CampaignResponse(
     Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
 
 public sealed record SendRequest(
-    Guid? CommunicationId, Guid? DataSourceId, [MaxLength(200)] string? AddressField, [MaxLength(320)] string? Sender,
-    [MaxLength(200), SingleLine] string? SenderName, [MaxLength(320)] string? ReplyTo,
-    [MaxLength(1000), SingleLine] string? Subject, DateTime? ScheduleAt, bool? Tracking);
+    [Required(ErrorMessage = "The email communication to send.")] Guid? CommunicationId,
+    [Required(ErrorMessage = "The data source whose records receive it.")] Guid? DataSourceId,
+    [Required(ErrorMessage = "The data source field that holds each recipient's email address."), MaxLength(200)]
+    string? AddressField,
+    [Required(ErrorMessage = "A verified sender address of the team."), MaxLength(320)] string? Sender,
+    [MaxLength(200), SingleLine] string? SenderName,
+    [MaxLength(320), Mailbox] string? ReplyTo,
+    [MaxLength(1000), SingleLine] string? Subject,
+    [Future(ErrorMessage = "A time in the future (UTC), or none to send now.")] DateTime? ScheduleAt,
+    bool? Tracking);
 
 public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
 
@@ -45,11 +53,12 @@ public static class CampaignsApi
     {
         var group = app.MapGroup("/campaigns").WithTags("Campaigns").WithGroupName("private").RequireTeamCaller();
         group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View).WithSummary("The team's campaigns.");
-        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit)
+        // The request bodies are checked by RequestShape in the handlers, to name errors by their JSON fields.
+        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit).DisableValidation()
             .WithSummary("Create a campaign in a project.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("A campaign with its sends and their progress.");
-        group.MapPost("/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit)
+        group.MapPost("/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit).DisableValidation()
             .WithSummary("Send an email communication to the records of a data source, now or at a scheduled time.");
         group.MapGet("/sends/{sendId:guid}", GetSend).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("One send and its live progress.");
@@ -79,13 +88,14 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Created<CampaignResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CampaignRequest request, AppDb db, CancellationToken cancellationToken)
+        CampaignRequest request, AppDb db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (request.ProjectId is not { } projectId)
+        if (RequestShape.Problem(request, services) is { } invalid)
         {
-            return Problems.Invalid("projectId", "The project the campaign belongs to.");
+            return invalid;
         }
 
+        var projectId = request.ProjectId!.Value;
         if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
         {
             return Problems.NotFound("project");
@@ -125,48 +135,17 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
-        Guid id, SendRequest request, AppDb db, ChannelPlugins channels, CancellationToken cancellationToken)
+        Guid id, SendRequest request, AppDb db, ChannelPlugins channels, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
             return Problems.NotFound("campaign");
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (request.CommunicationId is null)
+        if (RequestShape.Problem(request, services) is { } invalid)
         {
-            errors["communicationId"] = ["The email communication to send."];
-        }
-
-        if (request.DataSourceId is null)
-        {
-            errors["dataSourceId"] = ["The data source whose records receive it."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.AddressField))
-        {
-            errors["addressField"] = ["The data source field that holds each recipient's email address."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Sender))
-        {
-            errors["sender"] = ["A verified sender address of the team."];
-        }
-
-        MailboxAddress? replyTo = null;
-        if (request.ReplyTo is not null && !MailboxAddress.TryParse(request.ReplyTo, out replyTo))
-        {
-            errors["replyTo"] = ["One email address."];
-        }
-
-        if (request.ScheduleAt is { } at && at.ToUniversalTime() <= db.Now)
-        {
-            errors["scheduleAt"] = ["A time in the future (UTC), or none to send now."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         var communication = await db.Communications.AsNoTracking()
@@ -231,7 +210,7 @@ public static class CampaignsApi
             AddressField = request.AddressField!,
             SenderAddress = request.Sender!,
             SenderName = request.SenderName,
-            ReplyTo = replyTo?.ToString(),
+            ReplyTo = request.ReplyTo is null ? null : MailboxAddress.Parse(request.ReplyTo).ToString(),
             SubjectOverride = request.Subject,
             Tracking = request.Tracking ?? true,
             State = scheduled is null ? SendState.Sending : SendState.Scheduled,

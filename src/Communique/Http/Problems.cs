@@ -30,6 +30,8 @@ public static class ProblemTypes
     // Input whose processing takes longer than allowed: a transactional call's render budget, a regex's match timeout.
     public const string TooComplex = Prefix + "too-complex";
     public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";
+    // A request the server can no longer complete because it is stopping; Retry-After says when to send it again.
+    public const string ServerStopping = Prefix + "server-stopping";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch
@@ -57,6 +59,16 @@ public static class Problems
 
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: 403, title: "Forbidden", type: ProblemTypes.Forbidden);
+
+    public static ProblemHttpResult Stopping(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        // Long enough for a restart or a load balancer to move on to another instance.
+        response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(
+            "The server is stopping and did not store the request; nothing of it will be sent. Send it again.",
+            statusCode: 503, title: "Server stopping", type: ProblemTypes.ServerStopping);
+    }
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(
