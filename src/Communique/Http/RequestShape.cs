@@ -126,8 +126,7 @@ public static class RequestShape
                 : new Member(name, property, rules, IsRecord(type) ? type : null, Each: false);
         }
 
-        // The program's own request records are checked inside; framework types are values.
-        private static bool IsRecord(Type type) =>
-            type.IsClass && type != typeof(string) && type.Assembly == typeof(RequestShape).Assembly;
+        // Request contracts are records, checked inside; other types (framework ones, JsonElement) are values.
+        private static bool IsRecord(Type type) => type.IsClass && type.GetMethod("<Clone>$") is not null;
     }
 }
