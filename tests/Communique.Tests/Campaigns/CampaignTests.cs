@@ -311,8 +311,8 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
 
         var shape = await (await StartAsync(new
         {
-            senderName = "News\nBcc: all@example.com", replyTo = "ann@example.com, bob@example.com", subject = new string('s', 1001),
-            scheduleAt = _host.Clock.GetUtcNow().UtcDateTime,
+            senderName = "News\nBcc: all@example.com", replyTo = "ann@example.com, bob@example.com",
+            subject = new string('s', 1001), scheduleAt = _host.Clock.GetUtcNow().UtcDateTime,
         })).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["senderName", "replyTo", "subject", "scheduleAt"],
             shape.GetProperty("errors").EnumerateObject().Select(e => e.Name));

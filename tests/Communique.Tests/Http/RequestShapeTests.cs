@@ -30,7 +30,8 @@ public sealed class RequestShapeTests
     public void Errors_are_keyed_by_json_names_with_paths_into_nested_records_and_lists()
     {
         var errors = Errors(new Envelope(
-            "ann@example.com, bob@example.com", new Recipient(null), [new("a@example.com"), new("b@example.com"), new("b"), new(null)],
+            "ann@example.com, bob@example.com", new Recipient(null),
+            [new("a@example.com"), new("b@example.com"), new("b"), new(null)],
             _clock.GetUtcNow().UtcDateTime))!;
 
         Assert.Equal(
