@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Communique.Auth;
 using Communique.Communications;
@@ -14,41 +13,18 @@ using MimeKit;
 
 namespace Communique.Campaigns;
 
-public sealed record CampaignRequest(
-    Guid? ProjectId, [Required, MinLength(1), MaxLength(200), SingleLine] string? Name);
-
-public sealed record CampaignResponse(
-    Guid Id, Guid ProjectId, string Name, DateTime CreatedAt, IReadOnlyList<SendResponse>? Sends = null);
-
-public sealed record SendRequest(
-    Guid? CommunicationId, Guid? DataSourceId, [MaxLength(200)] string? AddressField, [MaxLength(320)] string? Sender,
-    [MaxLength(200), SingleLine] string? SenderName, [MaxLength(320)] string? ReplyTo,
-    [MaxLength(1000), SingleLine] string? Subject, DateTime? ScheduleAt, bool? Tracking);
-
-public sealed record SendCounts(long Recipients, int Queued, int Sending, int Sent, int Failed, int Suppressed);
-
-public sealed record SendResponse(
-    Guid Id, Guid CampaignId, Guid CommunicationId, int CommunicationVersion, string DataSource, Guid? DataSourceId,
-    string AddressField, string Sender, string? SenderName, string? ReplyTo, string State, DateTime? ScheduledAt,
-    SendCounts Counts, DateTime CreatedAt,
-    DateTime? StartedAt, DateTime? EndedAt);
-
-public sealed record MessageResponse(
-    Guid Id, long Position, Guid? RecordUuid, string Address, string State, int Attempts, string? LastReply,
-    string? SuppressionReason,
-    string? MessageId, DateTime CreatedAt, DateTime? SentAt, DateTime? NextAttemptAt);
-
 public static class CampaignsApi
 {
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/campaigns").WithTags("Campaigns").WithGroupName("private").RequireTeamCaller();
         group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View).WithSummary("The team's campaigns.");
-        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit)
+        // The request bodies are checked by RequestShape in the handlers, to name errors by their JSON fields.
+        group.MapPost("", Create).RequireAccess(Area.Campaigns, Access.Edit).DisableValidation()
             .WithSummary("Create a campaign in a project.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("A campaign with its sends and their progress.");
-        group.MapPost("/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit)
+        group.MapPost("/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit).DisableValidation()
             .WithSummary("Send an email communication to the records of a data source, now or at a scheduled time.");
         group.MapGet("/sends/{sendId:guid}", GetSend).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("One send and its live progress.");
@@ -78,13 +54,14 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Created<CampaignResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CampaignRequest request, AppDb db, CancellationToken cancellationToken)
+        CampaignRequest request, AppDb db, IServiceProvider services, CancellationToken cancellationToken)
     {
-        if (request.ProjectId is not { } projectId)
+        if (RequestShape.Problem(request, services) is { } invalid)
         {
-            return Problems.Invalid("projectId", "The project the campaign belongs to.");
+            return invalid;
         }
 
+        var projectId = request.ProjectId!.Value;
         if (!await db.Projects.AnyAsync(p => p.Id == projectId, cancellationToken))
         {
             return Problems.NotFound("project");
@@ -124,48 +101,17 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
-        Guid id, SendRequest request, AppDb db, IChannelAvailability channels, CancellationToken cancellationToken)
+        Guid id, SendRequest request, AppDb db, IChannelAvailability channels, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
             return Problems.NotFound("campaign");
         }
 
-        var errors = new Dictionary<string, string[]>();
-        if (request.CommunicationId is null)
+        if (RequestShape.Problem(request, services) is { } invalid)
         {
-            errors["communicationId"] = ["The email communication to send."];
-        }
-
-        if (request.DataSourceId is null)
-        {
-            errors["dataSourceId"] = ["The data source whose records receive it."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.AddressField))
-        {
-            errors["addressField"] = ["The data source field that holds each recipient's email address."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Sender))
-        {
-            errors["sender"] = ["A verified sender address of the team."];
-        }
-
-        MailboxAddress? replyTo = null;
-        if (request.ReplyTo is not null && !MailboxAddress.TryParse(request.ReplyTo, out replyTo))
-        {
-            errors["replyTo"] = ["One email address."];
-        }
-
-        if (request.ScheduleAt is { } at && at.ToUniversalTime() <= db.Now)
-        {
-            errors["scheduleAt"] = ["A time in the future (UTC), or none to send now."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         var communication = await db.Communications.AsNoTracking()
@@ -230,7 +176,7 @@ public static class CampaignsApi
             AddressField = request.AddressField!,
             SenderAddress = request.Sender!,
             SenderName = request.SenderName,
-            ReplyTo = replyTo?.ToString(),
+            ReplyTo = request.ReplyTo is null ? null : MailboxAddress.Parse(request.ReplyTo).ToString(),
             SubjectOverride = request.Subject,
             Tracking = request.Tracking ?? true,
             State = scheduled is null ? SendState.Sending : SendState.Scheduled,

@@ -1,7 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
@@ -21,42 +19,13 @@ using SendResult = Microsoft.AspNetCore.Http.HttpResults.Results<
 
 namespace Communique.Campaigns;
 
-// The EngageOne-compatible transactional sends (docs/transactional.md): EngageOne clients call them unchanged, so the
-// field names (snake_case) and shapes are a contract.
-public sealed record TransactionalRequest(
-    [property: JsonPropertyName("communication"), MaxLength(200)] string? Communication,
-    [property: JsonPropertyName("project"), MaxLength(200)] string? Project,
-    [property: JsonPropertyName("dataset")] JsonElement? Dataset,
-    [property: JsonPropertyName("email_json_path"), MaxLength(1000)] string? EmailJsonPath,
-    [property: JsonPropertyName("sender"), MaxLength(320)] string? Sender,
-    [property: JsonPropertyName("sender_name"), MaxLength(200), SingleLine] string? SenderName,
-    [property: JsonPropertyName("reply_to"), MaxLength(320)] string? ReplyTo,
-    [property: JsonPropertyName("subject"), MaxLength(1000), SingleLine] string? Subject,
-    [property: JsonPropertyName("ignore_missing_fields")] bool? IgnoreMissingFields);
-
-public sealed record TransactionalAccepted([property: JsonPropertyName("send_id")] Guid SendId);
-
-public sealed record TransactionalRecipient(
-    [property: JsonPropertyName("email")] string Email,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("message_id")] string? MessageId);
-
-public sealed record TransactionalStatus(
-    [property: JsonPropertyName("send_id")] Guid SendId,
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("total")] int Total,
-    [property: JsonPropertyName("sent")] int Sent,
-    [property: JsonPropertyName("suppressed")] int Suppressed,
-    [property: JsonPropertyName("failed")] int Failed,
-    [property: JsonPropertyName("recipients")] IReadOnlyList<TransactionalRecipient> Recipients);
-
 public static class TransactionalApi
 {
     public static RouteGroupBuilder MapTransactional(this IEndpointRouteBuilder app)
     {
+        // The request body is checked by RequestShape in the handler, to name errors by their JSON fields.
         var group = app.MapGroup("/campaigns").WithTags("Transactional sends").WithGroupName("private")
-            .RequireTeamCaller();
+            .RequireTeamCaller().DisableValidation();
         group.MapPost("/v2/{campaignName}/transactional", (string campaignName, HttpRequest http,
                 TransactionalRequest request, AppDb db, LiquidTemplates liquid, IOptions<TransactionalOptions> options,
                 TimeProvider clock, TransactionalIntake intake, CancellationToken cancellationToken) =>
@@ -107,7 +76,8 @@ public static class TransactionalApi
             }
         }
 
-        if (Validate(request, jsonPath, options, cancellationToken, out var call) is { } invalid)
+        if (Validate(request, jsonPath, http.HttpContext.RequestServices, options, cancellationToken, out var call)
+            is { } invalid)
         {
             return invalid;
         }
@@ -185,56 +155,22 @@ public static class TransactionalApi
             CreatedAt = db.Now,
         };
         return await StoreAsync(
-            db, intake, newCampaign, send, call, (idempotencyKey, requestHash), cancellationToken);
+            http, db, intake, newCampaign, send, call, (idempotencyKey, requestHash), cancellationToken);
     }
 
     // The records and their addresses, read from a request whose shape is right.
     private sealed record CheckedCall(List<JsonElement> Records, List<string?> Addresses, MailboxAddress? ReplyTo);
 
-    // The request's shape and the addresses it selects: all that is checked without the database.
+    // The request's shape (the rules its record declares) and the addresses it selects: all that is checked without
+    // the database.
     private static SendResult? Validate(
-        TransactionalRequest request, bool jsonPath, TransactionalOptions options, CancellationToken cancellationToken,
-        out CheckedCall call)
+        TransactionalRequest request, bool jsonPath, IServiceProvider services, TransactionalOptions options,
+        CancellationToken cancellationToken, out CheckedCall call)
     {
         call = null!;
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Communication))
+        if (RequestShape.Problem(request, services) is { } invalid)
         {
-            errors["communication"] = ["The name of the communication to send."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Project))
-        {
-            errors["project"] = ["The name of the project that holds it."];
-        }
-
-        if (request.Dataset is not { ValueKind: JsonValueKind.Array } dataset || dataset.GetArrayLength() == 0
-            || dataset.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Object))
-        {
-            errors["dataset"] = ["An array of one or more records (JSON objects)."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.EmailJsonPath))
-        {
-            errors["email_json_path"] = [jsonPath
-                ? "A JSONPath selecting each record's address, e.g. $[*].email."
-                : "The name of the field that holds each record's address."];
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Sender))
-        {
-            errors["sender"] = ["A verified sender address of the team."];
-        }
-
-        MailboxAddress? replyTo = null;
-        if (request.ReplyTo is not null && !MailboxAddress.TryParse(request.ReplyTo, out replyTo))
-        {
-            errors["reply_to"] = ["One email address."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
+            return invalid;
         }
 
         var records = request.Dataset!.Value.EnumerateArray().ToList();
@@ -269,6 +205,7 @@ public static class TransactionalApi
                 : $"No record has a field '{request.EmailJsonPath}'.");
         }
 
+        var replyTo = request.ReplyTo is null ? null : MailboxAddress.Parse(request.ReplyTo);
         call = new CheckedCall(records, addresses, replyTo);
         return null;
     }
@@ -318,8 +255,8 @@ public static class TransactionalApi
     // The send, its messages and the request for the team's delivery, committed together with the calls beside
     // this one; the campaign is made by the first call that names it.
     private static async Task<SendResult> StoreAsync(
-        AppDb db, TransactionalIntake intake, Campaign? newCampaign, CampaignSend send, CheckedCall call,
-        (string Key, byte[] RequestHash) idempotency, CancellationToken cancellationToken)
+        HttpRequest http, AppDb db, TransactionalIntake intake, Campaign? newCampaign, CampaignSend send,
+        CheckedCall call, (string Key, byte[] RequestHash) idempotency, CancellationToken cancellationToken)
     {
         var team = send.TeamId;
         var messages = new List<OutboundMessage>(call.Records.Count);
@@ -339,14 +276,15 @@ public static class TransactionalApi
             TeamId = team, Key = idempotency.Key, RequestHash = idempotency.RequestHash, Status = 200,
             Response = JsonSerializer.Serialize(response), CreatedAt = db.Now,
         };
-        if (!await intake.StoreAsync(
-            new AcceptedCall(newCampaign, send, messages, stats, idempotent, cancellationToken), cancellationToken))
+        var accepted = new AcceptedCall(newCampaign, send, messages, stats, idempotent, cancellationToken);
+        return await intake.StoreAsync(accepted, cancellationToken) switch
         {
+            IntakeOutcome.Stored => TypedResults.Ok(response),
             // Two calls raced with the same Idempotency-Key.
-            return Problems.Conflict("A concurrent request used the same Idempotency-Key; send the request again.");
-        }
-
-        return TypedResults.Ok(response);
+            IntakeOutcome.KeyTaken => Problems.Conflict(
+                "A concurrent request used the same Idempotency-Key; send the request again."),
+            _ => Problems.Stopping(http.HttpContext.Response),
+        };
     }
 
     private static List<string?>? SelectByField(List<JsonElement> records, string field)
@@ -387,18 +325,4 @@ public static class TransactionalApi
         return TypedResults.Ok(
             new TransactionalStatus(send.Id, status, messages.Count, sent, suppressed, failed, recipients));
     }
-}
-
-public sealed class TransactionalOptions
-{
-    public const string Section = "Transactional";
-
-    // Records one call may carry; larger sets are refused with 413 (import them as a data source instead).
-    [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
-    public int MaxRecords { get; set; } = 1000;
-
-    // How long one call may spend rendering its records (each is rendered once to check it); longer is refused with
-    // 422. A thousand records of an ordinary template take a fraction of it.
-    [System.ComponentModel.DataAnnotations.Range(1, 600)]
-    public int RenderSeconds { get; set; } = 2;
 }

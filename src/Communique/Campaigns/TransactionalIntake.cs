@@ -35,11 +35,20 @@ public sealed class TransactionalIntake : IAsyncDisposable
         lifetime.ApplicationStopped.Register(Drain);
     }
 
-    // True once the call's rows are committed; false when a unique index refused them.
-    public async Task<bool> StoreAsync(AcceptedCall call, CancellationToken cancellationToken)
+    // Answers once the call's rows are committed or refused; a call that arrives after the queue has closed (a request
+    // still being processed when the server stopped) is not written at all.
+    public async Task<IntakeOutcome> StoreAsync(AcceptedCall call, CancellationToken cancellationToken)
     {
-        await _queue.Writer.WriteAsync(call, cancellationToken);
-        return await call.Stored.Task.WaitAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(call);
+        while (!_queue.Writer.TryWrite(call))
+        {
+            if (!await _queue.Writer.WaitToWriteAsync(cancellationToken))
+            {
+                return IntakeOutcome.Closed;
+            }
+        }
+
+        return await call.Stored.Task.WaitAsync(cancellationToken) ? IntakeOutcome.Stored : IntakeOutcome.KeyTaken;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,6 +14,16 @@ public static class Problems
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: 403, title: "Forbidden", type: ProblemTypes.Forbidden);
 
+    public static ProblemHttpResult Stopping(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        // Long enough for a restart or a load balancer to move on to another instance.
+        response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(
+            "The server is stopping and did not store the request; nothing of it will be sent. Send it again.",
+            statusCode: 503, title: "Server stopping", type: ProblemTypes.ServerStopping);
+    }
+
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { [field] = [message] },

@@ -299,6 +299,32 @@ public abstract class CampaignTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_send_of_the_wrong_shape_is_a_400_naming_each_field_as_sent()
+    {
+        var empty = await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new { }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("urn:communique:problem:validation", empty.Str("type"));
+        Assert.Equal(["communicationId", "dataSourceId", "addressField", "sender"],
+            empty.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal("The email communication to send.",
+            empty.GetProperty("errors").GetProperty("communicationId")[0].GetString());
+
+        var shape = await (await StartAsync(new
+        {
+            senderName = "News\nBcc: all@example.com", replyTo = "ann@example.com, bob@example.com",
+            subject = new string('s', 1001), scheduleAt = _host.Clock.GetUtcNow().UtcDateTime,
+        })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["senderName", "replyTo", "subject", "scheduleAt"],
+            shape.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+
+        var campaign = await (await _admin.PostJsonAsync("/campaigns", new { name = "December" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("The project the campaign belongs to.",
+            campaign.GetProperty("errors").GetProperty("projectId")[0].GetString());
+        Assert.False(await RunJobAsync());
+    }
+
+    [Fact]
     public async Task Bad_sends_are_refused_with_a_clear_problem()
     {
         var unverified = await (await StartAsync(new { sender = "News@acme.example" }))

@@ -4,6 +4,8 @@ using Communique.Campaigns;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace Communique.Tests.Campaigns;
 
@@ -142,22 +144,50 @@ public abstract class TransactionalIntakeTests(Provider provider) : IAsyncLifeti
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), positions);
     }
 
+    // Each call is a send of its own, so each is accepted: the campaign they name is created once (by whichever is
+    // written first) and every send is stored once, in it.
     [Fact]
     public async Task Concurrent_first_calls_of_a_new_campaign_name_create_it_once_and_all_are_accepted()
     {
         var (admin, team) = await TeamAsync("Acme");
         using var _ = admin;
-        var calls = Enumerable.Range(0, 16).Select(i => CallAsync(admin, "Fresh", $"first{i}@example.com")).ToList();
+        var addresses = Enumerable.Range(0, 16).Select(i => $"first{i}@example.com").ToList();
+        var calls = addresses.Select(a => CallAsync(admin, "Fresh", a)).ToList();
+        var answered = new List<Guid>();
         foreach (var call in calls)
         {
             using var response = await call;
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            answered.Add(Guid.Parse((await response.JsonAsync()).Str("send_id")));
         }
 
         Assert.Equal(["Fresh"], await CampaignNamesAsync(team));
         var sends = await _host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters()
-            .Where(s => s.TeamId == team).Select(s => s.CampaignId).Distinct().CountAsync());
-        Assert.Equal(1, sends);
+            .Where(s => s.TeamId == team).Select(s => new { s.Id, s.CampaignId }).ToListAsync());
+        Assert.Equal(answered.Order(), sends.Select(s => s.Id).Order());
+        Assert.Single(sends.Select(s => s.CampaignId).Distinct());
+        Assert.Equal(16, await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters()
+            .CountAsync(m => m.TeamId == team)));
+        await DeliveredOnceAsync(addresses);
+    }
+
+    // A call still being processed when the server stopped (its render outlasted the shutdown timeout) finds the
+    // intake closed: it is refused with 503 for the client to send again, and nothing of it is stored.
+    [Fact]
+    public async Task A_call_that_arrives_after_the_intake_closed_at_shutdown_is_a_503_to_retry()
+    {
+        var (admin, team) = await TeamAsync("Acme");
+        using var _ = admin;
+        ((ApplicationLifetime)_host.Service<IHostApplicationLifetime>()).NotifyStopped();
+
+        using var response = await CallAsync(admin, "Orders", "late@example.com", "late-1");
+        var problem = await response.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("urn:communique:problem:server-stopping", problem.Str("type"));
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Empty(await CampaignNamesAsync(team));
+        Assert.Equal(0, await _host.WithDbAsync(db => db.CampaignSends.IgnoreQueryFilters()
+            .CountAsync(s => s.TeamId == team)));
+        Assert.Equal(0, await _host.WithDbAsync(db => db.IdempotentRequests.IgnoreQueryFilters()
+            .CountAsync(r => r.TeamId == team)));
     }
 
     [Fact]

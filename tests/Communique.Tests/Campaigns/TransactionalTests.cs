@@ -105,6 +105,32 @@ public abstract class TransactionalTests(Provider provider) : IAsyncLifetime
             s => Assert.Equal("Transactional Call", s.Str("dataSource")));
     }
 
+    // The errors name the fields as the client sent them (snake_case), on both versions of the call.
+    [Theory]
+    [InlineData("/campaigns/v2/Orders/transactional")]
+    [InlineData("/campaigns/Orders/transactional")]
+    public async Task A_call_of_the_wrong_shape_is_a_400_naming_each_field_as_sent(string path)
+    {
+        var empty = await (await _admin.PostJsonAsync(path, new { dataset = "none" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("urn:communique:problem:validation", empty.Str("type"));
+        Assert.Equal(["communication", "project", "dataset", "email_json_path", "sender"],
+            empty.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal("The name of the communication to send.",
+            empty.GetProperty("errors").GetProperty("communication")[0].GetString());
+
+        var body = (Dictionary<string, object?>)Body(Orders);
+        body["sender_name"] = "Acme\r\nBcc: all@example.com";
+        body["reply_to"] = "ann@example.com, bob@example.com";
+        body["subject"] = new string('s', 1001);
+        var shape = await (await _admin.PostJsonAsync(path, body)).ProblemAsync(HttpStatusCode.BadRequest);
+        var errors = shape.GetProperty("errors");
+        Assert.Equal(["sender_name", "reply_to", "subject"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal("One email address.", errors.GetProperty("reply_to")[0].GetString());
+        Assert.Contains("sender_name", errors.GetProperty("sender_name")[0].GetString(), StringComparison.Ordinal);
+        Assert.False(await RunJobAsync());
+    }
+
     [Fact]
     public async Task A_v1_call_finds_addresses_with_a_jsonpath()
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -8,14 +7,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Email.Dkim;
 
-public static partial class DkimKeysApi
+public static class DkimKeysApi
 {
     public static RouteGroupBuilder MapDkimKeys(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/dkim-keys").WithTags("DKIM keys").WithGroupName("private").RequireTeamCaller();
         group.MapGet("", List).RequireAccess(Area.Campaigns, Access.View)
             .WithSummary("The team's DKIM keys with the DNS records to publish.");
-        group.MapPost("", Create).RequireAccess(Area.TeamAdministration, Access.Edit)
+        // The body is checked by RequestShape in the handler.
+        group.MapPost("", Create).RequireAccess(Area.TeamAdministration, Access.Edit).DisableValidation()
             .WithSummary("Generate a DKIM key for a domain (RSA-2048 by default, or Ed25519); returns the DNS TXT "
                 + "record to publish.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Campaigns, Access.View).WithSummary("One DKIM key.");
@@ -39,38 +39,23 @@ public static partial class DkimKeysApi
     }
 
     private static async Task<Results<Created<DkimKeyResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        DkimKeyRequest request, AppDb db, MasterKey masterKey, CancellationToken cancellationToken)
+        DkimKeyRequest request, AppDb db, MasterKey masterKey, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var domain = DkimKey.NormalizeDomain(request.Domain);
-        if (domain is null)
+        if (RequestShape.Problem(request, services) is { } invalid)
         {
-            errors["domain"] =
-                ["A domain name, like example.com: letters, digits and hyphens in dot-separated labels."];
+            return invalid;
         }
 
+        var domain = DkimKey.NormalizeDomain(request.Domain)!;
         var selector = request.Selector ?? "cq" + db.Now.ToString("yyyyMM", CultureInfo.InvariantCulture);
-        if (!SelectorPattern().IsMatch(selector))
-        {
-            errors["selector"] =
-                ["1 to 63 lower-case letters, digits or hyphens, not starting or ending with a hyphen."];
-        }
-
-        var algorithm = DkimAlgorithm.Rsa;
-        if (request.Algorithm is not null && !WireNames.TryParse(request.Algorithm, out algorithm))
-        {
-            errors["algorithm"] = ["'rsa' (RSA-2048, the default) or 'ed25519'."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
+        var algorithm = request.Algorithm is { } name && WireNames.TryParse<DkimAlgorithm>(name, out var named)
+            ? named
+            : DkimAlgorithm.Rsa;
         var (privateKey, publicKey) = DkimSigning.Generate(algorithm);
         var key = new DkimKey
         {
-            Domain = domain!,
+            Domain = domain,
             Selector = selector,
             Algorithm = algorithm,
             SealedPrivateKey = masterKey.Seal(privateKey),
@@ -97,7 +82,4 @@ public static partial class DkimKeysApi
         await db.DkimKeys.Where(k => k.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
             ? Problems.NotFound("DKIM key")
             : TypedResults.NoContent();
-
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-    private static partial Regex SelectorPattern();
 }

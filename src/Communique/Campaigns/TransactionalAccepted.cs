@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Communique.Campaigns;
+
+public sealed record TransactionalAccepted([property: JsonPropertyName("send_id")] Guid SendId);
