@@ -226,7 +226,7 @@ public static class TransactionalApi
             for (var i = 0; i < records.Count; i++)
             {
                 work.Token.ThrowIfCancellationRequested();
-                var values = Email.Compose.EmailRenderer.FromJson(records[i]);
+                var values = InlineRecord.Values(records[i]);
                 values[Email.Compose.MessageLinks.UnsubscribeField] = "";
                 var (_, failure, part) = await Email.Compose.EmailRenderer.RenderAsync(
                     liquid, email, values, culture, noFormats, ignoreMissing, work.Token);

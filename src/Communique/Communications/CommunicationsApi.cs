@@ -268,7 +268,7 @@ public static class CommunicationsApi
         var locale = request.Locale;
         if (request.Record is { ValueKind: JsonValueKind.Object } inline)
         {
-            record = Email.Compose.EmailRenderer.FromJson(inline);
+            record = Rendering.InlineRecord.Values(inline);
         }
         else if (request.DataSourceId is { } sourceId && request.Uuid is { } uuid)
         {

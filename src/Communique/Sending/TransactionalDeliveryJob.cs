@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Communique.Campaigns;
 using Communique.Data;
-using Communique.Email.Compose;
+using Communique.Rendering;
 using Communique.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -122,7 +122,7 @@ public sealed class TransactionalDeliveryJob(AppDb db, DeliveryLoop loop, IOptio
         private static Dictionary<string, object?> RecordOf(OutboundMessage message)
         {
             using var record = JsonDocument.Parse(message.RecordJson ?? "{}");
-            return EmailRenderer.FromJson(record.RootElement);
+            return InlineRecord.Values(record.RootElement);
         }
 
         // The group's sends that have nothing left queued or in flight are completed; when the run ends, the next

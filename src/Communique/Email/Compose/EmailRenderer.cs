@@ -90,33 +90,6 @@ public static partial class EmailRenderer
         return formats;
     }
 
-    // A record given inline: strings, numbers, booleans, and arrays of objects as repeaters.
-    public static Dictionary<string, object?> FromJson(JsonElement record)
-    {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var property in record.EnumerateObject())
-        {
-            values[property.Name] = Value(property.Value);
-        }
-
-        return values;
-    }
-
-    private static object? Value(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.TryGetDecimal(out var d) ? d : value.GetDouble(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Array => value.EnumerateArray()
-            .Select(item => (IReadOnlyDictionary<string, object?>)(item.ValueKind == JsonValueKind.Object
-                ? FromJson(item)
-                : new Dictionary<string, object?> { ["value"] = Value(item) }))
-            .ToList(),
-        JsonValueKind.Object => FromJson(value),
-        _ => null,
-    };
-
     // The text part when none is written: the HTML's words, with each link's address after its text.
     public static string TextOf(string html)
     {
