@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Communique.Communications;
 using Communique.DataSources;
