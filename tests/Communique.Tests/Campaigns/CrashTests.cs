@@ -22,20 +22,7 @@ public sealed partial class CrashTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _smtp = await SmtpSink.StartAsync(keep: 1);
-        _environment = new Dictionary<string, string>
-        {
-            ["Storage__DataDirectory"] = _data,
-            ["Communique__Role"] = "Both",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Auth__TeamRequestsPerWindow"] = "100000000",
-            ["Jobs__LeaseSeconds"] = "3",
-            ["Mail__PublicBaseUrl"] = "https://mail.acme.example",
-            ["Mail__Relays__0__Host"] = "127.0.0.1",
-            ["Mail__Relays__0__Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail__Relays__0__Security"] = "None",
-            ["Mail__Relays__0__MaxConnections"] = $"{Connections}",
-            ["Mail__SendParallelism"] = $"{Connections}",
-        };
+        _environment = ServerProcess.RelayEnvironment(_data, _smtp.Port, Connections);
     }
 
     public async ValueTask DisposeAsync()

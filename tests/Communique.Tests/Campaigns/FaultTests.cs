@@ -22,21 +22,8 @@ public sealed partial class FaultTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         _relay = new FaultyRelay();
-        _environment = new Dictionary<string, string>
-        {
-            ["Storage__DataDirectory"] = _data,
-            ["Communique__Role"] = "Both",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Auth__TeamRequestsPerWindow"] = "100000000",
-            ["Jobs__LeaseSeconds"] = "3",
-            ["Mail__PublicBaseUrl"] = "https://mail.acme.example",
-            ["Mail__SendParallelism"] = $"{Connections}",
-            ["Mail__Relays__0__Host"] = "127.0.0.1",
-            ["Mail__Relays__0__Port"] = _relay.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Mail__Relays__0__Security"] = "None",
-            ["Mail__Relays__0__MaxConnections"] = $"{Connections}",
-            ["Mail__Relays__0__TimeoutSeconds"] = "2",
-        };
+        _environment = ServerProcess.RelayEnvironment(_data, _relay.Port, Connections);
+        _environment["Mail__Relays__0__TimeoutSeconds"] = "2";
         return ValueTask.CompletedTask;
     }
 

@@ -21,6 +21,24 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
+    // A server of both roles on its own data folder, relaying through one loopback SMTP server on the given number
+    // of connections, with a short job lease so that a restarted server takes over a killed one's jobs quickly.
+    public static Dictionary<string, string> RelayEnvironment(string dataDirectory, int relayPort, int connections) =>
+        new()
+        {
+            ["Storage__DataDirectory"] = dataDirectory,
+            ["Communique__Role"] = "Both",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Auth__TeamRequestsPerWindow"] = "100000000",
+            ["Jobs__LeaseSeconds"] = "3",
+            ["Mail__PublicBaseUrl"] = "https://mail.acme.example",
+            ["Mail__SendParallelism"] = $"{connections}",
+            ["Mail__Relays__0__Host"] = "127.0.0.1",
+            ["Mail__Relays__0__Port"] = relayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail__Relays__0__Security"] = "None",
+            ["Mail__Relays__0__MaxConnections"] = $"{connections}",
+        };
+
     public static async Task<ServerProcess> StartAsync(
         IReadOnlyDictionary<string, string> environment, string logFile, string? workingDirectory = null)
     {
