@@ -210,7 +210,8 @@ public static class TransactionalApi
         return null;
     }
 
-    // Every record is rendered once now, so that a record missing a field the communication uses refuses the call.
+    // Every record is rendered once while the call waits, so that a record missing a field the communication uses
+    // refuses the call.
     private static async Task<SendResult?> CheckRendersAsync(
         LiquidTemplates liquid, EmailContent email, List<JsonElement> records, bool ignoreMissing,
         TransactionalOptions options, TimeProvider clock, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Communique.DataSources;
 
 // An import job still queued or running writes into the data source: deleting the source underneath it would fail the
-// import half-way. A job that was cancelled or dead-lettered no longer counts, whatever the source's status says.
+// import half-way. A cancelled or dead-lettered job does not count, whatever the source's status says.
 public sealed class RunningImport : IDataSourceUsage
 {
     public async Task<string?> BlockingUseAsync(AppDb db, Guid dataSourceId, CancellationToken cancellationToken)
