@@ -36,7 +36,7 @@ public sealed class OutcomeWriter(AppDb db)
             }
 
             var sends = outcomes.GroupBy(o => o.Message.SendId).Select(s => (s.Key, DeltaOf(s))).ToList();
-            await Stats.AddDeliveriesAsync(db, team, sends, cancellationToken);
+            await Stats.AddAllAsync(db, team, sends, cancellationToken);
 
             await BounceGuard.CountAsync(db, team, sent, refused.Count, cancellationToken);
             await inTransaction(messages);
