@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the NLU engine's unit tests (tests/Communique.Nlu.Tests), then tests/Communique.Tests,
+# Runs the whole test suite: the engines' unit tests (tests/Communique.Documents.Tests, tests/Communique.Nlu.Tests),
+# then tests/Communique.Tests,
 # the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
 # As root on Debian it installs and starts PostgreSQL itself (and installs chromium for the browser test, Dovecot for
 # the bounce-mailbox test); otherwise
@@ -51,13 +52,18 @@ install_for_tests() {
 setup_postgres
 install_for_tests chromium chromium
 PATH="$PATH:/usr/sbin" install_for_tests dovecot dovecot-imapd
+# Generated PDFs are read back by qpdf, poppler, mupdf, zbar, dmtx and pikepdf.
+for tool in qpdf:qpdf pdftotext:poppler-utils mutool:mupdf-tools zbarimg:zbar-tools dmtxread:dmtx-utils; do
+  install_for_tests "${tool%%:*}" "${tool#*:}"
+done
+python3 -c 'import pikepdf' 2>/dev/null || install_for_tests pikepdf-missing python3-pikepdf
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 # Arguments go to both projects (e.g. -- --filter-class "*Name*"). A filter may match no test of one project, whose
 # exit code is then 8 ("no test ran"): not a failure there, as the totals below must still count a passed test.
 status=0
-for project in tests/Communique.Nlu.Tests tests/Communique.Tests; do
+for project in tests/Communique.Documents.Tests tests/Communique.Nlu.Tests tests/Communique.Tests; do
   dotnet test --project "$project" --report-trx --report-trx-filename "${project#tests/}.trx" \
     --results-directory "$results" "$@"
   code=$?

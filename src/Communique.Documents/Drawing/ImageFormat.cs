@@ -1,0 +1,8 @@
+namespace Communique.Documents.Drawing;
+
+public enum ImageFormat
+{
+    Png,
+    Jpeg,
+    Svg,
+}

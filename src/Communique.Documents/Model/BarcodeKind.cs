@@ -1,0 +1,8 @@
+namespace Communique.Documents.Model;
+
+public enum BarcodeKind
+{
+    Qr,
+    Code128,
+    DataMatrix,
+}

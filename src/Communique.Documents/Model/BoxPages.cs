@@ -1,0 +1,9 @@
+namespace Communique.Documents.Model;
+
+public enum BoxPages
+{
+    First,
+    All,
+    AllButFirst,
+    Last,
+}

@@ -1,0 +1,8 @@
+namespace Communique.Documents.Model;
+
+public enum ColumnWidth
+{
+    Fixed,
+    Relative,
+    Auto,
+}

@@ -1,0 +1,4 @@
+namespace Communique.Documents.Model;
+
+// A piece of a paragraph's content.
+public abstract record Inline;

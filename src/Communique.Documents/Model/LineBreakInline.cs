@@ -1,0 +1,4 @@
+namespace Communique.Documents.Model;
+
+// A forced line break (`<br/>`).
+public sealed record LineBreakInline : Inline;

@@ -1,0 +1,4 @@
+namespace Communique.Documents.Model;
+
+// Starts a new page (`<page-break/>`).
+public sealed class PageBreakBlock : Block;
