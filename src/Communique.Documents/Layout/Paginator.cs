@@ -67,6 +67,12 @@ internal sealed class Paginator(float bodyHeight)
             Place(slab);
         }
 
+        // A page break at the end (a loop's last row asking for a new page) leaves no page without content.
+        if (_pages.Count > 1 && _pages[^1].All(p => p.Slab.Height == 0))
+        {
+            _pages.RemoveAt(_pages.Count - 1);
+        }
+
         return _pages;
     }
 
