@@ -81,6 +81,26 @@ internal static class BarcodeDrawing
         };
     }
 
+    // A square symbol (QR or Data Matrix) of `size` points, quiet zone included, with its top-left corner at (x, y).
+    public static void Symbol(List<DrawOp> ops, BarcodeKind kind, string value, float x, float y, float size)
+    {
+        var block = new BarcodeBlock { Kind = kind, Value = value, Width = size, Height = size };
+        var matrix = Encode(block);
+        var quiet = kind == BarcodeKind.Qr ? 4 : 1;
+        var module = size / (Math.Max(matrix.Width, matrix.Height) + 2 * quiet);
+        for (var row = 0; row < matrix.Height; row++)
+        {
+            for (var column = 0; column < matrix.Width; column++)
+            {
+                if (matrix[column, row])
+                {
+                    ops.Add(new RectOp(
+                        x + (quiet + column) * module, y + (quiet + row) * module, module, module, Color.Black));
+                }
+            }
+        }
+    }
+
     private static BitMatrix Encode(BarcodeBlock block)
     {
         var hints = new Dictionary<EncodeHintType, object> { [EncodeHintType.MARGIN] = 0 };
