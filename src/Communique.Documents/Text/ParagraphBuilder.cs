@@ -97,12 +97,15 @@ internal sealed class ParagraphBuilder
 
         FontFace? previous = null;
         FontFace[]? chain = null;
+        var spaces = -1;
         for (var i = 0; i < _text.Length; i++)
         {
             var span = _spanOf[i];
             var primary = _primary[span];
             if (i == 0 || _spanOf[i - 1] != span)
             {
+                FaceSpaces(spaces, i, null);
+                spaces = -1;
                 previous = null;
                 chain = null;
             }
@@ -115,12 +118,17 @@ internal sealed class ParagraphBuilder
             }
 
             FontFace face;
+            if (previous is not null && previous != primary && IsSpace(codepoint) && previous.HasGlyph(codepoint))
+            {
+                spaces = spaces < 0 ? i : spaces;
+                continue;
+            }
+
             if (codepoint == '\n' || IsIgnorable(codepoint))
             {
                 face = previous ?? primary;
             }
-            else if (previous is not null && previous != primary && StaysWithPrevious(codepoint)
-                && previous.HasGlyph(codepoint))
+            else if (previous is not null && previous != primary && IsMark(codepoint) && previous.HasGlyph(codepoint))
             {
                 face = previous;
             }
@@ -135,6 +143,8 @@ internal sealed class ParagraphBuilder
                 face = FirstWith(chain, codepoint) ?? throw Missing(codepoint);
             }
 
+            FaceSpaces(spaces, i, codepoint == '\n' ? null : face);
+            spaces = -1;
             _faceAt[i] = face;
             if (pair)
             {
@@ -142,6 +152,27 @@ internal sealed class ParagraphBuilder
             }
 
             previous = face;
+        }
+
+        FaceSpaces(spaces, _text.Length, null);
+    }
+
+    // Spaces [start, end) after a character in a fallback face stay in that face when the character after them is
+    // in it too, so that an Arabic phrase in a fallback face is not cut at every space; otherwise they take the
+    // style's own face (or the first that has them).
+    private void FaceSpaces(int start, int end, FontFace? next)
+    {
+        if (start < 0)
+        {
+            return;
+        }
+
+        var previous = _faceAt[start - 1];
+        for (var i = start; i < end; i++)
+        {
+            var span = _spanOf[i];
+            var primary = _primary[span];
+            _faceAt[i] = previous == next || !primary.HasGlyph(_text[i]) ? previous : primary;
         }
     }
 
@@ -167,10 +198,9 @@ internal sealed class ParagraphBuilder
             && codepoint is not (>= 0x0600 and <= 0x0605 or 0x06DD or 0x070F or 0x0890 or 0x0891 or 0x08E2
                 or 0x110BD or 0x110CD));
 
-    // Spaces and combining marks stay in the face of the character before when it has them, so that an Arabic
-    // phrase in a fallback face is not cut at every space and marks stay on their base.
-    private static bool StaysWithPrevious(int codepoint) =>
-        IsSpace(codepoint) || CharUnicodeInfo.GetUnicodeCategory(codepoint)
+    // A combining mark stays in the face of its base when that face has it.
+    private static bool IsMark(int codepoint) =>
+        CharUnicodeInfo.GetUnicodeCategory(codepoint)
             is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static bool IsSpace(int c) => c is ' ' or '\u00A0' or '\u3000';
