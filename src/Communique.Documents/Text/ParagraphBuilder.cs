@@ -117,32 +117,16 @@ internal sealed class ParagraphBuilder
                 codepoint = char.ConvertToUtf32(_text[i], _text[i + 1]);
             }
 
-            FontFace face;
             if (previous is not null && previous != primary && IsSpace(codepoint) && previous.HasGlyph(codepoint))
             {
                 spaces = spaces < 0 ? i : spaces;
                 continue;
             }
 
-            if (codepoint == '\n' || IsIgnorable(codepoint))
-            {
-                face = previous ?? primary;
-            }
-            else if (previous is not null && previous != primary && IsMark(codepoint) && previous.HasGlyph(codepoint))
-            {
-                face = previous;
-            }
-            else if (primary.HasGlyph(codepoint))
-            {
-                face = primary;
-            }
-            else
-            {
-                var style = _content[span].Style;
-                chain ??= _fonts.FallbackChain(primary, style.Bold, style.Italic);
-                face = FirstWith(chain, codepoint) ?? throw Missing(codepoint);
-            }
-
+            // Most characters are in the style's own face, after one in it too.
+            var face = (previous is null || previous == primary) && codepoint != '\n' && primary.HasGlyph(codepoint)
+                ? primary
+                : FaceFor(codepoint, span, previous, ref chain);
             FaceSpaces(spaces, i, codepoint == '\n' ? null : face);
             spaces = -1;
             _faceAt[i] = face;
@@ -174,6 +158,29 @@ internal sealed class ParagraphBuilder
             var primary = _primary[span];
             _faceAt[i] = previous == next || !primary.HasGlyph(_text[i]) ? previous : primary;
         }
+    }
+
+    private FontFace FaceFor(int codepoint, int span, FontFace? previous, ref FontFace[]? chain)
+    {
+        var primary = _primary[span];
+        if (codepoint == '\n' || IsIgnorable(codepoint))
+        {
+            return previous ?? primary;
+        }
+
+        if (previous is not null && previous != primary && IsMark(codepoint) && previous.HasGlyph(codepoint))
+        {
+            return previous;
+        }
+
+        if (primary.HasGlyph(codepoint))
+        {
+            return primary;
+        }
+
+        var style = _content[span].Style;
+        chain ??= _fonts.FallbackChain(primary, style.Bold, style.Italic);
+        return FirstWith(chain, codepoint) ?? throw Missing(codepoint);
     }
 
     private static FontFace? FirstWith(FontFace[] chain, int codepoint)
