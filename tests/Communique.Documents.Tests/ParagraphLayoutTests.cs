@@ -172,6 +172,23 @@ public sealed class ParagraphLayoutTests
     }
 
     [Fact]
+    public void A_soft_hyphen_shows_only_where_the_line_breaks()
+    {
+        var text = "Versicherungs\u00ADgesellschaft und Versicherungs\u00ADnehmer";
+        var wide = Layout(text, 1000);
+        var narrow = Layout(text, 110);
+
+        var hyphenGlyph = Runs(Layout("-", 100))[0].Run.Glyphs[0];
+        Assert.Single(wide.Lines);
+        Assert.DoesNotContain(hyphenGlyph, Runs(wide)[0].Run.Glyphs);
+        Assert.True(narrow.Lines.Count > 2);
+        var first = Runs(narrow)[0].Run;
+        Assert.Equal("Versicherungs\u00AD", first.Text);
+        Assert.Equal(hyphenGlyph, first.Glyphs[^1]);
+        Assert.All(narrow.Lines, line => Assert.True(line.Width <= 110.001f));
+    }
+
+    [Fact]
     public void A_newline_forces_a_break()
     {
         var layout = Layout("First line\nSecond\n\nFourth\n", 500);

@@ -354,6 +354,9 @@ internal sealed class ParagraphBuilder
             }
 
             var end = ScanWord(k, out var ink, out var trail, out var inkEnd);
+
+            // A word ending in a soft hyphen may end the line, where the hyphen shows: it must fit too.
+            var hyphen = inkEnd > k ? Hyphenated(_items[inkEnd - 1])?.Width - _items[inkEnd - 1].Width ?? 0 : 0;
             if (empty)
             {
                 if (ink > available + Epsilon && Split(k, inkEnd, available))
@@ -361,7 +364,7 @@ internal sealed class ParagraphBuilder
                     continue;
                 }
             }
-            else if (inkEnd > k && lineInk + lineTrail + ink > available + Epsilon)
+            else if (inkEnd > k && lineInk + lineTrail + ink + hyphen > available + Epsilon)
             {
                 lines.Add(new LineBreak(lineStart, k, Forced: false));
                 lineStart = k;
@@ -431,6 +434,24 @@ internal sealed class ParagraphBuilder
         return false;
     }
 
+    // An item ending in a soft hyphen as it looks at the end of a line, the hyphen shown; null for any other item
+    // or when the face has no hyphen.
+    private TextItem? Hyphenated(TextItem item)
+    {
+        if (item.IsNewline || _text[item.End - 1] != '\u00AD' || !item.Face.HasGlyph('-'))
+        {
+            return null;
+        }
+
+        var length = item.End - item.Start;
+        Span<char> chars = length <= 256 ? stackalloc char[length] : new char[length];
+        _text.AsSpan(item.Start, length).CopyTo(chars);
+        chars[^1] = '-';
+        var shaped = TextShaper.Shape(item.Face, chars, (item.Level & 1) != 0, _format.Language);
+        return new TextItem(
+            item.Start, item.End, item.Span, item.Style, item.Face, item.Level, item.IsSpace, shaped);
+    }
+
     // The width of each character of an item: a cluster's glyphs count for its first character.
     private static float[] CharWidths(TextItem item)
     {
@@ -459,6 +480,13 @@ internal sealed class ParagraphBuilder
                 {
                     inks[l] = k + 1;
                 }
+            }
+
+            var last = inks[l] - 1;
+            if (l < breaks.Count - 1 && !breaks[l].Forced && last >= breaks[l].Start
+                && Hyphenated(_items[last]) is { } hyphenated)
+            {
+                _items[last] = hyphenated;
             }
 
             for (var k = breaks[l].Start; k < inks[l]; k++)
