@@ -86,7 +86,8 @@ internal static class TextShaper
         public static readonly KeyComparer Instance = new();
 
         public bool Equals(Key x, Key y) =>
-            x.Face == y.Face && x.RightToLeft == y.RightToLeft && string.Equals(x.Language, y.Language, StringComparison.Ordinal)
+            x.Face == y.Face && x.RightToLeft == y.RightToLeft
+            && string.Equals(x.Language, y.Language, StringComparison.Ordinal)
             && string.Equals(x.Text, y.Text, StringComparison.Ordinal);
 
         public int GetHashCode(Key obj) => Hash(obj.Face, obj.RightToLeft, obj.Language, obj.Text);
