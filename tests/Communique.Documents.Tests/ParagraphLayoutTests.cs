@@ -17,6 +17,8 @@ public sealed class ParagraphLayoutTests
 
         Assert.True(layout.Lines.Count > 3);
         Assert.All(layout.Lines, line => Assert.InRange(line.Width, 1, 150));
+        // Liberation Sans advances, in 2048ths of the em: H 1479, e 1139, l 455, o 1139.
+        Assert.Equal((1479 + 1139 + 455 + 455 + 1139) * 12 / 2048f, Layout("Hello", 150).Lines[0].Width, 0.01f);
         var lines = DrawnLines(layout);
         Assert.Equal(Latin, string.Join(" ", lines));
         Assert.All(lines, line => Assert.False(line.EndsWith(' ') || line.StartsWith(' ')));
@@ -33,6 +35,20 @@ public sealed class ParagraphLayoutTests
         Assert.True(layout.Lines.Count >= 4);
         Assert.All(layout.Lines, line => Assert.True(line.Width <= 60.001f, $"{line.Width} > 60"));
         Assert.Equal("A" + word + "ends", string.Concat(DrawnLines(layout)).Replace(" ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_very_long_unbreakable_string_is_cut_in_linear_time()
+    {
+        var blob = string.Concat(Enumerable.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo", 3000));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var layout = Layout(blob, 200);
+        watch.Stop();
+
+        Assert.True(layout.Lines.Count > 500);
+        Assert.All(layout.Lines, line => Assert.True(line.Width <= 200.001f));
+        Assert.True(watch.ElapsedMilliseconds < 5000, $"{watch.ElapsedMilliseconds} ms");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Communique.Documents.Drawing;
 
@@ -24,31 +25,46 @@ internal sealed class ParagraphBuilder
     private byte[]? _levels;
 
     private ParagraphBuilder(
-        string text, int[] spanOf, IReadOnlyList<StyledText> content, ParagraphFormat format, FontLibrary fonts,
-        float width)
+        string text, IReadOnlyList<StyledText> content, ParagraphFormat format, FontLibrary fonts, float width)
     {
         _text = text;
-        _spanOf = spanOf;
         _content = content;
         _format = format;
         _fonts = fonts;
         _width = width;
         _primary = new FontFace[content.Count];
-        _faceAt = new FontFace[text.Length];
-        _breakBefore = new bool[text.Length + 1];
+
+        // Per-character scratch, pooled: most paragraphs are short, and a document has many.
+        _spanOf = ArrayPool<int>.Shared.Rent(text.Length);
+        _faceAt = ArrayPool<FontFace>.Shared.Rent(text.Length);
+        _breakBefore = ArrayPool<bool>.Shared.Rent(text.Length + 1);
+        Array.Clear(_breakBefore, 0, text.Length + 1);
+        var at = 0;
+        for (var span = 0; span < content.Count; span++)
+        {
+            _spanOf.AsSpan(at, content[span].Text.Length).Fill(span);
+            at += content[span].Text.Length;
+        }
     }
 
     public static ParagraphLayout Build(
         IReadOnlyList<StyledText> content, ParagraphFormat format, FontLibrary fonts, float width)
     {
-        var text = Concatenate(content, out var spanOf);
+        var text = Concatenate(content);
         if (text.Length == 0)
         {
             return new ParagraphLayout([], [], 0, 0, 0);
         }
 
-        var builder = new ParagraphBuilder(text, spanOf, content, format, fonts, width);
-        return builder.Build();
+        var builder = new ParagraphBuilder(text, content, format, fonts, width);
+        try
+        {
+            return builder.Build();
+        }
+        finally
+        {
+            builder.Return();
+        }
     }
 
     private ParagraphLayout Build()
@@ -63,28 +79,51 @@ internal sealed class ParagraphBuilder
         return Arrange(breaks, min, max);
     }
 
-    // The paragraph's text, with control characters other than '\n' read as spaces, and the span of each character.
-    private static string Concatenate(IReadOnlyList<StyledText> content, out int[] spanOf)
+    private void Return()
     {
+        ArrayPool<int>.Shared.Return(_spanOf);
+        ArrayPool<FontFace>.Shared.Return(_faceAt, clearArray: true);
+        ArrayPool<bool>.Shared.Return(_breakBefore);
+    }
+
+    // The paragraph's text, with control characters other than '\n' read as spaces.
+    private static string Concatenate(IReadOnlyList<StyledText> content)
+    {
+        if (content.Count == 1 && !HasControl(content[0].Text))
+        {
+            return content[0].Text;
+        }
+
         var length = 0;
         foreach (var piece in content)
         {
             length += piece.Text.Length;
         }
 
-        var chars = new char[length];
-        spanOf = new int[length];
-        var at = 0;
-        for (var span = 0; span < content.Count; span++)
+        return string.Create(length, content, static (chars, content) =>
         {
-            foreach (var c in content[span].Text)
+            var at = 0;
+            foreach (var piece in content)
             {
-                chars[at] = c < ' ' && c != '\n' ? ' ' : c;
-                spanOf[at++] = span;
+                foreach (var c in piece.Text)
+                {
+                    chars[at++] = c < ' ' && c != '\n' ? ' ' : c;
+                }
+            }
+        });
+    }
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c < ' ' && c != '\n')
+            {
+                return true;
             }
         }
 
-        return new string(chars);
+        return false;
     }
 
     private void AssignFaces()
@@ -395,11 +434,16 @@ internal sealed class ParagraphBuilder
         return lines;
     }
 
-    // Cuts the word of items [k, inkEnd) after as many whole grapheme clusters as fit (at least one), reshaping the
-    // item cut in two. False when its first grapheme cluster is all of it.
+    // Cuts the word of items [k, inkEnd) into pieces of whole grapheme clusters (at least one each) that fit a line:
+    // the first the room left, the others a whole width. All cuts are found in one pass and each piece is shaped
+    // once, so that a very long unbreakable string costs time in proportion to its length. False when the word is
+    // one grapheme cluster.
     private bool Split(int k, int inkEnd, float available)
     {
+        var cuts = new List<int>();
         var used = 0f;
+        var room = available;
+        var lineStart = _items[k].Start;
         for (var j = k; j < inkEnd; j++)
         {
             var item = _items[j];
@@ -414,16 +458,13 @@ internal sealed class ParagraphBuilder
                     width += widths[c - item.Start];
                 }
 
-                if (used + width > available + Epsilon && at > _items[k].Start)
+                if (used + width > room + Epsilon && at > lineStart)
                 {
-                    if (at > item.Start)
-                    {
-                        _items[j] = Shape(item.Start, at, item.Span, item.Face, item.Level, item.IsSpace);
-                        _items.Insert(j + 1, Shape(at, item.End, item.Span, item.Face, item.Level, item.IsSpace));
-                    }
-
+                    cuts.Add(at);
                     _breakBefore[at] = true;
-                    return true;
+                    lineStart = at;
+                    used = 0;
+                    room = _width;
                 }
 
                 used += width;
@@ -431,7 +472,29 @@ internal sealed class ParagraphBuilder
             }
         }
 
-        return false;
+        for (var j = inkEnd - 1; j >= k; j--)
+        {
+            var item = _items[j];
+            var pieces = new List<TextItem>();
+            var start = item.Start;
+            foreach (var cut in cuts)
+            {
+                if (cut > start && cut < item.End)
+                {
+                    pieces.Add(Shape(start, cut, item.Span, item.Face, item.Level, item.IsSpace));
+                    start = cut;
+                }
+            }
+
+            if (pieces.Count > 0)
+            {
+                pieces.Add(Shape(start, item.End, item.Span, item.Face, item.Level, item.IsSpace));
+                _items.RemoveAt(j);
+                _items.InsertRange(j, pieces);
+            }
+        }
+
+        return cuts.Count > 0;
     }
 
     // An item ending in a soft hyphen as it looks at the end of a line, the hyphen shown; null for any other item
@@ -588,18 +651,20 @@ internal sealed class ParagraphBuilder
             return [];
         }
 
-        var order = _items.GetRange(start, end - start);
+        var order = _items;
         if (_levels is not null)
         {
+            order = _items.GetRange(start, end - start);
             Reorder(order);
+            (start, end) = (0, order.Count);
         }
 
         var placed = new List<PlacedRun>();
         var x = offset;
-        var first = 0;
-        for (var k = 1; k <= order.Count; k++)
+        var first = start;
+        for (var k = start + 1; k <= end; k++)
         {
-            if (k == order.Count || !order[k].SameRun(order[first]))
+            if (k == end || !order[k].SameRun(order[first]))
             {
                 var run = Join(order, first, k, extra);
                 placed.Add(new PlacedRun(x, run, order[first].Style));

@@ -6,10 +6,12 @@ namespace Communique.Documents.Text;
 
 // Shapes pieces of text with HarfBuzz and remembers the result: letters made from one template repeat the same words,
 // so most pieces are shaped once per process. The cache is looked up with a span, without allocating a string,
-// and is emptied when it grows past its bound. Each thread reuses one HarfBuzz buffer.
+// holds pieces of up to 64 characters, and is emptied when it grows past 100,000 of them. Each thread reuses one
+// HarfBuzz buffer.
 internal static class TextShaper
 {
     private const int Capacity = 100_000;
+    private const int MaxCachedLength = 64;
 
     private static readonly ConcurrentDictionary<Key, ShapedText> Cache = new(KeyComparer.Instance);
     private static readonly ConcurrentDictionary<Key, ShapedText>.AlternateLookup<Lookup> CacheBySpan =
@@ -23,6 +25,12 @@ internal static class TextShaper
 
     public static ShapedText Shape(FontFace face, ReadOnlySpan<char> text, bool rightToLeft, string language)
     {
+        // Words repeat; a longer piece is rarely seen twice and would make the cache's bound one of count only.
+        if (text.Length > MaxCachedLength)
+        {
+            return Run(face, text, rightToLeft, language);
+        }
+
         var lookup = new Lookup(face.Id, rightToLeft, language, text);
         if (CacheBySpan.TryGetValue(lookup, out var shaped))
         {
