@@ -63,7 +63,11 @@ public sealed class FontLibrary
         return new FontLibrary([.. faces]);
     }
 
-    public bool HasFamily(string family) => _families.ContainsKey(family);
+    public bool HasFamily(string family)
+    {
+        ArgumentNullException.ThrowIfNull(family);
+        return _families.ContainsKey(family.Trim());
+    }
 
     // DocumentException when the family is neither bundled nor uploaded.
     public FontFace Resolve(string family, bool bold, bool italic)
