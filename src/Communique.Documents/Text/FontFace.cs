@@ -14,6 +14,10 @@ public sealed class FontFace : IDisposable
     private readonly GCHandle _pinned;
     private readonly Blob _blob;
 
+    // Which code points have a glyph, in pages of 256 filled on first use: fallback asks this for every character of
+    // every paragraph, and a native call per character would cost more than the shaping it serves.
+    private readonly ulong[]?[] _coverage = new ulong[]?[0x110000 >> 8];
+
     private FontFace(byte[] data, int index)
     {
         Data = data;
@@ -41,6 +45,14 @@ public sealed class FontFace : IDisposable
             || subfamily.Contains("Oblique", StringComparison.OrdinalIgnoreCase);
         PostScriptName = Name(6) ?? Family.Replace(" ", "", StringComparison.Ordinal);
         IsCff = Face.Tables.Contains(Tag.Parse("CFF ")) || Face.Tables.Contains(Tag.Parse("CFF2"));
+        // The post table gives the top of the underline; a LineOp is centred on its y.
+        var metrics = Font.OpenTypeMetrics;
+        UnderlineThickness = metrics.TryGetPosition(OpenTypeMetricsTag.UnderlineSize, out var size) && size > 0
+            ? size / (float)UnitsPerEm
+            : 0.05f;
+        UnderlinePosition = metrics.TryGetPosition(OpenTypeMetricsTag.UnderlineOffset, out var offset) && offset != 0
+            ? -offset / (float)UnitsPerEm + UnderlineThickness / 2
+            : 0.1f;
         Id = Interlocked.Increment(ref s_nextId);
     }
 
@@ -70,6 +82,11 @@ public sealed class FontFace : IDisposable
 
     public float LineGap { get; }
 
+    // The underline's centre below the baseline (positive is down) and its thickness, from the post table.
+    public float UnderlinePosition { get; }
+
+    public float UnderlineThickness { get; }
+
     internal Face Face { get; }
 
     internal Font Font { get; }
@@ -80,7 +97,17 @@ public sealed class FontFace : IDisposable
         return new FontFace(data, index);
     }
 
-    public bool HasGlyph(int codepoint) => Font.TryGetGlyph((uint)codepoint, out _);
+    public bool HasGlyph(int codepoint)
+    {
+        var index = codepoint >> 8;
+        if ((uint)index >= (uint)_coverage.Length)
+        {
+            return false;
+        }
+
+        var page = Volatile.Read(ref _coverage[index]) ?? LoadCoverage(index);
+        return (page[(codepoint & 0xFF) >> 6] >> (codepoint & 63) & 1) != 0;
+    }
 
     public void Dispose()
     {
@@ -91,6 +118,20 @@ public sealed class FontFace : IDisposable
         {
             _pinned.Free();
         }
+    }
+
+    private ulong[] LoadCoverage(int index)
+    {
+        var page = new ulong[4];
+        for (var i = 0; i < 256; i++)
+        {
+            if (Font.TryGetGlyph((uint)(index << 8 | i), out _))
+            {
+                page[i >> 6] |= 1UL << (i & 63);
+            }
+        }
+
+        return Interlocked.CompareExchange(ref _coverage[index], page, null) ?? page;
     }
 
     // The name table's entry for a name id: Windows Unicode English (US) first, then any Windows Unicode entry, then
