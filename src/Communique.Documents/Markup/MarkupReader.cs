@@ -59,7 +59,7 @@ internal sealed partial class MarkupReader
         }
         catch (XmlException e)
         {
-            reader.NotWellFormed(e);
+            reader.NotWellFormed(e, text);
             return null;
         }
     }
@@ -345,9 +345,10 @@ internal sealed partial class MarkupReader
         _stopped = true;
     }
 
-    private void NotWellFormed(XmlException e)
+    private void NotWellFormed(XmlException e, string text)
     {
         var message = e.Message;
+        var (line, column) = (e.LineNumber, e.LinePosition);
         var at = message.LastIndexOf(" Line ", StringComparison.Ordinal);
         if (at > 0)
         {
@@ -357,6 +358,7 @@ internal sealed partial class MarkupReader
         if (message.Contains("DTD", StringComparison.Ordinal))
         {
             message = "A DOCTYPE declaration is not allowed in document markup.";
+            (line, column) = PlaceOf(text, text.IndexOf("<!DOCTYPE", StringComparison.Ordinal));
         }
         else if (message.Contains("undeclared entity", StringComparison.Ordinal))
         {
@@ -368,7 +370,19 @@ internal sealed partial class MarkupReader
             message = $"The markup is not well-formed XML: {message}";
         }
 
-        Error(e.LineNumber, e.LinePosition, message);
+        Error(line, column, message);
         _stopped = true;
+    }
+
+    // The line and column of an offset into the text (XmlReader does not place some of its errors).
+    private static (int Line, int Column) PlaceOf(string text, int offset)
+    {
+        var (line, column) = (1, 1);
+        for (var i = 0; i < offset; i++)
+        {
+            (line, column) = text[i] == '\n' ? (line + 1, 1) : (line, column + 1);
+        }
+
+        return (line, column);
     }
 }
