@@ -112,4 +112,21 @@ public sealed class MarkupCheckTests
 
         Assert.Equal([2, 3, 4], errors.Select(e => e.Line));
     }
+
+    [Fact]
+    public void The_documented_letter_is_a_valid_template()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "docs", "documents", "markup.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        var page = File.ReadAllText(Path.Combine(directory.FullName, "docs", "documents", "markup.md"));
+        var start = page.LastIndexOf("```xml\n", StringComparison.Ordinal) + "```xml\n".Length;
+        var letter = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
+
+        Assert.Contains("</document>", letter, StringComparison.Ordinal);
+        Assert.Empty(DocumentMarkup.Check(letter));
+    }
 }
