@@ -203,8 +203,8 @@ internal sealed partial class MarkupReader
             E.P or E.H1 or E.H2 or E.H3 => ReadParagraph(kind, parent, line, column),
             E.List => ReadList(parent, line, column),
             E.Table => ReadTable(parent, line, column),
-            E.Image => ReadImage(line, column),
-            E.Barcode => ReadBarcode(line, column),
+            E.Image => ReadImage(parent, line, column),
+            E.Barcode => ReadBarcode(parent, line, column),
             E.Spacer => ReadSpacer(line, column),
             E.Block => ReadGroup(parent, line, column),
             E.PageBreak => ReadPageBreak(line, column),
@@ -341,7 +341,7 @@ internal sealed partial class MarkupReader
         return list;
     }
 
-    private ImageBlock ReadImage(int line, int column)
+    private ImageBlock ReadImage(InheritedStyle parent, int line, int column)
     {
         ReadAttributes(E.Image, line, column);
         Require(A.Src);
@@ -350,7 +350,7 @@ internal sealed partial class MarkupReader
             Source = Word(A.Src, 1000) ?? "",
             Width = Length(A.Width, 1, 14_400),
             Height = Length(A.Height, 1, 14_400),
-            Align = Choice(A.Align, BlockAligns) ?? TextAlign.Start,
+            Align = Choice(A.Align, BlockAligns) ?? BlockAlign(parent),
             Style = BlockStyleOf(BlockStyle.Default),
             Line = line,
             Column = column,
@@ -359,7 +359,7 @@ internal sealed partial class MarkupReader
         return image;
     }
 
-    private BarcodeBlock ReadBarcode(int line, int column)
+    private BarcodeBlock ReadBarcode(InheritedStyle parent, int line, int column)
     {
         ReadAttributes(E.Barcode, line, column);
         Require(A.Type);
@@ -374,7 +374,7 @@ internal sealed partial class MarkupReader
             Height = Length(A.Height, 9, 14_400) ?? (linear ? 48 : 72),
             Color = ColorOf(A.Color) ?? Drawing.Color.Black,
             HumanReadable = Bool(A.HumanReadable) ?? false,
-            Align = Choice(A.Align, BlockAligns) ?? TextAlign.Start,
+            Align = Choice(A.Align, BlockAligns) ?? BlockAlign(parent),
             Style = BlockStyleOf(BlockStyle.Default),
             Line = line,
             Column = column,
@@ -382,6 +382,10 @@ internal sealed partial class MarkupReader
         ReadEmpty(E.Barcode);
         return barcode;
     }
+
+    // An image or barcode stands where the text around it is aligned.
+    private static TextAlign BlockAlign(InheritedStyle parent) =>
+        parent.Align == TextAlign.Justify ? TextAlign.Start : parent.Align;
 
     private SpacerBlock ReadSpacer(int line, int column)
     {

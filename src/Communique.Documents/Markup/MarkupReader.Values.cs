@@ -76,7 +76,8 @@ internal sealed partial class MarkupReader
                 var elementName = MarkupNames.Name(element);
                 Error(_place.LineNumber, _place.LinePosition, allowed == 0
                     ? $"<{elementName}> takes no attributes; '{name}' is not allowed."
-                    : $"Unknown attribute '{name}' on <{elementName}>; it takes: {MarkupNames.AttributeList(allowed)}.");
+                    : $"Unknown attribute '{name}' on <{elementName}>; "
+                        + $"it takes: {MarkupNames.AttributeList(allowed)}.");
             }
         }
         while (_xml.MoveToNextAttribute());
@@ -258,7 +259,8 @@ internal sealed partial class MarkupReader
             return number;
         }
 
-        Invalid(attribute, text, string.Create(CultureInfo.InvariantCulture, $"a number from {min:0.##} to {max:0.##}"));
+        Invalid(attribute, text,
+            string.Create(CultureInfo.InvariantCulture, $"a number from {min:0.##} to {max:0.##}"));
         return null;
     }
 
@@ -375,6 +377,7 @@ internal sealed partial class MarkupReader
         var (line, column) = _attributes.Place(attribute);
         var shown = value.Length > 40 ? $"{value[..40]}…" : value;
         Error(line, column,
-            $"{MarkupNames.Name(attribute)}=\"{shown}\" on <{MarkupNames.Name(_element)}> is not valid; expected {expected}.");
+            $"{MarkupNames.Name(attribute)}=\"{shown}\" on <{MarkupNames.Name(_element)}> is not valid; "
+            + $"expected {expected}.");
     }
 }

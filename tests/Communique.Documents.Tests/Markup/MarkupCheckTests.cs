@@ -46,7 +46,8 @@ public sealed class MarkupCheckTests
     [Fact]
     public void An_unknown_element_inside_a_loop_is_still_reported()
     {
-        var source = Statement.Replace("<cell>{{ r.amount }}</cell>", "<cel>{{ r.amount }}</cel>", StringComparison.Ordinal);
+        var source = Statement.Replace(
+            "<cell>{{ r.amount }}</cell>", "<cel>{{ r.amount }}</cel>", StringComparison.Ordinal);
 
         var error = Assert.Single(DocumentMarkup.Check(source));
 

@@ -188,9 +188,11 @@ public sealed class MarkupErrorTests
     [Fact]
     public void The_exception_message_names_the_first_error()
     {
-        var exception = Assert.Throws<MarkupException>(() => DocumentMarkup.Parse("<document><body><x/><y/></body></document>"));
+        var exception = Assert.Throws<MarkupException>(
+            () => DocumentMarkup.Parse("<document><body><x/><y/></body></document>"));
 
-        Assert.StartsWith("The document markup is not valid: line 1, column 17: Unknown element <x>", exception.Message);
+        Assert.StartsWith(
+            "The document markup is not valid: line 1, column 17: Unknown element <x>", exception.Message);
         Assert.EndsWith("(and 1 more)", exception.Message);
     }
 }

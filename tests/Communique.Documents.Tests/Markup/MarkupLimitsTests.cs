@@ -52,4 +52,28 @@ public sealed class MarkupLimitsTests
         Assert.Equal(2, errors.Count);
         Assert.Equal("Elements are nested more than 64 deep.", errors[1].Message);
     }
+
+    [Fact]
+    public void Cut_or_mangled_markup_gives_errors_never_a_crash()
+    {
+        var letter = MarkupParseTests.Letter;
+        for (var length = 0; length < letter.Length; length += 7)
+        {
+            var cut = letter[..length];
+            var mangled = letter.Remove(length, 1).Insert(length, length % 2 == 0 ? "<" : "\"");
+            foreach (var markup in new[] { cut, mangled })
+            {
+                try
+                {
+                    DocumentMarkup.Parse(markup);
+                }
+                catch (MarkupException e)
+                {
+                    Assert.All(e.Errors, error => Assert.True(error.Line >= 1 && error.Column >= 1));
+                }
+
+                DocumentMarkup.Check(markup);
+            }
+        }
+    }
 }

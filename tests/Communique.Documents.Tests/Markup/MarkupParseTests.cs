@@ -170,7 +170,8 @@ public sealed class MarkupParseTests
     [Fact]
     public void Every_block_knows_where_it_stands_in_the_markup()
     {
-        var document = DocumentMarkup.Parse("<document>\n<body>\n  <p>a</p>\n    <spacer height=\"1\"/></body></document>");
+        var document = DocumentMarkup.Parse(
+            "<document>\n<body>\n  <p>a</p>\n    <spacer height=\"1\"/></body></document>");
 
         Assert.Equal((3, 3), (document.Body[0].Line, document.Body[0].Column));
         Assert.Equal((4, 5), (document.Body[1].Line, document.Body[1].Column));
@@ -221,7 +222,8 @@ public sealed class MarkupParseTests
     public void Text_beside_blocks_in_a_cell_becomes_paragraphs_of_its_own()
     {
         var document = DocumentMarkup.Parse(
-            "<document><body><table><row><cell> before <p>inside</p> after </cell><cell/></row></table></body></document>");
+            "<document><body><table><row><cell> before <p>inside</p> after </cell><cell/></row></table>"
+            + "</body></document>");
 
         var table = (TableBlock)document.Body[0];
         Assert.Equal(2, table.Columns.Count);
@@ -242,5 +244,42 @@ public sealed class MarkupParseTests
             """);
 
         Assert.Equal(3, ((TableBlock)document.Body[0]).Rows[0].Cells.Count);
+    }
+
+    [Fact]
+    public void Images_and_barcodes_follow_the_alignment_around_them()
+    {
+        var document = DocumentMarkup.Parse("""
+            <document align="justify"><body><image src="a"/><block align="center"><barcode type="code128"
+            value="12345" human-readable="true"/></block></body></document>
+            """);
+
+        Assert.Equal(TextAlign.Start, ((ImageBlock)document.Body[0]).Align);
+        var barcode = (BarcodeBlock)((GroupBlock)document.Body[1]).Content[0];
+        Assert.Equal(
+            (TextAlign.Center, 144f, 48f, true), (barcode.Align, barcode.Width, barcode.Height, barcode.HumanReadable));
+    }
+
+    [Fact]
+    public void Lists_direction_and_generic_families_read_as_documented()
+    {
+        var document = DocumentMarkup.Parse("""
+            <document font-family="monospace"><body>
+              <list bullet="–" indent="10mm" font-size="9"><item dir="rtl" line-height="1.5">שלום</item></list>
+              <h2>Heading</h2>
+            </body>
+            <box x="0" y="0" width="100" on="all-but-first">x</box></document>
+            """);
+
+        var list = (ListBlock)document.Body[0];
+        Assert.False(list.Ordered);
+        Assert.Equal(("–", 10 * Mm, 9f), (list.Bullet, list.Indent, list.MarkerStyle.FontSize));
+        var item = (ParagraphBlock)list.Items[0][0];
+        Assert.Equal((TextDirection.RightToLeft, 1.5f), (item.Direction, item.LineHeight));
+        Assert.Equal("Liberation Mono", ((TextInline)item.Content[0]).Style.FontFamily);
+        var heading = (ParagraphBlock)document.Body[1];
+        Assert.Equal((16f, 10f, 5f), (((TextInline)heading.Content[0]).Style.FontSize, heading.Style.SpaceBefore,
+            heading.Style.SpaceAfter));
+        Assert.Equal(BoxPages.AllButFirst, document.Boxes[0].On);
     }
 }
