@@ -36,6 +36,9 @@ internal sealed partial class MarkupReader
     private int _elementLine;
     private int _elementColumn;
 
+    // Where the open element at each depth starts, to place an element left unclosed.
+    private readonly (int Line, int Column)[] _opened = new (int, int)[DocumentMarkup.MaxDepth + 1];
+
     private int _elementCount;
     private bool _stopped;
 
@@ -203,6 +206,11 @@ internal sealed partial class MarkupReader
                 CultureInfo.InvariantCulture, $"Elements are nested more than {DocumentMarkup.MaxDepth} deep."));
         }
 
+        if (_xml.Depth < _opened.Length)
+        {
+            _opened[_xml.Depth] = ElementPlace();
+        }
+
         return _xml.NamespaceURI.Length == 0 ? MarkupNames.Element(_xml.LocalName) : E.Unknown;
     }
 
@@ -360,6 +368,11 @@ internal sealed partial class MarkupReader
             message = "A DOCTYPE declaration is not allowed in document markup.";
             (line, column) = PlaceOf(text, text.IndexOf("<!DOCTYPE", StringComparison.Ordinal));
         }
+        else if (Unclosed(message) is { } unclosed)
+        {
+            message = $"<{unclosed.Name}> is not closed before the end of the markup.";
+            (line, column) = unclosed.Count <= _opened.Length ? _opened[unclosed.Count - 1] : (line, column);
+        }
         else if (message.Contains("undeclared entity", StringComparison.Ordinal))
         {
             message = $"{message} Only &amp; &lt; &gt; &quot; &apos; and character references such as &#160; are "
@@ -372,6 +385,20 @@ internal sealed partial class MarkupReader
 
         Error(line, column, message);
         _stopped = true;
+    }
+
+    // The innermost element left open at the end of the markup, and how many are open, from XmlReader's message.
+    private static (string Name, int Count)? Unclosed(string message)
+    {
+        const string Marker = "The following elements are not closed: ";
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var names = message[(at + Marker.Length)..].TrimEnd('.', ' ').Split(", ");
+        return names.Length > 0 && names[0].Length > 0 ? (names[0], names.Length) : null;
     }
 
     // The line and column of an offset into the text (XmlReader does not place some of its errors).

@@ -29,13 +29,22 @@ public sealed class MarkupErrorTests
     }
 
     [Fact]
-    public void An_unclosed_tag_is_reported_where_the_markup_ends()
+    public void An_unclosed_tag_is_reported_at_the_end_tag_that_does_not_match_it()
     {
-        var error = Single("<document><body>\n<p>one\n</body></document>");
+        var error = Single("<document><body>\n<p>one\n  <b>two</b> <i>three</body></document>");
 
-        Assert.Equal(3, error.Line);
+        Assert.Equal((3, 24), (error.Line, error.Column));
         Assert.Contains("not well-formed", error.Message);
-        Assert.Contains("'p'", error.Message);
+        Assert.Contains("The 'i' start tag on line 3 position 15 does not match the end tag of 'body'", error.Message);
+    }
+
+    [Fact]
+    public void An_element_left_open_at_the_end_is_reported_where_it_opens()
+    {
+        var error = Single("<document><body>\n  <p>one\n  ");
+
+        Assert.Equal((2, 3), (error.Line, error.Column));
+        Assert.Equal("<p> is not closed before the end of the markup.", error.Message);
     }
 
     [Fact]
