@@ -20,7 +20,7 @@ internal sealed partial class MarkupReader
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
         IgnoreWhitespace = false,
-        MaxCharactersFromEntities = 0,
+        MaxCharactersFromEntities = 1024,
         CloseInput = true,
     };
 
@@ -31,13 +31,13 @@ internal sealed partial class MarkupReader
     private readonly AttributeSet _attributes = new();
     private readonly InlineBuilder _inlines = new();
 
+    // Where the open element at each depth starts, to place an element left unclosed.
+    private readonly (int Line, int Column)[] _opened = new (int, int)[DocumentMarkup.MaxDepth + 1];
+
     // The element whose attributes _attributes holds, and where it starts.
     private E _element;
     private int _elementLine;
     private int _elementColumn;
-
-    // Where the open element at each depth starts, to place an element left unclosed.
-    private readonly (int Line, int Column)[] _opened = new (int, int)[DocumentMarkup.MaxDepth + 1];
 
     private int _elementCount;
     private bool _stopped;

@@ -59,7 +59,9 @@ internal static class MarkupValues
             "px" => 0.75f,
             _ => 0f,
         };
-        if (factor == 0 || !TryNumber(text[..unitAt], out var number))
+        var number = 0f;
+        var spaceBeforeUnit = unitAt > 0 && char.IsWhiteSpace(text[unitAt - 1]);
+        if (factor == 0 || spaceBeforeUnit || !TryNumber(text[..unitAt], out number))
         {
             return false;
         }
@@ -74,7 +76,7 @@ internal static class MarkupValues
         return float.TryParse(
                 text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture,
                 out number)
-            && float.IsFinite(number) && text.Length > 0 && (char.IsAsciiDigit(text[^1]) || text[^1] == '.');
+            && float.IsFinite(number);
     }
 
     public static bool TryColor(string text, out Color color)
@@ -102,8 +104,9 @@ internal static class MarkupValues
 
     public static bool TryBool(string text, out bool value)
     {
-        value = text.Trim() is "true";
-        return text.Trim() is "true" or "false";
+        var trimmed = text.AsSpan().Trim();
+        value = trimmed is "true";
+        return value || trimmed is "false";
     }
 
     // One to four lengths, as in CSS: all; vertical horizontal; top horizontal bottom; top right bottom left.
