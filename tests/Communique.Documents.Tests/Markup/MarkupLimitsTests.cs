@@ -76,4 +76,20 @@ public sealed class MarkupLimitsTests
             }
         }
     }
+
+    [Fact]
+    public void Documents_parse_the_same_on_many_threads_at_once()
+    {
+        var expected = Describe(DocumentMarkup.Parse(MarkupParseTests.Letter));
+
+        var results = new string[64];
+        Parallel.For(0, results.Length, i => results[i] = Describe(DocumentMarkup.Parse(MarkupParseTests.Letter)));
+
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    private static string Describe(DocumentSpec document) => string.Join(
+        "|", document.Body.Select(b => b is ParagraphBlock p
+            ? string.Concat(p.Content.Select(i => i is TextInline t ? $"{t.Text}{t.Style}" : i.ToString()))
+            : $"{b.GetType().Name}@{b.Line}:{b.Column}"));
 }
