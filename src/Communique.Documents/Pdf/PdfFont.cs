@@ -1,0 +1,166 @@
+using System.Text;
+using Communique.Documents.Drawing;
+using Communique.Documents.Text;
+
+namespace Communique.Documents.Pdf;
+
+// One face as used in one PDF file: a Type 0 font with Identity-H encoding, so that a glyph's code is its glyph id.
+// It gathers the glyphs the pages use and the text each stands for, then writes the font, its subset program,
+// widths and a ToUnicode map (so that text can be copied and searched) once, when the file is finished.
+internal sealed class PdfFont(FontFace face, string name, int number)
+{
+    private readonly Dictionary<ushort, GlyphText> _glyphs = [];
+
+    public FontFace Face { get; } = face;
+
+    public string Name { get; } = name;
+
+    public int Number { get; } = number;
+
+    public PdfFontMetrics Metrics { get; } = PdfFontMetrics.For(face);
+
+    // Records the glyphs of a run, each with the characters of its cluster (several for a ligature; none for the
+    // second glyph of a cluster, such as a mark shaped apart from its base).
+    public void Use(GlyphRun run)
+    {
+        var glyphs = run.Glyphs;
+        var clusters = run.Clusters;
+        for (var i = 0; i < glyphs.Length; i++)
+        {
+            if (_glyphs.TryGetValue(glyphs[i], out var known) && known.Length > 0)
+            {
+                continue;
+            }
+
+            var cluster = clusters[i];
+            var step = run.RightToLeft ? 1 : -1;
+            var previous = i + step;
+            var first = previous < 0 || previous >= glyphs.Length || clusters[previous] != cluster;
+            var end = run.Text.Length;
+            if (first)
+            {
+                foreach (var other in clusters)
+                {
+                    if (other > cluster && other < end)
+                    {
+                        end = other;
+                    }
+                }
+            }
+
+            _glyphs[glyphs[i]] = first && cluster < end ? new GlyphText(run.Text, cluster, end - cluster) : default;
+        }
+    }
+
+    public void Write(PdfOutput output)
+    {
+        var glyphs = new ushort[_glyphs.Count + (_glyphs.ContainsKey(0) ? 0 : 1)];
+        var count = 0;
+        foreach (var glyph in _glyphs.Keys)
+        {
+            glyphs[count++] = glyph;
+        }
+
+        Array.Sort(glyphs, 0, count);
+        if (count < glyphs.Length)
+        {
+            Array.Copy(glyphs, 0, glyphs, 1, count);
+            glyphs[0] = 0;
+        }
+
+        var subset = FontSubset.Get(Face, glyphs);
+        var baseFont = subset.Tag + "+" + Metrics.PostScriptName;
+        var descendant = output.Reserve();
+        var descriptor = output.Reserve();
+        var program = output.Reserve();
+        var toUnicode = output.Reserve();
+        output.BeginObject(Number).Ascii("<</Type/Font/Subtype/Type0/BaseFont").Name(baseFont)
+            .Ascii("/Encoding/Identity-H/DescendantFonts[").Ref(descendant).Ascii("]/ToUnicode ").Ref(toUnicode)
+            .Ascii(">>");
+        output.EndObject();
+
+        var buffer = output.BeginObject(descendant).Ascii("<</Type/Font/Subtype")
+            .Ascii(Face.IsCff ? "/CIDFontType0" : "/CIDFontType2").Ascii("/BaseFont").Name(baseFont)
+            .Ascii("/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/FontDescriptor ")
+            .Ref(descriptor);
+        if (!Face.IsCff)
+        {
+            buffer.Ascii("/CIDToGIDMap/Identity");
+        }
+
+        WriteWidths(buffer, glyphs);
+        buffer.Ascii(">>");
+        output.EndObject();
+
+        var metrics = Metrics;
+        buffer = output.BeginObject(descriptor).Ascii("<</Type/FontDescriptor/FontName").Name(baseFont)
+            .Ascii("/Flags ").Int(metrics.Flags).Ascii("/FontBBox[");
+        for (var i = 0; i < 4; i++)
+        {
+            buffer.Num(metrics.BoundingBox[i]).Ascii(i < 3 ? " " : "]");
+        }
+
+        buffer.Ascii("/ItalicAngle ").Num(metrics.ItalicAngle).Ascii("/Ascent ").Num(metrics.Ascent)
+            .Ascii("/Descent ").Num(metrics.Descent).Ascii("/CapHeight ").Num(metrics.CapHeight)
+            .Ascii("/StemV ").Num(metrics.StemV).Ascii(Face.IsCff ? "/FontFile3 " : "/FontFile2 ").Ref(program)
+            .Ascii(">>");
+        output.EndObject();
+
+        var entries = new PdfBuffer(64).Ascii("/Filter/FlateDecode");
+        entries = Face.IsCff ? entries.Ascii("/Subtype/OpenType") : entries.Ascii("/Length1 ").Int(subset.Length);
+        output.StreamObject(program, entries.Span, subset.Compressed);
+        output.StreamObject(toUnicode, "/Filter/FlateDecode"u8, PdfWriter.Compress(ToUnicode(glyphs)));
+    }
+
+    // Widths in ranges of consecutive glyph ids: `first [w w w]`.
+    private void WriteWidths(PdfBuffer buffer, ushort[] glyphs)
+    {
+        var widths = Metrics.Widths;
+        buffer.Ascii("/W[");
+        for (var i = 0; i < glyphs.Length; i++)
+        {
+            if (i == 0 || glyphs[i] != glyphs[i - 1] + 1)
+            {
+                buffer.Ascii(i == 0 ? "" : "]").Int(glyphs[i]).Ascii("[");
+            }
+            else
+            {
+                buffer.Space();
+            }
+
+            buffer.Num(widths[glyphs[i]]);
+        }
+
+        buffer.Ascii("]]");
+    }
+
+    private ReadOnlySpan<byte> ToUnicode(ushort[] glyphs)
+    {
+        var cmap = new PdfBuffer(1024).Ascii(
+            "/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            + "/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def\n"
+            + "/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            + "1 begincodespacerange\n<0000><FFFF>\nendcodespacerange\n");
+        var mapped = glyphs.Where(g => _glyphs.TryGetValue(g, out var text) && text.Length > 0).ToArray();
+        Span<byte> utf16 = stackalloc byte[64];
+        for (var start = 0; start < mapped.Length; start += 100)
+        {
+            var block = Math.Min(100, mapped.Length - start);
+            cmap.Int(block).Ascii(" beginbfchar\n");
+            for (var i = start; i < start + block; i++)
+            {
+                var text = _glyphs[mapped[i]];
+                var chars = text.Text.AsSpan(text.Start, Math.Min(text.Length, 32));
+                var length = Encoding.BigEndianUnicode.GetBytes(chars, utf16);
+                cmap.Byte((byte)'<').Hex4(mapped[i]).Ascii("><").HexBytes(utf16[..length]).Ascii(">\n");
+            }
+
+            cmap.Ascii("endbfchar\n");
+        }
+
+        cmap.Ascii("endcmap\nCMapName currentdict/CMap defineresource pop\nend\nend\n");
+        return cmap.Span;
+    }
+
+    private readonly record struct GlyphText(string Text, int Start, int Length);
+}

@@ -1,0 +1,155 @@
+using Communique.Documents.Drawing;
+using SkiaSharp;
+
+namespace Communique.Documents.Pdf;
+
+// An image XObject as it is written in every file that shows the image: the dictionary's entries and the stored
+// bytes, with an optional soft mask (the alpha channel). Made once per image (per placed size for SVG, which is
+// drawn as pixels) and cached, so a document only copies bytes.
+internal sealed class PdfImage
+{
+    private const float SvgDpi = 300;
+    private const int MaxSvgSide = 4000;
+
+    private static readonly BoundedCache<string, PdfImage> s_cache = new(128L << 20);
+
+    private PdfImage(byte[] entries, byte[] data, PdfImage? mask)
+    {
+        Entries = entries;
+        Data = data;
+        Mask = mask;
+    }
+
+    // The dictionary's entries, without /Length and /SMask.
+    public byte[] Entries { get; }
+
+    public byte[] Data { get; }
+
+    public PdfImage? Mask { get; }
+
+    public long Weight => Entries.Length + Data.Length + (Mask?.Weight ?? 0);
+
+    // The image for a placement of width x height points (the size matters only to SVG, drawn at 300 dpi).
+    public static PdfImage For(ImageSource image, float width, float height)
+    {
+        if (image.Format != ImageFormat.Svg)
+        {
+            return s_cache.GetOrAdd(image.Key, _ => Encode(image), i => i.Weight);
+        }
+
+        var pixelWidth = Math.Clamp((int)Math.Ceiling(width / 72 * SvgDpi), 1, MaxSvgSide);
+        var pixelHeight = Math.Clamp((int)Math.Ceiling(height / 72 * SvgDpi), 1, MaxSvgSide);
+        return s_cache.GetOrAdd(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{image.Key}:{pixelWidth}x{pixelHeight}"),
+            _ => Pixels(SvgBitmap(image, pixelWidth, pixelHeight)),
+            i => i.Weight);
+    }
+
+    private static PdfImage Encode(ImageSource image) => image.Format switch
+    {
+        ImageFormat.Jpeg => Jpeg(image.Data),
+        _ => Pixels(Decode(image)),
+    };
+
+    // JPEG data is stored as it is (DCTDecode); only the header is read for the colour space.
+    private static PdfImage Jpeg(byte[] data)
+    {
+        var (width, height, components, adobe) = JpegHeader.Read(data);
+        var entries = new PdfBuffer(160).Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
+            .Int(height).Ascii(components switch
+            {
+                1 => "/ColorSpace/DeviceGray",
+                4 => "/ColorSpace/DeviceCMYK",
+                _ => "/ColorSpace/DeviceRGB",
+            })
+            .Ascii("/BitsPerComponent 8/Filter/DCTDecode");
+
+        // Adobe's CMYK JPEGs store the inks inverted.
+        if (components == 4 && adobe)
+        {
+            entries.Ascii("/Decode[1 0 1 0 1 0 1 0]");
+        }
+
+        return new PdfImage(entries.Span.ToArray(), data, null);
+    }
+
+    private static SKBitmap Decode(ImageSource image)
+    {
+        using var data = SKData.CreateCopy(image.Data);
+        using var codec = SKCodec.Create(data)
+            ?? throw new DocumentException("The image could not be read as PNG.");
+        var bitmap = new SKBitmap(new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888,
+            SKAlphaType.Unpremul));
+        var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            bitmap.Dispose();
+            throw new DocumentException($"The PNG image could not be decoded ({result}).");
+        }
+
+        return bitmap;
+    }
+
+    internal static SKBitmap SvgBitmap(ImageSource image, int width, int height)
+    {
+        var picture = image.Picture!;
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.Transparent);
+        var bounds = picture.CullRect;
+        canvas.Scale(width / Math.Max(bounds.Width, 1e-3f), height / Math.Max(bounds.Height, 1e-3f));
+        canvas.Translate(-bounds.Left, -bounds.Top);
+        canvas.DrawPicture(picture);
+        canvas.Flush();
+        return bitmap;
+    }
+
+    // Decoded pixels as a Flate-compressed image: grey when every pixel is grey, else RGB; the alpha channel as a
+    // soft mask when any pixel is not opaque.
+    private static PdfImage Pixels(SKBitmap bitmap)
+    {
+        using (bitmap)
+        {
+            var pixels = bitmap.GetPixelSpan();
+            var count = bitmap.Width * bitmap.Height;
+            var grey = true;
+            var opaque = true;
+            for (var i = 0; i < count && (grey || opaque); i++)
+            {
+                var p = pixels.Slice(i * 4, 4);
+                grey &= p[0] == p[1] && p[1] == p[2];
+                opaque &= p[3] == 255;
+            }
+
+            var channels = grey ? 1 : 3;
+            var colour = new byte[count * channels];
+            var alpha = opaque ? null : new byte[count];
+            for (var i = 0; i < count; i++)
+            {
+                var p = pixels.Slice(i * 4, 4);
+                if (grey)
+                {
+                    colour[i] = p[0];
+                }
+                else
+                {
+                    colour[i * 3] = p[0];
+                    colour[i * 3 + 1] = p[1];
+                    colour[i * 3 + 2] = p[2];
+                }
+
+                alpha?[i] = p[3];
+            }
+
+            var mask = alpha is null ? null : Flate(bitmap.Width, bitmap.Height, "/DeviceGray", alpha, null);
+            return Flate(bitmap.Width, bitmap.Height, grey ? "/DeviceGray" : "/DeviceRGB", colour, mask);
+        }
+    }
+
+    private static PdfImage Flate(int width, int height, string colourSpace, byte[] samples, PdfImage? mask)
+    {
+        var entries = new PdfBuffer(160).Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
+            .Int(height).Ascii("/ColorSpace").Ascii(colourSpace).Ascii("/BitsPerComponent 8/Filter/FlateDecode");
+        return new PdfImage(entries.Span.ToArray(), PdfWriter.Compress(samples, optimal: true).ToArray(), mask);
+    }
+}
