@@ -40,7 +40,9 @@ internal static class PdfTools
     }
 
     // A python3 script run with the file as sys.argv[1].
-    public static string Python(string script, string file) => Run("python3", "-c", script, file);
+    // The system's python3 (where python3-pikepdf is installed), even when another python3 comes first on the path.
+    public static string Python(string script, string file) =>
+        Run(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3", "-c", script, file);
 
     public static string Save(byte[] pdf, string name)
     {
