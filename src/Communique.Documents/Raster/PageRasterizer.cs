@@ -19,8 +19,9 @@ public static class PageRasterizer
         ArgumentNullException.ThrowIfNull(page);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dpi);
         var scale = dpi / 72;
-        var width = Math.Max(1, (int)Math.Round(page.Width * scale));
-        var height = Math.Max(1, (int)Math.Round(page.Height * scale));
+        // Part of a pixel is a whole pixel, as PDF rasterisers count it, so that the whole page shows.
+        var width = Math.Max(1, (int)Math.Ceiling(page.Width * scale - 0.01));
+        var height = Math.Max(1, (int)Math.Ceiling(page.Height * scale - 0.01));
         if ((long)width * height > MaxPixels)
         {
             throw new DocumentException($"A page at {dpi} dpi would be {width}x{height} pixels; previews are at most "
@@ -69,7 +70,7 @@ public static class PageRasterizer
         }
 
         var typeface = s_typefaces.GetOrAdd(run.Face, Typeface, _ => run.Face.Data.Length);
-        using var font = new SKFont(typeface, run.Size) { Subpixel = true, Edging = SKFontEdging.Antialias };
+        using var font = new SKFont(typeface, run.Size) { Subpixel = true, Edging = SKFontEdging.Antialias, Hinting = SKFontHinting.None };
         using var builder = new SKTextBlobBuilder();
         var buffer = builder.AllocatePositionedRun(font, run.Glyphs.Length);
         var glyphs = buffer.Glyphs;
