@@ -1,14 +1,16 @@
+using System.Buffers;
 using System.Text;
 
 namespace Communique.Documents.Pdf;
 
 // A growable byte buffer with the few PDF token writers the writer needs. Numbers are written with at most three
-// decimals and no exponent, whatever the culture: PDF readers accept nothing else.
-internal sealed class PdfBuffer
+// decimals and no exponent, whatever the culture: PDF readers accept nothing else. The storage is rented from the
+// shared pool, so that a document's buffers cost no new memory once a few documents have been written.
+internal sealed class PdfBuffer : IDisposable
 {
     private byte[] _bytes;
 
-    public PdfBuffer(int capacity = 4096) => _bytes = new byte[capacity];
+    public PdfBuffer(int capacity = 4096) => _bytes = ArrayPool<byte>.Shared.Rent(capacity);
 
     public int Length { get; private set; }
 
@@ -190,11 +192,25 @@ internal sealed class PdfBuffer
         return this;
     }
 
+    public void Dispose()
+    {
+        if (_bytes.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_bytes);
+        }
+
+        _bytes = [];
+        Length = 0;
+    }
+
     private void Ensure(int count)
     {
         if (Length + count > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Length + count));
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_bytes.Length * 2, Length + count));
+            _bytes.AsSpan(0, Length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = larger;
         }
     }
 }

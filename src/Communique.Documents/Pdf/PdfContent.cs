@@ -4,7 +4,7 @@ namespace Communique.Documents.Pdf;
 
 // One page's content stream and the resources it names, made from the page's drawing operations. Pages are drawn
 // top-down in points; PDF's user space grows upwards, so every y is turned over against the page height.
-internal sealed class PdfContent(PdfWriter writer)
+internal sealed class PdfContent(PdfWriter writer) : IDisposable
 {
     private readonly List<PdfFont> _fonts = [];
     private readonly List<(string Name, int Number)> _images = [];
@@ -54,6 +54,8 @@ internal sealed class PdfContent(PdfWriter writer)
             }
         }
     }
+
+    public void Dispose() => Buffer.Dispose();
 
     public void WriteResources(PdfBuffer buffer)
     {

@@ -9,6 +9,9 @@ namespace Communique.Documents.Pdf;
 // widths and a ToUnicode map (so that text can be copied and searched) once, when the file is finished.
 internal sealed class PdfFont(FontFace face, string name, int number)
 {
+    // ToUnicode maps, compressed, by their text: letters of one template map the same glyphs to the same text.
+    private static readonly BoundedCache<BytesKey, byte[]> s_toUnicode = new(16L << 20);
+
     private readonly Dictionary<ushort, GlyphText> _glyphs = [];
 
     public FontFace Face { get; } = face;
@@ -106,10 +109,13 @@ internal sealed class PdfFont(FontFace face, string name, int number)
             .Ascii(">>");
         output.EndObject();
 
-        var entries = new PdfBuffer(64).Ascii("/Filter/FlateDecode");
-        entries = Face.IsCff ? entries.Ascii("/Subtype/OpenType") : entries.Ascii("/Length1 ").Int(subset.Length);
+        using var entries = new PdfBuffer(64);
+        entries.Ascii("/Filter/FlateDecode");
+        _ = Face.IsCff ? entries.Ascii("/Subtype/OpenType") : entries.Ascii("/Length1 ").Int(subset.Length);
         output.StreamObject(program, entries.Span, subset.Compressed);
-        output.StreamObject(toUnicode, "/Filter/FlateDecode"u8, PdfWriter.Compress(ToUnicode(glyphs)));
+        var cmap = s_toUnicode.GetOrAdd(
+            new BytesKey(ToUnicode(glyphs)), key => PdfWriter.Compress(key.Bytes), bytes => bytes.Length * 4L);
+        output.StreamObject(toUnicode, "/Filter/FlateDecode"u8, cmap);
     }
 
     // Widths in ranges of consecutive glyph ids: `first [w w w]`.
@@ -134,9 +140,10 @@ internal sealed class PdfFont(FontFace face, string name, int number)
         buffer.Ascii("]]");
     }
 
-    private ReadOnlySpan<byte> ToUnicode(ushort[] glyphs)
+    private byte[] ToUnicode(ushort[] glyphs)
     {
-        var cmap = new PdfBuffer(1024).Ascii(
+        using var cmap = new PdfBuffer(1024);
+        cmap.Ascii(
             "/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n"
             + "/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def\n"
             + "/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n"
@@ -159,8 +166,28 @@ internal sealed class PdfFont(FontFace face, string name, int number)
         }
 
         cmap.Ascii("endcmap\nCMapName currentdict/CMap defineresource pop\nend\nend\n");
-        return cmap.Span;
+        return cmap.Span.ToArray();
     }
 
     private readonly record struct GlyphText(string Text, int Start, int Length);
+
+    private readonly struct BytesKey(byte[] bytes) : IEquatable<BytesKey>
+    {
+        private readonly int _hash = ComputeHash(bytes);
+
+        public byte[] Bytes { get; } = bytes;
+
+        public bool Equals(BytesKey other) => _hash == other._hash && Bytes.AsSpan().SequenceEqual(other.Bytes);
+
+        public override bool Equals(object? obj) => obj is BytesKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static int ComputeHash(byte[] bytes)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
+    }
 }

@@ -55,7 +55,8 @@ internal sealed class PdfImage
     private static PdfImage Jpeg(byte[] data)
     {
         var (width, height, components, adobe) = JpegHeader.Read(data);
-        var entries = new PdfBuffer(160).Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
+        using var entries = new PdfBuffer(160);
+        entries.Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
             .Int(height).Ascii(components switch
             {
                 1 => "/ColorSpace/DeviceGray",
@@ -148,7 +149,8 @@ internal sealed class PdfImage
 
     private static PdfImage Flate(int width, int height, string colourSpace, byte[] samples, PdfImage? mask)
     {
-        var entries = new PdfBuffer(160).Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
+        using var entries = new PdfBuffer(160);
+        entries.Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
             .Int(height).Ascii("/ColorSpace").Ascii(colourSpace).Ascii("/BitsPerComponent 8/Filter/FlateDecode");
         return new PdfImage(entries.Span.ToArray(), PdfWriter.Compress(samples, optimal: true).ToArray(), mask);
     }

@@ -16,7 +16,7 @@ internal sealed class PdfOutput : IDisposable
 
     public PdfOutput(Stream stream) => _stream = stream;
 
-    public PdfBuffer Buffer { get; } = new(FlushAt * 2);
+    public PdfBuffer Buffer { get; } = new(16 * 1024);
 
     public long Position => _flushed + Buffer.Length;
 
@@ -97,7 +97,11 @@ internal sealed class PdfOutput : IDisposable
         Buffer.Clear();
     }
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose()
+    {
+        _hash.Dispose();
+        Buffer.Dispose();
+    }
 
     private void Write(ReadOnlySpan<byte> bytes)
     {
