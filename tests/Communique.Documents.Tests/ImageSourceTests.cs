@@ -53,6 +53,10 @@ public sealed class ImageSourceTests
     [InlineData("<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
         + "<svg xmlns='http://www.w3.org/2000/svg'><text>&x;</text></svg>", "DTD")]
     [InlineData("<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>", "well-formed")]
+    [InlineData("<svg xmlns='http://www.w3.org/2000/svg'><g id='a'><rect width='1' height='1'/></g>"
+        + "<g id='b'><use href='#a'/><use href='#a'/></g><use href='#b'/><use href='#b'/></svg>", "nested <use>")]
+    [InlineData("<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>"
+        + "<use xlink:href='#c'/><g id='c'><use xlink:href='#c'/></g></svg>", "nested <use>")]
     public void Refuses_an_SVG_that_could_act_or_reach_outside_the_file(string svg, string reason)
     {
         var error = Assert.Throws<DocumentException>(() => ImageSource.Load(Encoding.UTF8.GetBytes(svg)));

@@ -8,12 +8,15 @@ namespace Communique.Documents.Drawing;
 
 // Reads an SVG image that a template may show, refusing what could act or reach outside the file: scripts, event
 // attributes, foreign objects, DTDs and entities, and links or style URLs to anything but a fragment of the same
-// file or embedded image data. What remains is drawn once into a picture that documents replay.
+// file or embedded image data. A <use> may not copy anything that itself holds a <use>: nested copies multiply
+// (ten levels of ten copies draw ten billion shapes), so the drawing work stays bounded by the file's size.
+// What remains is drawn once into a picture that documents replay.
 internal static class SvgReader
 {
     private const int MaxCharacters = 10_000_000;
     private const float DefaultWidth = 300;
     private const float DefaultHeight = 150;
+    private const string XLink = "http://www.w3.org/1999/xlink";
 
     public static bool LooksLikeSvg(ReadOnlySpan<byte> data)
     {
@@ -65,6 +68,9 @@ internal static class SvgReader
         float? width = null, height = null;
         float[]? viewBox = null;
         var root = true;
+        var open = new Stack<(string? Id, bool HasUse)>();
+        var containsUse = new HashSet<string>(StringComparer.Ordinal);
+        var useTargets = new List<string>();
         try
         {
             using var reader = XmlReader.Create(new StringReader(text), settings);
@@ -79,6 +85,7 @@ internal static class SvgReader
                 if (reader.NodeType == XmlNodeType.EndElement)
                 {
                     inStyle = false;
+                    Close(open, containsUse);
                 }
 
                 if (reader.NodeType != XmlNodeType.Element)
@@ -123,6 +130,18 @@ internal static class SvgReader
 
                 reader.MoveToElement();
                 root = false;
+                var isUse = name.Equals("use", StringComparison.Ordinal);
+                if (isUse && (reader.GetAttribute("href") ?? reader.GetAttribute("href", XLink)) is { } href
+                    && href.StartsWith('#'))
+                {
+                    useTargets.Add(href[1..]);
+                }
+
+                open.Push((reader.GetAttribute("id"), isUse));
+                if (reader.IsEmptyElement)
+                {
+                    Close(open, containsUse);
+                }
             }
         }
         catch (XmlException e)
@@ -135,6 +154,12 @@ internal static class SvgReader
             throw new DocumentException("The SVG image has no <svg> element.");
         }
 
+        if (useTargets.Find(containsUse.Contains) is { } nested)
+        {
+            throw new DocumentException($"The SVG image copies #{nested}, which itself holds a <use>; nested <use> "
+                + "copies are not allowed.");
+        }
+
         var ratio = viewBox is { } box ? box[2] / box[3] : DefaultWidth / DefaultHeight;
         var w = width ?? (height * ratio) ?? viewBox?[2] ?? DefaultWidth;
         var h = height ?? (width / ratio) ?? viewBox?[3] ?? DefaultHeight;
@@ -144,6 +169,27 @@ internal static class SvgReader
         }
 
         return (w, h);
+    }
+
+    // An element ends: its id is remembered if it holds a <use>, and its parent then holds one too.
+    private static void Close(Stack<(string? Id, bool HasUse)> open, HashSet<string> containsUse)
+    {
+        var (id, hasUse) = open.Pop();
+        if (!hasUse)
+        {
+            return;
+        }
+
+        if (id is not null)
+        {
+            containsUse.Add(id);
+        }
+
+        if (open.Count > 0)
+        {
+            var parent = open.Pop();
+            open.Push((parent.Id, true));
+        }
     }
 
     private static void CheckAttribute(string name, string value)

@@ -81,9 +81,15 @@ internal sealed class PdfBuffer : IDisposable
         return this;
     }
 
-    // A real number rounded to three decimals, trailing zeros dropped.
+    // A real number rounded to three decimals, trailing zeros dropped; what is not a finite number is written as 0,
+    // so that a bad coordinate misplaces one thing rather than breaking the file.
     public PdfBuffer Num(double value)
     {
+        if (!double.IsFinite(value) || Math.Abs(value) > 1e12)
+        {
+            return Byte((byte)'0');
+        }
+
         var scaled = (long)Math.Round(value * 1000, MidpointRounding.AwayFromZero);
         if (scaled < 0)
         {

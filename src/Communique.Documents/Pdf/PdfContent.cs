@@ -100,7 +100,7 @@ internal sealed class PdfContent(PdfWriter writer) : IDisposable
     private void Text(TextOp op)
     {
         var run = op.Run;
-        if (run.Glyphs.Length == 0)
+        if (run.Glyphs.Length == 0 || !(run.Size > 0) || !float.IsFinite(run.Size))
         {
             return;
         }

@@ -174,7 +174,7 @@ public sealed class PdfWriter : IDisposable
     // The image's name in page resources; its objects are written the first time a page shows it.
     internal (string Name, int Number) Image(ImageSource source, float width, float height)
     {
-        var image = PdfImage.For(source, width, height);
+        var image = PdfImage.For(source, width, height, _settings.Archival);
         if (!_images.TryGetValue(image, out var written))
         {
             var mask = 0;
