@@ -1,3 +1,4 @@
+using System.Text;
 using Communique.Documents.Drawing;
 using Communique.Documents.Pdf;
 
@@ -50,8 +51,34 @@ public sealed class PdfWriterTests
         Assert.Contains("مرحبا بالعالم", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("שָׁלוֹם", "NotoSansHebrew-Regular.ttf")]
+    [InlineData("سلام", "NotoSansArabic-Regular.ttf")]
+    [InlineData("مَرْحَبًا", "NotoSansArabic-Regular.ttf")]
+    [InlineData("Ψ̈ café ﬁne", "LiberationSans-Regular.ttf")]
+    public void Ligatures_and_marks_are_extracted_as_their_characters(string written, string font)
+    {
+        var run = PdfSamples.Shape(written, PdfSamples.Face(font), 18);
+        var page = new Page(595, 842);
+        page.Ops.Add(new TextOp(50, 80, run, Color.Black));
+        var path = PdfTools.Save(PdfSamples.Write(PdfSamples.Settings(), page), "marks");
+
+        var text = PdfTools.Run("pdftotext", path, "-").Trim('\n', '\f', '\u202B', '\u202C');
+
+        Assert.Equal(written.Normalize(NormalizationForm.FormC), text.Normalize(NormalizationForm.FormC));
+        Assert.DoesNotContain("WARNING", PdfTools.Run("qpdf", "--check", path), StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
-    public void A_one_page_letter_in_two_fonts_is_at_most_40_KB()
+    public void The_samples_shape_a_ligature_and_raise_marks()
+    {
+        Assert.Equal(3, PdfSamples.Shape("سلام", PdfSamples.Face("NotoSansArabic-Regular.ttf"), 18).Glyphs.Length);
+        var marked = PdfSamples.Shape("مَرْحَبًا", PdfSamples.Face("NotoSansArabic-Regular.ttf"), 18);
+        Assert.Contains(marked.YOffsets, offset => offset != 0);
+    }
+
+    [Fact]
+    public void A_one_page_letter_in_two_families_is_at_most_40_KB()
     {
         var pdf = PdfSamples.Write(PdfSamples.Settings(), PdfSamples.Letter());
 

@@ -22,36 +22,32 @@ internal sealed class PdfFont(FontFace face, string name, int number)
 
     public PdfFontMetrics Metrics { get; } = PdfFontMetrics.For(face);
 
-    // Records the glyphs of a run, each with the characters of its cluster (several for a ligature; none for the
-    // second glyph of a cluster, such as a mark shaped apart from its base).
+    // Records the glyphs of a run with the characters each stands for: the first glyph of a cluster (in logical
+    // order) stands for all the cluster's characters (several for a ligature, a letter with its marks), the other
+    // glyphs (marks shaped apart from their base) for none, so that extractors do not read marks as letters of
+    // their own. The characters of one glyph in right-to-left text are listed as they lie on the page, left to
+    // right, because text extractors spread a glyph's characters across its width and then reorder the line.
     public void Use(GlyphRun run)
     {
         var glyphs = run.Glyphs;
         var clusters = run.Clusters;
-        for (var i = 0; i < glyphs.Length; i++)
+        var start = 0;
+        while (start < glyphs.Length)
         {
-            if (_glyphs.TryGetValue(glyphs[i], out var known) && known.Length > 0)
+            var end = start + 1;
+            var mapped = _glyphs.TryGetValue(glyphs[start], out var known) && known.Length > 0;
+            while (end < glyphs.Length && clusters[end] == clusters[start])
             {
-                continue;
+                mapped &= _glyphs.TryGetValue(glyphs[end], out known) && known.Length > 0;
+                end++;
             }
 
-            var cluster = clusters[i];
-            var step = run.RightToLeft ? 1 : -1;
-            var previous = i + step;
-            var first = previous < 0 || previous >= glyphs.Length || clusters[previous] != cluster;
-            var end = run.Text.Length;
-            if (first)
+            if (!mapped)
             {
-                foreach (var other in clusters)
-                {
-                    if (other > cluster && other < end)
-                    {
-                        end = other;
-                    }
-                }
+                Map(run, start, end);
             }
 
-            _glyphs[glyphs[i]] = first && cluster < end ? new GlyphText(run.Text, cluster, end - cluster) : default;
+            start = end;
         }
     }
 
@@ -118,6 +114,37 @@ internal sealed class PdfFont(FontFace face, string name, int number)
         output.StreamObject(toUnicode, "/Filter/FlateDecode"u8, cmap);
     }
 
+    // Glyphs [start, end) of a run, one cluster.
+    private void Map(GlyphRun run, int start, int end)
+    {
+        var text = run.Text;
+        var cluster = run.Clusters[start];
+        var next = text.Length;
+        foreach (var other in run.Clusters)
+        {
+            if (other > cluster && other < next)
+            {
+                next = other;
+            }
+        }
+
+        var at = Math.Clamp(cluster, 0, text.Length);
+        next = Math.Clamp(next, at, text.Length);
+        var count = end - start;
+        for (var k = 0; k < count; k++)
+        {
+            // The k-th glyph in logical order: right-to-left runs are stored in visual order.
+            var glyph = run.Glyphs[run.RightToLeft ? end - 1 - k : start + k];
+            var length = k == 0 ? next - at : 0;
+            if (!_glyphs.TryGetValue(glyph, out var known) || known.Length == 0)
+            {
+                _glyphs[glyph] = new GlyphText(text, at, length, run.RightToLeft);
+            }
+
+            at += length;
+        }
+    }
+
     // Widths in ranges of consecutive glyph ids: `first [w w w]`.
     private void WriteWidths(PdfBuffer buffer, ushort[] glyphs)
     {
@@ -159,6 +186,11 @@ internal sealed class PdfFont(FontFace face, string name, int number)
                 var text = _glyphs[mapped[i]];
                 var chars = text.Text.AsSpan(text.Start, Math.Min(text.Length, 32));
                 var length = Encoding.BigEndianUnicode.GetBytes(chars, utf16);
+                if (text.RightToLeft)
+                {
+                    ReverseCodePoints(utf16[..length]);
+                }
+
                 cmap.Byte((byte)'<').Hex4(mapped[i]).Ascii("><").HexBytes(utf16[..length]).Ascii(">\n");
             }
 
@@ -169,7 +201,24 @@ internal sealed class PdfFont(FontFace face, string name, int number)
         return cmap.Span.ToArray();
     }
 
-    private readonly record struct GlyphText(string Text, int Start, int Length);
+    // Reverses UTF-16BE text by code points, keeping surrogate pairs whole.
+    private static void ReverseCodePoints(Span<byte> utf16)
+    {
+        var units = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(utf16);
+        units.Reverse();
+        for (var i = 0; i + 1 < units.Length; i++)
+        {
+            // Big-endian units read natively: a low surrogate now comes first; put the pair back in order.
+            var unit = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(units[i]);
+            if (char.IsLowSurrogate((char)unit))
+            {
+                (units[i], units[i + 1]) = (units[i + 1], units[i]);
+                i++;
+            }
+        }
+    }
+
+    private readonly record struct GlyphText(string Text, int Start, int Length, bool RightToLeft);
 
     private readonly struct BytesKey(byte[] bytes) : IEquatable<BytesKey>
     {
