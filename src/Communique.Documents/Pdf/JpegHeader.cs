@@ -4,7 +4,7 @@ namespace Communique.Documents.Pdf;
 // start-of-frame segment) and whether Adobe's marker says CMYK samples are inverted.
 internal static class JpegHeader
 {
-    public static (int Width, int Height, int Components, bool Adobe) Read(ReadOnlySpan<byte> data)
+    public static (int Width, int Height, int Components, int Precision, bool Adobe) Read(ReadOnlySpan<byte> data)
     {
         var adobe = false;
         var at = 2;
@@ -42,7 +42,7 @@ internal static class JpegHeader
                 var components = segment[5];
                 if (width > 0 && height > 0 && components is 1 or 3 or 4)
                 {
-                    return (width, height, components, adobe);
+                    return (width, height, components, segment[0], adobe);
                 }
 
                 break;

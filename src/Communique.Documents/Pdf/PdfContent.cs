@@ -149,7 +149,7 @@ internal sealed class PdfContent(PdfWriter writer) : IDisposable
     // The glyphs in one TJ array: where the pen the PDF moves by the font's widths differs from where the run puts
     // the next glyph (kerning, letter spacing, justification, a mark's offset), a number moves it in thousandths of
     // the em; a vertical offset (a mark above or below) is a text rise, which cannot change inside an array.
-    private void Glyphs(Drawing.GlyphRun run, float[] widths)
+    private void Glyphs(GlyphRun run, float[] widths)
     {
         var scale = 1000.0 / run.Size;
         var glyphs = run.Glyphs;

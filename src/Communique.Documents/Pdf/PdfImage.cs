@@ -38,7 +38,7 @@ internal sealed class PdfImage
     {
         if (image.Format == ImageFormat.Jpeg)
         {
-            var jpeg = s_cache.GetOrAdd(image.Key, _ => Jpeg(image.Data), i => i.Weight);
+            var jpeg = s_cache.GetOrAdd(image.Key, _ => Jpeg(image), i => i.Weight);
             return archival && jpeg.IsCmyk
                 ? s_cache.GetOrAdd(image.Key + ":rgb", _ => Pixels(Decode(image)), i => i.Weight)
                 : jpeg;
@@ -57,10 +57,17 @@ internal sealed class PdfImage
             i => i.Weight);
     }
 
-    // JPEG data is stored as it is (DCTDecode); only the header is read for the colour space.
-    private static PdfImage Jpeg(byte[] data)
+    // JPEG data is stored as it is (DCTDecode); only the header is read for the colour space. PDF readers decode
+    // 8-bit samples only, so a rare 12-bit JPEG is decoded and stored as pixels.
+    private static PdfImage Jpeg(ImageSource image)
     {
-        var (width, height, components, adobe) = JpegHeader.Read(data);
+        var data = image.Data;
+        var (width, height, components, precision, adobe) = JpegHeader.Read(data);
+        if (precision != 8)
+        {
+            return Pixels(Decode(image));
+        }
+
         using var entries = new PdfBuffer(160);
         entries.Ascii("/Type/XObject/Subtype/Image/Width ").Int(width).Ascii("/Height ")
             .Int(height).Ascii(components switch
@@ -97,17 +104,24 @@ internal sealed class PdfImage
         return bitmap;
     }
 
-    internal static SKBitmap SvgBitmap(ImageSource image, int width, int height)
+    private static SKBitmap SvgBitmap(ImageSource image, int width, int height)
     {
         var picture = image.Picture!;
+
+        // Skia draws into premultiplied pixels; the PDF wants colour and alpha apart, so they are converted after.
+        using var drawn = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(drawn))
+        {
+            canvas.Clear(SKColors.Transparent);
+            var bounds = picture.CullRect;
+            canvas.Scale(width / Math.Max(bounds.Width, 1e-3f), height / Math.Max(bounds.Height, 1e-3f));
+            canvas.Translate(-bounds.Left, -bounds.Top);
+            canvas.DrawPicture(picture);
+        }
+
         var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.Transparent);
-        var bounds = picture.CullRect;
-        canvas.Scale(width / Math.Max(bounds.Width, 1e-3f), height / Math.Max(bounds.Height, 1e-3f));
-        canvas.Translate(-bounds.Left, -bounds.Top);
-        canvas.DrawPicture(picture);
-        canvas.Flush();
+        using var pixmap = drawn.PeekPixels();
+        pixmap.ReadPixels(bitmap.Info, bitmap.GetPixels(), bitmap.RowBytes);
         return bitmap;
     }
 

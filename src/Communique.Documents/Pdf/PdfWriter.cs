@@ -19,6 +19,8 @@ public sealed class PdfWriter : IDisposable
     private const int CatalogNumber = 1;
     private const int PagesNumber = 2;
 
+    private static readonly Lazy<byte[]> s_compressedProfile = new(() => Compress(SrgbProfile.Bytes, optimal: true));
+
     private readonly PdfSettings _settings;
     private readonly PdfOutput _output;
     private readonly PdfContent _content;
@@ -48,6 +50,11 @@ public sealed class PdfWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(page);
         ObjectDisposedException.ThrowIf(_finished, this);
+        if (!(page.Width > 0 && page.Height > 0 && float.IsFinite(page.Width) && float.IsFinite(page.Height)))
+        {
+            throw new ArgumentException($"A page of {page.Width} x {page.Height} points cannot be written.", nameof(page));
+        }
+
         _content.Draw(page);
         var contents = _output.Reserve();
         _output.StreamObject(contents, "/Filter/FlateDecode"u8, Compress(_content.Buffer.Span));
@@ -104,7 +111,7 @@ public sealed class PdfWriter : IDisposable
             metadata = _output.Reserve();
             _output.StreamObject(metadata, "/Type/Metadata/Subtype/XML"u8, XmpPacket.Build(_settings, Producer));
             profile = _output.Reserve();
-            _output.StreamObject(profile, "/N 3/Filter/FlateDecode"u8, CompressedProfile.Value);
+            _output.StreamObject(profile, "/N 3/Filter/FlateDecode"u8, s_compressedProfile.Value);
         }
 
         var info = _output.Reserve();
@@ -199,8 +206,6 @@ public sealed class PdfWriter : IDisposable
 
         return written;
     }
-
-    private static readonly Lazy<byte[]> CompressedProfile = new(() => Compress(SrgbProfile.Bytes, optimal: true));
 
     private static void Entry(PdfBuffer buffer, string key, string? value)
     {
