@@ -86,12 +86,12 @@ internal sealed partial class FontSubset
                     }
 
                     using var compressed = new MemoryStream();
-                    using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+                    using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
                     {
                         zlib.Write(program);
                     }
 
-                    return new FontSubset(TagOf(key.Glyphs), compressed.ToArray(), (int)length);
+                    return new FontSubset(TagOf(face.PostScriptName, key.Glyphs), compressed.ToArray(), (int)length);
                 }
                 finally
                 {
@@ -109,9 +109,16 @@ internal sealed partial class FontSubset
         }
     }
 
-    private static string TagOf(ushort[] glyphs)
+    // From the face's name and the glyph set (not from anything that varies between runs, so that files stay the
+    // same for the same input): two subsets in one file get different tags.
+    private static string TagOf(string name, ushort[] glyphs)
     {
         var hash = 14695981039346656037UL;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
         foreach (var glyph in glyphs)
         {
             hash = (hash ^ glyph) * 1099511628211UL;
