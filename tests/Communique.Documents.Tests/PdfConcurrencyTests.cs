@@ -40,8 +40,11 @@ public sealed class PdfConcurrencyTests
     private static Page Page(int index)
     {
         var page = PdfSamples.Letter(paragraphs: 1);
-        string[] names = ["Zoë Quill", "Xavier Jukes", "Yvonne Kim", "Walter Vance", "Ümit Çelik", "Þóra Jónsdóttir",
-            "Ægir Ørsted", "Łucja Źdźbło"];
+        string[] names =
+        [
+            "Zoë Quill", "Xavier Jukes", "Yvonne Kim", "Walter Vance", "Ümit Çelik", "Þóra Jónsdóttir",
+            "Ægir Ørsted", "Łucja Źdźbło",
+        ];
         page.Ops.Add(PdfSamples.Text(64, 120, names[index], "LiberationSans-Bold.ttf", 12));
         page.Ops.Add(new LinkOp(64, 108, 100, 14, $"https://example.com/{index}"));
         return page;

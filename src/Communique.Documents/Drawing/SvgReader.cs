@@ -204,12 +204,13 @@ internal static class SvgReader
             var target = value.Trim();
             if (!target.StartsWith('#') && !target.StartsWith("data:image/", StringComparison.OrdinalIgnoreCase))
             {
-                throw new DocumentException(
-                    "The SVG image refers to an outside resource; only fragments (#id) and embedded images are allowed.");
+                throw new DocumentException("The SVG image refers to an outside resource; only fragments (#id) and "
+                    + "embedded images are allowed.");
             }
         }
 
-        if (name.Equals("style", StringComparison.Ordinal) || value.Contains("url(", StringComparison.OrdinalIgnoreCase))
+        if (name.Equals("style", StringComparison.Ordinal)
+            || value.Contains("url(", StringComparison.OrdinalIgnoreCase))
         {
             CheckStyle(value);
         }

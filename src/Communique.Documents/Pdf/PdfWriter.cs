@@ -52,7 +52,8 @@ public sealed class PdfWriter : IDisposable
         ObjectDisposedException.ThrowIf(_finished, this);
         if (!(page.Width > 0 && page.Height > 0 && float.IsFinite(page.Width) && float.IsFinite(page.Height)))
         {
-            throw new ArgumentException($"A page of {page.Width} x {page.Height} points cannot be written.", nameof(page));
+            throw new ArgumentException(
+                $"A page of {page.Width} x {page.Height} points cannot be written.", nameof(page));
         }
 
         _content.Draw(page);

@@ -27,7 +27,8 @@ internal static class XmpPacket
 
         if (settings.Author is { } author)
         {
-            xmp.Append("<dc:creator><rdf:Seq><rdf:li>").Append(Escape(author)).Append("</rdf:li></rdf:Seq></dc:creator>\n");
+            xmp.Append("<dc:creator><rdf:Seq><rdf:li>").Append(Escape(author))
+                .Append("</rdf:li></rdf:Seq></dc:creator>\n");
         }
 
         if (settings.Subject is { } subject)

@@ -70,7 +70,13 @@ public static class PageRasterizer
         }
 
         var typeface = s_typefaces.GetOrAdd(run.Face, Typeface, _ => run.Face.Data.Length);
-        using var font = new SKFont(typeface, run.Size) { Subpixel = true, Edging = SKFontEdging.Antialias, Hinting = SKFontHinting.None };
+        // Unhinted, at subpixel positions: the PDF's fonts carry no hinting and its glyphs are placed exactly.
+        using var font = new SKFont(typeface, run.Size)
+        {
+            Subpixel = true,
+            Edging = SKFontEdging.Antialias,
+            Hinting = SKFontHinting.None,
+        };
         using var builder = new SKTextBlobBuilder();
         var buffer = builder.AllocatePositionedRun(font, run.Glyphs.Length);
         var glyphs = buffer.Glyphs;
