@@ -46,6 +46,32 @@ public sealed class PdfArchivalTests
         Assert.DoesNotContain("WARNING", PdfTools.Run("qpdf", "--check", path), StringComparison.OrdinalIgnoreCase);
     }
 
+    // LittleCMS (through Pillow, which pikepdf depends on) reads the embedded profile, and converting from it to
+    // its own built-in sRGB leaves colours as they are.
+    private const string ProfileCheck = """
+        import sys, io, pikepdf
+        from PIL import ImageCms, Image
+        pdf = pikepdf.open(sys.argv[1])
+        data = pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+        print(ImageCms.getProfileDescription(profile).strip())
+        image = Image.new('RGB', (5, 1))
+        image.putdata([(255, 0, 0), (0, 255, 0), (0, 0, 255), (128, 128, 128), (30, 60, 90)])
+        to_srgb = ImageCms.buildTransform(profile, ImageCms.createProfile('sRGB'), 'RGB', 'RGB', renderingIntent=1)
+        print(list(ImageCms.applyTransform(image, to_srgb).getdata()))
+        """;
+
+    [Fact]
+    public void LittleCMS_reads_the_output_intent_profile_as_sRGB()
+    {
+        var path = PdfTools.Save(PdfSamples.Write(PdfSamples.Settings(archival: true), new Page(100, 100)), "icc");
+
+        var report = PdfTools.Python(ProfileCheck, path);
+
+        Assert.Equal(
+            "sRGB IEC61966-2.1\n[(255, 0, 0), (0, 255, 0), (0, 0, 255), (128, 128, 128), (30, 60, 90)]\n", report);
+    }
+
     [Fact]
     public void The_sRGB_profile_maps_white_to_D50_and_has_the_published_primaries()
     {
