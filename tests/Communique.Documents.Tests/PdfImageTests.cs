@@ -35,4 +35,19 @@ public sealed class PdfImageTests
         Assert.Equal(8, list.Length);
         Assert.DoesNotContain("WARNING", PdfTools.Run("qpdf", "--check", path), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void A_grey_JPEG_is_stored_as_it_is_in_its_own_colour_space()
+    {
+        var jpeg = PdfSamples.Jpeg(32, 16, grey: true);
+        var page = new Page(200, 200);
+        page.Ops.Add(new ImageOp(10, 10, 64, 32, ImageSource.Load(jpeg)));
+        var pdf = PdfSamples.Write(PdfSamples.Settings(archival: true), page);
+        var path = PdfTools.Save(pdf, "grey");
+
+        var list = PdfTools.Run("pdfimages", "-list", path);
+
+        Assert.Matches(@"1\s+0\s+image\s+32\s+16\s+gray\s+1\s+8\s+jpeg", list);
+        Assert.True(pdf.AsSpan().IndexOf(jpeg) >= 0, "the JPEG file is in the PDF byte for byte");
+    }
 }

@@ -134,9 +134,10 @@ internal static class PdfSamples
         return data.ToArray();
     }
 
-    public static byte[] Jpeg(int width = 64, int height = 48)
+    public static byte[] Jpeg(int width = 64, int height = 48, bool grey = false)
     {
-        using var bitmap = new SKBitmap(width, height);
+        using var bitmap = new SKBitmap(new SKImageInfo(
+            width, height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, grey ? SKAlphaType.Opaque : SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(new SKColor(200, 60, 40));
