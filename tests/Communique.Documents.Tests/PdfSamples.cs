@@ -136,8 +136,10 @@ internal static class PdfSamples
 
     public static byte[] Jpeg(int width = 64, int height = 48, bool grey = false)
     {
-        using var bitmap = new SKBitmap(new SKImageInfo(
-            width, height, grey ? SKColorType.Gray8 : SKColorType.Rgba8888, grey ? SKAlphaType.Opaque : SKAlphaType.Premul));
+        var info = grey
+            ? new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque)
+            : new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(new SKColor(200, 60, 40));
