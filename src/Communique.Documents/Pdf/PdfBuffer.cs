@@ -81,6 +81,17 @@ internal sealed class PdfBuffer : IDisposable
         return this;
     }
 
+    // Writes a non-negative integer over bytes already written (a length known only after the data).
+    public void Patch(int at, long value)
+    {
+        var digits = value == 0 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
+        for (var i = digits - 1; i >= 0; i--)
+        {
+            _bytes[at + i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     // A real number rounded to three decimals, trailing zeros dropped; what is not a finite number is written as 0,
     // so that a bad coordinate misplaces one thing rather than breaking the file.
     public PdfBuffer Num(double value)

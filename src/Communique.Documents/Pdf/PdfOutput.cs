@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 
 namespace Communique.Documents.Pdf;
@@ -57,6 +58,24 @@ internal sealed class PdfOutput : IDisposable
             Buffer.Raw(data);
         }
 
+        Buffer.Ascii("\nendstream");
+        EndObject();
+    }
+
+    // A stream object whose data is compressed (zlib, FlateDecode) straight into the file's buffer; its length is
+    // written into room left for it once the data is there.
+    public void CompressedStreamObject(int number, ReadOnlySpan<byte> entries, ReadOnlySpan<byte> data)
+    {
+        BeginObject(number).Ascii("<<").Raw(entries).Ascii("/Filter/FlateDecode/Length ");
+        var lengthAt = Buffer.Length;
+        Buffer.Ascii("           >>\nstream\n");
+        var start = Buffer.Length;
+        using (var zlib = new ZLibStream(new PdfBufferStream(Buffer), CompressionLevel.Fastest))
+        {
+            zlib.Write(data);
+        }
+
+        Buffer.Patch(lengthAt, Buffer.Length - start);
         Buffer.Ascii("\nendstream");
         EndObject();
     }

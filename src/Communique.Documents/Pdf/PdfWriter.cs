@@ -58,7 +58,7 @@ public sealed class PdfWriter : IDisposable
 
         _content.Draw(page);
         var contents = _output.Reserve();
-        _output.StreamObject(contents, "/Filter/FlateDecode"u8, Compress(_content.Buffer.Span));
+        _output.CompressedStreamObject(contents, [], _content.Buffer.Span);
 
         var number = _output.Reserve();
         var buffer = _output.BeginObject(number).Ascii("<</Type/Page/Parent ").Ref(PagesNumber)
@@ -152,8 +152,9 @@ public sealed class PdfWriter : IDisposable
         _content.Dispose();
     }
 
-    // Zlib (FlateDecode). Per-document streams use the fastest level: a page's operators compress nearly as well
-    // with it, for a fraction of the time; what is made once and cached (images, the profile) uses the optimal one.
+    // Zlib (FlateDecode), for what is made once and cached (images, maps, the profile). Page content, made for each
+    // document, is compressed at the fastest level (PdfOutput.CompressedStreamObject): a page's operators compress
+    // nearly as well with it, in a fraction of the time.
     internal static byte[] Compress(ReadOnlySpan<byte> data, bool optimal = false)
     {
         using var compressed = new MemoryStream(data.Length / 3 + 64);
