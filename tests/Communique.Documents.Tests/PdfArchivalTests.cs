@@ -62,14 +62,19 @@ public sealed class PdfArchivalTests
         """;
 
     [Fact]
-    public void LittleCMS_reads_the_output_intent_profile_as_sRGB()
+    public void LittleCMS_reads_the_output_intent_profile_as_sRGB_in_a_file_with_an_empty_page()
     {
-        var path = PdfTools.Save(PdfSamples.Write(PdfSamples.Settings(archival: true), new Page(100, 100)), "icc");
+        var settings = PdfSamples.Settings(archival: true) with { Title = "Control\u0001 characters\ttoo" };
+        var path = PdfTools.Save(PdfSamples.Write(settings, new Page(100, 100)), "icc");
 
         var report = PdfTools.Python(ProfileCheck, path);
+        var check = PdfTools.Run("qpdf", "--check", path);
+        var draw = PdfTools.Run("mutool", "draw", "-q", "-o", Path.ChangeExtension(path, ".png"), path);
 
         Assert.Equal(
             "sRGB IEC61966-2.1\n[(255, 0, 0), (0, 255, 0), (0, 0, 255), (128, 128, 128), (30, 60, 90)]\n", report);
+        Assert.DoesNotContain("WARNING", check, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("flate", draw, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -66,6 +66,13 @@ internal sealed class PdfOutput : IDisposable
     // written into room left for it once the data is there.
     public void CompressedStreamObject(int number, ReadOnlySpan<byte> entries, ReadOnlySpan<byte> data)
     {
+        // Zlib writes nothing at all for no data, which is not a valid Flate stream.
+        if (data.IsEmpty)
+        {
+            StreamObject(number, entries, data);
+            return;
+        }
+
         BeginObject(number).Ascii("<<").Raw(entries).Ascii("/Filter/FlateDecode/Length ");
         var lengthAt = Buffer.Length;
         Buffer.Ascii("           >>\nstream\n");

@@ -51,5 +51,7 @@ internal static class XmpPacket
         return Encoding.UTF8.GetBytes(xmp.ToString());
     }
 
-    private static string Escape(string text) => SecurityElement.Escape(text);
+    // XML has no place for control characters, even escaped; they are dropped.
+    private static string Escape(string text) =>
+        SecurityElement.Escape(text.Any(char.IsControl) ? string.Concat(text.Where(c => !char.IsControl(c))) : text);
 }
