@@ -8,8 +8,9 @@ namespace Communique.Documents.Drawing;
 // bitmap) and reuse it in every document.
 public sealed class ImageSource
 {
-    private ImageSource(byte[] data, ImageFormat format, int pixelWidth, int pixelHeight)
+    private ImageSource(byte[] data, ImageFormat format, int pixelWidth, int pixelHeight, SKPicture? picture = null)
     {
+        Picture = picture;
         Data = data;
         Format = format;
         PixelWidth = pixelWidth;
@@ -27,6 +28,9 @@ public sealed class ImageSource
 
     public string Key { get; }
 
+    // An SVG image drawn once, in CSS pixels from (0, 0) to its size, for writers to replay at any scale.
+    internal SKPicture? Picture { get; }
+
     // Reads the image's kind and size; DocumentException when the bytes are not an image this engine draws.
     public static ImageSource Load(byte[] data)
     {
@@ -39,6 +43,13 @@ public sealed class ImageSource
         if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
         {
             return Raster(data, ImageFormat.Jpeg);
+        }
+
+        if (SvgReader.LooksLikeSvg(data))
+        {
+            var (picture, width, height) = SvgReader.Read(data);
+            return new ImageSource(data, ImageFormat.Svg, Math.Max(1, (int)Math.Round(width)),
+                Math.Max(1, (int)Math.Round(height)), picture);
         }
 
         throw new DocumentException("The image is not a PNG, JPEG or SVG image.");
