@@ -46,7 +46,7 @@ public sealed class EmailChannelRenderer(
         var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
         var key = await KeyOfAsync(DkimKey.NormalizeDomain(from.Domain), cancellationToken);
         var culture = CultureInfo.GetCultureInfo(shape.Locale);
-        var formats = EmailRenderer.FormatsOf(shape.Schema);
+        var formats = DataSources.Schemas.FormatsOf(shape.Schema);
         return (new PreparedEmail(send, email, culture, formats, key, from, replyTo), null);
     }
 
