@@ -236,7 +236,7 @@ public static class DocumentsApi
         var ended = await db.Jobs.AsNoTracking()
             .Where(j => j.Kind == DocumentBatchJob.Kind && j.CompletedAt < before
                 && db.BlobReferences.Any(r => r.HolderId == j.Id && r.Holder == BlobHolder.DocumentBatch))
-            .Select(j => j.Id).Take(100).ToListAsync(cancellationToken);
+            .OrderBy(j => j.Id).Select(j => j.Id).Take(100).ToListAsync(cancellationToken);
         if (ended.Count > 0)
         {
             await db.ReleaseBlobsAsync(blobs, ended, cancellationToken);
