@@ -651,12 +651,12 @@ public sealed class Things : Dictionary<string, string>
 
     private static Things Unknown()
     {
-        var things = new Things { ["campaignName"] = "no such campaign" };
+        var things = new Things { ["campaignName"] = "no such campaign", ["batchFile"] = "documents.zip" };
         foreach (var key in new[]
         {
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
-            "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail",
+            "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
         })
         {
             things[key] = Guid.NewGuid().ToString();
