@@ -7,6 +7,7 @@ using Communique.Cli;
 using Communique.Communications;
 using Communique.Credentials;
 using Communique.DataSources;
+using Communique.Documents;
 using Communique.Email;
 using Communique.Email.Dkim;
 using Communique.Data;
@@ -54,6 +55,7 @@ builder.Services.AddMail(builder.Configuration);
 builder.Services.AddCampaigns(builder.Configuration);
 builder.Services.AddSending();
 builder.Services.AddDeliverability(builder.Configuration);
+builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddNlu(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
@@ -118,6 +120,7 @@ if (app.ServesApi())
     app.MapProviderWebhook();
     app.MapSendingStatus();
     app.MapReports();
+    app.MapDocuments();
     app.MapNluModels();
     app.MapNluVersions();
     app.MapNluParse();

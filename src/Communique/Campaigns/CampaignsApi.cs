@@ -322,6 +322,6 @@ public static class CampaignsApi
                 s.RecordCount, counts.GetValueOrDefault(MessageState.Queued),
                 counts.GetValueOrDefault(MessageState.Sending), counts.GetValueOrDefault(MessageState.Sent),
                 counts.GetValueOrDefault(MessageState.Failed), counts.GetValueOrDefault(MessageState.Suppressed)),
-            s.CreatedAt, s.StartedAt, s.EndedAt);
+            s.CreatedAt, s.StartedAt, s.EndedAt, s.Error);
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Communique.Communications;
 
 // Checks and normalises the content of a communication or template for its channel.
-// Channels without a content model of their own yet (document, chat, video, push) keep any JSON object as given.
+// Channels without a content model of their own yet (chat, video, push) keep any JSON object as given.
 public static class ChannelContents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -11,9 +11,12 @@ public static class ChannelContents
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static string Empty(Channel channel) => channel == Channel.Email
-        ? JsonSerializer.Serialize(new EmailContent("", "", null, null, null, null), Json)
-        : "{}";
+    public static string Empty(Channel channel) => channel switch
+    {
+        Channel.Email => JsonSerializer.Serialize(new EmailContent("", "", null, null, null, null), Json),
+        Channel.Document => JsonSerializer.Serialize(new Documents.DocumentContent("", null), Json),
+        _ => "{}",
+    };
 
     public static bool TryNormalize(
         Channel channel, JsonElement content, Func<string, TemplateProblem?> checkTemplate,
@@ -25,6 +28,11 @@ public static class ChannelContents
         {
             errors["content"] = ["Content must be a JSON object."];
             return false;
+        }
+
+        if (channel == Channel.Document)
+        {
+            return Documents.DocumentContents.TryNormalize(content, Json, checkTemplate, out normalized, errors);
         }
 
         if (channel != Channel.Email)

@@ -263,48 +263,20 @@ public static class CommunicationsApi
             return Problems.Invalid("communication", "Preview renders email communications.");
         }
 
-        IReadOnlyDictionary<string, object?> record;
-        IReadOnlyDictionary<string, Rendering.FieldFormat> formats = new Dictionary<string, Rendering.FieldFormat>();
-        var locale = request.Locale;
-        if (request.Record is { ValueKind: JsonValueKind.Object } inline)
+        var (found, field, error) = await DataSources.RecordLookup.FindAsync(
+            db, request.Record, request.DataSourceId, request.Uuid, request.Locale, cancellationToken);
+        if (found is null)
         {
-            record = Rendering.InlineRecord.Values(inline);
-        }
-        else if (request.DataSourceId is { } sourceId && request.Uuid is { } uuid)
-        {
-            var source = await db.DataSources.AsNoTracking()
-                .FirstOrDefaultAsync(d => d.Id == sourceId, cancellationToken);
-            var row = source is null ? null : await db.DataRecords.AsNoTracking().FirstOrDefaultAsync(
-                r => r.DataSourceId == sourceId && r.Uuid == uuid && r.Generation == source.Generation
-                    && r.Position < source.RecordCount, cancellationToken);
-            if (source is null || row is null)
-            {
-                return Problems.Invalid("uuid", "No record of this team's data source has this uuid.");
-            }
-
-            var schema = JsonSerializer.Deserialize<List<DataSources.FieldSchema>>(source.Schema,
-                DataSources.DataImporter.Json)!;
-            using var values = JsonDocument.Parse(row.Values);
-            locale ??= source.Locale;
-            record = DataSources.RecordValues.Typed(schema, values.RootElement,
-                DataSources.Import.DataStandard.For(locale));
-            formats = Email.Compose.EmailRenderer.FormatsOf(schema);
-        }
-        else
-        {
-            return Problems.Invalid("record", "Give a record inline, or dataSourceId and uuid.");
+            return Problems.Invalid(field!, error!);
         }
 
-        System.Globalization.CultureInfo culture;
-        try
-        {
-            culture = System.Globalization.CultureInfo.GetCultureInfo(locale ?? "en-US", predefinedOnly: true);
-        }
-        catch (System.Globalization.CultureNotFoundException)
+        var locale = found.Locale;
+        if (!DataSources.RecordLookup.TryCulture(locale, out var culture))
         {
             return Problems.Invalid("locale", $"'{locale}' is not a known locale.");
         }
 
+        var (record, formats) = (found.Values, found.Formats);
         var email = JsonSerializer.Deserialize<EmailContent>(communication.Content, JsonSerializerOptions.Web)!;
         var (preview, failure, part) = await Email.Compose.EmailRenderer.RenderAsync(
             liquid, email, record, culture, formats, request.IgnoreMissingFields, cancellationToken);

@@ -1,4 +1,5 @@
 using Communique.DataSources.Import;
+using Communique.Rendering;
 
 namespace Communique.DataSources;
 
@@ -19,5 +20,29 @@ public static class Schemas
 
         type = default;
         return false;
+    }
+
+    // The number and date formats a data source's schema gives its fields, by dotted field path.
+    public static Dictionary<string, FieldFormat> FormatsOf(IReadOnlyList<FieldSchema> schema, string prefix = "")
+    {
+        var formats = new Dictionary<string, FieldFormat>(StringComparer.Ordinal);
+        foreach (var field in schema)
+        {
+            if (field.Items is { } items)
+            {
+                foreach (var (key, value) in FormatsOf(items, prefix + field.Name + "."))
+                {
+                    formats[key] = value;
+                }
+            }
+            else if (field.DecimalPlaces is not null || field.DecimalSeparator is not null
+                     || field.ThousandsSeparator is not null || field.DateFormat is not null)
+            {
+                formats[prefix + field.Name] = new FieldFormat(
+                    field.DecimalPlaces, field.DecimalSeparator, field.ThousandsSeparator, field.DateFormat);
+            }
+        }
+
+        return formats;
     }
 }

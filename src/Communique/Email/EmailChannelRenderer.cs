@@ -36,9 +36,15 @@ public sealed class EmailChannelRenderer(
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(shape);
         var (content, prepared) = ContentOf(send);
-        if (await attachments.OfSendAsync(db, content.Attachments, cancellationToken) is not { } stored)
+        var (stored, parts, failure) = await attachments.OfSendAsync(db, send, content, cancellationToken);
+        if (stored is null)
         {
             return (null, "An attachment of the email was deleted after the send was asked for.");
+        }
+
+        if (failure is not null)
+        {
+            return (null, failure);
         }
 
         var email = prepared with { Attachments = stored };
@@ -46,8 +52,8 @@ public sealed class EmailChannelRenderer(
         var replyTo = send.ReplyTo is null ? null : MailboxAddress.Parse(send.ReplyTo);
         var key = await KeyOfAsync(DkimKey.NormalizeDomain(from.Domain), cancellationToken);
         var culture = CultureInfo.GetCultureInfo(shape.Locale);
-        var formats = EmailRenderer.FormatsOf(shape.Schema);
-        return (new PreparedEmail(send, email, culture, formats, key, from, replyTo), null);
+        var formats = DataSources.Schemas.FormatsOf(shape.Schema);
+        return (new PreparedEmail(send, email, culture, formats, key, from, replyTo) { Parts = parts }, null);
     }
 
     private (EmailContent Content, Compose.PreparedEmail Email) ContentOf(CampaignSend send)
@@ -111,7 +117,12 @@ public sealed class EmailChannelRenderer(
             rendered = rendered with { Text = EmailRenderer.Tidy(rendered.Text) };
         }
 
-        var parts = await attachments.OfMessageAsync(send, email.Attachments, record, cancellationToken);
+        var (parts, partFailure) = await MessageAttachments.OfMessageAsync(email.Attachments, making.Parts, record,
+            making.Culture, making.Formats, send.IgnoreMissingFields, cancellationToken);
+        if (partFailure is not null)
+        {
+            return RenderedMessage.Failed($"not made: {partFailure}");
+        }
         var envelope = new Envelope(making.From, new MailboxAddress("", message.Address), making.ReplyTo);
         MimeMessage mime;
         try
@@ -141,6 +152,9 @@ public sealed class EmailChannelRenderer(
         public DkimKey? Key { get; } = key;
         public MailboxAddress From { get; } = from;
         public MailboxAddress? ReplyTo { get; } = replyTo;
+
+        // The makers of each recipient's own parts (documents made from their record); none for most emails.
+        public IReadOnlyList<IRecipientParts> Parts { get; init; } = [];
 
         // The email's unsubscribe category: what an unsubscribe from one of its messages applies to.
         public override string Category { get; } = string.IsNullOrWhiteSpace(email.Content.UnsubscribeCategory)

@@ -3,7 +3,7 @@ namespace Communique.Http;
 // One OpenAPI 3.1 document per API group, browsable together at /docs (assets served from the package, no CDN).
 public static class ApiDocs
 {
-    public static readonly string[] Groups = ["users", "public", "private", "nlu"];
+    public static readonly string[] Groups = ["users", "public", "private", "nlu", "document-channel"];
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services)
     {

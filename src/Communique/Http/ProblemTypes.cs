@@ -20,6 +20,7 @@ public static class ProblemTypes
     public const string PayloadTooLarge = Prefix + "payload-too-large";
     public const string UnreadableData = Prefix + "unreadable-data";
     public const string RenderFailed = Prefix + "render-failed";
+    public const string Expired = Prefix + "expired";
     public const string SendingSuspended = Prefix + "sending-suspended";
     // A send from an address that is not a verified sender of the team.
     public const string SenderNotVerified = Prefix + "sender-not-verified";

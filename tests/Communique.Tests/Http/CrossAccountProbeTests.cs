@@ -84,6 +84,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/nlu/models/{id:guid}/versions/{number:int}/cancel"] = ["nluModel", "number"],
         ["/unsubscribe-categories/{id:guid}"] = ["category"],
         ["/unsubscribes/{id:guid}"] = ["unsubscribe"],
+        ["/document/communications/{id:guid}/pdf"] = ["document"],
+        ["/document/communications/{id:guid}/png"] = ["document"],
+        ["/document/communications/{id:guid}/batches"] = ["document"],
+        ["/document/batches/{id:guid}"] = ["batch"],
+        ["/document/batches/{id:guid}/files/{name}"] = ["batch", "batchFile"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
     };
@@ -119,6 +124,15 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             new { dataSourceId = id, uuid = own["record"] },
         ["POST /communications/{id:guid}/preview uuid"] = (own, id) =>
             new { dataSourceId = own["dataSource"], uuid = id },
+        ["POST /document/communications/{id:guid}/pdf dataSourceId"] = (own, id) =>
+            new { dataSourceId = id, uuid = own["record"] },
+        ["POST /document/communications/{id:guid}/pdf uuid"] = (own, id) =>
+            new { dataSourceId = own["dataSource"], uuid = id },
+        ["POST /document/communications/{id:guid}/png dataSourceId"] = (own, id) =>
+            new { dataSourceId = id, uuid = own["record"] },
+        ["POST /document/communications/{id:guid}/png uuid"] = (own, id) =>
+            new { dataSourceId = own["dataSource"], uuid = id },
+        ["POST /document/communications/{id:guid}/batches dataSourceId"] = (own, id) => new { dataSourceId = id },
         ["POST /login teamId"] = (own, id) =>
             new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
     };
@@ -156,6 +170,9 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /nlu/models/{id:guid}/parse"] = _ => new { text = "reset my password" },
         ["PUT /unsubscribe-categories/{id:guid}"] = _ => new { name = "Taken over" },
         ["PUT /unsubscribes/{id:guid}"] = _ => new { address = "taken@example.org" },
+        ["POST /document/communications/{id:guid}/pdf"] = _ => new { record = new { name = "Ann" } },
+        ["POST /document/communications/{id:guid}/png"] = _ => new { record = new { name = "Ann" } },
+        ["POST /document/communications/{id:guid}/batches"] = _ => new { records = Ann },
     };
 
     // Query parameters an endpoint needs beside its ids.
@@ -596,6 +613,14 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             new { domain = $"blocked-{prefix}.example" });
         things["whitelistedEmail"] = await Created("/whitelisted-emails", new { address = $"vip@{prefix}.example" });
         await (await client.PostAsync("/webhook-secret", null)).JsonAsync(HttpStatusCode.Created);
+        things["document"] = await Created($"/projects/{things["project"]}/communications", new
+        {
+            name = $"{prefix} Letter", channel = "document",
+            content = new { markup = "<document><body><p>Dear {{ name }}</p></body></document>" },
+        });
+        things["batch"] = (await (await client.PostJsonAsync($"/document/communications/{things["document"]}/batches",
+            new { records = Ann })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        things["batchFile"] = "documents.zip";
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -626,12 +651,12 @@ public sealed class Things : Dictionary<string, string>
 
     private static Things Unknown()
     {
-        var things = new Things { ["campaignName"] = "no such campaign" };
+        var things = new Things { ["campaignName"] = "no such campaign", ["batchFile"] = "documents.zip" };
         foreach (var key in new[]
         {
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
-            "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail",
+            "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
         })
         {
             things[key] = Guid.NewGuid().ToString();

@@ -8,4 +8,5 @@ public enum BlobHolder
     DataUpload,
     NluTrainingData,
     NluArtifact,
+    DocumentBatch,
 }

@@ -66,28 +66,6 @@ public static partial class EmailRenderer
         return (new RenderedEmail(rendered["subject"] ?? "", body, text, rendered["preheader"]), null, null);
     }
 
-    public static Dictionary<string, FieldFormat> FormatsOf(IReadOnlyList<FieldSchema> schema, string prefix = "")
-    {
-        var formats = new Dictionary<string, FieldFormat>(StringComparer.Ordinal);
-        foreach (var field in schema)
-        {
-            if (field.Items is { } items)
-            {
-                foreach (var (key, value) in FormatsOf(items, prefix + field.Name + "."))
-                {
-                    formats[key] = value;
-                }
-            }
-            else if (field.DecimalPlaces is not null || field.DecimalSeparator is not null
-                     || field.ThousandsSeparator is not null || field.DateFormat is not null)
-            {
-                formats[prefix + field.Name] = new FieldFormat(
-                    field.DecimalPlaces, field.DecimalSeparator, field.ThousandsSeparator, field.DateFormat);
-            }
-        }
-
-        return formats;
-    }
 
     // The text part when none is written: the HTML's words, with each link's address after its text.
     public static string TextOf(string html)

@@ -57,13 +57,19 @@ public static class MailAttachments
             {
                 using var bytes = new MemoryStream();
                 await content.CopyToAsync(bytes, cancellationToken);
-                var encoder = new Base64Encoder();
-                var encoded = new byte[encoder.EstimateOutputLength((int)bytes.Length)];
-                var length = encoder.Flush(bytes.GetBuffer(), 0, (int)bytes.Length, encoded);
-                attachments.Add(new MailAttachment(asset.Name, asset.ContentType, encoded[..length]));
+                attachments.Add(Encode(asset.Name, asset.ContentType, bytes.GetBuffer(), (int)bytes.Length));
             }
         }
 
         return attachments;
+    }
+
+    // An attachment of these bytes, base64-encoded once in MIME's lines.
+    public static MailAttachment Encode(string fileName, string contentType, byte[] bytes, int length)
+    {
+        var encoder = new Base64Encoder();
+        var encoded = new byte[encoder.EstimateOutputLength(length)];
+        var written = encoder.Flush(bytes, 0, length, encoded);
+        return new MailAttachment(fileName, contentType, encoded[..written]);
     }
 }

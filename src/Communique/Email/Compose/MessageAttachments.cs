@@ -1,35 +1,67 @@
 using Communique.Assets.Storage;
 using Communique.Campaigns;
+using Communique.Communications;
 using Communique.Data;
+using Communique.Rendering;
+using System.Globalization;
 
 namespace Communique.Email.Compose;
 
 // Where a message's attachments come from: the email's stored assets, read once per send, and the parts made for
-// each recipient by the registered makers (none by default: then a message costs nothing more).
+// each recipient by the registered makers (none for an email that asks for none: then a message costs nothing more).
 public sealed class MessageAttachments(IBlobStore blobs, IEnumerable<IRecipientAttachments> makers)
 {
     private readonly IRecipientAttachments[] _makers = [.. makers];
 
-    // Null when one of the stored assets is gone.
-    public Task<IReadOnlyList<MailAttachment>?> OfSendAsync(
-        AppDb db, IReadOnlyList<Guid>? assets, CancellationToken cancellationToken) =>
-        MailAttachments.LoadAsync(db, blobs, assets, cancellationToken);
-
-    public async ValueTask<IReadOnlyList<MailAttachment>> OfMessageAsync(
-        CampaignSend send, IReadOnlyList<MailAttachment> ofSend, IReadOnlyDictionary<string, object?> record,
-        CancellationToken cancellationToken)
+    // The send's stored attachments and its makers of per-recipient parts; null stored attachments when one of the
+    // assets is gone, or a maker's reason why the send cannot be made.
+    public async Task<(IReadOnlyList<MailAttachment>? Stored, IReadOnlyList<IRecipientParts> Parts, string? Failure)>
+        OfSendAsync(AppDb db, CampaignSend send, EmailContent content, CancellationToken cancellationToken)
     {
-        if (_makers.Length == 0)
+        ArgumentNullException.ThrowIfNull(content);
+        var stored = await MailAttachments.LoadAsync(db, blobs, content.Attachments, cancellationToken);
+        var parts = new List<IRecipientParts>();
+        foreach (var maker in _makers)
         {
-            return ofSend;
+            var (made, failure) = await maker.PrepareAsync(db, send, content, cancellationToken);
+            if (failure is not null)
+            {
+                return (stored, parts, failure);
+            }
+
+            if (made is not null)
+            {
+                parts.Add(made);
+            }
+        }
+
+        return (stored, parts, null);
+    }
+
+    public static async ValueTask<(IReadOnlyList<MailAttachment> Attachments, string? Failure)> OfMessageAsync(
+        IReadOnlyList<MailAttachment> ofSend, IReadOnlyList<IRecipientParts> makers,
+        IReadOnlyDictionary<string, object?> record, CultureInfo culture,
+        IReadOnlyDictionary<string, FieldFormat> formats, bool ignoreMissingFields, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(makers);
+        if (makers.Count == 0)
+        {
+            return (ofSend, null);
         }
 
         var all = new List<MailAttachment>(ofSend);
-        foreach (var maker in _makers)
+        foreach (var maker in makers)
         {
-            all.AddRange(await maker.ForAsync(send, record, cancellationToken));
+            var (parts, failure) = await maker.ForAsync(record, culture, formats, ignoreMissingFields,
+                cancellationToken);
+            if (failure is not null)
+            {
+                return (all, failure);
+            }
+
+            all.AddRange(parts);
         }
 
-        return all;
+        return (all, null);
     }
 }

@@ -1,0 +1,3 @@
+namespace Communique.Documents;
+
+public sealed record BatchFileResponse(string Name, string ContentType, long Length, string Url);
