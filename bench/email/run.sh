@@ -5,6 +5,8 @@
 # server's CPU time (user + sys, from /proc) over the same interval gives the CPU per email. Loopback only; both
 # processes are stopped on exit. BENCH_POSTGRES=<Npgsql connection string> runs it on PostgreSQL. An OPENSSL_ia32cap in
 # the environment reaches the server (docs/configuration.md, "RSA signing speed") and is printed with the results.
+# DOCUMENT=1 attaches to each email a one-page PDF letter made from the recipient's record (bench/email/letter.xml:
+# an address box, three paragraphs in two fonts, a ten-row table, a QR code, page X of Y).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -74,8 +76,17 @@ print(f'''<html><head><style>body {{ font-family: Arial, sans-serif; color: #222
 <p><a href="{{{{ unsubscribe_url }}}}">Unsubscribe</a></p></body></html>''')
 PY
 )
-body=$(python3 -c 'import json,sys; print(json.dumps({"name":"Statement","channel":"email",
-  "content":{"subject":"Your statement, {{ first_name }}","html":sys.argv[1]}}))' "$html")
+document=""
+if [ -n "${DOCUMENT:-}" ]; then
+  document=$(python3 -c 'import json,sys; print(json.dumps({"name":"Letter","channel":"document",
+    "content":{"markup":open(sys.argv[1]).read(),"fileName":"statement-{{ order_no }}.pdf"}}))' \
+    bench/email/letter.xml | curl -sf "${auth[@]}" "${json[@]}" -d @- "$api/projects/$project/communications" |
+    field id)
+fi
+body=$(python3 -c 'import json,sys
+content={"subject":"Your statement, {{ first_name }}","html":sys.argv[1]}
+if sys.argv[2]: content["documents"]=[sys.argv[2]]
+print(json.dumps({"name":"Statement","channel":"email","content":content}))' "$html" "$document")
 communication=$(curl -sf "${auth[@]}" "${json[@]}" -d "$body" "$api/projects/$project/communications" | field id)
 
 import=$(curl -sf "${auth[@]}" -F name=Readers -F async=true -F "file=@$work/people.csv;type=text/csv" "$api/data")
@@ -147,7 +158,7 @@ sink_cpu_ms=$(echo "($(awk '{print $14 + $15}' "/proc/$sink/stat") - sink_cpu_st
 seconds=$(echo "$end - $start" | bc -l)
 cpu_ms=$(echo "($cpu_end - $cpu_start) * 1000 / $ticks" | bc -l)
 echo "campaign of $ROWS recipients, $(printf %s "$html" | wc -c)-byte HTML template, 10 fields, CSS inlined," \
-  "tracking on, DKIM RSA-2048"
+  "tracking on, DKIM RSA-2048${document:+, a one-page PDF letter attached per recipient}"
 echo "database: ${Database__Provider:-Sqlite}; machine: $(nproc) cores," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); dotnet $(dotnet --version);" \
   "OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
