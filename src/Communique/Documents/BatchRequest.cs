@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Communique.Http;
 
 namespace Communique.Documents;
 
@@ -8,10 +9,10 @@ namespace Communique.Documents;
 public sealed record BatchRequest(
     Guid? DataSourceId,
     [MaxLength(100_000)] IReadOnlyList<Guid>? Uuids,
-    [MaxLength(20)] IReadOnlyDictionary<string, string>? Where,
+    [MaxLength(20), EachMaxLength(1000)] IReadOnlyDictionary<string, string>? Where,
     JsonElement? Records,
     [MaxLength(32)] string? Locale,
-    string? Output,
+    [MaxLength(16)] string? Output,
     bool Duplex = false,
     bool CropMarks = false,
     bool PageCodes = false,
