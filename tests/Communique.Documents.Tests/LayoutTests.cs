@@ -91,6 +91,39 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void A_long_document_is_laid_out_again_page_by_page_with_the_same_pages()
+    {
+        var spec = Spec(footer: new RunningBlock());
+        var footer = new ParagraphBlock();
+        footer.Content.Add(new PageNumberInline(Body));
+        footer.Content.Add(new TextInline("/", Body));
+        footer.Content.Add(new PageNumberInline(Body, Total: true));
+        spec.Footer!.Content.Add(footer);
+        var table = new TableBlock();
+        table.HeaderRows.Add(Row("Date", "Description"));
+        for (var i = 0; i < 4000; i++)
+        {
+            table.Rows.Add(Row($"Row {i}", $"Item {i}"));
+        }
+
+        spec.Body.Add(table);
+
+        var document = Layout.Lay(spec, NoImages);
+        var pages = document.Pages().ToList();
+
+        Assert.True(document.PageCount > 40);
+        Assert.Equal(document.PageCount, pages.Count);
+        var rows = pages.SelectMany(p => p.Ops.OfType<TextOp>()).Select(t => t.Run.Text)
+            .Where(t => t.StartsWith("Row ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(0, 4000).Select(i => $"Row {i}"), rows);
+        Assert.All(pages, p => Assert.Equal("Date",
+            p.Ops.OfType<TextOp>().OrderBy(t => t.Baseline).ThenBy(t => t.X).First().Run.Text));
+        var last = document.Draw(document.PageCount - 1).Ops.OfType<TextOp>().Select(t => t.Run.Text).ToList();
+        Assert.Contains($"{document.PageCount}/{document.PageCount}", string.Concat(last), StringComparison.Ordinal);
+        Assert.Equal(pages[17].Ops.Count, document.Draw(17).Ops.Count);
+    }
+
+    [Fact]
     public void A_row_taller_than_a_page_is_split_between_its_lines()
     {
         var spec = Spec();

@@ -10,6 +10,10 @@ namespace Communique.Documents.Layout;
 // One instance serves any number of documents, one at a time per thread or concurrently.
 public sealed class DocumentLayout(FontLibrary fonts)
 {
+    // Documents of up to this many pages keep their pages from the first pass; longer ones are laid out again as
+    // they are drawn.
+    private const int KeptPages = 32;
+
     // images: the image a markup name stands for (DocumentException when there is none).
     public LaidOutDocument Lay(DocumentSpec spec, Func<string, ImageSource> images)
     {
@@ -28,7 +32,20 @@ public sealed class DocumentLayout(FontLibrary fonts)
 
         var context = new LayoutContext(fonts, images, spec.Info.Language) { BodyHeight = height };
         var flow = new FlowBuilder(context);
-        var body = new Paginator(height).Paginate(flow.Build(spec.Body, width));
+        IEnumerable<List<(Slab Slab, float Top)>> Paginate() =>
+            new Paginator(height).Paginate(flow.Stream(spec.Body, width));
+        List<List<(Slab Slab, float Top)>>? body = [];
+        var count = 0;
+        foreach (var placed in Paginate())
+        {
+            count++;
+            if (body is not null && count > KeptPages)
+            {
+                body = null;
+            }
+
+            body?.Add(placed);
+        }
         var boxes = new List<(BoxBlock, List<Slab>)>(spec.Boxes.Count);
         foreach (var box in spec.Boxes)
         {
@@ -43,7 +60,7 @@ public sealed class DocumentLayout(FontLibrary fonts)
             boxes.Add((box, slabs));
         }
 
-        return new LaidOutDocument(spec, flow, body, boxes, Watermark(spec, context));
+        return new LaidOutDocument(spec, flow, body, count, Paginate, boxes, Watermark(spec, context));
     }
 
     // The watermark's line, centred on the page and turned by its angle around the page's centre.

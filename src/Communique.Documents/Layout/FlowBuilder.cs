@@ -14,16 +14,21 @@ internal sealed class FlowBuilder(LayoutContext context)
 
     public LayoutContext Context { get; } = context;
 
-    public List<Slab> Build(IReadOnlyList<Block> blocks, float width, int pageNumber = 0, int pageCount = 0)
+    // Every slab of the blocks, in order, made as they are asked for: a long document's pages can be laid out and
+    // written one at a time, whatever its length.
+    public IEnumerable<Slab> Stream(IReadOnlyList<Block> blocks, float width, int pageNumber = 0, int pageCount = 0)
     {
-        var slabs = new List<Slab>();
         foreach (var block in blocks)
         {
-            Add(block, width, 0, null, slabs, pageNumber, pageCount);
+            foreach (var slab in Slabs(block, width, 0, null, pageNumber, pageCount))
+            {
+                yield return slab;
+            }
         }
-
-        return slabs;
     }
+
+    public List<Slab> Build(IReadOnlyList<Block> blocks, float width, int pageNumber = 0, int pageCount = 0) =>
+        [.. Stream(blocks, width, pageNumber, pageCount)];
 
     public ParagraphLayout Paragraph(ParagraphBlock paragraph, float width, int pageNumber = 0, int pageCount = 0)
     {
@@ -53,11 +58,10 @@ internal sealed class FlowBuilder(LayoutContext context)
         return ParagraphLayout.Create(content, format, Context.Fonts, width);
     }
 
-    private void Add(
-        Block block, float width, float indent, Frame[]? frames, List<Slab> into, int pageNumber, int pageCount)
+    private IEnumerable<Slab> Slabs(
+        Block block, float width, float indent, Frame[]? frames, int pageNumber, int pageCount)
     {
         var style = block.Style;
-        var start = into.Count;
         var border = style.Border?.Width ?? 0;
         var framed = style.Border is not null || style.Background is not null || style.Padding != default;
         var (innerWidth, innerIndent, innerFrames) = (width, indent, frames);
@@ -72,70 +76,18 @@ internal sealed class FlowBuilder(LayoutContext context)
                 throw new DocumentException($"{Capitalized(Located.Describe(block, "block"))} has no width left " +
                     "inside its padding and border.");
             }
-
-            into.Add(Padding(block, border + style.Padding.Top, indent, innerFrames));
         }
 
-        switch (block)
-        {
-            case ParagraphBlock paragraph:
-                AddParagraph(paragraph, innerWidth, innerIndent, innerFrames, into, pageNumber, pageCount);
-                break;
-            case ListBlock list:
-                AddList(list, innerWidth, innerIndent, innerFrames, into, pageNumber, pageCount);
-                break;
-            case TableBlock table:
-                new TableLayout(this, table).Add(innerWidth, innerIndent, innerFrames, into);
-                break;
-            case GroupBlock group:
-                foreach (var child in group.Content)
-                {
-                    Add(child, innerWidth, innerIndent, innerFrames, into, pageNumber, pageCount);
-                }
-
-                break;
-            case ImageBlock image:
-                into.Add(ImageSlab(image, innerWidth, innerIndent, innerFrames));
-                break;
-            case BarcodeBlock barcode:
-                into.Add(BarcodeDrawing.Slab(this, barcode, innerWidth, innerIndent, innerFrames));
-                break;
-            case SpacerBlock spacer:
-                into.Add(Empty(block, spacer.Height, innerIndent, innerFrames));
-                break;
-            case PageBreakBlock:
-                into.Add(Empty(block, 0, innerIndent, innerFrames));
-                into[^1].BreakBefore = true;
-                break;
-            case BoxBlock:
-                throw new DocumentException(
-                    $"{Capitalized(Located.Describe(block, "box"))} is placed on the page; it cannot be in the flow.");
-        }
-
+        var content = Content(block, innerWidth, innerIndent, innerFrames, pageNumber, pageCount);
         if (framed)
         {
-            if (into.Count > start + 1)
-            {
-                into[^1].KeepWithNext = true;
-            }
-
-            into.Add(Padding(block, border + style.Padding.Bottom, indent, innerFrames));
+            content = Framed(block, content, border, indent, innerFrames);
         }
 
-        if (into.Count == start)
-        {
-            into.Add(Empty(block, 0, indent, frames));
-        }
-
-        var first = into[start];
-        first.SpaceBefore = Math.Max(first.SpaceBefore, style.SpaceBefore);
-        first.BreakBefore |= style.PageBreakBefore;
-        var last = into[^1];
-        last.SpaceAfter = Math.Max(last.SpaceAfter, style.SpaceAfter);
-        last.KeepWithNext |= style.KeepWithNext;
         if (style.KeepTogether)
         {
-            var height = SlabStack.Height(into[start..]);
+            var kept = content.ToList();
+            var height = SlabStack.Height(kept);
             if (height > Context.BodyHeight)
             {
                 throw new DocumentException(string.Create(CultureInfo.InvariantCulture,
@@ -143,13 +95,104 @@ internal sealed class FlowBuilder(LayoutContext context)
                     $"more than a page's body ({Context.BodyHeight:0.#}pt)."));
             }
 
-            first.Keep = new KeepGroup(first, height);
+            if (kept.Count > 0)
+            {
+                kept[0].Keep = new KeepGroup(kept[0], height);
+            }
+
+            content = kept;
+        }
+
+        // The block's own space, page break and keep go on its first and last slabs, one slab behind the content.
+        Slab? held = null;
+        foreach (var slab in content)
+        {
+            if (held is null)
+            {
+                slab.SpaceBefore = Math.Max(slab.SpaceBefore, style.SpaceBefore);
+                slab.BreakBefore |= style.PageBreakBefore;
+            }
+            else
+            {
+                yield return held;
+            }
+
+            held = slab;
+        }
+
+        if (held is null)
+        {
+            held = Empty(block, 0, indent, frames);
+            held.SpaceBefore = style.SpaceBefore;
+            held.BreakBefore = style.PageBreakBefore;
+        }
+
+        held.SpaceAfter = Math.Max(held.SpaceAfter, style.SpaceAfter);
+        held.KeepWithNext |= style.KeepWithNext;
+        yield return held;
+    }
+
+    // The padding and border above and below a framed block's content, kept with it.
+    private static IEnumerable<Slab> Framed(
+        Block block, IEnumerable<Slab> content, float border, float indent, Frame[]? frames)
+    {
+        yield return Padding(block, border + block.Style.Padding.Top, indent, frames);
+        Slab? held = null;
+        foreach (var slab in content)
+        {
+            if (held is not null)
+            {
+                yield return held;
+            }
+
+            held = slab;
+        }
+
+        if (held is not null)
+        {
+            held.KeepWithNext = true;
+            yield return held;
+        }
+
+        var bottom = Padding(block, border + block.Style.Padding.Bottom, indent, frames);
+        bottom.KeepWithNext = false;
+        yield return bottom;
+    }
+
+    private IEnumerable<Slab> Content(
+        Block block, float width, float indent, Frame[]? frames, int pageNumber, int pageCount)
+    {
+        switch (block)
+        {
+            case ParagraphBlock paragraph:
+                return Lines(paragraph, width, indent, frames, pageNumber, pageCount);
+            case ListBlock list:
+                return Items(list, width, indent, frames, pageNumber, pageCount);
+            case TableBlock table:
+                return new TableLayout(this, table).Rows(width, indent, frames);
+            case GroupBlock group:
+                return group.Content.SelectMany(
+                    child => Slabs(child, width, indent, frames, pageNumber, pageCount));
+            case ImageBlock image:
+                return [ImageSlab(image, width, indent, frames)];
+            case BarcodeBlock barcode:
+                return [BarcodeDrawing.Slab(this, barcode, width, indent, frames)];
+            case SpacerBlock spacer:
+                return [Empty(block, spacer.Height, indent, frames)];
+            case PageBreakBlock:
+                var page = Empty(block, 0, indent, frames);
+                page.BreakBefore = true;
+                return [page];
+            case BoxBlock:
+                throw new DocumentException(
+                    $"{Capitalized(Located.Describe(block, "box"))} is placed on the page; it cannot be in the flow.");
+            default:
+                return [];
         }
     }
 
-    private void AddParagraph(
-        ParagraphBlock paragraph, float width, float indent, Frame[]? frames, List<Slab> into, int pageNumber,
-        int pageCount)
+    private IEnumerable<Slab> Lines(
+        ParagraphBlock paragraph, float width, float indent, Frame[]? frames, int pageNumber, int pageCount)
     {
         var layout = Paragraph(paragraph, width, pageNumber, pageCount);
         var lines = layout.Lines.Count;
@@ -157,15 +200,15 @@ internal sealed class FlowBuilder(LayoutContext context)
         for (var i = 0; i < lines; i++)
         {
             var keep = lines < SplitLines ? i < lines - 1 : i == 0 || i == lines - 2;
-            into.Add(new LineSlab(layout, i)
+            yield return new LineSlab(layout, i)
             {
                 Source = source, Indent = indent, Frames = frames, KeepWithNext = keep,
-            });
+            };
         }
     }
 
-    private void AddList(
-        ListBlock list, float width, float indent, Frame[]? frames, List<Slab> into, int pageNumber, int pageCount)
+    private IEnumerable<Slab> Items(
+        ListBlock list, float width, float indent, Frame[]? frames, int pageNumber, int pageCount)
     {
         var itemWidth = width - list.Indent;
         if (itemWidth <= 0)
@@ -177,23 +220,23 @@ internal sealed class FlowBuilder(LayoutContext context)
         var markerFormat = new ParagraphFormat(TextAlign.Right, TextDirection.LeftToRight, 1.2f, 0, Context.Language);
         foreach (var item in list.Items)
         {
-            var start = into.Count;
-            foreach (var block in item)
+            var slabs = item.SelectMany(
+                block => Slabs(block, itemWidth, indent + list.Indent, frames, pageNumber, pageCount)).ToList();
+            if (slabs.Count == 0)
             {
-                Add(block, itemWidth, indent + list.Indent, frames, into, pageNumber, pageCount);
-            }
-
-            if (into.Count == start)
-            {
-                into.Add(Empty(list, 0, indent + list.Indent, frames));
+                slabs.Add(Empty(list, 0, indent + list.Indent, frames));
             }
 
             var text = list.Ordered ? number.ToString(CultureInfo.InvariantCulture) + "." : list.Bullet;
             var gap = Math.Min(6, list.Indent / 4);
             var marker = ParagraphLayout.Create(
                 [new StyledText(text, list.MarkerStyle)], markerFormat, Context.Fonts, list.Indent - gap);
-            into[start] = new MarkedSlab(into[start], marker, -list.Indent) { Source = into[start].Source };
+            slabs[0] = new MarkedSlab(slabs[0], marker, -list.Indent) { Source = slabs[0].Source };
             number++;
+            foreach (var slab in slabs)
+            {
+                yield return slab;
+            }
         }
     }
 

@@ -3,37 +3,45 @@ using Communique.Documents.Model;
 
 namespace Communique.Documents.Layout;
 
-// A paginated document: how many pages, and each page's drawing, made when asked for so that a long document's
-// pages can be written one at a time.
+// A paginated document: how many pages, and each page's drawing, made when asked for. A short document keeps its
+// pages from the first pass; a long one keeps only their count, and is laid out again page by page as it is drawn,
+// so that memory holds one page of it at a time whatever its length (the page count must be known before the first
+// page is drawn, for "page X of Y").
 public sealed class LaidOutDocument
 {
     private readonly DocumentSpec _spec;
     private readonly FlowBuilder _flow;
-    private readonly List<List<(Slab Slab, float Top)>> _body;
+    private readonly List<List<(Slab Slab, float Top)>>? _body;
+    private readonly Func<IEnumerable<List<(Slab Slab, float Top)>>> _replay;
     private readonly Dictionary<RunningBlock, List<Slab>> _fixedRunning = [];
     private readonly List<(BoxBlock Box, List<Slab> Slabs)> _boxes;
     private readonly List<DrawOp> _watermark;
 
+    // body: the pages, or null with their count when replay lays them out again.
     internal LaidOutDocument(
-        DocumentSpec spec, FlowBuilder flow, List<List<(Slab Slab, float Top)>> body,
-        List<(BoxBlock Box, List<Slab> Slabs)> boxes, List<DrawOp> watermark)
+        DocumentSpec spec, FlowBuilder flow, List<List<(Slab Slab, float Top)>>? body, int pageCount,
+        Func<IEnumerable<List<(Slab Slab, float Top)>>> replay, List<(BoxBlock Box, List<Slab> Slabs)> boxes,
+        List<DrawOp> watermark)
     {
         _spec = spec;
         _flow = flow;
         _body = body;
+        PageCount = pageCount;
+        _replay = replay;
         _boxes = boxes;
         _watermark = watermark;
     }
 
     public DocumentInfo Info => _spec.Info;
 
-    public int PageCount => _body.Count;
+    public int PageCount { get; }
 
     public IEnumerable<Page> Pages()
     {
-        for (var i = 0; i < PageCount; i++)
+        var index = 0;
+        foreach (var body in _body ?? _replay())
         {
-            yield return Draw(i);
+            yield return Draw(index++, body);
         }
     }
 
@@ -41,6 +49,11 @@ public sealed class LaidOutDocument
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, PageCount);
+        return Draw(index, _body is not null ? _body[index] : _replay().Skip(index).First());
+    }
+
+    private Page Draw(int index, List<(Slab Slab, float Top)> body)
+    {
         var spec = _spec.Page;
         var page = new Page(spec.Width, spec.Height);
         page.Ops.AddRange(_watermark);
@@ -58,7 +71,7 @@ public sealed class LaidOutDocument
                 spec.Height - spec.FooterDistance - SlabStack.Height(slabs));
         }
 
-        var placed = _body[index].Select(p => (p.Slab, p.Top + spec.Margins.Top)).ToList();
+        var placed = body.Select(p => (p.Slab, p.Top + spec.Margins.Top)).ToList();
         SlabStack.Paint(page.Ops, placed, spec.Margins.Left);
         var last = index == PageCount - 1;
         foreach (var (box, slabs) in _boxes)

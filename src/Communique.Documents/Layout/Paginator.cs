@@ -2,24 +2,30 @@ using System.Globalization;
 
 namespace Communique.Documents.Layout;
 
-// Stacks the body's slabs onto pages: the larger of two neighbours' spaces between them and none at a page's top;
-// a slab that does not fit the rest of the page starts the next one, together with the slabs it must stay with
-// (keep-with-next chains, keep-together groups) when they fit a page; a table continuing on a new page repeats its
-// header rows first; a slab taller than a page splits if it can, and is an error if it cannot.
+// Stacks the body's slabs onto pages, each page given out as soon as it is full: the larger of two neighbours'
+// spaces between them and none at a page's top; a slab that does not fit the rest of the page starts the next one,
+// together with the slabs it must stay with (keep-with-next chains, keep-together groups) when they fit a page; a
+// table continuing on a new page repeats its header rows first; a slab taller than a page splits if it can, and is
+// an error if it cannot. Slabs are read as they are needed, a keep-with-next chain ahead at most.
 internal sealed class Paginator(float bodyHeight)
 {
-    private readonly List<List<(Slab Slab, float Top)>> _pages = [];
-    private List<(Slab Slab, float Top)> _page = null!;
+    private readonly List<Slab> _ahead = [];
+    private IEnumerator<Slab> _source = null!;
+    private bool _ended;
+    private List<(Slab Slab, float Top)> _page = [];
+    private readonly Queue<List<(Slab Slab, float Top)>> _full = [];
     private float _y;
     private float _pendingSpace;
     private TableRun? _table;
 
-    public List<List<(Slab Slab, float Top)>> Paginate(List<Slab> slabs)
+    public IEnumerable<List<(Slab Slab, float Top)>> Paginate(IEnumerable<Slab> slabs)
     {
-        NewPage(null);
-        for (var i = 0; i < slabs.Count; i++)
+        using var source = slabs.GetEnumerator();
+        _source = source;
+        var pages = 0;
+        while (Next() is { } next)
         {
-            var slab = slabs[i];
+            var slab = next;
             // A row of the table placed last continues it: a new page repeats the table's header rows first.
             var table = slab.Table is { } run && !slab.IsTableHeader && run == _table ? run : null;
             if (slab.BreakBefore && _page.Count > 0)
@@ -27,7 +33,7 @@ internal sealed class Paginator(float bodyHeight)
                 NewPage(null);
             }
 
-            var together = Together(slabs, i);
+            var together = Together();
             if (_page.Count > 0 && _y + Gap(slab) + together > bodyHeight && together <= bodyHeight - Repeated(slab))
             {
                 NewPage(table);
@@ -36,6 +42,12 @@ internal sealed class Paginator(float bodyHeight)
             var tries = 0;
             while (_y + Gap(slab) + slab.Height > bodyHeight)
             {
+                while (_full.TryDequeue(out var full))
+                {
+                    pages++;
+                    yield return full;
+                }
+
                 if (_page.Count > 0 && slab.Height <= bodyHeight - Repeated(slab) && tries == 0)
                 {
                     NewPage(table);
@@ -65,15 +77,40 @@ internal sealed class Paginator(float bodyHeight)
             }
 
             Place(slab);
+            _ahead.RemoveAt(0);
+            while (_full.TryDequeue(out var full))
+            {
+                pages++;
+                yield return full;
+            }
         }
 
-        // A page break at the end (a loop's last row asking for a new page) leaves no page without content.
-        if (_pages.Count > 1 && _pages[^1].All(p => p.Slab.Height == 0))
+        // A page break at the end (a loop's last row asking for a new page) leaves no page without content; an empty
+        // body still makes one page.
+        if (pages == 0 || _page.Any(p => p.Slab.Height > 0))
         {
-            _pages.RemoveAt(_pages.Count - 1);
+            yield return _page;
+        }
+    }
+
+    // The slab to place next, read ahead of the ones after it; null at the end.
+    private Slab? Next() => Peek(0);
+
+    private Slab? Peek(int index)
+    {
+        while (_ahead.Count <= index && !_ended)
+        {
+            if (_source.MoveNext())
+            {
+                _ahead.Add(_source.Current);
+            }
+            else
+            {
+                _ended = true;
+            }
         }
 
-        return _pages;
+        return index < _ahead.Count ? _ahead[index] : null;
     }
 
     private float Gap(Slab slab) => _page.Count == 0 ? 0 : Math.Max(_pendingSpace, slab.SpaceBefore);
@@ -82,16 +119,23 @@ internal sealed class Paginator(float bodyHeight)
     private static float Repeated(Slab slab) =>
         slab.Table is { } table && !slab.IsTableHeader ? table.HeaderHeight : 0;
 
-    // The height of the slabs from i that must go on one page with it.
-    private static float Together(List<Slab> slabs, int i)
+    // The height of the next slab and those that must go on one page with it; reading ahead stops once the chain is
+    // taller than a page (it will be broken anyway).
+    private float Together()
     {
-        var height = slabs[i].Keep is { } keep && keep.First == slabs[i] ? keep.Height : slabs[i].Height;
-        for (var j = i; j < slabs.Count - 1 && slabs[j].KeepWithNext; j++)
+        var first = _ahead[0];
+        var height = first.Keep is { } keep && keep.First == first ? keep.Height : first.Height;
+        for (var j = 0; Peek(j) is { KeepWithNext: true } slab && height <= bodyHeight; j++)
         {
-            height += Math.Max(slabs[j].SpaceAfter, slabs[j + 1].SpaceBefore) + slabs[j + 1].Height;
+            if (Peek(j + 1) is not { } after)
+            {
+                break;
+            }
+
+            height += Math.Max(slab.SpaceAfter, after.SpaceBefore) + after.Height;
         }
 
-        return Math.Max(height, slabs[i].Height);
+        return Math.Max(height, first.Height);
     }
 
     private void Place(Slab slab)
@@ -103,15 +147,16 @@ internal sealed class Paginator(float bodyHeight)
         _table = slab.Table;
     }
 
+    // The page being filled is full (given out by the loop); a new one starts, with the table's headers if any.
     private void NewPage(TableRun? table)
     {
-        if (_page is { Count: 0 })
+        if (_page.Count == 0)
         {
             return;
         }
 
+        _full.Enqueue(_page);
         _page = [];
-        _pages.Add(_page);
         _y = 0;
         _pendingSpace = 0;
         if (table is not null)

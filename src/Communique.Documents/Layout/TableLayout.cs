@@ -7,12 +7,13 @@ namespace Communique.Documents.Layout;
 // widest unbreakable piece and its width on one line) and relative columns share what is left by their weights.
 internal sealed class TableLayout(FlowBuilder flow, TableBlock table)
 {
-    public void Add(float width, float indent, Frame[]? frames, List<Slab> into)
+    // The header rows, then each row as it is asked for.
+    public IEnumerable<Slab> Rows(float width, float indent, Frame[]? frames)
     {
         var columns = ColumnCount();
         if (columns == 0)
         {
-            return;
+            yield break;
         }
 
         var widths = ColumnWidths(columns, width);
@@ -23,20 +24,15 @@ internal sealed class TableLayout(FlowBuilder flow, TableBlock table)
         {
             header.Table = run;
             header.IsTableHeader = true;
-            header.KeepWithNext = true;
-            into.Add(header);
+            header.KeepWithNext = table.Rows.Count > 0 || header != headers[^1];
+            yield return header;
         }
 
         foreach (var row in table.Rows)
         {
             var slab = Row(row, widths, indent, frames, source);
             slab.Table = run;
-            into.Add(slab);
-        }
-
-        if (table.Rows.Count == 0 && headers.Count > 0)
-        {
-            headers[^1].KeepWithNext = false;
+            yield return slab;
         }
     }
 
