@@ -45,21 +45,9 @@ public sealed partial class UnsubscribeBrowserTests : IAsyncLifetime
     public async Task A_person_confirms_the_emailed_link_in_a_real_browser_and_the_next_send_leaves_them_out()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");
-        var account = (await ServerProcess.CommandAsync(
-            _environment, "admin", "create-account", "--name", "Acme Corp", "--admin-email", "admin@acme.example",
-            "--format", "env"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
+        var account = await ServerProcess.CreateAccountAsync(_environment);
         await using var server = await ServerProcess.StartAsync(_environment, Path.Combine(_data, "server.log"));
-        using var api = new HttpClient { BaseAddress = server.Address };
-        var token = (await (await api.PostJsonAsync("/authenticate", new
-        {
-            client_id = account["COMMUNIQUE_CLIENT_ID"], secret = account["COMMUNIQUE_CLIENT_SECRET"],
-            customer_id = account["COMMUNIQUE_CUSTOMER_ID"],
-        })).JsonAsync()).GetString();
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        api.DefaultRequestHeaders.Add("PB-Customer-Id", account["COMMUNIQUE_CUSTOMER_ID"]);
+        using var api = await server.ClientAsync(account);
 
         var project = (await (await api.PostJsonAsync("/projects", new { name = "Shop" }))
             .JsonAsync(HttpStatusCode.Created)).Str("id");

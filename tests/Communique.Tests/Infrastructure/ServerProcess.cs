@@ -85,6 +85,34 @@ public sealed class ServerProcess : IAsyncDisposable
         return await output;
     }
 
+    // `admin create-account --format env`, as a newcomer runs it: the exported variables by name
+    // (COMMUNIQUE_CUSTOMER_ID, COMMUNIQUE_CLIENT_ID, COMMUNIQUE_CLIENT_SECRET, ...).
+    public static async Task<Dictionary<string, string>> CreateAccountAsync(
+        IReadOnlyDictionary<string, string> environment)
+    {
+        var printed = await CommandAsync(environment, "admin", "create-account", "--name", "Acme Corp",
+            "--admin-email", "admin@acme.example", "--format", "env");
+        return printed.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1].Trim('\'', '"'));
+    }
+
+    // A client of this server signed in with the account's credential, with both headers a private call needs.
+    public async Task<HttpClient> ClientAsync(Dictionary<string, string> account)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var api = new HttpClient { BaseAddress = Address };
+        var token = (await (await api.PostJsonAsync("/authenticate", new
+        {
+            client_id = account["COMMUNIQUE_CLIENT_ID"], secret = account["COMMUNIQUE_CLIENT_SECRET"],
+            customer_id = account["COMMUNIQUE_CUSTOMER_ID"],
+        })).JsonAsync()).GetString();
+        api.DefaultRequestHeaders.Authorization =
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        api.DefaultRequestHeaders.Add("PB-Customer-Id", account["COMMUNIQUE_CUSTOMER_ID"]);
+        return api;
+    }
+
     // SIGTERM, as a supervisor stops it: returns how long the process took to exit.
     public async Task<TimeSpan> StopAsync(TimeSpan within)
     {
