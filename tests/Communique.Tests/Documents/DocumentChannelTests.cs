@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Communique.Jobs;
@@ -110,6 +111,41 @@ public abstract class DocumentChannelTests(Provider provider) : IAsyncLifetime
         Assert.Contains("Hello Ann <Müller> & Co", text, StringComparison.Ordinal);
         Assert.Contains("Your reference is R-1042. Thank you for being a member.", text, StringComparison.Ordinal);
         Assert.Contains("Page 1 of 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_earlier_version_is_made_when_named_and_archival_content_makes_pdf_a()
+    {
+        var created = await CreateAsync("<document><body><p>First wording for {{ name }}</p></body></document>");
+        var id = (await created.JsonAsync(HttpStatusCode.Created)).Str("id");
+        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/communications/{id}")
+        {
+            Content = JsonContent.Create(new
+            {
+                content = new
+                {
+                    markup = "<document title=\"Kept\"><body><p>Second wording for {{ name }}</p></body></document>",
+                    archival = true,
+                },
+            }),
+        };
+        edit.Headers.TryAddWithoutValidation("If-Match", created.Headers.ETag!.ToString());
+        await (await _admin.SendAsync(edit)).JsonAsync();
+        var record = new { name = "Ann" };
+
+        var first = await (await _admin.PostJsonAsync($"/document/communications/{id}/pdf",
+            new { record, version = 1 })).Content.ReadAsByteArrayAsync();
+        var current = await (await _admin.PostJsonAsync($"/document/communications/{id}/pdf", new { record }))
+            .Content.ReadAsByteArrayAsync();
+
+        Assert.Contains("First wording for Ann", await PdfReaders.TextAsync(first), StringComparison.Ordinal);
+        Assert.Contains("Second wording for Ann", await PdfReaders.TextAsync(current), StringComparison.Ordinal);
+        var bytes = Encoding.Latin1.GetString(current);
+        Assert.Contains("pdfaid:part", bytes, StringComparison.Ordinal);
+        Assert.Contains("/GTS_PDFA1", bytes, StringComparison.Ordinal);
+        Assert.DoesNotContain("pdfaid:part", Encoding.Latin1.GetString(first), StringComparison.Ordinal);
+        await (await _admin.PostJsonAsync($"/document/communications/{id}/pdf", new { record, version = 9 }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
