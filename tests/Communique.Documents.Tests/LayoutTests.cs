@@ -124,6 +124,62 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void A_long_document_is_written_in_one_pass_with_its_page_numbers_and_the_same_pages()
+    {
+        var spec = Spec(footer: new RunningBlock());
+        var footer = new ParagraphBlock();
+        footer.Content.Add(new TextInline("Page ", Body));
+        footer.Content.Add(new PageNumberInline(Body));
+        footer.Content.Add(new TextInline(" of ", Body));
+        footer.Content.Add(new PageNumberInline(Body, Total: true));
+        spec.Footer!.Content.Add(footer);
+        var box = new BoxBlock { X = 300, Y = 20, Width = 200, On = BoxPages.Last };
+        box.Content.Add(Paragraph("The last page"));
+        spec.Boxes.Add(box);
+        for (var i = 0; i < 2000; i++)
+        {
+            spec.Body.Add(Paragraph($"Line {i} of the statement"));
+        }
+
+        using var output = new MemoryStream();
+        using (var pdf = new Pdf.PdfWriter(output, new Pdf.PdfSettings { Created = DateTimeOffset.UnixEpoch }))
+        {
+            Layout.Lay(spec, NoImages).WriteTo(pdf);
+            pdf.Finish();
+        }
+
+        var expected = Layout.Lay(spec, NoImages).PageCount;
+        Assert.True(expected > 40);
+        var file = PdfTools.Save(output.ToArray(), "long");
+        Assert.Contains("No syntax or stream encoding errors", PdfTools.Run("qpdf", "--check", file),
+            StringComparison.Ordinal);
+        Assert.Matches($@"Pages:\s+{expected}\n", PdfTools.Run("pdfinfo", file));
+        var last = PdfTools.Run("pdftotext", "-f", $"{expected}", "-l", $"{expected}", file, "-");
+        Assert.Contains($"Page {expected} of {expected}", last, StringComparison.Ordinal);
+        Assert.Contains("Line 1999 of the statement", last, StringComparison.Ordinal);
+        Assert.Contains("The last page", last, StringComparison.Ordinal);
+        var second = PdfTools.Run("pdftotext", "-f", "2", "-l", "2", file, "-");
+        Assert.DoesNotContain("The last page", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_block_that_fits_no_page_late_in_a_long_document_fails_its_writing()
+    {
+        var spec = Spec();
+        for (var i = 0; i < 3000; i++)
+        {
+            spec.Body.Add(Paragraph($"Line {i}"));
+        }
+
+        spec.Body.Add(new ImageBlock { Source = "dot.png", Width = 100, Height = 2000, Line = 3001, Column = 5 });
+        var document = Layout.Lay(spec, _ => ImageSource.Load(Dot));
+
+        using var pdf = new Pdf.PdfWriter(Stream.Null, new Pdf.PdfSettings { Created = DateTimeOffset.UnixEpoch });
+        var error = Assert.Throws<DocumentException>(() => document.WriteTo(pdf));
+        Assert.Contains("line 3001, column 5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_row_taller_than_a_page_is_split_between_its_lines()
     {
         var spec = Spec();

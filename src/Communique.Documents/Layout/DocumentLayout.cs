@@ -10,8 +10,8 @@ namespace Communique.Documents.Layout;
 // One instance serves any number of documents, one at a time per thread or concurrently.
 public sealed class DocumentLayout(FontLibrary fonts)
 {
-    // Documents of up to this many pages keep their pages from the first pass; longer ones are laid out again as
-    // they are drawn.
+    // Documents of up to this many pages are laid out by Lay and keep their pages; longer ones are laid out as they
+    // are written or drawn.
     private const int KeptPages = 32;
 
     // images: the image a markup name stands for (DocumentException when there is none).
@@ -34,17 +34,17 @@ public sealed class DocumentLayout(FontLibrary fonts)
         var flow = new FlowBuilder(context);
         IEnumerable<List<(Slab Slab, float Top)>> Paginate() =>
             new Paginator(height).Paginate(flow.Stream(spec.Body, width));
+        // A short document is laid out here once; a longer one is laid out when it is written or drawn.
         List<List<(Slab Slab, float Top)>>? body = [];
-        var count = 0;
         foreach (var placed in Paginate())
         {
-            count++;
-            if (body is not null && count > KeptPages)
+            if (body.Count == KeptPages)
             {
                 body = null;
+                break;
             }
 
-            body?.Add(placed);
+            body.Add(placed);
         }
         var boxes = new List<(BoxBlock, List<Slab>)>(spec.Boxes.Count);
         foreach (var box in spec.Boxes)
@@ -60,7 +60,7 @@ public sealed class DocumentLayout(FontLibrary fonts)
             boxes.Add((box, slabs));
         }
 
-        return new LaidOutDocument(spec, flow, body, count, Paginate, boxes, Watermark(spec, context));
+        return new LaidOutDocument(spec, flow, body, Paginate, boxes, Watermark(spec, context));
     }
 
     // The watermark's line, centred on the page and turned by its angle around the page's centre.

@@ -1,12 +1,14 @@
 using Communique.Documents.Drawing;
 using Communique.Documents.Model;
+using Communique.Documents.Pdf;
 
 namespace Communique.Documents.Layout;
 
-// A paginated document: how many pages, and each page's drawing, made when asked for. A short document keeps its
-// pages from the first pass; a long one keeps only their count, and is laid out again page by page as it is drawn,
-// so that memory holds one page of it at a time whatever its length (the page count must be known before the first
-// page is drawn, for "page X of Y").
+// A laid-out document: its pages and each page's drawing, made when asked for. A short document keeps its pages from
+// Lay. A long one is paginated again whenever it is drawn, so that memory holds one page of it at a time whatever its
+// length: WriteTo writes it in one pass (each page's body as it is laid out, the headers, footers and last-page boxes
+// once the page count they may show is known); Pages and Draw count its pages first. An error in a long document's
+// later pages (a block that fits no page) is thrown there, not by Lay.
 public sealed class LaidOutDocument
 {
     private readonly DocumentSpec _spec;
@@ -16,17 +18,18 @@ public sealed class LaidOutDocument
     private readonly Dictionary<RunningBlock, List<Slab>> _fixedRunning = [];
     private readonly List<(BoxBlock Box, List<Slab> Slabs)> _boxes;
     private readonly List<DrawOp> _watermark;
+    private int? _pageCount;
 
-    // body: the pages, or null with their count when replay lays them out again.
+    // body: the pages, or null when replay lays them out each time they are needed.
     internal LaidOutDocument(
-        DocumentSpec spec, FlowBuilder flow, List<List<(Slab Slab, float Top)>>? body, int pageCount,
+        DocumentSpec spec, FlowBuilder flow, List<List<(Slab Slab, float Top)>>? body,
         Func<IEnumerable<List<(Slab Slab, float Top)>>> replay, List<(BoxBlock Box, List<Slab> Slabs)> boxes,
         List<DrawOp> watermark)
     {
         _spec = spec;
         _flow = flow;
         _body = body;
-        PageCount = pageCount;
+        _pageCount = body?.Count;
         _replay = replay;
         _boxes = boxes;
         _watermark = watermark;
@@ -34,10 +37,11 @@ public sealed class LaidOutDocument
 
     public DocumentInfo Info => _spec.Info;
 
-    public int PageCount { get; }
+    public int PageCount => _pageCount ??= _replay().Count();
 
     public IEnumerable<Page> Pages()
     {
+        _ = PageCount;
         var index = 0;
         foreach (var body in _body ?? _replay())
         {
@@ -52,11 +56,62 @@ public sealed class LaidOutDocument
         return Draw(index, _body is not null ? _body[index] : _replay().Skip(index).First());
     }
 
+    // Every page into the PDF, in one pass of the layout whatever the document's length.
+    public void WriteTo(PdfWriter pdf)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        if (_body is not null || _pageCount is not null)
+        {
+            foreach (var page in Pages())
+            {
+                pdf.AddPage(page);
+            }
+
+            return;
+        }
+
+        var parts = new List<PdfPagePart>();
+        foreach (var body in _replay())
+        {
+            var page = NewPage();
+            page.Ops.AddRange(_watermark);
+            DrawBody(page, body);
+            DrawBoxes(page, parts.Count, last: false, lastOnly: false);
+            parts.Add(pdf.AddPart(page));
+        }
+
+        _pageCount = parts.Count;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var page = NewPage();
+            DrawRunning(page, i);
+            DrawBoxes(page, i, last: i == parts.Count - 1, lastOnly: true);
+            pdf.AddPage(page, parts[i]);
+        }
+    }
+
     private Page Draw(int index, List<(Slab Slab, float Top)> body)
     {
-        var spec = _spec.Page;
-        var page = new Page(spec.Width, spec.Height);
+        var page = NewPage();
         page.Ops.AddRange(_watermark);
+        DrawRunning(page, index);
+        DrawBody(page, body);
+        DrawBoxes(page, index, last: index == PageCount - 1, lastOnly: false);
+        return page;
+    }
+
+    private Page NewPage() => new(_spec.Page.Width, _spec.Page.Height);
+
+    private void DrawBody(Page page, List<(Slab Slab, float Top)> body)
+    {
+        var margins = _spec.Page.Margins;
+        var placed = body.Select(p => (p.Slab, p.Top + margins.Top)).ToList();
+        SlabStack.Paint(page.Ops, placed, margins.Left);
+    }
+
+    private void DrawRunning(Page page, int index)
+    {
+        var spec = _spec.Page;
         var width = spec.Width - spec.Margins.Horizontal;
         var first = index == 0;
         if ((first && _spec.FirstHeader is not null ? _spec.FirstHeader : _spec.Header) is { } header)
@@ -70,26 +125,26 @@ public sealed class LaidOutDocument
             SlabStack.Draw(page.Ops, slabs, spec.Margins.Left,
                 spec.Height - spec.FooterDistance - SlabStack.Height(slabs));
         }
+    }
 
-        var placed = body.Select(p => (p.Slab, p.Top + spec.Margins.Top)).ToList();
-        SlabStack.Paint(page.Ops, placed, spec.Margins.Left);
-        var last = index == PageCount - 1;
+    // The boxes this page carries; lastOnly: only those of the last page (known once the page count is).
+    private void DrawBoxes(Page page, int index, bool last, bool lastOnly)
+    {
+        var first = index == 0;
         foreach (var (box, slabs) in _boxes)
         {
             var on = box.On switch
             {
-                BoxPages.First => first,
-                BoxPages.AllButFirst => !first,
+                BoxPages.First => first && !lastOnly,
+                BoxPages.AllButFirst => !first && !lastOnly,
                 BoxPages.Last => last,
-                _ => true,
+                _ => !lastOnly,
             };
             if (on)
             {
                 SlabStack.Draw(page.Ops, slabs, box.X, box.Y);
             }
         }
-
-        return page;
     }
 
     // A header or footer: laid out once when it shows no page number, else for each page.

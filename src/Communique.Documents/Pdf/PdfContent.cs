@@ -57,6 +57,39 @@ internal sealed class PdfContent(PdfWriter writer) : IDisposable
 
     public void Dispose() => Buffer.Dispose();
 
+    // What the content drawn last uses and links to, kept for a page whose other part comes later.
+    public PdfPagePart Part(int contents) => new(contents, [.. _fonts], [.. _images], [.. _opacities], [.. _links]);
+
+    // Adds an earlier part's resources and links to those of the content drawn last, each once.
+    public void Include(PdfPagePart part)
+    {
+        foreach (var font in part.Fonts)
+        {
+            if (!_fonts.Contains(font))
+            {
+                _fonts.Add(font);
+            }
+        }
+
+        foreach (var image in part.Images)
+        {
+            if (!_images.Contains(image))
+            {
+                _images.Add(image);
+            }
+        }
+
+        foreach (var opacity in part.Opacities)
+        {
+            if (!_opacities.Contains(opacity))
+            {
+                _opacities.Add(opacity);
+            }
+        }
+
+        _links.InsertRange(0, part.Links);
+    }
+
     public void WriteResources(PdfBuffer buffer)
     {
         buffer.Ascii("<<");

@@ -46,25 +46,43 @@ public sealed class PdfWriter : IDisposable
 
     public int PageCount => _pages.Count;
 
-    public void AddPage(Page page)
-    {
-        ArgumentNullException.ThrowIfNull(page);
-        ObjectDisposedException.ThrowIf(_finished, this);
-        if (!(page.Width > 0 && page.Height > 0 && float.IsFinite(page.Width) && float.IsFinite(page.Height)))
-        {
-            throw new ArgumentException(
-                $"A page of {page.Width} x {page.Height} points cannot be written.", nameof(page));
-        }
+    public void AddPage(Page page) => AddPage(page, null);
 
+    // Writes a page's first part now (drawn under the rest); the page is added by AddPage(rest, part).
+    public PdfPagePart AddPart(Page page)
+    {
+        Check(page);
         _content.Draw(page);
         var contents = _output.Reserve();
         _output.CompressedStreamObject(contents, [], _content.Buffer.Span);
+        return _content.Part(contents);
+    }
+
+    // Adds a page: what is drawn on it, after its first part when it has one written by AddPart.
+    public void AddPage(Page page, PdfPagePart? first)
+    {
+        Check(page);
+        _content.Draw(page);
+        var contents = _output.Reserve();
+        _output.CompressedStreamObject(contents, [], _content.Buffer.Span);
+        if (first is not null)
+        {
+            _content.Include(first);
+        }
 
         var number = _output.Reserve();
         var buffer = _output.BeginObject(number).Ascii("<</Type/Page/Parent ").Ref(PagesNumber)
             .Ascii("/MediaBox[0 0 ").Num(page.Width).Space().Num(page.Height).Ascii("]/Resources");
         _content.WriteResources(buffer);
-        buffer.Ascii("/Contents ").Ref(contents);
+        if (first is not null)
+        {
+            buffer.Ascii("/Contents[").Ref(first.Contents).Space().Ref(contents).Ascii("]");
+        }
+        else
+        {
+            buffer.Ascii("/Contents ").Ref(contents);
+        }
+
         if (_content.Links.Count > 0)
         {
             buffer.Ascii("/Annots[");
@@ -81,6 +99,17 @@ public sealed class PdfWriter : IDisposable
         buffer.Ascii(">>");
         _output.EndObject();
         _pages.Add(number);
+    }
+
+    private void Check(Page page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (!(page.Width > 0 && page.Height > 0 && float.IsFinite(page.Width) && float.IsFinite(page.Height)))
+        {
+            throw new ArgumentException(
+                $"A page of {page.Width} x {page.Height} points cannot be written.", nameof(page));
+        }
     }
 
     // Writes fonts, the page tree, the catalog, metadata and the cross-reference table; the stream is left open.

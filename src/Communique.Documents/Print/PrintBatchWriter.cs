@@ -35,6 +35,8 @@ public sealed class PrintBatchWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(recordId);
         ArgumentNullException.ThrowIfNull(document);
+        // Counted first: a document that cannot be laid out fails before anything of it is written.
+        var count = document.PageCount;
         if (_options.Duplex && _pdf.PageCount % 2 == 1)
         {
             var previous = _lastPage ?? throw new InvalidOperationException("A blank page needs a page before it.");
@@ -42,12 +44,11 @@ public sealed class PrintBatchWriter : IDisposable
         }
 
         var first = _pdf.PageCount + 1;
-        var count = document.PageCount;
-        for (var i = 0; i < count; i++)
+        var number = 0;
+        foreach (var page in document.Pages())
         {
-            var page = document.Draw(i);
             _lastPage = page;
-            _pdf.AddPage(Prepared(page, recordId, i + 1, count));
+            _pdf.AddPage(Prepared(page, recordId, ++number, count));
         }
 
         var sheets = _options.Duplex ? (count + 1) / 2 : count;

@@ -72,7 +72,12 @@ public sealed class DocumentAttachments(DocumentMaker maker, DocumentAssets asse
                         + failure.Message);
                 }
 
-                var pdf = maker.Pdf(outcome.Document!, document.Content.Archival);
+                var (pdf, unmade) = maker.Pdf(outcome.Document!, document.Content.Archival);
+                if (pdf is null)
+                {
+                    return (parts, $"the document '{document.Name}' could not be made: {unmade}");
+                }
+
                 parts.Add(MailAttachments.Encode(outcome.FileName!, "application/pdf", pdf, pdf.Length));
             }
 

@@ -80,29 +80,20 @@ public sealed class DocumentBatchJob(
 
                 var outcome = await maker.LayAsync(db, content, assetFolderId, record, culture,
                     payload.IgnoreMissingFields, cancellationToken);
-                if (outcome.Failure is { } failure)
+                var reason = outcome.Failure is { } failure
+                    ? $"The {outcome.Part} could not be made: {failure.Message}"
+                    : null;
+                var document = outcome.Document;
+                byte[]? pdf = null;
+                if (document is not null && zip is not null)
                 {
-                    failed++;
-                    if (failures.Count < MaxListedFailures)
-                    {
-                        failures.Add(new BatchFailure(id, $"The {outcome.Part} could not be made: {failure.Message}"));
-                    }
+                    (pdf, var unmade) = maker.Pdf(document, content.Archival);
+                    reason = unmade is null ? null : $"The document could not be made: {unmade}";
                 }
-                else
-                {
-                    made++;
-                    var document = outcome.Document!;
-                    if (zip is not null)
-                    {
-                        var pdf = maker.Pdf(document, content.Archival);
-                        await KeepAsync(job, pdf, cancellationToken);
-                        var name = Unique(names, outcome.FileName!, id);
-                        var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
-                        await using var stream = await entry.OpenAsync(cancellationToken);
-                        await stream.WriteAsync(pdf, cancellationToken);
-                    }
 
-                    if (wantPrint)
+                if (reason is null && document is not null && wantPrint)
+                {
+                    try
                     {
                         if (print is null)
                         {
@@ -112,6 +103,31 @@ public sealed class DocumentBatchJob(
                         }
 
                         print.Add(id, document);
+                    }
+                    catch (DocumentException e)
+                    {
+                        reason = $"The document could not be made: {e.Message}";
+                    }
+                }
+
+                if (reason is not null)
+                {
+                    failed++;
+                    if (failures.Count < MaxListedFailures)
+                    {
+                        failures.Add(new BatchFailure(id, reason));
+                    }
+                }
+                else
+                {
+                    made++;
+                    if (pdf is not null)
+                    {
+                        await KeepAsync(job, pdf, cancellationToken);
+                        var name = Unique(names, outcome.FileName!, id);
+                        var entry = zip!.CreateEntry(name, CompressionLevel.NoCompression);
+                        await using var stream = await entry.OpenAsync(cancellationToken);
+                        await stream.WriteAsync(pdf, cancellationToken);
                     }
                 }
 

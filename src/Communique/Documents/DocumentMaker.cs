@@ -75,22 +75,24 @@ public sealed class DocumentMaker(LiquidTemplates liquid, DocumentAssets assets,
         }
     }
 
-    // The document as a PDF: PDF/A-2b when the content asks for it.
-    public byte[] Pdf(LaidOutDocument document, bool archival)
+    // The document as a PDF (PDF/A-2b when the content asks for it), or why it cannot be made: a long document's
+    // later pages are laid out only here, and one of them may not fit.
+    public (byte[]? Pdf, string? Failure) Pdf(LaidOutDocument document, bool archival)
     {
         ArgumentNullException.ThrowIfNull(document);
         using var output = new MemoryStream();
-        using (var pdf = new PdfWriter(output, Settings(document, archival)))
+        try
         {
-            foreach (var page in document.Pages())
-            {
-                pdf.AddPage(page);
-            }
-
+            using var pdf = new PdfWriter(output, Settings(document, archival));
+            document.WriteTo(pdf);
             pdf.Finish();
         }
+        catch (DocumentException e)
+        {
+            return (null, e.Message);
+        }
 
-        return output.ToArray();
+        return (output.ToArray(), null);
     }
 
     public PdfSettings Settings(LaidOutDocument document, bool archival)

@@ -54,7 +54,12 @@ public static class DocumentsApi
             return invalid is not null ? invalid : problem!;
         }
 
-        var pdf = maker.Pdf(made!.Document!, content!.Archival);
+        var (pdf, failure) = maker.Pdf(made!.Document!, content!.Archival);
+        if (pdf is null)
+        {
+            return Unmade(failure!);
+        }
+
         if (archive.Keeps)
         {
             var ids = new ArchivedMessage(tenant.TeamId, Guid.Empty, Guid.CreateVersion7(), Channel.Document);
@@ -87,14 +92,25 @@ public static class DocumentsApi
 
         var document = made!.Document!;
         var number = page ?? 1;
-        if (number > document.PageCount)
+        try
         {
-            return Problems.Invalid("page", $"The document has {document.PageCount} page(s).");
-        }
+            if (number > document.PageCount)
+            {
+                return Problems.Invalid("page", $"The document has {document.PageCount} page(s).");
+            }
 
-        response.Headers["X-Page-Count"] = document.PageCount.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.File(PageRasterizer.Png(document.Draw(number - 1), dpi ?? 96), "image/png");
+            response.Headers["X-Page-Count"] = document.PageCount.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.File(PageRasterizer.Png(document.Draw(number - 1), dpi ?? 96), "image/png");
+        }
+        catch (DocumentException e)
+        {
+            return Unmade(e.Message);
+        }
     }
+
+    private static ProblemHttpResult Unmade(string reason) => TypedResults.Problem(
+        $"The document could not be made: {reason}", statusCode: 422, title: "Rendering failed",
+        type: ProblemTypes.RenderFailed);
 
     private static async Task<Results<Accepted<BatchResponse>, ValidationProblem, ProblemHttpResult>> StartBatch(
         Guid id, BatchRequest request, AppDb db, IBlobStore blobs, IOptions<DocumentOptions> options,
