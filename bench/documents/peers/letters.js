@@ -54,6 +54,7 @@ async function measure(make, out, { warmup = 3, seconds = 10 } = {}) {
   let made = 0;
   let bytes = 0;
   let pdf;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const until = start + seconds * 1000;
   while (performance.now() < until) {
@@ -62,8 +63,10 @@ async function measure(make, out, { warmup = 3, seconds = 10 } = {}) {
     bytes += pdf.length;
   }
   const elapsed = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
   fs.writeFileSync(path.join(out, 'last.pdf'), pdf);
-  console.log(`RESULT ${(made / elapsed).toFixed(1)} ${Math.round(bytes / made)} ${made}`);
+  const cpuMs = (used.user + used.system) / 1000 / made;
+  console.log(`RESULT ${(made / elapsed).toFixed(1)} ${Math.round(bytes / made)} ${made} ${cpuMs.toFixed(2)}`);
 }
 
 module.exports = { letter, measure };

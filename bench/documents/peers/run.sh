@@ -2,8 +2,9 @@
 # Peer document generators on the one-page letter of ../letter.xml, measured in the same run: pdfmake, Typst (through
 # its Node compiler) and WeasyPrint. Each fills the letter from the same 1,000 records as Letter(i) in
 # ../Program.cs, in one process pinned to one core (taskset -c 0), warms up for WARMUP seconds (3), measures for
-# SECONDS_MEASURED seconds (10) one letter after another, and prints letters/s and mean PDF bytes. qpdf checks the
-# first letter (record 7) and the last one measured, and that each has one page.
+# SECONDS_MEASURED seconds (10) one letter after another, and prints letters/s, CPU per letter (all of the
+# process's threads) and mean PDF bytes. qpdf checks the first letter (record 7) and the last one measured, and that
+# each has one page.
 # Installs what is missing (as root: Debian packages; npm packages into PEERS_CACHE, never into the repository).
 # Run: bench/documents/peers/run.sh [pdfmake|typst|weasyprint ...]
 set -euo pipefail
@@ -68,10 +69,10 @@ for peer in "${peers[@]}"; do
   esac
   echo "- $peer: running" >&2
   if ! result=$(taskset -c "$cpu" "${command[@]}" "$cache/logo.png" "$out/$peer" | grep '^RESULT'); then
-    rows+=("| $peer | — | — | failed to run (see the error above) |")
+    rows+=("| $peer | — | — | — | failed to run (see the error above) |")
     continue
   fi
-  read -r _ rate bytes made <<<"$result"
+  read -r _ rate bytes made cpu_ms <<<"$result"
   for pdf in sample last; do
     file=$out/$peer/$pdf.pdf
     if ! qpdf --check "$file" >/dev/null 2>&1; then
@@ -80,11 +81,11 @@ for peer in "${peers[@]}"; do
       notes="$notes; $pdf.pdf has $(qpdf --show-npages "$file") pages"
     fi
   done
-  rows+=("| $peer | $rate | $(sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$bytes") | $made letters; $notes |")
+  rows+=("| $peer | $rate | $cpu_ms | $(sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$bytes") | $made letters; $notes |")
 done
 
-echo "| Peer | Letters/s | Mean bytes | Notes |"
-echo "|---|---:|---:|---|"
+echo "| Peer | Letters/s | CPU ms per letter | Mean bytes | Notes |"
+echo "|---|---:|---:|---:|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "PDFs to look at: $out/<peer>/sample.pdf (record 7) and last.pdf"
