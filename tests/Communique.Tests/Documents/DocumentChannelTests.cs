@@ -364,6 +364,35 @@ public abstract class DocumentChannelTests(Provider provider) : IAsyncLifetime
         Assert.Contains("not a document communication of the team", failed.Str("error"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_transactional_call_attaches_the_pdf_made_from_its_record()
+    {
+        await TestSenders.VerifyAsync(_host, _admin, _smtp, "receipts@acme.example");
+        var document = await DocumentAsync(fileName: "receipt-{{ ref }}.pdf");
+        await (await _admin.PostJsonAsync($"/projects/{_project}/communications", new
+        {
+            name = "Receipt", channel = "email",
+            content = new { subject = "Your receipt", html = "<p>Hi {{ name }}</p>", documents = new[] { document } },
+        })).JsonAsync(HttpStatusCode.Created);
+        var before = _smtp.Received.Count;
+
+        await (await _admin.PostJsonAsync("/campaigns/v2/Receipts/transactional", new Dictionary<string, object?>
+        {
+            ["communication"] = "Receipt", ["project"] = "Letters", ["email_json_path"] = "email",
+            ["sender"] = "receipts@acme.example",
+            ["dataset"] = new[] { new { email = "dee@example.org", name = "Dee", @ref = "T-7", vip = true } },
+        })).JsonAsync();
+        await RunJobsAsync();
+        await _smtp.WaitForAsync(before + 1);
+
+        var message = _smtp.Received.Skip(before).Single();
+        var part = Assert.Single(message.Attachments.OfType<MimePart>());
+        Assert.Equal("receipt-T-7.pdf", part.FileName);
+        using var bytes = new MemoryStream();
+        await part.Content!.DecodeToAsync(bytes);
+        Assert.Contains("Hello Dee", await PdfReaders.TextAsync(bytes.ToArray()), StringComparison.Ordinal);
+    }
+
     private static async Task<string> UploadAsync(HttpClient client, string csv)
     {
         using var form = new MultipartFormDataContent { { new StringContent("Source " + Guid.NewGuid()), "name" } };
