@@ -38,13 +38,7 @@ public sealed class LayoutTests
     [Fact]
     public void Header_and_footer_show_each_page_number_and_the_page_count()
     {
-        var spec = Spec(footer: new RunningBlock());
-        var footer = new ParagraphBlock();
-        footer.Content.Add(new TextInline("Page ", Body));
-        footer.Content.Add(new PageNumberInline(Body));
-        footer.Content.Add(new TextInline(" of ", Body));
-        footer.Content.Add(new PageNumberInline(Body, Total: true));
-        spec.Footer!.Content.Add(footer);
+        var spec = Spec(footer: PageFooter("Page ", " of "));
         for (var i = 0; i < 3; i++)
         {
             spec.Body.Add(Paragraph($"Page {i + 1} body"));
@@ -93,12 +87,7 @@ public sealed class LayoutTests
     [Fact]
     public void A_long_document_is_laid_out_again_page_by_page_with_the_same_pages()
     {
-        var spec = Spec(footer: new RunningBlock());
-        var footer = new ParagraphBlock();
-        footer.Content.Add(new PageNumberInline(Body));
-        footer.Content.Add(new TextInline("/", Body));
-        footer.Content.Add(new PageNumberInline(Body, Total: true));
-        spec.Footer!.Content.Add(footer);
+        var spec = Spec(footer: PageFooter("", "/"));
         var table = new TableBlock();
         table.HeaderRows.Add(Row("Date", "Description"));
         for (var i = 0; i < 4000; i++)
@@ -126,13 +115,7 @@ public sealed class LayoutTests
     [Fact]
     public void A_long_document_is_written_in_one_pass_with_its_page_numbers_and_the_same_pages()
     {
-        var spec = Spec(footer: new RunningBlock());
-        var footer = new ParagraphBlock();
-        footer.Content.Add(new TextInline("Page ", Body));
-        footer.Content.Add(new PageNumberInline(Body));
-        footer.Content.Add(new TextInline(" of ", Body));
-        footer.Content.Add(new PageNumberInline(Body, Total: true));
-        spec.Footer!.Content.Add(footer);
+        var spec = Spec(footer: PageFooter("Page ", " of "));
         var box = new BoxBlock { X = 300, Y = 20, Width = 200, On = BoxPages.Last };
         box.Content.Add(Paragraph("The last page"));
         spec.Boxes.Add(box);
@@ -347,6 +330,23 @@ public sealed class LayoutTests
 
     private static DocumentSpec Spec(RunningBlock? footer = null, Watermark? watermark = null) =>
         new() { Page = PageSpec.A4, Footer = footer, Watermark = watermark };
+
+    // A footer reading `before` N `between` COUNT.
+    private static RunningBlock PageFooter(string before, string between)
+    {
+        var footer = new ParagraphBlock();
+        if (before.Length > 0)
+        {
+            footer.Content.Add(new TextInline(before, Body));
+        }
+
+        footer.Content.Add(new PageNumberInline(Body));
+        footer.Content.Add(new TextInline(between, Body));
+        footer.Content.Add(new PageNumberInline(Body, Total: true));
+        var running = new RunningBlock();
+        running.Content.Add(footer);
+        return running;
+    }
 
     private static ParagraphBlock Paragraph(string text)
     {

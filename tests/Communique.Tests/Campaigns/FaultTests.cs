@@ -86,9 +86,9 @@ public sealed partial class FaultTests : IAsyncLifetime
         Assert.Equal(Recipients - refused.Count, sending.GetProperty("sent").GetInt64());
         Assert.Equal(refused.Count, sending.GetProperty("hardBounces").GetInt64());
 
-        // Attempts saved are the relay's hand-overs, less those in flight at the kill (never saved): a message in flight
-        // holds one connection, and may have been handed over twice on it (once on a kept connection the relay cut,
-        // once at once on a fresh one), so at most two hand-overs per connection go unsaved.
+        // Attempts saved are the relay's hand-overs, less those in flight at the kill (never saved): a message in
+        // flight holds one connection, and may have been handed over twice on it (once on a kept connection the relay
+        // cut, once at once on a fresh one), so at most two hand-overs per connection go unsaved.
         var attempts = await AttemptsAsync();
         var handOvers = _relay.HandOvers.Where(h => h.Key.StartsWith("buyer", StringComparison.Ordinal))
             .Sum(h => h.Value);

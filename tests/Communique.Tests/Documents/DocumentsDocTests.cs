@@ -1,33 +1,15 @@
 using Communique.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Communique.Tests.Documents;
 
 // docs/documents/README.md starts a newcomer with a shell block: a project, a document communication, and its PDF for
 // one record. This runs that block as the page has it — with bash, against the server program on loopback, only the
 // server's address and the token filled in — so that the page keeps working.
-public sealed class DocumentsDocTests : IAsyncLifetime
+public sealed class DocumentsDocTests : IDisposable
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("communique-documents-doc-").FullName;
-    private Dictionary<string, string> _environment = null!;
+    private readonly ServerFolder _folder = new("documents-doc", "Api");
 
-    public ValueTask InitializeAsync()
-    {
-        _environment = new Dictionary<string, string>
-        {
-            ["Storage__DataDirectory"] = _data,
-            ["Communique__Role"] = "Api",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
-        return ValueTask.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task The_first_document_example_makes_the_letter_as_the_page_says()
@@ -35,8 +17,8 @@ public sealed class DocumentsDocTests : IAsyncLifetime
         var example = DocumentedExample.ShellBlock("## First document", "docs", "documents", "README.md");
         Assert.Contains("API=http://localhost:5000", example, StringComparison.Ordinal);
 
-        var account = await ServerProcess.CreateAccountAsync(_environment);
-        await using var server = await ServerProcess.StartAsync(_environment, Path.Combine(_data, "server.log"));
+        var account = await ServerProcess.CreateAccountAsync(_folder.Environment);
+        await using var server = await ServerProcess.StartAsync(_folder.Environment, _folder.Log);
         using var api = await server.ClientAsync(account);
         var token = api.DefaultRequestHeaders.Authorization!.Parameter;
         var folder = Directory.CreateTempSubdirectory("communique-first-document-").FullName;
