@@ -18,7 +18,7 @@ internal sealed class RowSlab : Slab
         _width = width;
         _background = background;
         _grid = grid;
-        Height = cells.Count == 0 ? 0 : cells.Max(c => SlabStack.Height(c.Content) + c.Padding.Vertical);
+        Height = cells.Count == 0 ? 0 : cells.Max(c => c.ContentHeight + c.Padding.Vertical);
     }
 
     public override void Draw(List<DrawOp> ops, float x, float y)
@@ -36,8 +36,7 @@ internal sealed class RowSlab : Slab
                 ops.Add(new RectOp(x + cell.Left, y, cell.Width, Height, fill));
             }
 
-            var content = SlabStack.Height(cell.Content);
-            var free = Height - cell.Padding.Vertical - content;
+            var free = Height - cell.Padding.Vertical - cell.ContentHeight;
             var offset = cell.Align switch
             {
                 VerticalAlign.Middle => free / 2,
@@ -77,8 +76,8 @@ internal sealed class RowSlab : Slab
             }
 
             progress |= count > 0 && count < cell.Content.Count || count == cell.Content.Count && count > 0;
-            heads.Add(cell with { Content = cell.Content[..count] });
-            tails.Add(cell with { Content = cell.Content[count..] });
+            heads.Add(cell.With(cell.Content[..count]));
+            tails.Add(cell.With(cell.Content[count..]));
         }
 
         if (!progress || tails.All(c => c.Content.Count == 0))
@@ -97,6 +96,13 @@ internal sealed class RowSlab : Slab
     private RowSlab Copy(List<Cell> cells) =>
         new(cells, _width, _background, _grid) { Source = Source, Indent = Indent, Frames = Frames, Table = Table };
 
+    // A cell of the row, its content's height measured once.
     internal sealed record Cell(
-        float Left, float Width, Edges Padding, Color? Background, VerticalAlign Align, List<Slab> Content);
+        float Left, float Width, Edges Padding, Color? Background, VerticalAlign Align, List<Slab> Content)
+    {
+        public float ContentHeight { get; } = SlabStack.Height(Content);
+
+        // The same cell holding other slabs (a part of its content, when the row splits).
+        public Cell With(List<Slab> content) => new(Left, Width, Padding, Background, Align, content);
+    }
 }
