@@ -1,6 +1,7 @@
 using System.Text;
 using Communique.Documents.Drawing;
 using Communique.Documents.Raster;
+using Communique.Documents.Text;
 using SkiaSharp;
 
 namespace Communique.Documents.Tests;
@@ -39,6 +40,41 @@ public sealed class PdfRasterTests
         var ink = MeanDifference(ours, Blank(ours.Width, ours.Height));
         Assert.True(difference < threshold, $"mean difference {difference:F3} is not below {threshold} (ink {ink:F3})");
         Assert.True(ink > 2 * threshold, $"the page is nearly empty (ink {ink:F3})");
+    }
+
+    // An OpenType font with CFF outlines, as a customer may upload: embedded as a CFF subset (FontFile3) that poppler
+    // lists as embedded and subset, extracts as text, and that mupdf draws as the preview does. The font is Debian's
+    // fonts-cantarell, installed with the other test tools.
+    [Fact]
+    public void An_OpenType_CFF_font_is_embedded_as_a_subset_and_drawn_as_the_preview_draws_it()
+    {
+        var face = FontFace.Load(File.ReadAllBytes("/usr/share/fonts/opentype/cantarell/Cantarell-Regular.otf"));
+        Assert.True(face.IsCff);
+        var page = new Page(595, 300);
+        page.Ops.Add(new TextOp(40, 80, PdfSamples.Shape("Sphinx of black quartz, judge my vow.", face, 24),
+            Color.Black));
+        page.Ops.Add(new TextOp(40, 160, PdfSamples.Shape("Office affiliations: 0123456789", face, 30),
+            new Color(30, 60, 90)));
+        var pdf = PdfTools.Save(PdfSamples.Write(PdfSamples.Settings(), page), "cff");
+        var prefix = Path.ChangeExtension(pdf, null);
+
+        var check = PdfTools.Run("qpdf", "--check", pdf);
+        Assert.Contains("No syntax or stream encoding errors", check, StringComparison.Ordinal);
+        Assert.DoesNotContain("WARNING", check, StringComparison.OrdinalIgnoreCase);
+        var fonts = PdfTools.Run("pdffonts", pdf).Split('\n', StringSplitOptions.RemoveEmptyEntries)[2..];
+        Assert.Matches(
+            @"^[A-Z]{6}\+Cantarell-Regular\s+CID Type 0C \(OT\)\s+Identity-H\s+yes\s+yes\s+yes", Assert.Single(fonts));
+        var text = PdfTools.Run("pdftotext", "-layout", pdf, "-");
+        Assert.Contains("Sphinx of black quartz, judge my vow.", text, StringComparison.Ordinal);
+        Assert.Contains("Office affiliations: 0123456789", text, StringComparison.Ordinal);
+
+        PdfTools.Run("mutool", "draw", "-q", "-r", "72", "-o", prefix + ".png", pdf);
+        using var theirs = SKBitmap.Decode(prefix + ".png");
+        using var ours = SKBitmap.Decode(PageRasterizer.Png(page, 72));
+        var difference = MeanDifference(theirs, ours);
+        var ink = MeanDifference(ours, Blank(ours.Width, ours.Height));
+        Assert.True(difference < 1.5, $"mean difference {difference:F3} is not below 1.5 (ink {ink:F3})");
+        Assert.True(ink > 3, $"the page is nearly empty (ink {ink:F3})");
     }
 
     private static Page Sample()

@@ -53,14 +53,14 @@ public sealed class FontLibrary
     public FontLibrary WithFonts(IEnumerable<byte[]> fonts)
     {
         ArgumentNullException.ThrowIfNull(fonts);
-        var faces = new List<FontFace>();
-        foreach (var data in fonts)
-        {
-            faces.Add(FontFace.Load(data));
-        }
+        return WithFaces(fonts.Select(data => FontFace.Load(data)).ToList());
+    }
 
-        faces.AddRange(_faces);
-        return new FontLibrary([.. faces]);
+    // This library with the given faces ahead of its own.
+    public FontLibrary WithFaces(IEnumerable<FontFace> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        return new FontLibrary([.. faces, .. _faces]);
     }
 
     public bool HasFamily(string family)

@@ -87,9 +87,12 @@ public sealed class DocumentAssets(IBlobStore blobs) : IDisposable
             return FontLibrary.Bundled;
         }
 
+        // WOFF and WOFF2 fonts serve web pages and email; documents embed the TrueType and OpenType ones.
         var fonts = await db.Assets.AsNoTracking()
-            .Where(a => a.FolderId == folder && a.Kind == AssetKind.Font).OrderBy(a => a.Name)
-            .Select(a => new { a.Hash, a.Length }).ToListAsync(cancellationToken);
+            .Where(a => a.FolderId == folder && a.Kind == AssetKind.Font
+                && (a.ContentType == "font/ttf" || a.ContentType == "font/otf"))
+            .OrderBy(a => a.Name)
+            .Select(a => new { a.Name, a.Hash, a.Length }).ToListAsync(cancellationToken);
         if (fonts.Count == 0)
         {
             return FontLibrary.Bundled;
@@ -101,13 +104,20 @@ public sealed class DocumentAssets(IBlobStore blobs) : IDisposable
             return library;
         }
 
-        var bytes = new List<byte[]>(fonts.Count);
+        var faces = new List<FontFace>(fonts.Count);
         foreach (var font in fonts)
         {
-            bytes.Add(await ReadAsync(font.Hash, font.Length, cancellationToken));
+            try
+            {
+                faces.Add(FontFace.Load(await ReadAsync(font.Hash, font.Length, cancellationToken)));
+            }
+            catch (DocumentException e)
+            {
+                throw new DocumentException($"The font '{font.Name}' in the asset folder cannot be used: {e.Message}");
+            }
         }
 
-        library = FontLibrary.Bundled.WithFonts(bytes);
+        library = FontLibrary.Bundled.WithFaces(faces);
         _kept.Set(key, library, new MemoryCacheEntryOptions { Size = Math.Max(1, fonts.Sum(f => f.Length)) });
         return library;
     }

@@ -222,6 +222,65 @@ public abstract class DocumentChannelTests(Provider provider) : IAsyncLifetime
         Assert.Contains("nope.png", unknown.Str("detail"), StringComparison.Ordinal);
     }
 
+    // Fonts uploaded to the document's asset folder are shaped and embedded as subsets (an OpenType CFF font here,
+    // Debian's fonts-cantarell); WOFF fonts in the folder are left to web pages; without the font the family is named
+    // as unknown, and a font that cannot be read is named.
+    [Fact]
+    public async Task An_uploaded_font_is_embedded_and_a_font_that_cannot_be_read_is_named()
+    {
+        var cantarell = await File.ReadAllBytesAsync("/usr/share/fonts/opentype/cantarell/Cantarell-Regular.otf");
+        var folder = (await (await _admin.PostJsonAsync("/assets/folders", new { name = "Brand" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
+        await UploadFontAsync(folder, cantarell, "Cantarell-Regular.otf");
+        byte[] woff = [.. "wOFF"u8, 0, 1, 0, 0, .. new byte[40]];
+        await UploadFontAsync(folder, woff, "web.woff");
+        const string markup = """<document><body><p font-family="Cantarell">Hello {{ name }}</p></body></document>""";
+        var template = (await (await _admin.PostJsonAsync("/templates", new
+        {
+            name = "Brand letter", channel = "document", content = new { markup }, assetFolderId = folder,
+        })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        var branded = (await (await _admin.PostJsonAsync($"/projects/{_project}/communications",
+            new { name = "Branded", channel = "document", templateId = template }))
+            .JsonAsync(HttpStatusCode.Created));
+        var plain = await DocumentAsync(markup);
+        var record = new { record = new { name = "Ann" } };
+
+        var made = await _admin.PostJsonAsync($"/document/communications/{branded.Str("id")}/pdf", record);
+        Assert.True(made.IsSuccessStatusCode, await made.Content.ReadAsStringAsync());
+        var pdf = await made.Content.ReadAsByteArrayAsync();
+        var fonts = await PdfReaders.FontsAsync(pdf);
+        Assert.Matches(@"[A-Z]{6}\+Cantarell-Regular\s+CID Type 0C", fonts);
+        Assert.DoesNotContain("Liberation", fonts, StringComparison.Ordinal);
+        Assert.Contains("Hello Ann", await PdfReaders.TextAsync(pdf), StringComparison.Ordinal);
+        var unknown = await (await _admin.PostJsonAsync($"/document/communications/{plain}/pdf", record))
+            .ProblemAsync((HttpStatusCode)422);
+        Assert.Contains(
+            "\"Cantarell\" is neither bundled nor uploaded", unknown.Str("detail"), StringComparison.Ordinal);
+
+        // The maxp table renamed: the file still looks like a font, but no reader finds its glyphs.
+        var broken = cantarell.ToArray();
+        var maxp = broken.AsSpan(0, 12 + 16 * 12).IndexOf("maxp"u8);
+        "maxq"u8.CopyTo(broken.AsSpan(maxp));
+        await UploadFontAsync(branded.Str("assetFolderId"), broken, "broken.otf");
+        var problem = await (await _admin.PostJsonAsync($"/document/communications/{branded.Str("id")}/pdf", record))
+            .ProblemAsync((HttpStatusCode)422);
+        Assert.Contains("broken.otf", problem.Str("detail"), StringComparison.Ordinal);
+    }
+
+    private async Task UploadFontAsync(string folder, byte[] font, string name)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("font"), "kind" }, { new StringContent(folder), "folderId" },
+        };
+        var file = new ByteArrayContent(font);
+        file.Headers.ContentType = new MediaTypeHeaderValue(name.EndsWith(".woff", StringComparison.Ordinal)
+            ? "font/woff"
+            : "font/otf");
+        form.Add(file, "file", name);
+        await (await _admin.PostAsync("/assets", form)).JsonAsync(HttpStatusCode.Created);
+    }
+
     [Fact]
     public async Task A_batch_makes_a_zip_and_a_duplex_print_file_with_its_manifest_and_lists_failed_records()
     {

@@ -12,6 +12,9 @@ public static class PdfReaders
     // qpdf's structural check: its output, which says "No syntax or stream encoding errors found" when all is well.
     public static Task<string> CheckAsync(byte[] pdf) => RunAsync("qpdf", pdf, "--check", "{file}");
 
+    // Poppler's font list: a line per font with its name, type and whether it is embedded and subset.
+    public static Task<string> FontsAsync(byte[] pdf) => RunAsync("pdffonts", pdf, "{file}");
+
     public static async Task<int> PagesAsync(byte[] pdf)
     {
         var info = await RunAsync("pdfinfo", pdf, "{file}");
