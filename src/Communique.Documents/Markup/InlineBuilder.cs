@@ -28,6 +28,12 @@ internal sealed class InlineBuilder
     {
         foreach (var c in text)
         {
+            // Characters XML 1.0 forbids, which only a record's field values can bring: no font draws them.
+            if (c is < ' ' and not ('\t' or '\n' or '\r') or '\uFFFE' or '\uFFFF')
+            {
+                continue;
+            }
+
             var space = c is ' ' or '\t' or '\n' or '\r';
             if (space && _afterSpace)
             {
@@ -69,6 +75,12 @@ internal sealed class InlineBuilder
     {
         TrimEnd();
         Flush();
+        // Most paragraphs hold one or two inlines; a table of many rows holds many paragraphs.
+        if (_target!.Count < _target.Capacity)
+        {
+            _target.Capacity = _target.Count;
+        }
+
         _target = null;
     }
 

@@ -135,9 +135,11 @@ internal sealed partial class MarkupReader
                 VerticalAlign = Choice(A.Valign, VerticalAligns) ?? VerticalAlign.Top,
             };
             ReadFlow(E.Cell, cellStyle, cell.Content);
+            cell.Content.TrimExcess();
             row.Cells.Add(cell);
         }
 
+        row.Cells.TrimExcess();
         return row;
     }
 

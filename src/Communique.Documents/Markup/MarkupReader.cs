@@ -24,6 +24,11 @@ internal sealed partial class MarkupReader
         CloseInput = true,
     };
 
+    // One record's markup: its field values may hold characters XML 1.0 forbids (a control character in imported
+    // data, encoded by Liquid as a character reference). They are read, and text drops them; a template has none,
+    // as it is checked with the strict settings when saved.
+    private static readonly XmlReaderSettings RecordSettings = Lenient(Settings);
+
     private readonly XmlReader _xml;
     private readonly IXmlLineInfo _place;
     private readonly bool _template;
@@ -50,10 +55,17 @@ internal sealed partial class MarkupReader
         _errors = errors;
     }
 
+    private static XmlReaderSettings Lenient(XmlReaderSettings settings)
+    {
+        var lenient = settings.Clone();
+        lenient.CheckCharacters = false;
+        return lenient;
+    }
+
     // The document, or null with the reasons in errors.
     public static DocumentSpec? Read(string text, bool template, List<MarkupError> errors)
     {
-        using var xml = XmlReader.Create(new StringReader(text), Settings);
+        using var xml = XmlReader.Create(new StringReader(text), template ? Settings : RecordSettings);
         var reader = new MarkupReader(xml, template, errors);
         try
         {
