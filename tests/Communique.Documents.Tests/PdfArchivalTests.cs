@@ -30,6 +30,10 @@ public sealed class PdfArchivalTests
     {
         var page = PdfSamples.Letter(paragraphs: 1);
         page.Ops.Add(new LinkOp(64, 40, 200, 20, "https://example.com/policy?id=42&ü=1"));
+        // An SVG logo of outlines, one of them half transparent: a form XObject with its own graphics state.
+        page.Ops.Add(new ImageOp(400, 700, 60, 30, ImageSource.Load(System.Text.Encoding.UTF8.GetBytes(
+            "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 10'><rect width='20' height='5' fill='#1e3c5a'/>"
+            + "<circle cx='10' cy='7' r='3' fill='orange' fill-opacity='0.5'/></svg>"))));
         var path = PdfTools.Save(PdfSamples.Write(PdfSamples.Settings(archival: true), page), "archival");
 
         var report = PdfTools.Python(Check, path);

@@ -1,5 +1,7 @@
 using System.Text;
 using Communique.Documents.Drawing;
+using Communique.Documents.Raster;
+using SkiaSharp;
 
 namespace Communique.Documents.Tests;
 
@@ -10,9 +12,11 @@ public sealed class PdfImageTests
     {
         var png = ImageSource.Load(PdfSamples.PngWithAlpha());
         var jpeg = ImageSource.Load(PdfSamples.Jpeg());
+        // A gradient: drawn as pixels.
         var svg = ImageSource.Load(Encoding.UTF8.GetBytes(
-            "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'><rect width='20' height='5' fill='red'/>"
-            + "</svg>"));
+            "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='10'><defs><linearGradient id='g'>"
+            + "<stop offset='0' stop-color='red'/><stop offset='1' stop-color='blue'/></linearGradient></defs>"
+            + "<rect width='20' height='5' fill='url(#g)'/></svg>"));
         var first = new Page(595, 842);
         first.Ops.Add(new ImageOp(50, 50, 80, 60, png));
         first.Ops.Add(new ImageOp(150, 50, 64, 48, jpeg));
@@ -34,6 +38,44 @@ public sealed class PdfImageTests
         Assert.Equal(3, list.Select(l => l[10]).Distinct().Count());
         Assert.Equal(8, list.Length);
         Assert.DoesNotContain("WARNING", PdfTools.Run("qpdf", "--check", path), StringComparison.OrdinalIgnoreCase);
+    }
+
+    // Shapes with solid fills and strokes, a transform, an arc, an even-odd fill and alpha: drawn as outlines in a
+    // form XObject (no image in the file), which both independent rasterisers draw as the PNG preview does.
+    [Fact]
+    public void An_SVG_image_of_plain_shapes_is_drawn_as_vectors()
+    {
+        var svg = ImageSource.Load(Encoding.UTF8.GetBytes("""
+            <svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">
+              <rect width="120" height="40" fill="#eef"/>
+              <g transform="translate(5 5) rotate(10)">
+                <path d="M0 0 L30 0 Q40 15 30 30 Z" fill="#c00" stroke="#000" stroke-width="2"/>
+              </g>
+              <ellipse cx="80" cy="20" rx="30" ry="12" fill="none" stroke="navy" stroke-width="3"/>
+              <path d="M60 5 A 10 10 0 0 1 80 5 Z M65 5 L75 5 L70 2 Z" fill="green" fill-opacity="0.4"
+                    fill-rule="evenodd"/>
+            </svg>
+            """));
+        var page = new Page(300, 120);
+        page.Ops.Add(new ImageOp(30, 20, 240, 80, svg));
+        var path = PdfTools.Save(PdfSamples.Write(PdfSamples.Settings(archival: true), page), "vector");
+
+        var list = PdfTools.Run("pdfimages", "-list", path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, list.Length);
+        var check = PdfTools.Run("qpdf", "--check", path);
+        Assert.Contains("No syntax or stream encoding errors", check, StringComparison.Ordinal);
+        Assert.DoesNotContain("WARNING", check, StringComparison.OrdinalIgnoreCase);
+        var prefix = Path.ChangeExtension(path, null);
+        PdfTools.Run("pdftoppm", "-r", "144", "-png", "-singlefile", path, prefix + "-poppler");
+        PdfTools.Run("mutool", "draw", "-q", "-r", "144", "-o", prefix + "-mupdf.png", path);
+        using var preview = SKBitmap.Decode(PageRasterizer.Png(page, 144));
+        foreach (var rendered in new[] { prefix + "-poppler.png", prefix + "-mupdf.png" })
+        {
+            using var theirs = SKBitmap.Decode(rendered);
+            Assert.Equal((preview.Width, preview.Height), (theirs.Width, theirs.Height));
+            var difference = PdfRasterTests.MeanDifference(theirs, preview);
+            Assert.True(difference < 1.5, $"{Path.GetFileName(rendered)}: mean difference {difference:F3}");
+        }
     }
 
     [Fact]

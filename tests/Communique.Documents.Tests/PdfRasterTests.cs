@@ -94,7 +94,7 @@ public sealed class PdfRasterTests
         return page;
     }
 
-    private static double MeanDifference(SKBitmap a, SKBitmap b)
+    internal static double MeanDifference(SKBitmap a, SKBitmap b)
     {
         long sum = 0;
         for (var y = 0; y < a.Height; y++)

@@ -8,9 +8,12 @@ namespace Communique.Documents.Drawing;
 // bitmap) and reuse it in every document.
 public sealed class ImageSource
 {
-    private ImageSource(byte[] data, ImageFormat format, int pixelWidth, int pixelHeight, SKPicture? picture = null)
+    private ImageSource(
+        byte[] data, ImageFormat format, int pixelWidth, int pixelHeight, SKPicture? picture = null,
+        SvgVector? vector = null)
     {
         Picture = picture;
+        Vector = vector;
         Data = data;
         Format = format;
         PixelWidth = pixelWidth;
@@ -31,6 +34,9 @@ public sealed class ImageSource
     // An SVG image drawn once, in CSS pixels from (0, 0) to its size, for writers to replay at any scale.
     internal SKPicture? Picture { get; }
 
+    // The same SVG image as outlines, when it holds only what they can show; writers that draw vectors use it.
+    internal SvgVector? Vector { get; }
+
     // Reads the image's kind and size; DocumentException when the bytes are not an image this engine draws.
     public static ImageSource Load(byte[] data)
     {
@@ -47,9 +53,9 @@ public sealed class ImageSource
 
         if (SvgReader.LooksLikeSvg(data))
         {
-            var (picture, width, height) = SvgReader.Read(data);
+            var (picture, vector, width, height) = SvgReader.Read(data);
             return new ImageSource(data, ImageFormat.Svg, Math.Max(1, (int)Math.Round(width)),
-                Math.Max(1, (int)Math.Round(height)), picture);
+                Math.Max(1, (int)Math.Round(height)), picture, vector);
         }
 
         throw new DocumentException("The image is not a PNG, JPEG or SVG image.");

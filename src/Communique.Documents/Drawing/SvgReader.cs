@@ -30,7 +30,8 @@ internal static class SvgReader
         return head.StartsWith("<"u8) && head.IndexOf("<svg"u8) >= 0;
     }
 
-    public static (SKPicture Picture, float Width, float Height) Read(byte[] data)
+    // The image drawn into a picture, and as outlines when it is made only of what SvgVector keeps.
+    public static (SKPicture Picture, SvgVector? Vector, float Width, float Height) Read(byte[] data)
     {
         var text = Encoding.UTF8.GetString(data);
         var (width, height) = Check(text);
@@ -44,10 +45,13 @@ internal static class SvgReader
                 throw new DocumentException("The SVG image could not be read.");
             }
 
+            var vector = svg.Model is { } model
+                ? SvgVector.From(model, path => svg.SkiaModel.ToSKPath(path), width, height)
+                : null;
             using var recorder = new SKPictureRecorder();
             var canvas = recorder.BeginRecording(new SKRect(0, 0, width, height));
             canvas.DrawPicture(parsed);
-            return (recorder.EndRecording(), width, height);
+            return (recorder.EndRecording(), vector, width, height);
         }
         catch (Exception e) when (e is not DocumentException)
         {

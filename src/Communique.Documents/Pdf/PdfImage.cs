@@ -1,11 +1,13 @@
+using System.Globalization;
 using Communique.Documents.Drawing;
 using SkiaSharp;
 
 namespace Communique.Documents.Pdf;
 
 // An image XObject as it is written in every file that shows the image: the dictionary's entries and the stored
-// bytes, with an optional soft mask (the alpha channel). Made once per image (per placed size for SVG, which is
-// drawn as pixels) and cached, so a document only copies bytes.
+// bytes, with an optional soft mask (the alpha channel). An SVG image is a form XObject of its outlines when it has
+// them, else drawn as pixels at 300 dpi for each placed size. Made once per image and cached, so a document only
+// copies bytes.
 internal sealed class PdfImage
 {
     private const float SvgDpi = 300;
@@ -49,12 +51,102 @@ internal sealed class PdfImage
             return s_cache.GetOrAdd(image.Key, _ => Pixels(Decode(image)), i => i.Weight);
         }
 
+        if (image.Vector is { } vector)
+        {
+            return s_cache.GetOrAdd(image.Key + ":vector", _ => Form(vector), i => i.Weight);
+        }
+
         var pixelWidth = Math.Clamp((int)Math.Ceiling(width / 72 * SvgDpi), 1, MaxSvgSide);
         var pixelHeight = Math.Clamp((int)Math.Ceiling(height / 72 * SvgDpi), 1, MaxSvgSide);
         return s_cache.GetOrAdd(
-            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{image.Key}:{pixelWidth}x{pixelHeight}"),
+            string.Create(CultureInfo.InvariantCulture, $"{image.Key}:{pixelWidth}x{pixelHeight}"),
             _ => Pixels(SvgBitmap(image, pixelWidth, pixelHeight)),
             i => i.Weight);
+    }
+
+    // An SVG image's outlines as a form XObject, which page content places as it places an image: in the unit
+    // square. The form maps the image's units (y down) onto that square; fills and strokes not fully opaque take
+    // their alpha from graphics states in the form's own resources.
+    private static PdfImage Form(SvgVector vector)
+    {
+        var alphas = new SortedSet<byte>();
+        using var content = new PdfBuffer(1024);
+        content.Ascii(string.Create(CultureInfo.InvariantCulture,
+            $"{1 / vector.Width:0.#########} 0 0 {-1 / vector.Height:0.#########} 0 1 cm\n"));
+        foreach (var step in vector.Steps)
+        {
+            switch (step.Kind)
+            {
+                case SvgStepKind.Save:
+                    content.Ascii("q\n");
+                    break;
+                case SvgStepKind.Restore:
+                    content.Ascii("Q\n");
+                    break;
+                case SvgStepKind.Clip:
+                    Outline(content, step.Outline!).Ascii("W n\n");
+                    break;
+                default:
+                    content.Ascii("q ");
+                    if (step.Alpha < 255)
+                    {
+                        alphas.Add(step.Alpha);
+                        content.Ascii("/A").Int(step.Alpha).Ascii(" gs ");
+                    }
+
+                    var stroke = step.Kind == SvgStepKind.Stroke;
+                    content.Num(step.Color.R / 255.0).Space().Num(step.Color.G / 255.0).Space()
+                        .Num(step.Color.B / 255.0).Ascii(stroke ? " RG " : " rg ");
+                    if (stroke)
+                    {
+                        content.Num(step.Width).Ascii(" w ").Int(step.Cap).Ascii(" J ").Int(step.Join).Ascii(" j ")
+                            .Num(Math.Max(step.Miter, 1)).Ascii(" M\n");
+                    }
+
+                    var paint = step.Kind switch
+                    {
+                        SvgStepKind.Stroke => "S",
+                        SvgStepKind.FillEvenOdd => "f*",
+                        _ => "f",
+                    };
+                    Outline(content, step.Outline!).Ascii(paint).Ascii(" Q\n");
+                    break;
+            }
+        }
+
+        using var entries = new PdfBuffer(200);
+        entries.Ascii("/Type/XObject/Subtype/Form/BBox[0 0 1 1]");
+        if (alphas.Count > 0)
+        {
+            entries.Ascii("/Resources<</ExtGState<<");
+            foreach (var alpha in alphas)
+            {
+                entries.Ascii("/A").Int(alpha).Ascii("<</ca ").Num(alpha / 255.0).Ascii("/CA ").Num(alpha / 255.0)
+                    .Ascii(">>");
+            }
+
+            entries.Ascii(">>>>");
+        }
+
+        entries.Ascii("/Filter/FlateDecode");
+        return new PdfImage(entries.Span.ToArray(), PdfWriter.Compress(content.Span.ToArray(), optimal: true), null);
+    }
+
+    private static PdfBuffer Outline(PdfBuffer content, SvgOutline outline)
+    {
+        var p = 0;
+        foreach (var verb in outline.Verbs)
+        {
+            var count = verb switch { 'c' => 3, 'h' => 0, _ => 1 };
+            for (var i = 0; i < count; i++, p += 2)
+            {
+                content.Num(outline.Points[p]).Space().Num(outline.Points[p + 1]).Space();
+            }
+
+            content.Byte((byte)verb).Space();
+        }
+
+        return content;
     }
 
     // JPEG data is stored as it is (DCTDecode); only the header is read for the colour space. PDF readers decode
