@@ -1,5 +1,6 @@
 using Communique;
 using Communique.Accounts;
+using Communique.Archive;
 using Communique.Assets;
 using Communique.Auth;
 using Communique.Campaigns;
@@ -53,6 +54,7 @@ builder.Services.AddAssets(builder.Configuration);
 builder.Services.AddDataSources(builder.Configuration);
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddCampaigns(builder.Configuration);
+builder.Services.AddArchive(builder.Configuration);
 builder.Services.AddSending();
 builder.Services.AddDeliverability(builder.Configuration);
 builder.Services.AddDocuments(builder.Configuration);
@@ -121,6 +123,7 @@ if (app.ServesApi())
     app.MapSendingStatus();
     app.MapReports();
     app.MapDocuments();
+    app.MapArchive();
     app.MapNluModels();
     app.MapNluVersions();
     app.MapNluParse();

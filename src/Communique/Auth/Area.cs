@@ -12,4 +12,5 @@ public enum Area
     Assets,
     TeamAdministration,
     LiveTakeover,
+    Archive,
 }

@@ -23,6 +23,9 @@ public static class RoleMatrix
         [Area.Assets] = [E, E, E, V, E, N],
         [Area.TeamAdministration] = [E, N, N, N, N, N],
         [Area.LiveTakeover] = [E, N, N, N, N, E],
+        // Reading what was sent is apart from sending it: the reporter reads, the administrator also holds and
+        // retains.
+        [Area.Archive] = [E, N, N, V, N, N],
     }.ToFrozenDictionary();
 
     public static Access AccessOf(Role role, Area area) => Rows[area][(int)role];

@@ -64,6 +64,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Nlu.NluEntity> NluEntities => Set<Nlu.NluEntity>();
     public DbSet<Nlu.NluModelVersion> NluModelVersions => Set<Nlu.NluModelVersion>();
     public DbSet<Campaigns.SendHourlyStats> SendHourlyStats => Set<Campaigns.SendHourlyStats>();
+    public DbSet<Archive.ArchiveEntry> ArchiveEntries => Set<Archive.ArchiveEntry>();
+    public DbSet<Archive.ArchiveNode> ArchiveNodes => Set<Archive.ArchiveNode>();
+    public DbSet<Archive.ArchiveLog> ArchiveLogs => Set<Archive.ArchiveLog>();
 
     private bool _crossingTeams;
 
@@ -376,6 +379,33 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // source), so the uuid alone finds a record; a narrower index is a cheaper write for every imported row.
             e.HasIndex(r => r.Uuid);
             e.HasOne<DataSource>().WithMany().HasForeignKey(r => r.DataSourceId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Archive.ArchiveEntry>(e =>
+        {
+            // A team's leaves are numbered once: a second entry for a leaf is refused by the database.
+            e.HasIndex(a => new { a.TeamId, a.LeafIndex }).IsUnique();
+            e.HasIndex(a => new { a.TeamId, a.CreatedAt });
+            e.HasIndex(a => new { a.TeamId, a.Recipient, a.CreatedAt });
+            e.HasIndex(a => new { a.TeamId, a.SendId });
+            e.Property(a => a.Channel).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Recipient).HasMaxLength(320);
+            e.Property(a => a.ContentType).HasMaxLength(128);
+            e.Property(a => a.Sha256).HasMaxLength(64);
+            e.Property(a => a.BlobHash).HasMaxLength(64);
+            e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveNode>(e =>
+        {
+            e.HasKey(n => new { n.TeamId, n.Level, n.Index });
+            e.HasOne<Team>().WithMany().HasForeignKey(n => n.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveLog>(e =>
+        {
+            e.HasKey(l => l.TeamId);
+            // Two appends that read one size: the second one's save finds the row changed and is retried.
+            e.Property(l => l.Size).IsConcurrencyToken();
+            e.HasOne<Team>().WithMany().HasForeignKey(l => l.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var type in model.Model.GetEntityTypes().Where(t => typeof(ITeamOwned).IsAssignableFrom(t.ClrType)))

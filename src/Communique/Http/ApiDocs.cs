@@ -3,7 +3,8 @@ namespace Communique.Http;
 // One OpenAPI 3.1 document per API group, browsable together at /docs (assets served from the package, no CDN).
 public static class ApiDocs
 {
-    public static readonly string[] Groups = ["users", "public", "private", "nlu", "document-channel"];
+    public static readonly string[] Groups =
+        ["users", "public", "private", "nlu", "document-channel", "archiving-channel"];
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services)
     {

@@ -185,7 +185,8 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                 {
                     if (archive.Keeps)
                     {
-                        var ids = new ArchivedMessage(message.TeamId, message.SendId, message.Id, message.Channel);
+                        var ids = new ArchivedMessage(
+                            message.TeamId, message.SendId, message.Id, message.Channel, message.Address);
                         await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
                     }
 

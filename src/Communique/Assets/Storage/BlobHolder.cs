@@ -9,4 +9,5 @@ public enum BlobHolder
     NluTrainingData,
     NluArtifact,
     DocumentBatch,
+    Archive,
 }

@@ -1,0 +1,165 @@
+using Communique.Assets.Storage;
+using Communique.Auth;
+using Communique.Communications;
+using Communique.Data;
+using Communique.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ZstdSharp;
+
+namespace Communique.Archive;
+
+// The archive: what the team's messages and documents were, exactly, with the proofs that the archive has not been
+// altered since. Entries are listed newest first; the log's root and any earlier root come with the proofs between
+// them (RFC 9162's inclusion and consistency proofs, hashes in lower-case hex).
+public static class ArchiveApi
+{
+    public static RouteGroupBuilder MapArchive(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/archive").WithTags("Archive").WithGroupName("archiving-channel")
+            .RequireTeamCaller().RequireAccess(Area.Archive, Access.View);
+        group.MapGet("/entries", List)
+            .WithSummary("The team's archive entries, newest first: by channel, send, recipient and time range.");
+        group.MapGet("/entries/{id:guid}", Get).WithSummary("One entry: what was kept, its hashes and its leaf.");
+        group.MapGet("/entries/{id:guid}/content", Content)
+            .WithSummary("The entry's content exactly as it left (an email's MIME, a PDF); HTTP Range supported.");
+        group.MapGet("/entries/{id:guid}/proof", Proof)
+            .WithSummary("The proof that the entry is leaf leafIndex of the log of the given size (the current log "
+                + "by default): the audit path from its leaf hash to that size's root.");
+        group.MapGet("/log", Log).WithSummary("The team's log: its size and root, or the root at an earlier size.");
+        group.MapGet("/log/consistency", Consistency)
+            .WithSummary("The proof that the log at size `to` extends the log at size `from` (nothing rewritten).");
+        return group;
+    }
+
+    private static async Task<Results<Ok<Page<ArchiveEntryResponse>>, ValidationProblem>> List(
+        AppDb db, string? channel, Guid? sendId, string? recipient, DateTime? from, DateTime? to, int? limit,
+        string? cursor, CancellationToken cancellationToken)
+    {
+        if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
+        {
+            return Problems.Invalid("cursor", error!);
+        }
+
+        Channel? only = null;
+        if (channel is not null)
+        {
+            if (!WireNames.TryParse<Channel>(channel, out var parsed))
+            {
+                return Problems.Invalid("channel", "Not a channel of this product.");
+            }
+
+            only = parsed;
+        }
+
+        var rows = await db.ArchiveEntries.AsNoTracking()
+            .Where(e => only == null || e.Channel == only)
+            .Where(e => sendId == null || e.SendId == sendId)
+            .Where(e => recipient == null || e.Recipient == recipient)
+            .Where(e => from == null || e.CreatedAt >= from)
+            .Where(e => to == null || e.CreatedAt < to)
+            .Where(e => after == null || e.Id.CompareTo(after.Value) < 0)
+            .OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Build(rows.Select(ArchiveEntryResponse.From).ToList(), take, e => e.Id));
+    }
+
+    private static async Task<Results<Ok<ArchiveEntryResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken)
+    {
+        var entry = await db.ArchiveEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        return entry is null ? Problems.NotFound("archive entry") : TypedResults.Ok(ArchiveEntryResponse.From(entry));
+    }
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Content(
+        Guid id, AppDb db, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        var entry = await db.ArchiveEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entry is null)
+        {
+            return Problems.NotFound("archive entry");
+        }
+
+        await using var stored = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
+        if (stored is null)
+        {
+            return Problems.NotFound("archive entry's content");
+        }
+
+        var content = new MemoryStream(checked((int)entry.Size));
+        await using (var decompress = new DecompressionStream(stored))
+        {
+            await decompress.CopyToAsync(content, cancellationToken);
+        }
+
+        content.Position = 0;
+        return TypedResults.Stream(content, entry.ContentType, enableRangeProcessing: true);
+    }
+
+    private static async Task<Results<Ok<InclusionProofResponse>, ValidationProblem, ProblemHttpResult>> Proof(
+        Guid id, long? size, AppDb db, CancellationToken cancellationToken)
+    {
+        var entry = await db.ArchiveEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entry is null)
+        {
+            return Problems.NotFound("archive entry");
+        }
+
+        var logSize = await LogSizeAsync(db, cancellationToken);
+        var treeSize = size ?? logSize;
+        if (treeSize <= entry.LeafIndex || treeSize > logSize)
+        {
+            return Problems.Invalid("size", $"Must be more than the entry's leaf index ({entry.LeafIndex}) and at "
+                + $"most the log's size ({logSize}).");
+        }
+
+        var nodes = await ArchiveNodes.LoadAsync(
+            db, [.. MerkleTree.InclusionNodes(entry.LeafIndex, treeSize), .. MerkleTree.RootNodes(treeSize)],
+            cancellationToken);
+        var path = MerkleTree.InclusionProof(entry.LeafIndex, treeSize, n => nodes[n]);
+        return TypedResults.Ok(new InclusionProofResponse(entry.Id, entry.LeafIndex, treeSize,
+            Hex(entry.LeafHash), Hex(MerkleTree.Root(treeSize, n => nodes[n])), [.. path.Select(Hex)]));
+    }
+
+    private static async Task<Results<Ok<LogResponse>, ValidationProblem>> Log(
+        long? size, AppDb db, CancellationToken cancellationToken)
+    {
+        var log = await db.ArchiveLogs.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var logSize = log?.Size ?? 0;
+        if (size is not { } earlier || earlier == logSize)
+        {
+            return TypedResults.Ok(new LogResponse(logSize, Hex(log?.Root ?? MerkleTree.EmptyRoot()), log?.UpdatedAt));
+        }
+
+        if (earlier < 0 || earlier > logSize)
+        {
+            return Problems.Invalid("size", $"Must be from 0 to the log's size ({logSize}).");
+        }
+
+        var nodes = await ArchiveNodes.LoadAsync(db, MerkleTree.RootNodes(earlier), cancellationToken);
+        return TypedResults.Ok(new LogResponse(earlier, Hex(MerkleTree.Root(earlier, n => nodes[n])), null));
+    }
+
+    private static async Task<Results<Ok<ConsistencyProofResponse>, ValidationProblem>> Consistency(
+        long from, long? to, AppDb db, CancellationToken cancellationToken)
+    {
+        var logSize = await LogSizeAsync(db, cancellationToken);
+        var toSize = to ?? logSize;
+        if (from < 1 || from > toSize || toSize > logSize)
+        {
+            return Problems.Invalid("from", $"Sizes must satisfy 1 <= from <= to <= the log's size ({logSize}).");
+        }
+
+        var nodes = await ArchiveNodes.LoadAsync(db,
+            [.. MerkleTree.ConsistencyNodes(from, toSize), .. MerkleTree.RootNodes(from),
+                .. MerkleTree.RootNodes(toSize)],
+            cancellationToken);
+        var proof = MerkleTree.ConsistencyProof(from, toSize, n => nodes[n]);
+        return TypedResults.Ok(new ConsistencyProofResponse(from, toSize, Hex(MerkleTree.Root(from, n => nodes[n])),
+            Hex(MerkleTree.Root(toSize, n => nodes[n])), [.. proof.Select(Hex)]));
+    }
+
+    private static async Task<long> LogSizeAsync(AppDb db, CancellationToken cancellationToken) =>
+        await db.ArchiveLogs.AsNoTracking().Select(l => (long?)l.Size).FirstOrDefaultAsync(cancellationToken) ?? 0;
+
+    internal static string Hex(byte[] hash) => Convert.ToHexStringLower(hash);
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+
+namespace Communique.Archive;
+
+// The bytes an entry's log leaf is the hash of: the entry's identity and the SHA-256 of its content, one field per
+// line in a fixed order (UTF-8, lines ended by a line feed). docs/archive.md gives the format, so that anyone holding
+// an entry can recompute its leaf hash. No field can hold a line feed: ids, numbers, hex, a time, a validated
+// address and a media type.
+public static class ArchiveLeaf
+{
+    public const string Format = "communique-archive-entry-1";
+
+    public static byte[] Bytes(ArchiveEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        string[] fields =
+        [
+            Format,
+            entry.Id.ToString("D"),
+            entry.TeamId.ToString("D"),
+            entry.LeafIndex.ToString(CultureInfo.InvariantCulture),
+            entry.Channel.ToString().ToLowerInvariant(),
+            entry.SendId.ToString("D"),
+            entry.MessageId.ToString("D"),
+            entry.Recipient ?? "",
+            entry.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            entry.ContentType,
+            entry.Size.ToString(CultureInfo.InvariantCulture),
+            entry.Sha256,
+        ];
+        var text = new StringBuilder();
+        foreach (var field in fields)
+        {
+            if (field.Contains('\n', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("An archive entry's field holds a line feed.", nameof(entry));
+            }
+
+            text.Append(field).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+}

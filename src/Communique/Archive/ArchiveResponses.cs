@@ -1,0 +1,23 @@
+using Communique.Http;
+
+namespace Communique.Archive;
+
+// An entry with every field its leaf is made of (docs/archive.md).
+public sealed record ArchiveEntryResponse(
+    Guid Id, Guid TeamId, long LeafIndex, string Channel, Guid SendId, Guid MessageId, string? Recipient,
+    DateTime CreatedAt, string ContentType, long Size, string Sha256, string LeafHash)
+{
+    public static ArchiveEntryResponse From(ArchiveEntry e) => new(e.Id, e.TeamId, e.LeafIndex,
+        WireNames.Of(e.Channel), e.SendId, e.MessageId, e.Recipient, e.CreatedAt, e.ContentType, e.Size, e.Sha256,
+        ArchiveApi.Hex(e.LeafHash));
+}
+
+// An entry's audit path: with the leaf hash it rebuilds the root of the log at TreeSize (RFC 9162, 2.1.3.2).
+public sealed record InclusionProofResponse(
+    Guid EntryId, long LeafIndex, long TreeSize, string LeafHash, string Root, IReadOnlyList<string> AuditPath);
+
+public sealed record LogResponse(long Size, string Root, DateTime? UpdatedAt);
+
+// The proof that the log at To holds the log at From unchanged (RFC 9162, 2.1.4.2).
+public sealed record ConsistencyProofResponse(
+    long From, long To, string FromRoot, string ToRoot, IReadOnlyList<string> Proof);

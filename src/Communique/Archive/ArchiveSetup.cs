@@ -1,0 +1,16 @@
+using Communique.Sending;
+
+namespace Communique.Archive;
+
+public static class ArchiveSetup
+{
+    // Before AddSending, whose archive is the one that keeps nothing when none is added.
+    public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MessageArchive>();
+        services.AddSingleton<IMessageArchive>(s => s.GetRequiredService<MessageArchive>());
+        return services;
+    }
+}

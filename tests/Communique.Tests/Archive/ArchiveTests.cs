@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Communique.Archive;
+using Communique.Jobs;
+using Communique.Tests.Infrastructure;
+using MimeKit;
+
+namespace Communique.Tests.Archive;
+
+public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
+{
+    private SmtpSink _smtp = null!;
+    private TestHost _host = null!;
+    private TestAccount _acme = null!;
+    private HttpClient _admin = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _smtp = await SmtpSink.StartAsync();
+        _host = await TestHost.StartAsync(provider, _smtp.RelaySettings(("Archive:Enabled", "true")));
+        _acme = await _host.CreateAccountAsync("Acme Corp");
+        _admin = await _acme.AdminAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+        await _smtp.DisposeAsync();
+    }
+
+    // Three receipts sent: each is an entry whose content is the MIME the relay received, byte for byte, and whose
+    // leaf the team's log proves, with nothing but the proof, the leaf hash and the root.
+    [Fact]
+    public async Task Every_email_sent_is_kept_as_sent_and_proven_by_the_teams_log()
+    {
+        var entries = await SendReceiptsAsync(_admin, "dee@example.org", "eve@example.org", "fay@example.org");
+
+        Assert.Equal(["dee@example.org", "eve@example.org", "fay@example.org"],
+            entries.Select(e => e.Str("recipient")).Order());
+        Assert.All(entries, e => Assert.Equal("email", e.Str("channel")));
+        Assert.Equal([0L, 1L, 2L], entries.Select(e => e.GetProperty("leafIndex").GetInt64()).Order());
+        foreach (var entry in entries)
+        {
+            var content = await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/content");
+            Assert.Equal("message/rfc822", content.Content.Headers.ContentType!.MediaType);
+            var bytes = await content.Content.ReadAsByteArrayAsync();
+            Assert.Equal(entry.Str("sha256"), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            var kept = await MimeMessage.LoadAsync(new MemoryStream(bytes));
+            var received = _smtp.Received.Single(m => m.MessageId == kept.MessageId);
+            Assert.Equal(received.To.Mailboxes.Single().Address, entry.Str("recipient"));
+            Assert.Equal(received.Subject, kept.Subject);
+        }
+
+        var log = await (await _admin.GetAsync("/archive/log")).JsonAsync();
+        Assert.Equal(3, log.GetProperty("size").GetInt64());
+        var root = Convert.FromHexString(log.Str("root"));
+        foreach (var entry in entries)
+        {
+            var proof = await (await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/proof")).JsonAsync();
+            Assert.Equal(log.Str("root"), proof.Str("root"));
+            Assert.True(MerkleTree.VerifyInclusion(Convert.FromHexString(entry.Str("leafHash")),
+                entry.GetProperty("leafIndex").GetInt64(), 3, Hashes(proof, "auditPath"), root));
+            // The leaf hash is the hash of the entry's fields as docs/archive.md lists them.
+            Assert.Equal(_acme.TeamId, Guid.Parse(entry.Str("teamId")));
+            string[] fields =
+            [
+                "communique-archive-entry-1", entry.Str("id"), entry.Str("teamId"),
+                entry.GetProperty("leafIndex").GetInt64().ToString(CultureInfo.InvariantCulture), entry.Str("channel"),
+                entry.Str("sendId"), entry.Str("messageId"), entry.Str("recipient"),
+                entry.GetProperty("createdAt").GetDateTime()
+                    .ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                entry.Str("contentType"), entry.GetProperty("size").GetInt64().ToString(CultureInfo.InvariantCulture),
+                entry.Str("sha256"),
+            ];
+            var leaf = Encoding.UTF8.GetBytes(string.Concat(fields.Select(f => f + "\n")));
+            Assert.Equal(entry.Str("leafHash"), Convert.ToHexStringLower(SHA256.HashData([0, .. leaf])));
+        }
+
+        var first = await (await _admin.GetAsync("/archive/log?size=1")).JsonAsync();
+        var consistency = await (await _admin.GetAsync("/archive/log/consistency?from=1&to=3")).JsonAsync();
+        Assert.Equal(first.Str("root"), consistency.Str("fromRoot"));
+        Assert.True(MerkleTree.VerifyConsistency(1, 3, Convert.FromHexString(first.Str("root")), root,
+            Hashes(consistency, "proof")));
+    }
+
+    [Fact]
+    public async Task A_pdf_the_document_channel_makes_is_kept_as_it_was_returned()
+    {
+        var project = (await (await _admin.PostJsonAsync("/projects", new { name = "Letters" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
+        var document = (await (await _admin.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Letter", channel = "document",
+            content = new { markup = "<document><body><p>Dear {{ name }}</p></body></document>" },
+        })).JsonAsync(HttpStatusCode.Created)).Str("id");
+
+        var pdf = await (await _admin.PostJsonAsync($"/document/communications/{document}/pdf",
+            new { record = new { name = "Ann" } })).Content.ReadAsByteArrayAsync();
+
+        var entry = Assert.Single(await ListAsync(_admin, "?channel=document"));
+        Assert.Equal("application/pdf", entry.Str("contentType"));
+        Assert.Equal(pdf, await (await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/content"))
+            .Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Content_is_served_in_ranges_and_bad_sizes_are_refused()
+    {
+        var entry = (await SendReceiptsAsync(_admin, "dee@example.org"))[0];
+        var id = entry.Str("id");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/archive/entries/{id}/content");
+        request.Headers.Range = new RangeHeaderValue(0, 9);
+        var part = await _admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(10, (await part.Content.ReadAsByteArrayAsync()).Length);
+
+        await (await _admin.GetAsync($"/archive/entries/{id}/proof?size=2")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync("/archive/log?size=5")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync("/archive/log/consistency?from=0")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await _admin.GetAsync("/archive/entries?channel=fax")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Single(await ListAsync(_admin, "?channel=email&recipient=dee@example.org"));
+        Assert.Empty(await ListAsync(_admin, "?recipient=nobody@example.org"));
+    }
+
+    // Another team sees nothing of this one's archive, and its own log starts at zero; a designer, who may send, may
+    // not read the archive; a reporter, who may not send, may.
+    [Fact]
+    public async Task Another_team_sees_nothing_and_only_readers_of_the_archive_read_it()
+    {
+        var entry = (await SendReceiptsAsync(_admin, "dee@example.org"))[0];
+        var id = entry.Str("id");
+        var other = await _host.CreateAccountAsync("Other Corp");
+        using var intruder = await other.AdminAsync();
+
+        Assert.Empty(await ListAsync(intruder, ""));
+        foreach (var path in new[] { "", "/content", "/proof" })
+        {
+            await (await intruder.GetAsync($"/archive/entries/{id}{path}")).ProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(0, (await (await intruder.GetAsync("/archive/log")).JsonAsync()).GetProperty("size").GetInt64());
+
+        using var designer = await RoleClientAsync("designer");
+        await (await designer.GetAsync("/archive/entries")).ProblemAsync(HttpStatusCode.Forbidden);
+        using var reporter = await RoleClientAsync("reporter");
+        Assert.Single(await ListAsync(reporter, ""));
+    }
+
+    private async Task<List<JsonElement>> SendReceiptsAsync(HttpClient client, params string[] recipients)
+    {
+        await TestSenders.VerifyAsync(_host, client, _smtp, "receipts@acme.example");
+        var project = (await (await client.PostJsonAsync("/projects", new { name = "Receipts" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
+        await (await client.PostJsonAsync($"/projects/{project}/communications", new
+        {
+            name = "Receipt", channel = "email",
+            content = new { subject = "Your receipt", html = "<p>Hi {{ name }}</p>" },
+        })).JsonAsync(HttpStatusCode.Created);
+        var before = _smtp.Received.Count;
+
+        await (await client.PostJsonAsync("/campaigns/v2/Receipts/transactional", new Dictionary<string, object?>
+        {
+            ["communication"] = "Receipt", ["project"] = "Receipts", ["email_json_path"] = "email",
+            ["sender"] = "receipts@acme.example",
+            ["dataset"] = recipients.Select(r => new { email = r, name = r[..3] }).ToArray(),
+        })).JsonAsync();
+        for (var i = 0; i < 20 && await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None); i++)
+        {
+        }
+
+        await _smtp.WaitForAsync(before + recipients.Length);
+        return await ListAsync(client, "");
+    }
+
+    private static async Task<List<JsonElement>> ListAsync(HttpClient client, string query) =>
+        [.. (await (await client.GetAsync("/archive/entries" + query)).JsonAsync()).GetProperty("items")
+            .EnumerateArray()];
+
+    private async Task<HttpClient> RoleClientAsync(string role)
+    {
+        var key = await (await _admin.PostJsonAsync("/credentials", new { name = role, role }))
+            .JsonAsync(HttpStatusCode.Created);
+        return _host.ClientFor(
+            await _host.AuthenticateAsync(key.Str("clientId"), key.Str("secret"), _acme.CustomerId), _acme.CustomerId);
+    }
+
+    private static List<byte[]> Hashes(JsonElement proof, string name) =>
+        [.. proof.GetProperty(name).EnumerateArray().Select(h => Convert.FromHexString(h.GetString()!))];
+}
+
+public sealed class ArchiveOnSqlite() : ArchiveTests(Provider.Sqlite);
+
+public sealed class ArchiveOnPostgres() : ArchiveTests(Provider.Postgres);
