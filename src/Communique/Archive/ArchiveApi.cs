@@ -3,6 +3,7 @@ using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
 using Communique.Http;
+using Communique.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ZstdSharp;
@@ -29,6 +30,9 @@ public static class ArchiveApi
         group.MapGet("/log", Log).WithSummary("The team's log: its size and root, or the root at an earlier size.");
         group.MapGet("/log/consistency", Consistency)
             .WithSummary("The proof that the log at size `to` extends the log at size `from` (nothing rewritten).");
+        group.MapPost("/verify", Verify)
+            .WithSummary("Check the whole log as a job: every entry's fields and content against its leaf, and the "
+                + "roots. The job's result names the first entry found altered. Follow it at GET /jobs/{id}.");
         return group;
     }
 
@@ -156,6 +160,13 @@ public static class ArchiveApi
         var proof = MerkleTree.ConsistencyProof(from, toSize, n => nodes[n]);
         return TypedResults.Ok(new ConsistencyProofResponse(from, toSize, Hex(MerkleTree.Root(from, n => nodes[n])),
             Hex(MerkleTree.Root(toSize, n => nodes[n])), [.. proof.Select(Hex)]));
+    }
+
+    private static async Task<Accepted<JobResponse>> Verify(AppDb db, CancellationToken cancellationToken)
+    {
+        var job = db.EnqueueJob(ArchiveVerifyJob.Kind, maxAttempts: 3);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Accepted($"/jobs/{job.Id}", JobResponse.From(job));
     }
 
     private static async Task<long> LogSizeAsync(AppDb db, CancellationToken cancellationToken) =>

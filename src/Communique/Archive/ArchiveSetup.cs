@@ -1,3 +1,5 @@
+using Communique.Auth;
+using Communique.Jobs;
 using Communique.Sending;
 
 namespace Communique.Archive;
@@ -11,6 +13,7 @@ public static class ArchiveSetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MessageArchive>();
         services.AddSingleton<IMessageArchive>(s => s.GetRequiredService<MessageArchive>());
+        services.AddJobHandler<ArchiveVerifyJob>(ArchiveVerifyJob.Kind, Area.Archive);
         return services;
     }
 }

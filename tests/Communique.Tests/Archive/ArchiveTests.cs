@@ -7,6 +7,7 @@ using System.Text.Json;
 using Communique.Archive;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
 namespace Communique.Tests.Archive;
@@ -108,6 +109,42 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
             .Content.ReadAsByteArrayAsync());
     }
 
+    // A row altered in the database, or a blob altered on disk, after it was archived: verify names the entry.
+    [Fact]
+    public async Task Verify_finds_the_log_intact_and_names_the_entry_whose_row_or_content_was_altered()
+    {
+        var entries = await SendReceiptsAsync(_admin, "dee@example.org", "eve@example.org", "fay@example.org");
+        var ids = entries.OrderBy(e => e.GetProperty("leafIndex").GetInt64()).Select(e => Guid.Parse(e.Str("id")))
+            .ToArray();
+
+        var intact = await VerifyAsync();
+        Assert.True(intact.GetProperty("intact").GetBoolean());
+        Assert.Equal(3, intact.GetProperty("size").GetInt64());
+
+        await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters().Where(e => e.Id == ids[1])
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Recipient, "mallory@example.org")));
+        var altered = await VerifyAsync();
+        Assert.False(altered.GetProperty("intact").GetBoolean());
+        Assert.Equal(1, altered.GetProperty("leafIndex").GetInt64());
+        Assert.Equal(ids[1], altered.GetProperty("entryId").GetGuid());
+        Assert.Contains("fields", altered.Str("problem"), StringComparison.Ordinal);
+
+        await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters().Where(e => e.Id == ids[1])
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Recipient, "eve@example.org")));
+        var blob = await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters()
+            .Where(e => e.Id == ids[2]).Select(e => e.BlobHash).SingleAsync());
+        var file = Path.Combine(_host.Database.Folder, "blobs", blob[..2], blob[2..4], blob);
+        using (var compressor = new ZstdSharp.Compressor())
+        {
+            await File.WriteAllBytesAsync(file, compressor.Wrap("Subject: something else\r\n\r\n"u8).ToArray());
+        }
+
+        var content = await VerifyAsync();
+        Assert.False(content.GetProperty("intact").GetBoolean());
+        Assert.Equal(ids[2], content.GetProperty("entryId").GetGuid());
+        Assert.Contains("content", content.Str("problem"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Content_is_served_in_ranges_and_bad_sizes_are_refused()
     {
@@ -176,6 +213,18 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
 
         await _smtp.WaitForAsync(before + recipients.Length);
         return await ListAsync(client, "");
+    }
+
+    private async Task<JsonElement> VerifyAsync()
+    {
+        var job = await (await _admin.PostAsync("/archive/verify", null)).JsonAsync(HttpStatusCode.Accepted);
+        while (await _host.Service<JobRunner>().RunOneAsync(CancellationToken.None))
+        {
+        }
+
+        var done = await (await _admin.GetAsync($"/jobs/{job.Str("id")}")).JsonAsync();
+        Assert.Equal("succeeded", done.Str("state"));
+        return JsonDocument.Parse(done.Str("result")).RootElement;
     }
 
     private static async Task<List<JsonElement>> ListAsync(HttpClient client, string query) =>

@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Communique.Assets.Storage;
+using Communique.Data;
+using Communique.Jobs;
+using Microsoft.EntityFrameworkCore;
+using ZstdSharp;
+
+namespace Communique.Archive;
+
+// Checks a team's whole archive against its log, in leaf order: each entry's fields hash to its leaf, its leaf is
+// the log's stored leaf, its content (decompressed) has its SHA-256 and size; then the root rebuilt from the entries
+// is the log's root, and so is the root the stored nodes give (the nodes proofs are made of). The result names the
+// first entry found altered, or says that all of them check.
+public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
+{
+    public const string Kind = "archive-verify";
+
+    private const int Batch = 1000;
+
+    public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        var log = await db.ArchiveLogs.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var size = log?.Size ?? 0;
+        var root = log?.Root ?? MerkleTree.EmptyRoot();
+        var range = new List<(int Level, byte[] Hash)>();
+        ArchiveVerification? bad = null;
+        for (long next = 0; next < size && bad is null;)
+        {
+            var from = next;
+            var entries = await db.ArchiveEntries.AsNoTracking()
+                .Where(e => e.LeafIndex >= from && e.LeafIndex < size)
+                .OrderBy(e => e.LeafIndex).Take(Batch).ToListAsync(cancellationToken);
+            var last = from + Batch;
+            var leaves = await db.ArchiveNodes.AsNoTracking()
+                .Where(n => n.Level == 0 && n.Index >= from && n.Index < last)
+                .ToDictionaryAsync(n => n.Index, n => n.Hash, cancellationToken);
+            foreach (var entry in entries)
+            {
+                bad = await CheckAsync(entry, next, leaves, cancellationToken);
+                if (bad is not null)
+                {
+                    break;
+                }
+
+                Add(range, MerkleTree.LeafHash(ArchiveLeaf.Bytes(entry)));
+                next++;
+            }
+
+            if (bad is null && entries.Count == 0)
+            {
+                bad = new ArchiveVerification(size, false, next, null, "The log has a leaf with no entry.");
+            }
+
+            await job.ReportAsync((int)(next * 100 / Math.Max(size, 1)), null, cancellationToken);
+        }
+
+        if (bad is null)
+        {
+            var rebuilt = Root(range);
+            var nodes = await ArchiveNodes.LoadAsync(db, MerkleTree.RootNodes(size), cancellationToken);
+            bad = !rebuilt.AsSpan().SequenceEqual(root)
+                ? new ArchiveVerification(size, false, null, null, "The log's root is not the root of its entries.")
+                : nodes.Count != MerkleTree.RootNodes(size).Count
+                    || !MerkleTree.Root(size, n => nodes[n]).AsSpan().SequenceEqual(root)
+                    ? new ArchiveVerification(size, false, null, null,
+                        "The log's stored nodes do not give its root: proofs made from them would not verify.")
+                    : null;
+        }
+
+        job.Result = JsonSerializer.Serialize(
+            (bad ?? new ArchiveVerification(size, true, null, null, null)) with { Size = size },
+            JsonSerializerOptions.Web);
+    }
+
+    private async Task<ArchiveVerification?> CheckAsync(
+        ArchiveEntry entry, long expected, Dictionary<long, byte[]> leaves, CancellationToken cancellationToken)
+    {
+        ArchiveVerification Bad(string problem) => new(0, false, expected, entry.Id, problem);
+        if (entry.LeafIndex != expected)
+        {
+            return new ArchiveVerification(0, false, expected, null, "The log has a leaf with no entry.");
+        }
+
+        var leaf = MerkleTree.LeafHash(ArchiveLeaf.Bytes(entry));
+        if (!leaf.AsSpan().SequenceEqual(entry.LeafHash)
+            || !leaves.TryGetValue(expected, out var stored) || !leaf.AsSpan().SequenceEqual(stored))
+        {
+            return Bad("The entry's fields are not those its leaf was made of.");
+        }
+
+        await using var blob = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
+        if (blob is null)
+        {
+            return Bad("The entry's content is missing.");
+        }
+
+        try
+        {
+            await using var content = new DecompressionStream(blob);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[81_920];
+            long length = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                length += read;
+            }
+
+            return length == entry.Size && Convert.ToHexStringLower(hash.GetHashAndReset()) == entry.Sha256
+                ? null
+                : Bad("The entry's content is not the content it was archived with.");
+        }
+        catch (ZstdException)
+        {
+            return Bad("The entry's content is not the content it was archived with.");
+        }
+    }
+
+    // The complete subtrees of the leaves so far, largest first: a leaf joins the last one while they are of a size.
+    private static void Add(List<(int Level, byte[] Hash)> range, byte[] leaf)
+    {
+        var (level, hash) = (0, leaf);
+        while (range.Count > 0 && range[^1].Level == level)
+        {
+            hash = MerkleTree.NodeHash(range[^1].Hash, hash);
+            range.RemoveAt(range.Count - 1);
+            level++;
+        }
+
+        range.Add((level, hash));
+    }
+
+    private static byte[] Root(List<(int Level, byte[] Hash)> range)
+    {
+        if (range.Count == 0)
+        {
+            return MerkleTree.EmptyRoot();
+        }
+
+        var hash = range[^1].Hash;
+        for (var i = range.Count - 2; i >= 0; i--)
+        {
+            hash = MerkleTree.NodeHash(range[i].Hash, hash);
+        }
+
+        return hash;
+    }
+}
+
+// A verify's outcome: the log's size, whether every entry checks, and otherwise the first leaf (and entry) found bad.
+public sealed record ArchiveVerification(long Size, bool Intact, long? LeafIndex, Guid? EntryId, string? Problem);
