@@ -6,6 +6,7 @@ using Communique.Http;
 using Communique.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ZstdSharp;
 
 namespace Communique.Archive;
@@ -30,6 +31,13 @@ public static class ArchiveApi
         group.MapGet("/log", Log).WithSummary("The team's log: its size and root, or the root at an earlier size.");
         group.MapGet("/log/consistency", Consistency)
             .WithSummary("The proof that the log at size `to` extends the log at size `from` (nothing rewritten).");
+        group.MapGet("/tree-head", TreeHead)
+            .WithSummary("The log's latest signed tree head (Ed25519, a key of /.well-known/archive-keys.json). A "
+                + "new head is signed when the log has grown and the last one is Archive:TreeHeadSeconds old.");
+        // Beside the token keys of /.well-known/jwks.json, and like them open to anyone who checks a signature.
+        app.MapGet("/.well-known/archive-keys.json", Keys).AllowAnonymous().WithTags("Archive")
+            .WithGroupName("archiving-channel")
+            .WithSummary("The public keys (Ed25519, as a JSON Web Key Set) that verify archive tree heads.");
         group.MapPost("/verify", Verify)
             .WithSummary("Check the whole log as a job: every entry's fields and content against its leaf, and the "
                 + "roots. The job's result names the first entry found altered. Follow it at GET /jobs/{id}.");
@@ -161,6 +169,51 @@ public static class ArchiveApi
         return TypedResults.Ok(new ConsistencyProofResponse(from, toSize, Hex(MerkleTree.Root(from, n => nodes[n])),
             Hex(MerkleTree.Root(toSize, n => nodes[n])), [.. proof.Select(Hex)]));
     }
+
+    private static async Task<Ok<TreeHeadResponse>> TreeHead(
+        AppDb db, ArchiveSigner signer, IOptions<ArchiveOptions> options, CancellationToken cancellationToken)
+    {
+        var latest = await LatestHeadAsync(db, cancellationToken);
+        var log = await db.ArchiveLogs.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var size = log?.Size ?? 0;
+        var due = TimeSpan.FromSeconds(options.Value.TreeHeadSeconds);
+        if (latest is null || (latest.Size < size && db.Now - latest.SignedAt >= due))
+        {
+            var head = new ArchiveTreeHead
+            {
+                TeamId = db.Tenant.TeamId,
+                Size = size,
+                Root = log?.Root ?? MerkleTree.EmptyRoot(),
+                SignedAt = ArchiveLeaf.WholeMilliseconds(db.Now),
+                KeyId = "",
+                Signature = [],
+            };
+            (head.KeyId, head.Signature) = await signer.SignAsync(head.Statement(), cancellationToken);
+            db.ArchiveTreeHeads.Add(head);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                latest = head;
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                // Another request signed this size first.
+                db.ChangeTracker.Clear();
+                latest = await LatestHeadAsync(db, cancellationToken);
+            }
+        }
+
+        return TypedResults.Ok(TreeHeadResponse.From(latest!));
+    }
+
+    private static async Task<IResult> Keys(ArchiveSigner signer, HttpContext http, CancellationToken cancellationToken)
+    {
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Bytes(await signer.KeysAsync(cancellationToken), "application/json");
+    }
+
+    private static Task<ArchiveTreeHead?> LatestHeadAsync(AppDb db, CancellationToken cancellationToken) =>
+        db.ArchiveTreeHeads.AsNoTracking().OrderByDescending(h => h.Size).FirstOrDefaultAsync(cancellationToken);
 
     private static async Task<Accepted<JobResponse>> Verify(AppDb db, CancellationToken cancellationToken)
     {

@@ -42,4 +42,8 @@ public static class ArchiveLeaf
 
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    // Every database keeps milliseconds, so a time read back hashes as it did when it was first hashed.
+    public static DateTime WholeMilliseconds(DateTime time) =>
+        new(time.Ticks - time.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 }

@@ -21,3 +21,11 @@ public sealed record LogResponse(long Size, string Root, DateTime? UpdatedAt);
 // The proof that the log at To holds the log at From unchanged (RFC 9162, 2.1.4.2).
 public sealed record ConsistencyProofResponse(
     long From, long To, string FromRoot, string ToRoot, IReadOnlyList<string> Proof);
+
+// A signed tree head: Signature (hex) is KeyId's Ed25519 signature of the statement docs/archive.md gives.
+public sealed record TreeHeadResponse(
+    Guid TeamId, long Size, string Root, DateTime SignedAt, string KeyId, string Signature)
+{
+    public static TreeHeadResponse From(ArchiveTreeHead h) => new(h.TeamId, h.Size, ArchiveApi.Hex(h.Root),
+        h.SignedAt, h.KeyId, ArchiveApi.Hex(h.Signature));
+}

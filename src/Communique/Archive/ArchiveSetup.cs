@@ -12,6 +12,7 @@ public static class ArchiveSetup
         services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MessageArchive>();
+        services.AddSingleton<ArchiveSigner>();
         services.AddSingleton<IMessageArchive>(s => s.GetRequiredService<MessageArchive>());
         services.AddJobHandler<ArchiveVerifyJob>(ArchiveVerifyJob.Kind, Area.Archive);
         return services;

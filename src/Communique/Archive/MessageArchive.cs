@@ -68,7 +68,7 @@ public sealed class MessageArchive(
                     SendId = message.SendId,
                     MessageId = message.MessageId,
                     Recipient = message.Recipient,
-                    CreatedAt = WholeMilliseconds(time.GetUtcNow().UtcDateTime),
+                    CreatedAt = ArchiveLeaf.WholeMilliseconds(time.GetUtcNow().UtcDateTime),
                     ContentType = message.ContentType ?? ContentTypeOf(message.Channel),
                     Size = bytes.Length,
                     Sha256 = sha256,
@@ -123,10 +123,6 @@ public sealed class MessageArchive(
         db.AttachBlob(entry.BlobHash, BlobHolder.Archive, entry.Id);
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    // Every database keeps milliseconds, so the time read back hashes as it did when the leaf was made.
-    private static DateTime WholeMilliseconds(DateTime time) =>
-        new(time.Ticks - time.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 
     private static string ContentTypeOf(Channel channel) => channel switch
     {

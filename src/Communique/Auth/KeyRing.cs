@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Communique.Auth;
 
-// The installation's token signing keys, shared by every node through the database.
+// The installation's token signing keys (ES256 rows of SigningKeys), shared by every node through the database.
 // The newest unretired key signs; every key that may still have live tokens validates and is published.
 public sealed class KeyRing(
     IServiceScopeFactory scopes, MasterKey master, TimeProvider clock, IOptions<AuthOptions> options) : IDisposable
@@ -108,7 +108,7 @@ public sealed class KeyRing(
         var lifetime = TimeSpan.FromSeconds(options.Value.TokenLifetimeSeconds) + TimeSpan.FromMinutes(5);
         var cutoff = clock.GetUtcNow().UtcDateTime - lifetime;
         return await db.SigningKeys.AsNoTracking()
-            .Where(k => k.RetiredAt == null || k.RetiredAt > cutoff)
+            .Where(k => k.Algorithm == Algorithm && (k.RetiredAt == null || k.RetiredAt > cutoff))
             .ToListAsync(cancellationToken);
     }
 
@@ -134,7 +134,7 @@ public sealed class KeyRing(
         AppDb db, MasterKey master, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.SigningKeys.Where(k => k.RetiredAt == null)
+        await db.SigningKeys.Where(k => k.Algorithm == Algorithm && k.RetiredAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, now), cancellationToken);
         return await CreateAsync(db, master, clock, cancellationToken);
     }

@@ -67,6 +67,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Archive.ArchiveEntry> ArchiveEntries => Set<Archive.ArchiveEntry>();
     public DbSet<Archive.ArchiveNode> ArchiveNodes => Set<Archive.ArchiveNode>();
     public DbSet<Archive.ArchiveLog> ArchiveLogs => Set<Archive.ArchiveLog>();
+    public DbSet<Archive.ArchiveTreeHead> ArchiveTreeHeads => Set<Archive.ArchiveTreeHead>();
 
     private bool _crossingTeams;
 
@@ -399,6 +400,12 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             e.HasKey(n => new { n.TeamId, n.Level, n.Index });
             e.HasOne<Team>().WithMany().HasForeignKey(n => n.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveTreeHead>(e =>
+        {
+            e.HasKey(h => new { h.TeamId, h.Size });
+            e.Property(h => h.KeyId).HasMaxLength(64);
+            e.HasOne<Team>().WithMany().HasForeignKey(h => h.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Archive.ArchiveLog>(e =>
         {

@@ -263,6 +263,35 @@ namespace Communique.Data.Migrations.Postgres
                     b.ToTable("ArchiveNodes");
                 });
 
+            modelBuilder.Entity("Communique.Archive.ArchiveTreeHead", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<byte[]>("Root")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("SignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TeamId", "Size");
+
+                    b.ToTable("ArchiveTreeHeads");
+                });
+
             modelBuilder.Entity("Communique.Assets.Asset", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1752,6 +1781,15 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveNode", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveTreeHead", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

@@ -258,6 +258,35 @@ namespace Communique.Data.Migrations.Sqlite
                     b.ToTable("ArchiveNodes");
                 });
 
+            modelBuilder.Entity("Communique.Archive.ArchiveTreeHead", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Root")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("SignedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId", "Size");
+
+                    b.ToTable("ArchiveTreeHeads");
+                });
+
             modelBuilder.Entity("Communique.Assets.Asset", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1747,6 +1776,15 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveNode", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveTreeHead", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
