@@ -7,7 +7,6 @@ using Communique.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using ZstdSharp;
 
 namespace Communique.Archive;
 
@@ -91,19 +90,13 @@ public static class ArchiveApi
             return Problems.NotFound("archive entry");
         }
 
-        await using var stored = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
-        if (stored is null)
+        var bytes = await ArchiveContent.ReadAsync(blobs, entry, cancellationToken);
+        if (bytes is null)
         {
             return Problems.NotFound("archive entry's content");
         }
 
-        var content = new MemoryStream(checked((int)entry.Size));
-        await using (var decompress = new DecompressionStream(stored))
-        {
-            await decompress.CopyToAsync(content, cancellationToken);
-        }
-
-        content.Position = 0;
+        var content = new MemoryStream(bytes, writable: false);
         return TypedResults.Stream(content, entry.ContentType, enableRangeProcessing: true);
     }
 

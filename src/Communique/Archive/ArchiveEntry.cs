@@ -5,7 +5,7 @@ namespace Communique.Archive;
 
 // One thing that left the system, kept exactly: an email's MIME as handed to the transport, a generated PDF. It is
 // leaf LeafIndex of its team's Merkle log; LeafHash covers the fields below and the SHA-256 of the content, so that
-// altering either is found by a proof or a verify. The content is a compressed blob, shared by identical entries.
+// altering either is found by a proof or a verify.
 public sealed class ArchiveEntry : ITeamOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -22,7 +22,10 @@ public sealed class ArchiveEntry : ITeamOwned
     // Of the content as it was sent, lower-case hex.
     public required string Sha256 { get; set; }
 
-    // The stored blob: the content compressed with zstd.
+    // Where the content is: a zstd frame at BlobOffset in the pack blob BlobHash, which holds the frames of the
+    // entries archived with it.
     public required string BlobHash { get; set; }
+    public long BlobOffset { get; set; }
+    public long BlobLength { get; set; }
     public required byte[] LeafHash { get; set; }
 }

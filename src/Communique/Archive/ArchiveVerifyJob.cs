@@ -89,28 +89,13 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
             return Bad("The entry's fields are not those its leaf was made of.");
         }
 
-        await using var blob = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
-        if (blob is null)
-        {
-            return Bad("The entry's content is missing.");
-        }
-
         try
         {
-            await using var content = new DecompressionStream(blob);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[81_920];
-            long length = 0;
-            int read;
-            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                length += read;
-            }
-
-            return length == entry.Size && Convert.ToHexStringLower(hash.GetHashAndReset()) == entry.Sha256
-                ? null
-                : Bad("The entry's content is not the content it was archived with.");
+            var content = await ArchiveContent.ReadAsync(blobs, entry, cancellationToken);
+            return content is null ? Bad("The entry's content is missing.")
+                : content.Length == entry.Size && Convert.ToHexStringLower(SHA256.HashData(content)) == entry.Sha256
+                    ? null
+                    : Bad("The entry's content is not the content it was archived with.");
         }
         catch (ZstdException)
         {

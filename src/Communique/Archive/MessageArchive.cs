@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Security.Cryptography;
 using Communique.Assets.Storage;
 using Communique.Communications;
@@ -11,117 +11,224 @@ using ZstdSharp;
 
 namespace Communique.Archive;
 
-// The archive hook of the send pipeline and of the document channel: each message or document is compressed into the
-// blob store, then its entry, its leaf and the log's new complete nodes and root are saved in one unit of work. A
-// team's appends are taken one at a time in this process; the log row's size is a concurrency token, so two servers
-// appending to one team's log never give two entries one leaf (the loser reads the log again and retries).
-public sealed class MessageArchive(
-    IServiceScopeFactory scopes, IBlobStore blobs, IOptions<ArchiveOptions> options, TimeProvider time)
-    : IMessageArchive
+// The archive hook of the send pipeline and of the document channel. Each message is compressed (a zstd frame) by its
+// caller, then waits for the next group commit: one writer takes every message waiting, and for each team writes
+// their frames as one pack blob (one write to disk) and their entries, leaves, the log's new complete nodes and its
+// new root in one unit of work. The caller returns when that is saved, so a message is archived before it is handed
+// over. A crash between the two writes leaves at most a pack no entry names. The log row's size is a concurrency
+// token and leaves are unique per team, so servers racing on one log retry instead of sharing a leaf.
+public sealed class MessageArchive : IMessageArchive, IDisposable
 {
     private const int CompressionLevel = 3;
+    private const int MaxBatch = 1000;
     private const int MaxAttempts = 8;
 
-    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _appending = new();
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IBlobStore _blobs;
+    private readonly IOptions<ArchiveOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly System.Threading.Channels.Channel<Pending> _pending =
+        System.Threading.Channels.Channel.CreateUnbounded<Pending>(
+            new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+    private int _disposed;
 
-    public bool Keeps => options.Value.Enabled;
-
-    public Task KeepAsync(ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    public MessageArchive(
+        IServiceScopeFactory scopes, IBlobStore blobs, IOptions<ArchiveOptions> options, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        return AppendAsync(message, bytes, cancellationToken);
+        _scopes = scopes;
+        _blobs = blobs;
+        _options = options;
+        _time = time;
+        _writer = Task.Run(WriteAsync);
     }
 
-    // The entry appended to its team's log.
+    public bool Keeps => _options.Value.Enabled;
+
+    public Task KeepAsync(ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        AppendAsync(message, bytes, cancellationToken);
+
+    // The entry, once it is saved in its team's log.
     public async Task<ArchiveEntry> AppendAsync(
         ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (bytes.Length > options.Value.MaxEntryBytes)
+        if (bytes.Length > _options.Value.MaxEntryBytes)
         {
             throw new InvalidOperationException(
-                $"An archive entry holds at most {options.Value.MaxEntryBytes} bytes; this one has {bytes.Length}.");
+                $"An archive entry holds at most {_options.Value.MaxEntryBytes} bytes; this one has {bytes.Length}.");
         }
 
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
-        byte[] compressed;
+        byte[] frame;
         using (var compressor = new Compressor(CompressionLevel))
         {
-            compressed = compressor.Wrap(bytes.Span).ToArray();
+            frame = compressor.Wrap(bytes.Span).ToArray();
         }
 
-        var stored = await blobs.PutAsync(new MemoryStream(compressed), compressed.Length + 1, cancellationToken);
-        var blobHash = ((BlobPutResult.Stored)stored).Hash;
-        var gate = _appending.GetOrAdd(message.TeamId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
+        var pending = new Pending(message, Convert.ToHexStringLower(SHA256.HashData(bytes.Span)), bytes.Length, frame);
+        await _pending.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Saved.Task.WaitAsync(cancellationToken);
+    }
+
+    // Called once for each service it is registered as.
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _pending.Writer.TryComplete();
+        _stopping.Cancel();
         try
         {
-            for (var attempt = 1; ; attempt++)
+            _writer.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // The writer was stopped; its waiting callers were told.
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync(_stopping.Token))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(message.TeamId);
-                var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-                var entry = new ArchiveEntry
-                {
-                    TeamId = message.TeamId,
-                    Channel = message.Channel,
-                    SendId = message.SendId,
-                    MessageId = message.MessageId,
-                    Recipient = message.Recipient,
-                    CreatedAt = ArchiveLeaf.WholeMilliseconds(time.GetUtcNow().UtcDateTime),
-                    ContentType = message.ContentType ?? ContentTypeOf(message.Channel),
-                    Size = bytes.Length,
-                    Sha256 = sha256,
-                    BlobHash = blobHash,
-                    LeafHash = [],
-                };
+                batch.Add(next);
+            }
+
+            foreach (var team in batch.GroupBy(p => p.Message.TeamId))
+            {
+                var items = team.ToList();
                 try
                 {
-                    await AppendAsync(db, entry, cancellationToken);
-                    return entry;
+                    var entries = await SaveAsync(team.Key, items, _stopping.Token);
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        items[i].Saved.TrySetResult(entries[i]);
+                    }
                 }
-                catch (DbUpdateException e) when (attempt < MaxAttempts
-                    && (e is DbUpdateConcurrencyException || e.IsUniqueViolation()))
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // Another server appended to this team's log first.
+                    foreach (var item in items)
+                    {
+                        item.Saved.TrySetException(e);
+                    }
                 }
             }
         }
-        finally
+    }
+
+    private async Task<List<ArchiveEntry>> SaveAsync(
+        Guid teamId, List<Pending> items, CancellationToken cancellationToken)
+    {
+        var pack = new MemoryStream(items.Sum(i => i.Frame.Length));
+        var offsets = new long[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
-            gate.Release();
+            offsets[i] = pack.Position;
+            pack.Write(items[i].Frame);
+        }
+
+        pack.Position = 0;
+        var stored = await _blobs.PutAsync(pack, pack.Length, cancellationToken);
+        var blobHash = ((BlobPutResult.Stored)stored).Hash;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(teamId);
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            var now = ArchiveLeaf.WholeMilliseconds(_time.GetUtcNow().UtcDateTime);
+            var entries = items.Select((item, i) => new ArchiveEntry
+            {
+                TeamId = teamId,
+                Channel = item.Message.Channel,
+                SendId = item.Message.SendId,
+                MessageId = item.Message.MessageId,
+                Recipient = item.Message.Recipient,
+                CreatedAt = now,
+                ContentType = item.Message.ContentType ?? ContentTypeOf(item.Message.Channel),
+                Size = item.Size,
+                Sha256 = item.Sha256,
+                BlobHash = blobHash,
+                BlobOffset = offsets[i],
+                BlobLength = item.Frame.Length,
+                LeafHash = [],
+            }).ToList();
+            try
+            {
+                await AppendAsync(db, teamId, entries, cancellationToken);
+                return entries;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException
+                || (e is DbUpdateException update && update.IsUniqueViolation())
+                || (e is DbException raw && raw.IsUniqueViolation())))
+            {
+                // Another server appended to this team's log first.
+            }
         }
     }
 
-    private static async Task AppendAsync(AppDb db, ArchiveEntry entry, CancellationToken cancellationToken)
+    // The rows go in below EF Core's change tracking (three or so per entry); the log row, whose size is the
+    // concurrency token, through it, in the same transaction.
+    private static async Task AppendAsync(
+        AppDb db, Guid teamId, List<ArchiveEntry> entries, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var log = await db.ArchiveLogs.FirstOrDefaultAsync(cancellationToken);
         var size = log?.Size ?? 0;
-        entry.LeafIndex = size;
-        entry.LeafHash = MerkleTree.LeafHash(ArchiveLeaf.Bytes(entry));
+        var end = size + entries.Count;
+
+        // The complete subtrees the log ends with: every left sibling the batch's leaves join is one of them, or a
+        // node the batch makes.
         var nodes = await ArchiveNodes.LoadAsync(
-            db, [.. MerkleTree.AppendNodes(size), .. MerkleTree.RootNodes(size + 1)], cancellationToken);
-        foreach (var (node, hash) in MerkleTree.Append(size, entry.LeafHash, n => nodes[n]))
+            db, [.. MerkleTree.RootNodes(size), .. MerkleTree.AppendNodes(size)], cancellationToken);
+        var made = new List<ArchiveNode>(entries.Count * 2);
+        foreach (var entry in entries)
         {
-            nodes[node] = hash;
-            db.ArchiveNodes.Add(new ArchiveNode { Level = node.Level, Index = node.Index, Hash = hash });
+            entry.LeafIndex = size;
+            entry.LeafHash = MerkleTree.LeafHash(ArchiveLeaf.Bytes(entry));
+            foreach (var (node, hash) in MerkleTree.Append(size, entry.LeafHash, n => nodes[n]))
+            {
+                nodes[node] = hash;
+                made.Add(new ArchiveNode { TeamId = teamId, Level = node.Level, Index = node.Index, Hash = hash });
+            }
+
+            size++;
         }
 
-        var root = MerkleTree.Root(size + 1, n => nodes[n]);
+        // The root's nodes are complete subtrees of the new size: made by this batch, or before it.
+        var missing = MerkleTree.RootNodes(end).Where(n => !nodes.ContainsKey(n)).ToList();
+        foreach (var (node, hash) in await ArchiveNodes.LoadAsync(db, missing, cancellationToken))
+        {
+            nodes[node] = hash;
+        }
+
+        await BulkWriter.InsertAsync(db, entries, null, cancellationToken);
+        await BulkWriter.InsertAsync(db, made, null, cancellationToken);
+        var root = MerkleTree.Root(end, n => nodes[n]);
+        var updatedAt = entries[0].CreatedAt;
         if (log is null)
         {
-            db.ArchiveLogs.Add(new ArchiveLog { Size = 1, Root = root, UpdatedAt = entry.CreatedAt });
+            db.ArchiveLogs.Add(new ArchiveLog { Size = end, Root = root, UpdatedAt = updatedAt });
         }
         else
         {
-            log.Size = size + 1;
+            log.Size = end;
             log.Root = root;
-            log.UpdatedAt = entry.CreatedAt;
+            log.UpdatedAt = updatedAt;
         }
 
-        db.ArchiveEntries.Add(entry);
-        db.AttachBlob(entry.BlobHash, BlobHolder.Archive, entry.Id);
+        db.AttachBlob(entries[0].BlobHash, BlobHolder.Archive, entries[0].Id);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static string ContentTypeOf(Channel channel) => channel switch
@@ -130,4 +237,10 @@ public sealed class MessageArchive(
         Channel.Document => "application/pdf",
         _ => "application/octet-stream",
     };
+
+    private sealed record Pending(ArchivedMessage Message, string Sha256, long Size, byte[] Frame)
+    {
+        public TaskCompletionSource<ArchiveEntry> Saved { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

@@ -18,6 +18,9 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
     public const int Batch = 200;
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
 
+    // Messages made ahead of their hand-over for the archive to save together, beyond the transport's own.
+    private const int ArchivedAhead = 200;
+
     // Making a message is the CPU-bound part (rendering, the channel's encoding and signature): one per core at a time
     // across every run of the process, so that messages waiting on a transport's answer do not crowd the cores.
     private static readonly SemaphoreSlim Cores = new(Environment.ProcessorCount);
@@ -179,17 +182,18 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                     return;
                 }
 
+                // Archived before any connection is taken: the archive saves the messages waiting for it together.
+                if (archive.Keeps)
+                {
+                    var ids = new ArchivedMessage(
+                        message.TeamId, message.SendId, message.Id, message.Channel, message.Address);
+                    await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
+                }
+
                 await slots.Connections.WaitAsync(cancellationToken);
                 outcomes.HandingOver(slots.Transport.Parallelism);
                 try
                 {
-                    if (archive.Keeps)
-                    {
-                        var ids = new ArchivedMessage(
-                            message.TeamId, message.SendId, message.Id, message.Channel, message.Address);
-                        await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
-                    }
-
                     var result = await slots.Transport.HandOverAsync(message, outgoing, cancellationToken);
                     Apply(message, result, rendered.MessageIdHeader);
                     await outcomes.PostAndWaitAsync(
@@ -239,7 +243,8 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
     private static string? Clip(string? reply) => reply is { Length: > 1000 } ? reply[..1000] : reply;
 
     // Per channel of this run: the transport's connections, and twice as many messages made ahead of them (bounding
-    // the messages made and not yet handed over, whatever their attachments weigh).
+    // the messages made and not yet handed over, whatever their attachments weigh); with an archive, a batch of
+    // messages more, which the archive saves at once while the connections are busy.
     private Slots SlotsOf(Communications.Channel channel)
     {
         lock (_slots)
@@ -248,7 +253,7 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
             {
                 var transport = channels.TransportOf(channel);
                 slots = new Slots(transport, new SemaphoreSlim(transport.Parallelism),
-                    new SemaphoreSlim(2 * transport.Parallelism));
+                    new SemaphoreSlim(2 * transport.Parallelism + (archive.Keeps ? ArchivedAhead : 0)));
                 _slots[channel] = slots;
             }
 

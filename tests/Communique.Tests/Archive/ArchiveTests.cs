@@ -136,13 +136,14 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
 
         await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters().Where(e => e.Id == ids[1])
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Recipient, "eve@example.org")));
-        var blob = await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters()
-            .Where(e => e.Id == ids[2]).Select(e => e.BlobHash).SingleAsync());
+        // One byte of the third entry's frame changed in its pack, as a disk or an intruder might.
+        var (blob, offset, length) = await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters()
+            .Where(e => e.Id == ids[2])
+            .Select(e => new Tuple<string, long, long>(e.BlobHash, e.BlobOffset, e.BlobLength)).SingleAsync());
         var file = Path.Combine(_host.Database.Folder, "blobs", blob[..2], blob[2..4], blob);
-        using (var compressor = new ZstdSharp.Compressor())
-        {
-            await File.WriteAllBytesAsync(file, compressor.Wrap("Subject: something else\r\n\r\n"u8).ToArray());
-        }
+        var pack = await File.ReadAllBytesAsync(file);
+        pack[offset + length / 2] ^= 0x20;
+        await File.WriteAllBytesAsync(file, pack);
 
         var content = await VerifyAsync();
         Assert.False(content.GetProperty("intact").GetBoolean());

@@ -167,6 +167,12 @@ namespace Communique.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<long>("BlobLength")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BlobOffset")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)

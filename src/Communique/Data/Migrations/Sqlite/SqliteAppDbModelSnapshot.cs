@@ -162,6 +162,12 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("BlobLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BlobOffset")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -27,6 +27,8 @@ namespace Communique.Data.Migrations.Postgres
                     Size = table.Column<long>(type: "bigint", nullable: false),
                     Sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     BlobHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BlobOffset = table.Column<long>(type: "bigint", nullable: false),
+                    BlobLength = table.Column<long>(type: "bigint", nullable: false),
                     LeafHash = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
@@ -80,6 +82,28 @@ namespace Communique.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ArchiveTreeHeads",
+                columns: table => new
+                {
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    Root = table.Column<byte[]>(type: "bytea", nullable: false),
+                    SignedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Signature = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ArchiveTreeHeads", x => new { x.TeamId, x.Size });
+                    table.ForeignKey(
+                        name: "FK_ArchiveTreeHeads_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ArchiveEntries_TeamId_CreatedAt",
                 table: "ArchiveEntries",
@@ -113,6 +137,9 @@ namespace Communique.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ArchiveNodes");
+
+            migrationBuilder.DropTable(
+                name: "ArchiveTreeHeads");
         }
     }
 }

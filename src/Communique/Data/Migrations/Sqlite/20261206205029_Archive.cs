@@ -27,6 +27,8 @@ namespace Communique.Data.Migrations.Sqlite
                     Size = table.Column<long>(type: "INTEGER", nullable: false),
                     Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     BlobHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BlobOffset = table.Column<long>(type: "INTEGER", nullable: false),
+                    BlobLength = table.Column<long>(type: "INTEGER", nullable: false),
                     LeafHash = table.Column<byte[]>(type: "BLOB", nullable: false)
                 },
                 constraints: table =>
@@ -80,6 +82,28 @@ namespace Communique.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ArchiveTreeHeads",
+                columns: table => new
+                {
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Root = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    SignedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Signature = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ArchiveTreeHeads", x => new { x.TeamId, x.Size });
+                    table.ForeignKey(
+                        name: "FK_ArchiveTreeHeads_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ArchiveEntries_TeamId_CreatedAt",
                 table: "ArchiveEntries",
@@ -113,6 +137,9 @@ namespace Communique.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ArchiveNodes");
+
+            migrationBuilder.DropTable(
+                name: "ArchiveTreeHeads");
         }
     }
 }
