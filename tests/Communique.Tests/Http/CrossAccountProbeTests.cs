@@ -89,6 +89,9 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/document/communications/{id:guid}/batches"] = ["document"],
         ["/document/batches/{id:guid}"] = ["batch"],
         ["/document/batches/{id:guid}/files/{name}"] = ["batch", "batchFile"],
+        ["/archive/entries/{id:guid}"] = ["archiveEntry"],
+        ["/archive/entries/{id:guid}/content"] = ["archiveEntry"],
+        ["/archive/entries/{id:guid}/proof"] = ["archiveEntry"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
     };
@@ -141,6 +144,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private static readonly Dictionary<string, string> QueryIds = new()
     {
         ["GET /assets folderId"] = "folder",
+        ["GET /archive/entries sendId"] = "send",
     };
 
     // Bodies of the endpoints that need one, so that a call fails only for the id in its path.
@@ -190,7 +194,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
 
     public async ValueTask InitializeAsync()
     {
-        _host = await TestHost.StartAsync(provider);
+        _host = await TestHost.StartAsync(
+            provider, new Dictionary<string, string?> { ["Archive:Enabled"] = "true" });
         var acme = await _host.CreateAccountAsync("Acme Corp");
         var globex = await _host.CreateAccountAsync("Globex Corporation");
 
@@ -621,6 +626,13 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         things["batch"] = (await (await client.PostJsonAsync($"/document/communications/{things["document"]}/batches",
             new { records = Ann })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
         things["batchFile"] = "documents.zip";
+        // The PDF is archived: the team's first archive entry.
+        await (await client.PostJsonAsync($"/document/communications/{things["document"]}/pdf",
+            new { record = new { name = "Ann" } })).Content.ReadAsByteArrayAsync();
+        things["archiveEntry"] = (await (await client.GetAsync("/archive/entries")).JsonAsync())
+            .GetProperty("items")[0].Str("id");
+        // A signed head, so that the installation's archive key exists before the reads are compared.
+        await (await client.GetAsync("/archive/tree-head")).JsonAsync();
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -657,6 +669,7 @@ public sealed class Things : Dictionary<string, string>
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
+            "archiveEntry",
         })
         {
             things[key] = Guid.NewGuid().ToString();
