@@ -15,41 +15,86 @@ namespace Communique.Archive;
 // them (RFC 9162's inclusion and consistency proofs, hashes in lower-case hex).
 public static class ArchiveApi
 {
+    private const int MaxQueryChars = 1000;
+
     public static RouteGroupBuilder MapArchive(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/archive").WithTags("Archive").WithGroupName("archiving-channel")
             .RequireTeamCaller().RequireAccess(Area.Archive, Access.View);
-        group.MapGet("/entries", List)
+        group.MapGet("/entries", List).Recorded("list")
             .WithSummary("The team's archive entries, newest first: by channel, send, recipient and time range.");
-        group.MapGet("/entries/{id:guid}", Get).WithSummary("One entry: what was kept, its hashes and its leaf.");
-        group.MapGet("/entries/{id:guid}/content", Content)
+        group.MapGet("/entries/{id:guid}", Get).Recorded("entry")
+            .WithSummary("One entry: what was kept, its hashes and its leaf.");
+        group.MapGet("/entries/{id:guid}/content", Content).Recorded("content")
             .WithSummary("The entry's content exactly as it left (an email's MIME, a PDF); HTTP Range supported.");
-        group.MapGet("/entries/{id:guid}/proof", Proof)
+        group.MapGet("/entries/{id:guid}/proof", Proof).Recorded("proof")
             .WithSummary("The proof that the entry is leaf leafIndex of the log of the given size (the current log "
                 + "by default): the audit path from its leaf hash to that size's root.");
-        group.MapGet("/log", Log).WithSummary("The team's log: its size and root, or the root at an earlier size.");
-        group.MapGet("/log/consistency", Consistency)
+        group.MapGet("/log", Log).Recorded("log")
+            .WithSummary("The team's log: its size and root, or the root at an earlier size.");
+        group.MapGet("/log/consistency", Consistency).Recorded("consistency")
             .WithSummary("The proof that the log at size `to` extends the log at size `from` (nothing rewritten).");
-        group.MapGet("/tree-head", TreeHead)
+        group.MapGet("/tree-head", TreeHead).Recorded("tree-head")
             .WithSummary("The log's latest signed tree head (Ed25519, a key of /.well-known/archive-keys.json). A "
                 + "new head is signed when the log has grown and the last one is Archive:TreeHeadSeconds old.");
         // Beside the token keys of /.well-known/jwks.json, and like them open to anyone who checks a signature.
         app.MapGet("/.well-known/archive-keys.json", Keys).AllowAnonymous().WithTags("Archive")
             .WithGroupName("archiving-channel")
             .WithSummary("The public keys (Ed25519, as a JSON Web Key Set) that verify archive tree heads.");
-        group.MapPost("/verify", Verify)
+        group.MapPost("/verify", Verify).Recorded("verify")
             .WithSummary("Check the whole log as a job: every entry's fields and content against its leaf, and the "
                 + "roots. The job's result names the first entry found altered. Follow it at GET /jobs/{id}.");
+        group.MapGet("/accesses", Accesses).RequireAccess(Area.Archive, Access.Edit)
+            .WithSummary("The archive's access log, newest first: every listing, entry, content, proof, log, tree "
+                + "head and verify asked for, by whom and when (administrators only).");
         return group;
     }
 
-    private static async Task<Results<Ok<Page<ArchiveEntryResponse>>, ValidationProblem>> List(
+    // Writes each read that was answered to the team's access log. Refused reads are not kept: their ids may be
+    // another team's, which this team's log must not name.
+    private static RouteHandlerBuilder Recorded(this RouteHandlerBuilder route, string action) =>
+        route.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var answered = result is INestedHttpResult nested ? nested.Result : result;
+            if (answered is IStatusCodeHttpResult { StatusCode: >= 400 })
+            {
+                return result;
+            }
+
+            var http = context.HttpContext;
+            var db = http.RequestServices.GetRequiredService<AppDb>();
+            var caller = db.Tenant.Caller!;
+            var entry = http.Request.RouteValues.TryGetValue("id", out var id)
+                && Guid.TryParse(id as string, out var entryId)
+                ? entryId
+                : (Guid?)null;
+            var query = http.Request.QueryString.Value;
+            db.ArchiveAccesses.Add(new ArchiveAccess
+            {
+                At = db.Now,
+                CallerKind = caller.Kind,
+                CallerId = caller.SubjectId,
+                Action = action,
+                EntryId = entry,
+                Query = string.IsNullOrEmpty(query) ? null : query[..Math.Min(query.Length, MaxQueryChars)],
+            });
+            await db.SaveChangesAsync(http.RequestAborted);
+            return result;
+        });
+
+    private static async Task<Results<Ok<Page<ArchiveEntryResponse>>, ValidationProblem, ProblemHttpResult>> List(
         AppDb db, string? channel, Guid? sendId, string? recipient, DateTime? from, DateTime? to, int? limit,
         string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
             return Problems.Invalid("cursor", error!);
+        }
+
+        if (sendId is { } send && !await db.ArchiveEntries.AnyAsync(e => e.SendId == send, cancellationToken))
+        {
+            return Problems.NotFound("send with archived entries");
         }
 
         Channel? only = null;
@@ -72,6 +117,26 @@ public static class ArchiveApi
             .Where(e => after == null || e.Id.CompareTo(after.Value) < 0)
             .OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(ArchiveEntryResponse.From).ToList(), take, e => e.Id));
+    }
+
+    private static async Task<Results<Ok<Page<ArchiveAccessResponse>>, ValidationProblem, ProblemHttpResult>> Accesses(
+        AppDb db, Guid? entryId, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
+        {
+            return Problems.Invalid("cursor", error!);
+        }
+
+        if (entryId is { } entry && !await db.ArchiveEntries.AnyAsync(e => e.Id == entry, cancellationToken))
+        {
+            return Problems.NotFound("archive entry");
+        }
+
+        var rows = await db.ArchiveAccesses.AsNoTracking()
+            .Where(a => entryId == null || a.EntryId == entryId)
+            .Where(a => after == null || a.Id.CompareTo(after.Value) < 0)
+            .OrderByDescending(a => a.Id).Take(take + 1).ToListAsync(cancellationToken);
+        return TypedResults.Ok(Paging.Build(rows.Select(ArchiveAccessResponse.From).ToList(), take, a => a.Id));
     }
 
     private static async Task<Results<Ok<ArchiveEntryResponse>, ProblemHttpResult>> Get(

@@ -29,3 +29,10 @@ public sealed record TreeHeadResponse(
     public static TreeHeadResponse From(ArchiveTreeHead h) => new(h.TeamId, h.Size, ArchiveApi.Hex(h.Root),
         h.SignedAt, h.KeyId, ArchiveApi.Hex(h.Signature));
 }
+
+public sealed record ArchiveAccessResponse(
+    Guid Id, DateTime At, string CallerKind, Guid CallerId, string Action, Guid? EntryId, string? Query)
+{
+    public static ArchiveAccessResponse From(ArchiveAccess a) =>
+        new(a.Id, a.At, WireNames.Of(a.CallerKind), a.CallerId, a.Action, a.EntryId, a.Query);
+}

@@ -68,6 +68,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Archive.ArchiveNode> ArchiveNodes => Set<Archive.ArchiveNode>();
     public DbSet<Archive.ArchiveLog> ArchiveLogs => Set<Archive.ArchiveLog>();
     public DbSet<Archive.ArchiveTreeHead> ArchiveTreeHeads => Set<Archive.ArchiveTreeHead>();
+    public DbSet<Archive.ArchiveAccess> ArchiveAccesses => Set<Archive.ArchiveAccess>();
 
     private bool _crossingTeams;
 
@@ -400,6 +401,14 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             e.HasKey(n => new { n.TeamId, n.Level, n.Index });
             e.HasOne<Team>().WithMany().HasForeignKey(n => n.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveAccess>(e =>
+        {
+            e.HasIndex(a => new { a.TeamId, a.EntryId });
+            e.Property(a => a.CallerKind).HasConversion<string>().HasMaxLength(16);
+            e.Property(a => a.Action).HasMaxLength(32);
+            e.Property(a => a.Query).HasMaxLength(1000);
+            e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Archive.ArchiveTreeHead>(e =>
         {

@@ -271,6 +271,34 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
         return await ListAsync(client, "");
     }
 
+    // Each read of the archive is in the team's access log with who asked: here a reporter's credential reading an
+    // entry's content; the log is the administrator's to read, and another team's log does not hold it.
+    [Fact]
+    public async Task Every_read_of_the_archive_is_in_the_access_log_that_only_administrators_read()
+    {
+        var entry = (await SendReceiptsAsync(_admin, "dee@example.org"))[0].Str("id");
+        using var reporter = await RoleClientAsync("reporter");
+        await (await reporter.GetAsync($"/archive/entries/{entry}/content")).Content.ReadAsByteArrayAsync();
+        await reporter.GetAsync("/archive/entries?recipient=dee@example.org");
+
+        var log = (await (await _admin.GetAsync("/archive/accesses")).JsonAsync()).GetProperty("items")
+            .EnumerateArray().ToList();
+        var content = log.Single(a => a.Str("action") == "content");
+        Assert.Equal(("credential", entry), (content.Str("callerKind"), content.Str("entryId")));
+        var listed = log.First(a => a.Str("action") == "list" && a.Str("callerKind") == "credential");
+        Assert.Equal("?recipient=dee@example.org", listed.Str("query"));
+        Assert.Contains(log, a => a.Str("action") == "list" && a.Str("callerKind") == "user" ||
+            a.Str("action") == "list" && a.Str("callerKind") == "credential");
+        Assert.Single((await (await _admin.GetAsync($"/archive/accesses?entryId={entry}")).JsonAsync())
+            .GetProperty("items").EnumerateArray());
+        await (await reporter.GetAsync("/archive/accesses")).ProblemAsync(HttpStatusCode.Forbidden);
+
+        var other = await _host.CreateAccountAsync("Other Corp");
+        using var intruder = await other.AdminAsync();
+        Assert.Empty((await (await intruder.GetAsync("/archive/accesses")).JsonAsync()).GetProperty("items")
+            .EnumerateArray());
+    }
+
     private async Task<JsonElement> VerifyAsync()
     {
         var job = await (await _admin.PostAsync("/archive/verify", null)).JsonAsync(HttpStatusCode.Accepted);

@@ -145,6 +145,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     {
         ["GET /assets folderId"] = "folder",
         ["GET /archive/entries sendId"] = "send",
+        ["GET /archive/accesses entryId"] = "archiveEntry",
     };
 
     // Bodies of the endpoints that need one, so that a call fails only for the id in its path.
@@ -413,8 +414,10 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private async Task<Dictionary<string, string>> SnapshotAsync(IReadOnlyList<Endpoint> endpoints)
     {
         var reads = new Dictionary<string, string>();
+        // The archive's access log grows with every read of the archive, these snapshots' own included.
         var readable = endpoints
-            .Where(e => e.Method == "GET" && (e.Parameters.Count == 0 || RouteThings.ContainsKey(e.Route)));
+            .Where(e => e.Method == "GET" && (e.Parameters.Count == 0 || RouteThings.ContainsKey(e.Route)))
+            .Where(e => e.Route != "/archive/accesses");
         foreach (var endpoint in readable)
         {
             var path = OwnPath(_a1, endpoint);

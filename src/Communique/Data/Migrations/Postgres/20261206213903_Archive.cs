@@ -12,6 +12,30 @@ namespace Communique.Data.Migrations.Postgres
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ArchiveAccesses",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CallerKind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CallerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    EntryId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Query = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ArchiveAccesses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ArchiveAccesses_Teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "Teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ArchiveEntries",
                 columns: table => new
                 {
@@ -105,6 +129,11 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ArchiveAccesses_TeamId_EntryId",
+                table: "ArchiveAccesses",
+                columns: new[] { "TeamId", "EntryId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ArchiveEntries_TeamId_CreatedAt",
                 table: "ArchiveEntries",
                 columns: new[] { "TeamId", "CreatedAt" });
@@ -129,6 +158,9 @@ namespace Communique.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ArchiveAccesses");
+
             migrationBuilder.DropTable(
                 name: "ArchiveEntries");
 
