@@ -186,8 +186,9 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         var size = log?.Size ?? 0;
         var end = size + entries.Count;
 
-        // The complete subtrees the log ends with: every left sibling the batch's leaves join is one of them, or a
-        // node the batch makes.
+        // The complete subtrees the log ends with: every left sibling the batch's leaves join, and every node of the
+        // new root, is one of them or a node the batch makes (a subtree of the new size that ends within the old one
+        // is also one of the old size's).
         var nodes = await ArchiveNodes.LoadAsync(
             db, [.. MerkleTree.RootNodes(size), .. MerkleTree.AppendNodes(size)], cancellationToken);
         var made = new List<ArchiveNode>(entries.Count * 2);
@@ -202,13 +203,6 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             }
 
             size++;
-        }
-
-        // The root's nodes are complete subtrees of the new size: made by this batch, or before it.
-        var missing = MerkleTree.RootNodes(end).Where(n => !nodes.ContainsKey(n)).ToList();
-        foreach (var (node, hash) in await ArchiveNodes.LoadAsync(db, missing, cancellationToken))
-        {
-            nodes[node] = hash;
         }
 
         await BulkWriter.InsertAsync(db, entries, null, cancellationToken);
