@@ -43,7 +43,8 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
                     break;
                 }
 
-                Add(range, MerkleTree.LeafHash(ArchiveLeaf.Bytes(entry)));
+                // CheckAsync found the stored leaf hash to be the hash of the entry's fields.
+                Add(range, entry.LeafHash);
                 next++;
             }
 
@@ -58,10 +59,11 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         if (bad is null)
         {
             var rebuilt = Root(range);
-            var nodes = await ArchiveNodes.LoadAsync(db, MerkleTree.RootNodes(size), cancellationToken);
+            var rootNodes = MerkleTree.RootNodes(size);
+            var nodes = await ArchiveNodes.LoadAsync(db, rootNodes, cancellationToken);
             bad = !rebuilt.AsSpan().SequenceEqual(root)
                 ? new ArchiveVerification(size, false, null, null, "The log's root is not the root of its entries.")
-                : nodes.Count != MerkleTree.RootNodes(size).Count
+                : nodes.Count != rootNodes.Count
                     || !MerkleTree.Root(size, n => nodes[n]).AsSpan().SequenceEqual(root)
                     ? new ArchiveVerification(size, false, null, null,
                         "The log's stored nodes do not give its root: proofs made from them would not verify.")
