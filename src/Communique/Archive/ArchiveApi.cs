@@ -4,9 +4,12 @@ using Communique.Communications;
 using Communique.Data;
 using Communique.Http;
 using Communique.Jobs;
+using System.Text.Json;
+using Communique.Sending;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Communique.Archive;
 
@@ -21,8 +24,19 @@ public static class ArchiveApi
     {
         var group = app.MapGroup("/archive").WithTags("Archive").WithGroupName("archiving-channel")
             .RequireTeamCaller().RequireAccess(Area.Archive, Access.View);
-        group.MapGet("/entries", List).Recorded("list")
-            .WithSummary("The team's archive entries, newest first: by channel, send, recipient and time range.");
+        group.MapGet("/entries", List).Recorded("search")
+            .WithSummary("Search the team's archive, newest first. Query fields, all of which must match: channel, "
+                + "sendId, campaignId, communicationId, recordUuid, recipient, from and to (a time range), "
+                + "metadata.NAME=VALUE (a top-level metadata field) and text (words all found in the entry's text; "
+                + "word* for a prefix). Paged by limit and cursor.");
+        group.MapPost("/entries", Ingest).RequireAccess(Area.Archive, Access.Edit).Recorded("ingest")
+            .DisableAntiforgery()
+            .WithSummary("Archive an external document: multipart/form-data with the fields channel (document by "
+                + "default), recipient, contentType, recordUuid, communicationId, text (what a search finds it by) "
+                + "and metadata (a JSON object), then one file part (at most Archive:MaxEntryBytes).");
+        group.MapDelete("/entries/{id:guid}", Delete).RequireAccess(Area.Archive, Access.Edit).Recorded("delete")
+            .WithSummary("Purge one entry's content now, leaving its tombstone in the log: refused (409) while its "
+                + "retention date is to come or a legal hold covers it.");
         group.MapGet("/entries/{id:guid}", Get).Recorded("entry")
             .WithSummary("One entry: what was kept, its hashes and its leaf.");
         group.MapGet("/entries/{id:guid}/content", Content).Recorded("content")
@@ -44,6 +58,7 @@ public static class ArchiveApi
         group.MapPost("/verify", Verify).Recorded("verify")
             .WithSummary("Check the whole log as a job: every entry's fields and content against its leaf, and the "
                 + "roots. The job's result names the first entry found altered. Follow it at GET /jobs/{id}.");
+        group.MapArchiveRules();
         group.MapGet("/accesses", Accesses).RequireAccess(Area.Archive, Access.Edit)
             .WithSummary("The archive's access log, newest first: every listing, entry, content, proof, log, tree "
                 + "head and verify asked for, by whom and when (administrators only).");
@@ -83,40 +98,164 @@ public static class ArchiveApi
             return result;
         });
 
-    private static async Task<Results<Ok<Page<ArchiveEntryResponse>>, ValidationProblem, ProblemHttpResult>> List(
-        AppDb db, string? channel, Guid? sendId, string? recipient, DateTime? from, DateTime? to, int? limit,
-        string? cursor, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<ArchiveEntryResponse>>, ValidationProblem>> List(
+        HttpRequest request, AppDb db, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryRead(limit, cursor, out var take, out var after, out var error))
         {
             return Problems.Invalid("cursor", error!);
         }
 
-        if (sendId is { } send && !await db.ArchiveEntries.AnyAsync(e => e.SendId == send, cancellationToken))
+        var (search, field, refusal) = ArchiveSearch.Parse(request.Query, paging: true);
+        if (search is null)
         {
-            return Problems.NotFound("send with archived entries");
+            return Problems.Invalid(field!, refusal!);
         }
 
-        Channel? only = null;
-        if (channel is not null)
-        {
-            if (!WireNames.TryParse<Channel>(channel, out var parsed))
-            {
-                return Problems.Invalid("channel", "Not a channel of this product.");
-            }
-
-            only = parsed;
-        }
-
-        var rows = await db.ArchiveEntries.AsNoTracking()
-            .Where(e => only == null || e.Channel == only)
-            .Where(e => sendId == null || e.SendId == sendId)
-            .Where(e => recipient == null || e.Recipient == recipient)
-            .Where(e => from == null || e.CreatedAt >= from)
-            .Where(e => to == null || e.CreatedAt < to)
+        var rows = await search.Apply(db).AsNoTracking()
             .Where(e => after == null || e.Id.CompareTo(after.Value) < 0)
             .OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(ArchiveEntryResponse.From).ToList(), take, e => e.Id));
+    }
+
+    private static async Task<Results<Created<ArchiveEntryResponse>, ValidationProblem, ProblemHttpResult>> Ingest(
+        HttpRequest request, AppDb db, MessageArchive archive, IOptions<ArchiveOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxEntryBytes;
+        var (part, failure) = await MultipartUpload.FirstFileAsync(
+            request, max, cancellationToken, ArchiveMetadata.MaxChars);
+        switch (failure)
+        {
+            case UploadFailure.TooLarge:
+                return TooLarge(max);
+            case UploadFailure.NotMultipart:
+                return Problems.Invalid("file", "Send multipart/form-data: the fields (channel, recipient, "
+                    + "contentType, recordUuid, communicationId, text, metadata), then one file part.");
+            case UploadFailure.NoFile:
+                return Problems.Invalid("file", "The upload has no file part.");
+            case UploadFailure.FileName:
+                return Problems.Invalid("file", SingleLine.Refusal("file name"));
+            case UploadFailure.FieldTooLong:
+                return Problems.Invalid("metadata", $"A form field holds at most {ArchiveMetadata.MaxChars} "
+                    + "characters.");
+        }
+
+        var fields = part!.Fields;
+        var channel = Channel.Document;
+        if (fields.GetValueOrDefault("channel") is { Length: > 0 } channelName
+            && !WireNames.TryParse(channelName, out channel))
+        {
+            return Problems.Invalid("channel", "Not a channel of this product.");
+        }
+
+        var contentType = fields.GetValueOrDefault("contentType") is { Length: > 0 } given ? given
+            : part.File.ContentType ?? "application/octet-stream";
+        if (!MediaTypeHeaderValue.TryParse(contentType, out _) || contentType.Length > 128
+            || !SingleLine.Allows(contentType))
+        {
+            return Problems.Invalid("contentType", "A media type such as application/pdf, at most 128 characters.");
+        }
+
+        var recipient = fields.GetValueOrDefault("recipient") is { Length: > 0 } address ? address.Trim() : null;
+        if (recipient is not null && (recipient.Length > 320 || !SingleLine.Allows(recipient)))
+        {
+            return Problems.Invalid("recipient", "One line of at most 320 characters.");
+        }
+
+        Guid? Id(string name, out bool bad)
+        {
+            bad = false;
+            if (fields.GetValueOrDefault(name) is not { Length: > 0 } text)
+            {
+                return null;
+            }
+
+            bad = !Guid.TryParse(text, out var id);
+            return bad ? null : id;
+        }
+
+        var record = Id("recordUuid", out var badRecord);
+        var communication = Id("communicationId", out var badCommunication);
+        if (badRecord || badCommunication)
+        {
+            return Problems.Invalid(badRecord ? "recordUuid" : "communicationId", "Not an id.");
+        }
+
+        JsonElement? metadata = null;
+        if (fields.GetValueOrDefault("metadata") is { Length: > 0 } json)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                metadata = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                return Problems.Invalid("metadata", "Not JSON.");
+            }
+
+            if (ArchiveMetadata.Read(metadata).Error is { } refusal)
+            {
+                return Problems.Invalid("metadata", refusal);
+            }
+        }
+
+        // The body's limit stops the copy (413) once it passes the entry's limit.
+        using var content = new MemoryStream();
+        try
+        {
+            await part.File.Body.CopyToAsync(content, cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(max);
+        }
+
+        if (content.Length > max)
+        {
+            return TooLarge(max);
+        }
+
+        var text = fields.GetValueOrDefault("text");
+        var message = new ArchivedMessage(db.Tenant.TeamId, Guid.Empty, Guid.CreateVersion7(), channel, recipient,
+            contentType)
+        {
+            CommunicationId = communication,
+            RecordUuid = record,
+            Text = string.IsNullOrWhiteSpace(text) ? null : text,
+            Metadata = metadata,
+        };
+        var entry = await archive.AppendAsync(message, content.GetBuffer().AsMemory(0, (int)content.Length),
+            cancellationToken);
+        return TypedResults.Created($"/archive/entries/{entry.Id}", ArchiveEntryResponse.From(entry));
+    }
+
+    private static ProblemHttpResult TooLarge(long max) =>
+        TypedResults.Problem($"An archive entry holds at most {max} bytes.", statusCode: 413,
+            title: "Payload too large", type: ProblemTypes.PayloadTooLarge);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, AppDb db, ArchivePurge purge, CancellationToken cancellationToken)
+    {
+        var entry = await db.ArchiveEntries.FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+        if (entry is null)
+        {
+            return Problems.NotFound("archive entry");
+        }
+
+        if (entry.IsPurged)
+        {
+            return TypedResults.NoContent();
+        }
+
+        if (await purge.RefusalAsync(entry, cancellationToken) is { } refusal)
+        {
+            return Problems.Conflict(refusal);
+        }
+
+        await purge.PurgeAsync([entry], cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<Page<ArchiveAccessResponse>>, ValidationProblem, ProblemHttpResult>> Accesses(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Communique.Archive;
@@ -6,7 +7,7 @@ namespace Communique.Archive;
 // The bytes an entry's log leaf is the hash of: the entry's identity and the SHA-256 of its content, one field per
 // line in a fixed order (UTF-8, lines ended by a line feed). docs/archive.md gives the format, so that anyone holding
 // an entry can recompute its leaf hash. No field can hold a line feed: ids, numbers, hex, a time, a validated
-// address and a media type.
+// address and a media type; the metadata is there as the SHA-256 of its JSON text.
 public static class ArchiveLeaf
 {
     public const string Format = "communique-archive-entry-1";
@@ -24,10 +25,15 @@ public static class ArchiveLeaf
             entry.SendId.ToString("D"),
             entry.MessageId.ToString("D"),
             entry.Recipient ?? "",
+            Optional(entry.CampaignId),
+            Optional(entry.CommunicationId),
+            entry.CommunicationVersion?.ToString(CultureInfo.InvariantCulture) ?? "",
+            Optional(entry.RecordUuid),
             entry.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
             entry.ContentType,
             entry.Size.ToString(CultureInfo.InvariantCulture),
             entry.Sha256,
+            MetadataHash(entry.Metadata),
         ];
         var text = new StringBuilder();
         foreach (var field in fields)
@@ -42,6 +48,11 @@ public static class ArchiveLeaf
 
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    private static string MetadataHash(string? metadata) =>
+        metadata is null ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(metadata)));
+
+    private static string Optional(Guid? id) => id?.ToString("D") ?? "";
 
     // Every database keeps milliseconds, so a time read back hashes as it did when it was first hashed.
     public static DateTime WholeMilliseconds(DateTime time) =>

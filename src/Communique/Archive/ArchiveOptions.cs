@@ -6,8 +6,9 @@ public sealed class ArchiveOptions
 {
     public const string Section = "Archive";
 
-    // Whether messages and documents are archived as they leave.
-    public bool Enabled { get; set; }
+    // Whether this server archives messages and documents as they leave (each team's policy then decides per
+    // channel; with no policy, a team's messages are archived).
+    public bool Enabled { get; set; } = true;
 
     // A team's log gets a new signed tree head when it has grown and its last head is at least this old.
     [Range(0, 24 * 3600)]

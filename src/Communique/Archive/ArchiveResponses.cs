@@ -1,15 +1,21 @@
+using System.Text.Json;
 using Communique.Http;
 
 namespace Communique.Archive;
 
-// An entry with every field its leaf is made of (docs/archive.md).
+// An entry with every field its leaf is made of (docs/archive.md), its retention, and whether it was purged (a
+// tombstone: no recipient, metadata or content any more).
 public sealed record ArchiveEntryResponse(
     Guid Id, Guid TeamId, long LeafIndex, string Channel, Guid SendId, Guid MessageId, string? Recipient,
-    DateTime CreatedAt, string ContentType, long Size, string Sha256, string LeafHash)
+    Guid? CampaignId, Guid? CommunicationId, int? CommunicationVersion, Guid? RecordUuid, DateTime CreatedAt,
+    string ContentType, long Size, string Sha256, JsonElement? Metadata, string LeafHash, DateTime? RetainUntil,
+    DateTime? PurgedAt)
 {
     public static ArchiveEntryResponse From(ArchiveEntry e) => new(e.Id, e.TeamId, e.LeafIndex,
-        WireNames.Of(e.Channel), e.SendId, e.MessageId, e.Recipient, e.CreatedAt, e.ContentType, e.Size, e.Sha256,
-        ArchiveApi.Hex(e.LeafHash));
+        WireNames.Of(e.Channel), e.SendId, e.MessageId, e.Recipient, e.CampaignId, e.CommunicationId,
+        e.CommunicationVersion, e.RecordUuid, e.CreatedAt, e.ContentType, e.Size, e.Sha256,
+        e.Metadata is null ? null : JsonSerializer.Deserialize<JsonElement>(e.Metadata), ArchiveApi.Hex(e.LeafHash),
+        e.RetainUntil, e.PurgedAt);
 }
 
 // An entry's audit path: with the leaf hash it rebuilds the root of the log at TreeSize (RFC 9162, 2.1.3.2).

@@ -11,10 +11,13 @@ public static class ArchiveSetup
     {
         services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ArchivePolicies>();
         services.AddSingleton<MessageArchive>();
         services.AddSingleton<ArchiveSigner>();
         services.AddSingleton<IMessageArchive>(s => s.GetRequiredService<MessageArchive>());
+        services.AddScoped<ArchivePurge>();
         services.AddJobHandler<ArchiveVerifyJob>(ArchiveVerifyJob.Kind, Area.Archive);
+        services.AddJobHandler<ArchivePurgeJob>(ArchivePurge.JobKind, Area.Archive);
         return services;
     }
 }

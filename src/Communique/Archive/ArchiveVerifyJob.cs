@@ -9,7 +9,8 @@ using ZstdSharp;
 namespace Communique.Archive;
 
 // Checks a team's whole archive against its log, in leaf order: each entry's fields hash to its leaf, its leaf is
-// the log's stored leaf, its content (decompressed) has its SHA-256 and size; then the root rebuilt from the entries
+// the log's stored leaf, its content (decompressed) has its SHA-256 and size (a purged entry: its tombstone's leaf
+// is the log's); then the root rebuilt from the entries
 // is the log's root, and so is the root the stored nodes give (the nodes proofs are made of). The result names the
 // first entry found altered, or says that all of them check.
 public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
@@ -82,6 +83,14 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         if (entry.LeafIndex != expected)
         {
             return new ArchiveVerification(0, false, expected, null, "The log has a leaf with no entry.");
+        }
+
+        // A purged entry's fields and content are gone; its tombstone keeps the leaf the log has.
+        if (entry.IsPurged)
+        {
+            return leaves.TryGetValue(expected, out var kept) && kept.AsSpan().SequenceEqual(entry.LeafHash)
+                ? null
+                : Bad("The purged entry's leaf is not the log's leaf.");
         }
 
         var leaf = MerkleTree.LeafHash(ArchiveLeaf.Bytes(entry));

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Communique.Assets.Storage;
 using Communique.Communications;
 using Communique.Data;
+using Communique.Jobs;
 using Communique.Sending;
 using Communique.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
     private readonly IServiceScopeFactory _scopes;
     private readonly IBlobStore _blobs;
+    private readonly ArchivePolicies _policies;
+    private readonly SendDictionaries _dictionaries;
     private readonly IOptions<ArchiveOptions> _options;
     private readonly TimeProvider _time;
     private readonly System.Threading.Channels.Channel<Pending> _pending =
@@ -34,11 +37,13 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     private readonly Task _writer;
     private int _disposed;
 
-    public MessageArchive(
-        IServiceScopeFactory scopes, IBlobStore blobs, IOptions<ArchiveOptions> options, TimeProvider time)
+    public MessageArchive(IServiceScopeFactory scopes, IBlobStore blobs, ArchivePolicies policies,
+        IOptions<ArchiveOptions> options, TimeProvider time)
     {
         _scopes = scopes;
         _blobs = blobs;
+        _policies = policies;
+        _dictionaries = new SendDictionaries(blobs);
         _options = options;
         _time = time;
         _writer = Task.Run(WriteAsync);
@@ -46,10 +51,13 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
     public bool Keeps => _options.Value.Enabled;
 
+    public async ValueTask<bool> KeepsAsync(Guid teamId, Channel channel, CancellationToken cancellationToken) =>
+        Keeps && (await _policies.ForAsync(teamId, channel, cancellationToken)).Archive;
+
     public Task KeepAsync(ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
         AppendAsync(message, bytes, cancellationToken);
 
-    // The entry, once it is saved in its team's log.
+    // The entry, once it is saved in its team's log. Metadata is checked by the caller (ArchiveMetadata.Read).
     public async Task<ArchiveEntry> AppendAsync(
         ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
@@ -60,15 +68,27 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
                 $"An archive entry holds at most {_options.Value.MaxEntryBytes} bytes; this one has {bytes.Length}.");
         }
 
-        byte[] frame;
-        using (var compressor = new Compressor(CompressionLevel))
+        var (metadata, fields, error) = ArchiveMetadata.Read(message.Metadata);
+        if (error is not null)
         {
-            frame = compressor.Wrap(bytes.Span).ToArray();
+            throw new ArgumentException($"The entry's metadata: {error}", nameof(message));
         }
 
-        var pending = new Pending(message, Convert.ToHexStringLower(SHA256.HashData(bytes.Span)), bytes.Length, frame);
+        var policy = await _policies.ForAsync(message.TeamId, message.Channel, cancellationToken);
+        var dictionary = message.SendId == Guid.Empty ? null
+            : await _dictionaries.ForAsync(message.TeamId, message.SendId, bytes, cancellationToken);
+        var frame = dictionary is null ? Compress(bytes.Span) : dictionary.Compress(bytes.Span);
+        var text = string.IsNullOrWhiteSpace(message.Text) ? null : ArchiveText.Words(message.Text);
+        var pending = new Pending(message, Convert.ToHexStringLower(SHA256.HashData(bytes.Span)), bytes.Length, frame,
+            dictionary?.Hash, policy, metadata, fields, string.IsNullOrEmpty(text) ? null : text);
         await _pending.Writer.WriteAsync(pending, cancellationToken);
         return await pending.Saved.Task.WaitAsync(cancellationToken);
+    }
+
+    private static byte[] Compress(ReadOnlySpan<byte> bytes)
+    {
+        using var compressor = new Compressor(CompressionLevel);
+        return compressor.Wrap(bytes).ToArray();
     }
 
     // Called once for each service it is registered as.
@@ -91,6 +111,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         }
 
         _stopping.Dispose();
+        _dictionaries.Dispose();
     }
 
     private async Task WriteAsync()
@@ -153,18 +174,25 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
                 SendId = item.Message.SendId,
                 MessageId = item.Message.MessageId,
                 Recipient = item.Message.Recipient,
+                CampaignId = NullIfEmpty(item.Message.CampaignId),
+                CommunicationId = NullIfEmpty(item.Message.CommunicationId),
+                CommunicationVersion = item.Message.CommunicationVersion,
+                RecordUuid = item.Message.RecordUuid,
                 CreatedAt = now,
                 ContentType = item.Message.ContentType ?? ContentTypeOf(item.Message.Channel),
                 Size = item.Size,
                 Sha256 = item.Sha256,
+                Metadata = item.Metadata,
                 BlobHash = blobHash,
                 BlobOffset = offsets[i],
                 BlobLength = item.Frame.Length,
+                DictionaryHash = item.DictionaryHash,
+                RetainUntil = item.Policy.RetainUntil(now),
                 LeafHash = [],
             }).ToList();
             try
             {
-                await AppendAsync(db, teamId, entries, cancellationToken);
+                await AppendAsync(db, teamId, entries, items, cancellationToken);
                 return entries;
             }
             catch (Exception e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException
@@ -179,9 +207,26 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     // The rows go in below EF Core's change tracking (three or so per entry); the log row, whose size is the
     // concurrency token, through it, in the same transaction.
     private static async Task AppendAsync(
-        AppDb db, Guid teamId, List<ArchiveEntry> entries, CancellationToken cancellationToken)
+        AppDb db, Guid teamId, List<ArchiveEntry> entries, List<Pending> items, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var texts = new List<(ArchiveEntry, string)>();
+        var fields = new List<ArchiveField>();
+        var textKey = await ArchiveText.NextKeyAsync(db, cancellationToken);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (items[i].Text is { } text)
+            {
+                entries[i].TextKey = textKey++;
+                texts.Add((entries[i], text));
+            }
+
+            fields.AddRange(items[i].Fields.Select(f => new ArchiveField
+            {
+                TeamId = teamId, EntryId = entries[i].Id, Name = f.Name, Value = f.Value,
+            }));
+        }
+
         var log = await db.ArchiveLogs.FirstOrDefaultAsync(cancellationToken);
         var size = log?.Size ?? 0;
         var end = size + entries.Count;
@@ -207,6 +252,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
         await BulkWriter.InsertAsync(db, entries, null, cancellationToken);
         await BulkWriter.InsertAsync(db, made, null, cancellationToken);
+        await BulkWriter.InsertAsync(db, fields, null, cancellationToken);
+        await ArchiveText.AddAsync(db, texts, cancellationToken);
         var root = MerkleTree.Root(end, n => nodes[n]);
         var updatedAt = entries[0].CreatedAt;
         if (log is null)
@@ -220,7 +267,18 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             log.UpdatedAt = updatedAt;
         }
 
+        if (entries.Where(e => e.RetainUntil is not null).Min(e => e.RetainUntil) is { } due)
+        {
+            await db.EnqueueOnceAsync(ArchivePurge.JobKind, ArchivePurge.JobKey(teamId), due,
+                cancellationToken: cancellationToken);
+        }
+
         db.AttachBlob(entries[0].BlobHash, BlobHolder.Archive, entries[0].Id);
+        foreach (var used in entries.Where(e => e.DictionaryHash is not null).DistinctBy(e => e.DictionaryHash))
+        {
+            db.AttachBlob(used.DictionaryHash!, BlobHolder.Archive, used.Id);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -232,7 +290,11 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         _ => "application/octet-stream",
     };
 
-    private sealed record Pending(ArchivedMessage Message, string Sha256, long Size, byte[] Frame)
+    private static Guid? NullIfEmpty(Guid? id) => id == Guid.Empty ? null : id;
+
+    private sealed record Pending(ArchivedMessage Message, string Sha256, long Size, byte[] Frame,
+        string? DictionaryHash, ArchivePolicy Policy, string? Metadata, List<(string Name, string Value)> Fields,
+        string? Text)
     {
         public TaskCompletionSource<ArchiveEntry> Saved { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -69,6 +69,10 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Archive.ArchiveLog> ArchiveLogs => Set<Archive.ArchiveLog>();
     public DbSet<Archive.ArchiveTreeHead> ArchiveTreeHeads => Set<Archive.ArchiveTreeHead>();
     public DbSet<Archive.ArchiveAccess> ArchiveAccesses => Set<Archive.ArchiveAccess>();
+    public DbSet<Archive.ArchiveField> ArchiveFields => Set<Archive.ArchiveField>();
+    public DbSet<Archive.ArchivePolicy> ArchivePolicies => Set<Archive.ArchivePolicy>();
+    public DbSet<Archive.ArchiveHold> ArchiveHolds => Set<Archive.ArchiveHold>();
+    public DbSet<Archive.ArchiveHeldEntry> ArchiveHeldEntries => Set<Archive.ArchiveHeldEntry>();
 
     private bool _crossingTeams;
 
@@ -390,11 +394,21 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(a => new { a.TeamId, a.CreatedAt });
             e.HasIndex(a => new { a.TeamId, a.Recipient, a.CreatedAt });
             e.HasIndex(a => new { a.TeamId, a.SendId });
+            e.HasIndex(a => new { a.TeamId, a.CommunicationId });
+            e.HasIndex(a => new { a.TeamId, a.CampaignId });
+            e.HasIndex(a => new { a.TeamId, a.RecordUuid });
+            // The purge's candidates: content whose retention has passed.
+            e.HasIndex(a => new { a.RetainUntil, a.PurgedAt });
+            e.HasIndex(a => a.TextKey).IsUnique();
+            // A pack's entries, for the purge that rewrites it.
+            e.HasIndex(a => a.BlobHash);
             e.Property(a => a.Channel).HasConversion<string>().HasMaxLength(16);
             e.Property(a => a.Recipient).HasMaxLength(320);
             e.Property(a => a.ContentType).HasMaxLength(128);
             e.Property(a => a.Sha256).HasMaxLength(64);
             e.Property(a => a.BlobHash).HasMaxLength(64);
+            e.Property(a => a.DictionaryHash).HasMaxLength(64);
+            e.Property(a => a.Metadata).HasMaxLength(Archive.ArchiveMetadata.MaxChars);
             e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Archive.ArchiveNode>(e =>
@@ -409,6 +423,33 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(a => a.Action).HasMaxLength(32);
             e.Property(a => a.Query).HasMaxLength(1000);
             e.HasOne<Team>().WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveField>(e =>
+        {
+            e.HasKey(f => new { f.TeamId, f.Name, f.Value, f.EntryId });
+            e.HasIndex(f => f.EntryId);
+            e.Property(f => f.Name).HasMaxLength(Archive.ArchiveMetadata.MaxNameChars);
+            e.Property(f => f.Value).HasMaxLength(Archive.ArchiveMetadata.MaxValueChars);
+            e.HasOne<Archive.ArchiveEntry>().WithMany().HasForeignKey(f => f.EntryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchivePolicy>(e =>
+        {
+            e.HasKey(p => new { p.TeamId, p.Scope });
+            e.Property(p => p.Scope).HasMaxLength(16);
+            e.HasOne<Team>().WithMany().HasForeignKey(p => p.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveHold>(e =>
+        {
+            e.HasIndex(h => new { h.TeamId, h.ReleasedAt });
+            e.Property(h => h.Reason).HasMaxLength(1000);
+            e.Property(h => h.Search).HasMaxLength(2000);
+            e.HasOne<Team>().WithMany().HasForeignKey(h => h.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Archive.ArchiveHeldEntry>(e =>
+        {
+            e.HasKey(h => new { h.HoldId, h.EntryId });
+            e.HasIndex(h => new { h.TeamId, h.EntryId });
+            e.HasOne<Archive.ArchiveHold>().WithMany().HasForeignKey(h => h.HoldId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Archive.ArchiveTreeHead>(e =>
         {

@@ -281,7 +281,7 @@ public sealed class DocumentBatchJob(
 
     private async Task KeepAsync(JobContext job, byte[] pdf, CancellationToken cancellationToken)
     {
-        if (archive.Keeps)
+        if (archive.Keeps && await archive.KeepsAsync(job.TeamId, Channel.Document, cancellationToken))
         {
             var ids = new ArchivedMessage(job.TeamId, job.Id, Guid.CreateVersion7(), Channel.Document);
             await archive.KeepAsync(ids, pdf, cancellationToken);

@@ -60,9 +60,12 @@ public static class DocumentsApi
             return Unmade(failure!);
         }
 
-        if (archive.Keeps)
+        if (archive.Keeps && await archive.KeepsAsync(tenant.TeamId, Channel.Document, cancellationToken))
         {
-            var ids = new ArchivedMessage(tenant.TeamId, Guid.Empty, Guid.CreateVersion7(), Channel.Document);
+            var ids = new ArchivedMessage(tenant.TeamId, Guid.Empty, Guid.CreateVersion7(), Channel.Document)
+            {
+                CommunicationId = id,
+            };
             await archive.KeepAsync(ids, pdf, cancellationToken);
         }
 

@@ -12,6 +12,8 @@ public sealed class MimeOutgoing(MimeMessage message) : OutgoingMessage
 
     public MimeMessage Message { get; private set; } = message;
 
+    public override string? SearchText => Message.Subject + "\n" + Message.TextBody;
+
     public override ReadOnlyMemory<byte> Bytes()
     {
         if (_bytes is null)

@@ -12,8 +12,10 @@ public static class MultipartUpload
     private const long Overhead = 64 * 1024;
     private const int FieldLength = 1024;
 
+    // fieldChars: when given, the longest form field taken, and a longer one fails the upload (FieldTooLong);
+    // otherwise fields are cut to their first characters.
     public static async Task<(UploadPart? Part, UploadFailure Failure)> FirstFileAsync(
-        HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+        HttpRequest request, long maxBytes, CancellationToken cancellationToken, int? fieldChars = null)
     {
         if (Open(request, maxBytes, out var failure) is not { } reader)
         {
@@ -23,8 +25,10 @@ public static class MultipartUpload
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
-            switch (await ReadAsync(section, fields, cancellationToken))
+            switch (await ReadAsync(section, fields, fieldChars, cancellationToken))
             {
+                case "":
+                    return (null, UploadFailure.FieldTooLong);
                 case { } fileName when !SingleLine.Allows(fileName):
                     return (null, UploadFailure.FileName);
                 case { } fileName:
@@ -49,7 +53,7 @@ public static class MultipartUpload
         (string Name, T Stored)? file = null;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
-            if (await ReadAsync(section, fields, cancellationToken) is not { } fileName || file is not null)
+            if (await ReadAsync(section, fields, null, cancellationToken) is not { } fileName || file is not null)
             {
                 continue;
             }
@@ -92,9 +96,11 @@ public static class MultipartUpload
         return new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
     }
 
-    // A form field is read into the fields (its first characters); a file part is left unread and its name returned.
+    // A form field is read into the fields (its first characters; with strictChars, a longer field returns ""); a file
+    // part is left unread and its name returned.
     private static async Task<string?> ReadAsync(
-        MultipartSection section, Dictionary<string, string> fields, CancellationToken cancellationToken)
+        MultipartSection section, Dictionary<string, string> fields, int? strictChars,
+        CancellationToken cancellationToken)
     {
         if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
         {
@@ -110,9 +116,15 @@ public static class MultipartUpload
         if (disposition.IsFormDisposition())
         {
             using var text = new StreamReader(section.Body);
-            var value = new char[FieldLength];
+            var fieldChars = strictChars ?? FieldLength;
+            var value = new char[fieldChars + 1];
             var read = await text.ReadBlockAsync(value, cancellationToken);
-            fields[disposition.Name.Value ?? ""] = new string(value, 0, read);
+            if (read > fieldChars && strictChars is not null)
+            {
+                return "";
+            }
+
+            fields[disposition.Name.Value ?? ""] = new string(value, 0, Math.Min(read, fieldChars));
         }
 
         return null;

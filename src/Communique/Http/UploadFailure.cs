@@ -7,4 +7,5 @@ public enum UploadFailure
     NoFile,
     TooLarge,
     FileName,
+    FieldTooLong,
 }

@@ -2,6 +2,16 @@ using Communique.Communications;
 
 namespace Communique.Sending;
 
-// The ids an archived message is kept under, its recipient, and its content type when the channel's is not it.
+// The ids an archived message is kept under, its recipient, and its content type when the channel's is not it; what
+// it came from (campaign, communication and version, record) when the channel knows; the text its search finds (an
+// email's subject and text part) and the sender's metadata (a JSON object), when there are any.
 public sealed record ArchivedMessage(
-    Guid TeamId, Guid SendId, Guid MessageId, Channel Channel, string? Recipient = null, string? ContentType = null);
+    Guid TeamId, Guid SendId, Guid MessageId, Channel Channel, string? Recipient = null, string? ContentType = null)
+{
+    public Guid? CampaignId { get; init; }
+    public Guid? CommunicationId { get; init; }
+    public int? CommunicationVersion { get; init; }
+    public Guid? RecordUuid { get; init; }
+    public string? Text { get; init; }
+    public System.Text.Json.JsonElement? Metadata { get; init; }
+}

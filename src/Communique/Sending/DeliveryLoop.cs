@@ -183,10 +183,18 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                 }
 
                 // Archived before any connection is taken: the archive saves the messages waiting for it together.
-                if (archive.Keeps)
+                if (archive.Keeps && await archive.KeepsAsync(message.TeamId, message.Channel, cancellationToken))
                 {
+                    var send = prepared.Send;
                     var ids = new ArchivedMessage(
-                        message.TeamId, message.SendId, message.Id, message.Channel, message.Address);
+                        message.TeamId, message.SendId, message.Id, message.Channel, message.Address)
+                    {
+                        CampaignId = send.CampaignId,
+                        CommunicationId = send.CommunicationId,
+                        CommunicationVersion = send.CommunicationVersion,
+                        RecordUuid = message.RecordUuid,
+                        Text = outgoing.SearchText,
+                    };
                     await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
                 }
 

@@ -6,4 +6,7 @@ public abstract class OutgoingMessage
     // The exact bytes the transport is handed. Made only when asked for (an archive keeps them): from then on the
     // transport hands over these bytes, never a second serialisation of the message.
     public abstract ReadOnlyMemory<byte> Bytes();
+
+    // What the archive's full-text search finds the message by (an email's subject and text part), if anything.
+    public virtual string? SearchText => null;
 }

@@ -15,7 +15,7 @@ using Org.BouncyCastle.Crypto.Signers;
 
 namespace Communique.Tests.Archive;
 
-public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
+public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
 {
     private SmtpSink _smtp = null!;
     private TestHost _host = null!;
@@ -27,7 +27,8 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
     {
         _smtp = await SmtpSink.StartAsync();
         _host = await TestHost.StartAsync(
-            provider, _smtp.RelaySettings(("Archive:Enabled", "true"), ("Archive:TreeHeadSeconds", "0")));
+            provider, _smtp.RelaySettings(("Archive:Enabled", "true"), ("Archive:TreeHeadSeconds", "0"),
+                ("Archive:MaxEntryBytes", "1048576")));
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
     }
@@ -77,11 +78,14 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
             [
                 "communique-archive-entry-1", entry.Str("id"), entry.Str("teamId"),
                 entry.GetProperty("leafIndex").GetInt64().ToString(CultureInfo.InvariantCulture), entry.Str("channel"),
-                entry.Str("sendId"), entry.Str("messageId"), entry.Str("recipient"),
+                entry.Str("sendId"), entry.Str("messageId"), entry.Str("recipient"), entry.Str("campaignId"),
+                entry.Str("communicationId"),
+                entry.GetProperty("communicationVersion").GetInt32().ToString(CultureInfo.InvariantCulture),
+                entry.GetProperty("recordUuid").ValueKind == JsonValueKind.Null ? "" : entry.Str("recordUuid"),
                 entry.GetProperty("createdAt").GetDateTime()
                     .ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
                 entry.Str("contentType"), entry.GetProperty("size").GetInt64().ToString(CultureInfo.InvariantCulture),
-                entry.Str("sha256"),
+                entry.Str("sha256"), "",
             ];
             var leaf = Encoding.UTF8.GetBytes(string.Concat(fields.Select(f => f + "\n")));
             Assert.Equal(entry.Str("leafHash"), Convert.ToHexStringLower(SHA256.HashData([0, .. leaf])));
@@ -285,7 +289,7 @@ public abstract class ArchiveTests(Provider provider) : IAsyncLifetime
             .EnumerateArray().ToList();
         var content = log.Single(a => a.Str("action") == "content");
         Assert.Equal(("credential", entry), (content.Str("callerKind"), content.Str("entryId")));
-        var listed = log.First(a => a.Str("action") == "list" && a.Str("callerKind") == "credential");
+        var listed = log.First(a => a.Str("action") == "search" && a.Str("callerKind") == "credential");
         Assert.Equal("?recipient=dee@example.org", listed.Str("query"));
         Assert.Single((await (await _admin.GetAsync($"/archive/accesses?entryId={entry}")).JsonAsync())
             .GetProperty("items").EnumerateArray());

@@ -82,6 +82,10 @@ public sealed class KeptMessages : IMessageArchive
 
     public bool Keeps => true;
 
+    public ValueTask<bool> KeepsAsync(
+        Guid teamId, Communique.Communications.Channel channel, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(true);
+
     public Task KeepAsync(ArchivedMessage message, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         Kept.Enqueue((message, bytes.ToArray()));

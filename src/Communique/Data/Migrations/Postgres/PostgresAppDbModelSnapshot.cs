@@ -212,10 +212,19 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<long>("BlobOffset")
                         .HasColumnType("bigint");
 
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<Guid?>("CommunicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("CommunicationVersion")
+                        .HasColumnType("integer");
 
                     b.Property<string>("ContentType")
                         .IsRequired()
@@ -224,6 +233,10 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DictionaryHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<byte[]>("LeafHash")
                         .IsRequired()
@@ -235,9 +248,22 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
+                    b.Property<DateTime?>("PurgedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Recipient")
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
+
+                    b.Property<Guid?>("RecordUuid")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("RetainUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("SendId")
                         .HasColumnType("uuid");
@@ -253,18 +279,112 @@ namespace Communique.Data.Migrations.Postgres
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
 
+                    b.Property<long?>("TextKey")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
+
+                    b.HasIndex("TextKey")
+                        .IsUnique();
+
+                    b.HasIndex("RetainUntil", "PurgedAt");
+
+                    b.HasIndex("TeamId", "CampaignId");
+
+                    b.HasIndex("TeamId", "CommunicationId");
 
                     b.HasIndex("TeamId", "CreatedAt");
 
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
 
+                    b.HasIndex("TeamId", "RecordUuid");
+
                     b.HasIndex("TeamId", "SendId");
 
                     b.HasIndex("TeamId", "Recipient", "CreatedAt");
 
                     b.ToTable("ArchiveEntries");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveField", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TeamId", "Name", "Value", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("ArchiveFields");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHeldEntry", b =>
+                {
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("HoldId", "EntryId");
+
+                    b.HasIndex("TeamId", "EntryId");
+
+                    b.ToTable("ArchiveHeldEntries");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ReleasedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Search")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SetBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "ReleasedAt");
+
+                    b.ToTable("ArchiveHolds");
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveLog", b =>
@@ -306,6 +426,35 @@ namespace Communique.Data.Migrations.Postgres
                     b.HasKey("TeamId", "Level", "Index");
 
                     b.ToTable("ArchiveNodes");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchivePolicy", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("Archive")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("RetentionYears")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TeamId", "Scope");
+
+                    b.ToTable("ArchivePolicies");
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveTreeHead", b =>
@@ -1825,6 +1974,33 @@ namespace Communique.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Communique.Archive.ArchiveField", b =>
+                {
+                    b.HasOne("Communique.Archive.ArchiveEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHeldEntry", b =>
+                {
+                    b.HasOne("Communique.Archive.ArchiveHold", null)
+                        .WithMany()
+                        .HasForeignKey("HoldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHold", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Communique.Archive.ArchiveLog", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
@@ -1835,6 +2011,15 @@ namespace Communique.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveNode", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchivePolicy", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

@@ -207,10 +207,19 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<long>("BlobOffset")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("CampaignId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CommunicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CommunicationVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ContentType")
                         .IsRequired()
@@ -218,6 +227,10 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DictionaryHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("LeafHash")
@@ -230,8 +243,21 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PurgedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Recipient")
                         .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RecordUuid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetainUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("SendId")
@@ -248,18 +274,112 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("TextKey")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("BlobHash");
+
+                    b.HasIndex("TextKey")
+                        .IsUnique();
+
+                    b.HasIndex("RetainUntil", "PurgedAt");
+
+                    b.HasIndex("TeamId", "CampaignId");
+
+                    b.HasIndex("TeamId", "CommunicationId");
 
                     b.HasIndex("TeamId", "CreatedAt");
 
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
 
+                    b.HasIndex("TeamId", "RecordUuid");
+
                     b.HasIndex("TeamId", "SendId");
 
                     b.HasIndex("TeamId", "Recipient", "CreatedAt");
 
                     b.ToTable("ArchiveEntries");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveField", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId", "Name", "Value", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("ArchiveFields");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHeldEntry", b =>
+                {
+                    b.Property<Guid>("HoldId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("HoldId", "EntryId");
+
+                    b.HasIndex("TeamId", "EntryId");
+
+                    b.ToTable("ArchiveHeldEntries");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHold", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReleasedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Search")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SetBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId", "ReleasedAt");
+
+                    b.ToTable("ArchiveHolds");
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveLog", b =>
@@ -301,6 +421,35 @@ namespace Communique.Data.Migrations.Sqlite
                     b.HasKey("TeamId", "Level", "Index");
 
                     b.ToTable("ArchiveNodes");
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchivePolicy", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Archive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RetentionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RetentionYears")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId", "Scope");
+
+                    b.ToTable("ArchivePolicies");
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveTreeHead", b =>
@@ -1820,6 +1969,33 @@ namespace Communique.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Communique.Archive.ArchiveField", b =>
+                {
+                    b.HasOne("Communique.Archive.ArchiveEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHeldEntry", b =>
+                {
+                    b.HasOne("Communique.Archive.ArchiveHold", null)
+                        .WithMany()
+                        .HasForeignKey("HoldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchiveHold", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Communique.Archive.ArchiveLog", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
@@ -1830,6 +2006,15 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Archive.ArchiveNode", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Archive.ArchivePolicy", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()

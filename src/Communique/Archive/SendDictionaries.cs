@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Communique.Assets.Storage;
+using ZstdSharp;
+
+namespace Communique.Archive;
+
+// The zstd dictionary of each send being archived: the first message of the send, whole (up to MaxBytes), as a raw
+// content dictionary. The messages of one send differ in a few fields, so each is compressed to little more than
+// its differences. The dictionary is stored once as a blob (entries name it) before any message uses it. A few
+// hundred sends at a time are kept; a send whose dictionary was dropped gets it back from its next message's store.
+internal sealed class SendDictionaries(IBlobStore blobs) : IDisposable
+{
+    public const int MaxBytes = 112 * 1024;
+    private const int MaxSends = 256;
+    private const int CompressionLevel = 3;
+
+    private readonly ConcurrentDictionary<(Guid Team, Guid Send), Lazy<Task<SendDictionary>>> _sends = new();
+
+    public async Task<SendDictionary> ForAsync(
+        Guid teamId, Guid sendId, ReadOnlyMemory<byte> first, CancellationToken cancellationToken)
+    {
+        if (_sends.Count >= MaxSends && !_sends.ContainsKey((teamId, sendId)))
+        {
+            Clear();
+        }
+
+        var made = _sends.GetOrAdd((teamId, sendId), _ =>
+        {
+            var bytes = first[..Math.Min(first.Length, MaxBytes)].ToArray();
+            return new Lazy<Task<SendDictionary>>(() => StoreAsync(bytes));
+        });
+        try
+        {
+            return await made.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _sends.TryRemove(new KeyValuePair<(Guid, Guid), Lazy<Task<SendDictionary>>>((teamId, sendId), made));
+            throw;
+        }
+    }
+
+    public void Dispose() => Clear();
+
+    private async Task<SendDictionary> StoreAsync(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        var stored = await blobs.PutAsync(stream, bytes.Length, CancellationToken.None);
+        return new SendDictionary(((BlobPutResult.Stored)stored).Hash, bytes);
+    }
+
+    private void Clear()
+    {
+        foreach (var key in _sends.Keys)
+        {
+            if (_sends.TryRemove(key, out var removed) && removed.IsValueCreated
+                && removed.Value.IsCompletedSuccessfully)
+            {
+                removed.Value.Result.Dispose();
+            }
+        }
+    }
+
+    // One send's dictionary and the compressors that have it loaded (a compressor is used by one thread at a time).
+    internal sealed class SendDictionary(string hash, byte[] bytes) : IDisposable
+    {
+        private readonly ConcurrentBag<Compressor> _idle = [];
+        private int _disposed;
+
+        public string Hash { get; } = hash;
+
+        public byte[] Compress(ReadOnlySpan<byte> content)
+        {
+            if (!_idle.TryTake(out var compressor))
+            {
+                compressor = new Compressor(CompressionLevel);
+                compressor.LoadDictionary(bytes);
+            }
+
+            try
+            {
+                return compressor.Wrap(content).ToArray();
+            }
+            finally
+            {
+                if (Volatile.Read(ref _disposed) == 0)
+                {
+                    _idle.Add(compressor);
+                }
+                else
+                {
+                    compressor.Dispose();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            Volatile.Write(ref _disposed, 1);
+            while (_idle.TryTake(out var compressor))
+            {
+                compressor.Dispose();
+            }
+        }
+    }
+}
