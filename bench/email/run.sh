@@ -176,6 +176,26 @@ if [ -n "${BENCH_POSTGRES:-}" ]; then
   printf 'PostgreSQL CPU (its processes on the same cores, whatever they did meanwhile): %.3f ms per email\n' \
     "$(echo "($(pg_cpu) - $pg_cpu_start) * 1000 / $ticks / $received" | bc -l)"
 fi
+# What the archive keeps per message (SQLite): its pack and dictionary blobs, and its rows with their indexes (the
+# entries, the log's nodes, the full-text index), read from the database once the server is done with it.
+if [ -z "${BENCH_POSTGRES:-}" ]; then
+  python3 - "$work/data" <<'PY'
+import os, sqlite3, sys
+data = sys.argv[1]
+db = sqlite3.connect(f"file:{data}/communique.db?mode=ro", uri=True)
+entries = db.execute("SELECT COUNT(*) FROM ArchiveEntries").fetchone()[0]
+if entries == 0:
+    print("archive: off (no entries)")
+    sys.exit(0)
+hashes = [h for (h,) in db.execute("SELECT DISTINCT Hash FROM BlobReferences WHERE Holder = 'Archive'")]
+blobs = sum(os.path.getsize(os.path.join(data, "blobs", h[:2], h[2:4], h)) for h in hashes)
+rows = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'Archive%' OR name LIKE 'IX_Archive%'"
+                  " OR name LIKE 'sqlite_autoindex_Archive%'").fetchone()[0]
+size = db.execute("SELECT AVG(Size) FROM ArchiveEntries").fetchone()[0]
+print(f"archive: {entries} entries of {size:.0f} bytes on average; {len(hashes)} blobs of {blobs / entries:.0f} bytes"
+      f" an entry; rows and indexes {rows / entries:.0f} bytes an entry; {(blobs + rows) / entries:.0f} bytes in all")
+PY
+fi
 if [ "$received" -ne "$ROWS" ]; then
   echo "the sink received $received messages for $ROWS recipients; the send's failed messages:" >&2
   curl -sf "${auth[@]}" "$api/campaigns/sends/$send/messages?state=failed" >&2

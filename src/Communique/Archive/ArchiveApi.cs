@@ -59,6 +59,7 @@ public static class ArchiveApi
             .WithSummary("Check the whole log as a job: every entry's fields and content against its leaf, and the "
                 + "roots. The job's result names the first entry found altered. Follow it at GET /jobs/{id}.");
         group.MapArchiveRules();
+        group.MapArchiveExports();
         group.MapGet("/accesses", Accesses).RequireAccess(Area.Archive, Access.Edit)
             .WithSummary("The archive's access log, newest first: every listing, entry, content, proof, log, tree "
                 + "head and verify asked for, by whom and when (administrators only).");
@@ -67,7 +68,7 @@ public static class ArchiveApi
 
     // Writes each read that was answered to the team's access log. Refused reads are not kept: their ids may be
     // another team's, which this team's log must not name.
-    private static RouteHandlerBuilder Recorded(this RouteHandlerBuilder route, string action) =>
+    internal static RouteHandlerBuilder Recorded(this RouteHandlerBuilder route, string action) =>
         route.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
@@ -368,49 +369,15 @@ public static class ArchiveApi
     }
 
     private static async Task<Ok<TreeHeadResponse>> TreeHead(
-        AppDb db, ArchiveSigner signer, IOptions<ArchiveOptions> options, CancellationToken cancellationToken)
-    {
-        var latest = await LatestHeadAsync(db, cancellationToken);
-        var log = await db.ArchiveLogs.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        var size = log?.Size ?? 0;
-        var due = TimeSpan.FromSeconds(options.Value.TreeHeadSeconds);
-        if (latest is null || (latest.Size < size && db.Now - latest.SignedAt >= due))
-        {
-            var head = new ArchiveTreeHead
-            {
-                TeamId = db.Tenant.TeamId,
-                Size = size,
-                Root = log?.Root ?? MerkleTree.EmptyRoot(),
-                SignedAt = ArchiveLeaf.WholeMilliseconds(db.Now),
-                KeyId = "",
-                Signature = [],
-            };
-            (head.KeyId, head.Signature) = await signer.SignAsync(head.Statement(), cancellationToken);
-            db.ArchiveTreeHeads.Add(head);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                latest = head;
-            }
-            catch (DbUpdateException e) when (e.IsUniqueViolation())
-            {
-                // Another request signed this size first.
-                db.ChangeTracker.Clear();
-                latest = await LatestHeadAsync(db, cancellationToken);
-            }
-        }
-
-        return TypedResults.Ok(TreeHeadResponse.From(latest!));
-    }
+        AppDb db, ArchiveSigner signer, IOptions<ArchiveOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TreeHeadResponse.From(await ArchiveTreeHeads.LatestAsync(
+            db, signer, TimeSpan.FromSeconds(options.Value.TreeHeadSeconds), cancellationToken)));
 
     private static async Task<IResult> Keys(ArchiveSigner signer, HttpContext http, CancellationToken cancellationToken)
     {
         http.Response.Headers.CacheControl = "public, max-age=300";
         return TypedResults.Bytes(await signer.KeysAsync(cancellationToken), "application/json");
     }
-
-    private static Task<ArchiveTreeHead?> LatestHeadAsync(AppDb db, CancellationToken cancellationToken) =>
-        db.ArchiveTreeHeads.AsNoTracking().OrderByDescending(h => h.Size).FirstOrDefaultAsync(cancellationToken);
 
     private static async Task<Accepted<JobResponse>> Verify(AppDb db, CancellationToken cancellationToken)
     {

@@ -4,27 +4,96 @@ using ZstdSharp;
 
 namespace Communique.Archive;
 
-// Reads an entry's content back: its zstd frame out of its pack, decompressed (with its send's dictionary, which is
-// kept in memory for the next entry of the same send).
-internal static class ArchiveContent
+// Reads entries' contents back: each one's zstd frame out of its pack, decompressed (with its send's dictionary,
+// which is kept in memory for the next entry of the same send). One reader reading many entries in leaf order keeps
+// the pack it is in open and a decompressor per dictionary, as the entries of a pack follow each other.
+internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
 {
     private const int MaxDictionaries = 64;
     private static readonly ConcurrentDictionary<string, byte[]> Dictionaries = new();
+
+    private readonly Dictionary<string, Decompressor> _decompressors = [];
+    private Decompressor? _plain;
+    private string? _packHash;
+    private Stream? _pack;
 
     // The content, or null when it was purged or its pack (or dictionary) is missing or shorter than the entry says.
     // ZstdException when the frame is not a zstd frame.
     public static async Task<byte[]?> ReadAsync(
         IBlobStore blobs, ArchiveEntry entry, CancellationToken cancellationToken)
     {
+        await using var reader = new ArchiveContent(blobs);
+        return await reader.ReadAsync(entry, cancellationToken);
+    }
+
+    public async Task<byte[]?> ReadAsync(ArchiveEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
         if (entry.IsPurged || entry.BlobHash.Length == 0)
         {
             return null;
         }
 
-        byte[]? dictionary = null;
-        if (entry.DictionaryHash is { } hash && !Dictionaries.TryGetValue(hash, out dictionary))
+        var decompressor = await DecompressorAsync(entry.DictionaryHash, cancellationToken);
+        if (decompressor is null)
         {
-            dictionary = await ReadAllAsync(blobs, hash, SendDictionaries.MaxBytes, cancellationToken);
+            return null;
+        }
+
+        if (_packHash != entry.BlobHash)
+        {
+            if (_pack is not null)
+            {
+                await _pack.DisposeAsync();
+            }
+
+            _pack = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
+            _packHash = entry.BlobHash;
+        }
+
+        if (_pack is null || _pack.Length < entry.BlobOffset + entry.BlobLength)
+        {
+            return null;
+        }
+
+        _pack.Position = entry.BlobOffset;
+        var frame = new byte[checked((int)entry.BlobLength)];
+        await _pack.ReadExactlyAsync(frame, cancellationToken);
+        // Read bounded by the entry's size: content longer than it is cut one byte past it (so it does not match).
+        var content = new byte[checked((int)entry.Size + 1)];
+        return decompressor.TryUnwrap(frame, content, out var written) ? content[..written] : content;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_pack is not null)
+        {
+            await _pack.DisposeAsync();
+        }
+
+        _plain?.Dispose();
+        foreach (var decompressor in _decompressors.Values)
+        {
+            decompressor.Dispose();
+        }
+    }
+
+    // A decompressor with the dictionary loaded, or null when the dictionary is missing.
+    private async Task<Decompressor?> DecompressorAsync(string? hash, CancellationToken cancellationToken)
+    {
+        if (hash is null)
+        {
+            return _plain ??= new Decompressor();
+        }
+
+        if (_decompressors.TryGetValue(hash, out var loaded))
+        {
+            return loaded;
+        }
+
+        if (!Dictionaries.TryGetValue(hash, out var dictionary))
+        {
+            dictionary = await ReadAllAsync(hash, SendDictionaries.MaxBytes, cancellationToken);
             if (dictionary is null)
             {
                 return null;
@@ -38,28 +107,23 @@ internal static class ArchiveContent
             Dictionaries[hash] = dictionary;
         }
 
-        await using var pack = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
-        if (pack is null || pack.Length < entry.BlobOffset + entry.BlobLength)
+        var decompressor = new Decompressor();
+        decompressor.LoadDictionary(dictionary);
+        if (_decompressors.Count >= MaxDictionaries)
         {
-            return null;
+            foreach (var old in _decompressors.Values)
+            {
+                old.Dispose();
+            }
+
+            _decompressors.Clear();
         }
 
-        pack.Position = entry.BlobOffset;
-        var frame = new byte[checked((int)entry.BlobLength)];
-        await pack.ReadExactlyAsync(frame, cancellationToken);
-        // Read bounded by the entry's size: content longer than it is cut one byte past it (so it does not match).
-        var content = new byte[checked((int)entry.Size + 1)];
-        using var decompressor = new Decompressor();
-        if (dictionary is not null)
-        {
-            decompressor.LoadDictionary(dictionary);
-        }
-
-        return decompressor.TryUnwrap(frame, content, out var written) ? content[..written] : content;
+        _decompressors[hash] = decompressor;
+        return decompressor;
     }
 
-    private static async Task<byte[]?> ReadAllAsync(
-        IBlobStore blobs, string hash, int maxBytes, CancellationToken cancellationToken)
+    private async Task<byte[]?> ReadAllAsync(string hash, int maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = await blobs.OpenReadAsync(hash, cancellationToken);
         if (stream is null || stream.Length > maxBytes)

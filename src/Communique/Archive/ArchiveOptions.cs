@@ -17,4 +17,11 @@ public sealed class ArchiveOptions
     // The largest content one entry may hold.
     [Range(1024, 1L << 32)]
     public long MaxEntryBytes { get; set; } = 64L << 20;
+
+    // The most entries one export may hold, and how long its zip is kept for download.
+    [Range(1, 10_000_000)]
+    public int MaxExportEntries { get; set; } = 100_000;
+
+    [Range(1, 24 * 30)]
+    public int ExportHours { get; set; } = 24;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Communique.Auth;
 using Communique.Communications;
 using Communique.Data;
@@ -206,7 +207,8 @@ public sealed record ArchivePolicyResponse(
             p.RetentionDays), p.UpdatedAt, p.UpdatedBy);
 }
 
-public sealed record ArchiveHoldRequest(string? Reason, List<Guid>? EntryIds, string? Search);
+public sealed record ArchiveHoldRequest(
+    [MaxLength(1000)] string? Reason, [MaxLength(10_000)] List<Guid>? EntryIds, [MaxLength(2000)] string? Search);
 
 public sealed record ArchiveHoldResponse(
     Guid Id, string Reason, string? Search, int EntryCount, bool Active, DateTime SetAt, Guid SetBy,

@@ -18,6 +18,7 @@ public static class ArchiveSetup
         services.AddScoped<ArchivePurge>();
         services.AddJobHandler<ArchiveVerifyJob>(ArchiveVerifyJob.Kind, Area.Archive);
         services.AddJobHandler<ArchivePurgeJob>(ArchivePurge.JobKind, Area.Archive);
+        services.AddJobHandler<ArchiveExportJob>(ArchiveExportJob.Kind, Area.Archive);
         return services;
     }
 }

@@ -25,6 +25,7 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         var size = log?.Size ?? 0;
         var root = log?.Root ?? MerkleTree.EmptyRoot();
         var range = new List<(int Level, byte[] Hash)>();
+        await using var reader = new ArchiveContent(blobs);
         ArchiveVerification? bad = null;
         for (long next = 0; next < size && bad is null;)
         {
@@ -38,7 +39,7 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
                 .ToDictionaryAsync(n => n.Index, n => n.Hash, cancellationToken);
             foreach (var entry in entries)
             {
-                bad = await CheckAsync(entry, next, leaves, cancellationToken);
+                bad = await CheckAsync(reader, entry, next, leaves, cancellationToken);
                 if (bad is not null)
                 {
                     break;
@@ -76,8 +77,8 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
             JsonSerializerOptions.Web);
     }
 
-    private async Task<ArchiveVerification?> CheckAsync(
-        ArchiveEntry entry, long expected, Dictionary<long, byte[]> leaves, CancellationToken cancellationToken)
+    private static async Task<ArchiveVerification?> CheckAsync(ArchiveContent reader, ArchiveEntry entry, long expected,
+        Dictionary<long, byte[]> leaves, CancellationToken cancellationToken)
     {
         ArchiveVerification Bad(string problem) => new(0, false, expected, entry.Id, problem);
         if (entry.LeafIndex != expected)
@@ -102,7 +103,7 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
 
         try
         {
-            var content = await ArchiveContent.ReadAsync(blobs, entry, cancellationToken);
+            var content = await reader.ReadAsync(entry, cancellationToken);
             return content is null ? Bad("The entry's content is missing.")
                 : content.Length == entry.Size && Convert.ToHexStringLower(SHA256.HashData(content)) == entry.Sha256
                     ? null

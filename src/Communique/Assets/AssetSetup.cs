@@ -10,10 +10,13 @@ public static class AssetSetup
     {
         services.AddOptions<AssetOptions>().Bind(configuration.GetSection(AssetOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BlobStoreOptions>().Bind(configuration.GetSection(BlobStoreOptions.Section));
+        services.AddOptions<BlobStoreOptions>().Bind(configuration.GetSection(BlobStoreOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IBlobStore>(sp => new FileSystemBlobStore(
             sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.RootUnder(
                 sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
+        services.AddSingleton<BlobSweep>();
+        services.AddHostedService<BlobSweeper>();
         return services;
     }
 }

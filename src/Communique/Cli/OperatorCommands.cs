@@ -11,10 +11,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace Communique.Cli;
 
 // Operator commands of the same program: `communique admin create-account`, `communique keys rotate`,
-// `communique db migrate`.
+// `communique db migrate`, `communique blobs sweep`, `communique archive purge`.
 public static class OperatorCommands
 {
-    private static readonly string[] Verbs = ["admin", "keys", "db", "hard-bounces", "sending"];
+    private static readonly string[] Verbs = ["admin", "keys", "db", "hard-bounces", "sending", "blobs", "archive"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -22,7 +22,7 @@ public static class OperatorCommands
     {
         var root = new RootCommand("Communique operator commands.")
         {
-            Admin(app), Keys(app), Db(app), HardBounces(app), Sending(app),
+            Admin(app), Keys(app), Db(app), HardBounces(app), Sending(app), Blobs(app), Archive(app),
         };
         return await root.Parse(args).InvokeAsync();
     }
@@ -150,6 +150,57 @@ public static class OperatorCommands
             return lifted ? 0 : 1;
         });
         return new Command("sending", "The bounce-rate guard.") { lift };
+    }
+
+    private static Command Blobs(WebApplication app)
+    {
+        var grace = new Option<int>("--grace-minutes")
+        {
+            Description = "Spare blobs put less than this long ago (0 only when no server is running).",
+            DefaultValueFactory = _ => 60,
+        };
+        var sweep = new Command("sweep", "Delete the blobs no holder names (left by refused uploads and crashes).")
+        {
+            grace,
+        };
+        sweep.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(grace) < 0)
+            {
+                await Console.Error.WriteLineAsync("--grace-minutes must be 0 or more.");
+                return 1;
+            }
+
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            var deleted = await app.Services.GetRequiredService<Assets.Storage.BlobSweep>().SweepAsync(
+                TimeSpan.FromMinutes(result.GetValue(grace)), cancellationToken);
+            Console.WriteLine($"blobs deleted: {deleted}");
+            return 0;
+        });
+        return new Command("blobs", "The blob store.") { sweep };
+    }
+
+    // The purge an operator runs is the one the API and the retention job run: it removes nothing before its
+    // retention date or under a legal hold.
+    private static Command Archive(WebApplication app)
+    {
+        var team = new Argument<Guid>("team") { Description = "The id of the team whose archive to purge." };
+        var purge = new Command("purge", "Purge the team's archive entries whose retention has passed and that no "
+            + "legal hold covers (their tombstones stay in the log).")
+        {
+            team,
+        };
+        purge.SetAction(async (result, cancellationToken) =>
+        {
+            await DataSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Tenancy.TenantContext>().EnterTeam(result.GetValue(team));
+            var purged = await scope.ServiceProvider.GetRequiredService<Communique.Archive.ArchivePurge>()
+                .PurgeDueAsync(cancellationToken);
+            Console.WriteLine($"entries purged: {purged}");
+            return 0;
+        });
+        return new Command("archive", "The archive.") { purge };
     }
 
     private static Command Db(WebApplication app)

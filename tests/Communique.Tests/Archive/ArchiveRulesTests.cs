@@ -201,6 +201,56 @@ public abstract partial class ArchiveTests
         }
     }
 
+    // An export proves itself: each file's SHA-256 is its entry's, each entry's audit path leads to the root of the
+    // manifest's tree head, and that head's signature checks with the published key.
+    [Fact]
+    public async Task An_export_of_a_search_is_a_zip_that_proves_its_entries()
+    {
+        var entries = await SendReceiptsAsync(_admin, "dee@example.org", "eve@example.org", "fay@example.org");
+        var export = await (await _admin.PostJsonAsync("/archive/exports", new { search = "?text=eve" }))
+            .JsonAsync(HttpStatusCode.Accepted);
+        await RunJobsAsync();
+        var done = await (await _admin.GetAsync($"/archive/exports/{export.Str("id")}")).JsonAsync();
+        Assert.Equal(("succeeded", 1L), (done.Str("state"), done.GetProperty("entries").GetInt64()));
+        var zipBytes = await (await _admin.GetAsync($"/archive/exports/{export.Str("id")}/file"))
+            .Content.ReadAsByteArrayAsync();
+        Assert.Equal(done.Str("sha256"),
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zipBytes)));
+
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(zipBytes));
+        using var manifest = JsonDocument.Parse(await new StreamReader(zip.GetEntry("manifest.json")!.Open())
+            .ReadToEndAsync());
+        var head = manifest.RootElement.GetProperty("treeHead");
+        var keys = (await (await _host.CreateClient().GetAsync("/.well-known/archive-keys.json")).JsonAsync())
+            .GetProperty("keys").EnumerateArray().Single();
+        var key = new Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters(
+            System.Buffers.Text.Base64Url.DecodeFromChars(keys.Str("x")));
+        Assert.True(Signed(head, key, head.GetProperty("size").GetInt64()));
+        var item = Assert.Single(manifest.RootElement.GetProperty("entries").EnumerateArray());
+        var entry = item.GetProperty("entry");
+        Assert.Equal("eve@example.org", entry.Str("recipient"));
+        using var file = zip.GetEntry(item.Str("file"))!.Open();
+        var content = new MemoryStream();
+        await file.CopyToAsync(content);
+        Assert.Equal(entry.Str("sha256"),
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content.ToArray())));
+        Assert.True(MerkleTree.VerifyInclusion(Convert.FromHexString(entry.Str("leafHash")),
+            entry.GetProperty("leafIndex").GetInt64(), head.GetProperty("size").GetInt64(),
+            Hashes(item, "auditPath"), Convert.FromHexString(head.Str("root"))));
+        Assert.Equal(3, entries.Count);
+
+        var accesses = (await (await _admin.GetAsync("/archive/accesses")).JsonAsync()).GetProperty("items")
+            .EnumerateArray().Select(a => a.Str("action")).ToList();
+        Assert.Contains("export", accesses);
+        Assert.Contains("export-download", accesses);
+        await (await _admin.PostJsonAsync("/archive/exports", new { search = "?colour=red" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var other = await _host.CreateAccountAsync("Other Corp");
+        using var intruder = await other.AdminAsync();
+        await (await intruder.GetAsync($"/archive/exports/{export.Str("id")}/file"))
+            .ProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private async Task<byte[]> ContentAsync(JsonElement entry) =>
         await (await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/content")).Content.ReadAsByteArrayAsync();
 

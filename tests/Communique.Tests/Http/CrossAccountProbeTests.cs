@@ -92,6 +92,9 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/archive/entries/{id:guid}"] = ["archiveEntry"],
         ["/archive/entries/{id:guid}/content"] = ["archiveEntry"],
         ["/archive/entries/{id:guid}/proof"] = ["archiveEntry"],
+        ["/archive/holds/{id:guid}/release"] = ["archiveHold"],
+        ["/archive/exports/{id:guid}"] = ["archiveExport"],
+        ["/archive/exports/{id:guid}/file"] = ["archiveExport"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
     };
@@ -106,6 +109,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/public/webhooks/{team:guid}/reports"] =
             "anonymous: a body signed with the team's secret (ProviderReportTests)",
         ["/hard-bounces/{address}"] = "the platform's shared hard-bounce list, looked up by address (item 4)",
+        ["/archive/policies/{scope}"] = "a channel's name: each team's own policy, set per team (ArchiveTests)",
     };
 
     // Bodies that carry ids of things: for each endpoint and field, a body with the caller's own things around the
@@ -636,6 +640,10 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             .GetProperty("items")[0].Str("id");
         // A signed head, so that the installation's archive key exists before the reads are compared.
         await (await client.GetAsync("/archive/tree-head")).JsonAsync();
+        things["archiveHold"] = await Created("/archive/holds",
+            new { reason = $"{prefix} dispute", entryIds = new[] { things["archiveEntry"] } });
+        things["archiveExport"] = (await (await client.PostJsonAsync("/archive/exports", new { search = "" }))
+            .JsonAsync(HttpStatusCode.Accepted)).Str("id");
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -672,7 +680,7 @@ public sealed class Things : Dictionary<string, string>
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
-            "archiveEntry",
+            "archiveEntry", "archiveHold", "archiveExport",
         })
         {
             things[key] = Guid.NewGuid().ToString();

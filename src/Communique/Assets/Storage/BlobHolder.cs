@@ -10,4 +10,5 @@ public enum BlobHolder
     NluArtifact,
     DocumentBatch,
     Archive,
+    ArchiveExport,
 }

@@ -58,7 +58,8 @@ public sealed class FileSystemBlobStore : IBlobStore
 
             var hash = Convert.ToHexStringLower(sha256.GetHashAndReset());
             var target = PathFor(hash);
-            if (!File.Exists(target))
+            // Put again: the sweep's grace starts anew, so the holder about to name it finds it there.
+            if (!Touched(target))
             {
                 PrivateFiles.CreateFolder(Path.GetDirectoryName(target)!);
                 try
@@ -124,6 +125,65 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
 
         return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<(string Hash, DateTime PutAt)> ListAsync(
+        DateTime leftoversBefore, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken
+            cancellationToken)
+    {
+        if (Directory.Exists(_temp))
+        {
+            foreach (var part in Directory.EnumerateFiles(_temp, "*.part"))
+            {
+                if (File.GetLastWriteTimeUtc(part) < leftoversBefore)
+                {
+                    File.Delete(part);
+                }
+            }
+        }
+
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var hash = Path.GetFileName(file);
+            if (BlobHash.IsValid(hash) && file == PathFor(hash))
+            {
+                yield return (hash, File.GetLastWriteTimeUtc(file));
+            }
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task DeleteIfPutBeforeAsync(string hash, DateTime before, CancellationToken cancellationToken)
+    {
+        var path = PathFor(hash);
+        if (File.Exists(path) && File.GetLastWriteTimeUtc(path) < before)
+        {
+            File.Delete(path);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Whether the blob is there, its time made now.
+    private static bool Touched(string path)
+    {
+        try
+        {
+            // A file's times are the system clock's, whatever clock the server is given.
+            File.SetLastWriteTimeUtc(path, TimeProvider.System.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     private string PathFor(string hash)

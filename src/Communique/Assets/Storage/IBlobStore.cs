@@ -15,4 +15,12 @@ public interface IBlobStore
 
     // Deleting a missing blob is not an error: two callers may both find it unreferenced.
     Task DeleteAsync(string hash, CancellationToken cancellationToken);
+
+    // Every blob with the time it was last put (a put of bytes already stored counts), for the sweep that deletes
+    // those no holder names; and the leftovers of puts that never finished, older than the given time, deleted.
+    IAsyncEnumerable<(string Hash, DateTime PutAt)> ListAsync(
+        DateTime leftoversBefore, CancellationToken cancellationToken);
+
+    // Deletes the blob unless it was put at or after the time (a holder may be about to name it).
+    Task DeleteIfPutBeforeAsync(string hash, DateTime before, CancellationToken cancellationToken);
 }
