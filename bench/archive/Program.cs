@@ -112,8 +112,8 @@ await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
 }));
 var ingestSeconds = clock.Elapsed.TotalSeconds;
 Console.WriteLine(FormattableString.Invariant(
-    $"ingest: {entries} entries in {ingestSeconds:F1} s: {entries / ingestSeconds:F0} entries/s; "
-    + $"server RSS {Rss()} MB"));
+    $"ingest: {entries} entries in {ingestSeconds:F1} s: {entries / ingestSeconds:F0} entries/s; ")
+    + FormattableString.Invariant($"server RSS {Rss()} MB"));
 
 // The time range of the entries, from the newest and the oldest.
 async Task<JsonNode> GetAsync(string path)
@@ -159,8 +159,8 @@ foreach (var (name, query) in kinds)
     latencies.Sort();
     double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
     Console.WriteLine(FormattableString.Invariant(
-        $"search by {name}: {searches} searches, p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, max {latencies[^1]:F1} ms; "
-        + $"{(double)found / searches:F1} entries a page"));
+        $"search by {name}: {searches} searches, p50 {P(0.5):F1} ms, p95 {P(0.95):F1} ms, max {latencies[^1]:F1} ms; ")
+        + FormattableString.Invariant($"{(double)found / searches:F1} entries a page"));
 }
 
 clock.Restart();

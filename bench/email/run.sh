@@ -194,6 +194,9 @@ rows = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'Archive%' OR 
 size = db.execute("SELECT AVG(Size) FROM ArchiveEntries").fetchone()[0]
 print(f"archive: {entries} entries of {size:.0f} bytes on average; {len(hashes)} blobs of {blobs / entries:.0f} bytes"
       f" an entry; rows and indexes {rows / entries:.0f} bytes an entry; {(blobs + rows) / entries:.0f} bytes in all")
+largest = db.execute("SELECT name, SUM(pgsize) AS size FROM dbstat WHERE name LIKE '%Archive%' GROUP BY name"
+                     " ORDER BY size DESC LIMIT 12").fetchall()
+print("  bytes an entry: " + ", ".join(f"{name} {size / entries:.0f}" for name, size in largest))
 PY
 fi
 if [ "$received" -ne "$ROWS" ]; then

@@ -29,7 +29,7 @@ public static class ArchiveApi
                 + "sendId, campaignId, communicationId, recordUuid, recipient, from and to (a time range), "
                 + "metadata.NAME=VALUE (a top-level metadata field) and text (words all found in the entry's text; "
                 + "word* for a prefix). Paged by limit and cursor.");
-        group.MapPost("/entries", Ingest).RequireAccess(Area.Archive, Access.Edit).Recorded("ingest")
+        group.MapPost("/entries", Ingest).RequireAccess(Area.Archive, Access.Edit)
             .DisableAntiforgery()
             .WithSummary("Archive an external document: multipart/form-data with the fields channel (document by "
                 + "default), recipient, contentType, recordUuid, communicationId, text (what a search finds it by) "
@@ -113,7 +113,7 @@ public static class ArchiveApi
             return Problems.Invalid(field!, refusal!);
         }
 
-        var rows = await search.Apply(db).AsNoTracking()
+        var rows = await (await search.PageAsync(db, cancellationToken)).AsNoTracking()
             .Where(e => after == null || e.Id.CompareTo(after.Value) < 0)
             .OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(cancellationToken);
         return TypedResults.Ok(Paging.Build(rows.Select(ArchiveEntryResponse.From).ToList(), take, e => e.Id));

@@ -107,7 +107,12 @@ public sealed class ArchivePurge(AppDb db, IBlobStore blobs)
                 .Where(r => r.Holder == BlobHolder.Archive && holders.Contains(r.HolderId));
             released.AddRange(await references.Select(r => r.Hash).ToListAsync(cancellationToken));
             await references.ExecuteDeleteAsync(cancellationToken);
-            var survivors = await db.ArchiveEntries.Where(e => e.BlobHash == pack && !purging.Contains(e.Id))
+            // A pack's entries are consecutive leaves (a repack keeps a subset of them).
+            var leaves = entries.Where(e => e.BlobHash == pack).Select(e => e.LeafIndex).ToList();
+            var (first, last) = (leaves.Min() - MessageArchive.MaxBatch, leaves.Max() + MessageArchive.MaxBatch);
+            var survivors = await db.ArchiveEntries
+                .Where(e => e.LeafIndex >= first && e.LeafIndex <= last && e.BlobHash == pack)
+                .Where(e => !purging.Contains(e.Id))
                 .OrderBy(e => e.BlobOffset).ToListAsync(cancellationToken);
             if (survivors.Count > 0)
             {

@@ -4,6 +4,7 @@ using Communique.Communications;
 using Communique.Data;
 using Communique.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Archive;
 
@@ -173,29 +174,78 @@ public sealed record ArchiveSearch(
             entries = entries.Where(e => e.Recipient == recipient);
         }
 
+        // Ids are version 7, made from the clock that sets CreatedAt: the range is also one of ids, which the
+        // primary key finds in order.
         if (From is { } from)
         {
-            entries = entries.Where(e => e.CreatedAt >= from);
+            var floor = IdFloor(from);
+            entries = entries.Where(e => e.Id.CompareTo(floor) >= 0 && e.CreatedAt >= from);
         }
 
         if (To is { } to)
         {
-            entries = entries.Where(e => e.CreatedAt < to);
+            var ceiling = IdFloor(to.AddMilliseconds(1));
+            entries = entries.Where(e => e.Id.CompareTo(ceiling) < 0 && e.CreatedAt < to);
         }
 
+        return Matching(db) is { } matching ? entries.Where(e => matching.Contains(e.Id)) : entries;
+    }
+
+    // For a page of results, newest first: when the metadata fields and words find few entries, their ids are read
+    // first and the entries looked up by id; when they find many, the newest entries are read in order until the
+    // page is full, which finds many quickly.
+    public async Task<IQueryable<ArchiveEntry>> PageAsync(AppDb db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (Matching(db) is not { } matching)
+        {
+            return Apply(db);
+        }
+
+        var few = await matching.Take(FewMatches + 1).ToListAsync(cancellationToken);
+        if (few.Count > FewMatches)
+        {
+            return Apply(db);
+        }
+
+        var plain = this with { Fields = [], Terms = [] };
+        return plain.Apply(db).Where(e => few.Contains(e.Id));
+    }
+
+    private const int FewMatches = 2000;
+
+    // The ids of the team's entries with every metadata field and word, or null when the search names none.
+    private IQueryable<Guid>? Matching(AppDb db)
+    {
+        IQueryable<Guid>? ids = Terms.Count > 0 ? ArchiveText.Matching(db, db.Tenant.TeamId, [.. Terms]) : null;
         foreach (var (name, value) in Fields)
         {
-            var matching = db.ArchiveFields.Where(f => f.Name == name && f.Value == value).Select(f => f.EntryId);
-            entries = entries.Where(e => matching.Contains(e.Id));
+            var field = db.ArchiveFields.Where(f => f.Name == name && f.Value == value).Select(f => f.EntryId);
+            ids = ids is null ? field : ids.Where(id => field.Contains(id));
         }
 
-        if (Terms.Count > 0)
+        return ids;
+    }
+
+    // The least version-7 id of the time's millisecond.
+    private static Guid IdFloor(DateTime time)
+    {
+        if (time <= DateTime.UnixEpoch)
         {
-            var matching = ArchiveText.Matching(db, [.. Terms]);
-            entries = entries.Where(e => matching.Contains(e.Id));
+            return Guid.Empty;
         }
 
-        return entries;
+        var milliseconds = (ulong)new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
+            .ToUnixTimeMilliseconds();
+        Span<byte> bytes = stackalloc byte[16];
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+        }
+
+        bytes[6] = 0x70;
+        bytes[8] = 0x80;
+        return new Guid(bytes, bigEndian: true);
     }
 
     // The search as a query string, fields in a fixed order: what a hold keeps.

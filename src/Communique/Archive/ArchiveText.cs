@@ -152,20 +152,24 @@ public static class ArchiveText
         }
     }
 
-    // The ids of every team's entries whose text has all the terms; the caller's query keeps its team's.
-    public static IQueryable<Guid> Matching(AppDb db, List<(string Word, bool Prefix)> terms)
+    // The ids of the team's entries whose text has all the terms.
+    public static IQueryable<Guid> Matching(AppDb db, Guid teamId, List<(string Word, bool Prefix)> terms)
     {
         if (db.Database.IsNpgsql())
         {
             var query = string.Join(" & ", terms.Select(t => t.Prefix ? t.Word + ":*" : t.Word));
-            return db.Database.SqlQuery<Guid>(
-                $"""SELECT "EntryId" AS "Value" FROM "ArchiveTexts" WHERE "Vector" @@ to_tsquery('simple', {query})""");
+            return db.Database.SqlQuery<Guid>($"""
+                SELECT t."EntryId" AS "Value" FROM "ArchiveTexts" AS t
+                JOIN "ArchiveEntries" AS e ON e."Id" = t."EntryId"
+                WHERE e."TeamId" = {teamId} AND t."Vector" @@ to_tsquery('simple', {query})
+                """);
         }
 
         var match = string.Join(" ", terms.Select(t => "\"" + t.Word + "\"" + (t.Prefix ? "*" : "")));
         return db.Database.SqlQuery<Guid>($"""
             SELECT e.Id AS Value FROM ArchiveEntries e
             WHERE e.TextKey IN (SELECT rowid FROM ArchiveTexts WHERE ArchiveTexts MATCH {match})
+                AND e.TeamId = {teamId}
             """);
     }
 }

@@ -21,7 +21,8 @@ namespace Communique.Archive;
 public sealed class MessageArchive : IMessageArchive, IDisposable
 {
     private const int CompressionLevel = 3;
-    private const int MaxBatch = 1000;
+    // Entries in one pack at most: a pack's entries are consecutive leaves, within this many of each other.
+    internal const int MaxBatch = 1000;
     private const int MaxAttempts = 8;
 
     private readonly IServiceScopeFactory _scopes;
@@ -169,6 +170,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             var now = ArchiveLeaf.WholeMilliseconds(_time.GetUtcNow().UtcDateTime);
             var entries = items.Select((item, i) => new ArchiveEntry
             {
+                // Ids in the order of time, from the same clock as CreatedAt: a time range is a range of ids.
+                Id = Guid.CreateVersion7(new DateTimeOffset(now)),
                 TeamId = teamId,
                 Channel = item.Message.Channel,
                 SendId = item.Message.SendId,
@@ -212,7 +215,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var texts = new List<(ArchiveEntry, string)>();
         var fields = new List<ArchiveField>();
-        var textKey = await ArchiveText.NextKeyAsync(db, cancellationToken);
+        var textKey = items.Any(i => i.Text is not null) ? await ArchiveText.NextKeyAsync(db, cancellationToken) : null;
         for (var i = 0; i < entries.Count; i++)
         {
             if (items[i].Text is { } text)

@@ -19,16 +19,18 @@ internal sealed class SendDictionaries(IBlobStore blobs) : IDisposable
     public async Task<SendDictionary> ForAsync(
         Guid teamId, Guid sendId, ReadOnlyMemory<byte> first, CancellationToken cancellationToken)
     {
-        if (_sends.Count >= MaxSends && !_sends.ContainsKey((teamId, sendId)))
+        if (!_sends.TryGetValue((teamId, sendId), out var made))
         {
-            Clear();
+            // Counting takes every lock of the map: only when a send is new.
+            if (_sends.Count >= MaxSends)
+            {
+                Clear();
+            }
+
+            var bytes = first[..Math.Min(first.Length, MaxBytes)].ToArray();
+            made = _sends.GetOrAdd((teamId, sendId), new Lazy<Task<SendDictionary>>(() => StoreAsync(bytes)));
         }
 
-        var made = _sends.GetOrAdd((teamId, sendId), _ =>
-        {
-            var bytes = first[..Math.Min(first.Length, MaxBytes)].ToArray();
-            return new Lazy<Task<SendDictionary>>(() => StoreAsync(bytes));
-        });
         try
         {
             return await made.Value.WaitAsync(cancellationToken);

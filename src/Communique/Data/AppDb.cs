@@ -400,8 +400,6 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // The purge's candidates: content whose retention has passed.
             e.HasIndex(a => new { a.RetainUntil, a.PurgedAt });
             e.HasIndex(a => a.TextKey).IsUnique();
-            // A pack's entries, for the purge that rewrites it.
-            e.HasIndex(a => a.BlobHash);
             e.Property(a => a.Channel).HasConversion<string>().HasMaxLength(16);
             e.Property(a => a.Recipient).HasMaxLength(320);
             e.Property(a => a.ContentType).HasMaxLength(128);

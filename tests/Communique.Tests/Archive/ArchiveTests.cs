@@ -123,8 +123,8 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
     public async Task Verify_finds_the_log_intact_and_names_the_entry_whose_row_or_content_was_altered()
     {
         var entries = await SendReceiptsAsync(_admin, "dee@example.org", "eve@example.org", "fay@example.org");
-        var ids = entries.OrderBy(e => e.GetProperty("leafIndex").GetInt64()).Select(e => Guid.Parse(e.Str("id")))
-            .ToArray();
+        var ordered = entries.OrderBy(e => e.GetProperty("leafIndex").GetInt64()).ToArray();
+        var ids = ordered.Select(e => Guid.Parse(e.Str("id"))).ToArray();
 
         var intact = await VerifyAsync();
         Assert.True(intact.GetProperty("intact").GetBoolean());
@@ -139,7 +139,7 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
         Assert.Contains("fields", altered.Str("problem"), StringComparison.Ordinal);
 
         await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters().Where(e => e.Id == ids[1])
-            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Recipient, "eve@example.org")));
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.Recipient, ordered[1].Str("recipient"))));
         // One byte of the third entry's frame changed in its pack, as a disk or an intruder might.
         var (blob, offset, length) = await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters()
             .Where(e => e.Id == ids[2])

@@ -174,6 +174,11 @@ public sealed class FileSystemBlobStore : IBlobStore
     // Whether the blob is there, its time made now.
     private static bool Touched(string path)
     {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
         try
         {
             // A file's times are the system clock's, whatever clock the server is given.

@@ -284,8 +284,6 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BlobHash");
-
                     b.HasIndex("TextKey")
                         .IsUnique();
 

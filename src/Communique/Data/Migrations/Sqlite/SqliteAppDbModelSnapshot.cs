@@ -279,8 +279,6 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BlobHash");
-
                     b.HasIndex("TextKey")
                         .IsUnique();
 
