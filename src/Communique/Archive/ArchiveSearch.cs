@@ -174,18 +174,18 @@ public sealed record ArchiveSearch(
             entries = entries.Where(e => e.Recipient == recipient);
         }
 
-        // Ids are version 7, made from the clock that sets CreatedAt: the range is also one of ids, which the
-        // primary key finds in order.
+        // An entry's id is a version-7 id of its CreatedAt (whole milliseconds, MessageArchive): the time range is a
+        // range of ids, which the primary key finds in order.
         if (From is { } from)
         {
             var floor = IdFloor(from);
-            entries = entries.Where(e => e.Id.CompareTo(floor) >= 0 && e.CreatedAt >= from);
+            entries = entries.Where(e => e.Id.CompareTo(floor) >= 0);
         }
 
         if (To is { } to)
         {
-            var ceiling = IdFloor(to.AddMilliseconds(1));
-            entries = entries.Where(e => e.Id.CompareTo(ceiling) < 0 && e.CreatedAt < to);
+            var ceiling = IdFloor(to);
+            entries = entries.Where(e => e.Id.CompareTo(ceiling) < 0);
         }
 
         return Matching(db) is { } matching ? entries.Where(e => matching.Contains(e.Id)) : entries;
@@ -227,7 +227,7 @@ public sealed record ArchiveSearch(
         return ids;
     }
 
-    // The least version-7 id of the time's millisecond.
+    // The least version-7 id of the first whole millisecond at or after the time.
     private static Guid IdFloor(DateTime time)
     {
         if (time <= DateTime.UnixEpoch)
@@ -235,8 +235,8 @@ public sealed record ArchiveSearch(
             return Guid.Empty;
         }
 
-        var milliseconds = (ulong)new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))
-            .ToUnixTimeMilliseconds();
+        var ticks = (time - DateTime.UnixEpoch).Ticks;
+        var milliseconds = (ulong)((ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond);
         Span<byte> bytes = stackalloc byte[16];
         for (var i = 0; i < 6; i++)
         {

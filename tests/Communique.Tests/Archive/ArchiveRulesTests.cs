@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -159,6 +160,12 @@ public abstract partial class ArchiveTests
         Assert.Single(await ListAsync(_admin, "?text=SMITH%20home"));
         Assert.Single(await ListAsync(_admin, "?text=sched*"));
         Assert.Single(await ListAsync(_admin, "?text=insurance&metadata.policy=P-1002"));
+        // A time range, to the millisecond: both were archived at the test clock's one instant.
+        var at = entry.GetProperty("createdAt").GetDateTime();
+        string Iso(DateTime time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
+        Assert.Equal(2, (await ListAsync(_admin, $"?from={Iso(at)}&to={Iso(at.AddMilliseconds(1))}")).Count);
+        Assert.Empty(await ListAsync(_admin, $"?to={Iso(at)}"));
+        Assert.Empty(await ListAsync(_admin, $"?from={Iso(at.AddTicks(1))}"));
         await (await _admin.GetAsync("/archive/entries?text=%21%21")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await _admin.GetAsync("/archive/entries?colour=red")).ProblemAsync(HttpStatusCode.BadRequest);
 

@@ -288,16 +288,14 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "CommunicationId");
 
-                    b.HasIndex("TeamId", "CreatedAt");
-
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "Recipient");
 
                     b.HasIndex("TeamId", "RecordUuid");
 
                     b.HasIndex("TeamId", "SendId");
-
-                    b.HasIndex("TeamId", "Recipient", "CreatedAt");
 
                     b.ToTable("ArchiveEntries");
                 });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Communique.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDb))]
-    [Migration("20261206234154_ArchivePolicies")]
+    [Migration("20261206235354_ArchivePolicies")]
     partial class ArchivePolicies
     {
         /// <inheritdoc />
@@ -296,16 +296,14 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("TeamId", "CommunicationId");
 
-                    b.HasIndex("TeamId", "CreatedAt");
-
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "Recipient");
 
                     b.HasIndex("TeamId", "RecordUuid");
 
                     b.HasIndex("TeamId", "SendId");
-
-                    b.HasIndex("TeamId", "Recipient", "CreatedAt");
 
                     b.ToTable("ArchiveEntries");
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Communique.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDb))]
-    [Migration("20261206234101_ArchivePolicies")]
+    [Migration("20261206235307_ArchivePolicies")]
     partial class ArchivePolicies
     {
         /// <inheritdoc />
@@ -291,16 +291,14 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "CommunicationId");
 
-                    b.HasIndex("TeamId", "CreatedAt");
-
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "Recipient");
 
                     b.HasIndex("TeamId", "RecordUuid");
 
                     b.HasIndex("TeamId", "SendId");
-
-                    b.HasIndex("TeamId", "Recipient", "CreatedAt");
 
                     b.ToTable("ArchiveEntries");
                 });
