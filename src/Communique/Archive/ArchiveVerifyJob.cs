@@ -25,7 +25,6 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         var size = log?.Size ?? 0;
         var root = log?.Root ?? MerkleTree.EmptyRoot();
         var range = new List<(int Level, byte[] Hash)>();
-        await using var reader = new ArchiveContent(blobs);
         ArchiveVerification? bad = null;
         for (long next = 0; next < size && bad is null;)
         {
@@ -37,16 +36,17 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
             var leaves = await db.ArchiveNodes.AsNoTracking()
                 .Where(n => n.Level == 0 && n.Index >= from && n.Index < last)
                 .ToDictionaryAsync(n => n.Index, n => n.Hash, cancellationToken);
-            foreach (var entry in entries)
+            var checks = await CheckAllAsync(entries, from, leaves, cancellationToken);
+            for (var i = 0; i < entries.Count; i++)
             {
-                bad = await CheckAsync(reader, entry, next, leaves, cancellationToken);
+                bad = checks[i];
                 if (bad is not null)
                 {
                     break;
                 }
 
                 // CheckAsync found the stored leaf hash to be the hash of the entry's fields.
-                Add(range, entry.LeafHash);
+                Add(range, entries[i].LeafHash);
                 next++;
             }
 
@@ -75,6 +75,25 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         job.Result = JsonSerializer.Serialize(
             (bad ?? new ArchiveVerification(size, true, null, null, null)) with { Size = size },
             JsonSerializerOptions.Web);
+    }
+
+    // The entries of a batch (leaves from, from + 1, ...) checked on every core, each core a run of them (whose
+    // contents mostly share packs).
+    private async Task<ArchiveVerification?[]> CheckAllAsync(List<ArchiveEntry> entries, long from,
+        Dictionary<long, byte[]> leaves, CancellationToken cancellationToken)
+    {
+        var checks = new ArchiveVerification?[entries.Count];
+        var runs = Math.Clamp(entries.Count / 100, 1, Environment.ProcessorCount);
+        var perRun = (entries.Count + runs - 1) / runs;
+        await Parallel.ForEachAsync(Enumerable.Range(0, runs), cancellationToken, async (run, token) =>
+        {
+            await using var reader = new ArchiveContent(blobs);
+            for (var i = run * perRun; i < Math.Min(entries.Count, (run + 1) * perRun); i++)
+            {
+                checks[i] = await CheckAsync(reader, entries[i], from + i, leaves, token);
+            }
+        });
+        return checks;
     }
 
     private static async Task<ArchiveVerification?> CheckAsync(ArchiveContent reader, ArchiveEntry entry, long expected,

@@ -195,7 +195,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             }).ToList();
             try
             {
-                await AppendAsync(db, teamId, entries, items, cancellationToken);
+                var size = await AppendAsync(db, teamId, entries, items, cancellationToken);
+                await TableStatistics.RefreshArchiveAsync(db, size - entries.Count, size, cancellationToken);
                 return entries;
             }
             catch (Exception e) when (attempt < MaxAttempts && (e is DbUpdateConcurrencyException
@@ -209,7 +210,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
     // The rows go in below EF Core's change tracking (three or so per entry); the log row, whose size is the
     // concurrency token, through it, in the same transaction.
-    private static async Task AppendAsync(
+    // The log's new size.
+    private static async Task<long> AppendAsync(
         AppDb db, Guid teamId, List<ArchiveEntry> entries, List<Pending> items, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -284,6 +286,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return end;
     }
 
     private static string ContentTypeOf(Channel channel) => channel switch

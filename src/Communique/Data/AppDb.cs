@@ -391,7 +391,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
         {
             // A team's leaves are numbered once: a second entry for a leaf is refused by the database.
             e.HasIndex(a => new { a.TeamId, a.LeafIndex }).IsUnique();
-            // A time range is a range of ids (ArchiveSearch).
+            // A team's entries newest first, and a time range, which is a range of ids (ArchiveSearch).
+            e.HasIndex(a => new { a.TeamId, a.Id });
             e.HasIndex(a => new { a.TeamId, a.Recipient });
             e.HasIndex(a => new { a.TeamId, a.SendId });
             e.HasIndex(a => new { a.TeamId, a.CommunicationId });

@@ -293,6 +293,8 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("TeamId", "CommunicationId");
 
+                    b.HasIndex("TeamId", "Id");
+
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
 

@@ -288,6 +288,8 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "CommunicationId");
 
+                    b.HasIndex("TeamId", "Id");
+
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Communique.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDb))]
-    [Migration("20261206235354_ArchivePolicies")]
+    [Migration("20261207001651_ArchivePolicies")]
     partial class ArchivePolicies
     {
         /// <inheritdoc />
@@ -295,6 +295,8 @@ namespace Communique.Data.Migrations.Postgres
                     b.HasIndex("TeamId", "CampaignId");
 
                     b.HasIndex("TeamId", "CommunicationId");
+
+                    b.HasIndex("TeamId", "Id");
 
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();

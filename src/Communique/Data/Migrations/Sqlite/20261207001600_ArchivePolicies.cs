@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Communique.Data.Migrations.Postgres
+namespace Communique.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ArchivePolicies : Migration
@@ -22,67 +22,67 @@ namespace Communique.Data.Migrations.Postgres
             migrationBuilder.AddColumn<Guid>(
                 name: "CampaignId",
                 table: "ArchiveEntries",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "CommunicationId",
                 table: "ArchiveEntries",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "CommunicationVersion",
                 table: "ArchiveEntries",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "DictionaryHash",
                 table: "ArchiveEntries",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Metadata",
                 table: "ArchiveEntries",
-                type: "character varying(16384)",
+                type: "TEXT",
                 maxLength: 16384,
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "PurgedAt",
                 table: "ArchiveEntries",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "RecordUuid",
                 table: "ArchiveEntries",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<DateTime>(
                 name: "RetainUntil",
                 table: "ArchiveEntries",
-                type: "timestamp with time zone",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "TextKey",
                 table: "ArchiveEntries",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "ArchiveFields",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    EntryId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Value = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -99,14 +99,14 @@ namespace Communique.Data.Migrations.Postgres
                 name: "ArchiveHolds",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
-                    Search = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    SetAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    SetBy = table.Column<Guid>(type: "uuid", nullable: false),
-                    ReleasedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ReleasedBy = table.Column<Guid>(type: "uuid", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Search = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    SetAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    SetBy = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReleasedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ReleasedBy = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -123,13 +123,13 @@ namespace Communique.Data.Migrations.Postgres
                 name: "ArchivePolicies",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    Scope = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Archive = table.Column<bool>(type: "boolean", nullable: false),
-                    RetentionYears = table.Column<int>(type: "integer", nullable: true),
-                    RetentionDays = table.Column<int>(type: "integer", nullable: true),
-                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UpdatedBy = table.Column<Guid>(type: "uuid", nullable: false)
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Scope = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Archive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RetentionYears = table.Column<int>(type: "INTEGER", nullable: true),
+                    RetentionDays = table.Column<int>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedBy = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -146,9 +146,9 @@ namespace Communique.Data.Migrations.Postgres
                 name: "ArchiveHeldEntries",
                 columns: table => new
                 {
-                    HoldId = table.Column<Guid>(type: "uuid", nullable: false),
-                    EntryId = table.Column<Guid>(type: "uuid", nullable: false),
-                    TeamId = table.Column<Guid>(type: "uuid", nullable: false)
+                    HoldId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -175,6 +175,11 @@ namespace Communique.Data.Migrations.Postgres
                 name: "IX_ArchiveEntries_TeamId_CommunicationId",
                 table: "ArchiveEntries",
                 columns: new[] { "TeamId", "CommunicationId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ArchiveEntries_TeamId_Id",
+                table: "ArchiveEntries",
+                columns: new[] { "TeamId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ArchiveEntries_TeamId_Recipient",
@@ -207,19 +212,15 @@ namespace Communique.Data.Migrations.Postgres
                 table: "ArchiveHolds",
                 columns: new[] { "TeamId", "ReleasedAt" });
         
-            // The full-text index: an entry's words, without positions, under a GIN index.
-            migrationBuilder.Sql("""
-                CREATE TABLE "ArchiveTexts" (
-                    "EntryId" uuid PRIMARY KEY REFERENCES "ArchiveEntries" ("Id") ON DELETE CASCADE,
-                    "Vector" tsvector NOT NULL);
-                CREATE INDEX "IX_ArchiveTexts_Vector" ON "ArchiveTexts" USING GIN ("Vector");
-                """);
+            // The full-text index keeps only the index (no copy of the text); its rowid is an entry's TextKey.
+            migrationBuilder.Sql(
+                "CREATE VIRTUAL TABLE ArchiveTexts USING fts5(Text, content='', contentless_delete=1, detail=column)");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("""DROP TABLE "ArchiveTexts";""");
+            migrationBuilder.Sql("DROP TABLE ArchiveTexts");
 
             migrationBuilder.DropTable(
                 name: "ArchiveFields");
@@ -243,6 +244,10 @@ namespace Communique.Data.Migrations.Postgres
 
             migrationBuilder.DropIndex(
                 name: "IX_ArchiveEntries_TeamId_CommunicationId",
+                table: "ArchiveEntries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ArchiveEntries_TeamId_Id",
                 table: "ArchiveEntries");
 
             migrationBuilder.DropIndex(

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Communique.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDb))]
-    [Migration("20261206235307_ArchivePolicies")]
+    [Migration("20261207001600_ArchivePolicies")]
     partial class ArchivePolicies
     {
         /// <inheritdoc />
@@ -290,6 +290,8 @@ namespace Communique.Data.Migrations.Sqlite
                     b.HasIndex("TeamId", "CampaignId");
 
                     b.HasIndex("TeamId", "CommunicationId");
+
+                    b.HasIndex("TeamId", "Id");
 
                     b.HasIndex("TeamId", "LeafIndex")
                         .IsUnique();
