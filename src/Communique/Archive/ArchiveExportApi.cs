@@ -36,7 +36,9 @@ public static class ArchiveExportApi
             return Problems.Invalid("search", $"{field}: {refusal}");
         }
 
-        await ReleaseExpiredAsync(db, blobs, options.Value, cancellationToken);
+        // The team's export zips past their time are deleted when it asks for a new export.
+        await db.ReleaseEndedJobsAsync(blobs, ArchiveExportJob.Kind, BlobHolder.ArchiveExport,
+            db.Now.AddHours(-options.Value.ExportHours), cancellationToken);
         var job = db.EnqueueJob(ArchiveExportJob.Kind, new ArchiveExportPayload(search.Canonical()), maxAttempts: 3);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Accepted($"/archive/exports/{job.Id}", ArchiveExportResponse.From(job, db.Now));
@@ -72,21 +74,6 @@ public static class ArchiveExportApi
             ? Problems.NotFound("export's file")
             : TypedResults.Stream(stream, "application/zip", $"archive-export-{id:D}.zip",
                 enableRangeProcessing: true);
-    }
-
-    // The team's export zips past their time are deleted when it asks for a new export.
-    private static async Task ReleaseExpiredAsync(
-        AppDb db, IBlobStore blobs, ArchiveOptions options, CancellationToken cancellationToken)
-    {
-        var before = db.Now.AddHours(-options.ExportHours);
-        var ended = await db.Jobs.AsNoTracking()
-            .Where(j => j.Kind == ArchiveExportJob.Kind && j.CompletedAt < before
-                && db.BlobReferences.Any(r => r.HolderId == j.Id && r.Holder == BlobHolder.ArchiveExport))
-            .OrderBy(j => j.Id).Select(j => j.Id).Take(100).ToListAsync(cancellationToken);
-        if (ended.Count > 0)
-        {
-            await db.ReleaseBlobsAsync(blobs, ended, cancellationToken);
-        }
     }
 }
 

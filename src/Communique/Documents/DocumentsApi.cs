@@ -194,7 +194,9 @@ public static class DocumentsApi
             return Problems.Invalid("records", "Give records inline, or a dataSourceId.");
         }
 
-        await ReleaseExpiredAsync(db, blobs, limits, cancellationToken);
+        // The team's batch files past their time are deleted when it asks for a new batch.
+        await db.ReleaseEndedJobsAsync(blobs, DocumentBatchJob.Kind, BlobHolder.DocumentBatch,
+            db.Now.AddHours(-limits.KeepResultsHours), cancellationToken);
         var payload = new BatchJobPayload(id, version, request.DataSourceId, generation, request.Uuids, request.Where,
             records, request.Locale, output, request.Duplex, request.CropMarks, request.PageCodes,
             request.IgnoreMissingFields);
@@ -246,21 +248,6 @@ public static class DocumentsApi
     private static BatchResult? ResultOf(Job job) => job.State == JobState.Succeeded && job.Result is { } result
         ? JsonSerializer.Deserialize<BatchResult>(result, JsonSerializerOptions.Web)
         : null;
-
-    // The team's batch files past their time are deleted when it asks for a new batch.
-    private static async Task ReleaseExpiredAsync(
-        AppDb db, IBlobStore blobs, DocumentOptions options, CancellationToken cancellationToken)
-    {
-        var before = db.Now.AddHours(-options.KeepResultsHours);
-        var ended = await db.Jobs.AsNoTracking()
-            .Where(j => j.Kind == DocumentBatchJob.Kind && j.CompletedAt < before
-                && db.BlobReferences.Any(r => r.HolderId == j.Id && r.Holder == BlobHolder.DocumentBatch))
-            .OrderBy(j => j.Id).Select(j => j.Id).Take(100).ToListAsync(cancellationToken);
-        if (ended.Count > 0)
-        {
-            await db.ReleaseBlobsAsync(blobs, ended, cancellationToken);
-        }
-    }
 
     // The document laid out, or the problem to answer with (a request that is wrong, or a document that cannot be
     // made for this record).

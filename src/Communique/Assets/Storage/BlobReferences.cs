@@ -39,4 +39,19 @@ public static class BlobReferences
             }
         }
     }
+
+    // Releases the blobs of the team's jobs of a kind that ended before the time (files kept for download until
+    // then), up to 100 jobs at a time.
+    public static async Task ReleaseEndedJobsAsync(this AppDb db, IBlobStore blobs, string kind, BlobHolder holder,
+        DateTime endedBefore, CancellationToken cancellationToken)
+    {
+        var ended = await db.Jobs.AsNoTracking()
+            .Where(j => j.Kind == kind && j.CompletedAt < endedBefore
+                && db.BlobReferences.Any(r => r.HolderId == j.Id && r.Holder == holder))
+            .OrderBy(j => j.Id).Select(j => j.Id).Take(100).ToListAsync(cancellationToken);
+        if (ended.Count > 0)
+        {
+            await db.ReleaseBlobsAsync(blobs, ended, cancellationToken);
+        }
+    }
 }
