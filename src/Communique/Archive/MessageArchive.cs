@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Communique.Assets.Storage;
 using Communique.Communications;
@@ -13,9 +14,9 @@ using ZstdSharp;
 namespace Communique.Archive;
 
 // The archive hook of the send pipeline and of the document channel. Each message is compressed (a zstd frame) by its
-// caller, then waits for the next group commit: one writer takes every message waiting, and for each team writes
-// their frames as one pack blob (one write to disk) and their entries, leaves, the log's new complete nodes and its
-// new root in one unit of work. The caller returns when that is saved, so a message is archived before it is handed
+// caller, then waits for the next group commit: one writer gathers the messages coming (GatherAsync), and for each
+// team writes their frames as one pack blob (one write to disk) and their entries, leaves, the log's new complete
+// nodes and its new root in one unit of work. The caller returns when that is saved, so a message is archived before it is handed
 // over. A crash between the two writes leaves at most a pack no entry names. The log row's size is a concurrency
 // token and leaves are unique per team, so servers racing on one log retry instead of sharing a leaf.
 public sealed class MessageArchive : IMessageArchive, IDisposable
@@ -24,6 +25,9 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     // Entries in one pack at most: a pack's entries are consecutive leaves, within this many of each other.
     internal const int MaxBatch = 1000;
     private const int MaxAttempts = 8;
+    private const int Gather = 128;
+    private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
 
     private readonly IServiceScopeFactory _scopes;
     private readonly IBlobStore _blobs;
@@ -121,11 +125,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         while (await _pending.Reader.WaitToReadAsync(_stopping.Token))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
+            await GatherAsync(batch);
             foreach (var team in batch.GroupBy(p => p.Message.TeamId))
             {
                 var items = team.ToList();
@@ -144,6 +144,42 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
                         item.Saved.TrySetException(e);
                     }
                 }
+            }
+        }
+    }
+
+    // Messages come one at a time while a send is being made. The writer takes them while they keep coming (each
+    // within Gap of the last), up to Gather of them or for Linger at most, so that one pack and one transaction serve
+    // many: a pack and a transaction cost about as much as the entries they hold. Only while every message taken is
+    // one of many (ArchivedMessage.OneOfMany): a caller waiting for one message is not kept waiting for others.
+    private async Task GatherAsync(List<Pending> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count >= Gather || Stopwatch.GetElapsedTime(started) >= Linger
+                || !batch.TrueForAll(p => p.Message.OneOfMany))
+            {
+                return;
+            }
+
+            using var gap = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            gap.CancelAfter(Gap);
+            try
+            {
+                if (!await _pending.Reader.WaitToReadAsync(gap.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                return;
             }
         }
     }

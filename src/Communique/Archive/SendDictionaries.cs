@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Communique.Assets.Storage;
 using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace Communique.Archive;
 
@@ -12,7 +14,11 @@ internal sealed class SendDictionaries(IBlobStore blobs) : IDisposable
 {
     public const int MaxBytes = 112 * 1024;
     private const int MaxSends = 256;
-    private const int CompressionLevel = 3;
+    private const int CompressionLevel = 1;
+
+    // ZSTD_c_forceAttachDict: each message is matched against the dictionary's tables where they are, rather than
+    // having them copied into its compressor first (zstd copies them for inputs over a few kilobytes).
+    private const ZSTD_cParameter ForceAttachDictionary = ZSTD_cParameter.ZSTD_c_experimentalParam4;
 
     private readonly ConcurrentDictionary<(Guid Team, Guid Send), Lazy<Task<SendDictionary>>> _sends = new();
 
@@ -76,15 +82,18 @@ internal sealed class SendDictionaries(IBlobStore blobs) : IDisposable
             if (!_idle.TryTake(out var compressor))
             {
                 compressor = new Compressor(CompressionLevel);
+                compressor.SetParameter(ForceAttachDictionary, 1);
                 compressor.LoadDictionary(bytes);
             }
 
+            var frame = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(content.Length));
             try
             {
-                return compressor.Wrap(content).ToArray();
+                return frame.AsSpan(0, compressor.Wrap(content, frame)).ToArray();
             }
             finally
             {
+                ArrayPool<byte>.Shared.Return(frame);
                 if (Volatile.Read(ref _disposed) == 0)
                 {
                     _idle.Add(compressor);

@@ -12,8 +12,9 @@ namespace Communique.Data;
 // Writes many rows of one table below EF Core, whose change tracking would cost more than the rows: binary COPY on
 // PostgreSQL; on SQLite one prepared insert stepped per row through SQLite's C API (Microsoft.Data.Sqlite binds every
 // parameter by looking its name up in the statement, which costs more than the rows themselves). Written on the
-// context's connection, inside whatever transaction the caller has begun on it. A group commit's few rows per table go
-// in one round trip instead: multi-row INSERT statements on both providers (InsertAsync).
+// context's connection, inside whatever transaction the caller has begun on it. A group commit's rows per table go in
+// through the model instead (InsertAsync): multi-row INSERT statements on PostgreSQL (one round trip), one statement
+// run per row on SQLite.
 public static class BulkWriter
 {
     // Parameters per multi-row statement, well below SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -55,9 +56,15 @@ public static class BulkWriter
         }
 
         var table = BulkTable<T>.Of(db.Model);
+        var connection = db.Database.GetDbConnection();
+        if (connection is SqliteConnection)
+        {
+            await InsertEachAsync(connection, transaction.GetDbTransaction(), table, rows, suffix, cancellationToken);
+            return;
+        }
+
         var columns = table.Columns;
         var perStatement = Math.Max(1, MaxParameters / columns.Count);
-        var connection = db.Database.GetDbConnection();
         for (var start = 0; start < rows.Count; start += perStatement)
         {
             var end = Math.Min(rows.Count, start + perStatement);
@@ -80,6 +87,34 @@ public static class BulkWriter
             }
 
             command.CommandText = sql.Append(suffix).ToString();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    // SQLite: one row's insert, prepared once and run for each row. Microsoft.Data.Sqlite finds each parameter by
+    // its name in a list of the statement's names, so a multi-row statement costs the square of its parameters.
+    private static async Task InsertEachAsync<T>(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, BulkTable<T> table,
+        IReadOnlyList<T> rows, string? suffix, CancellationToken cancellationToken)
+        where T : class
+    {
+        var columns = table.Columns;
+        var names = columns.Select((_, c) => string.Create(CultureInfo.InvariantCulture, $"@p{c}")).ToArray();
+        var sql = new StringBuilder(table.InsertHeadSql).Append('(').AppendJoin(", ", names);
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql.Append(')').Append(suffix).ToString();
+        foreach (var row in rows)
+        {
+            command.Parameters.Clear();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                var column = columns[c].Mapped!;
+                command.Parameters.Add(column.Mapping.CreateParameter(
+                    command, names[c], column.Getter.GetClrValueUsingContainingEntity(row), column.Nullable));
+            }
+
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -4,11 +4,13 @@ using MimeKit;
 namespace Communique.Email;
 
 // An email as the email channel's transport takes it. Its bytes are written only when asked for (an archive keeps
-// them); the message is then read back from those bytes, and MimeKit writes a parsed message out exactly as it was
-// read, so the relay receives the bytes that were archived.
+// them), as they go on the wire; the message is then read back from those bytes, and MimeKit writes a parsed message
+// out exactly as it was read, so the relay receives the bytes that were archived. The parsed parts refer to the bytes
+// rather than copying them.
 public sealed class MimeOutgoing(MimeMessage message) : OutgoingMessage
 {
     private byte[]? _bytes;
+    private int _length;
 
     public MimeMessage Message { get; private set; } = message;
 
@@ -18,12 +20,13 @@ public sealed class MimeOutgoing(MimeMessage message) : OutgoingMessage
     {
         if (_bytes is null)
         {
-            using var written = new MemoryStream();
-            Message.WriteTo(written);
-            _bytes = written.ToArray();
-            Message = MimeMessage.Load(new MemoryStream(_bytes, writable: false));
+            var written = new MemoryStream(16 * 1024);
+            Message.WriteTo(WireFormat.Options, written);
+            _bytes = written.GetBuffer();
+            _length = (int)written.Length;
+            Message = MimeMessage.Load(new MemoryStream(_bytes, 0, _length, writable: false), persistent: true);
         }
 
-        return _bytes;
+        return _bytes.AsMemory(0, _length);
     }
 }

@@ -194,6 +194,7 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                         CommunicationVersion = send.CommunicationVersion,
                         RecordUuid = message.RecordUuid,
                         Text = outgoing.SearchText,
+                        OneOfMany = true,
                     };
                     await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
                 }

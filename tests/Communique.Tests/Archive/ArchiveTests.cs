@@ -57,6 +57,7 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
             Assert.Equal("message/rfc822", content.Content.Headers.ContentType!.MediaType);
             var bytes = await content.Content.ReadAsByteArrayAsync();
             Assert.Equal(entry.Str("sha256"), Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            Assert.Single(_smtp.ReceivedBytes, b => b.Concat("\r\n"u8.ToArray()).SequenceEqual(bytes));
             var kept = await MimeMessage.LoadAsync(new MemoryStream(bytes));
             var received = _smtp.Received.Single(m => m.MessageId == kept.MessageId);
             Assert.Equal(received.To.Mailboxes.Single().Address, entry.Str("recipient"));

@@ -38,6 +38,10 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public IReadOnlyCollection<MimeMessage> Received => _store.Received;
 
+    // The bytes of each message kept, as the DATA command delivered them, less the CRLF that ends the last line (the
+    // server takes it as the start of the terminating "CRLF.CRLF").
+    public IReadOnlyCollection<byte[]> ReceivedBytes => _store.ReceivedBytes;
+
     // The envelope sender (MAIL FROM) of every message accepted, in order.
     public IReadOnlyCollection<string> EnvelopeSenders => _store.Senders;
 
@@ -126,6 +130,8 @@ public sealed class SmtpSink : IAsyncDisposable
 
         public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
+        public ConcurrentQueue<byte[]> ReceivedBytes { get; } = new();
+
         public ConcurrentQueue<string> Senders { get; } = new();
 
         public ConcurrentQueue<SmtpResponse> Scripted { get; } = new();
@@ -153,7 +159,9 @@ public sealed class SmtpSink : IAsyncDisposable
                 return SmtpResponse.Ok;
             }
 
-            using var stream = new MemoryStream(buffer.ToArray());
+            var bytes = buffer.ToArray();
+            ReceivedBytes.Enqueue(bytes);
+            using var stream = new MemoryStream(bytes);
             Received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
             return SmtpResponse.Ok;
         }

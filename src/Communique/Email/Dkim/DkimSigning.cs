@@ -26,9 +26,6 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
         "List-Unsubscribe", "List-Unsubscribe-Post",
     ];
 
-    // What the SMTP client writes (MailKit: CRLF line ends); the signature covers those bytes.
-    private static readonly FormatOptions Wire = WireFormat();
-
     [ThreadStatic]
     private static Buffers? t_buffers;
 
@@ -43,7 +40,7 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
 
         var buffers = t_buffers ??= new Buffers();
         buffers.Message.SetLength(0);
-        message.WriteTo(Wire, buffers.Message);
+        message.WriteTo(WireFormat.Options, buffers.Message);
         var bytes = buffers.Message.GetBuffer().AsSpan(0, (int)buffers.Message.Length);
         var blank = bytes.IndexOf("\r\n\r\n"u8);
         var headers = blank < 0 ? bytes : bytes[..(blank + 2)];
@@ -147,14 +144,6 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
 
         using var rsa = RSA.Create(2048);
         return (rsa.ExportPkcs8PrivateKey(), Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
-    }
-
-    private static FormatOptions WireFormat()
-    {
-        var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = NewLineFormat.Dos;
-        format.EnsureNewLine = true;
-        return format;
     }
 
     // A key: RSA (PKCS #1 v1.5 over the SHA-256 digest, with .NET's RSA, which is OpenSSL's and much faster than
