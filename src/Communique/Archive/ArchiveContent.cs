@@ -6,23 +6,28 @@ namespace Communique.Archive;
 
 // Reads entries' contents back: each one's zstd frame out of its pack, decompressed (with its send's dictionary,
 // which is kept in memory for the next entry of the same send). One reader reading many entries in leaf order keeps
-// the pack it is in open and a decompressor per dictionary, as the entries of a pack follow each other.
+// the pack it is in and a decompressor per dictionary, as the entries of a pack follow each other: a pack of up to
+// WholePackBytes is read whole, once, and a larger one is kept open.
 internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
 {
     private const int MaxDictionaries = 64;
+    private const int WholePackBytes = 4 << 20;
     private static readonly ConcurrentDictionary<string, byte[]> Dictionaries = new();
 
     private readonly Dictionary<string, Decompressor> _decompressors = [];
     private Decompressor? _plain;
     private string? _packHash;
     private Stream? _pack;
+    private byte[]? _packBytes;
+    private bool _wholePacks = true;
 
     // The content, or null when it was purged or its pack (or dictionary) is missing or shorter than the entry says.
     // ZstdException when the frame is not a zstd frame.
     public static async Task<byte[]?> ReadAsync(
         IBlobStore blobs, ArchiveEntry entry, CancellationToken cancellationToken)
     {
-        await using var reader = new ArchiveContent(blobs);
+        // One entry: only its frame is read.
+        await using var reader = new ArchiveContent(blobs) { _wholePacks = false };
         return await reader.ReadAsync(entry, cancellationToken);
     }
 
@@ -49,6 +54,12 @@ internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
 
             _pack = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
             _packHash = entry.BlobHash;
+            _packBytes = null;
+            if (_wholePacks && _pack is { Length: <= WholePackBytes })
+            {
+                _packBytes = new byte[_pack.Length];
+                await _pack.ReadExactlyAsync(_packBytes, cancellationToken);
+            }
         }
 
         if (_pack is null || _pack.Length < entry.BlobOffset + entry.BlobLength)
@@ -56,12 +67,25 @@ internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
             return null;
         }
 
-        _pack.Position = entry.BlobOffset;
-        var frame = new byte[checked((int)entry.BlobLength)];
-        await _pack.ReadExactlyAsync(frame, cancellationToken);
+        var length = checked((int)entry.BlobLength);
+        byte[] frame;
+        int offset;
+        if (_packBytes is not null)
+        {
+            (frame, offset) = (_packBytes, (int)entry.BlobOffset);
+        }
+        else
+        {
+            _pack.Position = entry.BlobOffset;
+            (frame, offset) = (new byte[length], 0);
+            await _pack.ReadExactlyAsync(frame, cancellationToken);
+        }
+
         // Read bounded by the entry's size: content longer than it is cut one byte past it (so it does not match).
         var content = new byte[checked((int)entry.Size + 1)];
-        return decompressor.TryUnwrap(frame, content, out var written) ? content[..written] : content;
+        return decompressor.TryUnwrap(frame.AsSpan(offset, length), content, out var written)
+            ? content[..written]
+            : content;
     }
 
     public async ValueTask DisposeAsync()

@@ -26,36 +26,45 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         var root = log?.Root ?? MerkleTree.EmptyRoot();
         var range = new List<(int Level, byte[] Hash)>();
         ArchiveVerification? bad = null;
-        for (long next = 0; next < size && bad is null;)
+        // The next batch is read from the database while this one is checked (on a thread of its own: SQLite's
+        // asynchronous calls run synchronously).
+        var reading = size > 0 ? ReadAsync(0, size, cancellationToken) : null;
+        try
         {
-            var from = next;
-            var entries = await db.ArchiveEntries.AsNoTracking()
-                .Where(e => e.LeafIndex >= from && e.LeafIndex < size)
-                .OrderBy(e => e.LeafIndex).Take(Batch).ToListAsync(cancellationToken);
-            var last = from + Batch;
-            var leaves = await db.ArchiveNodes.AsNoTracking()
-                .Where(n => n.Level == 0 && n.Index >= from && n.Index < last)
-                .ToDictionaryAsync(n => n.Index, n => n.Hash, cancellationToken);
-            var checks = await CheckAllAsync(entries, from, leaves, cancellationToken);
-            for (var i = 0; i < entries.Count; i++)
+            for (long next = 0; next < size && bad is null;)
             {
-                bad = checks[i];
-                if (bad is not null)
+                var from = next;
+                var (entries, leaves) = await reading!;
+                reading = from + Batch < size ? ReadAsync(from + Batch, size, cancellationToken) : null;
+                var checks = await CheckAllAsync(entries, from, leaves, cancellationToken);
+                for (var i = 0; i < entries.Count; i++)
                 {
-                    break;
+                    bad = checks[i];
+                    if (bad is not null)
+                    {
+                        break;
+                    }
+
+                    // CheckAsync found the stored leaf hash to be the hash of the entry's fields.
+                    Add(range, entries[i].LeafHash);
+                    next++;
                 }
 
-                // CheckAsync found the stored leaf hash to be the hash of the entry's fields.
-                Add(range, entries[i].LeafHash);
-                next++;
-            }
+                if (bad is null && entries.Count == 0)
+                {
+                    bad = new ArchiveVerification(size, false, next, null, "The log has a leaf with no entry.");
+                }
 
-            if (bad is null && entries.Count == 0)
+                await job.ReportAsync((int)(next * 100 / Math.Max(size, 1)), null, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Stopped early: the read ahead is done with the context before anything else uses it.
+            if (reading is not null)
             {
-                bad = new ArchiveVerification(size, false, next, null, "The log has a leaf with no entry.");
+                await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-
-            await job.ReportAsync((int)(next * 100 / Math.Max(size, 1)), null, cancellationToken);
         }
 
         if (bad is null)
@@ -76,6 +85,20 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
             (bad ?? new ArchiveVerification(size, true, null, null, null)) with { Size = size },
             JsonSerializerOptions.Web);
     }
+
+    // The entries of leaves from, from + 1, ... (up to Batch of them), and the log's leaves over the same range.
+    private Task<(List<ArchiveEntry> Entries, Dictionary<long, byte[]> Leaves)> ReadAsync(
+        long from, long size, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        var entries = await db.ArchiveEntries.AsNoTracking()
+            .Where(e => e.LeafIndex >= from && e.LeafIndex < size)
+            .OrderBy(e => e.LeafIndex).Take(Batch).ToListAsync(cancellationToken);
+        var last = from + Batch;
+        var leaves = await db.ArchiveNodes.AsNoTracking()
+            .Where(n => n.Level == 0 && n.Index >= from && n.Index < last)
+            .ToDictionaryAsync(n => n.Index, n => n.Hash, cancellationToken);
+        return (entries, leaves);
+    }, cancellationToken);
 
     // The entries of a batch (leaves from, from + 1, ...) checked on every core, each core a run of them (whose
     // contents mostly share packs).
