@@ -62,7 +62,7 @@ internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
             }
         }
 
-        if (_pack is null || _pack.Length < entry.BlobOffset + entry.BlobLength)
+        if (_pack is null || (_packBytes?.Length ?? _pack.Length) < entry.BlobOffset + entry.BlobLength)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,6 +13,9 @@ public static class ArchiveLeaf
 {
     public const string Format = "communique-archive-entry-1";
 
+    private static readonly FrozenDictionary<Communications.Channel, string> ChannelNames =
+        Enum.GetValues<Communications.Channel>().ToFrozenDictionary(c => c, c => c.ToString().ToLowerInvariant());
+
     public static byte[] Bytes(ArchiveEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -21,7 +25,7 @@ public static class ArchiveLeaf
             entry.Id.ToString("D"),
             entry.TeamId.ToString("D"),
             entry.LeafIndex.ToString(CultureInfo.InvariantCulture),
-            entry.Channel.ToString().ToLowerInvariant(),
+            ChannelNames[entry.Channel],
             entry.SendId.ToString("D"),
             entry.MessageId.ToString("D"),
             entry.Recipient ?? "",

@@ -100,13 +100,13 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         return (entries, leaves);
     }, cancellationToken);
 
-    // The entries of a batch (leaves from, from + 1, ...) checked on every core, each core a run of them (whose
-    // contents mostly share packs).
+    // The entries of a batch (leaves from, from + 1, ...) checked on every core, in runs of them (whose contents
+    // mostly share packs), two runs a core so that a core done early takes another.
     private async Task<ArchiveVerification?[]> CheckAllAsync(List<ArchiveEntry> entries, long from,
         Dictionary<long, byte[]> leaves, CancellationToken cancellationToken)
     {
         var checks = new ArchiveVerification?[entries.Count];
-        var runs = Math.Clamp(entries.Count / 100, 1, Environment.ProcessorCount);
+        var runs = Math.Clamp(entries.Count / 100, 1, 2 * Environment.ProcessorCount);
         var perRun = (entries.Count + runs - 1) / runs;
         await Parallel.ForEachAsync(Enumerable.Range(0, runs), cancellationToken, async (run, token) =>
         {

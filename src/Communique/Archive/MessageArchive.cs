@@ -16,9 +16,9 @@ namespace Communique.Archive;
 // The archive hook of the send pipeline and of the document channel. Each message is compressed (a zstd frame) by its
 // caller, then waits for the next group commit: one writer gathers the messages coming (GatherAsync), and for each
 // team writes their frames as one pack blob (one write to disk) and their entries, leaves, the log's new complete
-// nodes and its new root in one unit of work. The caller returns when that is saved, so a message is archived before it is handed
-// over. A crash between the two writes leaves at most a pack no entry names. The log row's size is a concurrency
-// token and leaves are unique per team, so servers racing on one log retry instead of sharing a leaf.
+// nodes and its new root in one unit of work. The caller returns when that is saved, so a message is archived before
+// it is handed over. A crash between the two writes leaves at most a pack no entry names. The log row's size is a
+// concurrency token and leaves are unique per team, so servers racing on one log retry instead of sharing a leaf.
 public sealed class MessageArchive : IMessageArchive, IDisposable
 {
     private const int CompressionLevel = 3;
@@ -150,8 +150,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
     // Messages come one at a time while a send is being made. The writer takes them while they keep coming (each
     // within Gap of the last), up to Gather of them or for Linger at most, so that one pack and one transaction serve
-    // many: a pack and a transaction cost about as much as the entries they hold. Only while every message taken is
-    // one of many (ArchivedMessage.OneOfMany): a caller waiting for one message is not kept waiting for others.
+    // many (a pack and a transaction cost about the same for one entry as for a hundred). Only while every message is
+    // one of many (ArchivedMessage.OneOfMany): a caller waiting for its one message is not kept waiting for others.
     private async Task GatherAsync(List<Pending> batch)
     {
         var started = Stopwatch.GetTimestamp();
