@@ -7,8 +7,9 @@ namespace Communique.Archive;
 // Reads entries' contents back: each one's zstd frame out of its pack, decompressed (with its send's dictionary,
 // which is kept in memory for the next entry of the same send). One reader reading many entries in leaf order keeps
 // the pack it is in and a decompressor per dictionary, as the entries of a pack follow each other: a pack of up to
-// WholePackBytes is read whole, once, and a larger one is kept open.
-internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
+// WholePackBytes is read whole, once, and a larger one is kept open. With wholePacks false, only the frames asked
+// for are read.
+internal sealed class ArchiveContent(IBlobStore blobs, bool wholePacks = true) : IAsyncDisposable
 {
     private const int MaxDictionaries = 64;
     private const int WholePackBytes = 4 << 20;
@@ -19,7 +20,6 @@ internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
     private string? _packHash;
     private Stream? _pack;
     private byte[]? _packBytes;
-    private bool _wholePacks = true;
 
     // The content, or null when it was purged or its pack (or dictionary) is missing or shorter than the entry says.
     // ZstdException when the frame is not a zstd frame.
@@ -27,7 +27,7 @@ internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
         IBlobStore blobs, ArchiveEntry entry, CancellationToken cancellationToken)
     {
         // One entry: only its frame is read.
-        await using var reader = new ArchiveContent(blobs) { _wholePacks = false };
+        await using var reader = new ArchiveContent(blobs, wholePacks: false);
         return await reader.ReadAsync(entry, cancellationToken);
     }
 
@@ -55,7 +55,7 @@ internal sealed class ArchiveContent(IBlobStore blobs) : IAsyncDisposable
             _pack = await blobs.OpenReadAsync(entry.BlobHash, cancellationToken);
             _packHash = entry.BlobHash;
             _packBytes = null;
-            if (_wholePacks && _pack is { Length: <= WholePackBytes })
+            if (wholePacks && _pack is { Length: <= WholePackBytes })
             {
                 _packBytes = new byte[_pack.Length];
                 await _pack.ReadExactlyAsync(_packBytes, cancellationToken);

@@ -155,15 +155,16 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     private async Task GatherAsync(List<Pending> batch)
     {
         var started = Stopwatch.GetTimestamp();
+        var oneOfMany = true;
         while (true)
         {
             while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
             {
                 batch.Add(next);
+                oneOfMany &= next.Message.OneOfMany;
             }
 
-            if (batch.Count >= Gather || Stopwatch.GetElapsedTime(started) >= Linger
-                || !batch.TrueForAll(p => p.Message.OneOfMany))
+            if (!oneOfMany || batch.Count >= Gather || Stopwatch.GetElapsedTime(started) >= Linger)
             {
                 return;
             }
