@@ -24,4 +24,8 @@ public sealed class ArchiveOptions
 
     [Range(1, 24 * 30)]
     public int ExportHours { get; set; } = 24;
+
+    // Entries a verify reads in one query and checks as one batch.
+    [Range(1, 100_000)]
+    public int VerifyBatch { get; set; } = 1000;
 }

@@ -4,6 +4,7 @@ using Communique.Assets.Storage;
 using Communique.Data;
 using Communique.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ZstdSharp;
 
 namespace Communique.Archive;
@@ -13,11 +14,9 @@ namespace Communique.Archive;
 // is the log's); then the root rebuilt from the entries
 // is the log's root, and so is the root the stored nodes give (the nodes proofs are made of). The result names the
 // first entry found altered, or says that all of them check.
-public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
+public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs, IOptions<ArchiveOptions> options) : IJobHandler
 {
     public const string Kind = "archive-verify";
-
-    private const int Batch = 1000;
 
     public async Task RunAsync(JobContext job, CancellationToken cancellationToken)
     {
@@ -27,32 +26,42 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         var range = new List<(int Level, byte[] Hash)>();
         ArchiveVerification? bad = null;
         // The next batch is read from the database while this one is checked (on a thread of its own: SQLite's
-        // asynchronous calls run synchronously).
+        // asynchronous calls run synchronously), and its checks start before this one's have all ended, so that no
+        // core waits for the last check of a batch.
         var reading = size > 0 ? ReadAsync(0, size, cancellationToken) : null;
+        Checking? checking = null;
+        long next = 0;
         try
         {
-            for (long next = 0; next < size && bad is null;)
+            while (bad is null && (reading is not null || checking is not null))
             {
-                var from = next;
-                var (entries, leaves) = await reading!;
-                reading = from + Batch < size ? ReadAsync(from + Batch, size, cancellationToken) : null;
-                var checks = await CheckAllAsync(entries, from, leaves, cancellationToken);
-                for (var i = 0; i < entries.Count; i++)
+                var previous = checking;
+                checking = null;
+                if (reading is not null)
                 {
-                    bad = checks[i];
-                    if (bad is not null)
-                    {
-                        break;
-                    }
-
-                    // CheckAsync found the stored leaf hash to be the hash of the entry's fields.
-                    Add(range, entries[i].LeafHash);
-                    next++;
+                    var from = previous is null ? 0 : previous.From + previous.Entries.Count;
+                    var (entries, leaves) = await reading;
+                    reading = entries.Count > 0 && from + entries.Count < size
+                        ? ReadAsync(from + entries.Count, size, cancellationToken)
+                        : null;
+                    checking = new Checking(from, entries, CheckAllAsync(entries, from, leaves, cancellationToken));
                 }
 
-                if (bad is null && entries.Count == 0)
+                if (previous is null)
                 {
-                    bad = new ArchiveVerification(size, false, next, null, "The log has a leaf with no entry.");
+                    continue;
+                }
+
+                var checks = await previous.Checks;
+                for (var i = 0; i < previous.Entries.Count && bad is null; i++)
+                {
+                    bad = checks[i];
+                    if (bad is null)
+                    {
+                        // CheckAsync found the stored leaf hash to be the hash of the entry's fields.
+                        Add(range, previous.Entries[i].LeafHash);
+                        next++;
+                    }
                 }
 
                 await job.ReportAsync((int)(next * 100 / Math.Max(size, 1)), null, cancellationToken);
@@ -60,11 +69,22 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         }
         finally
         {
-            // Stopped early: the read ahead is done with the context before anything else uses it.
+            // Stopped early: the read ahead is done with the context before anything else uses it, and no check
+            // outlives the job.
             if (reading is not null)
             {
                 await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+
+            if (checking is not null)
+            {
+                await ((Task)checking.Checks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        if (bad is null && next < size)
+        {
+            bad = new ArchiveVerification(size, false, next, null, "The log has a leaf with no entry.");
         }
 
         if (bad is null)
@@ -86,14 +106,15 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
             JsonSerializerOptions.Web);
     }
 
-    // The entries of leaves from, from + 1, ... (up to Batch of them), and the log's leaves over the same range.
+    // The entries of leaves from, from + 1, ... (up to VerifyBatch of them), and the log's leaves over the same range.
     private Task<(List<ArchiveEntry> Entries, Dictionary<long, byte[]> Leaves)> ReadAsync(
         long from, long size, CancellationToken cancellationToken) => Task.Run(async () =>
     {
+        var batch = options.Value.VerifyBatch;
         var entries = await db.ArchiveEntries.AsNoTracking()
             .Where(e => e.LeafIndex >= from && e.LeafIndex < size)
-            .OrderBy(e => e.LeafIndex).Take(Batch).ToListAsync(cancellationToken);
-        var last = from + Batch;
+            .OrderBy(e => e.LeafIndex).Take(batch).ToListAsync(cancellationToken);
+        var last = from + batch;
         var leaves = await db.ArchiveNodes.AsNoTracking()
             .Where(n => n.Level == 0 && n.Index >= from && n.Index < last)
             .ToDictionaryAsync(n => n.Index, n => n.Hash, cancellationToken);
@@ -187,6 +208,9 @@ public sealed class ArchiveVerifyJob(AppDb db, IBlobStore blobs) : IJobHandler
         return hash;
     }
 }
+
+// A batch of entries (leaves From, From + 1, ...) and its checks under way.
+internal sealed record Checking(long From, List<ArchiveEntry> Entries, Task<ArchiveVerification?[]> Checks);
 
 // A verify's outcome: the log's size, whether every entry checks, and otherwise the first leaf (and entry) found bad.
 public sealed record ArchiveVerification(long Size, bool Intact, long? LeafIndex, Guid? EntryId, string? Problem);

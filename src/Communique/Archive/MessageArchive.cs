@@ -196,9 +196,9 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             pack.Write(items[i].Frame);
         }
 
-        pack.Position = 0;
-        var stored = await _blobs.PutAsync(pack, pack.Length, cancellationToken);
-        var blobHash = ((BlobPutResult.Stored)stored).Hash;
+        // The pack goes to disk (its fsync) while the entries are made; the transaction commits once it is there.
+        var blobHash = Convert.ToHexStringLower(SHA256.HashData(pack.GetBuffer().AsSpan(0, (int)pack.Length)));
+        var stored = Task.Run(() => PutPackAsync(pack, blobHash, cancellationToken), cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -232,7 +232,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             }).ToList();
             try
             {
-                var size = await AppendAsync(db, teamId, entries, items, cancellationToken);
+                var size = await AppendAsync(db, teamId, entries, items, stored, cancellationToken);
                 await TableStatistics.RefreshArchiveAsync(db, size - entries.Count, size, cancellationToken);
                 return entries;
             }
@@ -245,11 +245,22 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         }
     }
 
+    private async Task PutPackAsync(MemoryStream pack, string hash, CancellationToken cancellationToken)
+    {
+        pack.Position = 0;
+        var stored = await _blobs.PutAsync(pack, pack.Length, cancellationToken);
+        if (stored is not BlobPutResult.Stored { Hash: var put } || put != hash)
+        {
+            throw new InvalidOperationException($"The blob store kept an archive pack as {stored}, not as {hash}.");
+        }
+    }
+
     // The rows go in below EF Core's change tracking (three or so per entry); the log row, whose size is the
-    // concurrency token, through it, in the same transaction.
+    // concurrency token, through it, in the same transaction, which commits once the pack is stored: no entry
+    // names content that is not on disk.
     // The log's new size.
-    private static async Task<long> AppendAsync(
-        AppDb db, Guid teamId, List<ArchiveEntry> entries, List<Pending> items, CancellationToken cancellationToken)
+    private static async Task<long> AppendAsync(AppDb db, Guid teamId, List<ArchiveEntry> entries,
+        List<Pending> items, Task packStored, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var texts = new List<(ArchiveEntry, string)>();
@@ -322,6 +333,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await packStored;
         await transaction.CommitAsync(cancellationToken);
         return end;
     }

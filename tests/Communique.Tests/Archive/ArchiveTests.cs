@@ -28,7 +28,7 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
         _smtp = await SmtpSink.StartAsync();
         _host = await TestHost.StartAsync(
             provider, _smtp.RelaySettings(("Archive:Enabled", "true"), ("Archive:TreeHeadSeconds", "0"),
-                ("Archive:MaxEntryBytes", "1048576")));
+                ("Archive:MaxEntryBytes", "1048576"), ("Archive:VerifyBatch", "2")));
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
     }
@@ -119,7 +119,8 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
             .Content.ReadAsByteArrayAsync());
     }
 
-    // A row altered in the database, or a blob altered on disk, after it was archived: verify names the entry.
+    // A row altered in the database, a blob altered on disk or a row deleted, after it was archived: verify names
+    // the entry or the leaf. Verify reads two entries a batch here, so that the three span batches.
     [Fact]
     public async Task Verify_finds_the_log_intact_and_names_the_entry_whose_row_or_content_was_altered()
     {
@@ -154,6 +155,14 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
         Assert.False(content.GetProperty("intact").GetBoolean());
         Assert.Equal(ids[2], content.GetProperty("entryId").GetGuid());
         Assert.Contains("content", content.Str("problem"), StringComparison.Ordinal);
+
+        // The last entry's row deleted: its leaf is named, though its batch (two entries a batch here) is empty.
+        await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters().Where(e => e.Id == ids[2])
+            .ExecuteDeleteAsync());
+        var deleted = await VerifyAsync();
+        Assert.False(deleted.GetProperty("intact").GetBoolean());
+        Assert.Equal(2, deleted.GetProperty("leafIndex").GetInt64());
+        Assert.Contains("no entry", deleted.Str("problem"), StringComparison.Ordinal);
     }
 
     // Each head is checked as a customer would: the statement rebuilt from docs/archive.md and the signature checked
