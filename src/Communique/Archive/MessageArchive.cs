@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -26,6 +28,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     internal const int MaxBatch = 1000;
     private const int MaxAttempts = 8;
     private const int Gather = 128;
+    private const int PooledBytes = 256 * 1024;
     private static readonly TimeSpan Gap = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(200);
 
@@ -38,6 +41,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     private readonly System.Threading.Channels.Channel<Pending> _pending =
         System.Threading.Channels.Channel.CreateUnbounded<Pending>(
             new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentBag<Compressor> _compressors = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
     private int _disposed;
@@ -90,10 +94,38 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         return await pending.Saved.Task.WaitAsync(cancellationToken);
     }
 
-    private static byte[] Compress(ReadOnlySpan<byte> bytes)
+    // Content without a send's dictionary (an ingested document, a single PDF). Compressors are kept for contents up
+    // to PooledBytes, whose tables stay small; a larger content gets a compressor of its own.
+    private byte[] Compress(ReadOnlySpan<byte> bytes)
     {
-        using var compressor = new Compressor(CompressionLevel);
-        return compressor.Wrap(bytes).ToArray();
+        if (bytes.Length > PooledBytes)
+        {
+            using var own = new Compressor(CompressionLevel);
+            return own.Wrap(bytes).ToArray();
+        }
+
+        if (!_compressors.TryTake(out var compressor))
+        {
+            compressor = new Compressor(CompressionLevel);
+        }
+
+        var frame = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(bytes.Length));
+        try
+        {
+            return frame.AsSpan(0, compressor.Wrap(bytes, frame)).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                _compressors.Add(compressor);
+            }
+            else
+            {
+                compressor.Dispose();
+            }
+        }
     }
 
     // Called once for each service it is registered as.
@@ -117,6 +149,10 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
         _stopping.Dispose();
         _dictionaries.Dispose();
+        while (_compressors.TryTake(out var compressor))
+        {
+            compressor.Dispose();
+        }
     }
 
     private async Task WriteAsync()
