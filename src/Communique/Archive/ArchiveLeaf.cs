@@ -21,7 +21,8 @@ public static class ArchiveLeaf
         ArgumentNullException.ThrowIfNull(entry);
         var recipient = entry.Recipient ?? "";
         // Every field but these three is ASCII of a known greatest length (ids, numbers, hex, a time).
-        var most = 640 + Encoding.UTF8.GetMaxByteCount(recipient.Length + entry.ContentType.Length + entry.Sha256.Length);
+        var most = 640
+                   + Encoding.UTF8.GetMaxByteCount(recipient.Length + entry.ContentType.Length + entry.Sha256.Length);
         var lines = new Lines(most <= 2048 ? stackalloc byte[2048] : new byte[most]);
         lines.Add(Format);
         lines.Add(entry.Id);
