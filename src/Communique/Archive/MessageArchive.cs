@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -41,7 +39,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     private readonly System.Threading.Channels.Channel<Pending> _pending =
         System.Threading.Channels.Channel.CreateUnbounded<Pending>(
             new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentBag<Compressor> _compressors = [];
+    private readonly CompressorPool _compressors = new(() => new Compressor(CompressionLevel));
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
     private int _disposed;
@@ -94,38 +92,17 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         return await pending.Saved.Task.WaitAsync(cancellationToken);
     }
 
-    // Content without a send's dictionary (an ingested document, a single PDF). Compressors are kept for contents up
+    // Content without a send's dictionary (an ingested document, a single PDF). Pooled compressors serve contents up
     // to PooledBytes, whose tables stay small; a larger content gets a compressor of its own.
     private byte[] Compress(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length > PooledBytes)
+        if (bytes.Length <= PooledBytes)
         {
-            using var own = new Compressor(CompressionLevel);
-            return own.Wrap(bytes).ToArray();
+            return _compressors.Compress(bytes);
         }
 
-        if (!_compressors.TryTake(out var compressor))
-        {
-            compressor = new Compressor(CompressionLevel);
-        }
-
-        var frame = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(bytes.Length));
-        try
-        {
-            return frame.AsSpan(0, compressor.Wrap(bytes, frame)).ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-            if (Volatile.Read(ref _disposed) == 0)
-            {
-                _compressors.Add(compressor);
-            }
-            else
-            {
-                compressor.Dispose();
-            }
-        }
+        using var own = new Compressor(CompressionLevel);
+        return own.Wrap(bytes).ToArray();
     }
 
     // Called once for each service it is registered as.
@@ -149,10 +126,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
 
         _stopping.Dispose();
         _dictionaries.Dispose();
-        while (_compressors.TryTake(out var compressor))
-        {
-            compressor.Dispose();
-        }
+        _compressors.Dispose();
     }
 
     private async Task WriteAsync()

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Communique.Assets.Storage;
 using ZstdSharp;
@@ -69,49 +68,21 @@ internal sealed class SendDictionaries(IBlobStore blobs) : IDisposable
         }
     }
 
-    // One send's dictionary and the compressors that have it loaded (a compressor is used by one thread at a time).
+    // One send's dictionary and the compressors that have it loaded.
     internal sealed class SendDictionary(string hash, byte[] bytes) : IDisposable
     {
-        private readonly ConcurrentBag<Compressor> _idle = [];
-        private int _disposed;
+        private readonly CompressorPool _compressors = new(() =>
+        {
+            var compressor = new Compressor(CompressionLevel);
+            compressor.SetParameter(ForceAttachDictionary, 1);
+            compressor.LoadDictionary(bytes);
+            return compressor;
+        });
 
         public string Hash { get; } = hash;
 
-        public byte[] Compress(ReadOnlySpan<byte> content)
-        {
-            if (!_idle.TryTake(out var compressor))
-            {
-                compressor = new Compressor(CompressionLevel);
-                compressor.SetParameter(ForceAttachDictionary, 1);
-                compressor.LoadDictionary(bytes);
-            }
+        public byte[] Compress(ReadOnlySpan<byte> content) => _compressors.Compress(content);
 
-            var frame = ArrayPool<byte>.Shared.Rent(Compressor.GetCompressBound(content.Length));
-            try
-            {
-                return frame.AsSpan(0, compressor.Wrap(content, frame)).ToArray();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(frame);
-                if (Volatile.Read(ref _disposed) == 0)
-                {
-                    _idle.Add(compressor);
-                }
-                else
-                {
-                    compressor.Dispose();
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            Volatile.Write(ref _disposed, 1);
-            while (_idle.TryTake(out var compressor))
-            {
-                compressor.Dispose();
-            }
-        }
+        public void Dispose() => _compressors.Dispose();
     }
 }
