@@ -82,7 +82,7 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         }
 
         var policy = await _policies.ForAsync(message.TeamId, message.Channel, cancellationToken);
-        var dictionary = message.SendId == Guid.Empty ? null
+        var dictionary = message.SendId == Guid.Empty || message.Alone ? null
             : await _dictionaries.ForAsync(message.TeamId, message.SendId, bytes, cancellationToken);
         var frame = dictionary is null ? Compress(bytes.Span) : dictionary.Compress(bytes.Span);
         var text = string.IsNullOrWhiteSpace(message.Text) ? null : ArchiveText.Words(message.Text);
@@ -92,8 +92,9 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
         return await pending.Saved.Task.WaitAsync(cancellationToken);
     }
 
-    // Content without a send's dictionary (an ingested document, a single PDF). Pooled compressors serve contents up
-    // to PooledBytes, whose tables stay small; a larger content gets a compressor of its own.
+    // Content without a send's dictionary (an ingested document, a single PDF, a send's only message). Pooled
+    // compressors serve contents up to PooledBytes, whose tables stay small; a larger content gets a compressor of its
+    // own.
     private byte[] Compress(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length <= PooledBytes)

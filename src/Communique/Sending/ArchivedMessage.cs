@@ -6,7 +6,9 @@ namespace Communique.Sending;
 // it came from (campaign, communication and version, record) when the channel knows; the text its search finds (an
 // email's subject and text part) and the sender's metadata (a JSON object), when there are any. OneOfMany: the message
 // is one of many being made at once (a send's), so the archive may hold it a few milliseconds to save it with the
-// next ones; a message someone waits for alone (an API call's) is saved at once.
+// next ones; a message someone waits for alone (an API call's) is saved at once. Alone: the only message of its send
+// (a transactional call of one record), compressed on its own: the messages of a larger send are compressed against
+// the send's first, which would be this message itself.
 public sealed record ArchivedMessage(
     Guid TeamId, Guid SendId, Guid MessageId, Channel Channel, string? Recipient = null, string? ContentType = null)
 {
@@ -17,4 +19,5 @@ public sealed record ArchivedMessage(
     public string? Text { get; init; }
     public System.Text.Json.JsonElement? Metadata { get; init; }
     public bool OneOfMany { get; init; }
+    public bool Alone { get; init; }
 }

@@ -195,6 +195,7 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                         RecordUuid = message.RecordUuid,
                         Text = outgoing.SearchText,
                         OneOfMany = true,
+                        Alone = send.RecordCount == 1,
                     };
                     await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
                 }

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Communique.Archive;
+using Communique.Assets.Storage;
 using Communique.Jobs;
 using Communique.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -206,6 +207,24 @@ public abstract partial class ArchiveTests
             Assert.Equal(entry.Str("sha256"), Convert.ToHexStringLower(
                 System.Security.Cryptography.SHA256.HashData(await ContentAsync(entry))));
         }
+    }
+
+    // A send of one message (a transactional call of one record) has no other message to share a dictionary with: it
+    // is compressed on its own, and no blob besides its pack is kept for it.
+    [Fact]
+    public async Task The_only_message_of_a_send_is_compressed_on_its_own()
+    {
+        var entry = (await SendReceiptsAsync(_admin, "hal@example.org")).Single();
+        var (size, length, dictionary, pack) = await _host.WithDbAsync(db => db.ArchiveEntries.IgnoreQueryFilters()
+            .Select(e => new Tuple<long, long, string?, string>(e.Size, e.BlobLength, e.DictionaryHash, e.BlobHash))
+            .SingleAsync());
+        Assert.Null(dictionary);
+        Assert.True(length < size, $"{length} of {size} bytes");
+        var held = await _host.WithDbAsync(db => db.BlobReferences
+            .Where(r => r.Holder == BlobHolder.Archive).Select(r => r.Hash).ToListAsync());
+        Assert.Equal([pack], held);
+        Assert.Equal(entry.Str("sha256"), Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(await ContentAsync(entry))));
     }
 
     // An export proves itself: each file's SHA-256 is its entry's, each entry's audit path leads to the root of the
