@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Communique.Data;
 
@@ -19,7 +21,8 @@ public static class DataSetup
         // still decides: a request rents one and returns it on dispose instead of building a DbContext.
         services.AddPooledDbContextFactory<SqliteAppDb>((sp, o) => o.UseSqlite(SqliteConnectionString(sp)), PoolSize);
         services.AddPooledDbContextFactory<PostgresAppDb>((sp, o) => o.UseNpgsql(
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), PoolSize);
+            PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!)),
+            PoolSize);
         services.AddSingleton<SqliteConnections>();
         services.AddScoped<AppDb>(sp => Rent(sp)
             .Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
@@ -28,6 +31,9 @@ public static class DataSetup
 
     // Contexts kept between requests; more requests at once than this still work, with contexts built and dropped.
     private const int PoolSize = 256;
+
+    // Statements a PostgreSQL connection keeps prepared, the most used of those it runs.
+    private const int AutoPrepared = 100;
 
     private static AppDb Rent(IServiceProvider sp)
     {
@@ -47,6 +53,26 @@ public static class DataSetup
             ?? SqliteConnectionFor(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
         PrivateFiles.PrepareSqlite(connection);
         return connection;
+    }
+
+    // Unless the connection string says otherwise, Npgsql prepares the statements a connection runs again and again
+    // (PostgreSQL then neither parses nor plans them anew) and keeps them when the connection goes back to the pool,
+    // without resetting the session: nothing here depends on a session's state.
+    public static string PostgresConnectionString(string given)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = given };
+        var builder = new NpgsqlConnectionStringBuilder(given);
+        if (!keys.ContainsKey("Max Auto Prepare") && !keys.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = AutoPrepared;
+        }
+
+        if (!keys.ContainsKey("No Reset On Close") && !keys.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ToString();
     }
 
     public static string SqliteConnectionFor(string dataDirectory)
@@ -88,7 +114,7 @@ public static class DataSetup
     {
         if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres)
         {
-            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(
+            var postgres = new NpgsqlConnectionStringBuilder(
                 services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString);
             return $"PostgreSQL {postgres.Username}@{postgres.Host}:{postgres.Port}/{postgres.Database}";
         }
