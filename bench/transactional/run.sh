@@ -18,7 +18,11 @@
 # message waits a minute or more for its next attempt), and reports the server's own counts.
 #
 # Tunables (environment): THREADS=1 CONNECTIONS=16 WARMUP=10 DURATION=20 DRAIN=300 (seconds), PORT (default: a free
-# one from 5184), SINK_PORT (a free one from 2527), SKIP_BUILD=1, KEEP_WORKDIR=1.
+# one from 5184), SINK_PORT (a free one from 2527), SKIP_BUILD=1, KEEP_WORKDIR=1. RATE=<calls/s> paces the load
+# instead of calling as fast as the server answers: each connection waits CONNECTIONS/RATE seconds after an answer
+# before its next call, so the rate reached is somewhat below RATE (the answer's own time is added); use it with
+# more connections (e.g. CONNECTIONS=64) to measure the latency at a given load rather than at the most the server
+# takes.
 #
 # Exit status: 0 measured; 1 setup failed; 2 a wrk run saw a non-2xx response or socket errors (the figures would
 # count refusals as throughput); 3 the sink did not receive every accepted message within DRAIN seconds, or the server
@@ -210,8 +214,12 @@ done
 [[ $status == sent ]] || fail "the first transactional message was not sent within 30 s (status $status)"
 
 # wrk_run <name> <seconds> <output file>: addresses are <name>-<thread>-<n>@example.org, new in every run.
+pause_ms=0
+if [[ -n ${RATE:-} ]]; then
+  pause_ms=$(awk -v c="$CONNECTIONS" -v r="$RATE" 'BEGIN { printf "%d", c * 1000 / r }')
+fi
 wrk_run() {
-  BENCH_RUN=$1 timeout $(($2 + 60)) wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" --timeout 10s --latency \
+  BENCH_PAUSE_MS=$pause_ms BENCH_RUN=$1 timeout $(($2 + 60)) wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" --timeout 10s --latency \
     -s "$HERE/transactional.lua" "$BASE$ROUTE" > "$3" || fail "wrk failed: $(cat "$3")"
 }
 accepted_of() { awk '$1 == "status" && $2 >= 200 && $2 < 300 { n += $3 } END { print n + 0 }' "$1"; }
@@ -308,7 +316,8 @@ echo "- Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }'
   ".NET SDK $(cd "$ROOT" && dotnet --version); load average before the measured run $others_before;" \
   "OPENSSL_ia32cap: ${OPENSSL_ia32cap:-unset}"
 echo "- Load: POST $ROUTE, one record per call, wrk -t$THREADS -c$CONNECTIONS --latency (keep-alive, loopback, on the" \
-  "same cores), ${WARMUP}s warm-up, ${DURATION}s measured; $(printf %s "$html" | wc -c)-byte HTML template," \
+  "same cores)${RATE:+, paced for about $RATE calls/s (each connection waits ${pause_ms} ms after an answer)}," \
+  "${WARMUP}s warm-up, ${DURATION}s measured; $(printf %s "$html" | wc -c)-byte HTML template," \
   "10 fields, CSS inlined, tracking on, DKIM RSA-2048"
 awk -v m=$((m1 - m0)) -v s=$((s1 - s0)) -v k=$((k1 - k0)) -v c=$((c1 - c0)) -v hz="$CLK_TCK" -v a="$t0" -v b="$t1" \
   -v n="$accepted" -v d="$during" -v pg="${BENCH_POSTGRES:+1}" 'BEGIN { e = (b - a) * hz; o = (m - s - k - c) / e;

@@ -20,6 +20,8 @@ local body = '{"communication":"' .. need("BENCH_COMMUNICATION") .. '","project"
   .. '"dataset":[{"email":"%s","first_name":"First%d","last_name":"Last%d","city":"City%d","plan":"Plan %d",'
   .. '"balance":"%d.%02d","renewal":"2026-%02d-%02d","points":"%d","agent":"Agent %d","order_no":"ORD-%07d"}]}'
 local run = need("BENCH_RUN")
+-- With RATE set, run.sh passes the pause each connection makes after an answer before its next call.
+local pause = tonumber(os.getenv("BENCH_PAUSE_MS") or "0")
 
 local threads = {}
 
@@ -40,6 +42,10 @@ function request()
   local address = string.format("%s-%d-%d@example.org", run, id, i)
   return wrk.format(nil, nil, nil, string.format(body, address, i, i, i % 500, i % 4, i % 5000, i % 100,
     1 + i % 12, 1 + i % 28, i % 10000, i % 50, i))
+end
+
+function delay()
+  return pause
 end
 
 function response(status, headers, response_body)
