@@ -3,14 +3,18 @@ using System.Threading.Channels;
 using Communique.Data;
 using Communique.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Communique.Campaigns;
 
 // Group commit of accepted transactional calls. A call waits in a bounded queue (a full queue makes callers wait,
-// nothing is dropped); one writer takes every call waiting at that moment and writes their campaigns, sends, messages,
+// nothing is dropped); a writer takes every call waiting at that moment and writes their campaigns, sends, messages,
 // stats rows and idempotency records in one transaction of multi-row inserts, with one request per team for its
 // transactional delivery, then completes each call: a call answers only once its rows are committed. When the group
 // fails, its calls are written one at a time, so that only the one at fault (a unique index refused it) fails.
+// On PostgreSQL two writers take turns, so that calls arriving while one group commits are written beside it rather
+// than after it (SQLite has one writer whatever the number of connections). Two groups touch no common row but their
+// teams' delivery job requests, taken in the order of the team ids, so they wait for each other there at most.
 // After the server has answered its last request the queue is closed and what waits in it is written.
 public sealed class TransactionalIntake : IAsyncDisposable
 {
@@ -20,18 +24,19 @@ public sealed class TransactionalIntake : IAsyncDisposable
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<AcceptedCall> _queue = Channel.CreateBounded<AcceptedCall>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait });
 
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<TransactionalIntake> _log;
-    private readonly Task _writer;
+    private readonly Task _writers;
 
-    public TransactionalIntake(
-        IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<TransactionalIntake> log)
+    public TransactionalIntake(IServiceScopeFactory scopes, IOptions<DatabaseOptions> database,
+        IHostApplicationLifetime lifetime, ILogger<TransactionalIntake> log)
     {
         _scopes = scopes;
         _log = log;
-        _writer = Task.Run(WriteAsync);
+        var writers = database.Value.Provider == DatabaseProvider.Postgres ? 2 : 1;
+        _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(WriteAsync)));
         lifetime.ApplicationStopped.Register(Drain);
     }
 
@@ -55,13 +60,13 @@ public sealed class TransactionalIntake : IAsyncDisposable
     {
         // Reached without a stop only when the host is torn down as it runs: the writer fails what it cannot write.
         _queue.Writer.TryComplete();
-        await _writer.WaitAsync(DrainTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _writers.WaitAsync(DrainTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void Drain()
     {
         _queue.Writer.TryComplete();
-        if (!_writer.Wait(DrainTimeout))
+        if (!_writers.Wait(DrainTimeout))
         {
             _log.LogWarning("Transactional calls were still being written when the server stopped.");
         }
@@ -144,7 +149,7 @@ public sealed class TransactionalIntake : IAsyncDisposable
         await BulkWriter.InsertAsync(db, [.. group.Select(c => c.Idempotency).OfType<IdempotentRequest>()], null, none);
         // The delivery is asked for in each team's name, as the team's own request would.
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        foreach (var team in group.Select(c => c.Send.TeamId).Distinct())
+        foreach (var team in group.Select(c => c.Send.TeamId).Distinct().Order())
         {
             var tenant = new TenantContext();
             tenant.EnterTeam(team);
@@ -156,12 +161,14 @@ public sealed class TransactionalIntake : IAsyncDisposable
     }
 
     // A campaign named for the first time is created once: by the first of the calls naming it, or by a concurrent
-    // call (of another group or another server) that created it since, whose row the insert leaves alone.
+    // call (of another group or another server) that created it since, whose row the insert leaves alone. In one
+    // order, so that two groups creating the same campaigns wait for each other rather than deadlock.
     private static async Task CreateCampaignsAsync(
         AppDb db, List<AcceptedCall> group, CancellationToken cancellationToken)
     {
         var created = group.Select(c => c.NewCampaign).OfType<Campaign>()
-            .DistinctBy(c => (c.TeamId, c.ProjectId, c.Name)).ToList();
+            .DistinctBy(c => (c.TeamId, c.ProjectId, c.Name))
+            .OrderBy(c => c.TeamId).ThenBy(c => c.ProjectId).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
         if (created.Count == 0)
         {
             return;
