@@ -213,13 +213,15 @@ for _ in $(seq 150); do
 done
 [[ $status == sent ]] || fail "the first transactional message was not sent within 30 s (status $status)"
 
-# wrk_run <name> <seconds> <output file>: addresses are <name>-<thread>-<n>@example.org, new in every run.
+# With RATE, each connection's pause after an answer, in milliseconds.
 pause_ms=0
 if [[ -n ${RATE:-} ]]; then
   pause_ms=$(awk -v c="$CONNECTIONS" -v r="$RATE" 'BEGIN { printf "%d", c * 1000 / r }')
 fi
+# wrk_run <name> <seconds> <output file>: addresses are <name>-<thread>-<n>@example.org, new in every run.
 wrk_run() {
-  BENCH_PAUSE_MS=$pause_ms BENCH_RUN=$1 timeout $(($2 + 60)) wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" --timeout 10s --latency \
+  BENCH_PAUSE_MS=$pause_ms BENCH_RUN=$1 timeout $(($2 + 60)) \
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" --timeout 10s --latency \
     -s "$HERE/transactional.lua" "$BASE$ROUTE" > "$3" || fail "wrk failed: $(cat "$3")"
 }
 accepted_of() { awk '$1 == "status" && $2 >= 200 && $2 < 300 { n += $3 } END { print n + 0 }' "$1"; }
