@@ -134,12 +134,16 @@ public sealed class EmailChannelRenderer(
             return RenderedMessage.Failed("not composed: its HTML took too long to read for links");
         }
 
-        if (making.Key is { } key)
+        // The message is written once, for the wire; its entities are then done with (disposed: MimeKit's entities have
+        // finalizers, which would otherwise keep each message alive through one more collection).
+        var messageId = mime.MessageId;
+        WireEmail wire;
+        using (mime)
         {
-            dkim.Sign(mime, key);
+            wire = making.Key is { } key ? dkim.Sign(mime, key) : WireEmail.Of(mime);
         }
 
-        return RenderedMessage.Made(new MimeOutgoing(mime), mime.MessageId);
+        return RenderedMessage.Made(new EmailOutgoing(wire, rendered.Subject, rendered.Text), messageId);
     }
 
     private sealed class PreparedEmail(

@@ -13,10 +13,10 @@ public sealed class EmailTransport(IMailTransport transport, SendRateLimits rate
     public int Parallelism => mail.Value.SendParallelism;
 
     public async Task<DeliveryResult> HandOverAsync(
-        OutboundMessage message, OutgoingMessage outgoing, CancellationToken cancellationToken)
+        OutboundMessage message, OutgoingMessage outgoing, HandOverGate gate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         await rates.WaitAsync(message.TeamId, message.Address, cancellationToken);
-        return await transport.SendAsync(((MimeOutgoing)outgoing).Message, cancellationToken);
+        return await transport.SendAsync(((EmailOutgoing)outgoing).Email, gate, cancellationToken);
     }
 }

@@ -20,13 +20,15 @@ public sealed class SmtpTransport(
 {
     private readonly Relay[] _relays = [.. relays.Select(r => new Relay(r, logger, returnPath))];
 
-    public async Task<DeliveryResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> SendAsync(
+        WireEmail email, HandOverGate gate, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(email);
+        using var message = SmtpWireMessage.Of(email, gate);
         (DeliveryResult Result, bool Unreachable) last = default;
         foreach (var relay in _relays)
         {
-            last = await relay.SendAsync(message, cancellationToken);
+            last = await relay.SendAsync(message, email, cancellationToken);
             if (!last.Unreachable)
             {
                 return last.Result;
@@ -54,20 +56,20 @@ public sealed class SmtpTransport(
         private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
 
         public async Task<(DeliveryResult Result, bool Unreachable)> SendAsync(
-            MimeMessage message, CancellationToken cancellationToken)
+            MimeMessage message, WireEmail email, CancellationToken cancellationToken)
         {
             await _connections.WaitAsync(cancellationToken);
             try
             {
                 // A kept connection that turns out to be closed costs nothing but a new connection: the message is
                 // tried again at once instead of waiting for its next attempt (a second hand-over).
-                var (result, unreachable, stale) = await SendOnceAsync(message, cancellationToken);
+                var (result, unreachable, stale) = await SendOnceAsync(message, email, cancellationToken);
                 if (!stale)
                 {
                     return (result, unreachable);
                 }
 
-                var again = await SendOnceAsync(message, cancellationToken, keptConnection: false);
+                var again = await SendOnceAsync(message, email, cancellationToken, keptConnection: false);
                 return (again.Result with { HandOvers = 2 }, again.Unreachable);
             }
             finally
@@ -77,7 +79,7 @@ public sealed class SmtpTransport(
         }
 
         private async Task<(DeliveryResult Result, bool Unreachable, bool Stale)> SendOnceAsync(
-            MimeMessage message, CancellationToken cancellationToken, bool keptConnection = true)
+            MimeMessage message, WireEmail email, CancellationToken cancellationToken, bool keptConnection = true)
         {
             SmtpClient? client = null;
             var kept = false;
@@ -121,11 +123,8 @@ public sealed class SmtpTransport(
                     }
                 }
 
-                var reply = returnPath is null
-                    ? await client.SendAsync(message, cancellationToken)
-                    : await client.SendAsync(message, returnPath,
-                        message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes),
-                        cancellationToken);
+                var reply = await client.SendAsync(
+                    message, returnPath ?? email.Sender, email.Recipients, cancellationToken);
                 _idle.Add((client, Stopwatch.GetTimestamp()));
                 client = null;
                 return (DeliveryResult.Accepted(reply), false, false);

@@ -10,9 +10,11 @@ namespace Communique.Sending;
 // The one delivery loop of every channel, bulk and transactional: claim a batch → suppress → render → archive
 // hook → hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while
 // the previous one's last messages are with the transport, so the connections never wait for the database between
-// batches. A message keeps its connection until its outcome is saved; outcomes are saved as they come, a group per
-// commit (see Outcomes). So a crash leaves at most one delivered but unsaved message per open connection, sent again
-// by the next run.
+// batches. Outcomes are saved as they come, a group per commit (see Outcomes), and no more messages than the
+// transport has connections pass the point where a hand-over can no longer be taken back (the HandOverGate) until
+// their outcomes are saved. So a crash leaves at most one delivered but unsaved message per connection, sent again by
+// the next run, while a connection gets its next message on its way (for SMTP, all but the end of its data) during
+// the commit that saves the previous one.
 public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArchive archive, OutcomeWriter writer)
 {
     public const int Batch = 200;
@@ -200,18 +202,28 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                     await archive.KeepAsync(ids, outgoing.Bytes(), cancellationToken);
                 }
 
-                await slots.Connections.WaitAsync(cancellationToken);
-                outcomes.HandingOver(slots.Transport.Parallelism);
+                var gate = new Gate(slots.Unsaved);
                 try
                 {
-                    var result = await slots.Transport.HandOverAsync(message, outgoing, cancellationToken);
+                    DeliveryResult result;
+                    await slots.Connections.WaitAsync(cancellationToken);
+                    outcomes.HandingOver(slots.Transport.Parallelism);
+                    try
+                    {
+                        result = await slots.Transport.HandOverAsync(message, outgoing, gate, cancellationToken);
+                    }
+                    finally
+                    {
+                        slots.Connections.Release();
+                    }
+
                     Apply(message, result, rendered.MessageIdHeader);
                     await outcomes.PostAndWaitAsync(
                         new Outcome(message, result.Outcome == DeliveryOutcome.PermanentFailure));
                 }
                 finally
                 {
-                    slots.Connections.Release();
+                    gate.Close();
                 }
             }
             finally
@@ -252,9 +264,10 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
 
     private static string? Clip(string? reply) => reply is { Length: > 1000 } ? reply[..1000] : reply;
 
-    // Per channel of this run: the transport's connections, and twice as many messages made ahead of them (bounding
-    // the messages made and not yet handed over, whatever their attachments weigh); with an archive, a batch of
-    // messages more, which the archive saves at once while the connections are busy.
+    // Per channel of this run: the transport's connections; as many places past the hand-over gate, each held until
+    // the message's outcome is saved; and twice as many messages made ahead of the connections (bounding the messages
+    // made and not yet handed over, whatever their attachments weigh); with an archive, a batch of messages more,
+    // which the archive saves at once while the connections are busy.
     private Slots SlotsOf(Communications.Channel channel)
     {
         lock (_slots)
@@ -263,6 +276,7 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
             {
                 var transport = channels.TransportOf(channel);
                 slots = new Slots(transport, new SemaphoreSlim(transport.Parallelism),
+                    new SemaphoreSlim(transport.Parallelism),
                     new SemaphoreSlim(2 * transport.Parallelism + (archive.Keeps ? ArchivedAhead : 0)));
                 _slots[channel] = slots;
             }
@@ -271,13 +285,40 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
         }
     }
 
-    private sealed record Slots(IChannelTransport Transport, SemaphoreSlim Connections, SemaphoreSlim Ahead);
+    private sealed record Slots(
+        IChannelTransport Transport, SemaphoreSlim Connections, SemaphoreSlim Unsaved, SemaphoreSlim Ahead);
+
+    // One message's way past the hand-over gate: a place among the unsaved, taken once (a resend on a fresh connection
+    // passes again) and given back once the outcome is saved or the hand-over has ended without passing.
+    private sealed class Gate(SemaphoreSlim unsaved) : HandOverGate
+    {
+        private bool _passed;
+
+        public override async ValueTask PassAsync(CancellationToken cancellationToken)
+        {
+            if (!_passed)
+            {
+                await unsaved.WaitAsync(cancellationToken);
+                _passed = true;
+            }
+        }
+
+        public void Close()
+        {
+            if (_passed)
+            {
+                _passed = false;
+                unsaved.Release();
+            }
+        }
+    }
 
     // The outcomes on their way to the writer. A message handed over waits for the commit that saves it (holding its
-    // connection: what a crash can leave delivered but unsaved is one message per connection), and the writer waits a
-    // little for the messages on their way, so that one commit saves a message of every connection rather than the
-    // few that arrived while the previous commit ran: it starts once nothing is on its way, once every connection
-    // waits for it, or Gather after the group's first outcome (wall-clock time, whatever the database's clock).
+    // place past the gate: what a crash can leave delivered but unsaved is one message per connection), and the writer
+    // waits a little for the messages on their way, so that one commit saves a message of every connection rather
+    // than the few that arrived while the previous commit ran: it starts once nothing is on its way, once as many
+    // messages as connections wait for it, or Gather after the group's first outcome (wall-clock time, whatever the
+    // database's clock).
     private sealed class Outcomes
     {
         // The longest a posted outcome waits for others: a stalled connection holds back the others only this long.

@@ -40,6 +40,23 @@ public abstract partial class ArchiveTests(Provider provider) : IAsyncLifetime
         await _smtp.DisposeAsync();
     }
 
+    // A signed email is kept as signed, byte for byte, and found by the words of its text part as well as its subject.
+    [Fact]
+    public async Task A_signed_email_is_kept_as_received_and_found_by_its_text_part()
+    {
+        await (await _admin.PostJsonAsync("/dkim-keys", new { domain = "acme.example" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var entry = Assert.Single(await SendReceiptsAsync(_admin, "hal@example.org"));
+
+        var bytes = await (await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/content")).Content
+            .ReadAsByteArrayAsync();
+        Assert.Contains(_smtp.ReceivedBytes, b => b.Concat("\r\n"u8.ToArray()).SequenceEqual(bytes));
+        var kept = await MimeMessage.LoadAsync(new MemoryStream(bytes));
+        Assert.Contains(kept.Headers, h => h.Id == HeaderId.DkimSignature);
+        Assert.Single(await ListAsync(_admin, "?text=hi%20hal"));
+        Assert.Single(await ListAsync(_admin, "?text=receipt"));
+    }
+
     // Three receipts sent: each is an entry whose content is the MIME the relay received, byte for byte, and whose
     // leaf the team's log proves, with nothing but the proof, the leaf hash and the root.
     [Fact]

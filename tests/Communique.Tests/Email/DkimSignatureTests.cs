@@ -66,23 +66,22 @@ public sealed class DkimSignatureTests
         string algorithm, string shape)
     {
         var (key, dns) = Key(algorithm == "rsa" ? DkimAlgorithm.Rsa : DkimAlgorithm.Ed25519);
-        var message = Message(shape);
-        Signing.Sign(message, key);
+        var wire = Signing.Sign(Message(shape), key).Bytes.ToArray();
 
-        var arrived = RoundTrip(message);
+        var arrived = Load(wire);
         var signature = arrived.Headers.Single(h => h.Id == HeaderId.DkimSignature);
         var verifier = new DkimVerifier(new PublishedDkimRecords(dns));
         verifier.Enable(DkimSignatureAlgorithm.Ed25519Sha256);
         Assert.True(await verifier.VerifyAsync(arrived, signature), shape);
         Assert.Contains("h=from:to:", signature.Value, StringComparison.Ordinal);
 
-        var changed = RoundTrip(message);
+        var changed = Load(wire);
         changed.To.Add(new MailboxAddress("", "eve@example.org"));
         Assert.False(await verifier.VerifyAsync(changed, changed.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
         if (shape != "no-body")
         {
-            var text = Encoding.ASCII.GetString(Bytes(message)).Replace("Hello", "Hallo", StringComparison.Ordinal);
-            var tampered = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(text)));
+            var text = Encoding.ASCII.GetString(wire).Replace("Hello", "Hallo", StringComparison.Ordinal);
+            var tampered = Load(Encoding.ASCII.GetBytes(text));
             Assert.False(await verifier.VerifyAsync(tampered,
                 tampered.Headers.Single(h => h.Id == HeaderId.DkimSignature)));
         }
@@ -92,18 +91,17 @@ public sealed class DkimSignatureTests
     [InlineData("plain")]
     [InlineData("attachment")]
     [InlineData("international")]
-    public void Signing_adds_its_header_and_changes_nothing_else_in_either_line_ending(string shape)
+    public void The_signed_wire_bytes_are_the_signature_then_the_message_as_written(string shape)
     {
         var message = Message(shape);
         message.Prepare(EncodingConstraint.SevenBit);
         var before = Encoding.ASCII.GetString(Bytes(message));
-        var beforeUnix = Encoding.ASCII.GetString(Bytes(message, NewLineFormat.Unix));
-        Signing.Sign(message, Key(DkimAlgorithm.Rsa).Key);
+        var wire = Signing.Sign(message, Key(DkimAlgorithm.Rsa).Key);
 
-        Assert.Equal(before, WithoutSignature(Encoding.ASCII.GetString(Bytes(message)), "\r\n"));
-        var unix = Encoding.ASCII.GetString(Bytes(message, NewLineFormat.Unix));
-        Assert.DoesNotContain('\r', unix);
-        Assert.Equal(beforeUnix, WithoutSignature(unix, "\n"));
+        Assert.Equal(before, WithoutSignature(Encoding.ASCII.GetString(wire.Bytes.Span), "\r\n"));
+        Assert.Equal(before, Encoding.ASCII.GetString(Bytes(message)));
+        Assert.Equal("news@acme.example", wire.Sender.Address);
+        Assert.Equal("ann@example.org", Assert.Single(wire.Recipients).Address);
     }
 
     [Fact]
@@ -157,11 +155,11 @@ public sealed class DkimSignatureTests
         return message;
     }
 
-    private static byte[] Bytes(MimeMessage message, NewLineFormat newLine = NewLineFormat.Dos)
+    private static byte[] Bytes(MimeMessage message)
     {
         using var stream = new MemoryStream();
         var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = newLine;
+        format.NewLineFormat = NewLineFormat.Dos;
         message.WriteTo(format, stream);
         return stream.ToArray();
     }
@@ -180,5 +178,5 @@ public sealed class DkimSignatureTests
         return text[end..];
     }
 
-    private static MimeMessage RoundTrip(MimeMessage message) => MimeMessage.Load(new MemoryStream(Bytes(message)));
+    private static MimeMessage Load(byte[] bytes) => MimeMessage.Load(new MemoryStream(bytes));
 }

@@ -71,12 +71,13 @@ public abstract class DkimTests(Provider provider) : IAsyncLifetime
     {
         var (key, dns) = await CreateKeyAsync(algorithm);
         var message = Message();
-        _host.Service<DkimSigning>().Sign(message, key);
+        var wire = _host.Service<DkimSigning>().Sign(message, key);
 
         await using var smtp = new SmtpTransport(
             [new SmtpRelayOptions { Host = "127.0.0.1", Port = _smtp.Port, Security = SmtpSecurity.None }],
             NullLogger<SmtpTransport>.Instance);
-        Assert.Equal(DeliveryOutcome.Accepted, (await smtp.SendAsync(message, CancellationToken.None)).Outcome);
+        Assert.Equal(DeliveryOutcome.Accepted,
+            (await smtp.SendAsync(wire, HandOverGate.Open, CancellationToken.None)).Outcome);
         var arrived = await _smtp.WaitForAsync(1);
 
         var signature = arrived.Headers.Single(h => h.Id == HeaderId.DkimSignature);

@@ -50,6 +50,80 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_relay_and_the_pickup_folder_receive_the_wire_bytes_byte_for_byte()
+    {
+        var message = Message(7);
+        message.Bcc.Add(new MailboxAddress("Hidden", "hidden@example.org"));
+        message.Body = new Multipart("alternative")
+        {
+            new TextPart("plain") { Text = "Hello reader 7\n.a line that starts with a dot\n" },
+            new TextPart("html") { Text = "<p>Hello reader 7</p>" },
+        };
+        var wire = WireEmail.Of(message);
+        var bytes = wire.Bytes.ToArray();
+        Assert.DoesNotContain("hidden@example.org", System.Text.Encoding.ASCII.GetString(bytes),
+            StringComparison.Ordinal);
+        Assert.Equal(["reader7@example.org", "hidden@example.org"], wire.Recipients.Select(r => r.Address));
+
+        await using (var smtp = new SmtpTransport(
+                         [new SmtpRelayOptions { Host = "127.0.0.1", Port = _sink.Port, Security = SmtpSecurity.None }],
+                         NullLogger<SmtpTransport>.Instance, new MailboxAddress("", "bounces@acme.example")))
+        {
+            Assert.Equal(DeliveryOutcome.Accepted,
+                (await smtp.SendAsync(wire, HandOverGate.Open, CancellationToken.None)).Outcome);
+        }
+
+        await _sink.WaitForAsync(1);
+        byte[] received = [.. Assert.Single(_sink.ReceivedBytes), .. "\r\n"u8.ToArray()];
+        Assert.Equal(bytes, received);
+        Assert.Equal("bounces@acme.example", Assert.Single(_sink.EnvelopeSenders));
+        Assert.Equal(1, _sink.ArrivalsByRecipient["hidden@example.org"]);
+
+        var folder = Directory.CreateTempSubdirectory("communique-pickup-").FullName;
+        try
+        {
+            await new PickupFolderTransport(folder).SendAsync(wire, HandOverGate.Open, CancellationToken.None);
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(Assert.Single(Directory.GetFiles(folder))));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    // The relay takes a message at the end of its data: the gate holds that end back, and nothing else.
+    [Fact]
+    public async Task The_relay_has_the_message_only_once_the_gate_is_passed()
+    {
+        await using var smtp = Smtp(_sink.Port);
+        var gate = new HeldGate();
+        var sending = smtp.SendAsync(WireEmail.Of(Message(1)), gate, CancellationToken.None);
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+        Assert.Equal(0, _sink.Accepted);
+        Assert.False(sending.IsCompleted);
+
+        gate.Opened.SetResult();
+        Assert.Equal(DeliveryOutcome.Accepted, (await sending).Outcome);
+        Assert.Equal(1, _sink.Accepted);
+        Assert.Equal(1, gate.Passes);
+    }
+
+    private sealed class HeldGate : HandOverGate
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Passes { get; private set; }
+
+        public override async ValueTask PassAsync(CancellationToken cancellationToken)
+        {
+            Passes++;
+            Reached.TrySetResult();
+            await Opened.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task A_kept_connection_the_server_has_closed_is_replaced_at_once_and_the_message_goes_through()
     {
         await using var smtp = Smtp(_sink.Port);

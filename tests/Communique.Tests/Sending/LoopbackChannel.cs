@@ -56,22 +56,23 @@ public sealed class LoopbackTransport : IChannelTransport
 
     public int Parallelism => 2;
 
-    public Task<DeliveryResult> HandOverAsync(
-        OutboundMessage message, OutgoingMessage outgoing, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> HandOverAsync(
+        OutboundMessage message, OutgoingMessage outgoing, HandOverGate gate, CancellationToken cancellationToken)
     {
         var tries = _tries.AddOrUpdate(message.Address, 1, (_, n) => n + 1);
         if (message.Address.StartsWith("refused", StringComparison.Ordinal))
         {
-            return Task.FromResult(new DeliveryResult(DeliveryOutcome.PermanentFailure, "refused for good"));
+            return new DeliveryResult(DeliveryOutcome.PermanentFailure, "refused for good");
         }
 
         if (message.Address.StartsWith("busy", StringComparison.Ordinal) && tries == 1)
         {
-            return Task.FromResult(new DeliveryResult(DeliveryOutcome.TemporaryFailure, "busy, try later"));
+            return new DeliveryResult(DeliveryOutcome.TemporaryFailure, "busy, try later");
         }
 
+        await gate.PassAsync(cancellationToken);
         Delivered.Enqueue((message.Address, outgoing.Bytes().ToArray()));
-        return Task.FromResult(DeliveryResult.Accepted("taken"));
+        return DeliveryResult.Accepted("taken");
     }
 }
 

@@ -4,8 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Communique.Auth;
 using MimeKit;
-using MimeKit.IO;
-using MimeKit.IO.Filters;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
@@ -31,7 +29,9 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
 
     private readonly ConcurrentDictionary<Guid, Signer> _signers = new();
 
-    public void Sign(MimeMessage message, DkimKey key)
+    // The message signed, as it goes on the wire: the DKIM-Signature field, then the message as written (made 7-bit
+    // first). The message itself is left without the signature.
+    public WireEmail Sign(MimeMessage message, DkimKey key)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(key);
@@ -93,16 +93,14 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
             raw.Append(at == 0 ? "" : "\r\n\t").Append(signature, at, Math.Min(72, signature.Length - at));
         }
 
-        var header = new Header(HeaderId.DkimSignature, "");
-        header.SetRawValue(Encoding.ASCII.GetBytes(raw.Append("\r\n").ToString()));
-        message.Headers.Insert(0, header);
-
-        // The body as just written goes out as it is: the transport copies these bytes instead of writing every part
-        // again (the headers are still written by MimeKit, from the same header objects).
-        if (message.Body is { } entity && blank >= 0)
-        {
-            message.Body = new WrittenBody(entity, body.ToArray());
-        }
+        raw.Append("\r\n");
+        var signatureField = "DKIM-Signature:"u8;
+        var wire = new byte[signatureField.Length + raw.Length + bytes.Length];
+        signatureField.CopyTo(wire);
+        var written = signatureField.Length
+                      + Encoding.ASCII.GetBytes(raw.ToString(), wire.AsSpan(signatureField.Length));
+        bytes.CopyTo(wire.AsSpan(written));
+        return WireEmail.Of(message, wire);
     }
 
     private Signer Create(DkimKey key)
@@ -163,80 +161,6 @@ public sealed class DkimSigning(MasterKey masterKey, TimeProvider clock)
             signer.Init(forSigning: true, ed25519);
             signer.BlockUpdate(digest, 0, digest.Length);
             return signer.GenerateSignature();
-        }
-    }
-
-    // A message's body in the bytes it was signed as: its own headers are written by the message (MimeKit writes a
-    // message's headers and its body's together, then the body's content), the content is copied.
-    private sealed class WrittenBody : MimeEntity
-    {
-        private static readonly byte[] CrLf = "\r\n"u8.ToArray();
-        private static readonly byte[] Lf = "\n"u8.ToArray();
-
-        private readonly byte[] _content;
-
-        public WrittenBody(MimeEntity entity, byte[] content)
-            : base(entity.ContentType)
-        {
-            _content = content;
-            foreach (var header in entity.Headers)
-            {
-                if (header.Id != HeaderId.ContentType)
-                {
-                    Headers.Add(header.Clone());
-                }
-            }
-        }
-
-        public override void Prepare(EncodingConstraint constraint, int maxLineLength = 78)
-        {
-        }
-
-        public override void WriteTo(FormatOptions options, Stream stream, bool contentOnly = false,
-            CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(options);
-            ArgumentNullException.ThrowIfNull(stream);
-            if (!contentOnly)
-            {
-                Headers.WriteTo(options, stream, cancellationToken);
-                stream.Write(options.NewLineFormat == NewLineFormat.Dos ? "\r\n"u8 : "\n"u8);
-            }
-
-            if (options.NewLineFormat == NewLineFormat.Dos)
-            {
-                stream.Write(_content);
-                return;
-            }
-
-            using var unix = new FilteredStream(stream);
-            unix.Add(new Dos2UnixFilter());
-            unix.Write(_content, 0, _content.Length, cancellationToken);
-            unix.Flush(cancellationToken);
-        }
-
-        public override async Task WriteToAsync(
-            FormatOptions options, Stream stream, bool contentOnly = false,
-            CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(options);
-            ArgumentNullException.ThrowIfNull(stream);
-            if (!contentOnly)
-            {
-                await Headers.WriteToAsync(options, stream, cancellationToken);
-                await stream.WriteAsync(options.NewLineFormat == NewLineFormat.Dos ? CrLf : Lf, cancellationToken);
-            }
-
-            if (options.NewLineFormat == NewLineFormat.Dos)
-            {
-                await stream.WriteAsync(_content, cancellationToken);
-                return;
-            }
-
-            using var unix = new FilteredStream(stream);
-            unix.Add(new Dos2UnixFilter());
-            await unix.WriteAsync(_content, cancellationToken);
-            await unix.FlushAsync(cancellationToken);
         }
     }
 
