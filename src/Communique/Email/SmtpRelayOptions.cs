@@ -16,9 +16,11 @@ public sealed class SmtpRelayOptions
 
     public string? Password { get; set; }
 
-    // Connections kept open to this relay and used one message at a time each.
+    // Connections kept open to this relay and used one message at a time each; by default as many as the messages a
+    // send has delivered and not yet saved at most (Mail:SendParallelism): a crash sends at most one per connection
+    // again.
     [Range(1, 256)]
-    public int MaxConnections { get; set; } = 8;
+    public int MaxConnections { get; set; } = 16;
 
     // For one SMTP command or the transfer of one message.
     [Range(1, 600)]
