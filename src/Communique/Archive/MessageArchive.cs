@@ -243,7 +243,12 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             }).ToList();
             try
             {
-                var size = await AppendAsync(db, teamId, entries, items, stored, cancellationToken);
+                long size;
+                using (await scope.ServiceProvider.GetRequiredService<WriteTurns>().TakeAsync(cancellationToken))
+                {
+                    size = await AppendAsync(db, teamId, entries, items, stored, cancellationToken);
+                }
+
                 await TableStatistics.RefreshArchiveAsync(db, size - entries.Count, size, cancellationToken);
                 return entries;
             }

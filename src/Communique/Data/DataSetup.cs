@@ -24,6 +24,7 @@ public static class DataSetup
             PostgresConnectionString(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!)),
             PoolSize);
         services.AddSingleton<SqliteConnections>();
+        services.AddSingleton<WriteTurns>();
         services.AddScoped<AppDb>(sp => Rent(sp)
             .Attach(sp.GetRequiredService<Tenancy.TenantContext>(), sp.GetRequiredService<TimeProvider>()));
         return services;

@@ -19,22 +19,8 @@ internal static class SqliteBusyWait
     private static readonly BusyHandler Handler = OnBusy;
     private static readonly IntPtr HandlerPointer = Marshal.GetFunctionPointerForDelegate(Handler);
 
-    // A writer waiting here blocks its thread. The thread pool starts with one worker thread per core and, once they
-    // are all busy, adds more only about twice a second, so a few writers waiting at once could leave the requests
-    // without a thread for a second or more (docs/benchmarks.md, the transactional API). With SQLite, the pool keeps
-    // at least this many worker threads, started as soon as there is work for them.
-    private const int MinWorkerThreads = 32;
-
-    private static int s_threadsRaised;
-
     public static void Install(SqliteConnection connection)
     {
-        if (Interlocked.Exchange(ref s_threadsRaised, 1) == 0)
-        {
-            ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-            ThreadPool.SetMinThreads(Math.Max(workers, MinWorkerThreads), completionPorts);
-        }
-
         var result = sqlite3_busy_handler(connection.Handle!.DangerousGetHandle(), HandlerPointer, IntPtr.Zero);
         if (result != 0)
         {

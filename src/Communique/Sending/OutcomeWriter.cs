@@ -6,8 +6,9 @@ namespace Communique.Sending;
 
 // Saves a group of outcomes in one transaction: the messages' rows, their sends' counters and the bounce-rate
 // guard's counts (delivered and refused hard), so that the guard counts saved outcomes only, never messages in
-// flight. A permanent refusal is a hard bounce: the address joins the global list with the transport's reply.
-public sealed class OutcomeWriter(AppDb db)
+// flight. A permanent refusal is a hard bounce: the address joins the global list with the transport's reply. On
+// SQLite the group waits for its turn at writing (WriteTurns) rather than in SQLite's lock.
+public sealed class OutcomeWriter(AppDb db, WriteTurns turns)
 {
     public async Task WriteAsync(
         Guid team, IReadOnlyList<Outcome> outcomes, Func<List<OutboundMessage>, Task> inTransaction,
@@ -26,9 +27,10 @@ public sealed class OutcomeWriter(AppDb db)
             }
         }
 
-        await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        using (await turns.TakeAsync(cancellationToken))
         {
+            await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await MessageStore.WriteOutcomesAsync(db, messages, cancellationToken);
             if (db.ChangeTracker.HasChanges())
             {
