@@ -11,7 +11,7 @@ namespace Communique.Sending;
 // hook → hand to the transport → record outcomes. Two batches are in flight at a time: the next is claimed while
 // the previous one's last messages are with the transport, so the connections never wait for the database between
 // batches. Outcomes are saved as they come, a group per commit (see Outcomes), and no more messages than the
-// transport has connections pass the point where a hand-over can no longer be taken back (the HandOverGate) until
+// transport has connections pass the point where a hand-over becomes final (the HandOverGate) until
 // their outcomes are saved. So a crash leaves at most one delivered but unsaved message per connection, sent again by
 // the next run, while a connection gets its next message on its way (for SMTP, all but the end of its data) during
 // the commit that saves the previous one.

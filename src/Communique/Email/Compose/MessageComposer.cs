@@ -87,11 +87,11 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         var message = new MimeMessage(
             new Header(HeaderId.Date, DateUtils.FormatDate(clock.GetUtcNow())),
             new Header(HeaderId.MessageId, $"<{links.MessageId:N}@{envelope.From.Domain}>"));
-        message.From.Add(Copy(envelope.From));
-        message.To.Add(Copy(envelope.To));
+        message.From.Add(WireEmail.Copy(envelope.From));
+        message.To.Add(WireEmail.Copy(envelope.To));
         if (envelope.ReplyTo is not null)
         {
-            message.ReplyTo.Add(Copy(envelope.ReplyTo));
+            message.ReplyTo.Add(WireEmail.Copy(envelope.ReplyTo));
         }
 
         message.Subject = rendered.Subject;
@@ -202,8 +202,6 @@ public sealed partial class MessageComposer(MailTokens tokens, IOptions<MailOpti
         part.ContentType.Charset = "utf-8";
         return part;
     }
-
-    private static MailboxAddress Copy(MailboxAddress address) => new(address.Name, address.Address);
 
     // Over rendered HTML: each match stops after a second (RegexMatchTimeoutException) whatever the HTML holds.
     [GeneratedRegex(@"<body\b[^>]*>", RegexOptions.IgnoreCase, 1000)]
