@@ -10,36 +10,43 @@ namespace Communique.Archive;
 
 // The full-text index of the archive: on SQLite an FTS5 table that keeps only the index (its rowid is the entry's
 // TextKey), on PostgreSQL a tsvector per entry under a GIN index. Both are given the same words: text is cut into
-// runs of letters and digits, lower-cased, so that a query finds the same entries on either. A query is words that
-// must all be there; a word ending in * is a prefix.
+// runs of letters and digits, lower-cased, each kept to its first MaxIndexedWordChars, so that a query finds the same
+// entries on either. PostgreSQL makes its tsvector from those words as they are (array_to_tsvector), without running
+// its own parser over them again. A query is words that must all be there; a word ending in * is a prefix.
 public static class ArchiveText
 {
     public const int MaxChars = 32 * 1024;
     public const int MaxQueryWords = 16;
     private const int MaxWordChars = 64;
 
+    // Far under PostgreSQL's limit of 2,046 bytes a lexeme, at four bytes a character.
+    private const int MaxIndexedWordChars = 256;
+
     // The text as both indexes are given it: words separated by single spaces.
     public static string Words(string text, int maxChars = MaxChars)
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = new StringBuilder(Math.Min(text.Length, maxChars));
-        var inWord = false;
+        var wordChars = 0;
         foreach (var c in text)
         {
-            if (char.IsLetterOrDigit(c))
+            if (!char.IsLetterOrDigit(c))
             {
-                if (!inWord && words.Length > 0)
-                {
-                    words.Append(' ');
-                }
+                wordChars = 0;
+                continue;
+            }
 
-                words.Append(char.ToLowerInvariant(c));
-                inWord = true;
-            }
-            else
+            if (wordChars == 0 && words.Length > 0)
             {
-                inWord = false;
+                words.Append(' ');
             }
+
+            if (wordChars < MaxIndexedWordChars)
+            {
+                words.Append(char.ToLowerInvariant(c));
+            }
+
+            wordChars++;
 
             if (words.Length >= maxChars)
             {
@@ -95,7 +102,7 @@ public static class ArchiveText
             await using var insert = new NpgsqlCommand(
                 """
                 INSERT INTO "ArchiveTexts" ("EntryId", "Vector")
-                SELECT id, strip(to_tsvector('simple', words)) FROM unnest(@ids, @words) AS t(id, words)
+                SELECT id, array_to_tsvector(string_to_array(words, ' ')) FROM unnest(@ids, @words) AS t(id, words)
                 """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
             insert.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
             {
@@ -157,11 +164,13 @@ public static class ArchiveText
     {
         if (db.Database.IsNpgsql())
         {
-            var query = string.Join(" & ", terms.Select(t => t.Prefix ? t.Word + ":*" : t.Word));
+            // The words are the lexemes as they are (letters and digits only, so quoting them is enough), matching
+            // the index made by array_to_tsvector.
+            var query = string.Join(" & ", terms.Select(t => "'" + t.Word + "'" + (t.Prefix ? ":*" : "")));
             return db.Database.SqlQuery<Guid>($"""
                 SELECT t."EntryId" AS "Value" FROM "ArchiveTexts" AS t
                 JOIN "ArchiveEntries" AS e ON e."Id" = t."EntryId"
-                WHERE e."TeamId" = {teamId} AND t."Vector" @@ to_tsquery('simple', {query})
+                WHERE e."TeamId" = {teamId} AND t."Vector" @@ CAST({query} AS tsquery)
                 """);
         }
 

@@ -151,7 +151,8 @@ public abstract partial class ArchiveTests
             ("contentType", "application/pdf"));
         Assert.Equal("P-1001", entry.GetProperty("metadata").Str("policy"));
         Assert.Equal(pdf, await ContentAsync(entry));
-        await IngestAsync(_admin, "other.pdf", pdf, """{"policy":"P-1002"}""", ("text", "Motor insurance"));
+        await IngestAsync(_admin, "other.pdf", pdf, """{"policy":"P-1002"}""",
+            ("text", "Motor insurance for Zoë, car 3d4f-77e5: " + new string('x', 300)));
 
         Assert.Equal([entry.Str("id")],
             (await ListAsync(_admin, "?metadata.policy=P-1001")).Select(e => e.Str("id")));
@@ -161,6 +162,12 @@ public abstract partial class ArchiveTests
         Assert.Single(await ListAsync(_admin, "?text=SMITH%20home"));
         Assert.Single(await ListAsync(_admin, "?text=sched*"));
         Assert.Single(await ListAsync(_admin, "?text=insurance&metadata.policy=P-1002"));
+        // Words of any script, letters mixed with digits, and a word longer than a query's (found by its prefix).
+        Assert.Single(await ListAsync(_admin, "?text=ZO%C3%8B%203d4f%2077e5"));
+        Assert.Single(await ListAsync(_admin, "?text=" + new string('x', 64) + "*"));
+        Assert.Empty(await ListAsync(_admin, "?text=" + new string('x', 64)));
+        await (await _admin.GetAsync("/archive/entries?text=" + new string('x', 65)))
+            .ProblemAsync(HttpStatusCode.BadRequest);
         // A time range, to the millisecond: both were archived at the test clock's one instant.
         var at = entry.GetProperty("createdAt").GetDateTime();
         string Iso(DateTime time) => Uri.EscapeDataString(time.ToString("O", CultureInfo.InvariantCulture));
