@@ -244,7 +244,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
             try
             {
                 long size;
-                using (await scope.ServiceProvider.GetRequiredService<WriteTurns>().TakeAsync(cancellationToken))
+                using (await scope.ServiceProvider.GetRequiredService<WriteTurns>()
+                    .TakeAsync(WriteTurns.Side.Delivery, cancellationToken))
                 {
                     size = await AppendAsync(db, teamId, entries, items, stored, cancellationToken);
                 }

@@ -141,7 +141,8 @@ public sealed class TransactionalIntake : IAsyncDisposable
         var none = CancellationToken.None;
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-        using var turn = await scope.ServiceProvider.GetRequiredService<WriteTurns>().TakeAsync(none);
+        using var turn = await scope.ServiceProvider.GetRequiredService<WriteTurns>()
+            .TakeAsync(WriteTurns.Side.Intake, none);
         await using var transaction = await db.Database.BeginTransactionAsync(none);
         await CreateCampaignsAsync(db, group, none);
         await BulkWriter.InsertAsync(db, [.. group.Select(c => c.Send)], null, none);

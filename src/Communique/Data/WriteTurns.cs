@@ -8,27 +8,76 @@ namespace Communique.Data;
 // adds threads about twice a second). These writers wait for their turn here, holding no thread, and so meet each
 // other only here; other writers meet them in SQLite's busy handler. On PostgreSQL, whose writers do not exclude each
 // other, a turn is given at once.
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification =
-    "Never disposed: a writer may give its turn back while the host shuts down, and the semaphore holds nothing to "
-    + "free unless its wait handle is asked for.")]
+//
+// Writers that delivery waits for (outcomes, the archive) go before the intake: a delivered message holds its
+// connection until its outcome is saved, so while the intake's calls queue in front of it, the connections idle and
+// what was accepted waits longer to be sent. The intake still has every turn nobody on the delivery side asked for.
 public sealed class WriteTurns(IOptions<DatabaseOptions> database)
 {
-    private readonly SemaphoreSlim _sqlite = new(1, 1);
+    private readonly Lock _lock = new();
+    private readonly Queue<TaskCompletionSource> _delivery = new();
+    private readonly Queue<TaskCompletionSource> _intake = new();
+    private bool _held;
 
-    public async ValueTask<Turn> TakeAsync(CancellationToken cancellationToken)
+    public enum Side
+    {
+        Delivery,
+        Intake,
+    }
+
+    public ValueTask<Turn> TakeAsync(Side side, CancellationToken cancellationToken)
     {
         if (database.Value.Provider != DatabaseProvider.Sqlite)
         {
-            return default;
+            return ValueTask.FromResult(default(Turn));
         }
 
-        await _sqlite.WaitAsync(cancellationToken);
-        return new Turn(_sqlite);
+        TaskCompletionSource waiter;
+        lock (_lock)
+        {
+            if (!_held)
+            {
+                _held = true;
+                return ValueTask.FromResult(new Turn(this));
+            }
+
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (side == Side.Delivery ? _delivery : _intake).Enqueue(waiter);
+        }
+
+        return WaitAsync(waiter, cancellationToken);
+    }
+
+    private async ValueTask<Turn> WaitAsync(TaskCompletionSource waiter, CancellationToken cancellationToken)
+    {
+        // A waiter cancelled before its turn is skipped when the turn comes to it (TrySetResult fails).
+        await using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)))
+        {
+            await waiter.Task;
+        }
+
+        return new Turn(this);
+    }
+
+    private void Pass()
+    {
+        lock (_lock)
+        {
+            while (_delivery.TryDequeue(out var next) || _intake.TryDequeue(out next))
+            {
+                if (next.TrySetResult())
+                {
+                    return;
+                }
+            }
+
+            _held = false;
+        }
     }
 
     // Held for the length of one write transaction; disposing it gives the turn to the next writer.
-    public readonly struct Turn(SemaphoreSlim? held) : IDisposable
+    public readonly struct Turn(WriteTurns? turns) : IDisposable
     {
-        public void Dispose() => held?.Release();
+        public void Dispose() => turns?.Pass();
     }
 }

@@ -27,7 +27,7 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns)
             }
         }
 
-        using (await turns.TakeAsync(cancellationToken))
+        using (await turns.TakeAsync(WriteTurns.Side.Delivery, cancellationToken))
         {
             await Suppression.RecordHardBouncesAsync(db, refused, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
