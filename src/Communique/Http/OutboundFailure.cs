@@ -1,0 +1,11 @@
+namespace Communique.Http;
+
+public enum OutboundFailure
+{
+    None,
+    Refused,
+    Timeout,
+    TooLarge,
+    Network,
+    BadRequest,
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Communique.Http;
+
+public static class OutboundHttpSetup
+{
+    // One instance for the process: it owns the connection pools.
+    public static IServiceCollection AddOutboundHttp(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new OutboundHttp(provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
