@@ -4,6 +4,7 @@ using Communique.Archive;
 using Communique.Assets;
 using Communique.Auth;
 using Communique.Campaigns;
+using Communique.Chat;
 using Communique.Cli;
 using Communique.Communications;
 using Communique.Credentials;
@@ -59,6 +60,7 @@ builder.Services.AddSending();
 builder.Services.AddDeliverability(builder.Configuration);
 builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddNlu(builder.Configuration);
+builder.Services.AddChat(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -127,6 +129,8 @@ if (app.ServesApi())
     app.MapNluModels();
     app.MapNluVersions();
     app.MapNluParse();
+    app.MapChat();
+    app.MapLiveTakeover();
 }
 
 app.LogWhenStarted();

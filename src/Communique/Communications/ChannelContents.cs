@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Communique.Communications;
 
 // Checks and normalises the content of a communication or template for its channel.
-// Channels without a content model of their own yet (chat, video, push) keep any JSON object as given.
+// Channels without a content model of their own yet (video, push) keep any JSON object as given.
 public static class ChannelContents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -15,6 +15,7 @@ public static class ChannelContents
     {
         Channel.Email => JsonSerializer.Serialize(new EmailContent("", "", null, null, null, null), Json),
         Channel.Document => JsonSerializer.Serialize(new Documents.DocumentContent("", null), Json),
+        Channel.Chat => Chat.ChatFlows.Empty,
         _ => "{}",
     };
 
@@ -33,6 +34,11 @@ public static class ChannelContents
         if (channel == Channel.Document)
         {
             return Documents.DocumentContents.TryNormalize(content, Json, checkTemplate, out normalized, errors);
+        }
+
+        if (channel == Channel.Chat)
+        {
+            return Chat.ChatFlows.TryNormalize(content, out normalized, errors);
         }
 
         if (channel != Channel.Email)

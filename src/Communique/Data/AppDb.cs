@@ -73,6 +73,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Archive.ArchivePolicy> ArchivePolicies => Set<Archive.ArchivePolicy>();
     public DbSet<Archive.ArchiveHold> ArchiveHolds => Set<Archive.ArchiveHold>();
     public DbSet<Archive.ArchiveHeldEntry> ArchiveHeldEntries => Set<Archive.ArchiveHeldEntry>();
+    public DbSet<Chat.Conversation> Conversations => Set<Chat.Conversation>();
+    public DbSet<Chat.ChatMessage> ChatMessages => Set<Chat.ChatMessage>();
+    public DbSet<Chat.ChatSettings> ChatSettings => Set<Chat.ChatSettings>();
 
     private bool _crossingTeams;
 
@@ -462,6 +465,36 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // Two appends that read one size: the second one's save finds the row changed and is retried.
             e.Property(l => l.Size).IsConcurrencyToken();
             e.HasOne<Team>().WithMany().HasForeignKey(l => l.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Chat.Conversation>(e =>
+        {
+            // Agents' lists: a team's conversations in a state, newest first, by bot or agent.
+            e.HasIndex(c => new { c.TeamId, c.State, c.LastActivityAt });
+            e.HasIndex(c => new { c.TeamId, c.BotId, c.CreatedAt });
+            e.HasIndex(c => new { c.TeamId, c.AgentId });
+            // The sweep that ends conversations left silent.
+            e.HasIndex(c => new { c.State, c.LastActivityAt });
+            e.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.Channel).HasMaxLength(16);
+            e.Property(c => c.Position).HasMaxLength(64);
+            e.Property(c => c.ExternalUserId).HasMaxLength(200);
+            e.Property(c => c.EndReason).HasMaxLength(32);
+            e.Property(c => c.Turn).IsConcurrencyToken();
+            e.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Chat.ChatSettings>(e =>
+        {
+            e.HasKey(s => s.TeamId);
+            e.Property(s => s.AllowedNetworks).HasMaxLength(1000);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Chat.ChatMessage>(e =>
+        {
+            e.HasIndex(m => new { m.ConversationId, m.Sequence }).IsUnique();
+            e.Property(m => m.Sender).HasConversion<string>().HasMaxLength(16);
+            e.HasOne<Chat.Conversation>().WithMany().HasForeignKey(m => m.ConversationId)
+                .OnDelete(DeleteBehavior.Cascade);
         });
 
         foreach (var type in model.Model.GetEntityTypes().Where(t => typeof(ITeamOwned).IsAssignableFrom(t.ClrType)))

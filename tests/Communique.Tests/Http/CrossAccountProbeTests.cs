@@ -95,6 +95,15 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/archive/holds/{id:guid}/release"] = ["archiveHold"],
         ["/archive/exports/{id:guid}"] = ["archiveExport"],
         ["/archive/exports/{id:guid}/file"] = ["archiveExport"],
+        ["/chat/bots/{botId:guid}/conversations"] = ["bot"],
+        ["/chat/conversations/{id:guid}"] = ["conversation"],
+        ["/chat/conversations/{id:guid}/messages"] = ["conversation"],
+        ["/chat/conversations/{id:guid}/end"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/messages"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/takeover"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/handback"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/end"] = ["conversation"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
     };
@@ -150,6 +159,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["GET /assets folderId"] = "folder",
         ["GET /archive/entries sendId"] = "send",
         ["GET /archive/accesses entryId"] = "archiveEntry",
+        ["GET /chat/agent/conversations botId"] = "bot",
+        ["GET /chat/agent/conversations agentId"] = "credential",
     };
 
     // Bodies of the endpoints that need one, so that a call fails only for the id in its path.
@@ -182,6 +193,9 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /document/communications/{id:guid}/pdf"] = _ => new { record = new { name = "Ann" } },
         ["POST /document/communications/{id:guid}/png"] = _ => new { record = new { name = "Ann" } },
         ["POST /document/communications/{id:guid}/batches"] = _ => new { records = Ann },
+        ["POST /chat/bots/{botId:guid}/conversations"] = _ => new { externalUserId = "probe" },
+        ["POST /chat/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
+        ["POST /chat/agent/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
     };
 
     // Query parameters an endpoint needs beside its ids.
@@ -644,6 +658,22 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             new { reason = $"{prefix} dispute", entryIds = new[] { things["archiveEntry"] } });
         things["archiveExport"] = (await (await client.PostJsonAsync("/archive/exports", new { search = "" }))
             .JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        things["bot"] = await Created($"/projects/{things["project"]}/communications", new
+        {
+            name = $"{prefix} Bot", channel = "chat",
+            content = new
+            {
+                start = "ask",
+                interactions = new object[]
+                {
+                    new { id = "ask", type = "question", text = "Name?", variable = "name", next = "bye" },
+                    new { id = "bye", type = "end", text = "Bye {{ context.name }}" },
+                },
+            },
+        });
+        things["conversation"] = (await (await client.PostJsonAsync($"/chat/bots/{things["bot"]}/conversations",
+            new { externalUserId = $"{prefix}-user" })).JsonAsync(HttpStatusCode.Created))
+            .GetProperty("conversation").Str("id");
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -680,7 +710,7 @@ public sealed class Things : Dictionary<string, string>
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
-            "archiveEntry", "archiveHold", "archiveExport",
+            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation",
         })
         {
             things[key] = Guid.NewGuid().ToString();

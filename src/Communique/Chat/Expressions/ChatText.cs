@@ -66,14 +66,18 @@ public sealed class ChatText
         return true;
     }
 
-    public string Render(IExpressionScope scope)
+    public string Render(IExpressionScope scope) => Render(scope, null);
+
+    // encode: applied to each part's value (not to the literal text around it), e.g. URL- or HTML-encoding.
+    public string Render(IExpressionScope scope, Func<string, string>? encode)
     {
         ArgumentNullException.ThrowIfNull(scope);
         var evaluation = new Evaluation(scope);
         var result = new StringBuilder(_literals[0]);
         for (var i = 0; i < _parts.Length; i++)
         {
-            Append(result, ExpressionValue.Text(_parts[i].Evaluate(evaluation)), _parts[i].Position);
+            var value = ExpressionValue.Text(_parts[i].Evaluate(evaluation));
+            Append(result, encode is null ? value : encode(value), _parts[i].Position);
             Append(result, _literals[i + 1], _parts[i].Position);
         }
         return result.ToString();

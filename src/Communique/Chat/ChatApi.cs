@@ -1,0 +1,329 @@
+using System.Net;
+using System.Text.Json;
+using Communique.Auth;
+using Communique.Data;
+using Communique.Http;
+using Communique.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Chat;
+
+// The REST channel of the chat runtime: start a conversation with a bot, send the user's words and get the bot's
+// answers, read a conversation's messages after a sequence number. Every turn is saved before it is answered.
+public static class ChatApi
+{
+    public const int MaxUserAttributes = 50;
+
+    public static RouteGroupBuilder MapChat(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/chat").WithTags("Chat").WithGroupName("chat-channel").RequireTeamCaller();
+        group.MapPost("/bots/{botId:guid}/conversations", Start).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("Start a conversation with a bot (a chat communication): the flow runs from its start until "
+                + "it waits for the user; the answer holds the bot's first messages.");
+        group.MapGet("/conversations/{id:guid}", Get).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("A conversation's state.");
+        group.MapPost("/conversations/{id:guid}/messages", Send).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("The user's words: the bot's answers come back (none while an agent has the conversation).");
+        group.MapGet("/conversations/{id:guid}/messages", Messages).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("A conversation's messages after the sequence number `after` (0: from the first).");
+        group.MapPost("/conversations/{id:guid}/end", End).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("End a conversation.");
+        group.MapGet("/settings", Settings).RequireAccess(Area.TeamAdministration, Access.View)
+            .WithSummary("The team's chat settings.");
+        group.MapPut("/settings", SaveSettings).RequireAccess(Area.TeamAdministration, Access.Edit)
+            .WithSummary("The private networks (CIDR blocks) the team's bots may call; none by default.");
+        return group;
+    }
+
+    private static async Task<Results<Created<TurnResponse>, ValidationProblem, ProblemHttpResult>> Start(
+        Guid botId, StartConversationRequest request, AppDb db, ChatFlowCache flows, ChatRuntime runtime,
+        TenantContext tenant, CancellationToken cancellationToken)
+    {
+        if (request.User is { Count: > MaxUserAttributes })
+        {
+            return Problems.Invalid("user", $"At most {MaxUserAttributes} user attributes.");
+        }
+
+        var user = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in request.User ?? [])
+        {
+            if (!ChatFlows.IsName(name))
+            {
+                return Problems.Invalid("user", $"'{name}' is not an attribute name (letters, digits and _).");
+            }
+
+            if (!TryScalar(value, out var scalar))
+            {
+                return Problems.Invalid($"user.{name}", "An attribute is a string (up to 1,000 characters), a " +
+                    "number, a boolean or null.");
+            }
+
+            user[name] = scalar;
+        }
+
+        var channel = request.Channel ?? "rest";
+        if (channel is not ("rest" or "stream" or "widget" or "sms"))
+        {
+            return Problems.Invalid("channel", "The channel is rest, stream, widget or sms.");
+        }
+
+        if (await flows.CurrentAsync(db, botId, cancellationToken) is not { } bot)
+        {
+            return Problems.NotFound("Bot");
+        }
+
+        var now = db.Now;
+        var conversation = new Conversation
+        {
+            TeamId = tenant.TeamId,
+            BotId = botId,
+            FlowBotId = botId,
+            FlowVersion = bot.Version,
+            Channel = channel,
+            ExternalUserId = request.ExternalUserId,
+            Variables = "{}",
+            UserAttributes = ChatRuntime.WriteValues(user),
+            CreatedAt = now,
+            LastActivityAt = now,
+        };
+        db.Conversations.Add(conversation);
+        ChatRuntime.Turn turn;
+        try
+        {
+            turn = await runtime.StartAsync(db, conversation, cancellationToken);
+        }
+        catch (ChatTurnException e)
+        {
+            return Problems.Invalid("bot", e.Message);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/chat/conversations/{conversation.Id}", Response(turn));
+    }
+
+    private static Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> Get(
+        Guid id, AppDb db, CancellationToken cancellationToken) => ReadConversationAsync(db, id, cancellationToken);
+
+    internal static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> ReadConversationAsync(
+        AppDb db, Guid id, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id,
+            cancellationToken);
+        return conversation is null
+            ? Problems.NotFound("Conversation")
+            : TypedResults.Ok(ConversationResponse.From(conversation));
+    }
+
+    private static async Task<Results<Ok<TurnResponse>, ValidationProblem, ProblemHttpResult>> Send(
+        Guid id, MessageRequest request, AppDb db, ChatRuntime runtime, ChatFlowCache flows,
+        CancellationToken cancellationToken)
+    {
+        if (CheckText(request.Text, runtime.Options) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (conversation is null)
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        if (await EndIfSilentAsync(db, conversation, flows, runtime, cancellationToken))
+        {
+            return Problems.Conflict("The conversation ended after a silence; start a new one.");
+        }
+
+        if (conversation.State == ConversationState.Ended)
+        {
+            return Problems.Conflict("The conversation has ended; start a new one.");
+        }
+
+        ChatRuntime.Turn turn;
+        try
+        {
+            turn = await runtime.ReceiveAsync(db, conversation, request.Text!, cancellationToken);
+        }
+        catch (ChatTurnException e)
+        {
+            return Problems.Invalid("text", e.Message);
+        }
+
+        return await SaveTurnAsync(db, cancellationToken) is { } conflict
+            ? conflict
+            : TypedResults.Ok(Response(turn));
+    }
+
+    private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> Messages(
+        Guid id, long? after, int? limit, AppDb db, CancellationToken cancellationToken)
+    {
+        return await ReadMessagesAsync(db, id, after, limit, cancellationToken);
+    }
+
+    internal static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>>
+        ReadMessagesAsync(AppDb db, Guid id, long? after, int? limit, CancellationToken cancellationToken)
+    {
+        if (after is < 0)
+        {
+            return Problems.Invalid("after", "after is a message's sequence number, 0 or more.");
+        }
+
+        var take = limit ?? Paging.DefaultLimit;
+        if (take is < 1 or > Paging.MaxLimit)
+        {
+            return Problems.Invalid("limit", $"limit must be between 1 and {Paging.MaxLimit}.");
+        }
+
+        if (!await db.Conversations.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        var from = after ?? 0;
+        var messages = await db.ChatMessages.AsNoTracking()
+            .Where(m => m.ConversationId == id && m.Sequence > from)
+            .OrderBy(m => m.Sequence).Take(take).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new MessagesResponse([.. messages.Select(MessageResponse.From)],
+            messages.Count > 0 ? messages[^1].Sequence : from));
+    }
+
+    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> End(
+        Guid id, AppDb db, ChatRuntime runtime, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (conversation is null)
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        if (conversation.State != ConversationState.Ended)
+        {
+            var turn = await runtime.OpenAsync(db, conversation, cancellationToken);
+            turn.End("api");
+            if (await SaveTurnAsync(db, cancellationToken) is { } conflict)
+            {
+                return conflict;
+            }
+        }
+
+        return TypedResults.Ok(ConversationResponse.From(conversation));
+    }
+
+    private static async Task<Ok<ChatSettingsResponse>> Settings(AppDb db, CancellationToken cancellationToken)
+    {
+        var networks = await ChatSettings.AllowedNetworksAsync(db, cancellationToken);
+        return TypedResults.Ok(new ChatSettingsResponse([.. networks.Select(n => n.ToString())]));
+    }
+
+    private static async Task<Results<Ok<ChatSettingsResponse>, ValidationProblem>> SaveSettings(
+        ChatSettingsRequest request, AppDb db, TenantContext tenant, CancellationToken cancellationToken)
+    {
+        var given = request.AllowedNetworks ?? [];
+        if (given.Count > ChatSettings.MaxNetworks)
+        {
+            return Problems.Invalid("allowedNetworks", $"At most {ChatSettings.MaxNetworks} networks.");
+        }
+
+        var networks = new List<IPNetwork>();
+        foreach (var text in given)
+        {
+            if (!IPNetwork.TryParse(text?.Trim() ?? "", out var network))
+            {
+                return Problems.Invalid("allowedNetworks", $"'{text}' is not a CIDR block, e.g. 10.20.0.0/16.");
+            }
+
+            networks.Add(network);
+        }
+
+        var settings = await db.ChatSettings.FirstOrDefaultAsync(cancellationToken);
+        if (settings is null)
+        {
+            settings = new ChatSettings { TeamId = tenant.TeamId };
+            db.ChatSettings.Add(settings);
+        }
+
+        settings.AllowedNetworks = string.Join(' ', networks.Select(n => n.ToString()));
+        settings.UpdatedAt = db.Now;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new ChatSettingsResponse([.. networks.Select(n => n.ToString())]));
+    }
+
+    internal static ValidationProblem? CheckText(string? text, ChatOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Problems.Invalid("text", "Give the message's text.");
+        }
+
+        return text.Length > options.MaxMessageChars
+            ? Problems.Invalid("text", $"A message is at most {options.MaxMessageChars} characters.")
+            : null;
+    }
+
+    // Ends the conversation when it has been silent longer than its bot or the product allows.
+    internal static async Task<bool> EndIfSilentAsync(
+        AppDb db, Conversation conversation, ChatFlowCache flows, ChatRuntime runtime, CancellationToken ct)
+    {
+        if (conversation.State == ConversationState.Ended)
+        {
+            return false;
+        }
+
+        var flow = await flows.VersionAsync(db, conversation.FlowBotId, conversation.FlowVersion, ct);
+        var silence = flow.Timeout is { } timeout && timeout < runtime.Options.Silence
+            ? timeout
+            : runtime.Options.Silence;
+        if (db.Now - conversation.LastActivityAt <= silence)
+        {
+            return false;
+        }
+
+        var turn = await runtime.OpenAsync(db, conversation, ct);
+        turn.End("silence");
+        await SaveTurnAsync(db, ct);
+        return true;
+    }
+
+    // Null when saved; a conflict when another turn of the conversation was saved first.
+    internal static async Task<ProblemHttpResult?> SaveTurnAsync(AppDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.Conflict("Another message of this conversation was handled at the same time: send again.");
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return Problems.Conflict("Another message of this conversation was handled at the same time: send again.");
+        }
+    }
+
+    internal static TurnResponse Response(ChatRuntime.Turn turn) =>
+        new(ConversationResponse.From(turn.Conversation), [.. turn.Added.Select(MessageResponse.From)]);
+
+    private static bool TryScalar(JsonElement value, out object? scalar)
+    {
+        scalar = null;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String when value.GetString()!.Length <= 1000:
+                scalar = value.GetString();
+                return true;
+            case JsonValueKind.Number when value.TryGetDecimal(out var d):
+                scalar = d;
+                return true;
+            case JsonValueKind.True or JsonValueKind.False:
+                scalar = value.GetBoolean();
+                return true;
+            case JsonValueKind.Null:
+                return true;
+            default:
+                return false;
+        }
+    }
+}
