@@ -98,7 +98,7 @@ public static class ChatApi
             return Problems.Invalid("bot", e.Message);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await runtime.SaveAsync(db, turn, cancellationToken);
         return TypedResults.Created($"/chat/conversations/{conversation.Id}", Response(turn));
     }
 
@@ -150,9 +150,9 @@ public static class ChatApi
             return Problems.Invalid("text", e.Message);
         }
 
-        return await SaveTurnAsync(db, cancellationToken) is { } conflict
-            ? conflict
-            : TypedResults.Ok(Response(turn));
+        return await runtime.SaveAsync(db, turn, cancellationToken)
+            ? TypedResults.Ok(Response(turn))
+            : Conflict();
     }
 
     private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> Messages(
@@ -201,9 +201,9 @@ public static class ChatApi
         {
             var turn = await runtime.OpenAsync(db, conversation, cancellationToken);
             turn.End("api");
-            if (await SaveTurnAsync(db, cancellationToken) is { } conflict)
+            if (!await runtime.SaveAsync(db, turn, cancellationToken))
             {
-                return conflict;
+                return Conflict();
             }
         }
 
@@ -281,27 +281,12 @@ public static class ChatApi
 
         var turn = await runtime.OpenAsync(db, conversation, ct);
         turn.End("silence");
-        await SaveTurnAsync(db, ct);
+        await runtime.SaveAsync(db, turn, ct);
         return true;
     }
 
-    // Null when saved; a conflict when another turn of the conversation was saved first.
-    internal static async Task<ProblemHttpResult?> SaveTurnAsync(AppDb db, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Problems.Conflict("Another message of this conversation was handled at the same time: send again.");
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            return Problems.Conflict("Another message of this conversation was handled at the same time: send again.");
-        }
-    }
+    internal static ProblemHttpResult Conflict() =>
+        Problems.Conflict("Another message of this conversation was handled at the same time: send again.");
 
     internal static TurnResponse Response(ChatRuntime.Turn turn) =>
         new(ConversationResponse.From(turn.Conversation), [.. turn.Added.Select(MessageResponse.From)]);

@@ -18,13 +18,15 @@ public sealed class ChatTurnException(string message) : Exception(message);
 // interactions that need no input, until one waits for the user, hands over to an agent, or ends. The conversation
 // and the messages the turn adds are changed in the AppDb given; the caller saves them in one unit of work.
 public sealed class ChatRuntime(
-    ChatFlowCache flows, ChatNlu nlu, OutboundHttp http, TimeProvider clock, IOptions<ChatOptions> options)
+    ChatFlowCache flows, ChatNlu nlu, OutboundHttp http, TimeProvider clock, IOptions<ChatOptions> options,
+    ChatEvents events, IEnumerable<IChatChannel> channels, ILogger<ChatRuntime> logger)
 {
     public const int FallbacksBeforeAgent = 3;
     private const string DidNotUnderstand = "Sorry, I did not understand that.";
     private const string FindingAgent = "Let me find someone who can help you.";
 
     public ChatOptions Options => options.Value;
+    public ChatEvents Events => events;
     private ChatFlowCache Flows => flows;
     private ChatNlu Nlu => nlu;
     private OutboundHttp Http => http;
@@ -69,6 +71,62 @@ public sealed class ChatRuntime(
         }
 
         return turn;
+    }
+
+    // Saves the turn in one unit of work, then streams its messages and state to the clients listening and hands the
+    // bot's and agents' messages to the conversation's channel when it carries them itself. False, and nothing saved,
+    // when another turn of the conversation was saved meanwhile.
+    public async Task<bool> SaveAsync(AppDb db, Turn turn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(turn);
+        var state = db.Entry(turn.Conversation).Property(c => c.State);
+        var changed = state.IsModified || db.Entry(turn.Conversation).State == EntityState.Added;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e))
+        {
+            return false;
+        }
+
+        Published(turn.Conversation, turn.Added, changed);
+        var channel = channels.FirstOrDefault(c => c.Name == turn.Conversation.Channel);
+        var outgoing = turn.Added.Where(m => m.Sender is ChatSender.Bot or ChatSender.Agent && m.Text is not null)
+            .ToList();
+        if (channel is not null && outgoing.Count > 0)
+        {
+            try
+            {
+                await channel.DeliverAsync(turn.Conversation, outgoing, cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException
+                or InvalidOperationException)
+            {
+                logger.LogWarning("The {Channel} channel could not deliver {Count} messages of conversation " +
+                    "{Conversation}: {Error}", channel.Name, outgoing.Count, turn.Conversation.Id, e.Message);
+            }
+        }
+
+        return true;
+    }
+
+    // Streams what a saved change of a conversation added, and its state when that changed.
+    public void Published(Conversation conversation, IEnumerable<ChatMessage> added, bool stateChanged)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        foreach (var message in added ?? [])
+        {
+            events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, "message",
+                MessageResponse.From(message)));
+        }
+
+        if (stateChanged)
+        {
+            events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, "state",
+                State: WireNames.Of(conversation.State)));
+        }
     }
 
     public async Task<Turn> OpenAsync(AppDb db, Conversation conversation, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public static class ChatSetup
         services.AddSingleton<ChatFlowCache>();
         services.AddSingleton<ChatNlu>();
         services.AddSingleton<ChatRuntime>();
+        services.AddSingleton<ChatEvents>();
         return services;
     }
 }

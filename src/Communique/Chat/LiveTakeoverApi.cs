@@ -103,7 +103,7 @@ public static class LiveTakeoverApi
         ChatApi.ReadMessagesAsync(db, id, after, limit, cancellationToken);
 
     private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> TakeOver(
-        Guid id, AppDb db, TenantContext tenant, CancellationToken cancellationToken)
+        Guid id, AppDb db, ChatRuntime runtime, TenantContext tenant, CancellationToken cancellationToken)
     {
         var agent = tenant.Caller!.SubjectId;
         var now = db.Now;
@@ -130,6 +130,11 @@ public static class LiveTakeoverApi
                 : "Another agent has taken this conversation over.");
         }
 
+        if (taken > 0)
+        {
+            runtime.Published(conversation, [], stateChanged: true);
+        }
+
         return TypedResults.Ok(ConversationResponse.From(conversation));
     }
 
@@ -151,9 +156,9 @@ public static class LiveTakeoverApi
         var turn = await runtime.OpenAsync(db, conversation!, cancellationToken);
         turn.Say(ChatSender.Agent, request.Text, null, conversation!.AgentId);
         turn.Save();
-        return await ChatApi.SaveTurnAsync(db, cancellationToken) is { } conflict
-            ? conflict
-            : TypedResults.Ok(ChatApi.Response(turn));
+        return await runtime.SaveAsync(db, turn, cancellationToken)
+            ? TypedResults.Ok(ChatApi.Response(turn))
+            : ChatApi.Conflict();
     }
 
     private static async Task<Results<Ok<TurnResponse>, ValidationProblem, ProblemHttpResult>> HandBack(
@@ -178,9 +183,9 @@ public static class LiveTakeoverApi
             return Problems.Invalid("bot", e.Message);
         }
 
-        return await ChatApi.SaveTurnAsync(db, cancellationToken) is { } conflict
-            ? conflict
-            : TypedResults.Ok(ChatApi.Response(turn));
+        return await runtime.SaveAsync(db, turn, cancellationToken)
+            ? TypedResults.Ok(ChatApi.Response(turn))
+            : ChatApi.Conflict();
     }
 
     private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> End(
@@ -194,9 +199,9 @@ public static class LiveTakeoverApi
 
         var turn = await runtime.OpenAsync(db, conversation!, cancellationToken);
         turn.End("agent");
-        return await ChatApi.SaveTurnAsync(db, cancellationToken) is { } conflict
-            ? conflict
-            : TypedResults.Ok(ConversationResponse.From(conversation!));
+        return await runtime.SaveAsync(db, turn, cancellationToken)
+            ? TypedResults.Ok(ConversationResponse.From(conversation!))
+            : ChatApi.Conflict();
     }
 
     // The conversation when the calling agent has it taken over.
