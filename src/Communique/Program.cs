@@ -91,6 +91,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePublicPageHeaders();
 app.UseBodyLimits();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -131,6 +132,7 @@ if (app.ServesApi())
     app.MapNluParse();
     app.MapChat();
     app.MapLiveTakeover();
+    app.MapPublicChat();
 }
 
 app.LogWhenStarted();

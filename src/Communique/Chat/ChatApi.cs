@@ -11,7 +11,7 @@ namespace Communique.Chat;
 
 // The REST channel of the chat runtime: start a conversation with a bot, send the user's words and get the bot's
 // answers, read a conversation's messages after a sequence number. Every turn is saved before it is answered.
-public static class ChatApi
+public static partial class ChatApi
 {
     public const int MaxUserAttributes = 50;
 
@@ -29,6 +29,12 @@ public static class ChatApi
             .WithSummary("A conversation's messages after the sequence number `after` (0: from the first).");
         group.MapPost("/conversations/{id:guid}/end", End).RequireAccess(Area.Communications, Access.View)
             .WithSummary("End a conversation.");
+        group.MapPost("/bots/{botId:guid}/widgets", CreateWidget).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("A web chat widget for the bot: its key and the script tag to put on the site's pages.");
+        group.MapGet("/bots/{botId:guid}/widgets", Widgets).RequireAccess(Area.Communications, Access.View)
+            .WithSummary("The bot's widgets.");
+        group.MapDelete("/widgets/{id:guid}", DeleteWidget).RequireAccess(Area.Communications, Access.Edit)
+            .WithSummary("Remove a widget: pages with its tag can no longer start conversations.");
         group.MapGet("/settings", Settings).RequireAccess(Area.TeamAdministration, Access.View)
             .WithSummary("The team's chat settings.");
         group.MapPut("/settings", SaveSettings).RequireAccess(Area.TeamAdministration, Access.Edit)
@@ -40,9 +46,21 @@ public static class ChatApi
         Guid botId, StartConversationRequest request, AppDb db, ChatFlowCache flows, ChatRuntime runtime,
         TenantContext tenant, CancellationToken cancellationToken)
     {
+        var (turn, invalid, problem) = await StartAsync(
+            botId, request, request.Channel ?? "rest", db, flows, runtime, tenant, cancellationToken);
+        return turn is not null
+            ? TypedResults.Created($"/chat/conversations/{turn.Conversation.Id}", Response(turn))
+            : invalid is not null ? invalid : problem!;
+    }
+
+    // A new conversation of the team's bot, its first turn run and saved.
+    internal static async Task<(ChatRuntime.Turn?, ValidationProblem?, ProblemHttpResult?)> StartAsync(
+        Guid botId, StartConversationRequest request, string channel, AppDb db, ChatFlowCache flows,
+        ChatRuntime runtime, TenantContext tenant, CancellationToken cancellationToken)
+    {
         if (request.User is { Count: > MaxUserAttributes })
         {
-            return Problems.Invalid("user", $"At most {MaxUserAttributes} user attributes.");
+            return (null, Problems.Invalid("user", $"At most {MaxUserAttributes} user attributes."), null);
         }
 
         var user = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -50,27 +68,27 @@ public static class ChatApi
         {
             if (!ChatFlows.IsName(name))
             {
-                return Problems.Invalid("user", $"'{name}' is not an attribute name (letters, digits and _).");
+                return (null, Problems.Invalid("user", $"'{name}' is not an attribute name (letters, digits and _)."),
+                    null);
             }
 
             if (!TryScalar(value, out var scalar))
             {
-                return Problems.Invalid($"user.{name}", "An attribute is a string (up to 1,000 characters), a " +
-                    "number, a boolean or null.");
+                return (null, Problems.Invalid($"user.{name}", "An attribute is a string (up to 1,000 characters), " +
+                    "a number, a boolean or null."), null);
             }
 
             user[name] = scalar;
         }
 
-        var channel = request.Channel ?? "rest";
         if (channel is not ("rest" or "stream" or "widget" or "sms"))
         {
-            return Problems.Invalid("channel", "The channel is rest, stream, widget or sms.");
+            return (null, Problems.Invalid("channel", "The channel is rest, stream, widget or sms."), null);
         }
 
         if (await flows.CurrentAsync(db, botId, cancellationToken) is not { } bot)
         {
-            return Problems.NotFound("Bot");
+            return (null, null, Problems.NotFound("Bot"));
         }
 
         var now = db.Now;
@@ -95,11 +113,11 @@ public static class ChatApi
         }
         catch (ChatTurnException e)
         {
-            return Problems.Invalid("bot", e.Message);
+            return (null, Problems.Invalid("bot", e.Message), null);
         }
 
         await runtime.SaveAsync(db, turn, cancellationToken);
-        return TypedResults.Created($"/chat/conversations/{conversation.Id}", Response(turn));
+        return (turn, null, null);
     }
 
     private static Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> Get(
@@ -210,6 +228,78 @@ public static class ChatApi
         return TypedResults.Ok(ConversationResponse.From(conversation));
     }
 
+    private static async Task<Results<Created<WidgetResponse>, ValidationProblem, ProblemHttpResult>> CreateWidget(
+        Guid botId, WidgetRequest request, AppDb db, TenantContext tenant, HttpRequest http,
+        CancellationToken cancellationToken)
+    {
+        var colour = request.Colour ?? "#1a56db";
+        if (!WidgetColour().IsMatch(colour))
+        {
+            return Problems.Invalid("colour", "The colour is #rrggbb.");
+        }
+
+        if (request.AvatarUrl is not null && !(Uri.TryCreate(request.AvatarUrl, UriKind.Absolute, out var avatar)
+                && avatar.Scheme == Uri.UriSchemeHttps))
+        {
+            return Problems.Invalid("avatarUrl", "The avatar is an https URL.");
+        }
+
+        var origins = new List<string>();
+        foreach (var origin in request.AllowedOrigins ?? [])
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
+                || uri.PathAndQuery != "/" || origins.Count == 20)
+            {
+                return Problems.Invalid("allowedOrigins",
+                    $"'{origin}' is not an origin like https://shop.example (at most 20).");
+            }
+
+            origins.Add(uri.GetLeftPart(UriPartial.Authority));
+        }
+
+        if (!await db.Communications.AnyAsync(c => c.Id == botId && c.Channel == Communications.Channel.Chat,
+                cancellationToken))
+        {
+            return Problems.NotFound("Bot");
+        }
+
+        var widget = new ChatWidget
+        {
+            TeamId = tenant.TeamId,
+            BotId = botId,
+            Key = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator
+                .GetBytes(16)),
+            Title = string.IsNullOrWhiteSpace(request.Title) ? "Chat" : request.Title.Trim(),
+            Colour = colour.ToLowerInvariant(),
+            AvatarUrl = request.AvatarUrl,
+            AllowedOrigins = string.Join(' ', origins),
+            CreatedAt = db.Now,
+        };
+        db.ChatWidgets.Add(widget);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/chat/bots/{botId}/widgets", WidgetResponse.From(widget, http));
+    }
+
+    private static async Task<Results<Ok<List<WidgetResponse>>, ProblemHttpResult>> Widgets(
+        Guid botId, AppDb db, HttpRequest http, CancellationToken cancellationToken)
+    {
+        if (!await db.Communications.AnyAsync(c => c.Id == botId && c.Channel == Communications.Channel.Chat,
+                cancellationToken))
+        {
+            return Problems.NotFound("Bot");
+        }
+
+        var widgets = await db.ChatWidgets.AsNoTracking().Where(w => w.BotId == botId).OrderBy(w => w.Id)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(widgets.Select(w => WidgetResponse.From(w, http)).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteWidget(
+        Guid id, AppDb db, CancellationToken cancellationToken) =>
+        await db.ChatWidgets.Where(w => w.Id == id).ExecuteDeleteAsync(cancellationToken) == 0
+            ? Problems.NotFound("Widget")
+            : TypedResults.NoContent();
+
     private static async Task<Ok<ChatSettingsResponse>> Settings(AppDb db, CancellationToken cancellationToken)
     {
         var networks = await ChatSettings.AllowedNetworksAsync(db, cancellationToken);
@@ -311,4 +401,7 @@ public static class ChatApi
                 return false;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^#[0-9a-fA-F]{6}$", default, matchTimeoutMilliseconds: 100)]
+    private static partial System.Text.RegularExpressions.Regex WidgetColour();
 }

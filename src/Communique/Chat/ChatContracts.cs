@@ -8,12 +8,14 @@ namespace Communique.Chat;
 // (user.*: strings, numbers, booleans).
 public sealed record StartConversationRequest(
     [property: MaxLength(200)] string? ExternalUserId,
-    Dictionary<string, JsonElement>? User,
+    [property: MaxLength(ChatApi.MaxUserAttributes)] Dictionary<string, JsonElement>? User,
     [property: MaxLength(16)] string? Channel);
 
-public sealed record MessageRequest(string? Text);
+// Chat:MaxMessageChars (4,000 by default) is the limit; this one is the most that setting may be.
+public sealed record MessageRequest([property: MaxLength(100_000)] string? Text);
 
-public sealed record ChatSettingsRequest(List<string>? AllowedNetworks);
+public sealed record ChatSettingsRequest(
+    [property: MaxLength(ChatSettings.MaxNetworks), EachMaxLength(64)] List<string>? AllowedNetworks);
 
 public sealed record ChatSettingsResponse(IReadOnlyList<string> AllowedNetworks);
 
@@ -61,3 +63,25 @@ public sealed record TurnResponse(ConversationResponse Conversation, IReadOnlyLi
 
 // Messages after a sequence number; Next is the number to ask after for the ones that follow.
 public sealed record MessagesResponse(IReadOnlyList<MessageResponse> Items, long Next);
+
+public sealed record WidgetRequest(
+    [property: MaxLength(100)] string? Title,
+    [property: MaxLength(7)] string? Colour,
+    [property: MaxLength(2000)] string? AvatarUrl,
+    [property: MaxLength(20), EachMaxLength(200)] List<string>? AllowedOrigins);
+
+// A widget and the tag that puts it on a page (the server's own address as this request reached it).
+public sealed record WidgetResponse(
+    Guid Id, Guid BotId, string Key, string Title, string Colour, string? AvatarUrl,
+    IReadOnlyList<string> AllowedOrigins, string ScriptTag, DateTime CreatedAt)
+{
+    public static WidgetResponse From(ChatWidget w, Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(request);
+        var server = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return new WidgetResponse(w.Id, w.BotId, w.Key, w.Title, w.Colour, w.AvatarUrl,
+            w.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            $"<script src=\"{server}/public/chat/widget.js\" data-widget=\"{w.Key}\" async></script>", w.CreatedAt);
+    }
+}

@@ -5,8 +5,9 @@ namespace Communique.Chat;
 
 // Something that happened in a conversation, for the clients streaming it: a message, a new state, or someone
 // typing ("user", "agent").
+// State is the conversation's at the time, which says whether agents' streams show it.
 public sealed record ChatEvent(
-    Guid TeamId, Guid ConversationId, string Kind, MessageResponse? Message = null, string? State = null,
+    Guid TeamId, Guid ConversationId, ConversationState State, string Kind, MessageResponse? Message = null,
     string? Typing = null);
 
 // Hands a conversation's events to the streams open on this node: the user's (one conversation) and the agents'

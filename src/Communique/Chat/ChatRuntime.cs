@@ -118,14 +118,13 @@ public sealed class ChatRuntime(
         ArgumentNullException.ThrowIfNull(conversation);
         foreach (var message in added ?? [])
         {
-            events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, "message",
+            events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, conversation.State, "message",
                 MessageResponse.From(message)));
         }
 
         if (stateChanged)
         {
-            events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, "state",
-                State: WireNames.Of(conversation.State)));
+            events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, conversation.State, "state"));
         }
     }
 

@@ -13,6 +13,8 @@ public static class ChatSetup
         services.AddSingleton<ChatNlu>();
         services.AddSingleton<ChatRuntime>();
         services.AddSingleton<ChatEvents>();
+        services.AddSingleton<ChatTokens>();
+        services.AddPublicChat();
         return services;
     }
 }

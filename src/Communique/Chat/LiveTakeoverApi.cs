@@ -33,6 +33,12 @@ public static class LiveTakeoverApi
             .WithSummary("Give the conversation back to the bot: its flow goes on where it stood.");
         group.MapPost("/{id:guid}/end", End).RequireAccess(Area.LiveTakeover, Access.Edit)
             .WithSummary("End the conversation.");
+        group.MapPost("/{id:guid}/typing", Typing).RequireAccess(Area.LiveTakeover, Access.Edit)
+            .WithSummary("The agent who has the conversation is typing: shown to its user.");
+        app.MapGet("/chat/agent/events", Events).WithTags("Live takeover").WithGroupName("chat-channel")
+            .RequireTeamCaller().RequireAccess(Area.LiveTakeover, Access.View)
+            .WithSummary("Server-sent events of the team's conversations that need or have an agent: state changes "
+                + "(a conversation now awaiting an agent, taken over, handed back, ended), their messages and typing.");
         return group;
     }
 
@@ -202,6 +208,26 @@ public static class LiveTakeoverApi
         return await runtime.SaveAsync(db, turn, cancellationToken)
             ? TypedResults.Ok(ConversationResponse.From(conversation!))
             : ChatApi.Conflict();
+    }
+
+    private static ServerSentEventsResult<object> Events(
+        ChatEvents events, TenantContext tenant, HttpContext context) =>
+        TypedResults.ServerSentEvents(ChatStreams.EventsAsync(events.Team(tenant.TeamId), null, [],
+            e => e.Kind == "state" || (e.State is ConversationState.AwaitingAgent or ConversationState.TakenOver
+                && e.Typing != "agent"),
+            context));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Typing(
+        Guid id, AppDb db, ChatEvents events, TenantContext tenant, CancellationToken cancellationToken)
+    {
+        var (conversation, problem) = await HeldAsync(db, id, tenant, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        events.Publish(new ChatEvent(tenant.TeamId, id, conversation!.State, "typing", Typing: "agent"));
+        return TypedResults.NoContent();
     }
 
     // The conversation when the calling agent has it taken over.

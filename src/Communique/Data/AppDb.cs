@@ -76,6 +76,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Chat.Conversation> Conversations => Set<Chat.Conversation>();
     public DbSet<Chat.ChatMessage> ChatMessages => Set<Chat.ChatMessage>();
     public DbSet<Chat.ChatSettings> ChatSettings => Set<Chat.ChatSettings>();
+    public DbSet<Chat.ChatWidget> ChatWidgets => Set<Chat.ChatWidget>();
 
     private bool _crossingTeams;
 
@@ -488,6 +489,18 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasKey(s => s.TeamId);
             e.Property(s => s.AllowedNetworks).HasMaxLength(1000);
             e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Chat.ChatWidget>(e =>
+        {
+            e.HasIndex(w => w.Key).IsUnique();
+            e.HasIndex(w => new { w.TeamId, w.BotId });
+            e.Property(w => w.Key).HasMaxLength(32);
+            e.Property(w => w.Title).HasMaxLength(100);
+            e.Property(w => w.Colour).HasMaxLength(7);
+            e.Property(w => w.AvatarUrl).HasMaxLength(2000);
+            e.Property(w => w.AllowedOrigins).HasMaxLength(2000);
+            e.HasOne<Communication>().WithMany().HasForeignKey(w => w.BotId)
+                .OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Chat.ChatMessage>(e =>
         {

@@ -96,6 +96,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/archive/exports/{id:guid}"] = ["archiveExport"],
         ["/archive/exports/{id:guid}/file"] = ["archiveExport"],
         ["/chat/bots/{botId:guid}/conversations"] = ["bot"],
+        ["/chat/bots/{botId:guid}/widgets"] = ["bot"],
+        ["/chat/widgets/{id:guid}"] = ["widget"],
         ["/chat/conversations/{id:guid}"] = ["conversation"],
         ["/chat/conversations/{id:guid}/messages"] = ["conversation"],
         ["/chat/conversations/{id:guid}/end"] = ["conversation"],
@@ -104,6 +106,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/chat/agent/conversations/{id:guid}/takeover"] = ["conversation"],
         ["/chat/agent/conversations/{id:guid}/handback"] = ["conversation"],
         ["/chat/agent/conversations/{id:guid}/end"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/typing"] = ["conversation"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
     };
@@ -119,6 +122,14 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             "anonymous: a body signed with the team's secret (ProviderReportTests)",
         ["/hard-bounces/{address}"] = "the platform's shared hard-bounce list, looked up by address (item 4)",
         ["/archive/policies/{scope}"] = "a channel's name: each team's own policy, set per team (ArchiveTests)",
+        ["/public/chat/widgets/{key}"] = "anonymous: a widget's public key (ChatWidgetApiTests)",
+        ["/public/chat/widgets/{key}/conversations"] = "anonymous: a widget's public key (ChatWidgetApiTests)",
+        ["/public/chat/conversations/{id:guid}/messages"] =
+            "anonymous: the conversation's signed token (ChatWidgetApiTests)",
+        ["/public/chat/conversations/{id:guid}/events"] =
+            "anonymous: the conversation's signed token (ChatWidgetApiTests)",
+        ["/public/chat/conversations/{id:guid}/typing"] =
+            "anonymous: the conversation's signed token (ChatWidgetApiTests)",
     };
 
     // Bodies that carry ids of things: for each endpoint and field, a body with the caller's own things around the
@@ -196,6 +207,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /chat/bots/{botId:guid}/conversations"] = _ => new { externalUserId = "probe" },
         ["POST /chat/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
         ["POST /chat/agent/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
+        ["POST /chat/bots/{botId:guid}/widgets"] = _ => new { title = "Taken over" },
     };
 
     // Query parameters an endpoint needs beside its ids.
@@ -463,8 +475,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
 
-        using var response = await caller.Client.SendAsync(request);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        using var response = await caller.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        // A stream of events never ends: its status says whether it was opened, and what it would show comes later.
+        return response.Content.Headers.ContentType?.MediaType == "text/event-stream"
+            ? (response.StatusCode, "")
+            : (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static string Path(Endpoint endpoint, string[] keys, Things things)
@@ -674,6 +689,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         things["conversation"] = (await (await client.PostJsonAsync($"/chat/bots/{things["bot"]}/conversations",
             new { externalUserId = $"{prefix}-user" })).JsonAsync(HttpStatusCode.Created))
             .GetProperty("conversation").Str("id");
+        things["widget"] = await Created($"/chat/bots/{things["bot"]}/widgets", new { title = $"{prefix} Help" });
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -710,7 +726,7 @@ public sealed class Things : Dictionary<string, string>
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
-            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation",
+            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget",
         })
         {
             things[key] = Guid.NewGuid().ToString();

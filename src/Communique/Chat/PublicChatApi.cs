@@ -1,0 +1,205 @@
+using System.Net.ServerSentEvents;
+using Communique.Data;
+using Communique.Http;
+using Communique.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Communique.Chat;
+
+// The chat endpoints a customer's web page calls, without an account: a widget's look, a new conversation with the
+// widget's bot (answered with the conversation's token), then the user's words, the messages and a stream of
+// events, each with that token (X-Chat-Token, or ?token= where a browser cannot set headers, as for EventSource).
+// Any origin may call them (no cookies are involved); a widget may name the origins it belongs to.
+public static class PublicChatApi
+{
+    public const string CorsPolicy = "chat-widget";
+    public const string TokenHeader = "X-Chat-Token";
+
+    public static IServiceCollection AddPublicChat(this IServiceCollection services) =>
+        services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin()
+            .WithMethods("GET", "POST").WithHeaders("Content-Type", TokenHeader).WithExposedHeaders("Location")));
+
+    public static RouteGroupBuilder MapPublicChat(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/public/chat").WithTags("Chat widget").WithGroupName("public").AllowAnonymous()
+            .RequireCors(CorsPolicy);
+        group.MapGet("/widgets/{key}", Widget)
+            .WithSummary("How a widget looks: its title, colour and avatar.");
+        group.MapPost("/widgets/{key}/conversations", Start)
+            .WithSummary("Start a conversation with the widget's bot; the answer holds the conversation's token, "
+                + "which every later call of the conversation sends.");
+        group.MapPost("/conversations/{id:guid}/messages", Send)
+            .WithSummary("The user's words; the answer holds the bot's replies.");
+        group.MapGet("/conversations/{id:guid}/messages", Messages)
+            .WithSummary("The conversation's messages after the sequence number `after`.");
+        group.MapGet("/conversations/{id:guid}/events", Events)
+            .WithSummary("Server-sent events: the messages after `after` (or Last-Event-ID), then new messages, "
+                + "state changes and typing as they happen.");
+        group.MapPost("/conversations/{id:guid}/typing", Typing)
+            .WithSummary("The user is typing: shown to the agent who has the conversation.");
+        return group;
+    }
+
+    public sealed record WidgetResponse(string Title, string Colour, string? AvatarUrl);
+
+    public sealed record PublicStartRequest(
+        [property: System.ComponentModel.DataAnnotations.MaxLength(200)] string? ExternalUserId,
+        [property: System.ComponentModel.DataAnnotations.MaxLength(ChatApi.MaxUserAttributes)]
+        Dictionary<string, System.Text.Json.JsonElement>? User);
+
+    public sealed record PublicTurnResponse(
+        ConversationResponse Conversation, string Token, IReadOnlyList<MessageResponse> Messages);
+
+    private static async Task<Results<Ok<WidgetResponse>, ProblemHttpResult>> Widget(
+        string key, AppDb db, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var widget = await FindWidgetAsync(db, key, cancellationToken);
+        if (widget is null || !OriginAllowed(widget, request))
+        {
+            return Problems.NotFound("Widget");
+        }
+
+        return TypedResults.Ok(new WidgetResponse(widget.Title, widget.Colour, widget.AvatarUrl));
+    }
+
+    private static async Task<Results<Created<PublicTurnResponse>, ValidationProblem, ProblemHttpResult>> Start(
+        string key, PublicStartRequest body, AppDb db, ChatFlowCache flows, ChatRuntime runtime, ChatTokens tokens,
+        TenantContext tenant, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var widget = await FindWidgetAsync(db, key, cancellationToken);
+        if (widget is null || !OriginAllowed(widget, request))
+        {
+            return Problems.NotFound("Widget");
+        }
+
+        tenant.EnterTeam(widget.TeamId);
+        var (turn, invalid, problem) = await ChatApi.StartAsync(widget.BotId,
+            new StartConversationRequest(body.ExternalUserId, body.User, "widget"), "widget", db, flows, runtime,
+            tenant, cancellationToken);
+        if (turn is null)
+        {
+            return invalid is not null ? invalid : problem!;
+        }
+
+        var id = turn.Conversation.Id;
+        return TypedResults.Created($"/public/chat/conversations/{id}",
+            new PublicTurnResponse(ConversationResponse.From(turn.Conversation), tokens.Create(id),
+                [.. turn.Added.Select(MessageResponse.From)]));
+    }
+
+    private static async Task<Results<Ok<TurnResponse>, ValidationProblem, ProblemHttpResult>> Send(
+        Guid id, MessageRequest body, AppDb db, ChatRuntime runtime, ChatFlowCache flows, ChatTokens tokens,
+        TenantContext tenant, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (ChatApi.CheckText(body.Text, runtime.Options) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!await EnterAsync(db, id, tokens, tenant, request, cancellationToken))
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        var conversation = await db.Conversations.FirstAsync(c => c.Id == id, cancellationToken);
+        if (await ChatApi.EndIfSilentAsync(db, conversation, flows, runtime, cancellationToken)
+            || conversation.State == ConversationState.Ended)
+        {
+            return Problems.Conflict("The conversation has ended; start a new one.");
+        }
+
+        ChatRuntime.Turn turn;
+        try
+        {
+            turn = await runtime.ReceiveAsync(db, conversation, body.Text!, cancellationToken);
+        }
+        catch (ChatTurnException)
+        {
+            // The reason is the bot designer's business, not the visitor's.
+            return Problems.Invalid("text", "The bot could not answer this message.");
+        }
+
+        return await runtime.SaveAsync(db, turn, cancellationToken)
+            ? TypedResults.Ok(ChatApi.Response(turn))
+            : ChatApi.Conflict();
+    }
+
+    private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> Messages(
+        Guid id, long? after, int? limit, AppDb db, ChatTokens tokens, TenantContext tenant, HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        return await EnterAsync(db, id, tokens, tenant, request, cancellationToken)
+            ? await ChatApi.ReadMessagesAsync(db, id, after, limit, cancellationToken)
+            : Problems.NotFound("Conversation");
+    }
+
+    private static async Task<Results<ServerSentEventsResult<object>, ValidationProblem, ProblemHttpResult>> Events(
+        Guid id, long? after, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, AppDb db, ChatTokens tokens,
+        ChatEvents events, TenantContext tenant, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!await EnterAsync(db, id, tokens, tenant, request, cancellationToken))
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        var subscription = events.Conversation(id);
+        var from = lastEventId ?? after ?? 0;
+        var backlog = await db.ChatMessages.AsNoTracking().Where(m => m.ConversationId == id && m.Sequence > from)
+            .OrderBy(m => m.Sequence).Take(Paging.MaxLimit).ToListAsync(cancellationToken);
+        return TypedResults.ServerSentEvents(ChatStreams.EventsAsync(subscription, id,
+            [.. backlog.Select(MessageResponse.From)], _ => true, request.HttpContext, cancellationToken));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Typing(
+        Guid id, AppDb db, ChatTokens tokens, ChatEvents events, TenantContext tenant, HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (!await EnterAsync(db, id, tokens, tenant, request, cancellationToken))
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        var state = await db.Conversations.Where(c => c.Id == id).Select(c => c.State).FirstAsync(cancellationToken);
+        events.Publish(new ChatEvent(tenant.TeamId, id, state, "typing", Typing: "user"));
+        return TypedResults.NoContent();
+    }
+
+    // Acts for the conversation's team when the request carries the conversation's token. A wrong token and an
+    // unknown conversation answer alike.
+    private static async Task<bool> EnterAsync(
+        AppDb db, Guid id, ChatTokens tokens, TenantContext tenant, HttpRequest request, CancellationToken ct)
+    {
+        var token = request.Headers[TokenHeader].FirstOrDefault() ?? request.Query["token"].FirstOrDefault();
+        if (!tokens.Matches(id, token))
+        {
+            return false;
+        }
+
+        var team = await db.Conversations.IgnoreQueryFilters().Where(c => c.Id == id).Select(c => (Guid?)c.TeamId)
+            .FirstOrDefaultAsync(ct);
+        if (team is not { } teamId)
+        {
+            return false;
+        }
+
+        tenant.EnterTeam(teamId);
+        return true;
+    }
+
+    private static Task<ChatWidget?> FindWidgetAsync(AppDb db, string key, CancellationToken ct) =>
+        key.Length is < 16 or > 32
+            ? Task.FromResult<ChatWidget?>(null)
+            : db.ChatWidgets.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(w => w.Key == key, ct);
+
+    // A widget that names its origins answers pages of those only; a request without an Origin (not from a page's
+    // script) is let through, as the widget's key is public anyway.
+    private static bool OriginAllowed(ChatWidget widget, HttpRequest request)
+    {
+        var origin = request.Headers.Origin.FirstOrDefault();
+        return string.IsNullOrEmpty(widget.AllowedOrigins) || string.IsNullOrEmpty(origin)
+            || widget.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+    }
+}
