@@ -77,7 +77,8 @@ public abstract class ChatWidgetApiTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task A_page_chats_with_its_token_and_streams_the_agents_messages()
     {
-        var widget = await WidgetAsync(new { title = "Help", colour = "#AA3300", avatarUrl = "https://x.example/a.png" });
+        var widget = await WidgetAsync(
+            new { title = "Help", colour = "#AA3300", avatarUrl = "https://x.example/a.png" });
         var key = widget.Str("key");
         Assert.Contains($"data-widget=\"{key}\"", widget.Str("scriptTag"), StringComparison.Ordinal);
         Assert.Contains("/public/chat/widget.js", widget.Str("scriptTag"), StringComparison.Ordinal);
@@ -99,7 +100,8 @@ public abstract class ChatWidgetApiTests(Provider provider) : IAsyncLifetime
 
         using var agent = await AgentAsync();
         using var agentStream = await EventStream.OpenAsync(agent, "/chat/agent/events");
-        using var stream = await EventStream.OpenAsync(_public, $"/public/chat/conversations/{id}/events?token={token}");
+        using var stream = await EventStream.OpenAsync(
+            _public, $"/public/chat/conversations/{id}/events?token={token}");
         Assert.Equal("Your name?", (await stream.NextAsync("message")).Str("text"));
 
         var handed = await (await SayAsync(id, token, "Ann")).JsonAsync();
