@@ -5,6 +5,7 @@ using Communique.Assets;
 using Communique.Auth;
 using Communique.Campaigns;
 using Communique.Chat;
+using Communique.Chat.Sms;
 using Communique.Cli;
 using Communique.Communications;
 using Communique.Credentials;
@@ -131,6 +132,8 @@ if (app.ServesApi())
     app.MapNluVersions();
     app.MapNluParse();
     app.MapChat();
+    app.MapChatSms();
+    app.MapSmsWebhook();
     app.MapLiveTakeover();
     app.MapPublicChat();
 }

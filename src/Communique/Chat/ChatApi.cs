@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Communique.Auth;
+using Communique.Chat.Sms;
 using Communique.Data;
 using Communique.Http;
 using Communique.Tenancy;
@@ -91,21 +92,23 @@ public static partial class ChatApi
             return (null, null, Problems.NotFound("Bot"));
         }
 
-        var now = db.Now;
-        var conversation = new Conversation
+        if (channel == SmsChannel.ChannelName)
         {
-            TeamId = tenant.TeamId,
-            BotId = botId,
-            FlowBotId = botId,
-            FlowVersion = bot.Version,
-            Channel = channel,
-            ExternalUserId = request.ExternalUserId,
-            Variables = "{}",
-            UserAttributes = ChatRuntime.WriteValues(user),
-            CreatedAt = now,
-            LastActivityAt = now,
-        };
-        db.Conversations.Add(conversation);
+            if (!SmsSettings.IsPhoneNumber(request.ExternalUserId))
+            {
+                return (null, Problems.Invalid("externalUserId",
+                    "An SMS conversation's externalUserId is the user's number in E.164 (+ and up to 15 digits)."),
+                    null);
+            }
+
+            if (!await db.SmsSettings.AnyAsync(cancellationToken))
+            {
+                return (null, Problems.Invalid("channel", "The team has no SMS settings yet (PUT /chat/sms)."), null);
+            }
+        }
+
+        var conversation = NewConversation(db, tenant.TeamId, botId, bot.Version, channel, request.ExternalUserId,
+            ChatRuntime.WriteValues(user));
         ChatRuntime.Turn turn;
         try
         {
@@ -118,6 +121,28 @@ public static partial class ChatApi
 
         await runtime.SaveAsync(db, turn, cancellationToken);
         return (turn, null, null);
+    }
+
+    // A conversation with the bot's current flow, added to the unit of work; its first turn is the caller's.
+    internal static Conversation NewConversation(
+        AppDb db, Guid teamId, Guid botId, int version, string channel, string? externalUserId, string user)
+    {
+        var now = db.Now;
+        var conversation = new Conversation
+        {
+            TeamId = teamId,
+            BotId = botId,
+            FlowBotId = botId,
+            FlowVersion = version,
+            Channel = channel,
+            ExternalUserId = externalUserId,
+            Variables = "{}",
+            UserAttributes = user,
+            CreatedAt = now,
+            LastActivityAt = now,
+        };
+        db.Conversations.Add(conversation);
+        return conversation;
     }
 
     private static Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> Get(

@@ -32,9 +32,20 @@ public sealed class ChatRuntime(
     private OutboundHttp Http => http;
     private TimeProvider Clock => clock;
 
-    public async Task<Turn> StartAsync(AppDb db, Conversation conversation, CancellationToken cancellationToken)
+    public Task<Turn> StartAsync(AppDb db, Conversation conversation, CancellationToken cancellationToken) =>
+        StartAsync(db, conversation, null, cancellationToken);
+
+    // The user's words that opened the conversation (an SMS to the team's number) are kept as its first message; the
+    // flow runs from its start all the same.
+    public async Task<Turn> StartAsync(
+        AppDb db, Conversation conversation, string? openingWords, CancellationToken cancellationToken)
     {
         var turn = await OpenAsync(db, conversation, cancellationToken);
+        if (openingWords is not null)
+        {
+            turn.Say(ChatSender.User, openingWords, null);
+        }
+
         await turn.RunAsync(turn.Flow.Start, cancellationToken);
         return turn;
     }

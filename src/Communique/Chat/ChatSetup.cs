@@ -1,3 +1,4 @@
+using Communique.Chat.Sms;
 using Communique.Http;
 
 namespace Communique.Chat;
@@ -15,6 +16,13 @@ public static class ChatSetup
         services.AddSingleton<ChatEvents>();
         services.AddSingleton<ChatTokens>();
         services.AddPublicChat();
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.HasSaneTimes(), "Chat:Sms:RetryDelay must be 0 to 30 seconds and Chat:Sms:RequestTimeout "
+                + "above 0 and at most 60 seconds.")
+            .ValidateOnStart();
+        services.AddSingleton<TwilioMessages>();
+        services.AddSingleton<IChatChannel, SmsChannel>();
         return services;
     }
 }

@@ -77,6 +77,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Chat.ChatMessage> ChatMessages => Set<Chat.ChatMessage>();
     public DbSet<Chat.ChatSettings> ChatSettings => Set<Chat.ChatSettings>();
     public DbSet<Chat.ChatWidget> ChatWidgets => Set<Chat.ChatWidget>();
+    public DbSet<Chat.Sms.SmsSettings> SmsSettings => Set<Chat.Sms.SmsSettings>();
+    public DbSet<Chat.Sms.SmsReceipt> SmsReceipts => Set<Chat.Sms.SmsReceipt>();
 
     private bool _crossingTeams;
 
@@ -474,6 +476,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(c => new { c.TeamId, c.State, c.LastActivityAt });
             e.HasIndex(c => new { c.TeamId, c.BotId, c.CreatedAt });
             e.HasIndex(c => new { c.TeamId, c.AgentId });
+            // An inbound SMS finds its sender's open conversation.
+            e.HasIndex(c => new { c.TeamId, c.Channel, c.ExternalUserId });
             // The sweep that ends conversations left silent.
             e.HasIndex(c => new { c.State, c.LastActivityAt });
             e.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
@@ -501,6 +505,22 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.Property(w => w.AllowedOrigins).HasMaxLength(2000);
             e.HasOne<Communication>().WithMany().HasForeignKey(w => w.BotId)
                 .OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Chat.Sms.SmsSettings>(e =>
+        {
+            e.HasKey(s => s.TeamId);
+            e.HasIndex(s => s.WebhookKey).IsUnique();
+            e.Property(s => s.AccountSid).HasMaxLength(64);
+            e.Property(s => s.AuthTokenEnding).HasMaxLength(4);
+            e.Property(s => s.From).HasMaxLength(16);
+            e.Property(s => s.WebhookKey).HasMaxLength(64);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Chat.Sms.SmsReceipt>(e =>
+        {
+            e.HasKey(r => new { r.TeamId, r.MessageSid });
+            e.Property(r => r.MessageSid).HasMaxLength(64);
+            e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Chat.ChatMessage>(e =>
         {

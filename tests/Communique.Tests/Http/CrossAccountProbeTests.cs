@@ -120,6 +120,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/public/unsubscribe/{token}"] = "anonymous: a signed token names the message (Deliverability tests)",
         ["/public/webhooks/{team:guid}/reports"] =
             "anonymous: a body signed with the team's secret (ProviderReportTests)",
+        ["/public/chat/sms/{key}"] =
+            "anonymous: a random key and Twilio's form signed with the team's auth token (SmsChannelTests)",
         ["/hard-bounces/{address}"] = "the platform's shared hard-bounce list, looked up by address (item 4)",
         ["/archive/policies/{scope}"] = "a channel's name: each team's own policy, set per team (ArchiveTests)",
         ["/public/chat/widgets/{key}"] = "anonymous: a widget's public key (ChatWidgetApiTests)",
@@ -162,6 +164,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /document/communications/{id:guid}/batches dataSourceId"] = (own, id) => new { dataSourceId = id },
         ["POST /login teamId"] = (own, id) =>
             new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
+        ["PUT /chat/sms botId"] = (own, id) => new
+        {
+            accountSid = "AC0123456789abcdef0123456789abcdef", authToken = "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            from = "+15550100000", botId = id,
+        },
     };
 
     // Ids in query strings: the list they filter must not tell A1's id from an unknown one.
@@ -437,6 +444,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         "assetFolderId" or "parentId" or "folderId" => "folder",
         "uuid" => "record",
         "teamId" => "team",
+        "botId" => "bot",
         _ => throw new InvalidOperationException($"No thing for {field} of {endpoint.Method} {endpoint.Route}"),
     };
 

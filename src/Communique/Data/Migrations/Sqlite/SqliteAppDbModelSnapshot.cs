@@ -1196,9 +1196,74 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "BotId", "CreatedAt");
 
+                    b.HasIndex("TeamId", "Channel", "ExternalUserId");
+
                     b.HasIndex("TeamId", "State", "LastActivityAt");
 
                     b.ToTable("Conversations");
+                });
+
+            modelBuilder.Entity("Communique.Chat.Sms.SmsReceipt", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId", "MessageSid");
+
+                    b.ToTable("SmsReceipts");
+                });
+
+            modelBuilder.Entity("Communique.Chat.Sms.SmsSettings", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountSid")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthTokenEnding")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BotId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SealedAuthToken")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebhookKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TeamId");
+
+                    b.HasIndex("WebhookKey")
+                        .IsUnique();
+
+                    b.ToTable("SmsSettings");
                 });
 
             modelBuilder.Entity("Communique.Communications.Communication", b =>
@@ -2310,6 +2375,24 @@ namespace Communique.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Communique.Chat.Conversation", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Chat.Sms.SmsReceipt", b =>
+                {
+                    b.HasOne("Communique.Accounts.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Communique.Chat.Sms.SmsSettings", b =>
                 {
                     b.HasOne("Communique.Accounts.Team", null)
                         .WithMany()
