@@ -136,6 +136,7 @@ if (app.ServesApi())
     app.MapSmsWebhook();
     app.MapLiveTakeover();
     app.MapPublicChat();
+    app.MapChatAnalytics();
 }
 
 app.LogWhenStarted();

@@ -19,7 +19,7 @@ public sealed class ChatTurnException(string message) : Exception(message);
 // and the messages the turn adds are changed in the AppDb given; the caller saves them in one unit of work.
 public sealed class ChatRuntime(
     ChatFlowCache flows, ChatNlu nlu, OutboundHttp http, TimeProvider clock, IOptions<ChatOptions> options,
-    ChatEvents events, IEnumerable<IChatChannel> channels, ILogger<ChatRuntime> logger)
+    ChatEvents events, IEnumerable<IChatChannel> channels, ChatTranscripts transcripts, ILogger<ChatRuntime> logger)
 {
     public const int FallbacksBeforeAgent = 3;
     private const string DidNotUnderstand = "Sorry, I did not understand that.";
@@ -103,6 +103,11 @@ public sealed class ChatRuntime(
         }
 
         Published(turn.Conversation, turn.Added, changed);
+        if (changed && turn.Conversation.State == ConversationState.Ended)
+        {
+            await transcripts.KeepAsync(db, turn.Conversation, cancellationToken);
+        }
+
         var channel = channels.FirstOrDefault(c => c.Name == turn.Conversation.Channel);
         var outgoing = turn.Added.Where(m => m.Sender is ChatSender.Bot or ChatSender.Agent && m.Text is not null)
             .ToList();

@@ -15,6 +15,9 @@ public static class ChatSetup
         services.AddSingleton<ChatRuntime>();
         services.AddSingleton<ChatEvents>();
         services.AddSingleton<ChatTokens>();
+        services.AddSingleton<ChatTranscripts>();
+        services.AddSingleton<ChatSweep>();
+        services.AddHostedService<ChatSweeper>();
         services.AddPublicChat();
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section))
             .ValidateDataAnnotations()

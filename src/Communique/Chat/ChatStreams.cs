@@ -31,6 +31,8 @@ public static class ChatStreams
         var cancellationToken = ended.Token;
         using (subscription)
         {
+            // At once, so that the client sees the stream open (the headers go with the first event).
+            yield return new SseItem<object>(new { }, "ping");
             foreach (var message in backlog)
             {
                 yield return Item(message);

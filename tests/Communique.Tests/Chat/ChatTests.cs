@@ -416,6 +416,49 @@ public abstract class ChatTests(Provider provider) : IAsyncLifetime
         Assert.Equal(("ended", "silence"), (ended.Str("state"), ended.Str("endReason")));
     }
 
+    [Fact]
+    public async Task Ended_conversations_are_archived_swept_when_silent_and_counted_per_day()
+    {
+        var bot = await BotAsync(Order);
+        var done = Id(await StartAsync(bot, new { externalUserId = "c-1", user = new { firstName = "ann" } }));
+        foreach (var text in new[] { "ann@example.com", "3", "small", "no" })
+        {
+            await SayAsync(done, text);
+        }
+
+        var silent = Id(await StartAsync(bot, new { externalUserId = "c-1", user = new { firstName = "ann" } }));
+        var anonymous = Id(await StartAsync(bot, new { user = new { firstName = "bo" } }));
+        await SayAsync(anonymous, "not an address");
+
+        // The ended conversation's transcript is in the archive, found by what was said.
+        var archived = await (await _admin.GetAsync("/archive/entries?channel=chat&text=cancelled")).JsonAsync();
+        var entry = Assert.Single(archived.GetProperty("items").EnumerateArray());
+        Assert.Equal(done, entry.Str("messageId"));
+        var transcript = await (await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/content")).JsonAsync();
+        Assert.Equal(11, transcript.GetProperty("messages").GetArrayLength());
+
+        // A day later the sweep ends the two left open; each transcript is archived.
+        _host.Clock.Advance(TimeSpan.FromHours(25));
+        using var admin = await _acme.AdminAsync();
+        Assert.Equal(2, await _host.Service<Communique.Chat.ChatSweep>().SweepAsync(CancellationToken.None));
+        var swept = await (await admin.GetAsync($"/chat/conversations/{silent}")).JsonAsync();
+        Assert.Equal(("ended", "silence"), (swept.Str("state"), swept.Str("endReason")));
+        Assert.Equal(3, (await (await admin.GetAsync("/archive/entries?channel=chat")).JsonAsync())
+            .GetProperty("items").GetArrayLength());
+        Assert.Equal(0, await _host.Service<Communique.Chat.ChatSweep>().SweepAsync(CancellationToken.None));
+
+        var analytics = await (await admin.GetAsync($"/chat/analytics?botId={bot}")).JsonAsync();
+        var day = Assert.Single(analytics.GetProperty("days").EnumerateArray());
+        Assert.Equal((3, 2, 1), (day.GetProperty("conversations").GetInt32(), day.GetProperty("users").GetInt32(),
+            day.GetProperty("fallbacks").GetInt32()));
+        Assert.Equal((5, 12), (day.GetProperty("userMessages").GetInt32(), day.GetProperty("botMessages").GetInt32()));
+        await (await admin.GetAsync("/chat/analytics?from=2026-12-01&to=2026-11-01"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var other = await (await _host.CreateAccountAsync("Other Corp")).AdminAsync();
+        Assert.Empty((await (await other.GetAsync($"/chat/analytics?botId={bot}")).JsonAsync())
+            .GetProperty("days").EnumerateArray());
+    }
+
     // A company's order system on loopback: answers every POST with an order's status, and notes what it got.
     private sealed class OrderService : IAsyncDisposable
     {

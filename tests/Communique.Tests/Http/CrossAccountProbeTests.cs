@@ -178,6 +178,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["GET /archive/entries sendId"] = "send",
         ["GET /archive/accesses entryId"] = "archiveEntry",
         ["GET /chat/agent/conversations botId"] = "bot",
+        ["GET /chat/analytics botId"] = "bot",
         ["GET /chat/agent/conversations agentId"] = "credential",
     };
 
