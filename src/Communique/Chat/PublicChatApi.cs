@@ -135,21 +135,42 @@ public static class PublicChatApi
             : Problems.NotFound("Conversation");
     }
 
+    // The database is used in a scope of its own that ends before the stream starts: a request's scope would hold its
+    // database connection for as long as the stream stays open.
     private static async Task<Results<ServerSentEventsResult<object>, ValidationProblem, ProblemHttpResult>> Events(
-        Guid id, long? after, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, AppDb db, ChatTokens tokens,
-        ChatEvents events, TenantContext tenant, HttpRequest request, CancellationToken cancellationToken)
+        Guid id, long? after, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, IServiceScopeFactory scopes,
+        ChatTokens tokens, ChatEvents events, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!await EnterAsync(db, id, tokens, tenant, request, cancellationToken))
+        List<MessageResponse> backlog;
+        ChatSubscription subscription;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            return Problems.NotFound("Conversation");
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+            if (!await EnterAsync(db, id, tokens, tenant, request, cancellationToken))
+            {
+                return Problems.NotFound("Conversation");
+            }
+
+            // Subscribed before the backlog is read, so that no message falls between the two.
+            subscription = events.Conversation(id);
+            try
+            {
+                var from = lastEventId ?? after ?? 0;
+                backlog = [.. (await db.ChatMessages.AsNoTracking()
+                    .Where(m => m.ConversationId == id && m.Sequence > from)
+                    .OrderBy(m => m.Sequence).Take(Paging.MaxLimit).ToListAsync(cancellationToken))
+                    .Select(MessageResponse.From)];
+            }
+            catch
+            {
+                subscription.Dispose();
+                throw;
+            }
         }
 
-        var subscription = events.Conversation(id);
-        var from = lastEventId ?? after ?? 0;
-        var backlog = await db.ChatMessages.AsNoTracking().Where(m => m.ConversationId == id && m.Sequence > from)
-            .OrderBy(m => m.Sequence).Take(Paging.MaxLimit).ToListAsync(cancellationToken);
-        return TypedResults.ServerSentEvents(ChatStreams.EventsAsync(subscription, id,
-            [.. backlog.Select(MessageResponse.From)], _ => true, request.HttpContext, cancellationToken));
+        return TypedResults.ServerSentEvents(ChatStreams.EventsAsync(subscription, id, backlog, _ => true,
+            request.HttpContext, cancellationToken));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Typing(
