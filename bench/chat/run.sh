@@ -57,7 +57,9 @@ machine_ticks() {
   read -r _cpu user nice system _idle _iowait irq softirq steal _rest < /proc/stat
   echo $((user + nice + system + irq + softirq + steal))
 }
-process_ticks() { local stat; stat=$(< "/proc/$1/stat"); stat=${stat##*) }; read -r -a f <<< "$stat"; echo $((f[11] + f[12])); }
+process_ticks() {
+  local stat; stat=$(< "/proc/$1/stat"); stat=${stat##*) }; read -r -a f <<< "$stat"; echo $((f[11] + f[12]))
+}
 to_ms() {
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) ; else if (v ~ /s$/) n *= 1000;
     printf "%.2f", n }'
@@ -107,7 +109,8 @@ if [[ $MODE == streams ]]; then
   echo "## Communique chat streams benchmark"
   echo
   echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git -C "$ROOT" rev-parse --short HEAD); Release build;" \
-    "database: ${Database__Provider:-Sqlite}; $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+    "database: ${Database__Provider:-Sqlite}; $(nproc) cores," \
+    "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   SERVER_PID=$SERVER_PID python3 "$HERE/streams.py" || fail "the streams benchmark failed"
   exit 0
 fi

@@ -78,7 +78,8 @@ else:
     flow = {"start": "route", "nluModelId": model, "interactions": interactions}
     texts = [r["text"] for r in rows if r["intent"] != "out_of_scope"]
 
-bot = call("POST", f"/projects/{project}/communications", {"name": "Bench bot", "channel": "chat", "content": flow})["id"]
+bot = call("POST", f"/projects/{project}/communications",
+           {"name": "Bench bot", "channel": "chat", "content": flow})["id"]
 count = int(os.environ.get("CONVERSATIONS", "4000"))
 with open(os.path.join(work, "ids"), "w") as f:
     for n in range(count):

@@ -42,7 +42,8 @@ def call(connection, method, path, body=None, extra=None):
 api = http.client.HTTPConnection(host, port, timeout=60)
 project = call(api, "POST", "/projects", {"name": "Streams"})["id"]
 flow = {"start": "agent", "interactions": [{"id": "agent", "type": "agent", "text": "An agent will answer."}]}
-bot = call(api, "POST", f"/projects/{project}/communications", {"name": "Desk", "channel": "chat", "content": flow})["id"]
+bot = call(api, "POST", f"/projects/{project}/communications",
+           {"name": "Desk", "channel": "chat", "content": flow})["id"]
 key = call(api, "POST", f"/chat/bots/{bot}/widgets", {"title": "Desk"})["key"]
 page = http.client.HTTPConnection(host, port, timeout=60)
 started = []
