@@ -1,21 +1,31 @@
+using System.Buffers.Text;
 using System.Net.ServerSentEvents;
+using System.Security.Cryptography;
 using Communique.Data;
 using Communique.Http;
 using Communique.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
 
 namespace Communique.Chat;
 
 // The chat endpoints a customer's web page calls, without an account: a widget's look, a new conversation with the
 // widget's bot (answered with the conversation's token), then the user's words, the messages and a stream of
 // events, each with that token (X-Chat-Token, or ?token= where a browser cannot set headers, as for EventSource).
-// Any origin may call them (no cookies are involved); a widget may name the origins it belongs to.
+// Any origin may call them (no cookies are involved); a widget may name the origins it belongs to. The widget's
+// script is served here too: a page needs nothing but its tag.
 public static class PublicChatApi
 {
     public const string CorsPolicy = "chat-widget";
     public const string TokenHeader = "X-Chat-Token";
+
+    // The widget's script (Widget/widget.js, embedded in the assembly), read once; its ETag is a hash of its bytes,
+    // so a browser's copy is checked again after a few minutes and fetched again only when an upgrade changed it.
+    private static readonly byte[] Script = ReadScript();
+    private static readonly EntityTagHeaderValue ScriptTag =
+        new($"\"{Base64Url.EncodeToString(SHA256.HashData(Script).AsSpan(0, 16))}\"");
 
     public static IServiceCollection AddPublicChat(this IServiceCollection services) =>
         services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin()
@@ -39,6 +49,8 @@ public static class PublicChatApi
                 + "state changes and typing as they happen.");
         group.MapPost("/conversations/{id:guid}/typing", Typing)
             .WithSummary("The user is typing: shown to the agent who has the conversation.");
+        group.MapGet("/widget.js", WidgetScript)
+            .WithSummary("The widget's script, which a page includes with the tag a widget's `scriptTag` gives.");
         return group;
     }
 
@@ -185,6 +197,24 @@ public static class PublicChatApi
         var state = await db.Conversations.Where(c => c.Id == id).Select(c => c.State).FirstAsync(cancellationToken);
         events.Publish(new ChatEvent(tenant.TeamId, id, state, "typing", Typing: "user"));
         return TypedResults.NoContent();
+    }
+
+    // A page loads the script with a plain script tag, which sends no Origin, so the header is set here rather than
+    // left to the CORS policy; it lets a page that loads it with `crossorigin` read it too.
+    private static FileContentHttpResult WidgetScript(HttpResponse response)
+    {
+        response.Headers.CacheControl = "public, max-age=300";
+        response.Headers.AccessControlAllowOrigin = "*";
+        return TypedResults.Bytes(Script, "text/javascript; charset=utf-8", entityTag: ScriptTag);
+    }
+
+    private static byte[] ReadScript()
+    {
+        using var stream = typeof(PublicChatApi).Assembly.GetManifestResourceStream("Chat.Widget.widget.js")
+            ?? throw new InvalidOperationException("The widget's script is not embedded in the assembly.");
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
     }
 
     // Acts for the conversation's team when the request carries the conversation's token. A wrong token and an

@@ -7,7 +7,7 @@ namespace Communique.Tests.Chat;
 // What a web page's widget does without an account: a widget's look by its key, a conversation started with the
 // widget's bot and continued with its token, the events streamed as they happen (the agent's messages and typing
 // included), and the agents' own stream; another conversation's token, a deleted widget and a foreign origin get
-// nothing.
+// nothing. The widget's own script is served to any page.
 public abstract class ChatWidgetApiTests(Provider provider) : IAsyncLifetime
 {
     private static readonly string[] ShopOrigin = ["https://shop.example"];
@@ -178,6 +178,21 @@ public abstract class ChatWidgetApiTests(Provider provider) : IAsyncLifetime
         var other = await (await _host.CreateAccountAsync("Other Corp")).AdminAsync();
         await (await other.PostJsonAsync($"/chat/bots/{_bot}/widgets", new { })).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.GetAsync($"/chat/bots/{_bot}/widgets")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_widgets_script_is_served_to_any_page_and_revalidated_by_its_etag()
+    {
+        var script = await _public.GetAsync("/public/chat/widget.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript; charset=utf-8", script.Content.Headers.ContentType?.ToString());
+        Assert.Equal("public, max-age=300", script.Headers.CacheControl?.ToString());
+        Assert.Equal("*", script.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("attachShadow", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var again = new HttpRequestMessage(HttpMethod.Get, "/public/chat/widget.js");
+        again.Headers.IfNoneMatch.Add(script.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await _public.SendAsync(again)).StatusCode);
     }
 
     private async Task<HttpClient> AgentAsync()
