@@ -175,12 +175,12 @@ public static partial class ChatApi
 
         if (await EndIfSilentAsync(db, conversation, flows, runtime, cancellationToken))
         {
-            return Problems.Conflict("The conversation ended after a silence; start a new one.");
+            return Ended("The conversation ended after a silence; start a new one.");
         }
 
         if (conversation.State == ConversationState.Ended)
         {
-            return Problems.Conflict("The conversation has ended; start a new one.");
+            return Ended("The conversation has ended; start a new one.");
         }
 
         ChatRuntime.Turn turn;
@@ -399,6 +399,10 @@ public static partial class ChatApi
         await runtime.SaveAsync(db, turn, ct);
         return true;
     }
+
+    internal static ProblemHttpResult Ended(string detail) =>
+        TypedResults.Problem(
+            detail, statusCode: 409, title: "Conversation ended", type: ProblemTypes.ConversationEnded);
 
     internal static ProblemHttpResult Conflict() =>
         Problems.Conflict("Another message of this conversation was handled at the same time: send again.");

@@ -119,7 +119,7 @@ public static class PublicChatApi
         if (await ChatApi.EndIfSilentAsync(db, conversation, flows, runtime, cancellationToken)
             || conversation.State == ConversationState.Ended)
         {
-            return Problems.Conflict("The conversation has ended; start a new one.");
+            return ChatApi.Ended("The conversation has ended; start a new one.");
         }
 
         ChatRuntime.Turn turn;

@@ -29,6 +29,8 @@ public static class ProblemTypes
     // Input whose processing takes longer than allowed: a transactional call's render budget, a regex's match timeout.
     public const string TooComplex = Prefix + "too-complex";
     public const string CancelledElsewhere = Prefix + "cancelled-through-its-own-endpoint";
+    // A message to a chat conversation that has ended: start a new one (a plain conflict may be sent again).
+    public const string ConversationEnded = Prefix + "conversation-ended";
     // A request the server can no longer complete because it is stopping; Retry-After says when to send it again.
     public const string ServerStopping = Prefix + "server-stopping";
     public const string Unexpected = Prefix + "unexpected";

@@ -137,8 +137,9 @@ public abstract class ChatTests(Provider provider) : IAsyncLifetime
         Assert.Equal(["Done."], Texts(done));
         Assert.Equal("ended", State(done));
         Assert.Equal("flow", done.GetProperty("conversation").Str("endReason"));
-        await (await _admin.PostJsonAsync($"/chat/conversations/{id}/messages", new { text = "hello?" }))
-            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("urn:communique:problem:conversation-ended",
+            (await (await _admin.PostJsonAsync($"/chat/conversations/{id}/messages", new { text = "hello?" }))
+                .ProblemAsync(HttpStatusCode.Conflict)).Str("type"));
 
         // The messages, in order, from a cursor.
         var all = await (await _admin.GetAsync($"/chat/conversations/{id}/messages")).JsonAsync();

@@ -558,7 +558,7 @@
         });
     }
 
-    // tries: 0 at first, 1 after a 409, 2 in a conversation started because the first one had ended.
+    // tries: 0 at first, 1 after a conflict, 2 in a conversation started because the first one had ended.
     async function deliver(text, tries) {
         if (!state.conversation && !await start()) {
             restore(text);
@@ -573,15 +573,16 @@
         }
 
         const sent = await call('POST', `conversations/${state.conversation.id}/messages`, { text });
-        if (sent.status === 409 && tries === 0) {
-            // Either another tab's message was handled at the same moment (sending again is right) or the
-            // conversation has ended (sending again gets 409 again).
+        const ended = sent.status === 404
+            || (sent.status === 409 && String(sent.data?.type).endsWith(':conversation-ended'));
+        if (sent.status === 409 && !ended && tries === 0) {
+            // Another tab's message was handled at the same moment: sending again is right.
             await new Promise(resolve => setTimeout(resolve, 500));
             return deliver(text, 1);
         }
 
         dropPending();
-        if ((sent.status === 404 || sent.status === 409) && tries < 2) {
+        if (ended && tries < 2) {
             notice('This conversation has ended; a new one starts.');
             forget();
             return deliver(text, 2);
