@@ -70,6 +70,8 @@ public abstract class ChatTests(Provider provider) : IAsyncLifetime
     }
 
     private static readonly string[] Sizes = ["Small", "Large"];
+    private static readonly string[] CitySynonyms = ["NYC", "big apple"];
+    private static readonly string[] SharedCity = ["city"];
     private static readonly string[] Loopback = ["127.0.0.1/32"];
     private static readonly string[] NotANetwork = ["not a network"];
 
@@ -458,6 +460,89 @@ public abstract class ChatTests(Provider provider) : IAsyncLifetime
         var other = await (await _host.CreateAccountAsync("Other Corp")).AdminAsync();
         Assert.Empty((await (await other.GetAsync($"/chat/analytics?botId={bot}")).JsonAsync())
             .GetProperty("days").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Intents_route_entities_fill_variables_and_a_link_carries_them_to_another_bot()
+    {
+        // A model trained on a part of CLINC150 (Larson et al. 2019, CC BY 3.0; see Nlu/Data/README.md) with a city.
+        var model = (await (await _admin.PostJsonAsync("/nlu/models", new { name = "Travel" }))
+            .JsonAsync(HttpStatusCode.Created)).Str("id");
+        var sample = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Nlu", "Data",
+            "clinc150-sample.csv"));
+        await (await _admin.PostAsync($"/nlu/models/{model}/import",
+            new StringContent(sample, System.Text.Encoding.UTF8, "text/csv"))).JsonAsync();
+        await (await _admin.PostJsonAsync($"/nlu/models/{model}/entities", new
+        {
+            name = "city", kind = "list", values = new[] { new { value = "New York", synonyms = CitySynonyms } },
+        })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostAsync($"/nlu/models/{model}/versions", null)).JsonAsync(HttpStatusCode.Accepted);
+        Assert.True(await _host.Service<Communique.Jobs.JobRunner>().RunOneAsync(CancellationToken.None));
+        await (await _admin.PostAsync($"/nlu/models/{model}/versions/1/activate", null)).JsonAsync();
+
+        // The linked bot reads the variable the first one set: it declares it, as a flow's input.
+        var booking = await BotAsync(new
+        {
+            start = "confirm", variables = SharedCity,
+            interactions = new object[]
+            {
+                new
+                {
+                    id = "confirm", type = "message", text = "Booking {{ context.city }} for {{ user.name }}.",
+                    cards = new[]
+                    {
+                        new
+                        {
+                            title = "{{ upper(context.city) }}", subtitle = "Flights",
+                            imageUrl = "https://x.example/c.png",
+                            buttons = new[] { new { label = "Change", value = "change" } },
+                        },
+                    },
+                    links = new[] { new { label = "Terms", url = "https://x.example/terms" } }, next = "recap",
+                },
+                new { id = "recap", type = "end", text = "{{ history() }}" },
+            },
+        });
+        var bot = await BotAsync(new
+        {
+            start = "route", nluModelId = model,
+            interactions = new object[]
+            {
+                new
+                {
+                    id = "route", type = "intent", text = "How can I help?",
+                    retryText = "Sorry, try saying it another way.",
+                    routes = new object[]
+                    {
+                        new { intent = "book_flight", entity = "city", variable = "city", next = "where" },
+                        new { intent = "weather", next = "sunny" },
+                    },
+                },
+                new
+                {
+                    id = "where", type = "question", text = "Which city?", expect = "entity", entity = "city",
+                    variable = "city", next = "book",
+                },
+                new { id = "sunny", type = "message", text = "It will be sunny.", next = "route" },
+                new { id = "book", type = "link", botId = booking },
+            },
+        });
+
+        var id = Id(await StartAsync(bot, new { user = new { name = "Ann" } }));
+        Assert.Equal(["It will be sunny.", "How can I help?"],
+            Texts(await SayAsync(id, "will it rain in paris this weekend")));
+        Assert.Equal(["Which city?"], Texts(await SayAsync(id, "book me a flight for two people tomorrow")));
+        Assert.Equal(["Sorry, I did not understand that."], Texts(await SayAsync(id, "somewhere warm")));
+        var linked = await SayAsync(id, "the big apple please");
+        var said = linked.GetProperty("messages").EnumerateArray().Where(m => m.Str("sender") == "bot").ToList();
+        Assert.Equal("Booking New York for Ann.", said[0].Str("text"));
+        var card = Assert.Single(said[0].GetProperty("cards").EnumerateArray());
+        Assert.Equal(("NEW YORK", "change"),
+            (card.Str("title"), card.GetProperty("buttons")[0].Str("value")));
+        Assert.Equal("https://x.example/terms", said[0].GetProperty("links")[0].Str("url"));
+        Assert.Contains("User: the big apple please", said[1].Str("text"), StringComparison.Ordinal);
+        Assert.Contains("Bot: Which city?", said[1].Str("text"), StringComparison.Ordinal);
+        Assert.Equal("ended", State(linked));
     }
 
     // A company's order system on loopback: answers every POST with an order's status, and notes what it got.
