@@ -48,13 +48,14 @@ public sealed record MessageResponse(
     IReadOnlyList<LinkView>? Links,
     string? Interaction,
     Guid? AgentId,
-    DateTime CreatedAt)
+    DateTime CreatedAt,
+    AttachmentView? Attachment = null)
 {
     public static MessageResponse From(ChatMessage m)
     {
         var extras = m.Payload is null ? null : JsonSerializer.Deserialize<MessageExtras>(m.Payload, ChatFlows.Json);
         return new MessageResponse(m.Sequence, WireNames.Of(m.Sender), m.Text, extras?.Html, extras?.Buttons,
-            extras?.Cards, extras?.Links, extras?.Interaction, m.AgentId, m.CreatedAt);
+            extras?.Cards, extras?.Links, extras?.Interaction, m.AgentId, m.CreatedAt, extras?.Attachment);
     }
 }
 

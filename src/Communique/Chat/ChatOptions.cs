@@ -21,6 +21,12 @@ public sealed class ChatOptions
     // A conversation ends after this long without a message (or sooner when its bot says so).
     public TimeSpan Silence { get; set; } = TimeSpan.FromHours(24);
 
+    // A file a user or an agent sends in a conversation; it can be downloaded for AttachmentLifetime.
+    [Range(1, 1024 * 1024 * 1024)]
+    public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
+
+    public TimeSpan AttachmentLifetime { get; set; } = TimeSpan.FromHours(24);
+
     // Compiled flows kept in memory, by bot version.
     [Range(1, 1_000_000)]
     public int CachedFlows { get; set; } = 2000;

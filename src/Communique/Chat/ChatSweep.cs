@@ -12,9 +12,20 @@ public sealed class ChatSweep(IServiceScopeFactory scopes, TimeProvider clock, I
 {
     private const int Batch = 100;
 
-    // The conversations ended.
+    // The conversations ended. Expired attachments are released too.
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            int released;
+            do
+            {
+                released = await ChatFiles.ReleaseExpiredAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken);
+            }
+            while (released > 0);
+        }
+
         var ended = 0;
         while (true)
         {

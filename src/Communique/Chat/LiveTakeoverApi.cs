@@ -1,3 +1,4 @@
+using Communique.Assets.Storage;
 using Communique.Auth;
 using Communique.Data;
 using Communique.Http;
@@ -33,6 +34,13 @@ public static class LiveTakeoverApi
             .WithSummary("Give the conversation back to the bot: its flow goes on where it stood.");
         group.MapPost("/{id:guid}/end", End).RequireAccess(Area.LiveTakeover, Access.Edit)
             .WithSummary("End the conversation.");
+        group.MapPost("/{id:guid}/attachments", Attach).RequireAccess(Area.LiveTakeover, Access.Edit)
+            .DisableAntiforgery()
+            .WithSummary("A file from the agent who has the conversation to its user: multipart/form-data with an "
+                + "optional text field, then the file (at most Chat:MaxAttachmentBytes); downloadable for a day.");
+        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", Download)
+            .RequireAccess(Area.LiveTakeover, Access.View)
+            .WithSummary("Download a file sent in the conversation (410 once it has expired).");
         group.MapPost("/{id:guid}/typing", Typing).RequireAccess(Area.LiveTakeover, Access.Edit)
             .WithSummary("The agent who has the conversation is typing: shown to its user.");
         app.MapGet("/chat/agent/events", Events).WithTags("Live takeover").WithGroupName("chat-channel")
@@ -229,6 +237,22 @@ public static class LiveTakeoverApi
         events.Publish(new ChatEvent(tenant.TeamId, id, conversation!.State, "typing", Typing: "agent"));
         return TypedResults.NoContent();
     }
+
+    private static async Task<Results<Ok<TurnResponse>, ValidationProblem, ProblemHttpResult>> Attach(
+        Guid id, HttpRequest request, AppDb db, IBlobStore blobs, ChatRuntime runtime, TenantContext tenant,
+        CancellationToken cancellationToken)
+    {
+        var (conversation, problem) = await HeldAsync(db, id, tenant, cancellationToken);
+        return problem is not null
+            ? problem
+            : await ChatFiles.UploadAsync(request, db, blobs, runtime, conversation!, ChatSender.Agent,
+                cancellationToken);
+    }
+
+    private static Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
+        Guid id, Guid attachmentId, AppDb db, IBlobStore blobs, HttpResponse response,
+        CancellationToken cancellationToken) =>
+        ChatFiles.DownloadAsync(db, blobs, id, attachmentId, response, cancellationToken);
 
     // The conversation when the calling agent has it taken over.
     private static async Task<(Conversation?, ProblemHttpResult?)> HeldAsync(

@@ -6,7 +6,11 @@ public sealed record MessageExtras(
     IReadOnlyList<ButtonView>? Buttons,
     IReadOnlyList<CardView>? Cards,
     IReadOnlyList<LinkView>? Links,
-    string? Interaction);
+    string? Interaction,
+    AttachmentView? Attachment = null);
+
+// A file sent with a message: downloaded from the conversation's attachments until it expires.
+public sealed record AttachmentView(Guid Id, string Name, string ContentType, long Size, DateTime ExpiresAt);
 
 public sealed record ButtonView(string Label, string? Value, string? Url);
 

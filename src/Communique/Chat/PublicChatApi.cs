@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net.ServerSentEvents;
 using System.Security.Cryptography;
+using Communique.Assets.Storage;
 using Communique.Data;
 using Communique.Http;
 using Communique.Tenancy;
@@ -47,6 +48,11 @@ public static class PublicChatApi
         group.MapGet("/conversations/{id:guid}/events", Events)
             .WithSummary("Server-sent events: the messages after `after` (or Last-Event-ID), then new messages, "
                 + "state changes and typing as they happen.");
+        group.MapPost("/conversations/{id:guid}/attachments", Attach).DisableAntiforgery()
+            .WithSummary("A file from the user to the agent: multipart/form-data with an optional text field, then "
+                + "the file; downloadable for a day.");
+        group.MapGet("/conversations/{id:guid}/attachments/{attachmentId:guid}", Download)
+            .WithSummary("Download a file sent in the conversation (410 once it has expired).");
         group.MapPost("/conversations/{id:guid}/typing", Typing)
             .WithSummary("The user is typing: shown to the agent who has the conversation.");
         group.MapGet("/widget.js", WidgetScript)
@@ -216,6 +222,30 @@ public static class PublicChatApi
         stream.CopyTo(bytes);
         return bytes.ToArray();
     }
+
+    private static async Task<Results<Ok<TurnResponse>, ValidationProblem, ProblemHttpResult>> Attach(
+        Guid id, HttpRequest request, AppDb db, IBlobStore blobs, ChatRuntime runtime, ChatTokens tokens,
+        TenantContext tenant, CancellationToken cancellationToken)
+    {
+        if (!await EnterAsync(db, id, tokens, tenant, request, cancellationToken))
+        {
+            return Problems.NotFound("Conversation");
+        }
+
+        var conversation = await db.Conversations.FirstAsync(c => c.Id == id, cancellationToken);
+        return conversation.State == ConversationState.Ended
+            ? ChatApi.Ended("The conversation has ended; start a new one.")
+            : await ChatFiles.UploadAsync(request, db, blobs, runtime, conversation, ChatSender.User,
+                cancellationToken);
+    }
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(
+        Guid id, Guid attachmentId, AppDb db, IBlobStore blobs, ChatTokens tokens, TenantContext tenant,
+        HttpRequest request, CancellationToken cancellationToken) =>
+        await EnterAsync(db, id, tokens, tenant, request, cancellationToken)
+            ? await ChatFiles.DownloadAsync(db, blobs, id, attachmentId, request.HttpContext.Response,
+                cancellationToken)
+            : Problems.NotFound("Conversation");
 
     // Acts for the conversation's team when the request carries the conversation's token. A wrong token and an
     // unknown conversation answer alike.

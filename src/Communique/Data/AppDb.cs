@@ -77,6 +77,7 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Chat.ChatMessage> ChatMessages => Set<Chat.ChatMessage>();
     public DbSet<Chat.ChatSettings> ChatSettings => Set<Chat.ChatSettings>();
     public DbSet<Chat.ChatWidget> ChatWidgets => Set<Chat.ChatWidget>();
+    public DbSet<Chat.ChatAttachment> ChatAttachments => Set<Chat.ChatAttachment>();
     public DbSet<Chat.Sms.SmsSettings> SmsSettings => Set<Chat.Sms.SmsSettings>();
     public DbSet<Chat.Sms.SmsReceipt> SmsReceipts => Set<Chat.Sms.SmsReceipt>();
 
@@ -521,6 +522,15 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasKey(r => new { r.TeamId, r.MessageSid });
             e.Property(r => r.MessageSid).HasMaxLength(64);
             e.HasOne<Team>().WithMany().HasForeignKey(r => r.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Chat.ChatAttachment>(e =>
+        {
+            e.HasIndex(a => new { a.Released, a.ExpiresAt });
+            e.Property(a => a.Name).HasMaxLength(200);
+            e.Property(a => a.ContentType).HasMaxLength(128);
+            e.Property(a => a.BlobHash).HasMaxLength(64);
+            e.HasOne<Chat.Conversation>().WithMany().HasForeignKey(a => a.ConversationId)
+                .OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Chat.ChatMessage>(e =>
         {

@@ -21,7 +21,10 @@ public abstract class ChatWidgetApiTests(Provider provider) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await TestHost.StartAsync(provider);
+        _host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Chat:MaxAttachmentBytes"] = "100000",
+        });
         _acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await _acme.AdminAsync();
         _public = _host.CreateClient();
@@ -134,6 +137,70 @@ public abstract class ChatWidgetApiTests(Provider provider) : IAsyncLifetime
         using var again = await EventStream.OpenAsync(_public,
             $"/public/chat/conversations/{id}/events?token={token}&after=4");
         Assert.Equal(5, (await again.NextAsync("message")).GetProperty("sequence").GetInt64());
+    }
+
+    [Fact]
+    public async Task Files_go_both_ways_as_downloads_for_a_day()
+    {
+        var started = await StartAsync((await WidgetAsync()).Str("key"));
+        var (id, token) = (started.GetProperty("conversation").Str("id"), started.Str("token"));
+        await (await SayAsync(id, token, "Ann")).JsonAsync();
+        using var agent = await AgentAsync();
+        await (await agent.PostAsync($"/chat/agent/conversations/{id}/takeover", null)).JsonAsync();
+
+        // The agent's file, with a line of text, reaches the page as a message naming it.
+        var invoice = "%PDF-1.7 an invoice"u8.ToArray();
+        var sent = await (await agent.PostAsync($"/chat/agent/conversations/{id}/attachments",
+            Form(invoice, "invoice 42.pdf", "application/pdf", "Here is your invoice."))).JsonAsync();
+        var message = sent.GetProperty("messages")[0];
+        Assert.Equal(("agent", "Here is your invoice."), (message.Str("sender"), message.Str("text")));
+        var file = message.GetProperty("attachment");
+        Assert.Equal(("invoice 42.pdf", "application/pdf", invoice.Length),
+            (file.Str("name"), file.Str("contentType"), file.GetProperty("size").GetInt32()));
+        var path = $"/public/chat/conversations/{id}/attachments/{file.Str("id")}";
+        var download = await _public.GetAsync($"{path}?token={token}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(invoice, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        var other = await StartAsync((await WidgetAsync()).Str("key"));
+        await (await _public.GetAsync($"{path}?token={other.Str("token")}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _public.GetAsync($"/public/chat/conversations/{other.GetProperty("conversation").Str("id")}"
+            + $"/attachments/{file.Str("id")}?token={other.Str("token")}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // The user's file from the page reaches the agent; one over the limit is refused whole.
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/public/chat/conversations/{id}/attachments")
+        {
+            Content = Form("<svg onload=alert(1)>"u8.ToArray(), "photo.svg", "image/svg+xml", null),
+        };
+        upload.Headers.Add("X-Chat-Token", token);
+        var fromUser = (await (await _public.SendAsync(upload)).JsonAsync()).GetProperty("messages")[0];
+        Assert.Equal("user", fromUser.Str("sender"));
+        var userFile = await agent.GetAsync(
+            $"/chat/agent/conversations/{id}/attachments/{fromUser.GetProperty("attachment").Str("id")}");
+        Assert.Equal("attachment", userFile.Content.Headers.ContentDisposition?.DispositionType);
+        var tooLarge = await agent.PostAsync($"/chat/agent/conversations/{id}/attachments",
+            Form(new byte[200_000], "big.bin", "application/octet-stream", null));
+        await tooLarge.ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        // A day later the files are gone.
+        _host.Clock.Advance(TimeSpan.FromHours(25));
+        await _host.Service<Communique.Chat.ChatSweep>().SweepAsync(CancellationToken.None);
+        await (await _public.GetAsync($"{path}?token={token}")).ProblemAsync(HttpStatusCode.Gone);
+    }
+
+    private static MultipartFormDataContent Form(byte[] bytes, string name, string contentType, string? text)
+    {
+        var form = new MultipartFormDataContent();
+        if (text is not null)
+        {
+            form.Add(new StringContent(text), "text");
+        }
+
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", name);
+        return form;
     }
 
     [Fact]

@@ -107,6 +107,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/chat/agent/conversations/{id:guid}/handback"] = ["conversation"],
         ["/chat/agent/conversations/{id:guid}/end"] = ["conversation"],
         ["/chat/agent/conversations/{id:guid}/typing"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/attachments"] = ["conversation"],
+        ["/chat/agent/conversations/{id:guid}/attachments/{attachmentId:guid}"] = ["conversation", "attachment"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
     };
@@ -131,6 +133,10 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/public/chat/conversations/{id:guid}/events"] =
             "anonymous: the conversation's signed token (ChatWidgetApiTests)",
         ["/public/chat/conversations/{id:guid}/typing"] =
+            "anonymous: the conversation's signed token (ChatWidgetApiTests)",
+        ["/public/chat/conversations/{id:guid}/attachments"] =
+            "anonymous: the conversation's signed token (ChatWidgetApiTests)",
+        ["/public/chat/conversations/{id:guid}/attachments/{attachmentId:guid}"] =
             "anonymous: the conversation's signed token (ChatWidgetApiTests)",
     };
 
@@ -216,6 +222,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /chat/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
         ["POST /chat/agent/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
         ["POST /chat/bots/{botId:guid}/widgets"] = _ => new { title = "Taken over" },
+        ["POST /chat/agent/conversations/{id:guid}/attachments"] = _ => Csv("taken,over\n", "notes.csv"),
     };
 
     // Query parameters an endpoint needs beside its ids.
@@ -699,6 +706,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             new { externalUserId = $"{prefix}-user" })).JsonAsync(HttpStatusCode.Created))
             .GetProperty("conversation").Str("id");
         things["widget"] = await Created($"/chat/bots/{things["bot"]}/widgets", new { title = $"{prefix} Help" });
+        (await client.PostAsync($"/chat/agent/conversations/{things["conversation"]}/takeover", null))
+            .EnsureSuccessStatusCode();
+        things["attachment"] = (await (await client.PostAsync(
+                $"/chat/agent/conversations/{things["conversation"]}/attachments", Csv("a,b\n1,2\n", "notes.csv")))
+            .JsonAsync()).GetProperty("messages")[0].GetProperty("attachment").Str("id");
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -735,7 +747,7 @@ public sealed class Things : Dictionary<string, string>
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
-            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget",
+            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget", "attachment",
         })
         {
             things[key] = Guid.NewGuid().ToString();

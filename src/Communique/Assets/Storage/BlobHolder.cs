@@ -11,4 +11,5 @@ public enum BlobHolder
     DocumentBatch,
     Archive,
     ArchiveExport,
+    ChatAttachment,
 }

@@ -397,6 +397,18 @@
             bubble.append(list);
         }
 
+        if (message.attachment && state.conversation) {
+            // The download carries the conversation's token in its address: a link cannot send a header.
+            const file = message.attachment;
+            const href = `${base}conversations/${state.conversation.id}/attachments/${file.id}`
+                + `?token=${encodeURIComponent(state.conversation.token)}`;
+            const size = file.size < 1024 * 1024
+                ? `${Math.max(1, Math.round(file.size / 1024))} KB`
+                : `${(file.size / 1024 / 1024).toFixed(1)} MB`;
+            bubble.append(element('a', { class: 'file', href, download: file.name, rel: 'noopener noreferrer' },
+                `${file.name} (${size})`));
+        }
+
         item.append(bubble);
         return item;
     }
