@@ -45,13 +45,26 @@ async Task<JsonNode> Call(HttpMethod method, string path, HttpContent? content =
     return JsonNode.Parse(body)!;
 }
 
-long Rss() => long.Parse(
-    File.ReadLines($"/proc/{serverPid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
-    CultureInfo.InvariantCulture) / 1024;
+// The server's resident memory in MB: all of it, then its anonymous part (heaps, native arenas), its file-backed part
+// (mapped code and libraries) and its shared part (the runtime maps its JIT-compiled code twice, through shared
+// memory, so that no page is writable and executable at once).
+string Memory()
+{
+    var status = File.ReadLines($"/proc/{serverPid}/status").ToList();
+    long Mb(string key) => long.Parse(
+        status.First(l => l.StartsWith(key, StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+        CultureInfo.InvariantCulture) / 1024;
+    return $"{Mb("VmRSS:")} MB (anonymous {Mb("RssAnon:")}, files {Mb("RssFile:")}, shared {Mb("RssShmem:")})";
+}
 
-var model = (await Call(HttpMethod.Post, "/nlu/models",
-    JsonContent.Create(new { name = "CLINC150" })))["id"]!.GetValue<string>();
+// After a training the server gives memory back; a few seconds is all it should take.
+async Task<string> Settled()
+{
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    return Memory();
+}
+
 var csv = new StringBuilder("text,intent\n");
 foreach (var (text, intent) in train.Concat(oosTrain.Select(o => (o.Text, "out_of_scope"))))
 {
@@ -59,44 +72,58 @@ foreach (var (text, intent) in train.Concat(oosTrain.Select(o => (o.Text, "out_o
         .Append('\n');
 }
 
-var imported = await Call(HttpMethod.Post, $"/nlu/models/{model}/import",
-    new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
-Console.WriteLine($"imported: {imported.ToJsonString()}");
-var rssBefore = Rss();
+async Task<string> CreateModel(string name)
+{
+    var id = (await Call(HttpMethod.Post, "/nlu/models", JsonContent.Create(new { name })))["id"]!.GetValue<string>();
+    var imported = await Call(HttpMethod.Post, $"/nlu/models/{id}/import",
+        new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+    Console.WriteLine($"imported into {name}: {imported.ToJsonString()}");
+    return id;
+}
+
+async Task<JsonNode> TrainAndActivate(string id)
+{
+    var trained = await Call(HttpMethod.Post, $"/nlu/models/{id}/versions");
+    while (trained["state"]!.GetValue<string>() == "training")
+    {
+        await Task.Delay(250);
+        trained = await Call(HttpMethod.Get, $"/nlu/models/{id}/versions/{trained["number"]}");
+    }
+
+    if (trained["state"]!.GetValue<string>() != "ready")
+    {
+        throw new InvalidOperationException($"training failed: {trained.ToJsonString()}");
+    }
+
+    await Call(HttpMethod.Post, $"/nlu/models/{id}/versions/{trained["number"]}/activate");
+    return trained;
+}
+
+var model = await CreateModel("CLINC150");
+Console.WriteLine($"server memory, idle (started, data imported, nothing trained or parsed): {Memory()}");
 
 var clock = Stopwatch.StartNew();
-var version = await Call(HttpMethod.Post, $"/nlu/models/{model}/versions");
-var number = version["number"]!.GetValue<int>();
-while (version["state"]!.GetValue<string>() == "training")
-{
-    await Task.Delay(250);
-    version = await Call(HttpMethod.Get, $"/nlu/models/{model}/versions/{number}");
-}
-
+var version = await TrainAndActivate(model);
 var trainingWall = clock.Elapsed.TotalSeconds;
-if (version["state"]!.GetValue<string>() != "ready")
-{
-    throw new InvalidOperationException($"training failed: {version.ToJsonString()}");
-}
-
+Console.WriteLine($"server memory, training just ended: {Memory()}; 5 s later: {await Settled()}");
 var metrics = version["metrics"]!;
 var heldOut = metrics["heldOut"]!.ToJsonString();
 Console.WriteLine($"training: {trainingWall:F1} s from the request to ready (job: {metrics["trainingSeconds"]} s, "
-    + $"of which embedding {metrics["embeddingSeconds"]} s); threshold tuned in training {version["threshold"]}; "
+    + $"of which embedding {metrics["embeddingSeconds"]} s); artefact {version["artifactBytes"]} bytes; "
+    + $"threshold tuned in training {version["threshold"]}; "
     + $"held-out: {heldOut[..Math.Min(300, heldOut.Length)]}");
-await Call(HttpMethod.Post, $"/nlu/models/{model}/versions/{number}/activate");
 
-async Task<(string? Intent, string Best, double InScope, double Ms)> Parse(string text)
+async Task<(string? Intent, string Best, double InScope, double Ms)> Parse(string text, string? on = null)
 {
     var started = Stopwatch.GetTimestamp();
-    var parsed = await Call(HttpMethod.Post, $"/nlu/models/{model}/parse", JsonContent.Create(new { text }));
+    var parsed = await Call(HttpMethod.Post, $"/nlu/models/{on ?? model}/parse", JsonContent.Create(new { text }));
     var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     return (parsed["intent"]?["name"]?.GetValue<string>(), parsed["ranking"]![0]!["name"]!.GetValue<string>(),
         parsed["inScopeConfidence"]!.GetValue<double>(), ms);
 }
 
 await Parse(val[0].Text);
-Console.WriteLine($"server memory: {rssBefore} MB before the first parse, {Rss()} MB with the version loaded");
+Console.WriteLine($"server memory, the version loaded (one parse): {Memory()}");
 var trainedThreshold = version["threshold"]!.GetValue<double>();
 
 async Task<List<(string Expected, string Best, double InScope)>> ParseAll(
@@ -170,4 +197,26 @@ Array.Sort(latencies);
 Console.WriteLine($"throughput, {clients} clients, {throughputParses} parses: "
     + $"{throughputParses / seconds:F0} parses/s, p50 {latencies[throughputParses / 2]:F2} ms, "
     + $"p99 {latencies[throughputParses * 99 / 100]:F2} ms; server CPU {serverCpu:F2} ms per parse");
-Console.WriteLine($"server memory after: {Rss()} MB");
+Console.WriteLine($"server memory after the parses: {Memory()}");
+
+// Memory per loaded version: VERSIONS - 1 more models with the same data, each trained once (so the process trains
+// VERSIONS times in all), then their versions loaded one after another.
+var versions = int.Parse(Environment.GetEnvironmentVariable("VERSIONS") ?? "3", CultureInfo.InvariantCulture);
+var more = new List<string>();
+for (var m = 2; m <= versions; m++)
+{
+    var id = await CreateModel($"CLINC150 #{m}");
+    await TrainAndActivate(id);
+    more.Add(id);
+}
+
+if (more.Count > 0)
+{
+    Console.WriteLine($"server memory, {versions} trainings done, one version loaded, 5 s later: {await Settled()}");
+    foreach (var id in more)
+    {
+        await Parse(val[0].Text, id);
+    }
+
+    Console.WriteLine($"server memory, {versions} versions loaded: {Memory()}");
+}

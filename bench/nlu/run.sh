@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NLU benchmark: CLINC150 through the HTTP API of the real server on SQLite (see Program.cs).
 #
-#   bench/nlu/run.sh [--test FILE]      (DATA=../shared/data/clinc150/train_val.json CLIENTS=4 PARSES=3000 PORT=5187)
+#   bench/nlu/run.sh [--test FILE]      (DATA=../shared/data/clinc150/train_val.json CLIENTS=4 PARSES=3000 PORT=5187
+#                                        VERSIONS=3)
 #
 # FILE holds keys test and oos_test ([text, intent] items, out-of-scope intent "oos"); only the threshold chosen on
 # val is applied to it.

@@ -158,7 +158,7 @@ public sealed class IntentClassifierTests
         Assert.Throws<InvalidDataException>(() => Load(Damaged(b => b[b.Length / 2] ^= 0x10)));
         Assert.Throws<InvalidDataException>(() => Load(Damaged(b => b[30] ^= 0x01)));
         Assert.Throws<InvalidDataException>(() => Load(Damaged(b => b[0] = (byte)'X')));
-        Assert.Throws<InvalidDataException>(() => Load(Damaged(b => b[4] = 2)));
+        Assert.Throws<InvalidDataException>(() => Load(Damaged(b => b[4] = 1)));
         Assert.Throws<InvalidDataException>(() => Load(Damaged(b => b[15] = 0x7F)));
         Assert.Throws<InvalidDataException>(() => Load(saved[..(saved.Length - 1)]));
         Assert.Throws<InvalidDataException>(() => Load(saved[..10]));

@@ -30,8 +30,8 @@ public sealed class IntentClassifier
     private readonly string[] _intents;
 
     internal IntentClassifier(string[] intents, int views, TfIdf tfidf, Softmax dense, SparseSoftmax lexical,
-        float[] examples, double mixingWeight, Calibrator calibrator, double threshold, HeldOutEvaluation evaluation,
-        long? sizeInBytes)
+        QuantizedRows examples, double mixingWeight, Calibrator calibrator, double threshold,
+        HeldOutEvaluation evaluation, long? sizeInBytes)
     {
         _intents = intents;
         Views = views;
@@ -74,8 +74,8 @@ public sealed class IntentClassifier
 
     internal SparseSoftmax Lexical { get; }
 
-    // The training vectors, row after row, for the nearest-neighbour features.
-    internal float[] Examples { get; }
+    // The training vectors, one row each, for the nearest-neighbour features.
+    internal QuantizedRows Examples { get; }
 
     internal double MixingWeight { get; }
 
@@ -120,11 +120,12 @@ public sealed class IntentClassifier
         var fitY = fitRows.Select(i => y[i]).ToArray();
         var foldDense = Softmax.Train(fitRows.Select(i => x[i]).ToArray(), fitY, classes, o.DenseL2, o.Threads);
         Log(Invariant($"fold dense model ({fitRows.Length} rows)"));
-        var foldLexical = SparseSoftmax.Train(
+        var foldLexicalParameters = SparseSoftmax.Train(
             fitRows.Select(i => foldTfIdf.Transform(texts[i])).ToArray(), fitY, classes, foldTfIdf.Count, o.LexicalL2,
             o.Threads);
+        var foldLexical = SparseSoftmax.FromParameters(classes, foldTfIdf.Count, foldLexicalParameters);
         Log(Invariant($"fold lexical model (vocab {foldTfIdf.Count})"));
-        var foldExamples = Flatten(fitRows.Select(i => x[i]), dimensions);
+        var foldExamples = QuantizedRows.Quantize(fitRows.Select(i => x[i]).ToArray(), dimensions);
 
         // 2. Held-out predictions -> mixing weight, calibrator, threshold.
         var heldDense = new float[heldRows.Length][];
@@ -227,19 +228,19 @@ public sealed class IntentClassifier
         var lexicalInit = new float[(tfidf.Count * classes) + classes];
         for (var fi = 0; fi < foldTfIdf.Count; fi++)
         {
-            if (tfidf.TryGetIndex(foldTfIdf.Terms[fi], out var ci))
+            if (tfidf.TryGetIndex(foldTfIdf.Term(fi), out var ci))
             {
-                Array.Copy(foldLexical.Parameters, fi * classes, lexicalInit, ci * classes, classes);
+                Array.Copy(foldLexicalParameters, fi * classes, lexicalInit, ci * classes, classes);
             }
         }
 
-        Array.Copy(foldLexical.Parameters, foldTfIdf.Count * classes, lexicalInit, tfidf.Count * classes, classes);
-        var lexical = SparseSoftmax.Train(
-            texts.Select(tfidf.Transform).ToArray(), y, classes, tfidf.Count, o.LexicalL2, o.Threads, lexicalInit);
+        Array.Copy(foldLexicalParameters, foldTfIdf.Count * classes, lexicalInit, tfidf.Count * classes, classes);
+        var lexical = SparseSoftmax.FromParameters(classes, tfidf.Count, SparseSoftmax.Train(
+            texts.Select(tfidf.Transform).ToArray(), y, classes, tfidf.Count, o.LexicalL2, o.Threads, lexicalInit));
         Log(Invariant($"full lexical model (vocab {tfidf.Count})"));
 
-        return new IntentClassifier(names, o.Views, tfidf, dense, lexical, Flatten(x, dimensions), mixingWeight,
-            calibrator, threshold, evaluation, sizeInBytes: null);
+        return new IntentClassifier(names, o.Views, tfidf, dense, lexical, QuantizedRows.Quantize(x, dimensions),
+            mixingWeight, calibrator, threshold, evaluation, sizeInBytes: null);
     }
 
     // threshold replaces the tuned one (score scale; see Confidence). Safe to call from many threads at once.
@@ -360,20 +361,6 @@ public sealed class IntentClassifier
         return held;
     }
 
-    private static float[] Flatten(IEnumerable<float[]> rows, int dimensions)
-    {
-        var list = rows as IReadOnlyCollection<float[]> ?? rows.ToArray();
-        var flat = new float[(long)list.Count * dimensions];
-        var offset = 0L;
-        foreach (var row in list)
-        {
-            Array.Copy(row, 0, flat, offset, dimensions);
-            offset += dimensions;
-        }
-
-        return flat;
-    }
-
     private static float[] Mix(float[] a, float[] b, double w)
     {
         var r = new float[a.Length];
@@ -401,7 +388,7 @@ public sealed class IntentClassifier
 
     // The calibrator's inputs: how sure the mixture is, how far ahead of the runner-up, and how close the utterance
     // lies to the nearest training examples (cosines, divided by the number of normalised views in a vector).
-    private static double[] Features(float[] p, float[] vector, float[] examples, int views, out int best)
+    private static double[] Features(float[] p, float[] vector, QuantizedRows examples, int views, out int best)
     {
         best = ArgMax(p);
         double p2 = 0;
@@ -415,10 +402,9 @@ public sealed class IntentClassifier
 
         var top = new float[TopNeighbours];
         Array.Fill(top, -2f);
-        var d = vector.Length;
-        for (var offset = 0; offset < examples.Length; offset += d)
+        for (var row = 0; row < examples.Rows; row++)
         {
-            var cs = VectorMath.Dot(examples.AsSpan(offset, d), vector);
+            var cs = examples.Dot(row, vector);
             if (cs > top[TopNeighbours - 1])
             {
                 var q = TopNeighbours - 1;

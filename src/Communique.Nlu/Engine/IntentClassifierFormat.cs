@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using static System.FormattableString;
@@ -9,10 +10,12 @@ namespace Communique.Nlu.Engine;
 // The binary format of a trained intent classifier, as stored with every model version: a versioned header (magic,
 // format version, payload length, XxHash64 of the payload), then the payload, all little-endian. The payload is
 // assembled in memory first for its length and checksum. Stored versions are read back with this code, so a change
-// to the layout needs a new format version, with the reader of the old one kept.
+// to the layout needs a new format version, with the reader of the old one kept once a release has written it.
+// The bulk (the vocabulary, the lexical weights and the training vectors) is stored as the loaded classifier holds it:
+// one character pool, and 8-bit rows with their scales.
 internal static class IntentClassifierFormat
 {
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int HeaderSize = 24;
 
     private static ReadOnlySpan<byte> Magic => "CQIC"u8;
@@ -93,16 +96,13 @@ internal static class IntentClassifierFormat
         w.Write(classifier.MixingWeight);
         w.Write(classifier.Threshold);
         WriteCalibrator(w, classifier.Calibrator);
-        w.Write(classifier.TfIdf.Count);
-        foreach (var term in classifier.TfIdf.Terms)
-        {
-            w.Write(term);
-        }
-
-        WriteFloats(w, [.. classifier.TfIdf.Idf]);
-        WriteFloats(w, classifier.Dense.Parameters);
-        WriteFloats(w, classifier.Lexical.Parameters);
-        WriteFloats(w, classifier.Examples);
+        WriteArray(w, classifier.TfIdf.Pool);
+        WriteArray(w, classifier.TfIdf.Ends);
+        WriteArray(w, classifier.TfIdf.Idf);
+        WriteArray<float>(w, classifier.Dense.Parameters);
+        WriteRows(w, classifier.Lexical.Weights);
+        WriteArray(w, classifier.Lexical.Biases);
+        WriteRows(w, classifier.Examples);
 
         var e = classifier.Evaluation;
         w.Write(e.InScopeExamples);
@@ -160,17 +160,16 @@ internal static class IntentClassifierFormat
         }
 
         var calibrator = ReadCalibrator(r);
-        var terms = new string[ReadCount(r, 1)];
-        for (var i = 0; i < terms.Length; i++)
+        var tfidf = TfIdf.FromPool(ReadArray<char>(r), ReadArray<int>(r), ReadArray<float>(r));
+        var dense = Softmax.FromParameters(classes, dimensions, ReadArray<float>(r));
+        var lexical = SparseSoftmax.FromWeights(ReadRows(r), ReadArray<float>(r));
+        var examples = ReadRows(r);
+        if (lexical.Classes != classes || lexical.Features != tfidf.Count)
         {
-            terms[i] = r.ReadString();
+            throw new InvalidDataException("The intent model's lexical weights do not match its intents and terms.");
         }
 
-        var tfidf = TfIdf.FromTerms(terms, ReadFloats(r));
-        var dense = Softmax.FromParameters(classes, dimensions, ReadFloats(r));
-        var lexical = SparseSoftmax.FromParameters(classes, terms.Length, ReadFloats(r));
-        var examples = ReadFloats(r);
-        if (examples.Length == 0 || examples.Length % dimensions != 0)
+        if (examples.Rows == 0 || examples.Width != dimensions)
         {
             throw new InvalidDataException("The intent model's training vectors do not match its dimensions.");
         }
@@ -285,33 +284,57 @@ internal static class IntentClassifierFormat
         return count;
     }
 
-    private static void WriteFloats(BinaryWriter w, float[] values)
+    private static void WriteRows(BinaryWriter w, QuantizedRows rows)
+    {
+        w.Write(rows.Width);
+        WriteArray(w, rows.Scales);
+        WriteArray(w, rows.Values);
+    }
+
+    private static QuantizedRows ReadRows(BinaryReader r)
+    {
+        var width = r.ReadInt32();
+        if (width < 1)
+        {
+            throw new InvalidDataException("The intent model holds rows of an invalid width.");
+        }
+
+        var scales = ReadArray<float>(r);
+        return new QuantizedRows(width, ReadArray<sbyte>(r), scales);
+    }
+
+    private static void WriteArray<T>(BinaryWriter w, ReadOnlySpan<T> values)
+        where T : unmanaged
     {
         w.Write(values.Length);
-        if (BitConverter.IsLittleEndian)
+        var bytes = MemoryMarshal.AsBytes(values);
+        if (BitConverter.IsLittleEndian || Unsafe.SizeOf<T>() == 1)
         {
-            w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            w.Write(bytes);
             return;
         }
 
-        foreach (var v in values)
+        var element = new byte[Unsafe.SizeOf<T>()];
+        for (var i = 0; i < bytes.Length; i += element.Length)
         {
-            w.Write(v);
+            bytes.Slice(i, element.Length).CopyTo(element);
+            element.AsSpan().Reverse();
+            w.Write(element);
         }
     }
 
-    private static float[] ReadFloats(BinaryReader r)
+    private static T[] ReadArray<T>(BinaryReader r)
+        where T : unmanaged
     {
-        var values = new float[ReadCount(r, sizeof(float))];
-        if (BitConverter.IsLittleEndian)
+        var values = new T[ReadCount(r, Unsafe.SizeOf<T>())];
+        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        r.BaseStream.ReadExactly(bytes);
+        if (!BitConverter.IsLittleEndian)
         {
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-            return values;
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = r.ReadSingle();
+            for (var i = 0; i < bytes.Length; i += Unsafe.SizeOf<T>())
+            {
+                bytes.Slice(i, Unsafe.SizeOf<T>()).Reverse();
+            }
         }
 
         return values;

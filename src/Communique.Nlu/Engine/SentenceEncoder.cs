@@ -46,10 +46,11 @@ public sealed class SentenceEncoder : IDisposable
         _output = _all[0].OutputMetadata.Keys.First();
     }
 
-    public float[] Encode(string text) => EncodeIds([Tokenize(text)])[0];
+    public float[] Encode(string text) => EncodeIds([Tokenize(text)], shrinkArena: false)[0];
 
     // In input order. Texts are batched by length (less padding); the order is stable, so the result is the same
-    // however the batches fall.
+    // however the batches fall. A batch grows its session's memory arena to tens of MB, far beyond what one parse
+    // needs, so the arena gives back its unused regions after every batch (the C heap keeps them until trimmed).
     public float[][] Encode(IReadOnlyList<string> texts, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(texts);
@@ -60,7 +61,7 @@ public sealed class SentenceEncoder : IDisposable
         Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = _all.Count }, b =>
         {
             var members = order.AsSpan(b * batchSize, Math.Min(batchSize, order.Length - (b * batchSize))).ToArray();
-            var vectors = EncodeIds([.. members.Select(i => ids[i])]);
+            var vectors = EncodeIds([.. members.Select(i => ids[i])], shrinkArena: true);
             for (var j = 0; j < members.Length; j++)
             {
                 result[members[j]] = vectors[j];
@@ -71,7 +72,7 @@ public sealed class SentenceEncoder : IDisposable
 
     private long[] Tokenize(string text) => _tokenizer.Encode(text)[0].InputIds;
 
-    private float[][] EncodeIds(long[][] batch)
+    private float[][] EncodeIds(long[][] batch, bool shrinkArena)
     {
         int count = batch.Length, length = batch.Max(x => x.Length);
         var ids = new long[count * length];
@@ -96,6 +97,11 @@ public sealed class SentenceEncoder : IDisposable
         try
         {
             using var run = new RunOptions();
+            if (shrinkArena)
+            {
+                run.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+            }
+
             using var outputs = session!.Run(run, _inputs, values, [_output]);
             var hidden = outputs[0].GetTensorDataAsSpan<float>();
             var result = new float[count][];

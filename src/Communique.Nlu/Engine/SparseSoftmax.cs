@@ -1,23 +1,33 @@
 namespace Communique.Nlu.Engine;
 
-// Multinomial logistic regression on sparse rows (the TF-IDF features), L2-regularised. Parameters feature-major,
-// W[f * K + k], then the biases: a row touches only the weights of its own features.
+// Multinomial logistic regression on sparse rows (the TF-IDF features), L2-regularised. Trained on float parameters,
+// feature-major, W[f * K + k], then the biases: a row touches only the weights of its own features. The model keeps
+// each feature's weights quantised (QuantizedRows): they are most of a loaded version, and the models held out in
+// training are quantised the same way, so the mixing weight and the threshold are tuned on what parsing computes.
 internal sealed class SparseSoftmax
 {
     private const int Chunks = 8;
 
-    private SparseSoftmax(int classes, int features, float[] parameters)
+    private readonly float[] _biases;
+
+    private SparseSoftmax(QuantizedRows weights, float[] biases)
     {
-        Classes = classes;
-        Features = features;
-        Parameters = parameters;
+        if (weights.Width != biases.Length)
+        {
+            throw new ArgumentException("The weights and the biases do not have the same classes.", nameof(biases));
+        }
+
+        Weights = weights;
+        _biases = biases;
     }
 
-    public int Classes { get; }
+    public int Classes => _biases.Length;
 
-    public int Features { get; }
+    public int Features => Weights.Rows;
 
-    public float[] Parameters { get; }
+    public QuantizedRows Weights { get; }
+
+    public ReadOnlySpan<float> Biases => _biases;
 
     public static SparseSoftmax FromParameters(int classes, int features, float[] parameters)
     {
@@ -26,12 +36,21 @@ internal sealed class SparseSoftmax
             throw new ArgumentException("The parameters do not match the shape.", nameof(parameters));
         }
 
-        return new SparseSoftmax(classes, features, parameters);
+        return new SparseSoftmax(
+            QuantizedRows.Quantize(parameters.AsSpan(0, features * classes), classes),
+            parameters[(features * classes)..]);
     }
+
+    public static SparseSoftmax FromWeights(QuantizedRows weights, float[] biases) => new(weights, biases);
 
     public float[] Proba(SparseVector x)
     {
-        var z = Logits(Parameters, Classes, Features, x);
+        var z = (float[])_biases.Clone();
+        for (var j = 0; j < x.Indices.Length; j++)
+        {
+            Weights.AddTo(x.Indices[j], x.Values[j], z);
+        }
+
         VectorMath.SoftmaxInPlace(z);
         return z;
     }
@@ -48,7 +67,8 @@ internal sealed class SparseSoftmax
         return z;
     }
 
-    public static SparseSoftmax Train(
+    // The float parameters (see FromParameters).
+    public static float[] Train(
         SparseVector[] x, int[] y, int classes, int features, double l2, int threads, float[]? init = null)
     {
         var n = x.Length;
@@ -102,6 +122,6 @@ internal sealed class SparseSoftmax
             return Lbfgs.Reduce(chunkGradients, chunkLosses, p, g, n, l2, classes * features);
         }
 
-        return new SparseSoftmax(classes, features, Lbfgs.Minimize(Eval, init ?? new float[np]));
+        return Lbfgs.Minimize(Eval, init ?? new float[np]);
     }
 }

@@ -6,7 +6,7 @@ public sealed class NluOptions
 {
     public const string Section = "Nlu";
 
-    // Trained versions kept in memory, each with its weights and its training vectors (1.5 KB per utterance).
+    // Trained versions kept in memory, each with its weights and its training vectors (about 0.7 KB per utterance).
     [Range(1, 10_000)]
     public int CachedVersions { get; set; } = 16;
 

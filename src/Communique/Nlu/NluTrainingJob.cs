@@ -60,19 +60,7 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
 
         try
         {
-            var clock = Stopwatch.StartNew();
-            var trained = await Task.Run(() => engine.Train(data, cancellationToken), cancellationToken);
-            using var artifact = new MemoryStream();
-            trained.Classifier.Save(artifact);
-            artifact.Position = 0;
-            var stored = (BlobPutResult.Stored)await blobs.PutAsync(artifact, long.MaxValue, cancellationToken);
-            version.ArtifactHash = stored.Hash;
-            db.AttachBlob(stored.Hash, BlobHolder.NluArtifact, version.Id);
-            version.ArtifactBytes = stored.Length;
-            version.Threshold = IntentClassifier.Confidence(trained.Classifier.Threshold);
-            var metrics = trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) };
-            version.Metrics = JsonSerializer.Serialize(metrics, NluRules.Json);
-            version.State = NluVersionState.Ready;
+            await TrainAndStoreAsync(version, data, cancellationToken);
             job.Result = $"version {version.Number} ready";
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -82,6 +70,10 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
             version.State = NluVersionState.Failed;
             version.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
             job.Result = $"version {version.Number} failed";
+        }
+        finally
+        {
+            TrainingMemory.Return();
         }
 
         // Cancelled meanwhile through the version's endpoint: the cancellation stands.
@@ -100,5 +92,24 @@ public sealed class NluTrainingJob(AppDb db, IBlobStore blobs, NluEngine engine,
 
         version.CompletedAt = db.Now;
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    // A method of its own so that nothing the training built is still referenced when its memory is returned.
+    private async Task TrainAndStoreAsync(
+        NluModelVersion version, TrainingData data, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var trained = await Task.Run(() => engine.Train(data, cancellationToken), cancellationToken);
+        using var artifact = new MemoryStream();
+        trained.Classifier.Save(artifact);
+        artifact.Position = 0;
+        var stored = (BlobPutResult.Stored)await blobs.PutAsync(artifact, long.MaxValue, cancellationToken);
+        version.ArtifactHash = stored.Hash;
+        db.AttachBlob(stored.Hash, BlobHolder.NluArtifact, version.Id);
+        version.ArtifactBytes = stored.Length;
+        version.Threshold = IntentClassifier.Confidence(trained.Classifier.Threshold);
+        var metrics = trained.Metrics with { TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2) };
+        version.Metrics = JsonSerializer.Serialize(metrics, NluRules.Json);
+        version.State = NluVersionState.Ready;
     }
 }
