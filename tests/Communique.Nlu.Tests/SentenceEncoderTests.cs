@@ -2,10 +2,11 @@ using Communique.Nlu.Engine;
 
 namespace Communique.Nlu.Tests;
 
-// The real MiniLM model from the package, on one session: what the classifier tests stand in for with hashed features.
+// The real MiniLM model from the package, one session serving two runs at a time: what the classifier tests stand in
+// for with hashed features.
 public sealed class SentenceEncoderTests : IDisposable
 {
-    private readonly SentenceEncoder _encoder = new(sessions: 1);
+    private readonly SentenceEncoder _encoder = new(sessions: 1, concurrency: 2);
 
     public void Dispose() => _encoder.Dispose();
 

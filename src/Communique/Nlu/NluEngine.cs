@@ -8,8 +8,8 @@ namespace Communique.Nlu;
 public sealed class NluEngine(IOptions<NluOptions> options) : IDisposable
 {
     private readonly Lazy<SentenceEncoder> _encoder = new(() =>
-        new SentenceEncoder(
-            options.Value.EncoderSessions > 0 ? options.Value.EncoderSessions : Environment.ProcessorCount));
+        new SentenceEncoder(Math.Min(Math.Max(options.Value.EncoderSessions, 1), Environment.ProcessorCount),
+            Environment.ProcessorCount));
 
     public SentenceEncoder Encoder => _encoder.Value;
 
