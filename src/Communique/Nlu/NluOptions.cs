@@ -10,8 +10,8 @@ public sealed class NluOptions
     [Range(1, 10_000)]
     public int CachedVersions { get; set; } = 16;
 
-    // Encoder sessions (at most one per core). Parses and training batches run one per core whatever the number; one
-    // session keeps the process about 75 MB smaller, one per core takes less CPU a parse and trains faster.
+    // Encoder sessions (at most one per core), about 75 MB each. Parses and training batches run one per core
+    // whatever the number: one session serves them all.
     [Range(1, 256)]
     public int EncoderSessions { get; set; } = 1;
 }
