@@ -164,7 +164,7 @@ public static class AssetsApi
         var (part, failure) = await MultipartUpload.FirstFileAsync(request, options.Value.MaxBytes, cancellationToken);
         return failure switch
         {
-            UploadFailure.TooLarge => TooLarge(options.Value.MaxBytes),
+            UploadFailure.TooLarge => Problems.TooLarge(options.Value.MaxBytes),
             UploadFailure.NotMultipart => Problems.Invalid(
                 "file", "Send multipart/form-data: fields kind, folderId and name, then one file part."),
             UploadFailure.NoFile => Problems.Invalid("file", "The upload has no file part."),
@@ -228,7 +228,7 @@ public static class AssetsApi
             var whole = await ReadAllAsync(content, 256 * 1024, cancellationToken);
             if (whole is null)
             {
-                return TooLarge(256 * 1024);
+                return Problems.TooLarge(256 * 1024);
             }
 
             var (cleaned, refusal) = CheckDesignScheme(whole);
@@ -243,7 +243,7 @@ public static class AssetsApi
         var put = await blobs.PutAsync(content, options.MaxBytes, cancellationToken);
         if (put is not BlobPutResult.Stored stored)
         {
-            return TooLarge(options.MaxBytes);
+            return Problems.TooLarge(options.MaxBytes);
         }
 
         var now = db.Now;
@@ -384,10 +384,6 @@ public static class AssetsApi
 
     private static bool IsHexColour(string? value) =>
         value is { Length: 7 or 9 } && value[0] == '#' && !value.AsSpan(1).ContainsAnyExcept(HexDigits);
-
-    private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(
-        $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large",
-        type: ProblemTypes.PayloadTooLarge);
 
     internal static bool TryKind(string? name, out AssetKind kind) => WireNames.TryParse(name, out kind);
 

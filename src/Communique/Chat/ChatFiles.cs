@@ -28,7 +28,7 @@ public static class ChatFiles
         switch (failure)
         {
             case UploadFailure.TooLarge:
-                return TooLarge(max);
+                return Problems.TooLarge(max);
             case UploadFailure.NotMultipart:
                 return Problems.Invalid("file", "Send multipart/form-data: an optional text field, then the file.");
             case UploadFailure.NoFile:
@@ -54,7 +54,7 @@ public static class ChatFiles
         var put = await blobs.PutAsync(part.File.Body, max, cancellationToken);
         if (put is not BlobPutResult.Stored stored)
         {
-            return TooLarge(max);
+            return Problems.TooLarge(max);
         }
 
         var now = db.Now;
@@ -128,7 +128,4 @@ public static class ChatFiles
             .ExecuteUpdateAsync(u => u.SetProperty(a => a.Released, true), cancellationToken);
     }
 
-    private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(
-        $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large",
-        type: ProblemTypes.PayloadTooLarge);
 }

@@ -84,7 +84,7 @@ public static class DataSourcesApi
         var (upload, failure) = await ReadUploadAsync(request, blobs, options.Value.MaxBytes, cancellationToken);
         if (failure != UploadFailure.None)
         {
-            return failure == UploadFailure.TooLarge ? TooLarge(options.Value.MaxBytes) : Refused(failure);
+            return failure == UploadFailure.TooLarge ? Problems.TooLarge(options.Value.MaxBytes) : Refused(failure);
         }
 
         var (fields, fileName, stored) = upload!;
@@ -200,7 +200,7 @@ public static class DataSourcesApi
         var (upload, failure) = await ReadUploadAsync(request, blobs, options.Value.MaxBytes, cancellationToken);
         if (failure != UploadFailure.None)
         {
-            return failure == UploadFailure.TooLarge ? TooLarge(options.Value.MaxBytes) : Refused(failure);
+            return failure == UploadFailure.TooLarge ? Problems.TooLarge(options.Value.MaxBytes) : Refused(failure);
         }
 
         var (fields, fileName, stored) = upload!;
@@ -543,10 +543,6 @@ public static class DataSourcesApi
 
         return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
     }
-
-    private static ProblemHttpResult TooLarge(long max) => TypedResults.Problem(
-        $"The file is larger than the limit of {max} bytes.", statusCode: 413, title: "Payload too large",
-        type: ProblemTypes.PayloadTooLarge);
 
     private static ValidationProblem Refused(UploadFailure failure) => failure switch
     {

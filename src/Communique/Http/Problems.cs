@@ -11,6 +11,11 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: 409, title: "Conflict", type: ProblemTypes.Conflict);
 
+    // An uploaded file over its limit (413).
+    public static ProblemHttpResult TooLarge(long maxBytes) => TypedResults.Problem(
+        $"The file is larger than the limit of {maxBytes} bytes.", statusCode: 413, title: "Payload too large",
+        type: ProblemTypes.PayloadTooLarge);
+
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail, statusCode: 403, title: "Forbidden", type: ProblemTypes.Forbidden);
 
