@@ -168,11 +168,17 @@ public static partial class ChatApi
         }
 
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (conversation is null)
-        {
-            return Problems.NotFound("Conversation");
-        }
+        return conversation is null
+            ? Problems.NotFound("Conversation")
+            : await ReceiveAsync(db, conversation, request.Text!, flows, runtime, e => e.Message, cancellationToken);
+    }
 
+    // The user's words to a conversation of the caller's team, its turn run and saved. failure: what the caller is
+    // told when the turn fails.
+    internal static async Task<Results<Ok<TurnResponse>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
+        AppDb db, Conversation conversation, string text, ChatFlowCache flows, ChatRuntime runtime,
+        Func<ChatTurnException, string> failure, CancellationToken cancellationToken)
+    {
         if (await EndIfSilentAsync(db, conversation, flows, runtime, cancellationToken))
         {
             return Ended("The conversation ended after a silence; start a new one.");
@@ -186,11 +192,11 @@ public static partial class ChatApi
         ChatRuntime.Turn turn;
         try
         {
-            turn = await runtime.ReceiveAsync(db, conversation, request.Text!, cancellationToken);
+            turn = await runtime.ReceiveAsync(db, conversation, text, cancellationToken);
         }
         catch (ChatTurnException e)
         {
-            return Problems.Invalid("text", e.Message);
+            return Problems.Invalid("text", failure(e));
         }
 
         return await runtime.SaveAsync(db, turn, cancellationToken)

@@ -59,7 +59,7 @@ public sealed record MessageResponse(
     }
 }
 
-// A turn's outcome: the conversation as it now stands and the messages the turn added, the user's own first.
+// A turn's outcome: the conversation as the turn left it and the messages the turn added, the user's own first.
 public sealed record TurnResponse(ConversationResponse Conversation, IReadOnlyList<MessageResponse> Messages);
 
 // Messages after a sequence number; Next is the number to ask after for the ones that follow.

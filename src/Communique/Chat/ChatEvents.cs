@@ -25,6 +25,10 @@ public sealed class ChatEvents
 
     public int Streams => _byKey.Values.Sum(s => s.Count);
 
+    // Whether a stream on this node shows the conversation's events: most turns have none, and need no event made.
+    public bool Listens(Guid teamId, Guid conversationId) =>
+        _byKey.ContainsKey(conversationId) || _byKey.ContainsKey(teamId);
+
     public void Publish(ChatEvent chatEvent)
     {
         ArgumentNullException.ThrowIfNull(chatEvent);

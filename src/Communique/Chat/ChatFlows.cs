@@ -59,7 +59,7 @@ public static partial class ChatFlows
         return true;
     }
 
-    // A stored flow, which was checked when saved (InvalidOperationException if it no longer compiles).
+    // A stored flow, which was checked when saved (InvalidOperationException if this build refuses it).
     public static CompiledFlow Compile(string json)
     {
         var flow = JsonSerializer.Deserialize<ChatFlow>(json, Json)

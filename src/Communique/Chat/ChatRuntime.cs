@@ -132,6 +132,11 @@ public sealed class ChatRuntime(
     public void Published(Conversation conversation, IEnumerable<ChatMessage> added, bool stateChanged)
     {
         ArgumentNullException.ThrowIfNull(conversation);
+        if (!events.Listens(conversation.TeamId, conversation.Id))
+        {
+            return;
+        }
+
         foreach (var message in added ?? [])
         {
             events.Publish(new ChatEvent(conversation.TeamId, conversation.Id, conversation.State, "message",

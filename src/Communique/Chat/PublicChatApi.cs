@@ -121,27 +121,10 @@ public static class PublicChatApi
             return Problems.NotFound("Conversation");
         }
 
+        // A failed turn's reason is the bot designer's business, not the visitor's.
         var conversation = await db.Conversations.FirstAsync(c => c.Id == id, cancellationToken);
-        if (await ChatApi.EndIfSilentAsync(db, conversation, flows, runtime, cancellationToken)
-            || conversation.State == ConversationState.Ended)
-        {
-            return ChatApi.Ended("The conversation has ended; start a new one.");
-        }
-
-        ChatRuntime.Turn turn;
-        try
-        {
-            turn = await runtime.ReceiveAsync(db, conversation, body.Text!, cancellationToken);
-        }
-        catch (ChatTurnException)
-        {
-            // The reason is the bot designer's business, not the visitor's.
-            return Problems.Invalid("text", "The bot could not answer this message.");
-        }
-
-        return await runtime.SaveAsync(db, turn, cancellationToken)
-            ? TypedResults.Ok(ChatApi.Response(turn))
-            : ChatApi.Conflict();
+        return await ChatApi.ReceiveAsync(db, conversation, body.Text!, flows, runtime,
+            _ => "The bot could not answer this message.", cancellationToken);
     }
 
     private static async Task<Results<Ok<MessagesResponse>, ValidationProblem, ProblemHttpResult>> Messages(
