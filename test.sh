@@ -87,6 +87,10 @@ done
 # Figures some tests report as they pass (the crash and fault tests: delivered at the kill, duplicates, attempts).
 grep -ho -e 'crash test: [^<&]*' -e 'fault test: [^<&]*' "$results"/*.trx 2>/dev/null | sort -u >&2
 
+# The tests that failed, by name, just above the totals: a log's tail is often all that is read.
+grep -ho '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$results"/*.trx 2>/dev/null |
+  grep -o 'testName="[^"]*"' | sed 's/^testName="\(.*\)"$/failed: \1/' >&2
+
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
