@@ -16,6 +16,10 @@ public sealed class CampaignSend : ITeamOwned
     public SendKind Kind { get; set; }
     public required string Content { get; set; }
     public Guid? DataSourceId { get; set; }
+
+    // Who a push send without a data source goes to: every subscription of the team, or a segment by attributes (a
+    // JSON object of attribute names and the value each must have).
+    public string? Audience { get; set; }
     public int DataSourceGeneration { get; set; }
     public required string AddressField { get; set; }
     public required string SenderAddress { get; set; }

@@ -21,6 +21,7 @@ public static class MessageStore
         .Uuid("SendId", m => m.SendId)
         .Bigint("Position", m => m.Position)
         .NullableUuid("RecordUuid", m => m.RecordUuid)
+        .NullableUuid("SubscriptionId", m => m.SubscriptionId)
         .Text("Address", m => m.Address)
         .Text("State", m => m.State.ToString())
         .Int4("Attempts", m => m.Attempts)

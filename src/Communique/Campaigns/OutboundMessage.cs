@@ -16,6 +16,9 @@ public sealed class OutboundMessage : ITeamOwned
     public long Position { get; set; }
     public Guid? RecordUuid { get; set; }
 
+    // A push message's subscription: Address then holds the user's id, which suppression and reports go by.
+    public Guid? SubscriptionId { get; set; }
+
     // A transactional call's record, as it came (a JSON object); bulk sends read theirs from the data source.
     public string? RecordJson { get; set; }
     public required string Address { get; set; }

@@ -57,23 +57,14 @@ public static class TransactionalApi
     {
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { campaignName, jsonPath, request }));
-        if (idempotencyKey.Length > 0)
+        switch (await IdempotentRequest.EarlierAsync(db, idempotencyKey, requestHash, cancellationToken))
         {
-            if (idempotencyKey.Length > 255)
-            {
-                return Problems.Invalid("Idempotency-Key", "At most 255 characters.");
-            }
-
-            var since = db.Now - IdempotentRequest.Lifetime;
-            var earlier = await db.IdempotentRequests.AsNoTracking()
-                .FirstOrDefaultAsync(r => r.Key == idempotencyKey && r.CreatedAt > since, cancellationToken);
-            if (earlier is not null)
-            {
-                return earlier.RequestHash.AsSpan().SequenceEqual(requestHash)
-                    ? TypedResults.Text(earlier.Response, "application/json", statusCode: earlier.Status)
-                    : Problems.Conflict(
-                        "This Idempotency-Key was used within the last 24 hours with a different request.");
-            }
+            case ValidationProblem invalidKey:
+                return invalidKey;
+            case ContentHttpResult replay:
+                return replay;
+            case ProblemHttpResult conflict:
+                return conflict;
         }
 
         if (Validate(request, jsonPath, http.HttpContext.RequestServices, options, cancellationToken, out var call)

@@ -80,6 +80,11 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Chat.ChatAttachment> ChatAttachments => Set<Chat.ChatAttachment>();
     public DbSet<Chat.Sms.SmsSettings> SmsSettings => Set<Chat.Sms.SmsSettings>();
     public DbSet<Chat.Sms.SmsReceipt> SmsReceipts => Set<Chat.Sms.SmsReceipt>();
+    public DbSet<Push.PushSettings> PushSettings => Set<Push.PushSettings>();
+    public DbSet<Push.PushSite> PushSites => Set<Push.PushSite>();
+    public DbSet<Push.PushSubscription> PushSubscriptions => Set<Push.PushSubscription>();
+    public DbSet<Push.PushTag> PushTags => Set<Push.PushTag>();
+    public DbSet<Push.PushOptOut> PushOptOuts => Set<Push.PushOptOut>();
 
     private bool _crossingTeams;
 
@@ -471,6 +476,55 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasOne<Team>().WithMany().HasForeignKey(l => l.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        model.Entity<Push.PushSettings>(e =>
+        {
+            e.HasKey(s => s.TeamId);
+            e.Property(s => s.VapidPublicKey).HasMaxLength(100);
+            e.Property(s => s.VapidSubject).HasMaxLength(320);
+            e.Property(s => s.FcmProjectId).HasMaxLength(100);
+            e.Property(s => s.FcmClientEmail).HasMaxLength(320);
+            e.Property(s => s.ApnsTeamId).HasMaxLength(10);
+            e.Property(s => s.ApnsKeyId).HasMaxLength(10);
+            e.Property(s => s.ApnsBundleId).HasMaxLength(200);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Push.PushSite>(e =>
+        {
+            e.HasIndex(s => s.Key).IsUnique();
+            e.HasIndex(s => s.TeamId);
+            e.Property(s => s.Key).HasMaxLength(32);
+            e.Property(s => s.Name).HasMaxLength(200);
+            e.Property(s => s.AllowedOrigins).HasMaxLength(2000);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Push.PushSubscription>(e =>
+        {
+            // A browser subscribes again with the same endpoint: the row is found and updated.
+            e.HasIndex(s => new { s.TeamId, s.Endpoint }).IsUnique();
+            e.HasIndex(s => new { s.TeamId, s.UserId });
+            e.Property(s => s.Platform).HasConversion<string>().HasMaxLength(8);
+            e.Property(s => s.Endpoint).HasMaxLength(Push.PushSubscription.MaxEndpointLength);
+            e.Property(s => s.P256dh).HasMaxLength(100);
+            e.Property(s => s.Auth).HasMaxLength(40);
+            e.Property(s => s.UserId).HasMaxLength(Push.PushSubscription.MaxUserIdLength);
+            e.HasOne<Team>().WithMany().HasForeignKey(s => s.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Push.PushSite>().WithMany().HasForeignKey(s => s.SiteId).OnDelete(DeleteBehavior.SetNull);
+        });
+        model.Entity<Push.PushTag>(e =>
+        {
+            e.HasKey(a => new { a.TeamId, a.Name, a.Value, a.SubscriptionId });
+            e.HasIndex(a => a.SubscriptionId);
+            e.Property(a => a.Name).HasMaxLength(Push.PushTag.MaxNameLength);
+            e.Property(a => a.Value).HasMaxLength(Push.PushTag.MaxValueLength);
+            e.HasOne<Push.PushSubscription>().WithMany().HasForeignKey(a => a.SubscriptionId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Push.PushOptOut>(e =>
+        {
+            e.HasKey(o => new { o.TeamId, o.UserId });
+            e.Property(o => o.UserId).HasMaxLength(Push.PushSubscription.MaxUserIdLength);
+            e.HasOne<Team>().WithMany().HasForeignKey(o => o.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
         model.Entity<Chat.Conversation>(e =>
         {
             // Agents' lists: a team's conversations in a state, newest first, by bot or agent.

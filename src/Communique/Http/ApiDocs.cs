@@ -4,7 +4,8 @@ namespace Communique.Http;
 public static class ApiDocs
 {
     public static readonly string[] Groups =
-        ["users", "public", "private", "nlu", "document-channel", "chat-channel", "archiving-channel"];
+        ["users", "public", "private", "nlu", "document-channel", "chat-channel", "archiving-channel",
+            "push-notification"];
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services)
     {

@@ -17,4 +17,7 @@ public sealed class ChannelPlugins(IServiceProvider services, IEnumerable<Channe
 
     public IChannelTransport TransportOf(Channel channel) =>
         services.GetRequiredKeyedService<IChannelTransport>(channel);
+
+    // Null: the channel's refusals are hard bounces, as email's are.
+    public IChannelRefusals? RefusalsOf(Channel channel) => services.GetKeyedService<IChannelRefusals>(channel);
 }

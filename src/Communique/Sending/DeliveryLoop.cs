@@ -20,6 +20,9 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
     public const int Batch = 200;
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromHours(24);
 
+    // The longest a receiving service's Retry-After is obeyed: a longer one is read as this.
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
     // Messages made ahead of their hand-over for the archive to save together, beyond the transport's own.
     private const int ArchivedAhead = 200;
 
@@ -116,11 +119,38 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
     }
 
     // Suppression for the whole batch at once (a suppressed message keeps its reason and is final without a
-    // hand-over), then every other message on its way.
+    // hand-over), by each channel's rules, then every other message on its way.
     private async Task StartAsync(
         Guid team, ClaimedBatch claimed, Outcomes outcomes, CancellationToken cancellationToken)
     {
-        foreach (var category in claimed.Messages.GroupBy(m => claimed.PreparedOf(m).Category))
+        foreach (var channel in claimed.Messages.GroupBy(m => m.Channel))
+        {
+            var messages = channel.ToList();
+            if (!await channels.RendererOf(channel.Key).ScreenAsync(messages, claimed.PreparedOf, cancellationToken))
+            {
+                await SuppressByAddressAsync(team, messages, claimed.PreparedOf, cancellationToken);
+            }
+        }
+
+        foreach (var message in claimed.Messages)
+        {
+            if (message.State == MessageState.Suppressed)
+            {
+                outcomes.Post(new Outcome(message, Refused: false));
+            }
+            else
+            {
+                // The making and the record are looked up now, before any waits.
+                _ = DeliverAsync(message, claimed.PreparedOf(message), claimed.RecordOf, outcomes, cancellationToken);
+            }
+        }
+    }
+
+    private async Task SuppressByAddressAsync(
+        Guid team, List<OutboundMessage> messages, Func<OutboundMessage, PreparedSend> preparedOf,
+        CancellationToken cancellationToken)
+    {
+        foreach (var category in messages.GroupBy(m => preparedOf(m).Category))
         {
             var addresses = category.Select(m => m.Address).ToList();
             var reasons = await Suppression.ReasonsAsync(db, team, category.Key, addresses, cancellationToken);
@@ -136,19 +166,6 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                     message.State = MessageState.Suppressed;
                     message.SuppressionReason = reason;
                 }
-            }
-        }
-
-        foreach (var message in claimed.Messages)
-        {
-            if (message.State == MessageState.Suppressed)
-            {
-                outcomes.Post(new Outcome(message, Refused: false));
-            }
-            else
-            {
-                // The making and the record are looked up now, before any waits.
-                _ = DeliverAsync(message, claimed.PreparedOf(message), claimed.RecordOf, outcomes, cancellationToken);
             }
         }
     }
@@ -218,8 +235,8 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
                     }
 
                     Apply(message, result, rendered.MessageIdHeader);
-                    await outcomes.PostAndWaitAsync(
-                        new Outcome(message, result.Outcome == DeliveryOutcome.PermanentFailure));
+                    await outcomes.PostAndWaitAsync(new Outcome(message,
+                        result.Outcome == DeliveryOutcome.PermanentFailure, result.Outcome == DeliveryOutcome.Paused));
                 }
                 finally
                 {
@@ -244,18 +261,28 @@ public sealed class DeliveryLoop(AppDb db, ChannelPlugins channels, IMessageArch
     {
         message.LastReply = Clip(result.Reply);
         message.MessageIdHeader = messageIdHeader;
-        message.Attempts += result.HandOvers;
         switch (result.Outcome)
         {
             case DeliveryOutcome.Accepted:
+                message.Attempts += result.HandOvers;
                 message.State = MessageState.Sent;
                 message.SentAt = db.Now;
                 break;
-            case DeliveryOutcome.PermanentFailure:
+            case DeliveryOutcome.PermanentFailure or DeliveryOutcome.Rejected:
+                message.Attempts += result.HandOvers;
                 message.State = MessageState.Failed;
                 break;
+            case DeliveryOutcome.Paused:
+                // Not an attempt: nothing reached the recipient's service, and it is tried again on resuming.
+                message.State = MessageState.Queued;
+                message.NextAttemptAt = db.Now;
+                break;
             default:
-                var retryAt = db.Now + Backoff(message.Attempts);
+                message.Attempts += result.HandOvers;
+                var wait = result.RetryAfter is { } asked
+                    ? TimeSpan.FromSeconds(Math.Clamp(asked.TotalSeconds, 1, MaxRetryAfter.TotalSeconds))
+                    : Backoff(message.Attempts);
+                var retryAt = db.Now + wait;
                 message.State = retryAt - message.CreatedAt > GiveUpAfter ? MessageState.Failed : MessageState.Queued;
                 message.NextAttemptAt = retryAt;
                 break;

@@ -14,4 +14,11 @@ public interface IChannelRenderer
     ValueTask<RenderedMessage> RenderAsync(
         PreparedSend prepared, OutboundMessage message, Dictionary<string, object?> record,
         CancellationToken cancellationToken);
+
+    // Before a claimed batch's messages are made, in the loop's turn with the database: marks those that must not be
+    // sent (suppressed, with the reason) and reads what making the others needs. False: the channel has no rules of
+    // its own, and the team's suppression lists are asked by address, in each send's category.
+    Task<bool> ScreenAsync(
+        IReadOnlyList<OutboundMessage> messages, Func<OutboundMessage, PreparedSend> preparedOf,
+        CancellationToken cancellationToken) => Task.FromResult(false);
 }

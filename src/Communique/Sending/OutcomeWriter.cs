@@ -1,14 +1,17 @@
 using Communique.Campaigns;
 using Communique.Data;
 using Communique.Deliverability;
+using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Sending;
 
 // Saves a group of outcomes in one transaction: the messages' rows, their sends' counters and the bounce-rate
 // guard's counts (delivered and refused hard), so that the guard counts saved outcomes only, never messages in
-// flight. A permanent refusal is a hard bounce: the address joins the global list with the transport's reply. On
-// SQLite the group waits for its turn at writing (WriteTurns) rather than in SQLite's lock.
-public sealed class OutcomeWriter(AppDb db, WriteTurns turns)
+// flight. A permanent refusal is what the message's channel makes of it (IChannelRefusals); for email, a hard
+// bounce: the address joins the global list with the transport's reply. A message whose channel's credentials were
+// refused pauses its send, with the reply as the reason. On SQLite the group waits for its turn at writing
+// (WriteTurns) rather than in SQLite's lock.
+public sealed class OutcomeWriter(AppDb db, WriteTurns turns, ChannelPlugins channels)
 {
     public async Task WriteAsync(
         Guid team, IReadOnlyList<Outcome> outcomes, Func<List<OutboundMessage>, Task> inTransaction,
@@ -16,14 +19,27 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns)
     {
         var messages = new List<OutboundMessage>(outcomes.Count);
         var refused = new List<(string Address, string Detail)>();
+        var refusedElsewhere = new List<OutboundMessage>();
+        var pauses = new Dictionary<Guid, string>();
         var sent = 0;
-        foreach (var (message, hard) in outcomes)
+        foreach (var (message, hard, pause) in outcomes)
         {
             messages.Add(message);
-            sent += message.State == MessageState.Sent ? 1 : 0;
-            if (hard)
+            // The guard judges the channels whose refusals are bounces, by their own messages only.
+            var bounces = channels.RefusalsOf(message.Channel) is null;
+            sent += bounces && message.State == MessageState.Sent ? 1 : 0;
+            if (hard && bounces)
             {
                 refused.Add((message.Address, message.LastReply ?? "refused"));
+            }
+            else if (hard)
+            {
+                refusedElsewhere.Add(message);
+            }
+
+            if (pause)
+            {
+                pauses.TryAdd(message.SendId, message.LastReply ?? "The channel's credentials were refused.");
             }
         }
 
@@ -39,6 +55,18 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns)
 
             var sends = outcomes.GroupBy(o => o.Message.SendId).Select(s => (s.Key, DeltaOf(s))).ToList();
             await Stats.AddAllAsync(db, team, sends, cancellationToken);
+            foreach (var channel in refusedElsewhere.GroupBy(m => m.Channel))
+            {
+                await channels.RefusalsOf(channel.Key)!.RecordAsync(db, [.. channel], cancellationToken);
+            }
+
+            foreach (var (send, reason) in pauses)
+            {
+                var error = $"Paused: {reason}";
+                await db.CampaignSends.Where(s => s.Id == send && s.State == SendState.Sending).ExecuteUpdateAsync(
+                    u => u.SetProperty(s => s.State, SendState.Paused)
+                        .SetProperty(s => s.Error, error.Length > 2000 ? error[..2000] : error), cancellationToken);
+            }
 
             await BounceGuard.CountAsync(db, team, sent, refused.Count, cancellationToken);
             await inTransaction(messages);
@@ -55,7 +83,7 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns)
     private static StatsDelta DeltaOf(IEnumerable<Outcome> outcomes)
     {
         long sent = 0, failed = 0, refused = 0, bounced = 0, unsubscribed = 0, blacklisted = 0;
-        foreach (var (message, hard) in outcomes)
+        foreach (var (message, hard, _) in outcomes)
         {
             refused += hard ? 1 : 0;
             sent += message.State == MessageState.Sent ? 1 : 0;

@@ -1,0 +1,168 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Communique.Data;
+using Communique.Deliverability;
+using Communique.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Communique.Push;
+
+// What a customer's web pages and service worker call, without an account: the site's VAPID key, registering and
+// removing a browser's subscription (with the site's public key), and the display and click reports of a message
+// (signed: the signature travels inside the encrypted payload). Any origin may call them (no cookies are involved); a
+// site may name the origins it belongs to. The SDK and the service worker are served here too.
+public static class PublicPushApi
+{
+    public const string CorsPolicy = "push-sdk";
+    public const string EventsPath = "/public/push/events";
+
+    public static IServiceCollection AddPublicPush(this IServiceCollection services) =>
+        services.AddCors(o => o.AddPolicy(CorsPolicy, p => p.AllowAnyOrigin()
+            .WithMethods("GET", "POST").WithHeaders("Content-Type")));
+
+    public static RouteGroupBuilder MapPublicPush(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/public/push").WithTags("Push SDK").WithGroupName("public").AllowAnonymous()
+            .RequireCors(CorsPolicy);
+        group.MapGet("/sites/{key}", Site).WithSummary("The site's VAPID public key, which browsers subscribe with.");
+        group.MapPost("/subscriptions", Subscribe)
+            .WithSummary("Register a browser's push subscription for the site's team (the same endpoint again "
+                + "updates it).");
+        group.MapPost("/unsubscribe", Unsubscribe).WithSummary("Remove a browser's push subscription.");
+        group.MapPost("/events", Report)
+            .WithSummary("A service worker's report that a message was displayed or clicked, with the message's "
+                + "signature from its payload.");
+        return group;
+    }
+
+    public sealed record SiteResponse(string VapidPublicKey);
+
+    public sealed record SubscriptionKeys(string? P256dh, string? Auth);
+
+    public sealed record SubscribeRequest(
+        string? SiteKey, string? Endpoint, SubscriptionKeys? Keys, string? UserId,
+        Dictionary<string, JsonElement>? Attributes);
+
+    public sealed record SubscribedResponse(Guid Id);
+
+    public sealed record UnsubscribeRequest(string? SiteKey, string? Endpoint);
+
+    public sealed record EventRequest(string? M, string? S, string? Type, string? Action);
+
+    private static async Task<Results<Ok<SiteResponse>, ProblemHttpResult>> Site(
+        string key, AppDb db, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var site = await FindSiteAsync(db, key, cancellationToken);
+        if (site is null || !OriginAllowed(site, request))
+        {
+            return Problems.NotFound("Site");
+        }
+
+        var publicKey = await db.PushSettings.IgnoreQueryFilters().Where(s => s.TeamId == site.TeamId)
+            .Select(s => s.VapidPublicKey).FirstOrDefaultAsync(cancellationToken);
+        return publicKey is null
+            ? Problems.Conflict("The site's team has not set up push yet (PUT /push/settings).")
+            : TypedResults.Ok(new SiteResponse(publicKey));
+    }
+
+    private static async Task<Results<Created<SubscribedResponse>, Ok<SubscribedResponse>, ValidationProblem,
+        ProblemHttpResult>> Subscribe(
+        SubscribeRequest request, AppDb db, PushHttp http, IOptions<PushOptions> options, HttpRequest httpRequest,
+        CancellationToken cancellationToken)
+    {
+        var site = await FindSiteAsync(db, request.SiteKey, cancellationToken);
+        if (site is null || !OriginAllowed(site, httpRequest))
+        {
+            return Problems.NotFound("Site");
+        }
+
+        var registration = new PushRegistration.Registration(PushPlatform.Web, request.Endpoint, request.Keys?.P256dh,
+            request.Keys?.Auth, request.UserId, request.Attributes);
+        var errors = await PushRegistration.CheckAsync(registration, http, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var (subscription, created) = await PushRegistration.StoreAsync(
+            db, site.TeamId, site.Id, registration, options.Value.MaxSubscriptionsPerUser, cancellationToken);
+        var response = new SubscribedResponse(subscription.Id);
+        return created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Unsubscribe(
+        UnsubscribeRequest request, AppDb db, HttpRequest httpRequest, CancellationToken cancellationToken)
+    {
+        var site = await FindSiteAsync(db, request.SiteKey, cancellationToken);
+        if (site is null || !OriginAllowed(site, httpRequest))
+        {
+            return Problems.NotFound("Site");
+        }
+
+        // The endpoint is a secret only its browser and push service know: holding it is the right to remove it.
+        if (request.Endpoint is { Length: > 0 and <= PushSubscription.MaxEndpointLength } endpoint)
+        {
+            await db.PushSubscriptions.IgnoreQueryFilters()
+                .Where(s => s.TeamId == site.TeamId && s.Endpoint == endpoint).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Report(
+        EventRequest request, PushSignatures signatures, EventRecorder events, TimeProvider clock)
+    {
+        if (!Guid.TryParse(request.M, out var message))
+        {
+            return Problems.Invalid("m", "The message id from the payload.");
+        }
+
+        var kind = request.Type switch
+        {
+            "displayed" => EventKind.Open,
+            "clicked" => EventKind.Click,
+            _ => (EventKind?)null,
+        };
+        if (kind is null)
+        {
+            return Problems.Invalid("type", "displayed or clicked.");
+        }
+
+        if (request.Action is { Length: > 64 })
+        {
+            return Problems.Invalid("action", "An action id of at most 64 characters.");
+        }
+
+        if (!signatures.Matches(message, request.S))
+        {
+            return Problems.Forbidden("The signature does not match the message: send the one from its payload.");
+        }
+
+        await events.RecordAsync(new MessageEvent
+        {
+            MessageId = message, Kind = kind.Value, At = clock.GetUtcNow().UtcDateTime,
+            Device = DeviceClass.Other, Detail = kind == EventKind.Click ? request.Action ?? "notification" : null,
+        });
+        return TypedResults.NoContent();
+    }
+
+    internal static Task<PushSite?> FindSiteAsync(AppDb db, string? key, CancellationToken cancellationToken) =>
+        key is not { Length: >= 16 and <= 32 }
+            ? Task.FromResult<PushSite?>(null)
+            : db.PushSites.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
+
+    // A site that names its origins answers pages of those only; a request without an Origin (not from a page's
+    // script) is let through, as the site's key is public anyway.
+    private static bool OriginAllowed(PushSite site, HttpRequest request)
+    {
+        var origin = request.Headers.Origin.FirstOrDefault();
+        return string.IsNullOrEmpty(site.AllowedOrigins) || string.IsNullOrEmpty(origin)
+            || site.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public static string NewKey() =>
+        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+}
