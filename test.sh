@@ -3,7 +3,7 @@
 # then tests/Communique.Tests,
 # the SQLite suite and, where a PostgreSQL server is available, the PostgreSQL suite.
 # As root on Debian it installs and starts PostgreSQL itself (and installs chromium for the browser test, Dovecot for
-# the bounce-mailbox test); otherwise
+# the bounce-mailbox test, Node.js for the Web Push checks); otherwise
 # point COMMUNIQUE_TEST_POSTGRES at a server
 # (an Npgsql connection string for a role that may create databases), or the PostgreSQL tests are skipped.
 # The last line is always "tests: N passed, N failed, N skipped".
@@ -59,6 +59,16 @@ done
 python3 -c 'import pikepdf' 2>/dev/null || install_for_tests pikepdf-missing python3-pikepdf
 # An OpenType font with CFF outlines, uploaded as a customer's font would be.
 [ -f /usr/share/fonts/opentype/cantarell/Cantarell-Regular.otf ] || install_for_tests cantarell-missing fonts-cantarell
+# Web Push requests are decrypted and their tokens verified by Node.js packages (http_ece, jose), installed here from
+# the lock file so that no test spends its time on it; the build copies them next to the tests.
+install_for_tests node nodejs
+install_for_tests npm npm
+checker=tests/Communique.Tests/Push/Node
+if command -v npm >/dev/null 2>&1 &&
+  [ "$checker/package-lock.json" -nt "$checker/node_modules/.package-lock.json" ]; then
+  log "installing the Web Push checker's Node.js packages"
+  (cd "$checker" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || log "npm ci failed in $checker"
+fi
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
