@@ -19,6 +19,7 @@ using Communique.Http;
 using Communique.Jobs;
 using Communique.Nlu;
 using Communique.Projects;
+using Communique.Push;
 using Communique.Reporting;
 using Communique.Senders;
 using Communique.Sending;
@@ -62,6 +63,7 @@ builder.Services.AddDeliverability(builder.Configuration);
 builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddNlu(builder.Configuration);
 builder.Services.AddChat(builder.Configuration);
+builder.Services.AddPush(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {
@@ -137,6 +139,9 @@ if (app.ServesApi())
     app.MapLiveTakeover();
     app.MapPublicChat();
     app.MapChatAnalytics();
+    app.MapPush();
+    app.MapPushSends();
+    app.MapPublicPush();
 }
 
 app.LogWhenStarted();

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Communique.Communications;
 
 // Checks and normalises the content of a communication or template for its channel.
-// Channels without a content model of their own yet (video, push) keep any JSON object as given.
+// Channels without a content model of their own yet (video) keep any JSON object as given.
 public static class ChannelContents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -16,6 +16,7 @@ public static class ChannelContents
         Channel.Email => JsonSerializer.Serialize(new EmailContent("", "", null, null, null, null), Json),
         Channel.Document => JsonSerializer.Serialize(new Documents.DocumentContent("", null), Json),
         Channel.Chat => Chat.ChatFlows.Empty,
+        Channel.Push => Push.PushContents.Empty,
         _ => "{}",
     };
 
@@ -39,6 +40,11 @@ public static class ChannelContents
         if (channel == Channel.Chat)
         {
             return Chat.ChatFlows.TryNormalize(content, out normalized, errors);
+        }
+
+        if (channel == Channel.Push)
+        {
+            return Push.PushContents.TryNormalize(content, checkTemplate, out normalized, errors);
         }
 
         if (channel != Channel.Email)

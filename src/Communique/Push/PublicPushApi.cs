@@ -34,7 +34,20 @@ public static class PublicPushApi
         group.MapPost("/events", Report)
             .WithSummary("A service worker's report that a message was displayed or clicked, with the message's "
                 + "signature from its payload.");
+        group.MapGet("/sdk.js", (HttpResponse response) => Script(response, PushScripts.Sdk, PushScripts.SdkTag))
+            .WithSummary("The push SDK: one script tag on the site's pages.");
+        group.MapGet("/sw.js", (HttpResponse response) =>
+                Script(response, PushScripts.ServiceWorker, PushScripts.ServiceWorkerTag))
+            .WithSummary("The service worker, to copy to the site's root as /communique-sw.js.");
         return group;
+    }
+
+    // Checked again by browsers after a few minutes, fetched again only when an upgrade changed the file.
+    private static FileContentHttpResult Script(
+        HttpResponse response, ReadOnlyMemory<byte> bytes, Microsoft.Net.Http.Headers.EntityTagHeaderValue tag)
+    {
+        response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Bytes(bytes, PushScripts.ContentType, entityTag: tag);
     }
 
     public sealed record SiteResponse(string VapidPublicKey);

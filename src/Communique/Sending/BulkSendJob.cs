@@ -12,7 +12,7 @@ namespace Communique.Sending;
 // saved with each batch of rows), then delivers the queued messages through the delivery loop. Pausing or cancelling
 // takes effect between batches. Messages the transport deferred wait for their next attempt; the job then ends and a
 // follow-up job is scheduled for the earliest of them.
-public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
+public sealed class BulkSendJob(AppDb db, DeliveryLoop loop, ChannelPlugins channels) : IJobHandler
 {
     public const int ExpandBatch = 1000;
 
@@ -69,7 +69,14 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop) : IJobHandler
         var schema = source is null
             ? []
             : JsonSerializer.Deserialize<List<FieldSchema>>(source.Schema, DataImporter.Json)!;
-        if (source is not null)
+        if (channels.ExpansionOf(send.Channel) is { } expansion)
+        {
+            var expanded = send.Expanded;
+            await expansion.ExpandAsync(send, schema, cancellationToken);
+            await TableStatistics.RefreshAfterLoadAsync(
+                db, "OutboundMessages", send.Expanded - expanded, cancellationToken);
+        }
+        else if (source is not null)
         {
             var expanded = send.Expanded;
             await ExpandAsync(send, schema, cancellationToken);

@@ -18,6 +18,9 @@ public sealed class ChannelPlugins(IServiceProvider services, IEnumerable<Channe
     public IChannelTransport TransportOf(Channel channel) =>
         services.GetRequiredKeyedService<IChannelTransport>(channel);
 
+    // Null: one message per data source record, addressed by a field.
+    public ISendExpansion? ExpansionOf(Channel channel) => services.GetKeyedService<ISendExpansion>(channel);
+
     // Null: the channel's refusals are hard bounces, as email's are.
     public IChannelRefusals? RefusalsOf(Channel channel) => services.GetKeyedService<IChannelRefusals>(channel);
 }

@@ -82,7 +82,7 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns, ChannelPlugins cha
 
     private static StatsDelta DeltaOf(IEnumerable<Outcome> outcomes)
     {
-        long sent = 0, failed = 0, refused = 0, bounced = 0, unsubscribed = 0, blacklisted = 0;
+        long sent = 0, failed = 0, refused = 0, bounced = 0, unsubscribed = 0, blacklisted = 0, invalid = 0;
         foreach (var (message, hard, _) in outcomes)
         {
             refused += hard ? 1 : 0;
@@ -91,12 +91,15 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns, ChannelPlugins cha
             bounced += message.SuppressionReason == Suppression.HardBounced ? 1 : 0;
             unsubscribed += message.SuppressionReason == Suppression.Unsubscribed ? 1 : 0;
             blacklisted += message.SuppressionReason == Suppression.DomainBlacklisted ? 1 : 0;
+            // A channel's own reasons (a push subscription removed since the message was made) count as invalid.
+            invalid += message.State == MessageState.Suppressed && message.SuppressionReason
+                is not (Suppression.HardBounced or Suppression.Unsubscribed or Suppression.DomainBlacklisted) ? 1 : 0;
         }
 
         return new StatsDelta
         {
             Sent = sent, Failed = failed, RefusedHard = refused, SuppressedHardBounce = bounced,
-            SuppressedUnsubscribed = unsubscribed, SuppressedBlacklisted = blacklisted,
+            SuppressedUnsubscribed = unsubscribed, SuppressedBlacklisted = blacklisted, SuppressedInvalid = invalid,
         };
     }
 }

@@ -35,8 +35,8 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
         _smtp = await SmtpSink.StartAsync();
         _host = await TestHost.StartAsync(provider, _smtp.RelaySettings(), services =>
         {
-            services.AddChannel<LoopbackRenderer, LoopbackTransport>(Channel.Push);
-            services.AddKeyedSingleton<IChannelTransport>(Channel.Push, _transport);
+            services.AddChannel<LoopbackRenderer, LoopbackTransport>(Channel.Video);
+            services.AddKeyedSingleton<IChannelTransport>(Channel.Video, _transport);
             services.AddSingleton<IMessageArchive>(_archive);
         });
         _acme = await _host.CreateAccountAsync("Acme Corp");
@@ -45,7 +45,7 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
             .JsonAsync(HttpStatusCode.Created)).Str("id");
         _communication = (await (await _admin.PostJsonAsync($"/projects/{_project}/communications", new
         {
-            name = "Flash sale", channel = "push", content = new { title = "Sale", body = "Hi {{ first_name }}" },
+            name = "Flash sale", channel = "video", content = new { title = "Sale", body = "Hi {{ first_name }}" },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
         _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = _project, name = "Sales" }))
             .JsonAsync(HttpStatusCode.Created)).Str("id");
@@ -106,7 +106,7 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
         Assert.Equal(1, counts.GetProperty("failed").GetInt32());
 
         var messages = (await MessagesAsync(send)).ToDictionary(m => m.Address);
-        Assert.All(messages.Values, m => Assert.Equal((Channel.Push, SendKind.Bulk), (m.Channel, m.Kind)));
+        Assert.All(messages.Values, m => Assert.Equal((Channel.Video, SendKind.Bulk), (m.Channel, m.Kind)));
         var busy = messages["busy@example.org"];
         Assert.Equal((MessageState.Sent, 2), (busy.State, busy.Attempts));
         Assert.Equal((MessageState.Failed, 1, "refused for good"),
@@ -121,7 +121,7 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
         var kept = _archive.Kept.Where(k => k.Ids.SendId == Guid.Parse(send)).ToList();
         Assert.Equal(4, kept.Count);
         var ann = Assert.Single(kept, k => k.Ids.MessageId == messages["ann@example.org"].Id);
-        Assert.Equal((_acme.TeamId, Channel.Push), (ann.Ids.TeamId, ann.Ids.Channel));
+        Assert.Equal((_acme.TeamId, Channel.Video), (ann.Ids.TeamId, ann.Ids.Channel));
         Assert.Equal(_transport.Delivered.First().Bytes, ann.Bytes);
     }
 
@@ -135,7 +135,7 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
             var transactional = new CampaignSend
             {
                 TeamId = team, CampaignId = campaign, CommunicationId = Guid.Parse(_communication),
-                Channel = Channel.Push, Kind = SendKind.Transactional,
+                Channel = Channel.Video, Kind = SendKind.Transactional,
                 Content = """{"body":"Your code, {{ first_name }}"}""",
                 AddressField = "to", SenderAddress = "news@acme.example", State = SendState.Sending, RecordCount = 3,
                 CreatedAt = db.Now, StartedAt = db.Now,
@@ -169,15 +169,16 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
         Assert.Equal(2, done.GetProperty("counts").GetProperty("sent").GetInt32());
         var messages = (await MessagesAsync(send)).ToDictionary(m => m.Address);
         Assert.Equal(2, messages["busy-too@example.org"].Attempts);
-        Assert.All(messages.Values, m => Assert.Equal((Channel.Push, SendKind.Transactional), (m.Channel, m.Kind)));
+        Assert.All(messages.Values, m => Assert.Equal((Channel.Video, SendKind.Transactional), (m.Channel, m.Kind)));
     }
 
     [Fact]
     public async Task A_send_of_a_channel_without_a_renderer_and_transport_is_refused()
     {
-        var video = (await (await _admin.PostJsonAsync($"/projects/{_project}/communications", new
+        var letter = (await (await _admin.PostJsonAsync($"/projects/{_project}/communications", new
         {
-            name = "Walkthrough", channel = "video", content = new { script = "Hello" },
+            name = "Letter", channel = "document",
+            content = new { markup = "<document><body><p>Hello</p></body></document>" },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
         using var form = new MultipartFormDataContent { { new StringContent("People"), "name" } };
         var file = new ByteArrayContent(Encoding.UTF8.GetBytes(People));
@@ -187,7 +188,7 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
 
         var refused = await (await _admin.PostJsonAsync($"/campaigns/{_campaign}/sends", new
         {
-            communicationId = video, dataSourceId = source, addressField = "email", sender = "news@acme.example",
+            communicationId = letter, dataSourceId = source, addressField = "email", sender = "news@acme.example",
         })).ProblemAsync((HttpStatusCode)422);
         Assert.Equal("urn:communique:problem:channel-not-available", refused.Str("type"));
     }
