@@ -303,7 +303,8 @@ public static class CampaignsApi
             .ToList(), take, m => m.Id));
     }
 
-    internal static async Task<SendResponse> ResponseAsync(AppDb db, CampaignSend s, CancellationToken cancellationToken)
+    internal static async Task<SendResponse> ResponseAsync(
+        AppDb db, CampaignSend s, CancellationToken cancellationToken)
     {
         // The send was read through the team's filter, so its messages are the team's: counted without the team filter,
         // the count is read from the delivery index alone, not from every message row of a large send.

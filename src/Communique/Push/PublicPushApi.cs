@@ -164,7 +164,8 @@ public static class PublicPushApi
     internal static Task<PushSite?> FindSiteAsync(AppDb db, string? key, CancellationToken cancellationToken) =>
         key is not { Length: >= 16 and <= 32 }
             ? Task.FromResult<PushSite?>(null)
-            : db.PushSites.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
+            : db.PushSites.IgnoreQueryFilters().AsNoTracking()
+                .FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
 
     // A site that names its origins answers pages of those only; a request without an Origin (not from a page's
     // script) is let through, as the site's key is public anyway.

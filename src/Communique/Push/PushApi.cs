@@ -40,7 +40,8 @@ public static class PushApi
         group.MapDelete("/sites/{id:guid}", DeleteSite).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Remove a site: its pages can no longer register subscriptions (those made stay).");
         group.MapGet("/subscriptions", Subscriptions).RequireAccess(Area.Communications, Access.View)
-            .WithSummary("Search subscriptions by user id, platform and attributes (attribute=name:value, repeatable).");
+            .WithSummary("Search subscriptions by user id, platform and attributes (attribute=name:value, "
+                + "repeatable).");
         group.MapGet("/subscriptions/{id:guid}", Subscription).RequireAccess(Area.Communications, Access.View)
             .WithSummary("One subscription.");
         group.MapDelete("/subscriptions/{id:guid}", DeleteSubscription).RequireAccess(Area.Communications, Access.Edit)

@@ -166,7 +166,11 @@ public sealed class PushHttp : IDisposable
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count) =>
             Read(buffer.AsSpan(offset, count));
@@ -178,14 +182,18 @@ public sealed class PushHttp : IDisposable
             return read;
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var read = _left == 0 ? 0 : await inner.ReadAsync(buffer[..Math.Min(buffer.Length, _left)], cancellationToken);
+            var read = _left == 0
+                ? 0
+                : await inner.ReadAsync(buffer[..Math.Min(buffer.Length, _left)], cancellationToken);
             _left -= read;
             return read;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        public override Task<int> ReadAsync(
+            byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override void Flush()

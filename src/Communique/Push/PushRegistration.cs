@@ -26,7 +26,8 @@ public static partial class PushRegistration
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(http);
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(registration.UserId) || registration.UserId.Length > PushSubscription.MaxUserIdLength)
+        if (string.IsNullOrWhiteSpace(registration.UserId)
+            || registration.UserId.Length > PushSubscription.MaxUserIdLength)
         {
             errors["userId"] = [$"The user's id in your system: 1 to {PushSubscription.MaxUserIdLength} characters."];
         }
@@ -135,7 +136,8 @@ public static partial class PushRegistration
         }
     }
 
-    private static void CheckAttributes(Dictionary<string, JsonElement>? attributes, Dictionary<string, string[]> errors)
+    private static void CheckAttributes(
+        Dictionary<string, JsonElement>? attributes, Dictionary<string, string[]> errors)
     {
         if (attributes is null)
         {

@@ -88,9 +88,10 @@ public sealed class PushBrowserTests : IAsyncLifetime
         var account = await ServerProcess.CreateAccountAsync(environment);
         await using var server = await ServerProcess.StartAsync(environment, Path.Combine(data, "server.log"));
         using var api = await server.ClientAsync(account);
-        await (await api.PutAsync("/push/settings", JsonContent.Create(new { vapidSubject = "mailto:ops@shop.example" })))
-            .JsonAsync();
-        var siteKey = (await (await api.PostJsonAsync("/push/sites", new { name = "Shop", allowedOrigins = new[] { Origin } }))
+        await (await api.PutAsync("/push/settings",
+            JsonContent.Create(new { vapidSubject = "mailto:ops@shop.example" }))).JsonAsync();
+        var siteKey = (await (await api.PostJsonAsync("/push/sites",
+                new { name = "Shop", allowedOrigins = new[] { Origin } }))
             .JsonAsync(System.Net.HttpStatusCode.Created)).Str("key");
         _page = Page(server.Address.ToString().TrimEnd('/'), siteKey);
         using var subscriber = new WebPushPeer();
@@ -134,7 +135,10 @@ public sealed class PushBrowserTests : IAsyncLifetime
             {
                 title = "Your order has shipped", body = "Order {{ order }} left the warehouse.",
                 icon = $"{Origin}/icon.png", url = $"{Origin}/orders/{{{{ order }}}}", topic = "order",
-                actions = new[] { new { action = "track", title = "Track it", url = $"{Origin}/track/{{{{ order }}}}" } },
+                actions = new[]
+                {
+                    new { action = "track", title = "Track it", url = $"{Origin}/track/{{{{ order }}}}" },
+                },
                 data = new Dictionary<string, string> { ["order"] = "{{ order }}" },
             },
         })).JsonAsync(System.Net.HttpStatusCode.Created);

@@ -138,6 +138,8 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
         var settings = await (await _admin.GetAsync("/push/settings")).JsonAsync();
         Assert.Contains($"k={settings.Str("vapidPublicKey")}", received.Headers["Authorization"],
             StringComparison.Ordinal);
+        // One JWT for the push service's origin, not one per message.
+        Assert.Single(_service.Messages.Select(m => m.Headers["Authorization"]).Distinct());
 
         var report = await ReportAsync(send);
         Assert.Equal(("completed", 2, 2, 0), (report.Str("state"), report.GetProperty("messages").GetInt32(),
@@ -224,7 +226,8 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
             project = "Shop", campaign = "Orders", communication = "Shipped",
             recipients = new object[]
             {
-                new { userId = "u-dee", data = new { order = "A-17" } }, new { userId = "u-nobody", data = new { order = "B-2" } },
+                new { userId = "u-dee", data = new { order = "A-17" } },
+                new { userId = "u-nobody", data = new { order = "B-2" } },
             },
         };
         using var first = new HttpRequestMessage(HttpMethod.Post, "/push/transactional")
@@ -268,6 +271,33 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
         Assert.Equal(1, (await ReportAsync(send)).GetProperty("suppressedOptedOut").GetInt32());
         Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync("/push/opt-outs/u-eve")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync("/push/opt-outs/u-eve")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Rotating_the_VAPID_key_changes_what_sites_subscribe_with_and_signs_later_messages()
+    {
+        await SubscribeAsync("hal-laptop", "u-hal");
+        async Task<string> SiteKeyAsync() =>
+            (await (await _public.GetAsync($"/public/push/sites/{_siteKey}")).JsonAsync()).Str("vapidPublicKey");
+        var before = await SiteKeyAsync();
+        var rotated = await (await _admin.PostAsync("/push/settings/vapid/rotate", null)).JsonAsync();
+        var after = await SiteKeyAsync();
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, rotated.Str("vapidPublicKey"));
+        Assert.DoesNotContain("private", rotated.GetRawText(), StringComparison.OrdinalIgnoreCase);
+
+        await (await _admin.PostJsonAsync($"/projects/{_project}/communications", new
+        {
+            name = "Hello", channel = "push", content = new { title = "Hello" },
+        })).JsonAsync(HttpStatusCode.Created);
+        await (await _admin.PostJsonAsync("/push/transactional", new
+        {
+            project = "Shop", campaign = "Hellos", communication = "Hello",
+            recipients = new[] { new { userId = "u-hal" } },
+        })).JsonAsync();
+        await RunJobsAsync();
+        var (_, _, received) = await ReadAsync("hal-laptop");
+        Assert.Contains($"k={after}", received.Headers["Authorization"], StringComparison.Ordinal);
     }
 
     [Fact]

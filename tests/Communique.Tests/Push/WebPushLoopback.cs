@@ -57,7 +57,8 @@ public sealed class WebPushLoopback : IAsyncDisposable
         var tries = _tries.AddOrUpdate(subscription, 1, (_, n) => n + 1);
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
-        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var headers = request.Headers.ToDictionary(
+            h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         if (subscription.StartsWith("stall-", StringComparison.Ordinal))
         {
             await Task.Delay(Timeout.Infinite, request.HttpContext.RequestAborted);

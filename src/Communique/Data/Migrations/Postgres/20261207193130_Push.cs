@@ -47,12 +47,15 @@ namespace Communique.Data.Migrations.Postgres
                 columns: table => new
                 {
                     TeamId = table.Column<Guid>(type: "uuid", nullable: false),
-                    VapidPublicKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    VapidPublicKey = table.Column<string>(type: "character varying(100)", maxLength: 100,
+                        nullable: false),
                     SealedVapidPrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
-                    VapidSubject = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    VapidSubject = table.Column<string>(type: "character varying(320)", maxLength: 320,
+                        nullable: false),
                     VapidCreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     FcmProjectId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    FcmClientEmail = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    FcmClientEmail = table.Column<string>(type: "character varying(320)", maxLength: 320,
+                        nullable: true),
                     SealedFcmAccount = table.Column<byte[]>(type: "bytea", nullable: true),
                     FcmUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     ApnsTeamId = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
@@ -81,7 +84,8 @@ namespace Communique.Data.Migrations.Postgres
                     TeamId = table.Column<Guid>(type: "uuid", nullable: false),
                     Key = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    AllowedOrigins = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    AllowedOrigins = table.Column<string>(type: "character varying(2000)", maxLength: 2000,
+                        nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
