@@ -1,23 +1,22 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using Communique.Campaigns;
 using Communique.Push.Mobile;
 using Communique.Sending;
-using Lib.Net.Http.WebPush;
+using Communique.Push.WebPush;
 using Microsoft.Extensions.Options;
-using WebPushMessage = Lib.Net.Http.WebPush.PushMessage;
-using WebPushSubscription = Lib.Net.Http.WebPush.PushSubscription;
 
 namespace Communique.Push;
 
 // The push channel's transport: each message to its subscription's push service, Web Push (RFC 8030, the payload
-// encrypted per RFC 8291 and the request signed per RFC 8292, by Lib.Net.Http.WebPush), and the answer read as a
+// encrypted per RFC 8291 and the request signed per RFC 8292), FCM or APNs, and the answer read as a
 // PushAnswer: the service took it, the subscription is gone (removed), the message was refused as it is, try again
 // later (after the service's Retry-After), or the team's credentials were refused (the send pauses).
 public sealed class PushTransport(PushHttp http, IOptions<PushOptions> options, TimeProvider clock)
     : IChannelTransport
 {
-    private readonly PushServiceClient _web = new(http.Client) { AutoRetryAfter = false };
     private readonly FcmClient _fcm = new(http.Client, new Uri(options.Value.FcmBaseUrl), clock);
     private readonly ApnsClient _apns = new(
         http.Client, new Uri(options.Value.ApnsProductionUrl), new Uri(options.Value.ApnsSandboxUrl), clock);
@@ -59,32 +58,41 @@ public sealed class PushTransport(PushHttp http, IOptions<PushOptions> options, 
             return new PushAnswer(PushVerdict.CredentialsRefused, "The team has no VAPID key.");
         }
 
-        var subscription = new WebPushSubscription { Endpoint = push.Target.Endpoint };
-        subscription.SetKey(PushEncryptionKeyName.P256DH, push.Target.P256dh);
-        subscription.SetKey(PushEncryptionKeyName.Auth, push.Target.Auth);
+        var endpoint = new Uri(push.Target.Endpoint);
         var notification = push.Notification;
-        using var content = new ByteArrayContent(push.Payload);
-        var message = new WebPushMessage(content)
+        var body = WebPushEncryption.Encrypt(push.Payload, Base64Url.DecodeFromChars(push.Target.P256dh),
+            Base64Url.DecodeFromChars(push.Target.Auth));
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
-            TimeToLive = (int)notification.TimeToLive.TotalSeconds,
-            Topic = notification.Topic,
-            Urgency = notification.Urgency switch
-            {
-                PushUrgency.VeryLow => PushMessageUrgency.VeryLow,
-                PushUrgency.Low => PushMessageUrgency.Low,
-                PushUrgency.High => PushMessageUrgency.High,
-                _ => PushMessageUrgency.Normal,
-            },
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Content = new ByteArrayContent(body),
         };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content.Headers.ContentEncoding.Add("aes128gcm");
+        request.Headers.TryAddWithoutValidation("Authorization", vapid.AuthorizationFor(endpoint));
+        request.Headers.Add("TTL", ((long)notification.TimeToLive.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+        if (notification.Urgency != PushUrgency.Normal)
+        {
+            request.Headers.Add("Urgency", notification.Urgency == PushUrgency.VeryLow ? "very-low"
+                : notification.Urgency == PushUrgency.Low ? "low" : "high");
+        }
+
+        if (notification.Topic is { Length: > 0 } topic)
+        {
+            request.Headers.Add("Topic", topic);
+        }
+
         try
         {
             await gate.PassAsync(cancellationToken);
-            await _web.RequestPushMessageDeliveryAsync(subscription, message, vapid, cancellationToken);
-            return PushAnswer.Delivered("201 Created");
-        }
-        catch (PushServiceClientException refused)
-        {
-            return WebAnswer(refused);
+            using var response = await http.Client.SendAsync(request, cancellationToken);
+            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.Accepted)
+            {
+                return PushAnswer.Delivered($"{(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            return WebAnswer(response, await response.Content.ReadAsStringAsync(cancellationToken));
         }
         catch (HttpRequestException failed)
         {
@@ -104,15 +112,16 @@ public sealed class PushTransport(PushHttp http, IOptions<PushOptions> options, 
     }
 
     // RFC 8030 §5 and §8.4, with what push services answer in practice (Mozilla's autopush, Google's FCM endpoints).
-    private PushAnswer WebAnswer(PushServiceClientException refused)
+    private PushAnswer WebAnswer(HttpResponseMessage response, string body)
     {
-        var status = (int)refused.StatusCode;
-        var reply = string.Create(CultureInfo.InvariantCulture, $"{status} {Reason(refused)}");
-        return refused.StatusCode switch
+        var text = (string.IsNullOrWhiteSpace(body) ? response.ReasonPhrase ?? "" : body).ReplaceLineEndings(" ").Trim();
+        var reply = string.Create(CultureInfo.InvariantCulture,
+            $"{(int)response.StatusCode} {(text.Length > 300 ? text[..300] : text)}");
+        return response.StatusCode switch
         {
             HttpStatusCode.NotFound or HttpStatusCode.Gone => new PushAnswer(PushVerdict.Gone, reply),
             HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError =>
-                new PushAnswer(PushVerdict.Retry, reply, RetryAfter(refused, clock.GetUtcNow())),
+                new PushAnswer(PushVerdict.Retry, reply, RetryAfter(response, clock.GetUtcNow())),
             // Our JWT was refused whatever the subscription: the team's key or subject needs fixing.
             HttpStatusCode.Unauthorized => new PushAnswer(PushVerdict.CredentialsRefused,
                 $"{reply}: the push service refused the team's VAPID signature"),
@@ -123,18 +132,11 @@ public sealed class PushTransport(PushHttp http, IOptions<PushOptions> options, 
         };
     }
 
-    private static string Reason(PushServiceClientException refused)
-    {
-        var text = string.IsNullOrWhiteSpace(refused.Body) ? refused.Message : refused.Body;
-        text = text.ReplaceLineEndings(" ").Trim();
-        return text.Length > 300 ? text[..300] : text;
-    }
-
-    private static TimeSpan? RetryAfter(PushServiceClientException refused, DateTimeOffset now) =>
-        refused.Headers?.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - now,
-        _ => null,
-    };
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - now,
+            _ => null,
+        };
 }

@@ -149,7 +149,7 @@ public sealed class PushBrowserTests : IAsyncLifetime
         })).JsonAsync()).Str("sendId");
         var received = await ArrivedAsync(pushService);
         var (plaintext, _) = await subscriber.CheckAsync(
-            received.Body, received.Headers["Authorization"], "https://127.0.0.1");
+            received.Body, received.Headers["Authorization"], pushService.Origin);
 
         // Something that is not a Communique payload first: the worker ignores it and still shows the next one.
         await DeliverAsync(devTools, registrationId, "not json");

@@ -96,7 +96,7 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
     {
         var received = Assert.Single(_service.Messages, m => m.Subscription == name);
         var (plaintext, claims) = await _browsers[name].CheckAsync(
-            received.Body, received.Headers["Authorization"], "https://127.0.0.1");
+            received.Body, received.Headers["Authorization"], _service.Origin, _host.Clock.GetUtcNow());
         return (JsonDocument.Parse(plaintext).RootElement.Clone(), claims, received);
     }
 
@@ -132,6 +132,7 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
         Assert.Equal("https://communique.example/public/push/events", payload.Str("events"));
         Assert.Equal("mailto:ops@acme.example", claims.Str("sub"));
         Assert.Equal("aes128gcm", received.Headers["Content-Encoding"]);
+        Assert.Equal("HTTP/2", received.Protocol);
         Assert.Equal(("3600", "high", "sale"),
             (received.Headers["TTL"], received.Headers["Urgency"], received.Headers["Topic"]));
         Assert.Equal("Hi Bob", (await ReadAsync("bob-phone")).Payload.Str("title"));

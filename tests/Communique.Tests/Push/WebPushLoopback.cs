@@ -29,7 +29,8 @@ public sealed class WebPushLoopback : IAsyncDisposable
 
     public string Origin { get; private set; } = "";
 
-    public sealed record Received(string Subscription, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+    public sealed record Received(
+        string Subscription, IReadOnlyDictionary<string, string> Headers, byte[] Body, string Protocol);
 
     public string Endpoint(string subscription) => $"{Origin}/{subscription}";
 
@@ -85,7 +86,7 @@ public sealed class WebPushLoopback : IAsyncDisposable
             return Results.Text("too many requests", statusCode: 429);
         }
 
-        Messages.Enqueue(new Received(subscription, headers, body.ToArray()));
+        Messages.Enqueue(new Received(subscription, headers, body.ToArray(), request.Protocol));
         request.HttpContext.Response.Headers.Location = $"{Origin}/messages/{Guid.NewGuid():N}";
         return Results.StatusCode(201);
     }
