@@ -114,7 +114,8 @@ public sealed class PushTransport(PushHttp http, IOptions<PushOptions> options, 
     // RFC 8030 §5 and §8.4, with what push services answer in practice (Mozilla's autopush, Google's FCM endpoints).
     private PushAnswer WebAnswer(HttpResponseMessage response, string body)
     {
-        var text = (string.IsNullOrWhiteSpace(body) ? response.ReasonPhrase ?? "" : body).ReplaceLineEndings(" ").Trim();
+        var text = (string.IsNullOrWhiteSpace(body) ? response.ReasonPhrase ?? "" : body)
+            .ReplaceLineEndings(" ").Trim();
         var reply = string.Create(CultureInfo.InvariantCulture,
             $"{(int)response.StatusCode} {(text.Length > 300 ? text[..300] : text)}");
         return response.StatusCode switch
