@@ -113,9 +113,21 @@ public sealed class PushRenderer(AppDb db, LiquidTemplates liquid, PushKeys keys
             },
         };
         var signature = signatures.Create(message.Id);
+        var eventsUrl = mail.Value.Link(PublicPushApi.EventsPath);
         var payload = PushPayloads.Web(
             subscription.Platform == PushPlatform.Web ? notification : notification with { Override = null },
-            message.Id, signature, mail.Value.Link(PublicPushApi.EventsPath));
+            message.Id, signature, eventsUrl);
+        if (subscription.Platform != PushPlatform.Web)
+        {
+            // An app reports display and click as a service worker does, with what the data carries.
+            notification = notification with
+            {
+                Data = new Dictionary<string, string>(notification.Data, StringComparer.Ordinal)
+                {
+                    ["m"] = message.Id.ToString(), ["s"] = signature, ["events"] = eventsUrl,
+                },
+            };
+        }
         if (payload.Length > PushContents.MaxPayloadBytes)
         {
             return RenderedMessage.Failed($"too large: the payload is {payload.Length} bytes, and a push service "
