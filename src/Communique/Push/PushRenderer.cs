@@ -134,8 +134,11 @@ public sealed class PushRenderer(AppDb db, LiquidTemplates liquid, PushKeys keys
                 + $"must take {PushContents.MaxPayloadBytes} (4096 once encrypted)");
         }
 
-        var target = new PushTarget(subscription.Platform, subscription.Endpoint, subscription.P256dh,
-            subscription.Auth);
+        // A device is stored as "fcm:<token>" or "apns:<token>" (PushApi.RegisterDevice); its service takes the token.
+        var endpoint = subscription.Platform == PushPlatform.Web
+            ? subscription.Endpoint
+            : subscription.Endpoint[(subscription.Endpoint.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var target = new PushTarget(subscription.Platform, endpoint, subscription.P256dh, subscription.Auth);
         return RenderedMessage.Made(new PushOutgoing(notification, target, payload, push.Credentials), null);
     }
 
