@@ -235,6 +235,12 @@ public static class CampaignsApi
 
         var wasScheduled = send.ScheduledAt is { } at && at > db.Now;
         send.State = to is SendState.Sending && wasScheduled ? SendState.Scheduled : to;
+        if (to is SendState.Sending)
+        {
+            // The reason it was paused for (refused credentials, the bounce-rate guard) no longer holds.
+            send.Error = null;
+        }
+
         if (to is SendState.Cancelled)
         {
             send.EndedAt = db.Now;
