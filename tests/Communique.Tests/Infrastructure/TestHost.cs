@@ -17,18 +17,23 @@ public sealed class TestHost : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     public TestDatabase Database { get; }
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; }
 
-    private TestHost(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    private TestHost(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services,
+        FakeTimeProvider? clock)
     {
         Database = database;
         _settings = settings;
         _services = services;
+        Clock = clock ?? NewClock();
     }
+
+    // The clock a host starts with; a test whose peers must share it before the host starts makes one here.
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
 
     public static async Task<TestHost> StartAsync(
         Provider provider = Provider.Sqlite, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, FakeTimeProvider? clock = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -48,7 +53,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        var host = new TestHost(database, all, services);
+        var host = new TestHost(database, all, services, clock);
         _ = host.Server;
         return host;
     }

@@ -112,6 +112,9 @@ public sealed class ApnsLoopback : IAsyncDisposable
     public void Fail(string deviceToken, ApnsFault fault, TimeSpan? retryAfter = null) =>
         _faults[deviceToken] = (fault, retryAfter);
 
+    // The device token is answered as a good one again.
+    public void Recover(string deviceToken) => _faults.TryRemove(deviceToken, out _);
+
     // Every provider token seen so far is answered ExpiredProviderToken afterwards, as when Apple's clock and the
     // sender's disagree.
     public void ExpireProviderTokens()

@@ -135,6 +135,9 @@ public sealed class FcmLoopback : IAsyncDisposable
     public void Fail(string deviceToken, FcmFault fault, TimeSpan? retryAfter = null) =>
         _faults[deviceToken] = (fault, retryAfter);
 
+    // The device token is answered as a good one again.
+    public void Recover(string deviceToken) => _faults.TryRemove(deviceToken, out _);
+
     // Every access token issued so far is answered 401 afterwards, as a revoked one is.
     public void RevokeAccessTokens()
     {

@@ -14,7 +14,10 @@ public static class LoopbackTls
     public static X509Certificate2 CreateCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        // A name of its own: a chain is built by issuer name, and two trusted roots of one name (two loopbacks
+        // trusted together) would be taken for each other.
+        var name = $"CN=127.0.0.1, OU=loopback {Convert.ToHexString(RandomNumberGenerator.GetBytes(4))}";
+        var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
