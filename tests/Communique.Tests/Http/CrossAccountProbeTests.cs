@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -111,6 +113,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/chat/agent/conversations/{id:guid}/attachments/{attachmentId:guid}"] = ["conversation", "attachment"],
         ["/blacklisted-domains/{id:guid}"] = ["blacklistedDomain"],
         ["/whitelisted-emails/{id:guid}"] = ["whitelistedEmail"],
+        ["/push/sites/{id:guid}"] = ["pushSite"],
+        ["/push/subscriptions/{id:guid}"] = ["pushSubscription"],
+        ["/push/opt-outs/{userId}"] = ["pushUser"],
+        ["/push/sends/{sendId:guid}/report"] = ["pushSend"],
+        ["/push/communications/{id:guid}/preview"] = ["pushCommunication"],
+        ["/push/campaigns/{id:guid}/sends"] = ["campaign"],
     };
 
     // Routes whose parameters are not the id of a team's thing, and why they are outside this probe.
@@ -136,9 +144,16 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             "anonymous: the conversation's signed token (ChatWidgetApiTests)",
         ["/public/chat/conversations/{id:guid}/attachments"] =
             "anonymous: the conversation's signed token (ChatWidgetApiTests)",
+        ["/public/push/sites/{key}"] = "anonymous: a site's public key (the push probes register with A1's)",
         ["/public/chat/conversations/{id:guid}/attachments/{attachmentId:guid}"] =
             "anonymous: the conversation's signed token (ChatWidgetApiTests)",
     };
+
+    // Routes named by a user id, a name in the caller's own team: PUT gives the caller its own opt-out of that name
+    // and DELETE takes it back. With A1's user id they answer exactly as with one nobody has, and A1's own opt-out
+    // stays as it was (the snapshot reads it).
+    private static readonly HashSet<string> NamedInCallersTeam =
+        ["PUT /push/opt-outs/{userId}", "DELETE /push/opt-outs/{userId}"];
 
     // Bodies that carry ids of things: for each endpoint and field, a body with the caller's own things around the
     // id under test. Every Guid of a request type must be here.
@@ -170,6 +185,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /document/communications/{id:guid}/batches dataSourceId"] = (own, id) => new { dataSourceId = id },
         ["POST /login teamId"] = (own, id) =>
             new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
+        ["POST /push/campaigns/{id:guid}/sends communicationId"] = (own, id) => PushSend(id, null),
+        ["POST /push/campaigns/{id:guid}/sends dataSourceId"] = (own, id) => PushSend(own["pushCommunication"], id),
         ["PUT /chat/sms botId"] = (own, id) => new
         {
             accountSid = "AC0123456789abcdef0123456789abcdef", authToken = "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
@@ -223,6 +240,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /chat/agent/conversations/{id:guid}/messages"] = _ => new { text = "Taken over" },
         ["POST /chat/bots/{botId:guid}/widgets"] = _ => new { title = "Taken over" },
         ["POST /chat/agent/conversations/{id:guid}/attachments"] = _ => Csv("taken,over\n", "notes.csv"),
+        ["POST /push/campaigns/{id:guid}/sends"] = own => PushSend(own["pushCommunication"], null),
+        ["POST /push/communications/{id:guid}/preview"] = _ => new { data = new { order = "1042" } },
     };
 
     // Query parameters an endpoint needs beside its ids.
@@ -241,7 +260,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     public async ValueTask InitializeAsync()
     {
         _host = await TestHost.StartAsync(
-            provider, new Dictionary<string, string?> { ["Archive:Enabled"] = "true" });
+            provider, new Dictionary<string, string?>
+            {
+                ["Archive:Enabled"] = "true",
+                // Browsers' subscriptions point at a push service on the loopback (nothing is sent to it).
+                ["Push:AllowedNetworks"] = "127.0.0.0/8",
+            });
         var acme = await _host.CreateAccountAsync("Acme Corp");
         var globex = await _host.CreateAccountAsync("Globex Corporation");
 
@@ -304,9 +328,13 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         await ProbeAddingAnotherAccountsUserAsync(holes);
         await ProbeAttachmentsAsync(_b, holes);
         await ProbeAttachmentsAsync(_a2, holes);
+        await ProbePushSettingsAsync(holes);
+        await ProbePushToAnotherTeamsUserAsync(holes);
         var after = await SnapshotAsync(endpoints);
         holes.AddRange(before.Where(read => after[read.Key] != read.Value)
             .Select(read => $"A1's {read.Key} changed:\n  before {read.Value}\n  after  {after[read.Key]}"));
+        // After the snapshots: this one adds to A1's subscriptions, as it should.
+        await ProbePublicSubscriptionAsync(holes);
 
         foreach (var hole in holes)
         {
@@ -327,7 +355,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         var method = endpoint.Method;
         var foreign = await CallAsync(caller, method, Path(endpoint, keys, _a1.Things), make(caller.Things));
         var nowhere = await CallAsync(caller, method, Path(endpoint, keys, Things.Nowhere), make(caller.Things));
-        if (foreign.Status is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
+        var named = NamedInCallersTeam.Contains($"{method} {endpoint.Route}");
+        if ((!named && foreign.Status is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden))
             || foreign.Status != nowhere.Status)
         {
             holes.Add($"{caller.Name} {endpoint.Method} {endpoint.Route}: {(int)foreign.Status} with A1's ids, "
@@ -446,6 +475,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
     private static string KeyOf(string field, Endpoint endpoint) => field switch
     {
         "projectId" => "project",
+        "communicationId" when endpoint.Route.StartsWith("/push/", StringComparison.Ordinal) => "pushCommunication",
         "communicationId" => "communication",
         "dataSourceId" => "dataSource",
         "templateId" => "template",
@@ -711,8 +741,178 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         things["attachment"] = (await (await client.PostAsync(
                 $"/chat/agent/conversations/{things["conversation"]}/attachments", Csv("a,b\n1,2\n", "notes.csv")))
             .JsonAsync()).GetProperty("messages")[0].GetProperty("attachment").Str("id");
+        await CreatePushThingsAsync(client, prefix, things);
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
+    }
+
+    // A team's push set-up: its credentials, a site, a browser's subscription registered with the site's key, a
+    // device, an opted-out user, a push communication and a transactional push send.
+    private async Task CreatePushThingsAsync(HttpClient client, string prefix, Things things)
+    {
+        var settings = await (await client.PutAsJsonAsync("/push/settings",
+            new { vapidSubject = $"mailto:ops@{prefix}.example" })).JsonAsync();
+        things["vapidPublicKey"] = settings.Str("vapidPublicKey");
+        things["fcmProject"] = $"{prefix}-shop";
+        using (var rsa = RSA.Create(2048))
+        {
+            var serviceAccount = new Dictionary<string, string>
+            {
+                ["type"] = "service_account", ["project_id"] = things["fcmProject"],
+                ["private_key_id"] = $"{prefix}-key", ["private_key"] = rsa.ExportPkcs8PrivateKeyPem(),
+                ["client_email"] = $"push@{prefix}-shop.iam.gserviceaccount.com",
+                ["token_uri"] = "https://oauth2.googleapis.com/token",
+            };
+            await (await client.PutAsJsonAsync("/push/settings/fcm", new { serviceAccount })).JsonAsync();
+        }
+
+        things["apnsKeyId"] = (prefix.ToUpperInvariant() + "KEY0000000")[..10];
+        using (var p8 = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await (await client.PutAsJsonAsync("/push/settings/apns", new
+            {
+                teamId = (prefix.ToUpperInvariant() + "TEAM000000")[..10], keyId = things["apnsKeyId"],
+                bundleId = $"com.{prefix}.shop", environment = "production", privateKey = p8.ExportPkcs8PrivateKeyPem(),
+            })).JsonAsync();
+        }
+
+        var site = await (await client.PostJsonAsync("/push/sites", new { name = $"{prefix} Shop" }))
+            .JsonAsync(HttpStatusCode.Created);
+        (things["pushSite"], things["pushSiteKey"]) = (site.Str("id"), site.Str("key"));
+        things["pushUser"] = $"{prefix}-user";
+        things["pushSubscription"] = await SubscribeBrowserAsync(things["pushSiteKey"], things["pushUser"]);
+        await (await client.PostJsonAsync("/push/devices", new
+        {
+            platform = "fcm", token = $"{prefix}-phone", userId = things["pushUser"],
+        })).JsonAsync(HttpStatusCode.Created);
+        await (await client.PutAsync($"/push/opt-outs/{things["pushUser"]}", null)).JsonAsync();
+        things["pushCommunication"] = (await (await client.PostJsonAsync(
+            $"/projects/{things["project"]}/communications", new
+            {
+                name = $"{prefix} Push", channel = "push", content = new { title = "Order {{ order }}" },
+            })).JsonAsync(HttpStatusCode.Created)).Str("id");
+        things["pushSend"] = (await (await client.PostJsonAsync("/push/transactional",
+                PushCall(prefix, things["pushUser"]))).JsonAsync()).Str("sendId");
+    }
+
+    // A browser's subscription, registered anonymously with a site's key as the SDK does; its id.
+    private async Task<string> SubscribeBrowserAsync(string siteKey, string userId)
+    {
+        using var browser = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var point = browser.ExportParameters(false).Q;
+        using var anonymous = _host.CreateClient();
+        var subscribed = await anonymous.PostJsonAsync("/public/push/subscriptions", new
+        {
+            siteKey, endpoint = $"https://127.0.0.1:9/push/{Guid.NewGuid():N}",
+            keys = new
+            {
+                p256dh = Base64Url.EncodeToString([0x04, .. point.X!, .. point.Y!]),
+                auth = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+            },
+            userId, attributes = new { plan = "pro" },
+        });
+        return (await subscribed.JsonAsync(HttpStatusCode.Created)).Str("id");
+    }
+
+    private static object PushSend(string communicationId, string? dataSourceId) => dataSourceId is null
+        ? new { communicationId, audience = "all", scheduleAt = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc) }
+        : new
+        {
+            communicationId, dataSourceId, userIdField = "email",
+            scheduleAt = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        };
+
+    // A transactional push call of the team named by the prefix (its project, campaign and communication) to a user.
+    private static object PushCall(string prefix, string userId) => new
+    {
+        project = $"{prefix} Shop", campaign = $"{prefix} Offers", communication = $"{prefix} Push",
+        recipients = new[] { new { userId, data = new { order = "1042" } } },
+    };
+
+    private static readonly string[] PushSecrets = ["vapidPublicKey", "fcmProject", "apnsKeyId"];
+
+    // The settings routes name no id: each caller's calls change its own team's settings, and what it reads is its
+    // own, never A1's key, service account or APNs key (A1's reads are compared afterwards).
+    private async Task ProbePushSettingsAsync(List<string> holes)
+    {
+        foreach (var caller in new[] { _b, _a2 })
+        {
+            var subject = $"mailto:{caller.Name.ToLowerInvariant()}@taken-over.example";
+            var calls = new (string Method, string Path, object? Body)[]
+            {
+                ("PUT", "/push/settings", new { vapidSubject = subject }),
+                ("POST", "/push/settings/vapid/rotate", null),
+                ("DELETE", "/push/settings/fcm", null), ("DELETE", "/push/settings/apns", null),
+            };
+            foreach (var (method, path, body) in calls)
+            {
+                var called = await CallAsync(caller, method, path, body);
+                if (called.Status != HttpStatusCode.OK)
+                {
+                    holes.Add($"{caller.Name} {method} {path}: {(int)called.Status} on its own settings");
+                }
+            }
+
+            var read = await CallAsync(caller, "GET", "/push/settings", null);
+            var shown = PushSecrets.Where(key => read.Body.Contains(_a1.Things[key], StringComparison.Ordinal))
+                .ToList();
+            if (shown.Count > 0 || !read.Body.Contains(subject, StringComparison.Ordinal))
+            {
+                holes.Add($"{caller.Name} GET /push/settings: shows A1's {string.Join(", ", shown)} or not its "
+                    + $"own; {Shorten(read.Body)}");
+            }
+        }
+    }
+
+    // A transactional push names users by the caller's own ids: A1's user, named by another team, has no
+    // subscription there, and nothing is made for A1's devices.
+    private async Task ProbePushToAnotherTeamsUserAsync(List<string> holes)
+    {
+        var theirs = (await _host.WithDbAsync(db => db.PushSubscriptions.IgnoreQueryFilters()
+            .Where(s => s.UserId == _a1.Things["pushUser"]).Select(s => s.Id).ToListAsync())).ToHashSet();
+        foreach (var caller in new[] { _b, _a2 })
+        {
+            var prefix = caller.Name.ToLowerInvariant();
+            var called = await CallAsync(
+                caller, "POST", "/push/transactional", PushCall(prefix, _a1.Things["pushUser"]));
+            var answer = called.Status == HttpStatusCode.OK ? JsonDocument.Parse(called.Body).RootElement : default;
+            var send = answer.ValueKind == JsonValueKind.Object ? Guid.Parse(answer.Str("sendId")) : Guid.Empty;
+            var reached = await _host.WithDbAsync(db => db.OutboundMessages.IgnoreQueryFilters()
+                .CountAsync(m => m.SendId == send && m.SubscriptionId != null
+                    && theirs.Contains(m.SubscriptionId.Value)));
+            if (send == Guid.Empty || answer.GetProperty("messages").GetInt32() != 0
+                || answer.GetProperty("usersWithoutSubscription").GetInt32() != 1 || reached > 0)
+            {
+                holes.Add($"{caller.Name} POST /push/transactional to A1's user: {(int)called.Status}, {reached} "
+                    + $"message(s) to A1's devices; {Shorten(called.Body)}");
+            }
+        }
+    }
+
+    // A browser subscribing with A1's site key becomes A1's subscription: A1 lists it, the others neither list nor
+    // read it.
+    private async Task ProbePublicSubscriptionAsync(List<string> holes)
+    {
+        var user = $"probe-{Guid.NewGuid():N}";
+        var id = await SubscribeBrowserAsync(_a1.Things["pushSiteKey"], user);
+        var team = await _host.WithDbAsync(db => db.PushSubscriptions.IgnoreQueryFilters()
+            .Where(s => s.Id == Guid.Parse(id)).Select(s => s.TeamId).SingleAsync());
+        if (team != Guid.Parse(_a1.Things["team"]))
+        {
+            holes.Add($"POST /public/push/subscriptions with A1's site key: the subscription is team {team}'s");
+        }
+
+        foreach (var caller in new[] { _a1, _b, _a2 })
+        {
+            var listed = (await CallAsync(caller, "GET", $"/push/subscriptions?userId={user}", null)).Body
+                .Contains(id, StringComparison.Ordinal);
+            var read = (await CallAsync(caller, "GET", $"/push/subscriptions/{id}", null)).Status;
+            if (listed != (caller == _a1) || (read == HttpStatusCode.OK) != (caller == _a1))
+            {
+                holes.Add($"{caller.Name} GET /push/subscriptions of A1's new browser: listed {listed}, read "
+                    + $"{(int)read}");
+            }
+        }
     }
 
     private async Task<HttpClient> UserClientAsync(TestAccount account, string? team)
@@ -747,6 +947,7 @@ public sealed class Things : Dictionary<string, string>
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
+            "pushSite", "pushSubscription", "pushUser", "pushSend", "pushCommunication",
             "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget", "attachment",
         })
         {
