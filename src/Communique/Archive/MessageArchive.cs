@@ -359,6 +359,8 @@ public sealed class MessageArchive : IMessageArchive, IDisposable
     {
         Channel.Email => "message/rfc822",
         Channel.Document => "application/pdf",
+        // What a push message's recipient decrypts: its payload's JSON.
+        Channel.Push => "application/json",
         _ => "application/octet-stream",
     };
 

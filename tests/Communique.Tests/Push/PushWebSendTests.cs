@@ -214,6 +214,56 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_campaign_to_a_data_sources_users_reaches_all_their_subscriptions_and_is_archived()
+    {
+        await SubscribeAsync("ivy-laptop", "u-ivy", new { plan = "pro" });
+        await SubscribeAsync("ivy-phone", "u-ivy");
+        await SubscribeAsync("jon-laptop", "u-jon");
+        using var form = new MultipartFormDataContent { { new StringContent("Loyalty"), "name" } };
+        var file = new ByteArrayContent(
+            "user,first_name,points\nu-ivy,Ivy,120\nu-jon,Jon,40\nu-kim,Kim,7\n"u8.ToArray());
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "loyalty.csv");
+        var source = (await (await _admin.PostAsync("/data", form)).JsonAsync(HttpStatusCode.Created)).Str("Id");
+        await RunJobsAsync();
+        var communication = await CommunicationAsync(new
+        {
+            title = "{{ first_name }}, you have {{ points }} points", body = "Kept for {{ user_id }}",
+        });
+
+        var refused = await (await _admin.PostJsonAsync($"/push/campaigns/{_campaign}/sends", new
+        {
+            communicationId = communication, dataSourceId = source, userIdField = "email",
+        })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("user, first_name, points", refused.GetProperty("errors").GetProperty("userIdField")[0]
+            .GetString(), StringComparison.Ordinal);
+        var send = (await (await _admin.PostJsonAsync($"/push/campaigns/{_campaign}/sends", new
+        {
+            communicationId = communication, dataSourceId = source, userIdField = "user",
+        })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
+        await RunJobsAsync();
+
+        Assert.Equal(3, _service.Messages.Count);
+        var ivy = (await ReadAsync("ivy-laptop")).Payload;
+        Assert.Equal(("Ivy, you have 120 points", "Kept for u-ivy"), (ivy.Str("title"), ivy.Str("body")));
+        Assert.Equal("Ivy, you have 120 points", (await ReadAsync("ivy-phone")).Payload.Str("title"));
+        Assert.Equal("Jon, you have 40 points", (await ReadAsync("jon-laptop")).Payload.Str("title"));
+        var report = await ReportAsync(send);
+        Assert.Equal((3, 1), (report.GetProperty("delivered").GetInt32(),
+            report.GetProperty("suppressedNoSubscription").GetInt32()));
+
+        // Each message is in the archive as its browser reads it once decrypted.
+        var archived = await (await _admin.GetAsync($"/archive/entries?sendId={send}")).JsonAsync();
+        var entries = archived.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, entries.Count);
+        Assert.All(entries, e => Assert.Equal(("push", "application/json"), (e.Str("channel"), e.Str("contentType"))));
+        var entry = entries.Single(e => e.Str("messageId") == ivy.Str("m"));
+        var kept = await (await _admin.GetAsync($"/archive/entries/{entry.Str("id")}/content")).Content
+            .ReadAsStringAsync();
+        Assert.Equal("Ivy, you have 120 points", JsonDocument.Parse(kept).RootElement.Str("title"));
+    }
+
+    [Fact]
     public async Task A_transactional_call_reaches_every_subscription_of_each_user_once_per_key()
     {
         await SubscribeAsync("dee-laptop", "u-dee");

@@ -43,7 +43,9 @@ public static class WebPushEncryption
         serverKey[0] = 0x04;
         point.X.AsSpan().CopyTo(serverKey[1..]);
         point.Y.AsSpan().CopyTo(serverKey[33..]);
-        var shared = ephemeral.DeriveRawSecretAgreement(subscriber.PublicKey);
+        // The public key objects hold native handles: released here rather than by the finalizer thread.
+        using var subscriberPublic = subscriber.PublicKey;
+        var shared = ephemeral.DeriveRawSecretAgreement(subscriberPublic);
 
         // IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" 0x00 ua_public as_public, 32).
         Span<byte> info = stackalloc byte[KeyInfo.Length + 65 + 65];
