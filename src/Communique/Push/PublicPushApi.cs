@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Communique.Data;
 using Communique.Deliverability;
@@ -24,8 +26,9 @@ public static class PublicPushApi
 
     public static RouteGroupBuilder MapPublicPush(this IEndpointRouteBuilder app)
     {
+        // Bodies are checked by RequestShape in the handlers, to name errors by their JSON fields.
         var group = app.MapGroup("/public/push").WithTags("Push SDK").WithGroupName("public").AllowAnonymous()
-            .RequireCors(CorsPolicy);
+            .RequireCors(CorsPolicy).DisableValidation();
         group.MapGet("/sites/{key}", Site).WithSummary("The site's VAPID public key, which browsers subscribe with.");
         group.MapPost("/subscriptions", Subscribe)
             .WithSummary("Register a browser's push subscription for the site's team (the same endpoint again "
@@ -52,17 +55,25 @@ public static class PublicPushApi
 
     public sealed record SiteResponse(string VapidPublicKey);
 
-    public sealed record SubscriptionKeys(string? P256dh, string? Auth);
+    public sealed record SubscriptionKeys(
+        [property: MaxLength(200)] string? P256dh, [property: MaxLength(100)] string? Auth);
 
     public sealed record SubscribeRequest(
-        string? SiteKey, string? Endpoint, SubscriptionKeys? Keys, string? UserId,
-        Dictionary<string, JsonElement>? Attributes);
+        [property: MaxLength(32)] string? SiteKey,
+        [property: MaxLength(PushSubscription.MaxEndpointLength)] string? Endpoint, SubscriptionKeys? Keys,
+        [property: MaxLength(PushSubscription.MaxUserIdLength)] string? UserId,
+        [property: MaxLength(128)] string? UserSignature,
+        [property: MaxLength(PushRegistration.MaxAttributes)] Dictionary<string, JsonElement>? Attributes);
 
     public sealed record SubscribedResponse(Guid Id);
 
-    public sealed record UnsubscribeRequest(string? SiteKey, string? Endpoint);
+    public sealed record UnsubscribeRequest(
+        [property: MaxLength(32)] string? SiteKey,
+        [property: MaxLength(PushSubscription.MaxEndpointLength)] string? Endpoint);
 
-    public sealed record EventRequest(string? M, string? S, string? Type, string? Action);
+    public sealed record EventRequest(
+        [property: MaxLength(36)] string? M, [property: MaxLength(64)] string? S,
+        [property: MaxLength(16)] string? Type, [property: MaxLength(64)] string? Action);
 
     private static async Task<Results<Ok<SiteResponse>, ProblemHttpResult>> Site(
         string key, AppDb db, HttpRequest request, CancellationToken cancellationToken)
@@ -82,13 +93,24 @@ public static class PublicPushApi
 
     private static async Task<Results<Created<SubscribedResponse>, Ok<SubscribedResponse>, ValidationProblem,
         ProblemHttpResult>> Subscribe(
-        SubscribeRequest request, AppDb db, PushHttp http, IOptions<PushOptions> options, HttpRequest httpRequest,
-        CancellationToken cancellationToken)
+        SubscribeRequest request, AppDb db, PushHttp http, PushKeys keys, IOptions<PushOptions> options,
+        HttpRequest httpRequest, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         var site = await FindSiteAsync(db, request.SiteKey, cancellationToken);
         if (site is null || !OriginAllowed(site, httpRequest))
         {
             return Problems.NotFound("Site");
+        }
+
+        if (site.SealedUserSecret is { } sealedSecret && !Signed(keys.Unseal(sealedSecret), request))
+        {
+            return Problems.Forbidden("This site verifies its users: userSignature must be the HMAC-SHA256 of userId "
+                + "under the site's user secret, in hex, made by the site's server.");
         }
 
         var registration = new PushRegistration.Registration(PushPlatform.Web, request.Endpoint, request.Keys?.P256dh,
@@ -105,9 +127,15 @@ public static class PublicPushApi
         return created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unsubscribe(
-        UnsubscribeRequest request, AppDb db, HttpRequest httpRequest, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Unsubscribe(
+        UnsubscribeRequest request, AppDb db, HttpRequest httpRequest, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         var site = await FindSiteAsync(db, request.SiteKey, cancellationToken);
         if (site is null || !OriginAllowed(site, httpRequest))
         {
@@ -125,8 +153,14 @@ public static class PublicPushApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Report(
-        EventRequest request, PushSignatures signatures, EventRecorder events, TimeProvider clock)
+        EventRequest request, PushSignatures signatures, EventRecorder events, TimeProvider clock,
+        IServiceProvider services)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (!Guid.TryParse(request.M, out var message))
         {
             return Problems.Invalid("m", "The message id from the payload.");
@@ -159,6 +193,16 @@ public static class PublicPushApi
             Device = DeviceClass.Other, Detail = kind == EventKind.Click ? request.Action ?? "notification" : null,
         });
         return TypedResults.NoContent();
+    }
+
+    private static bool Signed(byte[] secret, SubscribeRequest request)
+    {
+        Span<byte> given = stackalloc byte[32];
+        var expected = HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(request.UserId ?? ""));
+        CryptographicOperations.ZeroMemory(secret);
+        return request.UserSignature is { Length: 64 } signature
+            && Convert.FromHexString(signature, given, out _, out var written) == System.Buffers.OperationStatus.Done
+            && written == 32 && CryptographicOperations.FixedTimeEquals(given, expected);
     }
 
     internal static Task<PushSite?> FindSiteAsync(AppDb db, string? key, CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Communique.Auth;
@@ -17,7 +19,9 @@ public static class PushApi
 {
     public static RouteGroupBuilder MapPush(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/push").WithTags("Push").WithGroupName("push-notification").RequireTeamCaller();
+        // Bodies are checked by RequestShape in the handlers, to name errors by their JSON fields.
+        var group = app.MapGroup("/push").WithTags("Push").WithGroupName("push-notification").RequireTeamCaller()
+            .DisableValidation();
         group.MapGet("/settings", Settings).RequireAccess(Area.TeamAdministration, Access.View)
             .WithSummary("The team's push credentials: the VAPID public key and which mobile platforms are set up.");
         group.MapPut("/settings", SaveSettings).RequireAccess(Area.TeamAdministration, Access.Edit)
@@ -35,7 +39,8 @@ public static class PushApi
         group.MapDelete("/settings/apns", DeleteApns).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Forget the APNs key.");
         group.MapPost("/sites", CreateSite).RequireAccess(Area.TeamAdministration, Access.Edit)
-            .WithSummary("A website whose visitors subscribe: its key goes in the SDK's script tag.");
+            .WithSummary("A website whose visitors subscribe: its key goes in the SDK's script tag. With verifyUsers, "
+                + "the answer holds the site's user secret, this once.");
         group.MapGet("/sites", Sites).RequireAccess(Area.Communications, Access.View).WithSummary("The team's sites.");
         group.MapDelete("/sites/{id:guid}", DeleteSite).RequireAccess(Area.TeamAdministration, Access.Edit)
             .WithSummary("Remove a site: its pages can no longer register subscriptions (those made stay).");
@@ -57,12 +62,14 @@ public static class PushApi
         return group;
     }
 
-    public sealed record SettingsRequest(string? VapidSubject);
+    public sealed record SettingsRequest([property: MaxLength(320)] string? VapidSubject);
 
     public sealed record FcmRequest(JsonElement? ServiceAccount);
 
     public sealed record ApnsRequest(
-        string? TeamId, string? KeyId, string? BundleId, string? Environment, string? PrivateKey);
+        [property: MaxLength(10)] string? TeamId, [property: MaxLength(10)] string? KeyId,
+        [property: MaxLength(200)] string? BundleId, [property: MaxLength(16)] string? Environment,
+        [property: MaxLength(8192)] string? PrivateKey);
 
     public sealed record FcmResponse(string ProjectId, string ClientEmail, DateTime UpdatedAt);
 
@@ -79,17 +86,21 @@ public static class PushApi
                 s.ApnsProduction ? "production" : "sandbox", s.ApnsUpdatedAt!.Value));
     }
 
-    public sealed record SiteRequest(string? Name, IReadOnlyList<string>? AllowedOrigins);
+    public sealed record SiteRequest(
+        [property: MaxLength(200)] string? Name,
+        [property: MaxLength(20), EachMaxLength(200)] IReadOnlyList<string>? AllowedOrigins, bool? VerifyUsers);
 
+    // UserSecret: only in the answer that made the site.
     public sealed record SiteResponse(
-        Guid Id, string Name, string Key, IReadOnlyList<string> AllowedOrigins, string ScriptTag,
-        string ServiceWorkerUrl, DateTime CreatedAt)
+        Guid Id, string Name, string Key, IReadOnlyList<string> AllowedOrigins, bool VerifiesUsers, string ScriptTag,
+        string ServiceWorkerUrl, DateTime CreatedAt, string? UserSecret = null)
     {
         public static SiteResponse From(PushSite site, Email.MailOptions mail)
         {
             var script = mail.Link("/public/push/sdk.js");
             return new SiteResponse(site.Id, site.Name, site.Key,
                 site.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                site.SealedUserSecret is not null,
                 $"<script src=\"{script}\" data-site-key=\"{site.Key}\" defer></script>",
                 mail.Link("/public/push/sw.js"), site.CreatedAt);
         }
@@ -107,7 +118,9 @@ public static class PushApi
     }
 
     public sealed record DeviceRequest(
-        string? Platform, string? Token, string? UserId, Dictionary<string, JsonElement>? Attributes);
+        [property: MaxLength(8)] string? Platform, [property: MaxLength(512)] string? Token,
+        [property: MaxLength(PushSubscription.MaxUserIdLength)] string? UserId,
+        [property: MaxLength(PushRegistration.MaxAttributes)] Dictionary<string, JsonElement>? Attributes);
 
     public sealed record OptOutResponse(string UserId, DateTime CreatedAt);
 
@@ -121,8 +134,14 @@ public static class PushApi
     }
 
     private static async Task<Results<Ok<SettingsResponse>, ValidationProblem>> SaveSettings(
-        SettingsRequest request, AppDb db, PushKeys keys, CancellationToken cancellationToken)
+        SettingsRequest request, AppDb db, PushKeys keys, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         var subject = request.VapidSubject?.Trim();
         if (!IsSubject(subject))
         {
@@ -163,8 +182,13 @@ public static class PushApi
     }
 
     private static async Task<Results<Ok<SettingsResponse>, ValidationProblem, ProblemHttpResult>> SaveFcm(
-        FcmRequest request, AppDb db, PushKeys keys, CancellationToken cancellationToken)
+        FcmRequest request, AppDb db, PushKeys keys, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (request.ServiceAccount is not { ValueKind: JsonValueKind.Object } json)
         {
             return Problems.Invalid("serviceAccount", "The service account's JSON key file, as an object.");
@@ -211,8 +235,13 @@ public static class PushApi
     }
 
     private static async Task<Results<Ok<SettingsResponse>, ValidationProblem, ProblemHttpResult>> SaveApns(
-        ApnsRequest request, AppDb db, PushKeys keys, CancellationToken cancellationToken)
+        ApnsRequest request, AppDb db, PushKeys keys, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (request.PrivateKey is { Length: > 8 * 1024 })
         {
             return Problems.Invalid("privateKey", "At most 8 KB.");
@@ -256,8 +285,14 @@ public static class PushApi
     }
 
     private static async Task<Results<Created<SiteResponse>, ValidationProblem>> CreateSite(
-        SiteRequest request, AppDb db, IOptions<Email.MailOptions> mail, CancellationToken cancellationToken)
+        SiteRequest request, AppDb db, PushKeys keys, IOptions<Email.MailOptions> mail,
+        IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 200)
         {
@@ -277,14 +312,19 @@ public static class PushApi
             origins.Add(uri.GetLeftPart(UriPartial.Authority));
         }
 
+        var secret = request.VerifyUsers == true ? RandomNumberGenerator.GetBytes(32) : null;
         var site = new PushSite
         {
             TeamId = db.Tenant.TeamId, Key = PublicPushApi.NewKey(), Name = name,
             AllowedOrigins = string.Join(' ', origins), CreatedAt = db.Now,
+            SealedUserSecret = secret is null ? null : keys.Seal(secret),
         };
         db.PushSites.Add(site);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/push/sites/{site.Id}", SiteResponse.From(site, mail.Value));
+        return TypedResults.Created($"/push/sites/{site.Id}", SiteResponse.From(site, mail.Value) with
+        {
+            UserSecret = secret is null ? null : Convert.ToHexStringLower(secret),
+        });
     }
 
     private static async Task<Ok<List<SiteResponse>>> Sites(
@@ -360,8 +400,13 @@ public static class PushApi
 
     private static async Task<Results<Created<SubscriptionResponse>, Ok<SubscriptionResponse>, ValidationProblem>>
         RegisterDevice(DeviceRequest request, AppDb db, PushHttp http, IOptions<PushOptions> options,
-            CancellationToken cancellationToken)
+            IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (request.Platform is not ("fcm" or "apns"))
         {
             return Problems.Invalid("platform", "fcm or apns (browsers register through the SDK).");

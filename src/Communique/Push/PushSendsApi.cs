@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -24,8 +25,9 @@ public static class PushSendsApi
 {
     public static RouteGroupBuilder MapPushSends(this IEndpointRouteBuilder app)
     {
+        // Bodies are checked by RequestShape in the handlers, to name errors by their JSON fields.
         var group = app.MapGroup("/push").WithTags("Push sends").WithGroupName("push-notification")
-            .RequireTeamCaller();
+            .RequireTeamCaller().DisableValidation();
         group.MapPost("/campaigns/{id:guid}/sends", StartSend).RequireAccess(Area.Campaigns, Access.Edit)
             .WithSummary("Send a push communication to every subscription (audience \"all\"), a segment "
                 + "(attributes) or the users of a data source (dataSourceId and userIdField).");
@@ -41,14 +43,20 @@ public static class PushSendsApi
     }
 
     public sealed record PushSendRequest(
-        Guid? CommunicationId, string? Audience, Dictionary<string, string>? Attributes, Guid? DataSourceId,
-        string? UserIdField, DateTime? ScheduleAt, bool? IgnoreMissingFields);
-
-    public sealed record PushRecipient(string? UserId, JsonElement? Data);
-
-    public sealed record PushTransactionalRequest(
-        string? Project, string? Campaign, string? Communication, IReadOnlyList<PushRecipient>? Recipients,
+        Guid? CommunicationId, [property: MaxLength(16)] string? Audience,
+        [property: MaxLength(PushSegments.MaxConditions), EachMaxLength(PushTag.MaxValueLength)]
+        Dictionary<string, string>? Attributes,
+        Guid? DataSourceId, [property: MaxLength(200)] string? UserIdField, DateTime? ScheduleAt,
         bool? IgnoreMissingFields);
+
+    public sealed record PushRecipient(
+        [property: MaxLength(PushSubscription.MaxUserIdLength)] string? UserId, JsonElement? Data);
+
+    // Recipients: at most Transactional:MaxRecords, checked by the handler; the attribute bounds what is read at all.
+    public sealed record PushTransactionalRequest(
+        [property: MaxLength(200)] string? Project, [property: MaxLength(200)] string? Campaign,
+        [property: MaxLength(200)] string? Communication,
+        [property: MaxLength(100_000)] IReadOnlyList<PushRecipient>? Recipients, bool? IgnoreMissingFields);
 
     public sealed record PushTransactionalResponse(Guid SendId, int Messages, int UsersWithoutSubscription);
 
@@ -57,13 +65,18 @@ public static class PushSendsApi
         long Failed, long ExpiredSubscriptionsRemoved, long SuppressedOptedOut, long SuppressedNoSubscription,
         string? Error);
 
-    public sealed record PreviewRequest(JsonElement? Data, string? Platform);
+    public sealed record PreviewRequest(JsonElement? Data, [property: MaxLength(8)] string? Platform);
 
     public sealed record PreviewResponse(PushNotification Notification, int PayloadBytes, int MaxPayloadBytes);
 
     private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
-        Guid id, PushSendRequest request, AppDb db, CancellationToken cancellationToken)
+        Guid id, PushSendRequest request, AppDb db, IServiceProvider services, CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         if (!await db.Campaigns.AnyAsync(c => c.Id == id, cancellationToken))
         {
             return Problems.NotFound("campaign");
@@ -145,8 +158,14 @@ public static class PushSendsApi
 
     private static async Task<IResult> SendNow(
         PushTransactionalRequest request, HttpRequest http, AppDb db, LiquidTemplates liquid,
-        IOptions<TransactionalOptions> options, TransactionalIntake intake, CancellationToken cancellationToken)
+        IOptions<TransactionalOptions> options, TransactionalIntake intake, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         var idempotencyKey = http.Headers["Idempotency-Key"].ToString();
         var requestHash = SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { push = true, request }));
         if (await IdempotentRequest.EarlierAsync(db, idempotencyKey, requestHash, cancellationToken) is { } earlier)
@@ -328,8 +347,14 @@ public static class PushSendsApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ValidationProblem, ProblemHttpResult>> Preview(
-        Guid id, PreviewRequest request, AppDb db, LiquidTemplates liquid, CancellationToken cancellationToken)
+        Guid id, PreviewRequest request, AppDb db, LiquidTemplates liquid, IServiceProvider services,
+        CancellationToken cancellationToken)
     {
+        if (RequestShape.Problem(request, services) is { } invalid)
+        {
+            return invalid;
+        }
+
         var communication = await db.Communications.AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == id && c.Channel == Channel.Push, cancellationToken);
         if (communication is null)

@@ -19,6 +19,7 @@ namespace Communique.Tests.Chat;
 // on another origin holding nothing but some text and the widget's tag, and Debian's chromium, headless, driven by
 // the keyboard through a bot that asks, calls the shop's order service, routes a sentence by its intent and hands
 // over to an agent, whose answer arrives while the page is open and is still there after a reload.
+[Collection(nameof(Browsers))]
 public sealed class ChatWidgetBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -10,6 +10,7 @@ namespace Communique.Tests.Deliverability;
 
 // The unsubscribe page as a person uses it: the real server program, a campaign delivered to the loopback SMTP
 // server, and the link from the received message opened in Debian's chromium, headless, with its form submitted.
+[Collection(nameof(Browsers))]
 public sealed partial class UnsubscribeBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";

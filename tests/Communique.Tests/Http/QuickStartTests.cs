@@ -11,6 +11,7 @@ namespace Communique.Tests.Http;
 
 // The built server as a new user starts it: from a folder that is not the project's, with only --urls and a data
 // folder, everything else from its own appsettings.json.
+[Collection(nameof(Browsers))]
 public sealed partial class QuickStartTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";

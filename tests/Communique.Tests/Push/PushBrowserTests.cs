@@ -19,6 +19,7 @@ namespace Communique.Tests.Push;
 // with the subscription's keys and delivered to the worker through the DevTools protocol, as the browser would after
 // decrypting it, and the worker's reports reach the server. The second uses a stand-in for the server's public
 // endpoints, which records what the SDK sends.
+[Collection(nameof(Browsers))]
 public sealed class PushBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -352,6 +352,32 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_site_that_verifies_its_users_takes_a_subscription_only_with_the_users_signature()
+    {
+        var site = await (await _admin.PostJsonAsync("/push/sites", new { name = "Bank", verifyUsers = true }))
+            .JsonAsync(HttpStatusCode.Created);
+        var secret = Convert.FromHexString(site.Str("userSecret"));
+        var listed = await (await _admin.GetAsync("/push/sites")).JsonAsync();
+        Assert.DoesNotContain(site.Str("userSecret"), listed.GetRawText(), StringComparison.Ordinal);
+        Assert.True(listed.EnumerateArray().Single(s => s.Str("key") == site.Str("key")).GetProperty("verifiesUsers")
+            .GetBoolean());
+
+        using var browser = new WebPushPeer();
+        Task<HttpResponseMessage> Subscribe(string? signature) => _public.PostJsonAsync(
+            "/public/push/subscriptions", new
+        {
+            siteKey = site.Str("key"), endpoint = _service.Endpoint("kay-laptop"),
+            keys = new { p256dh = browser.P256dh, auth = browser.Auth }, userId = "u-kay", userSignature = signature,
+        });
+        await (await Subscribe(null)).ProblemAsync(HttpStatusCode.Forbidden);
+        var others = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(secret, "u-eve"u8));
+        await (await Subscribe(others)).ProblemAsync(HttpStatusCode.Forbidden);
+        var kays = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(secret, "u-kay"u8));
+        await (await Subscribe(kays)).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(1, await _host.WithDbAsync(db => db.PushSubscriptions.IgnoreQueryFilters().CountAsync()));
+    }
+
+    [Fact]
     public async Task Malformed_subscriptions_and_unknown_sites_are_refused_before_anything_is_stored()
     {
         using var browser = new WebPushPeer();

@@ -123,8 +123,11 @@
     // Asks for permission (unless given), registers the worker, subscribes with the site's VAPID key and records the
     // subscription for userId with the attributes; resolves with the server's answer ({ id }). Calling it again
     // with the same browser updates the same subscription. timeout (milliseconds) bounds the push service's answer;
-    // a subscription it makes after that is found and recorded by the next call.
-    async function subscribe({ userId, attributes, serviceWorker = defaultWorker, timeout = defaultTimeout } = {}) {
+    // a subscription it makes after that is found and recorded by the next call. userSignature: on a site that
+    // verifies its users, the HMAC-SHA256 of userId under the site's user secret (hex), made by the site's server.
+    async function subscribe({
+        userId, userSignature, attributes, serviceWorker = defaultWorker, timeout = defaultTimeout,
+    } = {}) {
         if (!isSupported()) {
             throw failure('unsupported', 'This browser cannot receive push notifications on this page');
         }
@@ -168,7 +171,7 @@
 
         const { endpoint, keys } = subscription.toJSON();
         return call('POST', 'subscriptions', {
-            siteKey, endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, userId, attributes,
+            siteKey, endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, userId, userSignature, attributes,
         });
     }
 

@@ -2251,6 +2251,9 @@ namespace Communique.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<byte[]>("SealedUserSecret")
+                        .HasColumnType("bytea");
+
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");
 

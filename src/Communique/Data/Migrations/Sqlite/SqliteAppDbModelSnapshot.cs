@@ -2246,6 +2246,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("SealedUserSecret")
+                        .HasColumnType("BLOB");
+
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Communique.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDb))]
-    [Migration("20261207193130_Push")]
+    [Migration("20261207202600_Push")]
     partial class Push
     {
         /// <inheritdoc />
@@ -2253,6 +2253,9 @@ namespace Communique.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<byte[]>("SealedUserSecret")
+                        .HasColumnType("bytea");
 
                     b.Property<Guid>("TeamId")
                         .HasColumnType("uuid");

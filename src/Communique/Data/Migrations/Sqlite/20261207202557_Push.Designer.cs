@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Communique.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDb))]
-    [Migration("20261207193127_Push")]
+    [Migration("20261207202557_Push")]
     partial class Push
     {
         /// <inheritdoc />
@@ -2248,6 +2248,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("SealedUserSecret")
+                        .HasColumnType("BLOB");
 
                     b.Property<Guid>("TeamId")
                         .HasColumnType("TEXT");
