@@ -502,6 +502,8 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             // A browser subscribes again with the same endpoint: the row is found and updated.
             e.HasIndex(s => new { s.TeamId, s.Endpoint }).IsUnique();
             e.HasIndex(s => new { s.TeamId, s.UserId });
+            // A team's subscriptions in the order of their ids: an audience of all of them is read a page at a time.
+            e.HasIndex(s => new { s.TeamId, s.Id });
             e.Property(s => s.Platform).HasConversion<string>().HasMaxLength(8);
             e.Property(s => s.Endpoint).HasMaxLength(Push.PushSubscription.MaxEndpointLength);
             e.Property(s => s.P256dh).HasMaxLength(100);

@@ -82,31 +82,37 @@ public sealed class PushAudience(AppDb db) : ISendExpansion
     private async Task FromSegmentAsync(CampaignSend send, CancellationToken cancellationToken)
     {
         var segment = JsonSerializer.Deserialize<Segment>(send.Audience ?? "{}", JsonSerializerOptions.Web)!;
-        var audience = PushSegments.Select(
-            db, db.PushSubscriptions.AsNoTracking(), segment.Attributes ?? new Dictionary<string, string>());
+        var conditions = segment.Attributes ?? new Dictionary<string, string>();
         var after = await db.OutboundMessages.AsNoTracking().Where(m => m.SendId == send.Id)
             .OrderByDescending(m => m.Position).Select(m => m.SubscriptionId).FirstOrDefaultAsync(cancellationToken);
         var messages = new List<OutboundMessage>(Batch);
         while (true)
         {
-            var page = after is { } last ? audience.Where(s => s.Id.CompareTo(last) > 0) : audience;
-            var subscriptions = await page.OrderBy(s => s.Id).Take(Batch).Select(s => new { s.Id, s.UserId })
-                .ToListAsync(cancellationToken);
-            if (subscriptions.Count == 0)
+            var ids = await PushSegments.Members(db, conditions, after).Take(Batch).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
             {
                 send.RecordCount = send.Expanded;
                 await db.SaveChangesAsync(cancellationToken);
                 return;
             }
 
+            // By primary key alone, the team checked on the rows (with the team's condition SQLite would read the
+            // team's index whole).
+            var users = (await db.PushSubscriptions.IgnoreQueryFilters().AsNoTracking()
+                    .Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.TeamId, s.UserId })
+                    .ToListAsync(cancellationToken))
+                .Where(s => s.TeamId == send.TeamId).ToDictionary(s => s.Id, s => s.UserId);
             messages.Clear();
             var now = db.Now;
-            foreach (var subscription in subscriptions)
+            foreach (var id in ids)
             {
-                messages.Add(To(send, send.Expanded + messages.Count, null, subscription.UserId, subscription.Id, now));
+                if (users.TryGetValue(id, out var user))
+                {
+                    messages.Add(To(send, send.Expanded + messages.Count, null, user, id, now));
+                }
             }
 
-            after = subscriptions[^1].Id;
+            after = ids[^1];
             await SaveAsync(send, messages, send.Expanded + messages.Count, cancellationToken);
         }
     }

@@ -1,4 +1,5 @@
 using Communique.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Communique.Push;
 
@@ -39,6 +40,32 @@ public static class PushSegments
                     + $"{PushTag.MaxValueLength}."
                 : null;
         return error is null;
+    }
+
+    // The ids of the segment's subscriptions after the given one, in order: from the tags' index when the segment has
+    // conditions (the first one's tags are already in subscription order; each other one is a lookup of the tags'
+    // primary key), from the team's subscriptions by id otherwise.
+    public static IQueryable<Guid> Members(AppDb db, IReadOnlyDictionary<string, string> conditions, Guid? after)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(conditions);
+        if (conditions.Count == 0)
+        {
+            var all = db.PushSubscriptions.AsNoTracking();
+            return (after is { } last ? all.Where(s => s.Id.CompareTo(last) > 0) : all).OrderBy(s => s.Id)
+                .Select(s => s.Id);
+        }
+
+        var (name, value) = conditions.First();
+        var tags = db.PushTags.AsNoTracking().Where(t => t.Name == name && t.Value == value);
+        foreach (var (otherName, otherValue) in conditions.Skip(1))
+        {
+            tags = tags.Where(t => db.PushTags.Any(o =>
+                o.SubscriptionId == t.SubscriptionId && o.Name == otherName && o.Value == otherValue));
+        }
+
+        return (after is { } from ? tags.Where(t => t.SubscriptionId.CompareTo(from) > 0) : tags)
+            .OrderBy(t => t.SubscriptionId).Select(t => t.SubscriptionId);
     }
 
     public static IQueryable<PushSubscription> Select(

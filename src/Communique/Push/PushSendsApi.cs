@@ -141,8 +141,7 @@ public static class PushSendsApi
             }
 
             send.Audience = JsonSerializer.Serialize(new PushAudience.Segment(attributes), JsonSerializerOptions.Web);
-            send.RecordCount = await PushSegments.Select(db, db.PushSubscriptions, attributes)
-                .LongCountAsync(cancellationToken);
+            send.RecordCount = await PushSegments.Members(db, attributes, null).LongCountAsync(cancellationToken);
         }
 
         var scheduled = request.ScheduleAt?.ToUniversalTime();

@@ -202,11 +202,14 @@ public sealed class BulkSendJob(AppDb db, DeliveryLoop loop, ChannelPlugins chan
             var ids = batch.Select(m => m.Id).ToList();
             await db.OutboundMessages.IgnoreQueryFilters().Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(
                 u => u.SetProperty(m => m.State, MessageState.Sending), cancellationToken);
+            // A send without a data source (a push send to a segment) has no records to read.
             var positions = batch.Select(m => m.Position).ToList();
-            var records = await db.DataRecords.AsNoTracking()
-                .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration
-                    && positions.Contains(r.Position))
-                .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
+            var records = send.DataSourceId is null
+                ? []
+                : await db.DataRecords.AsNoTracking()
+                    .Where(r => r.DataSourceId == send.DataSourceId && r.Generation == send.DataSourceGeneration
+                        && positions.Contains(r.Position))
+                    .ToDictionaryAsync(r => r.Position, r => r.Values, cancellationToken);
             foreach (var message in batch)
             {
                 message.State = MessageState.Sending;

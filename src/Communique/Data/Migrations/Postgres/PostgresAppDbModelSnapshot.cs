@@ -2319,6 +2319,8 @@ namespace Communique.Data.Migrations.Postgres
                     b.HasIndex("TeamId", "Endpoint")
                         .IsUnique();
 
+                    b.HasIndex("TeamId", "Id");
+
                     b.HasIndex("TeamId", "UserId");
 
                     b.ToTable("PushSubscriptions");

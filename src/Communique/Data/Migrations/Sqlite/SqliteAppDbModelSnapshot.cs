@@ -2314,6 +2314,8 @@ namespace Communique.Data.Migrations.Sqlite
                     b.HasIndex("TeamId", "Endpoint")
                         .IsUnique();
 
+                    b.HasIndex("TeamId", "Id");
+
                     b.HasIndex("TeamId", "UserId");
 
                     b.ToTable("PushSubscriptions");

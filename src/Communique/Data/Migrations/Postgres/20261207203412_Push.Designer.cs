@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Communique.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDb))]
-    [Migration("20261207202600_Push")]
+    [Migration("20261207203412_Push")]
     partial class Push
     {
         /// <inheritdoc />
@@ -2321,6 +2321,8 @@ namespace Communique.Data.Migrations.Postgres
 
                     b.HasIndex("TeamId", "Endpoint")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "Id");
 
                     b.HasIndex("TeamId", "UserId");
 

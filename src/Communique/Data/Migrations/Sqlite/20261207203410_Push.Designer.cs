@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Communique.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDb))]
-    [Migration("20261207202557_Push")]
+    [Migration("20261207203410_Push")]
     partial class Push
     {
         /// <inheritdoc />
@@ -2316,6 +2316,8 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.HasIndex("TeamId", "Endpoint")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "Id");
 
                     b.HasIndex("TeamId", "UserId");
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Communique.Data.Migrations.Sqlite
+namespace Communique.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Push : Migration
@@ -14,22 +14,22 @@ namespace Communique.Data.Migrations.Sqlite
             migrationBuilder.AddColumn<Guid>(
                 name: "SubscriptionId",
                 table: "OutboundMessages",
-                type: "TEXT",
+                type: "uuid",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Audience",
                 table: "CampaignSends",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "PushOptOuts",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -46,21 +46,24 @@ namespace Communique.Data.Migrations.Sqlite
                 name: "PushSettings",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    VapidPublicKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    SealedVapidPrivateKey = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    VapidSubject = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
-                    VapidCreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    FcmProjectId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    FcmClientEmail = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
-                    SealedFcmAccount = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    FcmUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    ApnsTeamId = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
-                    ApnsKeyId = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
-                    ApnsBundleId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    ApnsProduction = table.Column<bool>(type: "INTEGER", nullable: false),
-                    SealedApnsKey = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    ApnsUpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    VapidPublicKey = table.Column<string>(type: "character varying(100)", maxLength: 100,
+                        nullable: false),
+                    SealedVapidPrivateKey = table.Column<byte[]>(type: "bytea", nullable: false),
+                    VapidSubject = table.Column<string>(type: "character varying(320)", maxLength: 320,
+                        nullable: false),
+                    VapidCreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FcmProjectId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FcmClientEmail = table.Column<string>(type: "character varying(320)", maxLength: 320,
+                        nullable: true),
+                    SealedFcmAccount = table.Column<byte[]>(type: "bytea", nullable: true),
+                    FcmUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    ApnsTeamId = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    ApnsKeyId = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    ApnsBundleId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ApnsProduction = table.Column<bool>(type: "boolean", nullable: false),
+                    SealedApnsKey = table.Column<byte[]>(type: "bytea", nullable: true),
+                    ApnsUpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -77,13 +80,14 @@ namespace Communique.Data.Migrations.Sqlite
                 name: "PushSites",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    AllowedOrigins = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    SealedUserSecret = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Key = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    AllowedOrigins = table.Column<string>(type: "character varying(2000)", maxLength: 2000,
+                        nullable: false),
+                    SealedUserSecret = table.Column<byte[]>(type: "bytea", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -100,17 +104,17 @@ namespace Communique.Data.Migrations.Sqlite
                 name: "PushSubscriptions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    SiteId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Platform = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    Endpoint = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    P256dh = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Auth = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Attributes = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SiteId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Platform = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Endpoint = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    P256dh = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Auth = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Attributes = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -133,10 +137,10 @@ namespace Communique.Data.Migrations.Sqlite
                 name: "PushTags",
                 columns: table => new
                 {
-                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Value = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    SubscriptionId = table.Column<Guid>(type: "TEXT", nullable: false)
+                    TeamId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -170,6 +174,11 @@ namespace Communique.Data.Migrations.Sqlite
                 table: "PushSubscriptions",
                 columns: new[] { "TeamId", "Endpoint" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PushSubscriptions_TeamId_Id",
+                table: "PushSubscriptions",
+                columns: new[] { "TeamId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_PushSubscriptions_TeamId_UserId",
