@@ -275,17 +275,9 @@ public static partial class ChatApi
             return Problems.Invalid("avatarUrl", "The avatar is an https URL.");
         }
 
-        var origins = new List<string>();
-        foreach (var origin in request.AllowedOrigins ?? [])
+        if (!AllowedOrigins.TryJoin(request.AllowedOrigins, out var origins, out var originProblem))
         {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
-                || uri.PathAndQuery != "/" || origins.Count == 20)
-            {
-                return Problems.Invalid("allowedOrigins",
-                    $"'{origin}' is not an origin like https://shop.example (at most 20).");
-            }
-
-            origins.Add(uri.GetLeftPart(UriPartial.Authority));
+            return Problems.Invalid("allowedOrigins", originProblem!);
         }
 
         if (!await db.Communications.AnyAsync(c => c.Id == botId && c.Channel == Communications.Channel.Chat,
@@ -303,7 +295,7 @@ public static partial class ChatApi
             Title = string.IsNullOrWhiteSpace(request.Title) ? "Chat" : request.Title.Trim(),
             Colour = colour.ToLowerInvariant(),
             AvatarUrl = request.AvatarUrl,
-            AllowedOrigins = string.Join(' ', origins),
+            AllowedOrigins = origins,
             CreatedAt = db.Now,
         };
         db.ChatWidgets.Add(widget);

@@ -257,13 +257,7 @@ public static class PublicChatApi
             ? Task.FromResult<ChatWidget?>(null)
             : db.ChatWidgets.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(w => w.Key == key, ct);
 
-    // A widget that names its origins answers pages of those only; a request without an Origin (not from a page's
-    // script) is let through, as the widget's key is public anyway.
-    private static bool OriginAllowed(ChatWidget widget, HttpRequest request)
-    {
-        var origin = request.Headers.Origin.FirstOrDefault();
-        return string.IsNullOrEmpty(widget.AllowedOrigins) || string.IsNullOrEmpty(origin)
-            || widget.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
-    }
+    // A widget that names its origins answers pages of those only.
+    private static bool OriginAllowed(ChatWidget widget, HttpRequest request) =>
+        AllowedOrigins.Allow(widget.AllowedOrigins, request);
 }

@@ -211,15 +211,9 @@ public static class PublicPushApi
             : db.PushSites.IgnoreQueryFilters().AsNoTracking()
                 .FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
 
-    // A site that names its origins answers pages of those only; a request without an Origin (not from a page's
-    // script) is let through, as the site's key is public anyway.
-    private static bool OriginAllowed(PushSite site, HttpRequest request)
-    {
-        var origin = request.Headers.Origin.FirstOrDefault();
-        return string.IsNullOrEmpty(site.AllowedOrigins) || string.IsNullOrEmpty(origin)
-            || site.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase);
-    }
+    // A site that names its origins answers pages of those only.
+    private static bool OriginAllowed(PushSite site, HttpRequest request) =>
+        AllowedOrigins.Allow(site.AllowedOrigins, request);
 
     public static string NewKey() =>
         System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));

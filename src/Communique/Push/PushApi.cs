@@ -299,24 +299,16 @@ public static class PushApi
             return Problems.Invalid("name", "The site's name: 1 to 200 characters.");
         }
 
-        var origins = new List<string>();
-        foreach (var origin in request.AllowedOrigins ?? [])
+        if (!AllowedOrigins.TryJoin(request.AllowedOrigins, out var origins, out var originProblem))
         {
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
-                || uri.PathAndQuery != "/" || origins.Count == 20)
-            {
-                return Problems.Invalid("allowedOrigins",
-                    $"'{origin}' is not an origin like https://shop.example (at most 20).");
-            }
-
-            origins.Add(uri.GetLeftPart(UriPartial.Authority));
+            return Problems.Invalid("allowedOrigins", originProblem!);
         }
 
         var secret = request.VerifyUsers == true ? RandomNumberGenerator.GetBytes(32) : null;
         var site = new PushSite
         {
             TeamId = db.Tenant.TeamId, Key = PublicPushApi.NewKey(), Name = name,
-            AllowedOrigins = string.Join(' ', origins), CreatedAt = db.Now,
+            AllowedOrigins = origins, CreatedAt = db.Now,
             SealedUserSecret = secret is null ? null : keys.Seal(secret),
         };
         db.PushSites.Add(site);

@@ -67,7 +67,18 @@ public static class PushSendsApi
 
     public sealed record PreviewRequest(JsonElement? Data, [property: MaxLength(8)] string? Platform);
 
-    public sealed record PreviewResponse(PushNotification Notification, int PayloadBytes, int MaxPayloadBytes);
+    public sealed record PreviewResponse(PreviewNotification Notification, int PayloadBytes, int MaxPayloadBytes);
+
+    // A rendered notification as the API shows it: the time to live in seconds and the urgency by its RFC 8030 name.
+    public sealed record PreviewNotification(
+        string Title, string? Body, string? Icon, string? Image, string? Badge, string? Url,
+        IReadOnlyList<PushAction> Actions, IReadOnlyDictionary<string, string> Data, long TimeToLive, string Urgency,
+        string? Topic, System.Text.Json.Nodes.JsonObject? Override)
+    {
+        public static PreviewNotification From(PushNotification n) => new(
+            n.Title, n.Body, n.Icon, n.Image, n.Badge, n.Url, n.Actions, n.Data, (long)n.TimeToLive.TotalSeconds,
+            WireNames.Of(n.Urgency), n.Topic, n.Override);
+    }
 
     private static async Task<Results<Accepted<SendResponse>, ValidationProblem, ProblemHttpResult>> StartSend(
         Guid id, PushSendRequest request, AppDb db, IServiceProvider services, CancellationToken cancellationToken)
@@ -398,6 +409,7 @@ public static class PushSendsApi
             },
         };
         var bytes = PushPayloads.Web(notification, Guid.Empty, "", "").Length + PushContents.Envelope;
-        return TypedResults.Ok(new PreviewResponse(notification, bytes, PushContents.MaxPayloadBytes));
+        return TypedResults.Ok(
+            new PreviewResponse(PreviewNotification.From(notification), bytes, PushContents.MaxPayloadBytes));
     }
 }

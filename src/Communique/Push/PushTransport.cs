@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Communique.Campaigns;
 using Communique.Push.Mobile;
-using Communique.Sending;
 using Communique.Push.WebPush;
+using Communique.Sending;
 using Microsoft.Extensions.Options;
 
 namespace Communique.Push;

@@ -306,6 +306,44 @@ public abstract class PushWebSendTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_preview_renders_the_message_for_a_platform_and_gives_its_size()
+    {
+        var communication = await CommunicationAsync(new
+        {
+            title = "Hi {{ first_name }}", body = "{{ count }} items wait", web = new { requireInteraction = true },
+            apns = new { aps = new { sound = "chime.caf" } },
+        });
+        var web = await (await _admin.PostJsonAsync($"/push/communications/{communication}/preview", new
+        {
+            data = new { first_name = "Lou", count = 3 },
+        })).JsonAsync();
+        Assert.Equal(("Hi Lou", "3 items wait"), (web.GetProperty("notification").Str("title"),
+            web.GetProperty("notification").Str("body")));
+        Assert.True(web.GetProperty("notification").GetProperty("override").GetProperty("requireInteraction")
+            .GetBoolean());
+        Assert.Equal(("normal", 2_419_200), (web.GetProperty("notification").Str("urgency"),
+            web.GetProperty("notification").GetProperty("timeToLive").GetInt32()));
+        Assert.InRange(web.GetProperty("payloadBytes").GetInt32(), 200, 3993);
+        Assert.Equal(3993, web.GetProperty("maxPayloadBytes").GetInt32());
+        var apns = await (await _admin.PostJsonAsync($"/push/communications/{communication}/preview", new
+        {
+            data = new { first_name = "Lou", count = 3 }, platform = "apns",
+        })).JsonAsync();
+        Assert.Equal("chime.caf", apns.GetProperty("notification").GetProperty("override").GetProperty("aps")
+            .Str("sound"));
+
+        var missing = await (await _admin.PostJsonAsync($"/push/communications/{communication}/preview", new
+        {
+            data = new { first_name = "Lou" },
+        })).ProblemAsync((HttpStatusCode)422);
+        Assert.Contains("count", missing.Str("detail"), StringComparison.Ordinal);
+        await (await _admin.PostJsonAsync($"/push/communications/{communication}/preview", new
+        {
+            platform = "pager",
+        })).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task An_opted_out_user_is_suppressed_and_opting_in_again_restores_them()
     {
         await SubscribeAsync("eve-laptop", "u-eve");
