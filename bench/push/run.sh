@@ -328,8 +328,8 @@ if [[ $MODE == all || $MODE == transactional ]]; then
   base=$(pushed); bad0=$(pushed malformed)
   m0=$(machine_ticks); s0=$(process_ticks "$SERVER_PID"); k0=$(process_ticks "$PUSH_PID"); g0=$(postgres_ticks)
   t0=$EPOCHREALTIME
-  # Users from where the warm-up stopped: each call of the measured run has a user no call had before, while there
-  # are enough.
+  # Users from where the warm-up stopped: each call of the measured run has a user of its own, while there are
+  # enough.
   wrk_run $((warm + CONNECTIONS)) "$DURATION" "$WORK/measure.txt"
   t1=$EPOCHREALTIME
   m1=$(machine_ticks); s1=$(process_ticks "$SERVER_PID"); k1=$(process_ticks "$PUSH_PID"); g1=$(postgres_ticks)

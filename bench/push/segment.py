@@ -74,7 +74,7 @@ if "SQLITE_DB" in os.environ:
     db.close()
 else:
     psql = ["psql", os.environ["PSQL"], "-v", "ON_ERROR_STOP=1", "-qAt"]
-    # The newest registration is the team's: earlier runs on the same database left other teams' rows.
+    # The newest registration is the team's: a database used for other runs holds other teams' rows too.
     found = subprocess.run(psql + ["-F", "|", "-c", 'SELECT "TeamId", "SiteId", "Platform", "CreatedAt" FROM '
                                    '"PushSubscriptions" ORDER BY "CreatedAt" DESC LIMIT 1'],
                            check=True, capture_output=True, text=True).stdout.strip()

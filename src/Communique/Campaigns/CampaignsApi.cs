@@ -237,7 +237,7 @@ public static class CampaignsApi
         send.State = to is SendState.Sending && wasScheduled ? SendState.Scheduled : to;
         if (to is SendState.Sending)
         {
-            // The reason it was paused for (refused credentials, the bounce-rate guard) no longer holds.
+            // A running send has no pause reason (refused credentials, the bounce-rate guard) to show.
             send.Error = null;
         }
 

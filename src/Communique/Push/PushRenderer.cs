@@ -51,12 +51,19 @@ public sealed class PushRenderer(AppDb db, LiquidTemplates liquid, PushKeys keys
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return true;
+        }
+
+        // A claimed batch is one team's.
+        var team = messages[0].TeamId;
         var ids = messages.Where(m => m.SubscriptionId is not null).Select(m => m.SubscriptionId!.Value).ToList();
         // By primary key alone, the team checked on the rows: with the team's condition beside the keys, SQLite chose
         // the team's index and read every subscription of the team for each batch.
         var found = (await db.PushSubscriptions.IgnoreQueryFilters().AsNoTracking().Where(s => ids.Contains(s.Id))
                 .ToListAsync(cancellationToken))
-            .Where(s => messages.Any(m => m.TeamId == s.TeamId)).ToDictionary(s => s.Id);
+            .Where(s => s.TeamId == team).ToDictionary(s => s.Id);
         var users = messages.Select(m => m.Address).Distinct().ToList();
         var optedOut = await db.PushOptOuts.AsNoTracking().Where(o => users.Contains(o.UserId))
             .Select(o => o.UserId).ToListAsync(cancellationToken);

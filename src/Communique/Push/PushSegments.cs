@@ -68,17 +68,17 @@ public static class PushSegments
             .OrderBy(t => t.SubscriptionId).Select(t => t.SubscriptionId);
     }
 
+    // The subscriptions of the query that are in the segment.
     public static IQueryable<PushSubscription> Select(
         AppDb db, IQueryable<PushSubscription> query, IReadOnlyDictionary<string, string> conditions)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(conditions);
-        foreach (var (name, value) in conditions)
+        if (conditions.Count == 0)
         {
-            var tagged = db.PushTags.Where(t => t.Name == name && t.Value == value).Select(t => t.SubscriptionId);
-            query = query.Where(s => tagged.Contains(s.Id));
+            return query;
         }
 
-        return query;
+        var members = Members(db, conditions, null);
+        return query.Where(s => members.Contains(s.Id));
     }
 }

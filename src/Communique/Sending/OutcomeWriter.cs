@@ -22,11 +22,17 @@ public sealed class OutcomeWriter(AppDb db, WriteTurns turns, ChannelPlugins cha
         var refusedElsewhere = new List<OutboundMessage>();
         var pauses = new Dictionary<Guid, string>();
         var sent = 0;
+        // A group is mostly of one channel: each channel's way with refusals is looked up once.
+        var bouncing = new Dictionary<Communications.Channel, bool>();
         foreach (var (message, hard, pause) in outcomes)
         {
             messages.Add(message);
             // The guard judges the channels whose refusals are bounces, by their own messages only.
-            var bounces = channels.RefusalsOf(message.Channel) is null;
+            if (!bouncing.TryGetValue(message.Channel, out var bounces))
+            {
+                bounces = bouncing[message.Channel] = channels.RefusalsOf(message.Channel) is null;
+            }
+
             sent += bounces && message.State == MessageState.Sent ? 1 : 0;
             if (hard && bounces)
             {

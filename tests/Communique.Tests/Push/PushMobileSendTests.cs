@@ -283,7 +283,7 @@ public abstract class PushMobileSendTests(Provider provider) : IAsyncLifetime
             m => Assert.Equal((MessageState.Queued, 1, retryAt), (m.State, m.Attempts, m.NextAttemptAt)));
         Assert.Equal((2L, 0L), (Count(await ReportAsync(send), "queued"), Count(await ReportAsync(send), "delivered")));
 
-        // The services would take them now, but they asked for two minutes.
+        // The services take them again, but the messages wait the two minutes they asked for.
         _fcm.Recover(AnnPhone);
         _apns.Recover(AnnTablet);
         var (fcmCalls, apnsCalls) = (_fcm.Sends, _apns.Requests);
