@@ -101,8 +101,32 @@ public sealed class ChatWidgetBrowserTests : IAsyncLifetime
                 _pageErrors.Add(e.Message.Text);
             }
         };
+        // Requests that failed or were refused, so that a widget that never shows says why (a stream a reload cuts
+        // fails too, which is why these are kept apart from the page's errors).
+        var requests = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.RequestFailed += (_, e) => requests.Enqueue($"{e.Request.Url} failed: {e.Request.FailureText}");
+        page.Response += (_, e) =>
+        {
+            if ((int)e.Response.Status >= 400)
+            {
+                requests.Enqueue($"{e.Response.Url} answered {(int)e.Response.Status}");
+            }
+        };
         Assert.Equal(HttpStatusCode.OK, (await page.GoToAsync(Address(_shop))).Status);
-        await page.WaitForFunctionAsync($"() => {Widget}?.querySelector('.launcher') != null");
+        try
+        {
+            // The first page of a freshly started server can wait on its cold start (and on CI's load): longer than
+            // the other waits.
+            await page.WaitForFunctionAsync($"() => {Widget}?.querySelector('.launcher') != null",
+                new WaitForFunctionOptions { Timeout = 45_000 });
+        }
+        catch (WaitTaskTimeoutException)
+        {
+            var log = await File.ReadAllTextAsync(Path.Combine(_data, "server.log"));
+            Assert.Fail($"The widget's launcher did not appear. Page: {string.Join("; ", _pageErrors)}. Requests: "
+                + $"{string.Join("; ", requests)}. "
+                + $"Server log's end: {log[Math.Max(0, log.Length - 4000)..]}");
+        }
 
         // The launcher is the page's first stop for the keyboard, a real button with a name, and opens a named
         // dialog whose text field takes the focus.
