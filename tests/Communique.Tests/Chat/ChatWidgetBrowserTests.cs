@@ -23,7 +23,9 @@ namespace Communique.Tests.Chat;
 public sealed class ChatWidgetBrowserTests : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
-    private const string Widget = "document.querySelector('communique-chat').shadowRoot";
+    // Optional chaining, so that a wait which begins before the widget has drawn itself waits: a predicate that throws
+    // stops puppeteer's poller for good, and the wait then runs into its timeout.
+    private const string Widget = "document.querySelector('communique-chat')?.shadowRoot";
     private static readonly string[] Loopback = ["127.0.0.1/32"];
 
     private readonly string _data = Directory.CreateTempSubdirectory("communique-widget-").FullName;
@@ -115,9 +117,8 @@ public sealed class ChatWidgetBrowserTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await page.GoToAsync(Address(_shop))).Status);
         try
         {
-            // The first page of a freshly started server can wait on its cold start (and on CI's load): longer than
-            // the other waits.
-            await page.WaitForFunctionAsync($"() => {Widget}?.querySelector('.launcher') != null",
+            // The first page of a freshly started server can wait on its cold start: longer than the other waits.
+            await page.WaitForFunctionAsync($"() => {Widget}.querySelector('.launcher') != null",
                 new WaitForFunctionOptions { Timeout = 45_000 });
         }
         catch (WaitTaskTimeoutException)
@@ -190,7 +191,7 @@ public sealed class ChatWidgetBrowserTests : IAsyncLifetime
 
         // After a reload the same conversation is there, history included, and goes on.
         await page.ReloadAsync();
-        await page.WaitForFunctionAsync($"() => {Widget}?.querySelector('.launcher') != null");
+        await page.WaitForFunctionAsync($"() => {Widget}.querySelector('.launcher') != null");
         Assert.Contains(conversation, await page.EvaluateExpressionAsync<string>(
             $"localStorage.getItem('communique-chat:{widget.Str("key")}')"), StringComparison.Ordinal);
         await page.EvaluateExpressionAsync($"{Widget}.querySelector('.launcher').click()");
