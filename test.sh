@@ -57,6 +57,8 @@ for tool in qpdf:qpdf pdftotext:poppler-utils mutool:mupdf-tools zbarimg:zbar-to
   install_for_tests "${tool%%:*}" "${tool#*:}"
 done
 python3 -c 'import pikepdf' 2>/dev/null || install_for_tests pikepdf-missing python3-pikepdf
+# Video and audio uploads are probed by the server with ffprobe; the tests make their media with ffmpeg.
+install_for_tests ffprobe ffmpeg
 # An OpenType font with CFF outlines, uploaded as a customer's font would be.
 [ -f /usr/share/fonts/opentype/cantarell/Cantarell-Regular.otf ] || install_for_tests cantarell-missing fonts-cantarell
 # Web Push requests are decrypted and their tokens verified by Node.js packages (http_ece, jose), installed here from
