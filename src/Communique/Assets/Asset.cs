@@ -14,6 +14,12 @@ public sealed class Asset : ITeamOwned
     public required string ContentType { get; set; }
     public required string Hash { get; set; }
     public long Length { get; set; }
+
+    // What ffprobe found in a video or audio file (width and height for video); null for other kinds.
+    public double? DurationSeconds { get; set; }
+    public int? Width { get; set; }
+    public int? Height { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -48,6 +48,9 @@ public static class AssetFolders
                 ContentType = asset.ContentType,
                 Hash = asset.Hash,
                 Length = asset.Length,
+                DurationSeconds = asset.DurationSeconds,
+                Width = asset.Width,
+                Height = asset.Height,
                 CreatedAt = now,
                 UpdatedAt = now,
             };

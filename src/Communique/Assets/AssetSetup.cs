@@ -16,6 +16,7 @@ public static class AssetSetup
             sp.GetRequiredService<IOptions<BlobStoreOptions>>().Value.RootUnder(
                 sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory)));
         services.AddSingleton<BlobSweep>();
+        services.AddSingleton<MediaProbe>();
         services.AddHostedService<BlobSweeper>();
         return services;
     }

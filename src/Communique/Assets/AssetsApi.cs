@@ -11,7 +11,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace Communique.Assets;
 
-// The asset library: folders and files (images, attachments, fonts, design schemes), checked by their bytes.
+// The asset library: folders and files (images, attachments, fonts, design schemes, video, audio), checked by their
+// bytes; video and audio also by ffprobe.
 public static class AssetsApi
 {
     public static RouteGroupBuilder MapAssets(this IEndpointRouteBuilder app)
@@ -28,9 +29,9 @@ public static class AssetsApi
             .WithSummary("Files, optionally of one folder or kind.");
         group.MapPost("", Upload).RequireAccess(Area.Assets, Access.Edit).DisableAntiforgery()
             .WithSummary(
-                "Upload a file: multipart/form-data with fields kind (image, attachment, font, design-scheme), "
-                + "optional folderId and name, then one file part. "
-                + "The bytes must be what the part's Content-Type says.");
+                "Upload a file: multipart/form-data with fields kind (image, attachment, font, design-scheme, video, "
+                + "audio), optional folderId and name, then one file part. "
+                + "The bytes must be what the part's Content-Type says; video and audio are probed with ffprobe.");
         group.MapGet("/{id:guid}", Get).RequireAccess(Area.Assets, Access.View).WithSummary("A file's metadata.");
         group.MapGet("/{id:guid}/content", Download).RequireAccess(Area.Assets, Access.View)
             .WithSummary("A file's bytes, with ETag and HTTP Range.");
@@ -120,7 +121,7 @@ public static class AssetsApi
         {
             if (!TryKind(kind, out var parsed))
             {
-                return Problems.Invalid("kind", "Must be one of: image, attachment, font, design-scheme.");
+                return Problems.Invalid("kind", $"Must be one of: {KindNames}.");
             }
 
             wanted = parsed;
@@ -158,29 +159,32 @@ public static class AssetsApi
     }
 
     private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> Upload(
-        HttpRequest request, AppDb db, IBlobStore blobs, IOptions<AssetOptions> options,
+        HttpRequest request, AppDb db, IBlobStore blobs, MediaProbe probe, IOptions<AssetOptions> options,
         CancellationToken cancellationToken)
     {
-        var (part, failure) = await MultipartUpload.FirstFileAsync(request, options.Value.MaxBytes, cancellationToken);
+        // The kind, and so the limit that applies, is known only once the form is read: the request is held to the
+        // larger limit, and the file to its kind's while it is read.
+        var largest = Math.Max(options.Value.MaxBytes, options.Value.MaxMediaBytes);
+        var (part, failure) = await MultipartUpload.FirstFileAsync(request, largest, cancellationToken);
         return failure switch
         {
-            UploadFailure.TooLarge => Problems.TooLarge(options.Value.MaxBytes),
+            UploadFailure.TooLarge => Problems.TooLarge(largest),
             UploadFailure.NotMultipart => Problems.Invalid(
                 "file", "Send multipart/form-data: fields kind, folderId and name, then one file part."),
             UploadFailure.NoFile => Problems.Invalid("file", "The upload has no file part."),
             UploadFailure.FileName => Problems.Invalid("file", SingleLine.Refusal("file name")),
-            _ => await StoreAsync(part!.File, part.FileName, part.Fields, db, blobs, options.Value, cancellationToken),
+            _ => await StoreAsync(
+                part!.File, part.FileName, part.Fields, db, blobs, probe, options.Value, cancellationToken),
         };
     }
 
     private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> StoreAsync(
         MultipartSection section, string fileName, IReadOnlyDictionary<string, string> fields, AppDb db,
-        IBlobStore blobs, AssetOptions options, CancellationToken cancellationToken)
+        IBlobStore blobs, MediaProbe probe, AssetOptions options, CancellationToken cancellationToken)
     {
         if (!TryKind(fields.GetValueOrDefault("kind"), out var kind))
         {
-            return Problems.Invalid(
-                "kind", "Must be one of: image, attachment, font, design-scheme (a form field before the file).");
+            return Problems.Invalid("kind", $"Must be one of: {KindNames} (a form field before the file).");
         }
 
         var folderId = Guid.Empty;
@@ -211,7 +215,23 @@ public static class AssetsApi
             return Problems.Invalid("file", $"The file is refused: {check.Refusal}.");
         }
 
+        var now = db.Now;
+        var asset = new Asset
+        {
+            FolderId = folderId,
+            Name = name,
+            Kind = kind,
+            ContentType = check.MediaType,
+            Hash = "",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
         Stream content = new PrefixedStream(head.AsMemory(0, headLength), section.Body);
+        if (kind is AssetKind.Video or AssetKind.Audio)
+        {
+            return await StoreMediaAsync(asset, content, check.Format, db, blobs, probe, options, cancellationToken);
+        }
+
         if (check.Format == ContentFormat.Svg)
         {
             var svg = await SvgSanitizer.SanitizeAsync(content, options.MaxSvgBytes, cancellationToken);
@@ -240,31 +260,59 @@ public static class AssetsApi
             content = new MemoryStream(cleaned!);
         }
 
-        var put = await blobs.PutAsync(content, options.MaxBytes, cancellationToken);
+        return await SaveAsync(asset, content, options.MaxBytes, db, blobs, cancellationToken);
+    }
+
+    // Only what ffprobe read and the library's rules accept reaches the blob store; the temporary file is deleted
+    // in any case.
+    private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> StoreMediaAsync(
+        Asset asset, Stream content, ContentFormat format, AppDb db, IBlobStore blobs, MediaProbe probe,
+        AssetOptions options, CancellationToken cancellationToken)
+    {
+        var temp = MediaCheck.NewTempFile(options);
+        try
+        {
+            if (!await MediaCheck.WriteAsync(content, temp, options.MaxMediaBytes, cancellationToken))
+            {
+                return Problems.TooLarge(options.MaxMediaBytes);
+            }
+
+            var (media, refusal) = await probe.ProbeAsync(temp, format, cancellationToken);
+            refusal ??= MediaCheck.Refusal(asset.Kind, media!, options.MaxMediaSeconds);
+            if (refusal is not null)
+            {
+                return Problems.Invalid("file", $"The file is refused: {refusal}.");
+            }
+
+            asset.DurationSeconds = Math.Round(media!.Duration.TotalSeconds, 3);
+            (asset.Width, asset.Height) = asset.Kind == AssetKind.Video ? (media.Width, media.Height) : (null, null);
+            await using var file = File.OpenRead(temp);
+            return await SaveAsync(asset, file, options.MaxMediaBytes, db, blobs, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static async Task<Results<Created<AssetResponse>, ValidationProblem, ProblemHttpResult>> SaveAsync(
+        Asset asset, Stream content, long maxBytes, AppDb db, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        var put = await blobs.PutAsync(content, maxBytes, cancellationToken);
         if (put is not BlobPutResult.Stored stored)
         {
-            return Problems.TooLarge(options.MaxBytes);
+            return Problems.TooLarge(maxBytes);
         }
 
-        var now = db.Now;
-        var asset = new Asset
-        {
-            FolderId = folderId,
-            Name = name,
-            Kind = kind,
-            ContentType = check.MediaType!,
-            Hash = stored.Hash,
-            Length = stored.Length,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        asset.Hash = stored.Hash;
+        asset.Length = stored.Length;
         db.Assets.Add(asset);
         db.AttachBlob(stored.Hash, BlobHolder.Asset, asset.Id);
         if (!await db.SaveUniqueAsync(cancellationToken))
         {
             db.ChangeTracker.Clear();
             await db.DeleteUnreferencedBlobsAsync(blobs, [stored.Hash], cancellationToken);
-            return Problems.Conflict($"The folder already holds a file named '{name}'.");
+            return Problems.Conflict($"The folder already holds a file named '{asset.Name}'.");
         }
 
         return TypedResults.Created($"/assets/{asset.Id}", AssetResponse.From(asset));
@@ -386,6 +434,8 @@ public static class AssetsApi
         value is { Length: 7 or 9 } && value[0] == '#' && !value.AsSpan(1).ContainsAnyExcept(HexDigits);
 
     internal static bool TryKind(string? name, out AssetKind kind) => WireNames.TryParse(name, out kind);
+
+    private static readonly string KindNames = string.Join(", ", Enum.GetValues<AssetKind>().Select(WireNames.Of));
 
     private sealed record DesignScheme(List<PaletteColour>? Palette, List<string>? Fonts);
 

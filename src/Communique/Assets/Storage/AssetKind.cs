@@ -6,4 +6,6 @@ public enum AssetKind
     Attachment,
     Font,
     DesignScheme,
+    Video,
+    Audio,
 }

@@ -17,6 +17,13 @@ public enum ContentFormat
     Zip,
     Text,
     Json,
+    // The ISO base media file format: MP4, M4A and QuickTime.
+    IsoMedia,
+    // Matroska and its subset WebM.
+    Matroska,
+    Ogg,
+    Mp3,
+    Wav,
     WindowsExecutable,
     LinuxExecutable,
     MacExecutable,

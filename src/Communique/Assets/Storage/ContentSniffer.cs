@@ -15,10 +15,14 @@ public static class ContentSniffer
     // Room for an XML prolog and comments before an <svg> root, and for a PE header's offset.
     public const int HeadLength = 8192;
 
-    private sealed record Allowed(AssetKind[] Kinds, ContentFormat[] Formats);
+    // ServedAs: the type to store and serve the bytes as, where the format alone does not tell (an MP4 is video or
+    // sound) and an alias of the declared type is not the usual name (audio/x-m4a is audio/mp4).
+    private sealed record Allowed(AssetKind[] Kinds, ContentFormat[] Formats, string? ServedAs = null);
 
     private static readonly AssetKind[] ImageOrAttachment = [AssetKind.Image, AssetKind.Attachment];
     private static readonly AssetKind[] Font = [AssetKind.Font];
+    private static readonly AssetKind[] Video = [AssetKind.Video];
+    private static readonly AssetKind[] Audio = [AssetKind.Audio];
     private static readonly ContentFormat[] Sfnt = [ContentFormat.TrueType, ContentFormat.OpenType];
 
     // A generic application/zip is not here: an archive can carry anything. Office files are ZIPs,
@@ -55,6 +59,20 @@ public static class ContentSniffer
         ["text/plain"] = new([AssetKind.Attachment], [ContentFormat.Text, ContentFormat.Json]),
         ["text/csv"] = new([AssetKind.Attachment], [ContentFormat.Text, ContentFormat.Json]),
         ["application/json"] = new([AssetKind.DesignScheme, AssetKind.Attachment], [ContentFormat.Json]),
+        // The container says little about what it holds (an MP4 may be sound only), so the declared type decides
+        // between video and audio and ffprobe then checks the streams (MediaProbe).
+        ["video/mp4"] = new(Video, [ContentFormat.IsoMedia], "video/mp4"),
+        ["video/quicktime"] = new(Video, [ContentFormat.IsoMedia], "video/quicktime"),
+        ["video/webm"] = new(Video, [ContentFormat.Matroska], "video/webm"),
+        ["video/ogg"] = new(Video, [ContentFormat.Ogg], "video/ogg"),
+        ["audio/mp4"] = new(Audio, [ContentFormat.IsoMedia], "audio/mp4"),
+        ["audio/x-m4a"] = new(Audio, [ContentFormat.IsoMedia], "audio/mp4"),
+        ["audio/webm"] = new(Audio, [ContentFormat.Matroska], "audio/webm"),
+        ["audio/ogg"] = new(Audio, [ContentFormat.Ogg], "audio/ogg"),
+        ["audio/mpeg"] = new(Audio, [ContentFormat.Mp3], "audio/mpeg"),
+        ["audio/wav"] = new(Audio, [ContentFormat.Wav], "audio/wav"),
+        ["audio/x-wav"] = new(Audio, [ContentFormat.Wav], "audio/wav"),
+        ["audio/wave"] = new(Audio, [ContentFormat.Wav], "audio/wav"),
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     // The WHATWG MIME sniffing standard's tags that make a browser treat text as HTML.
@@ -124,7 +142,7 @@ public static class ContentSniffer
             return new(sniffed, $"declared {declared} but the bytes are {Describe(sniffed)}");
         }
 
-        var mediaType = sniffed switch
+        var mediaType = allowed.ServedAs ?? sniffed switch
         {
             ContentFormat.Zip => declared.ToLowerInvariant(),
             ContentFormat.Text or ContentFormat.Json
@@ -154,6 +172,11 @@ public static class ContentSniffer
         ContentFormat.Zip => "application/zip",
         ContentFormat.Text => "text/plain; charset=utf-8",
         ContentFormat.Json => "application/json",
+        ContentFormat.IsoMedia => "video/mp4",
+        ContentFormat.Matroska => "video/webm",
+        ContentFormat.Ogg => "audio/ogg",
+        ContentFormat.Mp3 => "audio/mpeg",
+        ContentFormat.Wav => "audio/wav",
         _ => null,
     };
 
@@ -172,6 +195,11 @@ public static class ContentSniffer
         ContentFormat.Zip => "a ZIP archive",
         ContentFormat.Text => "UTF-8 text",
         ContentFormat.Json => "JSON",
+        ContentFormat.IsoMedia => "an MP4/QuickTime file",
+        ContentFormat.Matroska => "a WebM/Matroska file",
+        ContentFormat.Ogg => "an Ogg file",
+        ContentFormat.Mp3 => "an MP3 file",
+        ContentFormat.Wav => "a WAV file",
         ContentFormat.WindowsExecutable => "a Windows executable (PE)",
         ContentFormat.LinuxExecutable => "a Linux executable (ELF)",
         ContentFormat.MacExecutable => "a macOS executable (Mach-O)",
@@ -186,6 +214,8 @@ public static class ContentSniffer
         AssetKind.Attachment => "an attachment",
         AssetKind.Font => "a font",
         AssetKind.DesignScheme => "a design scheme",
+        AssetKind.Video => "a video",
+        AssetKind.Audio => "audio",
         _ => kind.ToString(),
     };
 
@@ -244,6 +274,12 @@ public static class ContentSniffer
             return ContentFormat.Pdf;
         }
 
+        var media = SniffMedia(head);
+        if (media != ContentFormat.Unknown)
+        {
+            return media;
+        }
+
         if (head.StartsWith(ZipMagic))
         {
             return ContentFormat.Zip;
@@ -275,6 +311,51 @@ public static class ContentSniffer
 
         return ContentFormat.Unknown;
     }
+
+    private static ReadOnlySpan<byte> EbmlMagic => [0x1A, 0x45, 0xDF, 0xA3];
+
+    private static ContentFormat SniffMedia(ReadOnlySpan<byte> head)
+    {
+        // ISO BMFF opens with its ftyp box: a 32-bit size, then major brand, minor version and whole 4-byte
+        // compatible brands. Text cannot make such a size: its first four bytes read as a number in the hundreds of
+        // millions.
+        if (head.Length >= 16 && head[4..8].SequenceEqual("ftyp"u8)
+            && BinaryPrimitives.ReadUInt32BigEndian(head) is var size && size is >= 16 and <= 4096 && size % 4 == 0)
+        {
+            return ContentFormat.IsoMedia;
+        }
+
+        if (head.StartsWith(EbmlMagic))
+        {
+            return ContentFormat.Matroska;
+        }
+
+        // A page header: capture pattern, then stream structure version 0.
+        if (head.Length >= 5 && head.StartsWith("OggS"u8) && head[4] == 0)
+        {
+            return ContentFormat.Ogg;
+        }
+
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WAVE"u8))
+        {
+            return ContentFormat.Wav;
+        }
+
+        // An ID3v2 tag (major version 2 to 4, a size of four 7-bit bytes) before the frames, or a first frame.
+        if (head.Length >= 10 && head.StartsWith("ID3"u8) && head[3] is >= 2 and <= 4
+            && (head[6] | head[7] | head[8] | head[9]) < 0x80)
+        {
+            return ContentFormat.Mp3;
+        }
+
+        return IsMp3FrameHeader(head) ? ContentFormat.Mp3 : ContentFormat.Unknown;
+    }
+
+    // An MPEG audio frame header: 11 sync bits, a version that is not the reserved one, layer III, and a bitrate and
+    // sample rate that are not the invalid values. ADTS (AAC) shares the sync bits but has layer bits 00.
+    private static bool IsMp3FrameHeader(ReadOnlySpan<byte> head) =>
+        head.Length >= 4 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && ((head[1] >> 3) & 0b11) != 0b01
+        && ((head[1] >> 1) & 0b11) == 0b01 && (head[2] >> 4) != 0b1111 && ((head[2] >> 2) & 0b11) != 0b11;
 
     // An sfnt's numTables: real fonts have a few dozen; two text characters read as one are thousands.
     private static bool HasTableDirectory(ReadOnlySpan<byte> head) =>

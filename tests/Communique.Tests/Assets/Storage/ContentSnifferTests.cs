@@ -49,6 +49,17 @@ public sealed class ContentSnifferTests
         "html" => Utf8("<!DOCTYPE html>\n<html><body><p>hi</p></body></html>"),
         "html-fragment" => Utf8("  <script>alert(document.cookie)</script>"),
         "xhtml" => Utf8("""<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>"""),
+        "mp4" => [0, 0, 0, 0x20, .. "ftypisom"u8, 0, 0, 2, 0, .. "isomiso2avc1mp41"u8, 0, 0, 0, 8, .. "free"u8],
+        "quicktime" => [0, 0, 0, 0x14, .. "ftypqt  "u8, 0, 0, 2, 0, .. "qt  "u8, 0, 0, 0, 8, .. "wide"u8],
+        "webm" => [0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0xF7, 0x81, 0x01, 0x42, 0x82, 0x84,
+            .. "webm"u8],
+        "ogg" => [.. "OggS"u8, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0x2A, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x1E,
+            0x01, .. "vorbis"u8],
+        "mp3-id3" => [.. "ID3"u8, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x23, .. "TSSE"u8, 0, 0, 0, 0x0F],
+        "mp3-frame" => [0xFF, 0xFB, 0x90, 0x64, 0x00, 0x00, 0x00, 0x00],
+        "adts" => [0xFF, 0xF1, 0x50, 0x80, 0x02, 0x1F, 0xFC, 0x21],
+        "wav" => [.. "RIFF"u8, 0x24, 0x08, 0, 0, .. "WAVE"u8, .. "fmt "u8, 16, 0, 0, 0, 1, 0, 1, 0, 0x44, 0xAC, 0, 0,
+            0x88, 0x58, 0x01, 0, 2, 0, 16, 0],
         "latin-1" => [(byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'\n'],
         "binary" => [0x00, 0x13, 0x37, 0xC0, 0xFF, 0xEE, 0x00, 0x01],
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
@@ -92,6 +103,14 @@ public sealed class ContentSnifferTests
     [InlineData("html", ContentFormat.Html)]
     [InlineData("html-fragment", ContentFormat.Html)]
     [InlineData("xhtml", ContentFormat.Html)]
+    [InlineData("mp4", ContentFormat.IsoMedia)]
+    [InlineData("quicktime", ContentFormat.IsoMedia)]
+    [InlineData("webm", ContentFormat.Matroska)]
+    [InlineData("ogg", ContentFormat.Ogg)]
+    [InlineData("mp3-id3", ContentFormat.Mp3)]
+    [InlineData("mp3-frame", ContentFormat.Mp3)]
+    [InlineData("adts", ContentFormat.Unknown)]
+    [InlineData("wav", ContentFormat.Wav)]
     [InlineData("latin-1", ContentFormat.Unknown)]
     [InlineData("binary", ContentFormat.Unknown)]
     public void Each_format_is_recognised_from_its_first_bytes(string sample, ContentFormat expected)
@@ -138,6 +157,14 @@ public sealed class ContentSnifferTests
     [InlineData("OTTO,Bismarck\n")]
     [InlineData("wOFF the record\n")]
     public void Text_that_starts_with_a_font_tag_is_not_taken_for_a_font(string text)
+    {
+        Assert.Equal(ContentFormat.Text, ContentSniffer.Sniff(Utf8(text)));
+    }
+
+    [Theory]
+    [InlineData("The ftyp box comes first.\n")]
+    [InlineData("OggS and Vorbis\n")]
+    public void Text_that_has_a_media_tag_is_not_taken_for_media(string text)
     {
         Assert.Equal(ContentFormat.Text, ContentSniffer.Sniff(Utf8(text)));
     }
@@ -189,6 +216,12 @@ public sealed class ContentSnifferTests
     [InlineData(
         AssetKind.Attachment, "application/zip", "docx", "application/zip is not a type the asset library accepts")]
     [InlineData(AssetKind.Attachment, "", "pdf", "an empty content type is not a type the asset library accepts")]
+    [InlineData(AssetKind.Video, "video/mp4", "text", "declared video/mp4 but the bytes are UTF-8 text")]
+    [InlineData(AssetKind.Audio, "video/mp4", "mp4", "video/mp4 is not accepted as audio")]
+    [InlineData(AssetKind.Video, "audio/mpeg", "mp3-frame", "audio/mpeg is not accepted as a video")]
+    [InlineData(AssetKind.Attachment, "video/webm", "webm", "video/webm is not accepted as an attachment")]
+    [InlineData(AssetKind.Audio, "audio/wav", "webp", "declared audio/wav but the bytes are a WebP image")]
+    [InlineData(AssetKind.Audio, "audio/ogg", "wav", "declared audio/ogg but the bytes are a WAV file")]
     public void A_mismatch_is_refused_with_a_reason(AssetKind kind, string declared, string sample, string reason)
     {
         var check = ContentSniffer.Check(kind, declared, Sample(sample));
@@ -221,6 +254,18 @@ public sealed class ContentSnifferTests
     [InlineData(AssetKind.Attachment, "text/csv; charset=utf-8", "csv", "text/csv; charset=utf-8")]
     [InlineData(AssetKind.Attachment, "application/json", "json", "application/json")]
     [InlineData(AssetKind.DesignScheme, "application/json", "json", "application/json")]
+    [InlineData(AssetKind.Video, "video/mp4", "mp4", "video/mp4")]
+    [InlineData(AssetKind.Video, "video/quicktime", "quicktime", "video/quicktime")]
+    [InlineData(AssetKind.Video, "video/webm", "webm", "video/webm")]
+    [InlineData(AssetKind.Video, "video/ogg", "ogg", "video/ogg")]
+    [InlineData(AssetKind.Audio, "audio/mp4", "mp4", "audio/mp4")]
+    [InlineData(AssetKind.Audio, "audio/x-m4a", "mp4", "audio/mp4")]
+    [InlineData(AssetKind.Audio, "audio/webm", "webm", "audio/webm")]
+    [InlineData(AssetKind.Audio, "audio/ogg", "ogg", "audio/ogg")]
+    [InlineData(AssetKind.Audio, "audio/mpeg", "mp3-id3", "audio/mpeg")]
+    [InlineData(AssetKind.Audio, "audio/mpeg", "mp3-frame", "audio/mpeg")]
+    [InlineData(AssetKind.Audio, "audio/wave", "wav", "audio/wav")]
+    [InlineData(AssetKind.Audio, "audio/x-wav", "wav", "audio/wav")]
     public void Bytes_that_match_the_declared_kind_and_type_are_accepted(
         AssetKind kind, string declared, string sample, string mediaType)
     {

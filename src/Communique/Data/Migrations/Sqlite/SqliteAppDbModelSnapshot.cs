@@ -493,6 +493,9 @@ namespace Communique.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("DurationSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<Guid>("FolderId")
                         .HasColumnType("TEXT");
 
@@ -500,6 +503,9 @@ namespace Communique.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -519,6 +525,9 @@ namespace Communique.Data.Migrations.Sqlite
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
