@@ -25,6 +25,7 @@ using Communique.Senders;
 using Communique.Sending;
 using Communique.Templates;
 using Communique.Tenancy;
+using Communique.Video;
 
 // Any regular expression made without a timeout of its own (in a library, or one we missed) stops after a second
 // instead of backtracking for hours; read once, when the first one is made, so it is set before anything else.
@@ -64,6 +65,7 @@ builder.Services.AddDocuments(builder.Configuration);
 builder.Services.AddNlu(builder.Configuration);
 builder.Services.AddChat(builder.Configuration);
 builder.Services.AddPush(builder.Configuration);
+builder.Services.AddVideo(builder.Configuration);
 builder.Services.AddApiDocs();
 if (isCommand)
 {

@@ -3,7 +3,6 @@ using System.Text.Json;
 namespace Communique.Communications;
 
 // Checks and normalises the content of a communication or template for its channel.
-// Channels without a content model of their own yet (video) keep any JSON object as given.
 public static class ChannelContents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -17,6 +16,7 @@ public static class ChannelContents
         Channel.Document => JsonSerializer.Serialize(new Documents.DocumentContent("", null), Json),
         Channel.Chat => Chat.ChatFlows.Empty,
         Channel.Push => Push.PushContents.Empty,
+        Channel.Video => Video.VideoContents.Empty,
         _ => "{}",
     };
 
@@ -47,10 +47,9 @@ public static class ChannelContents
             return Push.PushContents.TryNormalize(content, checkTemplate, out normalized, errors);
         }
 
-        if (channel != Channel.Email)
+        if (channel == Channel.Video)
         {
-            normalized = content.GetRawText();
-            return true;
+            return Video.VideoContents.TryNormalize(content, checkTemplate, out normalized, errors);
         }
 
         EmailContent? email;
@@ -102,6 +101,19 @@ public static class ChannelContents
 
         normalized = JsonSerializer.Serialize(email, Json);
         return true;
+    }
+
+    // What a channel's content names elsewhere (a video's assets) exists: the errors by field, none when all is well.
+    public static async Task<Dictionary<string, string[]>> CheckReferencesAsync(
+        Data.AppDb db, Channel channel, string content, Guid? assetFolderId, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (channel == Channel.Video)
+        {
+            await Video.VideoContents.CheckAssetsAsync(db, content, assetFolderId, errors, cancellationToken);
+        }
+
+        return errors;
     }
 
     public static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();

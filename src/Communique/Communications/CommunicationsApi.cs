@@ -125,6 +125,12 @@ public static class CommunicationsApi
             {
                 return Problems.Invalid(errors);
             }
+
+            if (await ChannelContents.CheckReferencesAsync(db, channel, content, null, cancellationToken)
+                is { Count: > 0 } unknown)
+            {
+                return Problems.Invalid(unknown);
+            }
         }
         else
         {
@@ -181,6 +187,12 @@ public static class CommunicationsApi
             && !ChannelContents.TryNormalize(communication.Channel, given, syntax.Check, out content, out var errors))
         {
             return Problems.Invalid(errors);
+        }
+
+        if (request.Content is not null && await ChannelContents.CheckReferencesAsync(db, communication.Channel,
+                content, communication.AssetFolderId, cancellationToken) is { Count: > 0 } unknown)
+        {
+            return Problems.Invalid(unknown);
         }
 
         var name = request.Name?.Trim() ?? communication.Name;

@@ -82,6 +82,9 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
     public DbSet<Chat.Sms.SmsReceipt> SmsReceipts => Set<Chat.Sms.SmsReceipt>();
     public DbSet<Push.PushSettings> PushSettings => Set<Push.PushSettings>();
     public DbSet<Push.PushSite> PushSites => Set<Push.PushSite>();
+    public DbSet<Video.VideoLink> VideoLinks => Set<Video.VideoLink>();
+    public DbSet<Video.VideoRender> VideoRenders => Set<Video.VideoRender>();
+    public DbSet<Video.VideoEvent> VideoEvents => Set<Video.VideoEvent>();
     public DbSet<Push.PushSubscription> PushSubscriptions => Set<Push.PushSubscription>();
     public DbSet<Push.PushTag> PushTags => Set<Push.PushTag>();
     public DbSet<Push.PushOptOut> PushOptOuts => Set<Push.PushOptOut>();
@@ -526,6 +529,35 @@ public abstract class AppDb(DbContextOptions options) : DbContext(options)
             e.HasKey(o => new { o.TeamId, o.UserId });
             e.Property(o => o.UserId).HasMaxLength(Push.PushSubscription.MaxUserIdLength);
             e.HasOne<Team>().WithMany().HasForeignKey(o => o.TeamId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Video.VideoLink>(e =>
+        {
+            e.HasIndex(l => l.Key).IsUnique();
+            e.HasIndex(l => new { l.TeamId, l.CommunicationId }).IsUnique();
+            e.Property(l => l.Key).HasMaxLength(32);
+            e.HasOne<Communications.Communication>().WithMany().HasForeignKey(l => l.CommunicationId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Video.VideoRender>(e =>
+        {
+            e.HasIndex(r => new { r.TeamId, r.CacheKey }).IsUnique();
+            e.HasIndex(r => new { r.TeamId, r.CommunicationId, r.RecordUuid });
+            e.Property(r => r.CacheKey).HasMaxLength(64);
+            e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.VideoHash).HasMaxLength(64);
+            e.Property(r => r.PosterHash).HasMaxLength(64);
+            e.Property(r => r.Error).HasMaxLength(2000);
+            e.HasOne<Communications.Communication>().WithMany().HasForeignKey(r => r.CommunicationId)
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Video.VideoEvent>(e =>
+        {
+            // A communication's events in time order (ids are version 7), and one viewer's.
+            e.HasIndex(v => new { v.TeamId, v.CommunicationId, v.Id });
+            e.HasIndex(v => new { v.TeamId, v.CommunicationId, v.RecordUuid });
+            e.Property(v => v.Kind).HasMaxLength(16);
+            e.HasOne<Communications.Communication>().WithMany().HasForeignKey(v => v.CommunicationId)
+                .OnDelete(DeleteBehavior.Cascade);
         });
         model.Entity<Chat.Conversation>(e =>
         {

@@ -87,6 +87,12 @@ public static class TemplatesApi
             return Problems.Invalid("assetFolderId", "No folder of this team has this id.");
         }
 
+        if (await ChannelContents.CheckReferencesAsync(db, channel, content, request.AssetFolderId,
+                cancellationToken) is { Count: > 0 } unknown)
+        {
+            return Problems.Invalid(unknown);
+        }
+
         var template = new Template
         {
             Name = request.Name!.Trim(),
@@ -137,6 +143,13 @@ public static class TemplatesApi
             }
 
             template.AssetFolderId = folder;
+        }
+
+        if ((request.Content is not null || request.AssetFolderId is not null)
+            && await ChannelContents.CheckReferencesAsync(db, template.Channel, content, template.AssetFolderId,
+                cancellationToken) is { Count: > 0 } unknown)
+        {
+            return Problems.Invalid(unknown);
         }
 
         template.Name = request.Name?.Trim() ?? template.Name;

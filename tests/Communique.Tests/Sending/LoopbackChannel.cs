@@ -17,7 +17,12 @@ public sealed class LoopbackRenderer : IChannelRenderer
         CampaignSend send, RecordShape shape, CancellationToken cancellationToken)
     {
         using var content = JsonDocument.Parse(send.Content);
-        var body = content.RootElement.TryGetProperty("body", out var value) ? value.GetString() ?? "" : "";
+        // The body, or the text of the first layer of a video's first scene.
+        var root = content.RootElement;
+        var body = root.TryGetProperty("body", out var value) ? value.GetString() ?? ""
+            : root.TryGetProperty("scenes", out var scenes)
+                ? scenes[0].GetProperty("layers")[0].GetProperty("text").GetString() ?? ""
+                : "";
         return Task.FromResult<(PreparedSend?, string?)>((new Prepared(send, body), null));
     }
 

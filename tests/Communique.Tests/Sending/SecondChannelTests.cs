@@ -45,7 +45,23 @@ public abstract class SecondChannelTests(Provider provider) : IAsyncLifetime
             .JsonAsync(HttpStatusCode.Created)).Str("id");
         _communication = (await (await _admin.PostJsonAsync($"/projects/{_project}/communications", new
         {
-            name = "Flash sale", channel = "video", content = new { title = "Sale", body = "Hi {{ first_name }}" },
+            name = "Flash sale", channel = "video", content = new
+            {
+                scenes = new[]
+                {
+                    new
+                    {
+                        duration = 2,
+                        layers = new[]
+                        {
+                            new
+                            {
+                                type = "text", text = "Hi {{ first_name }}", x = 0, y = 0, width = 640, height = 100,
+                            },
+                        },
+                    },
+                },
+            },
         })).JsonAsync(HttpStatusCode.Created)).Str("id");
         _campaign = (await (await _admin.PostJsonAsync("/campaigns", new { projectId = _project, name = "Sales" }))
             .JsonAsync(HttpStatusCode.Created)).Str("id");
