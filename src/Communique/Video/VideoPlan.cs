@@ -8,6 +8,8 @@ public sealed record VideoPlan(
     int Height,
     int FrameRate,
     double Duration,
+    Guid? Audio,
+    double Volume,
     IReadOnlyList<VideoPlanScene> Scenes,
     IReadOnlyList<VideoPlanLayer> Layers,
     IReadOnlyList<VideoPlanCaption> Captions,

@@ -104,7 +104,8 @@ public sealed class VideoPlanner(LiquidTemplates liquid)
                 cta.Colour ?? DefaultButtonColour, cta.TextColour ?? DefaultTextColour, font, size, lines));
         }
 
-        return (new VideoPlan(video.Width, video.Height, video.FrameRate, start, scenes, layers, captions, ctas), null);
+        return (new VideoPlan(video.Width, video.Height, video.FrameRate, start, Asset(template, video.Audio?.Asset),
+            video.Audio?.Volume ?? 1, scenes, layers, captions, ctas), null);
     }
 
     private static Guid? Asset(VideoTemplate template, string? name) =>

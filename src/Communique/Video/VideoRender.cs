@@ -15,6 +15,9 @@ public sealed class VideoRender : ITeamOwned
     public required string CacheKey { get; set; }
     public VideoRenderState State { get; set; }
 
+    // The VideoPlan (JSON) the render draws: for the shared background, only its scenes and audio matter.
+    public required string Plan { get; set; }
+
     // The MP4's and the poster's blobs, once ready.
     public string? VideoHash { get; set; }
     public string? PosterHash { get; set; }
