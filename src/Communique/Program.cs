@@ -95,6 +95,7 @@ app.UseRequestIds();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePublicPageHeaders();
+app.UseVideoPlayerHeaders();
 app.UseBodyLimits();
 app.UseCors();
 app.UseAuthentication();
@@ -144,6 +145,7 @@ if (app.ServesApi())
     app.MapPush();
     app.MapPushSends();
     app.MapPublicPush();
+    app.MapVideoPlayer();
 }
 
 app.LogWhenStarted();

@@ -5,7 +5,7 @@ public static class ApiDocs
 {
     public static readonly string[] Groups =
         ["users", "public", "private", "nlu", "document-channel", "chat-channel", "archiving-channel",
-            "push-notification"];
+            "push-notification", "video-channel", "video-delivery-player"];
 
     public static IServiceCollection AddApiDocs(this IServiceCollection services)
     {

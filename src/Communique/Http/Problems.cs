@@ -29,6 +29,25 @@ public static class Problems
             statusCode: 503, title: "Server stopping", type: ProblemTypes.ServerStopping);
     }
 
+    public static ProblemHttpResult Unauthenticated(string detail) =>
+        TypedResults.Problem(detail, statusCode: 401, title: "Unauthenticated", type: ProblemTypes.Unauthenticated);
+
+    public static ProblemHttpResult RateLimited(HttpResponse response, int retryAfterSeconds, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: 429, title: "Too many requests",
+            type: ProblemTypes.RateLimited);
+    }
+
+    // Something asked for is being made; the answer says when to ask again.
+    public static ProblemHttpResult NotReady(HttpResponse response, int retryAfterSeconds, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: 503, title: "Not ready", type: ProblemTypes.NotReady);
+    }
+
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { [field] = [message] },

@@ -86,6 +86,21 @@ public static class VideoRenders
         }
     }
 
+    // The template's shared background, from a plan made without a record: its scenes and audio do not depend on one.
+    public static async Task<VideoRender?> EnsureBackgroundAsync(
+        AppDb db, VideoPlanner planner, VideoTemplate template, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planner);
+        var options = new Rendering.RenderOptions
+        {
+            Culture = System.Globalization.CultureInfo.InvariantCulture, IgnoreMissingFields = true,
+            MaxOutputChars = 16 * 1024,
+        };
+        var (plan, _) = await planner.PlanAsync(
+            template, new Dictionary<string, object?>(), options, cancellationToken);
+        return plan is null ? null : await EnsureAsync(db, template, plan, null, cancellationToken);
+    }
+
     private static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
