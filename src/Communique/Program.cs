@@ -145,6 +145,7 @@ if (app.ServesApi())
     app.MapPush();
     app.MapPushSends();
     app.MapPublicPush();
+    app.MapVideo();
     app.MapVideoPlayer();
 }
 
