@@ -33,7 +33,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     public static async Task<TestHost> StartAsync(
         Provider provider = Provider.Sqlite, IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null, FakeTimeProvider? clock = null)
+        Action<IServiceCollection>? services = null, FakeTimeProvider? clock = null, bool kestrel = false)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -54,7 +54,17 @@ public sealed class TestHost : WebApplicationFactory<Program>
         }
 
         var host = new TestHost(database, all, services, clock);
-        _ = host.Server;
+        if (kestrel)
+        {
+            // A real server on a loopback port, for a browser; CreateClient then talks to it over TCP.
+            host.UseKestrel(0);
+            host.StartServer();
+        }
+        else
+        {
+            _ = host.Server;
+        }
+
         return host;
     }
 
@@ -74,6 +84,10 @@ public sealed class TestHost : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    // The address of the Kestrel server of a host started with kestrel: true.
+    public Uri Address => new(Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+        .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
 
     public async Task<T> WithDbAsync<T>(Func<AppDb, Task<T>> work)
     {
