@@ -119,6 +119,11 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/push/sends/{sendId:guid}/report"] = ["pushSend"],
         ["/push/communications/{id:guid}/preview"] = ["pushCommunication"],
         ["/push/campaigns/{id:guid}/sends"] = ["campaign"],
+        ["/data/projects/{projectName}/communications/{communicationName}/videoUrl"] = ["projectName", "videoName"],
+        ["/video/communications/{id:guid}/link"] = ["video"],
+        ["/video/communications/{id:guid}/analytics"] = ["video"],
+        ["/video/communications/{id:guid}/analytics/recipients"] = ["video"],
+        ["/video/communications/{id:guid}/analytics/recipients/{uuid:guid}"] = ["video", "record"],
     };
 
     // Routes whose parameters are not the id of a team's thing, and why they are outside this probe.
@@ -147,6 +152,13 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/public/push/sites/{key}"] = "anonymous: a site's public key (the push probes register with A1's)",
         ["/public/chat/conversations/{id:guid}/attachments/{attachmentId:guid}"] =
             "anonymous: the conversation's signed token (ChatWidgetApiTests)",
+        ["/player/fonts/{font}.ttf"] = "anonymous: the bundled fonts, the same for everyone",
+        ["/v/{key}/{uuid}"] = "anonymous: a link's random key and a record's uuid (VideoPlayerTests)",
+        ["/v/{key}/{uuid}/captions.vtt"] = "anonymous: a link's random key and a record's uuid (VideoPlayerTests)",
+        ["/v/{key}/{uuid}/events"] = "anonymous: the page's signed session token (VideoPlayerTests)",
+        ["/v/{key}/background.mp4"] = "anonymous: a link's random key (VideoPlayerTests)",
+        ["/v/{key}/assets/{assetId:guid}"] =
+            "anonymous: a link's random key and an image its video names (VideoPlayerTests)",
     };
 
     // Routes named by a user id, a name in the caller's own team: PUT gives the caller its own opt-out of that name
@@ -203,6 +215,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["GET /chat/agent/conversations botId"] = "bot",
         ["GET /chat/analytics botId"] = "bot",
         ["GET /chat/agent/conversations agentId"] = "credential",
+        ["GET /video/communications/{id:guid}/link uuid"] = "record",
     };
 
     // Bodies of the endpoints that need one, so that a call fails only for the id in its path.
@@ -742,6 +755,10 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
                 $"/chat/agent/conversations/{things["conversation"]}/attachments", Csv("a,b\n1,2\n", "notes.csv")))
             .JsonAsync()).GetProperty("messages")[0].GetProperty("attachment").Str("id");
         await CreatePushThingsAsync(client, prefix, things);
+        things["projectName"] = $"{prefix} Shop";
+        things["videoName"] = $"{prefix} Film";
+        things["video"] = await Created($"/projects/{things["project"]}/communications",
+            new { name = things["videoName"], channel = "video" });
         things["job"] = (await (await client.GetAsync("/jobs")).JsonAsync()).GetProperty("items")[0].Str("id");
         return things;
     }
@@ -941,14 +958,18 @@ public sealed class Things : Dictionary<string, string>
 
     private static Things Unknown()
     {
-        var things = new Things { ["campaignName"] = "no such campaign", ["batchFile"] = "documents.zip" };
+        var things = new Things
+        {
+            ["campaignName"] = "no such campaign", ["batchFile"] = "documents.zip",
+            ["projectName"] = "no such project", ["videoName"] = "no such video",
+        };
         foreach (var key in new[]
         {
             "project", "communication", "template", "folder", "asset", "dataSource", "record", "sender", "dkimKey",
             "campaign", "send", "transactionalSend", "credential", "user", "team", "job", "nluModel", "intent",
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
             "pushSite", "pushSubscription", "pushUser", "pushSend", "pushCommunication",
-            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget", "attachment",
+            "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget", "attachment", "video",
         })
         {
             things[key] = Guid.NewGuid().ToString();
