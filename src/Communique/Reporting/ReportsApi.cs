@@ -44,7 +44,7 @@ public static class ReportsApi
         AppDb db, string scope, Guid id, IQueryable<CampaignSend> sends, CancellationToken cancellationToken,
         Func<Task<bool>>? exists = null)
     {
-        var ids = await sends.Select(s => new { s.Id, s.RecordCount }).ToListAsync(cancellationToken);
+        var ids = await sends.Select(s => new { s.Id, s.RecordCount, s.CreatedAt }).ToListAsync(cancellationToken);
         if (exists is null ? ids.Count == 0 : !await exists())
         {
             return Problems.NotFound(scope);
@@ -64,6 +64,8 @@ public static class ReportsApi
             Sum(s => s.SuppressedBlacklisted));
         // Hard bounces: refused by the relay (never counted as sent) and reported later (subtracted from delivered).
         var sent = Sum(s => s.Sent);
+        var video = await VideoAsync(db, sendIds, ids.Count == 0 ? default : ids.Min(s => s.CreatedAt),
+            cancellationToken);
         var lateHard = Sum(s => s.HardBounces);
         return TypedResults.Ok(new Report(
             scope, id, ids.Count, ids.Sum(s => s.RecordCount), sent, sent - lateHard, Sum(s => s.Failed), suppressed,
@@ -73,7 +75,27 @@ public static class ReportsApi
             Sum(s => s.Complaints), Sum(s => s.Unsubscribes),
             new DeviceCounts(Sum(s => s.Desktop), Sum(s => s.Mobile), Sum(s => s.Tablet), Sum(s => s.OtherDevice)),
             hours.OrderBy(h => h.Hour).Select(h =>
-                new HourCounts(DateTime.SpecifyKind(h.Hour, DateTimeKind.Utc), h.Opens, h.Clicks)).ToList()));
+                new HourCounts(DateTime.SpecifyKind(h.Hour, DateTimeKind.Utc), h.Opens, h.Clicks)).ToList(), video));
+    }
+
+    // Player events are kept per record uuid and the messages of a send name theirs: a viewing counts for the sends
+    // whose messages were made for that record, from the first send's creation on.
+    private static async Task<VideoCounts> VideoAsync(
+        AppDb db, List<Guid> sendIds, DateTime since, CancellationToken cancellationToken)
+    {
+        if (sendIds.Count == 0)
+        {
+            return new VideoCounts(0, 0, 0);
+        }
+
+        var events = db.VideoEvents.AsNoTracking().Where(e => e.At >= since
+            && db.OutboundMessages.Any(m => sendIds.Contains(m.SendId) && m.RecordUuid == e.RecordUuid));
+        var plays = events.Where(e => e.Kind == "play");
+        return new VideoCounts(
+            await plays.Select(e => e.Session).Distinct().LongCountAsync(cancellationToken),
+            await plays.Select(e => e.RecordUuid).Distinct().LongCountAsync(cancellationToken),
+            await events.Where(e => e.Kind == "cta").Select(e => e.Session).Distinct()
+                .LongCountAsync(cancellationToken));
     }
 
     private static async Task<IResult> ExportAsync(
