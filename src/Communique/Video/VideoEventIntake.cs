@@ -74,6 +74,8 @@ public sealed class VideoEventIntake : IDisposable
         }
     }
 
+    // A count kept for its lifetime. When a million counts are kept, a new one is not (the cache is full until its
+    // compaction): its key goes uncounted for a moment rather than the process growing without bound.
     private long Count(object key, int by, TimeSpan lifetime)
     {
         var count = _counts.GetOrCreate(key, entry =>
