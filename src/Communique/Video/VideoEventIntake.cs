@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Communique.Video;
 
 // Player events between the post that brought them and the table: a post is answered once its events are in this
-// bounded queue, and VideoEventWriter writes them in batches, so ingest is not one database write per event. Events
+// queue, and VideoEventWriter writes them in batches, so ingest is not one database write per event. Events
 // still queued when the process dies are lost; they are viewing statistics, not messages, and the writer drains the
 // queue when the host stops. The limits per session and per client address live here too, in memory: a viewer who
 // sends too much is refused before anything is queued.
@@ -18,16 +18,16 @@ public sealed class VideoEventIntake : IDisposable
     private readonly TimeProvider _clock;
     private long _queued;
     private long _written;
+    // Events accepted and not yet written. A post reserves room for all its events at once, so that a post is taken
+    // whole or not at all (a refused post is sent again whole, and a half-taken one would be counted twice).
+    private long _pending;
 
     public VideoEventIntake(IOptions<VideoOptions> options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _clock = clock;
-        _events = Channel.CreateBounded<VideoEvent>(new BoundedChannelOptions(_options.EventQueueCapacity)
-        {
-            SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
-        });
+        _events = Channel.CreateUnbounded<VideoEvent>(new UnboundedChannelOptions { SingleReader = true });
     }
 
     internal ChannelReader<VideoEvent> Reader => _events.Reader;
@@ -42,26 +42,49 @@ public sealed class VideoEventIntake : IDisposable
             && Count(("session", session), events, VideoSessions.Lifetime) <= _options.EventsPerSession;
     }
 
-    // False when the queue is full: the writer is behind and the post should be tried again later.
+    // True when the host is stopping and the queue takes nothing more.
+    public bool Stopping { get; private set; }
+
+    // False when the queue is full (the writer is behind: the post should be sent again later) or stopping.
     public bool TryAdd(IReadOnlyList<VideoEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var e in events)
+        if (Interlocked.Add(ref _pending, events.Count) > _options.EventQueueCapacity || Stopping)
         {
-            if (!_events.Writer.TryWrite(e))
-            {
-                return false;
-            }
-
-            Interlocked.Increment(ref _queued);
+            Interlocked.Add(ref _pending, -events.Count);
+            return false;
         }
 
+        foreach (var e in events)
+        {
+            // Unbounded: fails only once completed, at shutdown.
+            _events.Writer.TryWrite(e);
+        }
+
+        Interlocked.Add(ref _queued, events.Count);
         return true;
     }
 
-    internal void Complete() => _events.Writer.TryComplete();
+    // Gives back a session's share for events that were not taken.
+    public void Refund(Guid session, int events)
+    {
+        if (_counts.TryGetValue(("session", session), out StrongBox<long>? count))
+        {
+            Interlocked.Add(ref count!.Value, -events);
+        }
+    }
 
-    internal void Wrote(int count) => Interlocked.Add(ref _written, count);
+    internal void Complete()
+    {
+        Stopping = true;
+        _events.Writer.TryComplete();
+    }
+
+    internal void Wrote(int count)
+    {
+        Interlocked.Add(ref _written, count);
+        Interlocked.Add(ref _pending, -count);
+    }
 
     // Waits until every event queued before the call is written (or dropped after a failed write): for tests and
     // benchmarks that read what was posted.

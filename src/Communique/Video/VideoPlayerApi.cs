@@ -265,8 +265,10 @@ public static class VideoPlayerApi
         }).ToList();
         if (!queue.TryAdd(accepted))
         {
-            return Problems.NotReady(
-                context.Response, 5, "Too many events are waiting to be written; send them again.");
+            queue.Refund(session, accepted.Count);
+            return queue.Stopping
+                ? Problems.Stopping(context.Response)
+                : Problems.NotReady(context.Response, 5, "Too many events are waiting to be written; send them again.");
         }
 
         return TypedResults.Accepted((string?)null);
