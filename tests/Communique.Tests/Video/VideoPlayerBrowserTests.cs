@@ -45,11 +45,7 @@ public sealed class VideoPlayerBrowserTests : IAsyncLifetime
         var address = await seed.AddressAsync(admin);
         var ada = seed.Uuids["Ada"];
 
-        await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required"],
-        });
+        await using var browser = await LaunchAsync();
         await using var page = await browser.NewPageAsync();
         page.DefaultTimeout = 20_000;
         page.PageError += (_, e) => _pageErrors.Add(e.Message);
@@ -139,4 +135,34 @@ public sealed class VideoPlayerBrowserTests : IAsyncLifetime
         // The poster is the renderer's (another branch): its 404 here is expected.
         Assert.DoesNotContain(_pageErrors, e => !e.Contains("404", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Until_the_background_is_rendered_the_player_says_so_then_plays_it()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");
+        var account = await _host.CreateAccountAsync("Acme Corp");
+        using var admin = await account.AdminAsync();
+        var seed = await VideoSeed.CreateAsync(admin);
+        var address = await seed.AddressAsync(admin);
+
+        await using var browser = await LaunchAsync();
+        await using var page = await browser.NewPageAsync();
+        page.DefaultTimeout = 20_000;
+        await page.GoToAsync(new Uri(_host.Address, new Uri(address + seed.Uuids["Grace"]).AbsolutePath).ToString());
+        await page.WaitForFunctionAsync(
+            "() => document.getElementById('status')?.textContent === 'Preparing your video…'");
+
+        await seed.MakeBackgroundReadyAsync(_host.Services, account.TeamId);
+        // The page asks again after the Retry-After (2 s) the server gave.
+        await page.WaitForFunctionAsync("() => document.getElementById('status')?.textContent === ''"
+            + " && document.getElementById('video')?.readyState >= 1");
+        Assert.Equal(4.0, await page.EvaluateExpressionAsync<double>("document.getElementById('video').duration"),
+            precision: 1);
+    }
+
+    private static Task<IBrowser> LaunchAsync() => Puppeteer.LaunchAsync(new LaunchOptions
+    {
+        ExecutablePath = Chromium, Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required"],
+    });
 }

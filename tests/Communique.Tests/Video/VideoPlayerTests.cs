@@ -25,6 +25,7 @@ public abstract partial class VideoPlayerTests(Provider provider) : IAsyncLifeti
         _host = await TestHost.StartAsync(provider, new Dictionary<string, string?>
         {
             ["Mail:PublicBaseUrl"] = "https://videos.example.com", ["Video:EventsPerSession"] = "100",
+            ["Video:PostsPerAddressPerMinute"] = "8",
         });
         var acme = await _host.CreateAccountAsync("Acme Corp");
         _admin = await acme.AdminAsync();
@@ -250,6 +251,25 @@ public abstract partial class VideoPlayerTests(Provider provider) : IAsyncLifeti
         var (_, fresh) = await OpenAsync(ada);
         Assert.Equal(HttpStatusCode.Accepted,
             (await PostEventsAsync(ada, fresh, new { kind = "play", position = 0 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task One_address_that_posts_too_often_is_refused_until_the_next_minute()
+    {
+        var ada = _seed.Uuids["Ada"];
+        for (var i = 0; i < 8; i++)
+        {
+            var (_, token) = await OpenAsync(ada);
+            Assert.Equal(HttpStatusCode.Accepted,
+                (await PostEventsAsync(ada, token, new { kind = "impression", position = 0 })).StatusCode);
+        }
+
+        var (_, fresh) = await OpenAsync(ada);
+        await (await PostEventsAsync(ada, fresh, new { kind = "impression", position = 0 }))
+            .ProblemAsync(HttpStatusCode.TooManyRequests);
+        _host.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await PostEventsAsync(ada, fresh, new { kind = "impression", position = 0 })).StatusCode);
     }
 
     [Fact]
