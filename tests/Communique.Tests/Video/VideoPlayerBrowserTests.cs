@@ -113,7 +113,8 @@ public sealed class VideoPlayerBrowserTests : IAsyncLifetime
             await page.EvaluateExpressionAsync<string>("document.querySelector('#ctas a').rel"),
             await page.EvaluateExpressionAsync<string>("document.querySelector('#ctas a').href")));
         Assert.True(await page.EvaluateExpressionAsync<bool>(
-            "(() => { const a = document.querySelector('#ctas a'); a.focus(); return document.activeElement === a; })()"));
+            "(() => { const a = document.querySelector('#ctas a'); a.focus(); "
+            + "return document.activeElement === a; })()"));
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.DownAsync("Shift");
         await page.Keyboard.PressAsync("Tab");
@@ -163,6 +164,9 @@ public sealed class VideoPlayerBrowserTests : IAsyncLifetime
     private static Task<IBrowser> LaunchAsync() => Puppeteer.LaunchAsync(new LaunchOptions
     {
         ExecutablePath = Chromium, Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required"],
+        Args =
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
+        ],
     });
 }

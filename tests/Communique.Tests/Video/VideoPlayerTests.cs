@@ -310,7 +310,8 @@ public abstract partial class VideoPlayerTests(Provider provider) : IAsyncLifeti
         var next = await (await _admin.GetAsync($"/video/communications/{_seed.CommunicationId}/analytics/"
             + $"recipients?limit=1&cursor={recipients.Str("next")}")).JsonAsync();
         var second = Assert.Single(next.GetProperty("items").EnumerateArray());
-        Assert.Equal(new[] { ada, grace }.Order(), new[] { first, second }.Select(r => Guid.Parse(r.Str("uuid"))).Order());
+        Assert.Equal(new[] { ada, grace }.Order(),
+            new[] { first, second }.Select(r => Guid.Parse(r.Str("uuid"))).Order());
 
         var one = await (await _admin.GetAsync(
             $"/video/communications/{_seed.CommunicationId}/analytics/recipients/{ada}")).JsonAsync();

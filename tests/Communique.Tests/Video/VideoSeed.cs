@@ -62,7 +62,8 @@ public sealed record VideoSeed(
         var records = await (await admin.GetAsync($"/data/{source}/records")).JsonAsync();
         var uuids = records.GetProperty("items").EnumerateArray().ToDictionary(
             r => r.GetProperty("values").Str("NAME"), r => Guid.Parse(r.Str("uuid")));
-        return new VideoSeed(project, projectName, communicationName, Guid.Parse(communication), Guid.Parse(source), uuids);
+        return new VideoSeed(
+            project, projectName, communicationName, Guid.Parse(communication), Guid.Parse(source), uuids);
     }
 
     public async Task<string> AddressAsync(HttpClient admin)
@@ -85,9 +86,9 @@ public sealed record VideoSeed(
             var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var argument in new[]
                      {
-                         "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "color=c=0x102030:s=640x360:r=25",
-                         "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "4", "-c:v", "libx264", "-pix_fmt",
-                         "yuv420p", "-c:a", "aac", "-movflags", "+faststart", file,
+                         "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                         "color=c=0x102030:s=640x360:r=25", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t",
+                         "4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart", file,
                      })
             {
                 start.ArgumentList.Add(argument);
