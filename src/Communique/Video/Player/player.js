@@ -1,6 +1,7 @@
-// Communique's video player: draws a record's plan (the manifest in the page) on a canvas over the shared background
-// video, in sync with the video's clock, exactly as the renderer draws it into a file (notes: the drawing contract in
-// docs/video.md), and posts what the viewer does with the page's session token.
+// Communique's video player: draws a record's plan (the manifest in the page; its shape is VideoPlan.cs) on a canvas
+// over the shared background video, in step with the video's clock, by the same rules as the renderer that draws it
+// into a file (positions, baselines, motion, colours), so that a frame of either looks the same; and posts what the
+// viewer does with the page's session token.
 (() => {
   'use strict';
   const manifest = JSON.parse(document.getElementById('manifest').textContent);
