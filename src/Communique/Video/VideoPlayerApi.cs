@@ -92,7 +92,7 @@ public static class VideoPlayerApi
     public static string ContentSecurityPolicy(IEnumerable<string> frameAncestors) =>
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
         + "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors "
-        + string.Join(' ', frameAncestors);
+        + (frameAncestors.Any() ? string.Join(' ', frameAncestors) : "*");
 
     public sealed record EventBatch(
         [property: MaxLength(64)] string? Token, [property: MaxLength(MaxEventsPerPost)] List<PlayerEvent>? Events);
