@@ -125,7 +125,7 @@ public sealed class OutboundHttp : IDisposable
                 using var response = await invoker.SendAsync(message, cancellationToken);
                 if (!IsRedirect(response.StatusCode) || response.Headers.Location is not { } location)
                 {
-                    return await ReadAsync(response, request.MaxResponseBytes, cancellationToken);
+                    return await ReadAsync(response, request.MaxResponseBytes, request.Binary, cancellationToken);
                 }
 
                 if (redirects == MaxRedirects)
@@ -294,7 +294,7 @@ public sealed class OutboundHttp : IDisposable
     }
 
     private static async Task<OutboundResponse> ReadAsync(
-        HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
+        HttpResponseMessage response, int maxBytes, bool binary, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var contentType = response.Content.Headers.ContentType;
@@ -323,6 +323,14 @@ public sealed class OutboundHttp : IDisposable
             {
                 return tooLarge;
             }
+        }
+
+        if (binary)
+        {
+            return new OutboundResponse(OutboundFailure.None, null, status, contentType?.ToString(), null)
+            {
+                Bytes = received.ToArray(),
+            };
         }
 
         var text = Charset(contentType?.CharSet).GetString(received.GetBuffer(), 0, (int)received.Length);

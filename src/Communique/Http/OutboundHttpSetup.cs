@@ -4,11 +4,11 @@ namespace Communique.Http;
 
 public static class OutboundHttpSetup
 {
-    // One instance for the process: it owns the connection pools.
+    // One instance for the process, whichever features ask for it: it owns the connection pools.
     public static IServiceCollection AddOutboundHttp(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => new OutboundHttp(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new OutboundHttp(provider.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

@@ -3,7 +3,7 @@ using System.Net;
 namespace Communique.Http;
 
 // A request to an address that a user gave (a chat bot's REST action). AllowedNetworks lists the private networks
-// this caller may reach; usually none.
+// this caller may reach; usually none. Binary: the response is wanted as bytes (an image), not as text.
 public sealed record OutboundRequest(
     HttpMethod Method,
     Uri Url,
@@ -12,4 +12,7 @@ public sealed record OutboundRequest(
     string? ContentType,
     TimeSpan Timeout,
     int MaxResponseBytes,
-    IReadOnlyList<IPNetwork> AllowedNetworks);
+    IReadOnlyList<IPNetwork> AllowedNetworks)
+{
+    public bool Binary { get; init; }
+}
