@@ -29,10 +29,13 @@ public sealed class VideoRender : ITeamOwned
     public DateTime? CompletedAt { get; set; }
 }
 
+// PosterOnly: only the poster was asked for (an email's thumbnail); the row keeps it, and no video is queued until the
+// video itself is asked for.
 public enum VideoRenderState
 {
     Queued,
     Rendering,
     Ready,
     Failed,
+    PosterOnly,
 }

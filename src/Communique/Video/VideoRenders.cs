@@ -37,7 +37,8 @@ public static class VideoRenders
     }
 
     // The render of the template's shared background (recordUuid null) or of a record's video, queued when new. A
-    // failed render is tried again when asked for again (its failure may have been the machine's, not the plan's).
+    // failed render is tried again when asked for again (its failure may have been the machine's, not the plan's);
+    // a row that holds only a poster is queued the first time its video is asked for.
     public static async Task<VideoRender> EnsureAsync(
         AppDb db, VideoTemplate template, VideoPlan plan, Guid? recordUuid, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ public static class VideoRenders
         for (var attempt = 0; ; attempt++)
         {
             var render = await db.VideoRenders.FirstOrDefaultAsync(r => r.CacheKey == key, cancellationToken);
-            if (render is { State: not VideoRenderState.Failed })
+            if (render is { State: not (VideoRenderState.Failed or VideoRenderState.PosterOnly) })
             {
                 return render;
             }

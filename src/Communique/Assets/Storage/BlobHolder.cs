@@ -12,4 +12,5 @@ public enum BlobHolder
     Archive,
     ArchiveExport,
     ChatAttachment,
+    VideoRender,
 }
