@@ -24,10 +24,16 @@ public static class VideoRecords
         }
 
         var schema = JsonSerializer.Deserialize<List<FieldSchema>>(found.Schema, DataImporter.Json)!;
-        using var values = JsonDocument.Parse(found.Values);
-        var record = RecordValues.Typed(schema, values.RootElement, DataSources.Import.DataStandard.For(found.Locale));
+        return Of(schema, found.Locale, found.Values, uuid);
+    }
+
+    // A stored record's values typed by its source's schema.
+    public static LookedUpRecord Of(List<FieldSchema> schema, string locale, string values, Guid uuid)
+    {
+        using var parsed = JsonDocument.Parse(values);
+        var record = RecordValues.Typed(schema, parsed.RootElement, DataSources.Import.DataStandard.For(locale));
         // A template may use the record's uuid (in a button's URL, say) unless the source has a field of that name.
         record.TryAdd("uuid", uuid.ToString());
-        return new LookedUpRecord(record, Schemas.FormatsOf(schema), found.Locale);
+        return new LookedUpRecord(record, Schemas.FormatsOf(schema), locale);
     }
 }

@@ -43,12 +43,22 @@ public static class VideoViews
             return (null, null);
         }
 
+        var (plan, failure) = await PlanAsync(planner, template, record, cancellationToken);
+        return plan is null ? (null, failure) : (new VideoView(link, template, record, plan), null);
+    }
+
+    // A record's plan as its player and its renders see it: one way of planning, so that a render made ahead of time
+    // for a campaign has the cache key that opening the record's address asks for.
+    public static Task<(VideoPlan? Plan, string? Failure)> PlanAsync(
+        VideoPlanner planner, VideoTemplate template, LookedUpRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planner);
+        ArgumentNullException.ThrowIfNull(record);
         RecordLookup.TryCulture(record.Locale, out var culture);
         var options = new RenderOptions
         {
             Culture = culture, FieldFormats = record.Formats, IgnoreMissingFields = true, MaxOutputChars = 16 * 1024,
         };
-        var (plan, failure) = await planner.PlanAsync(template, record.Values, options, cancellationToken);
-        return plan is null ? (null, failure) : (new VideoView(link, template, record, plan), null);
+        return planner.PlanAsync(template, record.Values, options, cancellationToken);
     }
 }
