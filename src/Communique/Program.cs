@@ -147,6 +147,8 @@ if (app.ServesApi())
     app.MapPublicPush();
     app.MapVideo();
     app.MapVideoPlayer();
+    app.MapVideoRenders();
+    app.MapVideoFiles();
 }
 
 app.LogWhenStarted();
