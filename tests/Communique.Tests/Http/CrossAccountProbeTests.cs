@@ -124,6 +124,8 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/video/communications/{id:guid}/analytics"] = ["video"],
         ["/video/communications/{id:guid}/analytics/recipients"] = ["video"],
         ["/video/communications/{id:guid}/analytics/recipients/{uuid:guid}"] = ["video", "record"],
+        ["/video/communications/{id:guid}/renders"] = ["videoCommunication"],
+        ["/video/renders/{id:guid}"] = ["videoRender"],
     };
 
     // Routes whose parameters are not the id of a team's thing, and why they are outside this probe.
@@ -159,6 +161,12 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["/v/{key}/background.mp4"] = "anonymous: a link's random key (VideoPlayerTests)",
         ["/v/{key}/assets/{assetId:guid}"] =
             "anonymous: a link's random key and an image its video names (VideoPlayerTests)",
+        ["/v/{key}/{uuid:guid}/video.mp4"] =
+            "anonymous: a random key and a record's uuid; another team's uuid is a plain 404 (VideoRenderTests)",
+        ["/v/{key}/{uuid:guid}/poster.jpg"] =
+            "anonymous: a random key and a record's uuid; another team's uuid is a plain 404 (VideoRenderTests)",
+        ["/v/{key}/{uuid:guid}/images/{layer:int}"] =
+            "anonymous: a random key and a record's uuid; another team's uuid is a plain 404 (VideoRenderTests)",
     };
 
     // Routes named by a user id, a name in the caller's own team: PUT gives the caller its own opt-out of that name
@@ -199,6 +207,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
             new { email = own["adminEmail"], password = own["adminPassword"], teamId = id },
         ["POST /push/campaigns/{id:guid}/sends communicationId"] = (own, id) => PushSend(id, null),
         ["POST /push/campaigns/{id:guid}/sends dataSourceId"] = (own, id) => PushSend(own["pushCommunication"], id),
+        ["POST /video/communications/{id:guid}/renders dataSourceId"] = (own, id) => new { dataSourceId = id },
         ["PUT /chat/sms botId"] = (own, id) => new
         {
             accountSid = "AC0123456789abcdef0123456789abcdef", authToken = "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
@@ -255,6 +264,7 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         ["POST /chat/agent/conversations/{id:guid}/attachments"] = _ => Csv("taken,over\n", "notes.csv"),
         ["POST /push/campaigns/{id:guid}/sends"] = own => PushSend(own["pushCommunication"], null),
         ["POST /push/communications/{id:guid}/preview"] = _ => new { data = new { order = "1042" } },
+        ["POST /video/communications/{id:guid}/renders"] = own => new { dataSourceId = own["dataSource"] },
     };
 
     // Query parameters an endpoint needs beside its ids.
@@ -721,6 +731,21 @@ public abstract partial class CrossAccountProbeTests(Provider provider) : IAsync
         things["batch"] = (await (await client.PostJsonAsync($"/document/communications/{things["document"]}/batches",
             new { records = Ann })).JsonAsync(HttpStatusCode.Accepted)).Str("id");
         things["batchFile"] = "documents.zip";
+        things["videoCommunication"] = await Created($"/projects/{things["project"]}/communications",
+            new { name = $"{prefix} Film", channel = "video" });
+        // A render as a campaign's batch job makes it (the probe runs no jobs).
+        var render = new Communique.Video.VideoRender
+        {
+            TeamId = Guid.Parse(things["team"]), CommunicationId = Guid.Parse(things["videoCommunication"]),
+            Version = 1, RecordUuid = Guid.Parse(things["record"]), CacheKey = Guid.NewGuid().ToString("N"),
+            Plan = "{}", CreatedAt = verifiedAt,
+        };
+        await _host.WithDbAsync(db =>
+        {
+            db.VideoRenders.Add(render);
+            return db.SaveChangesAsync();
+        });
+        things["videoRender"] = render.Id.ToString();
         // The PDF is archived: the team's first archive entry.
         await (await client.PostJsonAsync($"/document/communications/{things["document"]}/pdf",
             new { record = new { name = "Ann" } })).Content.ReadAsByteArrayAsync();
@@ -970,6 +995,7 @@ public sealed class Things : Dictionary<string, string>
             "entity", "category", "unsubscribe", "blacklistedDomain", "whitelistedEmail", "document", "batch",
             "pushSite", "pushSubscription", "pushUser", "pushSend", "pushCommunication",
             "archiveEntry", "archiveHold", "archiveExport", "bot", "conversation", "widget", "attachment", "video",
+            "videoCommunication", "videoRender",
         })
         {
             things[key] = Guid.NewGuid().ToString();
