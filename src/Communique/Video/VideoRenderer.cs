@@ -9,7 +9,8 @@ namespace Communique.Video;
 // Renders a plan to an MP4 with one ffmpeg run: the background made by a filter graph (a colour source, a still image
 // scaled to cover and zoomed frame by frame, a clip looped and cut), the scenes joined, their sounds mixed over a
 // silent track of the exact length; for a record, the layers drawn by VideoFrames into raw RGBA frames written to
-// ffmpeg's stdin and laid over the background. A frame whose layers look as in the frame before is not drawn again.
+// ffmpeg's stdin (as yuva420p) and laid over the background. A frame whose layers look as in the frame before is not
+// drawn or converted again.
 // H.264 (yuv420p) and AAC with the index at the front (fast start), so a browser plays it before it has it all.
 // Renders wait for one of MaxConcurrentRenders slots without holding a thread.
 public sealed class VideoRenderer(IBlobStore blobs, VideoImages images, IOptions<VideoOptions> options) : IDisposable
@@ -140,7 +141,7 @@ public sealed class VideoRenderer(IBlobStore blobs, VideoImages images, IOptions
         var inputs = 0;
         if (drawLayers)
         {
-            arguments.AddRange(["-f", "rawvideo", "-pix_fmt", "rgba", "-s", $"{w}x{h}", "-framerate", Num(fps),
+            arguments.AddRange(["-f", "rawvideo", "-pix_fmt", "yuva420p", "-s", $"{w}x{h}", "-framerate", Num(fps),
                 "-i", "pipe:0"]);
             inputs++;
         }
@@ -217,7 +218,7 @@ public sealed class VideoRenderer(IBlobStore blobs, VideoImages images, IOptions
         var scenes = string.Concat(Enumerable.Range(0, plan.Scenes.Count).Select(s => $"[s{s}]"));
         var joined = plan.Scenes.Count == 1 ? "[s0]null" : $"{scenes}concat=n={plan.Scenes.Count}:v=1:a=0";
         graph.Add(drawLayers
-            ? $"{joined}[bg];[bg][0:v]overlay=0:0:format=yuv420:alpha=premultiplied:eof_action=pass,format=yuv420p[v]"
+            ? $"{joined}[bg];[bg][0:v]overlay=0:0:format=yuv420:eof_action=pass,format=yuv420p[v]"
             : $"{joined},format=yuv420p[v]");
         for (var a = 0; a < audio.Count; a++)
         {
@@ -245,7 +246,7 @@ public sealed class VideoRenderer(IBlobStore blobs, VideoImages images, IOptions
         var info = new SKImageInfo(plan.Width, plan.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
         using var canvas = new SKCanvas(bitmap);
-        var buffer = new byte[info.BytesSize];
+        var buffer = new byte[plan.Width * plan.Height * 5 / 2];
         string? last = null;
         var total = Frames(plan, plan.Duration);
         try
@@ -258,7 +259,7 @@ public sealed class VideoRenderer(IBlobStore blobs, VideoImages images, IOptions
                 {
                     canvas.Clear(SKColors.Transparent);
                     VideoFrames.Draw(canvas, plan, t, layerImages);
-                    bitmap.GetPixelSpan().CopyTo(buffer);
+                    ToYuva420(bitmap.GetPixelSpan(), plan.Width, plan.Height, buffer);
                     last = look;
                 }
 
@@ -271,6 +272,57 @@ public sealed class VideoRenderer(IBlobStore blobs, VideoImages images, IOptions
         }
 
         run.EndInput();
+    }
+
+    // Premultiplied RGBA to the planes of yuva420p in BT.601 limited range, as ffmpeg converts the colour backgrounds.
+    // Done here, once per frame that changed, rather than by ffmpeg for every frame: most frames repeat the last.
+    // Luma is of each pixel's straight colour; chroma of each 2x2 block's visible colour (its premultiplied sums over
+    // its summed alpha), so that the edges of text do not fade towards transparent black.
+    internal static void ToYuva420(ReadOnlySpan<byte> rgba, int width, int height, Span<byte> yuva)
+    {
+        var size = width * height;
+        var quarter = size / 4;
+        var luma = yuva[..size];
+        var blue = yuva.Slice(size, quarter);
+        var red = yuva.Slice(size + quarter, quarter);
+        var alpha = yuva.Slice(size + 2 * quarter, size);
+        for (var row = 0; row < height; row += 2)
+        {
+            for (var column = 0; column < width; column += 2)
+            {
+                var (sr, sg, sb, sa) = (0, 0, 0, 0);
+                for (var dy = 0; dy < 2; dy++)
+                {
+                    for (var dx = 0; dx < 2; dx++)
+                    {
+                        var pixel = (row + dy) * width + column + dx;
+                        var i = pixel * 4;
+                        int r = rgba[i], g = rgba[i + 1], b = rgba[i + 2], a = rgba[i + 3];
+                        (sr, sg, sb, sa) = (sr + r, sg + g, sb + b, sa + a);
+                        alpha[pixel] = (byte)a;
+                        if (a is > 0 and < 255)
+                        {
+                            (r, g, b) = (Math.Min(255, r * 255 / a), Math.Min(255, g * 255 / a),
+                                Math.Min(255, b * 255 / a));
+                        }
+
+                        luma[pixel] = a == 0 ? (byte)16 : (byte)(((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
+                    }
+                }
+
+                var c = row / 2 * (width / 2) + column / 2;
+                if (sa == 0)
+                {
+                    (blue[c], red[c]) = (128, 128);
+                    continue;
+                }
+
+                var (cr, cg, cb) = (Math.Min(255, sr * 255 / sa), Math.Min(255, sg * 255 / sa),
+                    Math.Min(255, sb * 255 / sa));
+                blue[c] = (byte)(((-38 * cr - 74 * cg + 112 * cb + 128) >> 8) + 128);
+                red[c] = (byte)(((112 * cr - 94 * cg - 18 * cb + 128) >> 8) + 128);
+            }
+        }
     }
 
     // What decides how a frame looks: each shown layer's alpha and offset, and the buttons shown.
