@@ -114,7 +114,8 @@ public sealed class VideoRenderJob(AppDb db, IBlobStore blobs, VideoRenderer ren
         return stored;
     }
 
-    // The render is no message of a send: it is kept under the job that made it, with the render as its message.
+    // The render is no message of a send: it is kept under the job that made it (its only message, so compressed
+    // alone), with the render as its message.
     private async Task KeepAsync(JobContext job, VideoRender render, string path, CancellationToken cancellationToken)
     {
         if (archive.Keeps && await archive.KeepsAsync(render.TeamId, Channel.Video, cancellationToken))
@@ -123,7 +124,7 @@ public sealed class VideoRenderJob(AppDb db, IBlobStore blobs, VideoRenderer ren
                 render.RecordUuid?.ToString(), "video/mp4")
             {
                 CommunicationId = render.CommunicationId, CommunicationVersion = render.Version,
-                RecordUuid = render.RecordUuid, OneOfMany = true,
+                RecordUuid = render.RecordUuid, OneOfMany = true, Alone = true,
             };
             await archive.KeepAsync(ids, await File.ReadAllBytesAsync(path, cancellationToken), cancellationToken);
         }

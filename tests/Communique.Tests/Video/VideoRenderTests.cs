@@ -182,6 +182,15 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
         Assert.Equal((VideoRenderState.Ready, new FileInfo(video).Length), (render.State, render.Length));
         Assert.True(render.RenderMilliseconds > 0 && render.CompletedAt is not null);
         Assert.InRange(render.DurationSeconds, 3.99, 4.01);
+
+        // Archived as the documents the product makes are: the render as the message of its job.
+        var entries = await (await _admin.GetAsync("/archive/entries")).JsonAsync();
+        var entry = Assert.Single(entries.GetProperty("items").EnumerateArray(), e => e.Str("channel") == "video");
+        Assert.Equal((render.Id.ToString(), uuids[0], "video/mp4", render.Length),
+            (entry.Str("messageId"), entry.Str("recordUuid"), entry.Str("contentType"),
+                entry.GetProperty("size").GetInt64()));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            await File.ReadAllBytesAsync(video))), entry.Str("sha256"));
     }
 
     [Fact]
