@@ -56,7 +56,8 @@ public sealed class VideoRenderBatchJob(AppDb db, VideoTemplates templates, Vide
             }
         }
 
-        job.Result = JsonSerializer.Serialize(new Outcome(records, queued, failed, failures), JsonSerializerOptions.Web);
+        job.Result = JsonSerializer.Serialize(
+            new Outcome(records, queued, failed, failures), JsonSerializerOptions.Web);
     }
 
     // Each record after the cursor, with its position (in the source, or in the list of uuids).

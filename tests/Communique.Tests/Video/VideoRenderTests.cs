@@ -323,9 +323,15 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_background_render_mixes_its_audio_zooms_its_image_and_lasts_exactly_the_plan()
+    public async Task A_background_render_mixes_its_audio_zooms_its_image_loops_its_clip_and_lasts_exactly_the_plan()
     {
         var image = await StoreAssetAsync(AssetKind.Image, "image/png", Png(SKColors.Orange));
+        var clipPath = Path.Combine(_work, "clip.mp4");
+        var (_, clipErrors, clipExit) = await MediaTools.RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+            "color=c=0xc01020:s=320x240:d=1:r=25", "-f", "lavfi", "-i", "sine=frequency=880:duration=1", "-shortest",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", clipPath);
+        Assert.True(clipExit == 0, clipErrors);
+        var clip = await StoreAssetAsync(AssetKind.Video, "video/mp4", await File.ReadAllBytesAsync(clipPath));
         var tone = await StoreAssetAsync(AssetKind.Audio, "audio/wav",
             await File.ReadAllBytesAsync(await WavAsync()));
         var communication = await CommunicationAsync(new
@@ -336,6 +342,7 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
                 new { duration = 1.5, background = new { colour = "#102030" } },
                 new { duration = 2, background = new { image = image.ToString(), zoom = 1.3 },
                     audio = new { asset = tone.ToString(), volume = 0.5 } },
+                new { duration = 2.5, background = new { video = clip.ToString(), sound = true } },
             },
             audio = new { asset = tone.ToString() },
         });
@@ -346,7 +353,10 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
             var template = await _host.Service<VideoTemplates>().CurrentAsync(db, Guid.Parse(communication),
                 CancellationToken.None);
             var (plan, _) = await _host.Service<VideoPlanner>().PlanAsync(template!, new Dictionary<string, object?>(),
-                new Communique.Rendering.RenderOptions { Culture = System.Globalization.CultureInfo.InvariantCulture }, CancellationToken.None);
+                new Communique.Rendering.RenderOptions
+                {
+                    Culture = System.Globalization.CultureInfo.InvariantCulture,
+                }, CancellationToken.None);
             await VideoRenders.EnsureAsync(db, template!, plan!, null, CancellationToken.None);
         }
 
@@ -363,7 +373,7 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
         Assert.Equal("aac", sound.Str("codec_name"));
         var duration = double.Parse(probe.GetProperty("format").Str("duration"),
             System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(duration, 3.5 - 1 / 30.0, 3.5 + 1 / 30.0);
+        Assert.InRange(duration, 6 - 1 / 30.0, 6 + 1 / 30.0);
         var (_, volume, _) = await MediaTools.RunAsync("ffmpeg", "-v", "info", "-ss", "0.2", "-t", "1", "-i", video,
             "-af", "volumedetect", "-f", "null", "-");
         Assert.DoesNotContain("mean_volume: -91", volume, StringComparison.Ordinal);
@@ -371,6 +381,13 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
         using var second = await MediaTools.FrameAsync(video, 3.0, Path.Combine(_work, "image.png"));
         Assert.True(MediaTools.Near(first.GetPixel(320, 180), Background));
         Assert.True(MediaTools.Near(second.GetPixel(320, 180), SKColors.Orange), $"{second.GetPixel(320, 180)}");
+        // The one-second clip covers the frame, and plays again after its end.
+        using var looped = await MediaTools.FrameAsync(video, 5.4, Path.Combine(_work, "clip.png"));
+        Assert.True(MediaTools.Near(looped.GetPixel(20, 20), new SKColor(0xc0, 0x10, 0x20)),
+            $"{looped.GetPixel(20, 20)}");
+        var (_, clipVolume, _) = await MediaTools.RunAsync("ffmpeg", "-v", "info", "-ss", "4.6", "-t", "1", "-i", video,
+            "-af", "volumedetect", "-f", "null", "-");
+        Assert.DoesNotContain("mean_volume: -91", clipVolume, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -475,8 +492,9 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
     {
         var stored = (BlobPutResult.Stored)await _host.Service<IBlobStore>().PutAsync(new MemoryStream(bytes),
             long.MaxValue, CancellationToken.None);
-        var folder = Guid.Parse((await (await _admin.PostJsonAsync("/assets/folders",
-            new { name = "Fixtures " + Guid.NewGuid().ToString("N")[..6] })).JsonAsync(HttpStatusCode.Created)).Str("id"));
+        var created = await _admin.PostJsonAsync("/assets/folders",
+            new { name = "Fixtures " + Guid.NewGuid().ToString("N")[..6] });
+        var folder = Guid.Parse((await created.JsonAsync(HttpStatusCode.Created)).Str("id"));
         await using var scope = _host.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().EnterTeam(_acme.TeamId);
         var db = scope.ServiceProvider.GetRequiredService<AppDb>();
