@@ -135,7 +135,21 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("video/mp4", first.Content.Headers.ContentType?.MediaType);
-        return await first.Content.ReadAsByteArrayAsync();
+        var bytes = await first.Content.ReadAsByteArrayAsync();
+        await CheckAsync(await SaveAsync(bytes, $"{Guid.NewGuid():N}.mp4"));
+        return bytes;
+    }
+
+    // What every rendered file must be, by ffprobe and by its atoms: H.264 (yuv420p) and AAC, fast start.
+    private static async Task CheckAsync(string path)
+    {
+        var streams = (await MediaTools.ProbeAsync(path)).GetProperty("streams").EnumerateArray().ToList();
+        Assert.Equal(["h264/yuv420p", "aac"], streams.Select(s => s.Str("codec_type") == "video"
+            ? $"{s.Str("codec_name")}/{s.Str("pix_fmt")}"
+            : s.Str("codec_name")));
+        var atoms = MediaTools.TopLevelAtoms(await File.ReadAllBytesAsync(path));
+        Assert.True(atoms.IndexOf("moov") >= 0 && atoms.IndexOf("moov") < atoms.IndexOf("mdat"),
+            string.Join(",", atoms));
     }
 
     private async Task<string> SaveAsync(byte[] bytes, string name)
@@ -368,6 +382,7 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
         using var copy = new MemoryStream();
         await blob.CopyToAsync(copy);
         var video = await SaveAsync(copy.ToArray(), "background.mp4");
+        await CheckAsync(video);
         var probe = await MediaTools.ProbeAsync(video);
         var sound = probe.GetProperty("streams").EnumerateArray().Single(s => s.Str("codec_type") == "audio");
         Assert.Equal("aac", sound.Str("codec_name"));
