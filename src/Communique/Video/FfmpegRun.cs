@@ -41,8 +41,16 @@ public sealed class FfmpegRun : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new VideoRenderException("ffmpeg could not be started.");
-        return new FfmpegRun(process, folder, readOutput);
+        try
+        {
+            var process = Process.Start(start) ?? throw new VideoRenderException("ffmpeg could not be started.");
+            return new FfmpegRun(process, folder, readOutput);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Its message names the working directory, a server path.
+            throw new VideoRenderException("ffmpeg could not be started; is Video:Ffmpeg a program on this server?");
+        }
     }
 
     // Runs to the end and returns what it wrote to stdout (when asked for), or throws VideoRenderException with
@@ -146,6 +154,3 @@ public sealed class FfmpegRun : IDisposable
         return output.ToArray();
     }
 }
-
-// A render that could not be made, with a reason fit to show to the team.
-public sealed class VideoRenderException(string message) : Exception(message);
