@@ -314,7 +314,7 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
     [Fact]
     public async Task An_ffmpeg_failure_fails_the_job_with_its_reason_and_leaves_no_temporary_files()
     {
-        // A video asset whose bytes are no media, stored as a fixture (uploads of video assets are another branch's).
+        // A video asset whose bytes are no media, stored directly: the upload, which probes media, would refuse it.
         var assetId = await StoreAssetAsync(AssetKind.Video, "video/mp4", Encoding.UTF8.GetBytes("not a video"));
         var communication = await CommunicationAsync(Content(new { video = assetId.ToString() }));
         var (_, uuids) = await DataAsync(_admin, "email,NAME\nann@example.org,Ann\n");
@@ -502,7 +502,7 @@ public abstract class VideoRenderTests(Provider provider) : IAsyncLifetime
         return image.Encode(SKEncodedImageFormat.Png, 100).ToArray();
     }
 
-    // An asset row and its blob written directly: a fixture for kinds the upload may not take on this branch.
+    // An asset row and its blob written directly, past the upload's checks.
     private async Task<Guid> StoreAssetAsync(AssetKind kind, string contentType, byte[] bytes)
     {
         var stored = (BlobPutResult.Stored)await _host.Service<IBlobStore>().PutAsync(new MemoryStream(bytes),

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Communique.Tests.Video;
 
 // A team's video communication with a personalised line and a button, and a data source of three people, made
-// through the API; and, as a fixture until the renderer is on this branch, its shared background made Ready by hand.
+// through the API; and its shared background made Ready by hand with a plain clip, which spares the tests a render.
 public sealed record VideoSeed(
     string ProjectId, string ProjectName, string CommunicationName, Guid CommunicationId, Guid SourceId,
     IReadOnlyDictionary<string, Guid> Uuids)
@@ -75,8 +75,8 @@ public sealed record VideoSeed(
         return answer.Str("videoUrl");
     }
 
-    // FIXTURE: what the renderer (the video-render job, on another branch) will do for the shared background: an MP4
-    // made with ffmpeg, stored in the blob store, and the render row set Ready.
+    // What the video-render job does for the shared background, done by hand with a plain clip: an MP4 made with
+    // ffmpeg, stored in the blob store, and the render row set Ready.
     public async Task MakeBackgroundReadyAsync(IServiceProvider services, Guid teamId)
     {
         var folder = Directory.CreateTempSubdirectory("communique-video-bg-").FullName;

@@ -76,6 +76,10 @@
     ctx.fillStyle = colour;
     ctx.textBaseline = 'alphabetic';
     ctx.textAlign = 'left';
+    // Glyphs at their plain advances, as the server measured the lines and the renderer draws them: no kerning or
+    // ligatures, which would make a line narrower here than in the rendered file.
+    ctx.fontKerning = 'none';
+    ctx.textRendering = 'optimizeSpeed';
     for (const line of lines || []) ctx.fillText(line.text, line.x, line.y);
   }
 
