@@ -4,8 +4,9 @@ namespace Communique.Push;
 
 // A team's push credentials. The VAPID key pair (RFC 8292) identifies the team to browsers' push services: its
 // public half is what a site's pages subscribe with, and rotating it makes every subscription made with the old key
-// useless (a push service refuses messages signed by another key), so rotation is an explicit act. FCM's service account and APNs'
-// signing key are optional, one of each per team. Private keys are sealed under the master key and never shown.
+// useless (a push service refuses messages signed by another key), so rotation is an explicit act. FCM's service
+// account and APNs' signing key are optional, one of each per team. Private keys are sealed under the master key and
+// never shown.
 public sealed class PushSettings : ITeamOwned
 {
     public Guid TeamId { get; set; }
