@@ -33,10 +33,9 @@ public static class ProblemTypes
     public const string ConversationEnded = Prefix + "conversation-ended";
     // A request the server can no longer complete because it is stopping; Retry-After says when to send it again.
     public const string ServerStopping = Prefix + "server-stopping";
-    // Media not made yet (a video's shared background being rendered); Retry-After says when to ask again.
+    // Something not made or taken yet (a video being rendered, events waiting to be written); Retry-After says when
+    // to ask again.
     public const string NotReady = Prefix + "not-ready";
-    // A rendered file (a video) that is still being made; Retry-After says when to ask again.
-    public const string StillRendering = Prefix + "still-rendering";
     public const string Unexpected = Prefix + "unexpected";
 
     public static string ForStatus(int status) => status switch

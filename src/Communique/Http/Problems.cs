@@ -48,15 +48,6 @@ public static class Problems
         return TypedResults.Problem(detail, statusCode: 503, title: "Not ready", type: ProblemTypes.NotReady);
     }
 
-    // A file that is being made (503): the viewer asks again after Retry-After seconds.
-    public static ProblemHttpResult StillRendering(HttpResponse response, int retryAfterSeconds)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem("The video is being made. Ask again in a few seconds.", statusCode: 503,
-            title: "Still rendering", type: ProblemTypes.StillRendering);
-    }
-
     // A file that could not be made (its reason is the team's to read, not the viewer's).
     public static ProblemHttpResult RenderFailed(string detail) =>
         TypedResults.Problem(detail, statusCode: 500, title: "Render failed", type: ProblemTypes.RenderFailed);

@@ -62,7 +62,7 @@ public static class VideoFilesApi
         if (state != VideoRenderState.Ready || hash is null
             || await blobs.OpenReadAsync(hash, cancellationToken) is not { } stream)
         {
-            return Problems.StillRendering(http.Response, 5);
+            return Problems.NotReady(http.Response, 5, "The video is being made. Ask again in a few seconds.");
         }
 
         var download = http.Request.Query.ContainsKey("download");
